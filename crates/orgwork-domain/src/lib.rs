@@ -1,0 +1,12 @@
+//! orgwork's domain: the types and rules of a hierarchical membership organization.
+//!
+//! Everything here is pure: no I/O, no async, no SQL. Storage backends load the facts a rule
+//! needs, call the rule, and write only if it passes; so one rule serves every backend.
+
+pub mod date;
+pub mod error;
+pub mod profile;
+pub mod structure;
+pub mod text;
+
+pub use error::{Error, ErrorKind, Result};

@@ -1,0 +1,273 @@
+//! Profiles: what kind of organization orgwork is keeping. One TOML file per kind of
+//! organization says its unit kinds and which parent kinds each may have; later modules add
+//! their sections (categories, ratings, discipline ladders, congress rules…).
+//!
+//! A profile is parsed and checked as a whole before anything uses it; an error names the
+//! file, the line and the key.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+use toml::Spanned;
+use utoipa::ToSchema;
+
+/// The seed organization's profile (a provincial party committee of Vietnam), the default.
+pub const DEFAULT_PROFILE_NAME: &str = "profiles/vn-party.toml";
+pub const DEFAULT_PROFILE_TOML: &str = include_str!("../../../profiles/vn-party.toml");
+
+/// A name in the three languages of orgwork. Vietnamese is required.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LocalizedText {
+    pub vi: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub en: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ar: Option<String>,
+}
+
+/// A kind of unit (e.g. `grassroots_cell`) and the kinds it may sit under.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct UnitKind {
+    pub id: String,
+    pub name: LocalizedText,
+    /// May a unit of this kind be a root (have no parent)?
+    pub root: bool,
+    /// The kinds a unit of this kind may have as its parent.
+    pub parents: Vec<String>,
+}
+
+/// The profile in force.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Profile {
+    pub id: String,
+    pub name: LocalizedText,
+    pub unit_kinds: Vec<UnitKind>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProfileError {
+    pub file: String,
+    pub line: Option<usize>,
+    pub key: Option<String>,
+    pub message: String,
+}
+
+impl std::fmt::Display for ProfileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "profile {}", self.file)?;
+        if let Some(line) = self.line {
+            write!(f, ", line {line}")?;
+        }
+        if let Some(key) = &self.key {
+            write!(f, ", key {key}")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+impl std::error::Error for ProfileError {}
+
+// The file's shape, with spans kept so that a semantic error can name its line.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawProfile {
+    profile: RawHeader,
+    #[serde(default)]
+    unit_kinds: Vec<RawKind>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHeader {
+    id: Spanned<String>,
+    name: LocalizedText,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawKind {
+    id: Spanned<String>,
+    name: LocalizedText,
+    #[serde(default)]
+    root: bool,
+    #[serde(default)]
+    parents: Vec<Spanned<String>>,
+}
+
+impl Profile {
+    /// The default profile, which ships inside the binary.
+    pub fn default_profile() -> Profile {
+        Profile::parse(DEFAULT_PROFILE_NAME, DEFAULT_PROFILE_TOML)
+            .expect("the shipped default profile is valid (checked by a test)")
+    }
+
+    /// Parses and checks a profile; `file` is only used to name it in errors.
+    pub fn parse(file: &str, text: &str) -> Result<Profile, ProfileError> {
+        let err = |span: Option<std::ops::Range<usize>>, key: Option<String>, message: String| {
+            ProfileError {
+                file: file.to_string(),
+                line: span.map(|s| line_of(text, s.start)),
+                key,
+                message,
+            }
+        };
+        let raw: RawProfile = toml::from_str(text).map_err(|e| {
+            let key = e.message().split('`').nth(1).map(str::to_string);
+            err(e.span(), key, e.message().trim().to_string())
+        })?;
+        check_identifier(raw.profile.id.get_ref())
+            .map_err(|m| err(Some(raw.profile.id.span()), Some("profile.id".into()), m))?;
+        if raw.unit_kinds.is_empty() {
+            return Err(err(
+                None,
+                Some("unit_kinds".into()),
+                "no unit kind is defined".into(),
+            ));
+        }
+        let mut seen = BTreeSet::new();
+        for (i, k) in raw.unit_kinds.iter().enumerate() {
+            let key = format!("unit_kinds[{i}].id");
+            check_identifier(k.id.get_ref())
+                .map_err(|m| err(Some(k.id.span()), Some(key.clone()), m))?;
+            if !seen.insert(k.id.get_ref().clone()) {
+                return Err(err(
+                    Some(k.id.span()),
+                    Some(key),
+                    format!("unit kind '{}' is defined twice", k.id.get_ref()),
+                ));
+            }
+            check_name(&k.name)
+                .map_err(|m| err(Some(k.id.span()), Some(format!("unit_kinds[{i}].name")), m))?;
+        }
+        let mut any_root = false;
+        for (i, k) in raw.unit_kinds.iter().enumerate() {
+            for (j, p) in k.parents.iter().enumerate() {
+                if !seen.contains(p.get_ref()) {
+                    return Err(err(
+                        Some(p.span()),
+                        Some(format!("unit_kinds[{i}].parents[{j}]")),
+                        format!(
+                            "unknown unit kind '{}' as a parent of '{}'",
+                            p.get_ref(),
+                            k.id.get_ref()
+                        ),
+                    ));
+                }
+            }
+            if !k.root && k.parents.is_empty() {
+                return Err(err(
+                    Some(k.id.span()),
+                    Some(format!("unit_kinds[{i}]")),
+                    format!(
+                        "unit kind '{}' is not a root and has no parent kind",
+                        k.id.get_ref()
+                    ),
+                ));
+            }
+            any_root |= k.root;
+        }
+        if !any_root {
+            return Err(err(
+                None,
+                Some("unit_kinds".into()),
+                "no unit kind may be a root".into(),
+            ));
+        }
+        Ok(Profile {
+            id: raw.profile.id.into_inner(),
+            name: raw.profile.name,
+            unit_kinds: raw
+                .unit_kinds
+                .into_iter()
+                .map(|k| UnitKind {
+                    id: k.id.into_inner(),
+                    name: k.name,
+                    root: k.root,
+                    parents: k.parents.into_iter().map(Spanned::into_inner).collect(),
+                })
+                .collect(),
+        })
+    }
+
+    pub fn unit_kind(&self, id: &str) -> Option<&UnitKind> {
+        self.unit_kinds.iter().find(|k| k.id == id)
+    }
+}
+
+fn check_identifier(id: &str) -> Result<(), String> {
+    let ok = !id.is_empty()
+        && id.len() <= 64
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-');
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "'{id}' is not an identifier (lower-case letters, digits, '_' and '-')"
+        ))
+    }
+}
+
+fn check_name(name: &LocalizedText) -> Result<(), String> {
+    if name.vi.trim().is_empty() {
+        return Err("the Vietnamese name (vi) is empty".into());
+    }
+    Ok(())
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())]
+        .bytes()
+        .filter(|&b| b == b'\n')
+        .count()
+        + 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_profile_is_valid_and_has_the_seed_kinds() {
+        let p = Profile::default_profile();
+        for kind in [
+            "provincial_committee",
+            "bloc_committee",
+            "grassroots_committee",
+            "grassroots_cell",
+            "subordinate_cell",
+        ] {
+            assert!(p.unit_kind(kind).is_some(), "{kind} missing");
+        }
+        let cell = p.unit_kind("subordinate_cell").unwrap();
+        assert!(cell.parents.contains(&"grassroots_committee".to_string()));
+        assert!(!cell.root);
+    }
+
+    #[test]
+    fn an_unknown_parent_kind_names_file_line_and_key() {
+        let text = "[profile]\nid = \"x\"\nname = { vi = \"X\" }\n\n[[unit_kinds]]\nid = \"a\"\nname = { vi = \"A\" }\nroot = true\n\n[[unit_kinds]]\nid = \"b\"\nname = { vi = \"B\" }\nparents = [\"a\", \"zz\"]\n";
+        let e = Profile::parse("x.toml", text).unwrap_err();
+        assert_eq!(e.line, Some(13));
+        assert_eq!(e.key.as_deref(), Some("unit_kinds[1].parents[1]"));
+        assert!(e.to_string().contains("x.toml"), "{e}");
+        assert!(e.message.contains("zz"), "{e}");
+    }
+
+    #[test]
+    fn an_unknown_key_is_refused_with_its_line() {
+        let text = "[profile]\nid = \"x\"\nname = { vi = \"X\" }\ncolour = \"red\"\n";
+        let e = Profile::parse("x.toml", text).unwrap_err();
+        assert_eq!(e.line, Some(4), "{e}");
+        assert_eq!(e.key.as_deref(), Some("colour"), "{e}");
+    }
+
+    #[test]
+    fn a_kind_defined_twice_is_refused() {
+        let text = "[profile]\nid = \"x\"\nname = { vi = \"X\" }\n[[unit_kinds]]\nid = \"a\"\nname = { vi = \"A\" }\nroot = true\n[[unit_kinds]]\nid = \"a\"\nname = { vi = \"A2\" }\nroot = true\n";
+        let e = Profile::parse("x.toml", text).unwrap_err();
+        assert_eq!(e.line, Some(9));
+        assert!(e.message.contains("twice"));
+    }
+}

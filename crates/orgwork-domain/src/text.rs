@@ -1,0 +1,69 @@
+//! Text folding for search: a name and a query fold the same way, so that `bui thuy` finds
+//! "Bùi Thụy", `dang` finds "Đặng", and Arabic matches whatever its hamza, alef and vowel marks.
+
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+/// Folds text for matching: lower case, Vietnamese diacritics dropped (đ→d), Arabic alef forms,
+/// alef maqsura, ta marbuta, tatweel and tashkeel normalized, runs of spaces collapsed.
+pub fn fold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut last_space = true;
+    for c in text.nfd() {
+        if is_combining_mark(c) {
+            continue; // Latin diacritics and Arabic tashkeel (U+064B–U+065F, U+0670) alike
+        }
+        let mapped = match c {
+            'đ' | 'Đ' => 'd',
+            'أ' | 'إ' | 'آ' | 'ٱ' => 'ا',
+            'ى' => 'ي',
+            'ة' => 'ه',
+            'ؤ' => 'و',
+            'ئ' => 'ي',
+            '\u{0640}' => continue, // tatweel
+            c if c.is_whitespace() => ' ',
+            c => c,
+        };
+        if mapped == ' ' {
+            if !last_space {
+                out.push(' ');
+            }
+            last_space = true;
+            continue;
+        }
+        last_space = false;
+        out.extend(mapped.to_lowercase());
+    }
+    if out.ends_with(' ') {
+        out.pop();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fold;
+
+    #[test]
+    fn vietnamese_folds_to_plain_letters() {
+        assert_eq!(fold("Bùi Thụy"), "bui thuy");
+        assert_eq!(fold("ĐẶNG  Văn\tĐức"), "dang van duc");
+        assert_eq!(
+            fold("Sở Tài nguyên và Môi trường"),
+            "so tai nguyen va moi truong"
+        );
+        // Decomposed input (NFD) folds like composed input (NFC).
+        let nfd: String = unicode_normalization::UnicodeNormalization::nfd("Quảng Ninh").collect();
+        assert_eq!(fold(&nfd), fold("Quảng Ninh"));
+    }
+
+    #[test]
+    fn arabic_folds_hamza_alef_ta_marbuta_and_tashkeel() {
+        assert_eq!(fold("أحمد"), fold("احمد"));
+        assert_eq!(fold("إسلام"), fold("اسلام"));
+        assert_eq!(fold("فاطمة"), fold("فاطمه"));
+        assert_eq!(fold("مُحَمَّد"), fold("محمد"));
+        assert_eq!(fold("مـحـمـد"), fold("محمد"));
+        assert_eq!(fold("مصطفى"), fold("مصطفي"));
+    }
+}

@@ -1,0 +1,105 @@
+//! orgwork on PostgreSQL.
+//!
+//! Structure writes take the one row of `write_lock` FOR UPDATE, so they are serialized as on
+//! SQLite and the tree's global rules hold. Migrations run without advisory locks, and ids
+//! are made in Rust, so a distributed PostgreSQL stays possible. The structure's queries are
+//! shared with SQLite (`orgwork-store/sql/`).
+
+use orgwork_domain::profile::Profile;
+use orgwork_store::ids::IdGenerator;
+use orgwork_store::{Result, StoreError};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::{Pool, Transaction};
+use std::str::FromStr;
+use std::sync::Arc;
+
+type Db = sqlx::Postgres;
+type DbRow = sqlx::postgres::PgRow;
+type Backend = PostgresStore;
+const BACKEND_NAME: &str = "postgres";
+
+pub struct PostgresStore {
+    pool: PgPool,
+    profile: Arc<Profile>,
+    ids: IdGenerator,
+}
+
+impl PostgresStore {
+    /// Connects to the database at `url` (`postgres://…`) and applies the migrations.
+    pub async fn open(url: &str, profile: Arc<Profile>) -> Result<PostgresStore> {
+        let opts = PgConnectOptions::from_str(url)
+            .map_err(|e| StoreError::Backend(format!("database URL '{}': {e}", redact(url))))?;
+        Self::connect(opts, profile).await
+    }
+
+    /// Connects with explicit options and applies the migrations.
+    pub async fn connect(opts: PgConnectOptions, profile: Arc<Profile>) -> Result<PostgresStore> {
+        let place = format!(
+            "{}:{}/{}",
+            opts.get_host(),
+            opts.get_port(),
+            opts.get_database().unwrap_or("")
+        );
+        let pool = PgPoolOptions::new()
+            .max_connections(8)
+            .connect_with(opts)
+            .await
+            .map_err(|e| {
+                StoreError::Backend(format!("connecting to PostgreSQL at {place}: {e}"))
+            })?;
+        let mut m = migrator();
+        m.set_locking(false);
+        m.run(&pool)
+            .await
+            .map_err(|e| StoreError::Backend(format!("migrating PostgreSQL at {place}: {e}")))?;
+        Ok(PostgresStore {
+            pool,
+            profile,
+            ids: IdGenerator::new(),
+        })
+    }
+
+    fn reader(&self) -> &Pool<Db> {
+        &self.pool
+    }
+
+    async fn begin_write(&self) -> Result<Transaction<'static, Db>> {
+        let mut tx = self
+            .pool
+            .begin()
+            .await
+            .map_err(|e| StoreError::Backend(e.to_string()))?;
+        sqlx::query("SELECT id FROM write_lock WHERE id = 1 FOR UPDATE")
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| StoreError::Backend(e.to_string()))?;
+        Ok(tx)
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// The URL without its password, for messages.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.find(':') {
+                Some(c) => format!("{}{}:***{}", &url[..s + 3], &creds[..c], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// This backend's migrations, embedded in the binary.
+pub fn migrator() -> sqlx::migrate::Migrator {
+    sqlx::migrate!("./migrations")
+}
+
+mod structure {
+    include!("../../orgwork-store/sql/structure.rs");
+}

@@ -1,0 +1,98 @@
+//! orgwork on SQLite, the embedded default.
+//!
+//! WAL journal, foreign keys on, one writer connection and a pool of readers; every write
+//! transaction begins with `BEGIN IMMEDIATE`, so a transaction that reads before it writes
+//! never fails to upgrade its lock. The structure's queries are shared with PostgreSQL
+//! (`orgwork-store/sql/`).
+
+use orgwork_domain::profile::Profile;
+use orgwork_store::ids::IdGenerator;
+use orgwork_store::{Result, StoreError};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use sqlx::{Pool, Transaction};
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+type Db = sqlx::Sqlite;
+type DbRow = sqlx::sqlite::SqliteRow;
+type Backend = SqliteStore;
+const BACKEND_NAME: &str = "sqlite";
+
+/// The store on one SQLite database file.
+pub struct SqliteStore {
+    writer: SqlitePool,
+    reader: SqlitePool,
+    profile: Arc<Profile>,
+    ids: IdGenerator,
+}
+
+/// Turns a database location (`sqlite:PATH`, `sqlite://PATH` or a plain path) into options.
+pub fn options(location: &str) -> Result<SqliteConnectOptions> {
+    let opts = if location.starts_with("sqlite:") {
+        SqliteConnectOptions::from_str(location)
+            .map_err(|e| StoreError::Backend(format!("database URL '{location}': {e}")))?
+    } else {
+        SqliteConnectOptions::new().filename(location)
+    };
+    Ok(opts
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(10)))
+}
+
+impl SqliteStore {
+    /// Opens (creating it if need be) the database at `location`, and applies the migrations.
+    pub async fn open(location: &str, profile: Arc<Profile>) -> Result<SqliteStore> {
+        let opts = options(location)?;
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(opts.clone().create_if_missing(true))
+            .await
+            .map_err(|e| StoreError::Backend(format!("opening {location}: {e}")))?;
+        let store_migrator = migrator();
+        store_migrator
+            .run(&writer)
+            .await
+            .map_err(|e| StoreError::Backend(format!("migrating {location}: {e}")))?;
+        let reader = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(opts.read_only(true))
+            .await
+            .map_err(|e| StoreError::Backend(format!("opening {location}: {e}")))?;
+        Ok(SqliteStore {
+            writer,
+            reader,
+            profile,
+            ids: IdGenerator::new(),
+        })
+    }
+
+    fn reader(&self) -> &Pool<Db> {
+        &self.reader
+    }
+
+    async fn begin_write(&self) -> Result<Transaction<'static, Db>> {
+        self.writer
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(|e| StoreError::Backend(e.to_string()))
+    }
+
+    pub async fn close(&self) {
+        self.reader.close().await;
+        self.writer.close().await;
+    }
+}
+
+/// This backend's migrations, embedded in the binary.
+pub fn migrator() -> sqlx::migrate::Migrator {
+    sqlx::migrate!("./migrations")
+}
+
+mod structure {
+    include!("../../orgwork-store/sql/structure.rs");
+}

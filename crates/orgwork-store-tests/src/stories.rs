@@ -1,0 +1,617 @@
+//! The conformance stories. Each takes a fresh store and asserts what a user would check.
+
+use chrono::NaiveDate;
+use orgwork_domain::structure::{Change, Names, SubtreeEntry, Unit, UnitCode};
+use orgwork_store::{Dated, NewUnit, Page, Store, StoreError};
+use std::sync::Arc;
+
+pub fn d(s: &str) -> NaiveDate {
+    orgwork_domain::date::parse_date("date", s).expect("a test date")
+}
+
+pub fn code(s: &str) -> UnitCode {
+    UnitCode::parse(s).expect("a test code")
+}
+
+pub fn names(vi: &str) -> Names {
+    Names::parse(vi, None, None).expect("a test name")
+}
+
+pub async fn create(
+    store: &dyn Store,
+    c: &str,
+    kind: &str,
+    parent: Option<&str>,
+    from: &str,
+    vi: &str,
+) -> Unit {
+    store
+        .create_unit(NewUnit {
+            code: code(c),
+            names: names(vi),
+            kind: kind.to_string(),
+            parent: parent.map(code),
+            valid_from: d(from),
+            decision: None,
+        })
+        .await
+        .unwrap_or_else(|e| panic!("create {c}: {e}"))
+}
+
+pub fn dated(c: &str, on: &str) -> Dated {
+    Dated {
+        code: code(c),
+        effective: d(on),
+        decision: None,
+    }
+}
+
+/// The error code of a failed store call.
+pub fn error_code<T: std::fmt::Debug>(r: Result<T, StoreError>) -> &'static str {
+    match r {
+        Err(StoreError::Domain(e)) => e.code,
+        other => panic!("expected a domain error, got {other:?}"),
+    }
+}
+
+/// A small province: QN (province) > KCQ (bloc) > {SO-TC (grassroots committee) > {C1, C2}, BAO (grassroots cell)}.
+pub async fn small_province(store: &dyn Store) {
+    create(
+        store,
+        "QN",
+        "provincial_committee",
+        None,
+        "2020-01-01",
+        "Đảng bộ tỉnh Quảng Ninh",
+    )
+    .await;
+    create(
+        store,
+        "KCQ",
+        "bloc_committee",
+        Some("QN"),
+        "2020-01-01",
+        "Đảng bộ Khối các cơ quan tỉnh",
+    )
+    .await;
+    create(
+        store,
+        "SO-TC",
+        "grassroots_committee",
+        Some("KCQ"),
+        "2020-01-01",
+        "Đảng bộ Sở Tài chính",
+    )
+    .await;
+    create(
+        store,
+        "SO-TC-C1",
+        "subordinate_cell",
+        Some("SO-TC"),
+        "2020-01-01",
+        "Chi bộ Phòng Ngân sách",
+    )
+    .await;
+    create(
+        store,
+        "SO-TC-C2",
+        "subordinate_cell",
+        Some("SO-TC"),
+        "2020-01-01",
+        "Chi bộ Văn phòng",
+    )
+    .await;
+    create(
+        store,
+        "BAO",
+        "grassroots_cell",
+        Some("KCQ"),
+        "2020-01-01",
+        "Chi bộ Báo Quảng Ninh",
+    )
+    .await;
+}
+
+/// Everything one can read of the tree on a date, to compare before and after a change.
+pub async fn snapshot(store: &dyn Store, roots: &[&str], on: NaiveDate) -> Vec<SubtreeEntry> {
+    let mut all = vec![];
+    for r in roots {
+        if let Ok(page) = store.subtree(&code(r), on, None, Page::first(1000)).await {
+            all.extend(page.items);
+        }
+    }
+    all
+}
+
+pub async fn reads_the_tree_as_of_a_date(store: Arc<dyn Store>) {
+    let s = store.as_ref();
+    small_province(s).await;
+    let today = d("2024-06-01");
+    let unit = s.unit(&code("so-tc"), today).await.unwrap();
+    assert_eq!(unit.code.as_str(), "SO-TC");
+    assert_eq!(unit.kind, "grassroots_committee");
+    assert_eq!(unit.parent.as_ref().map(UnitCode::as_str), Some("KCQ"));
+    assert_eq!(unit.valid_from, d("2020-01-01"));
+    assert_eq!(unit.valid_to, None);
+
+    let roots = s.roots(today, Page::first(10)).await.unwrap();
+    assert_eq!(
+        roots
+            .items
+            .iter()
+            .map(|u| u.code.as_str())
+            .collect::<Vec<_>>(),
+        ["QN"]
+    );
+    assert_eq!(roots.next, None);
+
+    let kids = s
+        .children(&code("KCQ"), today, Page::first(10))
+        .await
+        .unwrap();
+    assert_eq!(
+        kids.items
+            .iter()
+            .map(|u| u.code.as_str())
+            .collect::<Vec<_>>(),
+        ["BAO", "SO-TC"]
+    );
+
+    let path = s.ancestors(&code("SO-TC-C1"), today).await.unwrap();
+    assert_eq!(
+        path.iter().map(|u| u.code.as_str()).collect::<Vec<_>>(),
+        ["QN", "KCQ", "SO-TC"]
+    );
+
+    let all = s
+        .subtree(&code("QN"), today, None, Page::first(100))
+        .await
+        .unwrap();
+    let order: Vec<_> = all
+        .items
+        .iter()
+        .map(|e| (e.depth, e.unit.code.as_str()))
+        .collect();
+    assert_eq!(
+        order,
+        [
+            (0, "QN"),
+            (1, "KCQ"),
+            (2, "BAO"),
+            (2, "SO-TC"),
+            (3, "SO-TC-C1"),
+            (3, "SO-TC-C2")
+        ]
+    );
+
+    let shallow = s
+        .subtree(&code("QN"), today, Some(1), Page::first(100))
+        .await
+        .unwrap();
+    assert_eq!(
+        shallow.items.len(),
+        2,
+        "depth 1 is the top and its children"
+    );
+
+    // Before the units existed there is nothing to see.
+    assert_eq!(
+        error_code(s.unit(&code("QN"), d("2019-12-31")).await),
+        "unit_not_found"
+    );
+    assert!(
+        s.roots(d("2019-12-31"), Page::first(10))
+            .await
+            .unwrap()
+            .items
+            .is_empty()
+    );
+    assert_eq!(
+        error_code(s.unit(&code("NOPE"), today).await),
+        "unit_not_found"
+    );
+}
+
+pub async fn pages_through_children_and_subtrees(store: Arc<dyn Store>) {
+    let s = store.as_ref();
+    create(s, "QN", "provincial_committee", None, "2020-01-01", "Tỉnh").await;
+    for i in 0..25 {
+        create(
+            s,
+            &format!("G{i:02}"),
+            "grassroots_cell",
+            Some("QN"),
+            "2020-01-01",
+            &format!("Chi bộ {i}"),
+        )
+        .await;
+    }
+    let on = d("2021-01-01");
+    let mut seen = vec![];
+    let mut page = Page::first(10);
+    loop {
+        let p = s.children(&code("QN"), on, page.clone()).await.unwrap();
+        assert!(p.items.len() <= 10);
+        seen.extend(p.items.into_iter().map(|u| u.code.to_string()));
+        match p.next {
+            Some(next) => page.after = Some(next),
+            None => break,
+        }
+    }
+    let expected: Vec<_> = (0..25).map(|i| format!("G{i:02}")).collect();
+    assert_eq!(seen, expected);
+
+    let mut seen = vec![];
+    let mut page = Page::first(7);
+    loop {
+        let p = s
+            .subtree(&code("QN"), on, None, page.clone())
+            .await
+            .unwrap();
+        seen.extend(p.items.into_iter().map(|e| e.unit.code.to_string()));
+        match p.next {
+            Some(next) => page.after = Some(next),
+            None => break,
+        }
+    }
+    assert_eq!(seen.len(), 26);
+    assert_eq!(seen[0], "QN");
+    assert_eq!(seen[1..], expected[..]);
+}
+
+pub async fn searches_units_by_code_and_name(store: Arc<dyn Store>) {
+    let s = store.as_ref();
+    small_province(s).await;
+    let on = d("2024-01-01");
+    let found = |q: &'static str| {
+        let store = store.clone();
+        async move {
+            store
+                .search_units(q, on, Page::first(50))
+                .await
+                .unwrap()
+                .items
+                .into_iter()
+                .map(|u| u.code.to_string())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(found("bao quang").await, ["BAO"]);
+    assert_eq!(found("TÀI CHÍNH").await, ["SO-TC"]);
+    assert_eq!(found("dang bo khoi").await, ["KCQ"]);
+    assert_eq!(found("so-tc-c").await, ["SO-TC-C1", "SO-TC-C2"]);
+    assert_eq!(found("100%").await, Vec::<String>::new());
+    assert_eq!(found("   ").await, Vec::<String>::new());
+}
+
+pub async fn renames_and_moves_keep_the_past(store: Arc<dyn Store>) {
+    let s = store.as_ref();
+    small_province(s).await;
+    create(
+        s,
+        "DTN",
+        "bloc_committee",
+        Some("QN"),
+        "2020-01-01",
+        "Đảng bộ Khối doanh nghiệp",
+    )
+    .await;
+    let before = snapshot(s, &["QN"], d("2024-12-31")).await;
+
+    let renamed = s
+        .rename_unit(
+            dated("SO-TC", "2025-01-01"),
+            Names::parse(
+                "Đảng bộ Sở Tài chính mới",
+                Some("Department of Finance"),
+                None,
+            )
+            .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(renamed.name.en.as_deref(), Some("Department of Finance"));
+    let moved = s
+        .move_unit(dated("SO-TC", "2025-03-01"), code("DTN"))
+        .await
+        .unwrap();
+    assert_eq!(moved.parent.as_ref().map(UnitCode::as_str), Some("DTN"));
+
+    // The past answers the same as before the changes.
+    assert_eq!(snapshot(s, &["QN"], d("2024-12-31")).await, before);
+    assert_eq!(
+        s.unit(&code("SO-TC"), d("2024-12-31"))
+            .await
+            .unwrap()
+            .name
+            .vi,
+        "Đảng bộ Sở Tài chính"
+    );
+    assert_eq!(
+        s.unit(&code("SO-TC"), d("2025-02-01"))
+            .await
+            .unwrap()
+            .name
+            .vi,
+        "Đảng bộ Sở Tài chính mới"
+    );
+    assert_eq!(
+        s.unit(&code("SO-TC"), d("2025-02-01"))
+            .await
+            .unwrap()
+            .parent
+            .unwrap()
+            .as_str(),
+        "KCQ"
+    );
+    let path = s
+        .ancestors(&code("SO-TC-C1"), d("2025-03-01"))
+        .await
+        .unwrap();
+    assert_eq!(
+        path.iter().map(|u| u.code.as_str()).collect::<Vec<_>>(),
+        ["QN", "DTN", "SO-TC"]
+    );
+    let kcq = s
+        .children(&code("KCQ"), d("2025-03-01"), Page::first(10))
+        .await
+        .unwrap();
+    assert_eq!(
+        kcq.items
+            .iter()
+            .map(|u| u.code.as_str())
+            .collect::<Vec<_>>(),
+        ["BAO"]
+    );
+
+    let h = s.history(&code("SO-TC")).await.unwrap();
+    assert_eq!(
+        h.iter().map(|e| e.change).collect::<Vec<_>>(),
+        [Change::Created, Change::Renamed, Change::Moved]
+    );
+    assert_eq!(
+        h[1].previous_name.as_ref().unwrap().vi,
+        "Đảng bộ Sở Tài chính"
+    );
+    assert_eq!(h[2].previous_parent.as_ref().unwrap().as_str(), "KCQ");
+    assert_eq!(h[2].parent.as_ref().unwrap().as_str(), "DTN");
+    assert_eq!(h[2].effective, d("2025-03-01"));
+}
+
+pub async fn refuses_broken_rules_and_changes_nothing(store: Arc<dyn Store>) {
+    let s = store.as_ref();
+    small_province(s).await;
+    let days = [
+        d("2019-06-01"),
+        d("2020-01-01"),
+        d("2024-01-01"),
+        d("2030-01-01"),
+    ];
+    let mut before = vec![];
+    for day in days {
+        before.push(snapshot(s, &["QN"], day).await);
+    }
+    let histories = s.history(&code("SO-TC")).await.unwrap();
+
+    // A cycle: the bloc under its own grandchild.
+    assert_eq!(
+        error_code(
+            s.move_unit(dated("KCQ", "2024-01-01"), code("SO-TC-C1"))
+                .await
+        ),
+        "cycle"
+    );
+    assert_eq!(
+        error_code(
+            s.move_unit(dated("SO-TC", "2024-01-01"), code("SO-TC"))
+                .await
+        ),
+        "cycle"
+    );
+    // A duplicate code among live units.
+    let dup = s
+        .create_unit(NewUnit {
+            code: code("bao"),
+            names: names("Khác"),
+            kind: "grassroots_cell".into(),
+            parent: Some(code("KCQ")),
+            valid_from: d("2024-01-01"),
+            decision: None,
+        })
+        .await;
+    assert_eq!(error_code(dup), "duplicate_code");
+    // An unknown parent, a kind that may not go there, a parent not yet alive.
+    let new = |parent: &str, kind: &str, from: &str| NewUnit {
+        code: code("NEW"),
+        names: names("Mới"),
+        kind: kind.into(),
+        parent: Some(code(parent)),
+        valid_from: d(from),
+        decision: None,
+    };
+    assert_eq!(
+        error_code(
+            s.create_unit(new("NOPE", "grassroots_cell", "2024-01-01"))
+                .await
+        ),
+        "parent_not_found"
+    );
+    assert_eq!(
+        error_code(
+            s.create_unit(new("QN", "subordinate_cell", "2024-01-01"))
+                .await
+        ),
+        "kind_not_allowed"
+    );
+    assert_eq!(
+        error_code(
+            s.create_unit(new("KCQ", "no_such_kind", "2024-01-01"))
+                .await
+        ),
+        "unknown_kind"
+    );
+    assert_eq!(
+        error_code(
+            s.create_unit(new("KCQ", "grassroots_cell", "2019-01-01"))
+                .await
+        ),
+        "parent_not_live"
+    );
+    // A change dated before the unit starts, or not after its last change.
+    assert_eq!(
+        error_code(s.rename_unit(dated("BAO", "2019-01-01"), names("X")).await),
+        "date_outside_unit"
+    );
+    assert_eq!(
+        error_code(s.rename_unit(dated("BAO", "2020-01-01"), names("X")).await),
+        "date_not_after_last_change"
+    );
+    assert_eq!(
+        error_code(
+            s.rename_unit(dated("BAO", "2024-01-01"), names("Chi bộ Báo Quảng Ninh"))
+                .await
+        ),
+        "no_change"
+    );
+    assert_eq!(
+        error_code(s.move_unit(dated("BAO", "2024-01-01"), code("KCQ")).await),
+        "no_change"
+    );
+    // Dissolving a unit that still has live children.
+    assert_eq!(
+        error_code(s.dissolve_unit(dated("SO-TC", "2024-01-01")).await),
+        "has_live_children"
+    );
+    assert_eq!(
+        error_code(s.dissolve_unit(dated("NOPE", "2024-01-01")).await),
+        "unit_not_found"
+    );
+
+    for (day, snap) in days.iter().zip(before) {
+        assert_eq!(
+            snapshot(s, &["QN"], *day).await,
+            snap,
+            "the tree on {day} changed"
+        );
+    }
+    assert_eq!(s.history(&code("SO-TC")).await.unwrap(), histories);
+}
+
+/// A profile of one kind that may sit under itself, so that any move is allowed by kind and
+/// only the cycle rule stands in the way.
+pub fn flat_profile() -> orgwork_domain::profile::Profile {
+    orgwork_domain::profile::Profile::parse(
+        "flat.toml",
+        "[profile]\nid = \"flat\"\nname = { vi = \"Phẳng\" }\n[[unit_kinds]]\nid = \"org\"\nname = { vi = \"Tổ chức\" }\nroot = true\nparents = [\"org\"]\n",
+    )
+    .expect("the flat profile")
+}
+
+pub async fn refuses_a_cycle_now_or_through_a_later_move(store: Arc<dyn Store>) {
+    let s = store.as_ref();
+    for (c, p) in [
+        ("R", None),
+        ("A", Some("R")),
+        ("B", Some("R")),
+        ("A1", Some("A")),
+    ] {
+        create(s, c, "org", p, "2020-01-01", c).await;
+    }
+    assert_eq!(
+        error_code(s.move_unit(dated("A", "2024-01-01"), code("A1")).await),
+        "cycle"
+    );
+    // Recorded first, dated later: from 2026, B sits under A.
+    s.move_unit(dated("B", "2026-01-01"), code("A"))
+        .await
+        .unwrap();
+    let before = snapshot(s, &["R", "A", "B"], d("2027-01-01")).await;
+    // In 2025 B is not below A, but from 2026 it is: A under B would be a cycle then.
+    assert_eq!(
+        error_code(s.move_unit(dated("A", "2025-01-01"), code("B")).await),
+        "cycle"
+    );
+    assert_eq!(snapshot(s, &["R", "A", "B"], d("2027-01-01")).await, before);
+    // A roots-only move is fine.
+    s.move_unit(dated("A1", "2025-01-01"), code("B"))
+        .await
+        .unwrap();
+}
+
+pub async fn dissolves_and_reuses_a_code(store: Arc<dyn Store>) {
+    let s = store.as_ref();
+    small_province(s).await;
+    let gone = s
+        .dissolve_unit(Dated {
+            decision: Some("123-QĐ/TU".into()),
+            ..dated("BAO", "2025-02-01")
+        })
+        .await
+        .unwrap();
+    assert_eq!(gone.valid_to, Some(d("2025-02-01")));
+    let kids = |day| {
+        let store = store.clone();
+        async move {
+            store
+                .children(&code("KCQ"), d(day), Page::first(10))
+                .await
+                .unwrap()
+                .items
+                .into_iter()
+                .map(|u| u.code.to_string())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(kids("2025-01-31").await, ["BAO", "SO-TC"]);
+    assert_eq!(kids("2025-02-01").await, ["SO-TC"]);
+    // The dissolved unit is still shown as it last was, with its end.
+    let last = s.unit(&code("BAO"), d("2025-06-01")).await.unwrap();
+    assert_eq!(last.valid_to, Some(d("2025-02-01")));
+    let h = s.history(&code("BAO")).await.unwrap();
+    assert_eq!(h.last().unwrap().change, Change::Dissolved);
+    assert_eq!(h.last().unwrap().decision.as_deref(), Some("123-QĐ/TU"));
+    // No change after the end; the code is free again from the end on.
+    assert_eq!(
+        error_code(s.rename_unit(dated("BAO", "2025-03-01"), names("X")).await),
+        "date_outside_unit"
+    );
+    assert_eq!(
+        error_code(s.move_unit(dated("SO-TC", "2025-03-01"), code("BAO")).await),
+        "parent_not_live"
+    );
+    create(
+        s,
+        "BAO",
+        "grassroots_cell",
+        Some("KCQ"),
+        "2025-02-01",
+        "Chi bộ Báo và Phát thanh",
+    )
+    .await;
+    assert_eq!(
+        s.unit(&code("BAO"), d("2025-01-31")).await.unwrap().name.vi,
+        "Chi bộ Báo Quảng Ninh"
+    );
+    assert_eq!(
+        s.unit(&code("BAO"), d("2025-02-01")).await.unwrap().name.vi,
+        "Chi bộ Báo và Phát thanh"
+    );
+    // A parent with a future dissolution can take no new child.
+    create(
+        s,
+        "T",
+        "grassroots_committee",
+        Some("KCQ"),
+        "2025-01-01",
+        "Tạm",
+    )
+    .await;
+    s.dissolve_unit(dated("T", "2026-01-01")).await.unwrap();
+    assert_eq!(
+        error_code(
+            s.move_unit(dated("SO-TC-C1", "2025-06-01"), code("T"))
+                .await
+        ),
+        "parent_not_live"
+    );
+}

@@ -1,0 +1,17 @@
+//! The conformance stories on SQLite and on PostgreSQL.
+
+orgwork_store_tests::backends!(
+    reads_the_tree_as_of_a_date,
+    pages_through_children_and_subtrees,
+    searches_units_by_code_and_name,
+    renames_and_moves_keep_the_past,
+    refuses_broken_rules_and_changes_nothing,
+    dissolves_and_reuses_a_code,
+);
+
+mod flat {
+    orgwork_store_tests::backends!(
+        profile orgwork_store_tests::stories::flat_profile => sqlite, postgres;
+        refuses_a_cycle_now_or_through_a_later_move,
+    );
+}

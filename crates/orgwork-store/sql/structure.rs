@@ -1,0 +1,701 @@
+// The structure (units and their versions), written once for both backends.
+//
+// This file is compiled into each backend crate with `include!`, inside a module whose parent
+// defines: `Db` (the sqlx database), `DbRow`, `Backend` (the store type, with `reader()` and
+// `begin_write()`), and `BACKEND_NAME`. The SQL below is the dialect both SQLite and
+// PostgreSQL accept: `$n` parameters, `||`, recursive CTEs, ISO dates compared as dates.
+
+use super::{Backend, Db, DbRow, BACKEND_NAME};
+use async_trait::async_trait;
+use chrono::NaiveDate;
+use orgwork_domain::profile::Profile;
+use orgwork_domain::structure::{
+    check_change_date, check_kind_placement, check_no_cycle, check_parent_life, Change, HistoryEntry, Life, Names,
+    SubtreeEntry, Unit, UnitCode,
+};
+use orgwork_domain::Error;
+use orgwork_store::{Dated, NewUnit, Page, Paged, Result, Store, StoreError};
+use sqlx::Row;
+
+type Conn = <Db as sqlx::Database>::Connection;
+
+trait DbResult<T> {
+    fn db(self) -> Result<T>;
+}
+
+impl<T> DbResult<T> for std::result::Result<T, sqlx::Error> {
+    fn db(self) -> Result<T> {
+        self.map_err(|e| StoreError::Backend(e.to_string()))
+    }
+}
+
+/// The columns of a unit as seen through one of its versions (`v`), with its identity (`u`)
+/// and its parent's identity (`p`).
+const UNIT_COLUMNS: &str = "u.code, v.name_vi, v.name_en, v.name_ar, v.kind, p.code AS parent_code, u.valid_from, u.valid_to";
+
+/// A version live on the date `$D` (written as a placeholder and replaced per query).
+const LIVE_V: &str = "v.valid_from <= $D AND (v.valid_to IS NULL OR v.valid_to > $D)";
+
+fn unit_from_row(row: &DbRow) -> Result<Unit> {
+    Ok(Unit {
+        code: UnitCode::from_stored(row.try_get("code").db()?),
+        name: Names {
+            vi: row.try_get("name_vi").db()?,
+            en: row.try_get("name_en").db()?,
+            ar: row.try_get("name_ar").db()?,
+        },
+        kind: row.try_get("kind").db()?,
+        parent: row.try_get::<Option<String>, _>("parent_code").db()?.map(UnitCode::from_stored),
+        valid_from: row.try_get("valid_from").db()?,
+        valid_to: row.try_get("valid_to").db()?,
+    })
+}
+
+/// Builds a query text once per call site and keeps it for the life of the process
+/// (sqlx takes `'static` SQL text; the date placeholder is filled in here).
+macro_rules! sql {
+    ($date:literal, $($part:expr),+ $(,)?) => {{
+        static TEXT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+        TEXT.get_or_init(|| [$($part),+].concat().replace("$D", $date)).as_str()
+    }};
+}
+
+/// The identity and life of a unit, as the write rules need them.
+#[derive(Debug, Clone)]
+struct UnitRef {
+    id: i64,
+    code: UnitCode,
+    valid_from: NaiveDate,
+    valid_to: Option<NaiveDate>,
+}
+
+/// The latest version of a unit.
+#[derive(Debug, Clone)]
+struct Latest {
+    valid_from: NaiveDate,
+    valid_to: Option<NaiveDate>,
+    parent_id: Option<i64>,
+    kind: String,
+    names: Names,
+}
+
+fn unit_ref_from_row(row: &DbRow) -> Result<UnitRef> {
+    Ok(UnitRef {
+        id: row.try_get("id").db()?,
+        code: UnitCode::from_stored(row.try_get("code").db()?),
+        valid_from: row.try_get("valid_from").db()?,
+        valid_to: row.try_get("valid_to").db()?,
+    })
+}
+
+/// The unit with `code` whose life contains `day`; or an error saying why there is none.
+async fn live_unit(conn: &mut Conn, code: &UnitCode, day: NaiveDate, role: &str) -> Result<UnitRef> {
+    let rows = sqlx::query("SELECT id, code, valid_from, valid_to FROM unit WHERE code = $1 ORDER BY valid_from")
+        .bind(code.as_str())
+        .fetch_all(&mut *conn)
+        .await
+        .db()?;
+    let units = rows.iter().map(unit_ref_from_row).collect::<Result<Vec<_>>>()?;
+    if let Some(u) = units.iter().find(|u| orgwork_domain::date::contains(u.valid_from, u.valid_to, day)) {
+        return Ok(u.clone());
+    }
+    let not_found_code = if role == "parent" { "parent_not_found" } else { "unit_not_found" };
+    match units.last() {
+        None => Err(Error::not_found(not_found_code, format!("{role}: no unit has the code {code}")).into()),
+        Some(u) => {
+            let code_name = if role == "parent" { "parent_not_live" } else { "date_outside_unit" };
+            let why = match u.valid_to {
+                Some(end) if day >= end => format!("{role}: unit {code} was dissolved on {end}; it does not exist on {day}"),
+                _ => format!("{role}: unit {code} starts on {}; it does not exist on {day}", u.valid_from),
+            };
+            Err(Error::rule(code_name, why).into())
+        }
+    }
+}
+
+async fn latest_version(conn: &mut Conn, unit_id: i64) -> Result<Latest> {
+    let row = sqlx::query(
+        "SELECT valid_from, valid_to, parent_id, kind, name_vi, name_en, name_ar FROM unit_version \
+         WHERE unit_id = $1 ORDER BY valid_from DESC LIMIT 1",
+    )
+    .bind(unit_id)
+    .fetch_one(&mut *conn)
+    .await
+    .db()?;
+    Ok(Latest {
+        valid_from: row.try_get("valid_from").db()?,
+        valid_to: row.try_get("valid_to").db()?,
+        parent_id: row.try_get("parent_id").db()?,
+        kind: row.try_get("kind").db()?,
+        names: Names {
+            vi: row.try_get("name_vi").db()?,
+            en: row.try_get("name_en").db()?,
+            ar: row.try_get("name_ar").db()?,
+        },
+    })
+}
+
+/// The kind of a unit on `day` (the day lies in its life).
+async fn kind_on(conn: &mut Conn, unit_id: i64, day: NaiveDate) -> Result<String> {
+    sqlx::query_scalar(sql!(
+        "$2",
+        "SELECT v.kind FROM unit_version v WHERE v.unit_id = $1 AND ",
+        LIVE_V
+    ))
+    .bind(unit_id)
+    .bind(day)
+    .fetch_one(&mut *conn)
+    .await
+    .db()
+}
+
+/// The codes of the ancestors of a unit on `day`, the unit itself excluded.
+async fn ancestor_codes(conn: &mut Conn, unit_id: i64, day: NaiveDate) -> Result<Vec<UnitCode>> {
+    let rows: Vec<String> = sqlx::query_scalar(sql!(
+        "$2",
+        "WITH RECURSIVE anc(id, parent_id, depth) AS ( \
+           SELECT v.unit_id, v.parent_id, 0 FROM unit_version v WHERE v.unit_id = $1 AND ",
+        LIVE_V,
+        " UNION ALL \
+           SELECT v.unit_id, v.parent_id, a.depth + 1 FROM anc a JOIN unit_version v ON v.unit_id = a.parent_id AND ",
+        LIVE_V,
+        " WHERE a.depth < 1000) \
+         SELECT u.code FROM anc a JOIN unit u ON u.id = a.id WHERE a.depth > 0 ORDER BY a.depth DESC"
+    ))
+    .bind(unit_id)
+    .bind(day)
+    .fetch_all(&mut *conn)
+    .await
+    .db()?;
+    Ok(rows.into_iter().map(UnitCode::from_stored).collect())
+}
+
+async fn unit_view(conn: &mut Conn, unit_id: i64, day: NaiveDate) -> Result<Unit> {
+    let row = sqlx::query(sql!(
+        "$2",
+        "SELECT ",
+        UNIT_COLUMNS,
+        " FROM unit u JOIN unit_version v ON v.unit_id = u.id AND ",
+        LIVE_V,
+        " LEFT JOIN unit p ON p.id = v.parent_id WHERE u.id = $1"
+    ))
+    .bind(unit_id)
+    .bind(day)
+    .fetch_optional(&mut *conn)
+    .await
+    .db()?;
+    match row {
+        Some(row) => unit_from_row(&row),
+        None => {
+            // Dissolved before `day`: the unit as it last was.
+            let row = sqlx::query(sql!(
+                "$2",
+                "SELECT ",
+                UNIT_COLUMNS,
+                " FROM unit u JOIN unit_version v ON v.unit_id = u.id \
+                 LEFT JOIN unit p ON p.id = v.parent_id WHERE u.id = $1 AND v.valid_from <= $2 \
+                 ORDER BY v.valid_from DESC LIMIT 1"
+            ))
+            .bind(unit_id)
+            .bind(day)
+            .fetch_one(&mut *conn)
+            .await
+            .db()?;
+            unit_from_row(&row)
+        }
+    }
+}
+
+/// Resolves a code for reading as of `day`: the unit live then, else the latest one with that
+/// code that had started by then (a dissolved unit), else not found.
+async fn resolve_for_read(conn: &mut Conn, code: &UnitCode, day: NaiveDate) -> Result<UnitRef> {
+    let rows = sqlx::query(
+        "SELECT id, code, valid_from, valid_to FROM unit WHERE code = $1 AND valid_from <= $2 ORDER BY valid_from DESC",
+    )
+    .bind(code.as_str())
+    .bind(day)
+    .fetch_all(&mut *conn)
+    .await
+    .db()?;
+    let units = rows.iter().map(unit_ref_from_row).collect::<Result<Vec<_>>>()?;
+    if let Some(u) = units.iter().find(|u| orgwork_domain::date::contains(u.valid_from, u.valid_to, day)) {
+        return Ok(u.clone());
+    }
+    units.into_iter().next().ok_or_else(|| {
+        Error::not_found("unit_not_found", format!("no unit has the code {code} on {day}")).into()
+    })
+}
+
+fn paged<T>(mut items: Vec<T>, limit: u32, key: impl Fn(&T) -> String) -> Paged<T> {
+    let next = if items.len() > limit as usize {
+        items.truncate(limit as usize);
+        items.last().map(key)
+    } else {
+        None
+    };
+    Paged { items, next }
+}
+
+/// Closes the unit's latest version at `effective` and opens a new one from it.
+async fn new_version(
+    conn: &mut Conn,
+    unit_id: i64,
+    latest: &Latest,
+    effective: NaiveDate,
+    parent_id: Option<i64>,
+    names: &Names,
+    change: Change,
+    decision: Option<&str>,
+) -> Result<()> {
+    sqlx::query("UPDATE unit_version SET valid_to = $3 WHERE unit_id = $1 AND valid_from = $2")
+        .bind(unit_id)
+        .bind(latest.valid_from)
+        .bind(effective)
+        .execute(&mut *conn)
+        .await
+        .db()?;
+    insert_version(conn, unit_id, effective, latest.valid_to, parent_id, &latest.kind, names, change, decision).await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn insert_version(
+    conn: &mut Conn,
+    unit_id: i64,
+    valid_from: NaiveDate,
+    valid_to: Option<NaiveDate>,
+    parent_id: Option<i64>,
+    kind: &str,
+    names: &Names,
+    change: Change,
+    decision: Option<&str>,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO unit_version (unit_id, valid_from, valid_to, parent_id, kind, name_vi, name_en, name_ar, name_fold, change, decision) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(unit_id)
+    .bind(valid_from)
+    .bind(valid_to)
+    .bind(parent_id)
+    .bind(kind)
+    .bind(&names.vi)
+    .bind(names.en.as_deref())
+    .bind(names.ar.as_deref())
+    .bind(names.folded())
+    .bind(change.as_str())
+    .bind(decision)
+    .execute(&mut *conn)
+    .await
+    .db()?;
+    Ok(())
+}
+
+/// The live unit to change and its latest version, after the date rules.
+async fn unit_to_change(conn: &mut Conn, change: &Dated) -> Result<(UnitRef, Latest)> {
+    let unit = live_unit(conn, &change.code, change.effective, "unit").await?;
+    let latest = latest_version(conn, unit.id).await?;
+    let life = Life { valid_from: unit.valid_from, valid_to: unit.valid_to, last_change: latest.valid_from };
+    check_change_date(&unit.code, life, change.effective)?;
+    Ok((unit, latest))
+}
+
+fn profile_of(store: &Backend) -> &Profile {
+    &store.profile
+}
+
+#[async_trait]
+impl Store for Backend {
+    fn backend(&self) -> &'static str {
+        BACKEND_NAME
+    }
+
+    fn profile(&self) -> &Profile {
+        profile_of(self)
+    }
+
+    async fn create_unit(&self, new: NewUnit) -> Result<Unit> {
+        let mut tx = self.begin_write().await?;
+        let parent = match &new.parent {
+            Some(code) => {
+                let p = live_unit(&mut tx, code, new.valid_from, "parent").await?;
+                check_parent_life(&p.code, p.valid_from, p.valid_to, new.valid_from)?;
+                let kind = kind_on(&mut tx, p.id, new.valid_from).await?;
+                Some((p, kind))
+            }
+            None => None,
+        };
+        check_kind_placement(
+            &self.profile,
+            &new.code,
+            &new.kind,
+            parent.as_ref().map(|(p, k)| (&p.code, k.as_str())),
+        )?;
+        let clash: Option<NaiveDate> = sqlx::query_scalar(
+            "SELECT valid_from FROM unit WHERE code = $1 AND (valid_to IS NULL OR valid_to > $2) LIMIT 1",
+        )
+        .bind(new.code.as_str())
+        .bind(new.valid_from)
+        .fetch_optional(&mut *tx)
+        .await
+        .db()?;
+        if let Some(from) = clash {
+            return Err(Error::conflict(
+                "duplicate_code",
+                format!("code: a unit with the code {} already exists (live from {from})", new.code),
+            )
+            .into());
+        }
+        let id = self.ids.next_id();
+        sqlx::query("INSERT INTO unit (id, code, valid_from, valid_to, end_decision) VALUES ($1, $2, $3, NULL, NULL)")
+            .bind(id)
+            .bind(new.code.as_str())
+            .bind(new.valid_from)
+            .execute(&mut *tx)
+            .await
+            .db()?;
+        let parent_id = parent.as_ref().map(|(p, _)| p.id);
+        insert_version(
+            &mut tx,
+            id,
+            new.valid_from,
+            None,
+            parent_id,
+            &new.kind,
+            &new.names,
+            Change::Created,
+            new.decision.as_deref(),
+        )
+        .await?;
+        let unit = unit_view(&mut tx, id, new.valid_from).await?;
+        tx.commit().await.db()?;
+        Ok(unit)
+    }
+
+    async fn rename_unit(&self, change: Dated, names: Names) -> Result<Unit> {
+        let mut tx = self.begin_write().await?;
+        let (unit, latest) = unit_to_change(&mut tx, &change).await?;
+        if latest.names == names {
+            return Err(Error::rule("no_change", format!("name: unit {} already has these names", unit.code)).into());
+        }
+        new_version(
+            &mut tx,
+            unit.id,
+            &latest,
+            change.effective,
+            latest.parent_id,
+            &names,
+            Change::Renamed,
+            change.decision.as_deref(),
+        )
+        .await?;
+        let view = unit_view(&mut tx, unit.id, change.effective).await?;
+        tx.commit().await.db()?;
+        Ok(view)
+    }
+
+    async fn move_unit(&self, change: Dated, new_parent: UnitCode) -> Result<Unit> {
+        let mut tx = self.begin_write().await?;
+        let (unit, latest) = unit_to_change(&mut tx, &change).await?;
+        let parent = live_unit(&mut tx, &new_parent, change.effective, "parent").await?;
+        check_no_cycle(&unit.code, &parent.code, &[])?;
+        check_parent_life(&parent.code, parent.valid_from, parent.valid_to, change.effective)?;
+        if latest.parent_id == Some(parent.id) {
+            return Err(Error::rule("no_change", format!("parent: unit {} is already under {}", unit.code, parent.code)).into());
+        }
+        // The new parent's ancestry must not pass through the unit on the move's date, nor on
+        // any later date on which some unit has a recorded change.
+        let mut days: Vec<NaiveDate> =
+            sqlx::query_scalar("SELECT DISTINCT valid_from FROM unit_version WHERE valid_from > $1 ORDER BY valid_from")
+                .bind(change.effective)
+                .fetch_all(&mut *tx)
+                .await
+                .db()?;
+        days.insert(0, change.effective);
+        for day in days {
+            if parent.valid_to.is_some_and(|end| day >= end) {
+                break;
+            }
+            let ancestors = ancestor_codes(&mut tx, parent.id, day).await?;
+            check_no_cycle(&unit.code, &parent.code, &ancestors)?;
+        }
+        let parent_kind = kind_on(&mut tx, parent.id, change.effective).await?;
+        check_kind_placement(&self.profile, &unit.code, &latest.kind, Some((&parent.code, &parent_kind)))?;
+        new_version(
+            &mut tx,
+            unit.id,
+            &latest,
+            change.effective,
+            Some(parent.id),
+            &latest.names,
+            Change::Moved,
+            change.decision.as_deref(),
+        )
+        .await?;
+        let view = unit_view(&mut tx, unit.id, change.effective).await?;
+        tx.commit().await.db()?;
+        Ok(view)
+    }
+
+    async fn dissolve_unit(&self, change: Dated) -> Result<Unit> {
+        let mut tx = self.begin_write().await?;
+        let (unit, latest) = unit_to_change(&mut tx, &change).await?;
+        let children: Vec<String> = sqlx::query_scalar(
+            "SELECT c.code FROM unit_version v JOIN unit c ON c.id = v.unit_id \
+             WHERE v.parent_id = $1 AND (v.valid_to IS NULL OR v.valid_to > $2) ORDER BY c.code LIMIT 6",
+        )
+        .bind(unit.id)
+        .bind(change.effective)
+        .fetch_all(&mut *tx)
+        .await
+        .db()?;
+        if !children.is_empty() {
+            let more = if children.len() > 5 { ", …" } else { "" };
+            let list = children.iter().take(5).cloned().collect::<Vec<_>>().join(", ");
+            return Err(Error::rule(
+                "has_live_children",
+                format!(
+                    "unit {} still has live children on or after {} ({list}{more}); move or dissolve them first",
+                    unit.code, change.effective
+                ),
+            )
+            .into());
+        }
+        sqlx::query("UPDATE unit SET valid_to = $2, end_decision = $3 WHERE id = $1")
+            .bind(unit.id)
+            .bind(change.effective)
+            .bind(change.decision.as_deref())
+            .execute(&mut *tx)
+            .await
+            .db()?;
+        sqlx::query("UPDATE unit_version SET valid_to = $3 WHERE unit_id = $1 AND valid_from = $2")
+            .bind(unit.id)
+            .bind(latest.valid_from)
+            .bind(change.effective)
+            .execute(&mut *tx)
+            .await
+            .db()?;
+        let view = unit_view(&mut tx, unit.id, change.effective).await?;
+        tx.commit().await.db()?;
+        Ok(view)
+    }
+
+    async fn unit(&self, code: &UnitCode, as_of: NaiveDate) -> Result<Unit> {
+        let mut conn = self.reader().acquire().await.db()?;
+        let u = resolve_for_read(&mut conn, code, as_of).await?;
+        unit_view(&mut conn, u.id, as_of).await
+    }
+
+    async fn roots(&self, as_of: NaiveDate, page: Page) -> Result<Paged<Unit>> {
+        let limit = page.effective_limit();
+        let rows = sqlx::query(sql!(
+            "$1",
+            "SELECT ",
+            UNIT_COLUMNS,
+            " FROM unit_version v JOIN unit u ON u.id = v.unit_id LEFT JOIN unit p ON p.id = v.parent_id \
+             WHERE v.parent_id IS NULL AND ",
+            LIVE_V,
+            " AND u.code > $2 ORDER BY u.code LIMIT $3"
+        ))
+        .bind(as_of)
+        .bind(page.after.unwrap_or_default())
+        .bind(i64::from(limit) + 1)
+        .fetch_all(self.reader())
+        .await
+        .db()?;
+        let items = rows.iter().map(unit_from_row).collect::<Result<Vec<_>>>()?;
+        Ok(paged(items, limit, |u| u.code.to_string()))
+    }
+
+    async fn search_units(&self, query: &str, as_of: NaiveDate, page: Page) -> Result<Paged<Unit>> {
+        let limit = page.effective_limit();
+        let escape = |s: &str| s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        let folded = orgwork_domain::text::fold(query);
+        if folded.is_empty() {
+            return Ok(Paged { items: vec![], next: None });
+        }
+        let code_pattern = format!("%{}%", escape(&query.trim().to_ascii_uppercase()));
+        let name_pattern = format!("%{}%", escape(&folded).replace(' ', "%"));
+        let rows = sqlx::query(sql!(
+            "$1",
+            "SELECT ",
+            UNIT_COLUMNS,
+            " FROM unit_version v JOIN unit u ON u.id = v.unit_id LEFT JOIN unit p ON p.id = v.parent_id \
+             WHERE ",
+            LIVE_V,
+            " AND (u.code LIKE $2 ESCAPE '\\' OR v.name_fold LIKE $3 ESCAPE '\\') AND u.code > $4 \
+             ORDER BY u.code LIMIT $5"
+        ))
+        .bind(as_of)
+        .bind(code_pattern)
+        .bind(name_pattern)
+        .bind(page.after.unwrap_or_default())
+        .bind(i64::from(limit) + 1)
+        .fetch_all(self.reader())
+        .await
+        .db()?;
+        let items = rows.iter().map(unit_from_row).collect::<Result<Vec<_>>>()?;
+        Ok(paged(items, limit, |u| u.code.to_string()))
+    }
+
+    async fn children(&self, code: &UnitCode, as_of: NaiveDate, page: Page) -> Result<Paged<Unit>> {
+        let limit = page.effective_limit();
+        let mut conn = self.reader().acquire().await.db()?;
+        let parent = resolve_for_read(&mut conn, code, as_of).await?;
+        let rows = sqlx::query(sql!(
+            "$2",
+            "SELECT ",
+            UNIT_COLUMNS,
+            " FROM unit_version v JOIN unit u ON u.id = v.unit_id LEFT JOIN unit p ON p.id = v.parent_id \
+             WHERE v.parent_id = $1 AND ",
+            LIVE_V,
+            " AND u.code > $3 ORDER BY u.code LIMIT $4"
+        ))
+        .bind(parent.id)
+        .bind(as_of)
+        .bind(page.after.unwrap_or_default())
+        .bind(i64::from(limit) + 1)
+        .fetch_all(&mut *conn)
+        .await
+        .db()?;
+        let items = rows.iter().map(unit_from_row).collect::<Result<Vec<_>>>()?;
+        Ok(paged(items, limit, |u| u.code.to_string()))
+    }
+
+    async fn ancestors(&self, code: &UnitCode, as_of: NaiveDate) -> Result<Vec<Unit>> {
+        let mut conn = self.reader().acquire().await.db()?;
+        let unit = resolve_for_read(&mut conn, code, as_of).await?;
+        let rows = sqlx::query(sql!(
+            "$2",
+            "WITH RECURSIVE anc(id, parent_id, depth) AS ( \
+               SELECT v.unit_id, v.parent_id, 0 FROM unit_version v WHERE v.unit_id = $1 AND ",
+            LIVE_V,
+            " UNION ALL \
+               SELECT v.unit_id, v.parent_id, a.depth + 1 FROM anc a JOIN unit_version v ON v.unit_id = a.parent_id AND ",
+            LIVE_V,
+            " WHERE a.depth < 1000) \
+             SELECT ",
+            UNIT_COLUMNS,
+            " FROM anc a JOIN unit u ON u.id = a.id JOIN unit_version v ON v.unit_id = u.id AND ",
+            LIVE_V,
+            " LEFT JOIN unit p ON p.id = v.parent_id WHERE a.depth > 0 ORDER BY a.depth DESC"
+        ))
+        .bind(unit.id)
+        .bind(as_of)
+        .fetch_all(&mut *conn)
+        .await
+        .db()?;
+        rows.iter().map(unit_from_row).collect()
+    }
+
+    async fn subtree(&self, code: &UnitCode, as_of: NaiveDate, depth: Option<u32>, page: Page) -> Result<Paged<SubtreeEntry>> {
+        let limit = page.effective_limit();
+        let mut conn = self.reader().acquire().await.db()?;
+        let top = resolve_for_read(&mut conn, code, as_of).await?;
+        // The path (codes joined by a space, which no code contains and which sorts before
+        // every code character) orders the subtree depth-first and is the paging cursor.
+        let max_depth = i32::try_from(depth.unwrap_or(1000).min(1000)).unwrap_or(1000);
+        let rows = sqlx::query(sql!(
+            "$2",
+            "WITH RECURSIVE sub(id, depth, path) AS ( \
+               SELECT u.id, 0, u.code FROM unit u WHERE u.id = $1 \
+             UNION ALL \
+               SELECT v.unit_id, s.depth + 1, s.path || ' ' || c.code FROM sub s \
+               JOIN unit_version v ON v.parent_id = s.id AND ",
+            LIVE_V,
+            " JOIN unit c ON c.id = v.unit_id WHERE s.depth < $3) \
+             SELECT s.depth, s.path, ",
+            UNIT_COLUMNS,
+            " FROM sub s JOIN unit u ON u.id = s.id JOIN unit_version v ON v.unit_id = u.id AND ",
+            LIVE_V,
+            " LEFT JOIN unit p ON p.id = v.parent_id WHERE s.path > $4 ORDER BY s.path LIMIT $5"
+        ))
+        .bind(top.id)
+        .bind(as_of)
+        .bind(max_depth)
+        .bind(page.after.unwrap_or_default())
+        .bind(i64::from(limit) + 1)
+        .fetch_all(&mut *conn)
+        .await
+        .db()?;
+        let mut items = Vec::with_capacity(rows.len());
+        let mut paths = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let depth: i32 = row.try_get("depth").db()?;
+            paths.push(row.try_get::<String, _>("path").db()?);
+            items.push(SubtreeEntry { depth: depth as u32, unit: unit_from_row(row)? });
+        }
+        let mut page = paged(items, limit, |_| String::new());
+        if page.next.is_some() {
+            page.next = paths.get(limit as usize - 1).cloned();
+        }
+        Ok(page)
+    }
+
+    async fn history(&self, code: &UnitCode) -> Result<Vec<HistoryEntry>> {
+        let mut conn = self.reader().acquire().await.db()?;
+        let today = chrono::Utc::now().date_naive();
+        // The unit live today, else the latest with that code (dissolved, or starting later).
+        let rows = sqlx::query("SELECT id, code, valid_from, valid_to FROM unit WHERE code = $1 ORDER BY valid_from DESC")
+            .bind(code.as_str())
+            .fetch_all(&mut *conn)
+            .await
+            .db()?;
+        let units = rows.iter().map(unit_ref_from_row).collect::<Result<Vec<_>>>()?;
+        let unit = units
+            .iter()
+            .find(|u| orgwork_domain::date::contains(u.valid_from, u.valid_to, today))
+            .or(units.first())
+            .cloned()
+            .ok_or_else(|| StoreError::from(Error::not_found("unit_not_found", format!("no unit has the code {code}"))))?;
+        let versions = sqlx::query(
+            "SELECT v.valid_from, v.kind, v.name_vi, v.name_en, v.name_ar, v.change, v.decision, p.code AS parent_code \
+             FROM unit_version v LEFT JOIN unit p ON p.id = v.parent_id WHERE v.unit_id = $1 ORDER BY v.valid_from",
+        )
+        .bind(unit.id)
+        .fetch_all(&mut *conn)
+        .await
+        .db()?;
+        let mut out: Vec<HistoryEntry> = Vec::with_capacity(versions.len() + 1);
+        for row in &versions {
+            let change: String = row.try_get("change").db()?;
+            let change = Change::parse(&change)
+                .ok_or_else(|| StoreError::Backend(format!("unit_version.change holds '{change}'")))?;
+            let entry = HistoryEntry {
+                change,
+                effective: row.try_get("valid_from").db()?,
+                name: Names {
+                    vi: row.try_get("name_vi").db()?,
+                    en: row.try_get("name_en").db()?,
+                    ar: row.try_get("name_ar").db()?,
+                },
+                kind: row.try_get("kind").db()?,
+                parent: row.try_get::<Option<String>, _>("parent_code").db()?.map(UnitCode::from_stored),
+                previous_name: None,
+                previous_parent: None,
+                decision: row.try_get("decision").db()?,
+            };
+            let entry = match out.last() {
+                Some(prev) if change == Change::Renamed => HistoryEntry { previous_name: Some(prev.name.clone()), ..entry },
+                Some(prev) if change == Change::Moved => HistoryEntry { previous_parent: prev.parent.clone(), ..entry },
+                _ => entry,
+            };
+            out.push(entry);
+        }
+        if let (Some(end), Some(last)) = (unit.valid_to, out.last().cloned()) {
+            let decision: Option<String> = sqlx::query_scalar("SELECT end_decision FROM unit WHERE id = $1")
+                .bind(unit.id)
+                .fetch_one(&mut *conn)
+                .await
+                .db()?;
+            out.push(HistoryEntry {
+                change: Change::Dissolved,
+                effective: end,
+                previous_name: None,
+                previous_parent: None,
+                decision,
+                ..last
+            });
+        }
+        Ok(out)
+    }
+}
