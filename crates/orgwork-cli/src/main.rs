@@ -1,1 +1,69 @@
-fn main() {}
+//! `orgwork`: the one binary. Each subcommand lives in `cmd/<name>.rs`.
+
+mod cmd;
+mod db;
+mod demo_data;
+mod output;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "orgwork",
+    version,
+    about = "The system of record of a hierarchical membership organization"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create (or reuse) the demo database of the seed's organization and serve it.
+    Demo(cmd::demo::Args),
+    /// Serve the web UI and the JSON API.
+    Serve(cmd::serve::Args),
+    /// Apply the database migrations.
+    Migrate(cmd::migrate::Args),
+    /// The structure: units, as of any date, and their dated changes.
+    #[command(subcommand)]
+    Unit(cmd::unit::Command),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("ORGWORK_LOG")
+                .unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async {
+        match cli.command {
+            Command::Demo(args) => cmd::demo::run(args).await,
+            Command::Serve(args) => cmd::serve::run(args).await,
+            Command::Migrate(args) => cmd::migrate::run(args).await,
+            Command::Unit(c) => cmd::unit::run(c).await,
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

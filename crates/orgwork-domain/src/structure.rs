@@ -137,7 +137,8 @@ impl From<LocalizedText> for Names {
     }
 }
 
-/// A unit as seen on one date.
+/// A unit as seen on one date. `valid_to` is given once the unit has ended by that date; a
+/// dissolution dated later is not part of the answer about that date (see its history).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct Unit {
     #[schema(value_type = String, example = "QN-KCQ")]
@@ -288,15 +289,15 @@ pub fn check_change_date(code: &UnitCode, life: Life, effective: NaiveDate) -> R
             ),
         ));
     }
-    if let Some(end) = life.valid_to {
-        if effective >= end {
-            return Err(Error::rule(
-                "date_outside_unit",
-                format!(
-                    "effective: unit {code} was dissolved on {end}; {effective} is not in its life"
-                ),
-            ));
-        }
+    if let Some(end) = life.valid_to
+        && effective >= end
+    {
+        return Err(Error::rule(
+            "date_outside_unit",
+            format!(
+                "effective: unit {code} was dissolved on {end}; {effective} is not in its life"
+            ),
+        ));
     }
     if effective <= life.last_change {
         return Err(Error::rule(

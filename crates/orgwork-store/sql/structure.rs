@@ -36,7 +36,10 @@ const UNIT_COLUMNS: &str = "u.code, v.name_vi, v.name_en, v.name_ar, v.kind, p.c
 /// A version live on the date `$D` (written as a placeholder and replaced per query).
 const LIVE_V: &str = "v.valid_from <= $D AND (v.valid_to IS NULL OR v.valid_to > $D)";
 
-fn unit_from_row(row: &DbRow) -> Result<Unit> {
+/// A unit as seen on `on`: an end that comes after `on` is not yet a fact on that day, so that
+/// the answer about a past day does not change when a later dissolution is recorded.
+fn unit_from_row(row: &DbRow, on: NaiveDate) -> Result<Unit> {
+    let valid_to: Option<NaiveDate> = row.try_get("valid_to").db()?;
     Ok(Unit {
         code: UnitCode::from_stored(row.try_get("code").db()?),
         name: Names {
@@ -47,7 +50,7 @@ fn unit_from_row(row: &DbRow) -> Result<Unit> {
         kind: row.try_get("kind").db()?,
         parent: row.try_get::<Option<String>, _>("parent_code").db()?.map(UnitCode::from_stored),
         valid_from: row.try_get("valid_from").db()?,
-        valid_to: row.try_get("valid_to").db()?,
+        valid_to: valid_to.filter(|end| *end <= on),
     })
 }
 
@@ -185,7 +188,7 @@ async fn unit_view(conn: &mut Conn, unit_id: i64, day: NaiveDate) -> Result<Unit
     .await
     .db()?;
     match row {
-        Some(row) => unit_from_row(&row),
+        Some(row) => unit_from_row(&row, day),
         None => {
             // Dissolved before `day`: the unit as it last was.
             let row = sqlx::query(sql!(
@@ -201,7 +204,7 @@ async fn unit_view(conn: &mut Conn, unit_id: i64, day: NaiveDate) -> Result<Unit
             .fetch_one(&mut *conn)
             .await
             .db()?;
-            unit_from_row(&row)
+            unit_from_row(&row, day)
         }
     }
 }
@@ -236,54 +239,47 @@ fn paged<T>(mut items: Vec<T>, limit: u32, key: impl Fn(&T) -> String) -> Paged<
     Paged { items, next }
 }
 
-/// Closes the unit's latest version at `effective` and opens a new one from it.
-async fn new_version(
-    conn: &mut Conn,
-    unit_id: i64,
-    latest: &Latest,
-    effective: NaiveDate,
-    parent_id: Option<i64>,
-    names: &Names,
-    change: Change,
-    decision: Option<&str>,
-) -> Result<()> {
-    sqlx::query("UPDATE unit_version SET valid_to = $3 WHERE unit_id = $1 AND valid_from = $2")
-        .bind(unit_id)
-        .bind(latest.valid_from)
-        .bind(effective)
-        .execute(&mut *conn)
-        .await
-        .db()?;
-    insert_version(conn, unit_id, effective, latest.valid_to, parent_id, &latest.kind, names, change, decision).await
-}
-
-#[allow(clippy::too_many_arguments)]
-async fn insert_version(
-    conn: &mut Conn,
+/// A version to write.
+struct NewVersion<'a> {
     unit_id: i64,
     valid_from: NaiveDate,
     valid_to: Option<NaiveDate>,
     parent_id: Option<i64>,
-    kind: &str,
-    names: &Names,
+    kind: &'a str,
+    names: &'a Names,
     change: Change,
-    decision: Option<&str>,
-) -> Result<()> {
+    decision: Option<&'a str>,
+}
+
+/// Closes the unit's latest version at the new version's start and writes the new one, which
+/// ends where the latest ended (at a recorded dissolution, or never).
+async fn replace_latest(conn: &mut Conn, latest: &Latest, next: NewVersion<'_>) -> Result<()> {
+    sqlx::query("UPDATE unit_version SET valid_to = $3 WHERE unit_id = $1 AND valid_from = $2")
+        .bind(next.unit_id)
+        .bind(latest.valid_from)
+        .bind(next.valid_from)
+        .execute(&mut *conn)
+        .await
+        .db()?;
+    insert_version(conn, NewVersion { valid_to: latest.valid_to, ..next }).await
+}
+
+async fn insert_version(conn: &mut Conn, v: NewVersion<'_>) -> Result<()> {
     sqlx::query(
         "INSERT INTO unit_version (unit_id, valid_from, valid_to, parent_id, kind, name_vi, name_en, name_ar, name_fold, change, decision) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
-    .bind(unit_id)
-    .bind(valid_from)
-    .bind(valid_to)
-    .bind(parent_id)
-    .bind(kind)
-    .bind(&names.vi)
-    .bind(names.en.as_deref())
-    .bind(names.ar.as_deref())
-    .bind(names.folded())
-    .bind(change.as_str())
-    .bind(decision)
+    .bind(v.unit_id)
+    .bind(v.valid_from)
+    .bind(v.valid_to)
+    .bind(v.parent_id)
+    .bind(v.kind)
+    .bind(&v.names.vi)
+    .bind(v.names.en.as_deref())
+    .bind(v.names.ar.as_deref())
+    .bind(v.names.folded())
+    .bind(v.change.as_str())
+    .bind(v.decision)
     .execute(&mut *conn)
     .await
     .db()?;
@@ -354,18 +350,17 @@ impl Store for Backend {
             .await
             .db()?;
         let parent_id = parent.as_ref().map(|(p, _)| p.id);
-        insert_version(
-            &mut tx,
-            id,
-            new.valid_from,
-            None,
+        let version = NewVersion {
+            unit_id: id,
+            valid_from: new.valid_from,
+            valid_to: None,
             parent_id,
-            &new.kind,
-            &new.names,
-            Change::Created,
-            new.decision.as_deref(),
-        )
-        .await?;
+            kind: &new.kind,
+            names: &new.names,
+            change: Change::Created,
+            decision: new.decision.as_deref(),
+        };
+        insert_version(&mut tx, version).await?;
         let unit = unit_view(&mut tx, id, new.valid_from).await?;
         tx.commit().await.db()?;
         Ok(unit)
@@ -377,17 +372,17 @@ impl Store for Backend {
         if latest.names == names {
             return Err(Error::rule("no_change", format!("name: unit {} already has these names", unit.code)).into());
         }
-        new_version(
-            &mut tx,
-            unit.id,
-            &latest,
-            change.effective,
-            latest.parent_id,
-            &names,
-            Change::Renamed,
-            change.decision.as_deref(),
-        )
-        .await?;
+        let version = NewVersion {
+            unit_id: unit.id,
+            valid_from: change.effective,
+            valid_to: None,
+            parent_id: latest.parent_id,
+            kind: &latest.kind,
+            names: &names,
+            change: Change::Renamed,
+            decision: change.decision.as_deref(),
+        };
+        replace_latest(&mut tx, &latest, version).await?;
         let view = unit_view(&mut tx, unit.id, change.effective).await?;
         tx.commit().await.db()?;
         Ok(view)
@@ -420,17 +415,17 @@ impl Store for Backend {
         }
         let parent_kind = kind_on(&mut tx, parent.id, change.effective).await?;
         check_kind_placement(&self.profile, &unit.code, &latest.kind, Some((&parent.code, &parent_kind)))?;
-        new_version(
-            &mut tx,
-            unit.id,
-            &latest,
-            change.effective,
-            Some(parent.id),
-            &latest.names,
-            Change::Moved,
-            change.decision.as_deref(),
-        )
-        .await?;
+        let version = NewVersion {
+            unit_id: unit.id,
+            valid_from: change.effective,
+            valid_to: None,
+            parent_id: Some(parent.id),
+            kind: &latest.kind,
+            names: &latest.names,
+            change: Change::Moved,
+            decision: change.decision.as_deref(),
+        };
+        replace_latest(&mut tx, &latest, version).await?;
         let view = unit_view(&mut tx, unit.id, change.effective).await?;
         tx.commit().await.db()?;
         Ok(view)
@@ -502,7 +497,7 @@ impl Store for Backend {
         .fetch_all(self.reader())
         .await
         .db()?;
-        let items = rows.iter().map(unit_from_row).collect::<Result<Vec<_>>>()?;
+        let items = rows.iter().map(|r| unit_from_row(r, as_of)).collect::<Result<Vec<_>>>()?;
         Ok(paged(items, limit, |u| u.code.to_string()))
     }
 
@@ -514,7 +509,7 @@ impl Store for Backend {
             return Ok(Paged { items: vec![], next: None });
         }
         let code_pattern = format!("%{}%", escape(&query.trim().to_ascii_uppercase()));
-        let name_pattern = format!("%{}%", escape(&folded).replace(' ', "%"));
+        let name_pattern = format!("%{}%", escape(&folded));
         let rows = sqlx::query(sql!(
             "$1",
             "SELECT ",
@@ -533,7 +528,7 @@ impl Store for Backend {
         .fetch_all(self.reader())
         .await
         .db()?;
-        let items = rows.iter().map(unit_from_row).collect::<Result<Vec<_>>>()?;
+        let items = rows.iter().map(|r| unit_from_row(r, as_of)).collect::<Result<Vec<_>>>()?;
         Ok(paged(items, limit, |u| u.code.to_string()))
     }
 
@@ -557,7 +552,7 @@ impl Store for Backend {
         .fetch_all(&mut *conn)
         .await
         .db()?;
-        let items = rows.iter().map(unit_from_row).collect::<Result<Vec<_>>>()?;
+        let items = rows.iter().map(|r| unit_from_row(r, as_of)).collect::<Result<Vec<_>>>()?;
         Ok(paged(items, limit, |u| u.code.to_string()))
     }
 
@@ -584,7 +579,7 @@ impl Store for Backend {
         .fetch_all(&mut *conn)
         .await
         .db()?;
-        rows.iter().map(unit_from_row).collect()
+        rows.iter().map(|r| unit_from_row(r, as_of)).collect()
     }
 
     async fn subtree(&self, code: &UnitCode, as_of: NaiveDate, depth: Option<u32>, page: Page) -> Result<Paged<SubtreeEntry>> {
@@ -622,7 +617,7 @@ impl Store for Backend {
         for row in &rows {
             let depth: i32 = row.try_get("depth").db()?;
             paths.push(row.try_get::<String, _>("path").db()?);
-            items.push(SubtreeEntry { depth: depth as u32, unit: unit_from_row(row)? });
+            items.push(SubtreeEntry { depth: depth as u32, unit: unit_from_row(row, as_of)? });
         }
         let mut page = paged(items, limit, |_| String::new());
         if page.next.is_some() {
@@ -633,7 +628,7 @@ impl Store for Backend {
 
     async fn history(&self, code: &UnitCode) -> Result<Vec<HistoryEntry>> {
         let mut conn = self.reader().acquire().await.db()?;
-        let today = chrono::Utc::now().date_naive();
+        let today = chrono::Local::now().date_naive();
         // The unit live today, else the latest with that code (dissolved, or starting later).
         let rows = sqlx::query("SELECT id, code, valid_from, valid_to FROM unit WHERE code = $1 ORDER BY valid_from DESC")
             .bind(code.as_str())

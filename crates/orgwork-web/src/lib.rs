@@ -1,1 +1,53 @@
+//! orgwork's HTTP server (axum): the JSON API under `/api/v1`, described by an OpenAPI
+//! document generated from the handlers (utoipa), and `/healthz`.
+//!
+//! Handlers parse their input into domain types, call the `Store`, and map errors once, at
+//! the edge (`error.rs`). The web layer never knows which database is behind the store.
 
+pub mod api;
+pub mod error;
+pub mod extract;
+
+use axum::Router;
+use orgwork_store::Store;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+}
+
+/// The whole application: the API, its OpenAPI document and `/healthz`.
+pub fn app(state: AppState) -> Router {
+    api::router(state)
+}
+
+/// Serves the application on `listener` until ctrl-c (or SIGTERM).
+pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()> {
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}

@@ -1,0 +1,130 @@
+//! `orgwork demo`: creates (or reuses) `./orgwork-demo.db` with the seed's organization and
+//! serves it on 127.0.0.1:8080.
+
+use crate::db::ProfileArgs;
+use crate::demo_data::{BLOC, CELLS, GRASSROOTS, ROOT};
+use anyhow::{Context, Result};
+use chrono::NaiveDate;
+use orgwork_domain::structure::{Names, UnitCode};
+use orgwork_store::{NewUnit, Store};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The demo database.
+    #[arg(long, default_value = "./orgwork-demo.db")]
+    database: String,
+    /// The address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    listen: String,
+    /// Create the demo data and exit, without serving.
+    #[arg(long)]
+    no_serve: bool,
+    #[command(flatten)]
+    profile: ProfileArgs,
+}
+
+pub async fn run(args: Args) -> Result<()> {
+    let store = crate::db::open(&args.database, args.profile.load()?).await?;
+    let created = load(store.as_ref()).await?;
+    if created == 0 {
+        println!("Reusing the demo database {}.", args.database);
+    } else {
+        println!(
+            "Created the demo database {} ({created} units).",
+            args.database
+        );
+    }
+    if args.no_serve {
+        return Ok(());
+    }
+    crate::cmd::serve::serve(&args.listen, store).await
+}
+
+fn day(s: &str) -> NaiveDate {
+    orgwork_domain::date::parse_date("date", s).expect("a demo date")
+}
+
+async fn create(
+    store: &dyn Store,
+    code: &str,
+    kind: &str,
+    parent: Option<&str>,
+    from: &str,
+    names: (&str, &str, &str),
+) -> Result<()> {
+    store
+        .create_unit(NewUnit {
+            code: UnitCode::parse(code)?,
+            names: Names::parse(names.0, Some(names.1), Some(names.2))?,
+            kind: kind.to_string(),
+            parent: parent.map(UnitCode::parse).transpose()?,
+            valid_from: day(from),
+            decision: None,
+        })
+        .await
+        .with_context(|| format!("creating the demo unit {code}"))?;
+    Ok(())
+}
+
+/// Loads the demo organization unless it is there already; returns how many units it made.
+pub async fn load(store: &dyn Store) -> Result<usize> {
+    let root = UnitCode::parse(ROOT.0)?;
+    if store.unit(&root, day("2024-12-30")).await.is_ok() {
+        return Ok(0);
+    }
+    let mut n = 0;
+    create(
+        store,
+        ROOT.0,
+        "provincial_committee",
+        None,
+        "1963-10-30",
+        (ROOT.1, ROOT.2, ROOT.3),
+    )
+    .await?;
+    create(
+        store,
+        BLOC.0,
+        "bloc_committee",
+        Some(ROOT.0),
+        "2008-01-01",
+        (BLOC.1, BLOC.2, BLOC.3),
+    )
+    .await?;
+    n += 2;
+    for g in GRASSROOTS {
+        let code = format!("{}-{}", BLOC.0, g.code);
+        let kind = if g.committee {
+            "grassroots_committee"
+        } else {
+            "grassroots_cell"
+        };
+        create(
+            store,
+            &code,
+            kind,
+            Some(BLOC.0),
+            "2010-01-01",
+            (g.vi, g.en, g.ar),
+        )
+        .await?;
+        n += 1;
+        if g.committee {
+            for (suffix, vi, en, ar) in CELLS {
+                let cell = format!("{code}-{suffix}");
+                let en = format!("{en}, {}", g.en);
+                create(
+                    store,
+                    &cell,
+                    "subordinate_cell",
+                    Some(&code),
+                    "2010-01-01",
+                    (vi, &en, ar),
+                )
+                .await?;
+                n += 1;
+            }
+        }
+    }
+    Ok(n)
+}

@@ -1,0 +1,4 @@
+pub mod demo;
+pub mod migrate;
+pub mod serve;
+pub mod unit;

@@ -1,0 +1,351 @@
+//! `orgwork unit …`: the structure from the command line, as of any date.
+
+use crate::db::DbArgs;
+use crate::output;
+use anyhow::Result;
+use chrono::NaiveDate;
+use clap::Subcommand;
+use orgwork_domain::date::parse_date;
+use orgwork_domain::structure::{Names, UnitCode, parse_decision};
+use orgwork_store::{Dated, NewUnit, Page};
+
+fn date(s: &str) -> Result<NaiveDate, String> {
+    parse_date("date", s).map_err(|e| e.message)
+}
+
+fn code(s: &str) -> Result<UnitCode, String> {
+    UnitCode::parse(s).map_err(|e| e.message)
+}
+
+#[derive(clap::Args)]
+pub struct Common {
+    #[command(flatten)]
+    db: DbArgs,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(clap::Args)]
+pub struct AsOf {
+    /// The date to answer for (YYYY-MM-DD); today when absent.
+    #[arg(long, value_parser = date)]
+    as_of: Option<NaiveDate>,
+}
+
+impl AsOf {
+    fn day(&self) -> NaiveDate {
+        self.as_of
+            .unwrap_or_else(|| chrono::Local::now().date_naive())
+    }
+}
+
+#[derive(clap::Args)]
+pub struct NameArgs {
+    /// The name in Vietnamese (required).
+    #[arg(long)]
+    name_vi: String,
+    /// The name in English.
+    #[arg(long)]
+    name_en: Option<String>,
+    /// The name in Arabic.
+    #[arg(long)]
+    name_ar: Option<String>,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// List the root units, the children of a unit (--under), or the units matching --search.
+    List {
+        #[arg(long, value_parser = code)]
+        under: Option<UnitCode>,
+        #[arg(long)]
+        search: Option<String>,
+        #[command(flatten)]
+        as_of: AsOf,
+        /// At most this many units.
+        #[arg(long, default_value_t = 1000)]
+        limit: usize,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Show a unit: its names, kind, parent, life and path to the root.
+    Show {
+        #[arg(value_parser = code)]
+        code: UnitCode,
+        #[command(flatten)]
+        as_of: AsOf,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Print the tree below a unit.
+    Tree {
+        #[arg(value_parser = code)]
+        code: UnitCode,
+        /// How many levels below the unit; all when absent.
+        #[arg(long)]
+        depth: Option<u32>,
+        #[command(flatten)]
+        as_of: AsOf,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Create a unit.
+    Create {
+        #[arg(value_parser = code)]
+        code: UnitCode,
+        #[command(flatten)]
+        names: NameArgs,
+        /// A unit kind of the profile (see GET /api/v1/profile).
+        #[arg(long)]
+        kind: String,
+        /// The parent's code; none for a root.
+        #[arg(long, value_parser = code)]
+        parent: Option<UnitCode>,
+        /// The first day of the unit's life.
+        #[arg(long = "from", value_parser = date)]
+        valid_from: NaiveDate,
+        /// The decision that establishes it.
+        #[arg(long)]
+        decision: Option<String>,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Rename a unit from a date on.
+    Rename {
+        #[arg(value_parser = code)]
+        code: UnitCode,
+        #[command(flatten)]
+        names: NameArgs,
+        #[arg(long, value_parser = date)]
+        effective: NaiveDate,
+        #[arg(long)]
+        decision: Option<String>,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Move a unit (and all below it) under another parent from a date on.
+    Move {
+        #[arg(value_parser = code)]
+        code: UnitCode,
+        /// The new parent.
+        #[arg(long, value_parser = code)]
+        to: UnitCode,
+        #[arg(long, value_parser = date)]
+        effective: NaiveDate,
+        #[arg(long)]
+        decision: Option<String>,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Dissolve a unit from a date on (the first day it no longer exists).
+    Dissolve {
+        #[arg(value_parser = code)]
+        code: UnitCode,
+        #[arg(long, value_parser = date)]
+        effective: NaiveDate,
+        #[arg(long)]
+        decision: Option<String>,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Show a unit's own history: creation, renames, moves, dissolution.
+    History {
+        #[arg(value_parser = code)]
+        code: UnitCode,
+        #[command(flatten)]
+        common: Common,
+    },
+}
+
+fn names(n: &NameArgs) -> Result<Names> {
+    Ok(Names::parse(
+        &n.name_vi,
+        n.name_en.as_deref(),
+        n.name_ar.as_deref(),
+    )?)
+}
+
+async fn all_pages<T, F, Fut>(limit: usize, mut fetch: F) -> Result<Vec<T>>
+where
+    F: FnMut(Page) -> Fut,
+    Fut: std::future::Future<Output = orgwork_store::Result<orgwork_store::Paged<T>>>,
+{
+    let mut out = Vec::new();
+    let mut page = Page::first(Page::MAX_LIMIT);
+    loop {
+        let p = fetch(page.clone()).await?;
+        out.extend(p.items);
+        match p.next {
+            Some(next) if out.len() < limit => page.after = Some(next),
+            _ => break,
+        }
+    }
+    out.truncate(limit);
+    Ok(out)
+}
+
+pub async fn run(command: Command) -> Result<()> {
+    match command {
+        Command::List {
+            under,
+            search,
+            as_of,
+            limit,
+            common,
+        } => {
+            let store = common.db.open().await?;
+            let day = as_of.day();
+            let units = all_pages(limit, |page| {
+                let store = store.clone();
+                let (under, search) = (under.clone(), search.clone());
+                async move {
+                    match (under, search) {
+                        (Some(u), _) => store.children(&u, day, page).await,
+                        (None, Some(q)) => store.search_units(&q, day, page).await,
+                        (None, None) => store.roots(day, page).await,
+                    }
+                }
+            })
+            .await?;
+            if common.json {
+                return output::json(&units);
+            }
+            for u in &units {
+                println!("{}", output::unit_line(u));
+            }
+            if units.is_empty() {
+                eprintln!("no unit on {day}");
+            }
+        }
+        Command::Show {
+            code,
+            as_of,
+            common,
+        } => {
+            let store = common.db.open().await?;
+            let day = as_of.day();
+            let unit = store.unit(&code, day).await?;
+            let path = store.ancestors(&code, day).await?;
+            if common.json {
+                return output::json(&serde_json::json!({ "unit": unit, "ancestors": path }));
+            }
+            print!("{}", output::unit_block(&unit, &path));
+        }
+        Command::Tree {
+            code,
+            depth,
+            as_of,
+            common,
+        } => {
+            let store = common.db.open().await?;
+            let day = as_of.day();
+            let entries = all_pages(usize::MAX, |page| {
+                let store = store.clone();
+                let code = code.clone();
+                async move { store.subtree(&code, day, depth, page).await }
+            })
+            .await?;
+            if common.json {
+                return output::json(&entries);
+            }
+            for e in &entries {
+                println!(
+                    "{}{}  {}",
+                    "  ".repeat(e.depth as usize),
+                    e.unit.code,
+                    e.unit.name.vi
+                );
+            }
+        }
+        Command::Create {
+            code,
+            names: n,
+            kind,
+            parent,
+            valid_from,
+            decision,
+            common,
+        } => {
+            let store = common.db.open().await?;
+            let unit = store
+                .create_unit(NewUnit {
+                    code,
+                    names: names(&n)?,
+                    kind,
+                    parent,
+                    valid_from,
+                    decision: parse_decision(decision.as_deref())?,
+                })
+                .await?;
+            report(&unit, common.json, "created")?;
+        }
+        Command::Rename {
+            code,
+            names: n,
+            effective,
+            decision,
+            common,
+        } => {
+            let store = common.db.open().await?;
+            let change = Dated {
+                code,
+                effective,
+                decision: parse_decision(decision.as_deref())?,
+            };
+            let unit = store.rename_unit(change, names(&n)?).await?;
+            report(&unit, common.json, "renamed")?;
+        }
+        Command::Move {
+            code,
+            to,
+            effective,
+            decision,
+            common,
+        } => {
+            let store = common.db.open().await?;
+            let change = Dated {
+                code,
+                effective,
+                decision: parse_decision(decision.as_deref())?,
+            };
+            let unit = store.move_unit(change, to).await?;
+            report(&unit, common.json, "moved")?;
+        }
+        Command::Dissolve {
+            code,
+            effective,
+            decision,
+            common,
+        } => {
+            let store = common.db.open().await?;
+            let change = Dated {
+                code,
+                effective,
+                decision: parse_decision(decision.as_deref())?,
+            };
+            let unit = store.dissolve_unit(change).await?;
+            report(&unit, common.json, "dissolved")?;
+        }
+        Command::History { code, common } => {
+            let store = common.db.open().await?;
+            let history = store.history(&code).await?;
+            if common.json {
+                return output::json(&history);
+            }
+            for h in &history {
+                println!("{}", output::history_line(h));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn report(unit: &orgwork_domain::structure::Unit, json: bool, what: &str) -> Result<()> {
+    if json {
+        return output::json(unit);
+    }
+    println!("{} {what}.", unit.code);
+    print!("{}", output::unit_block(unit, &[]));
+    Ok(())
+}

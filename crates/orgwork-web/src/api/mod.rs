@@ -1,0 +1,76 @@
+//! The JSON API under `/api/v1`, one module per area, and its OpenAPI document.
+
+pub mod profile;
+pub mod units;
+
+use crate::AppState;
+use crate::error::{ApiError, ErrorBody, ErrorDetail};
+use axum::http::StatusCode;
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Serialize;
+use utoipa::openapi::OpenApi as OpenApiDoc;
+use utoipa::{OpenApi, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "orgwork",
+        description = "The system of record of a hierarchical membership organization: its units and their history."
+    ),
+    components(schemas(ErrorBody, ErrorDetail)),
+    tags(
+        (name = "system", description = "Health and the profile in force"),
+        (name = "units", description = "The structure: units as of any date, and their dated changes")
+    )
+)]
+struct ApiDoc;
+
+/// A page of a list: the items, and the cursor to pass as `after` for the next page.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct List<T> {
+    pub items: Vec<T>,
+    pub next: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Health {
+    status: &'static str,
+}
+
+/// Liveness: the server answers.
+#[utoipa::path(get, path = "/healthz", tag = "system", responses((status = 200, body = Health)))]
+async fn healthz() -> Json<Health> {
+    Json(Health { status: "ok" })
+}
+
+/// The routes and the OpenAPI document they describe.
+pub fn routes() -> (Router<AppState>, OpenApiDoc) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(healthz))
+        .merge(profile::routes())
+        .merge(units::routes())
+        .split_for_parts()
+}
+
+/// The OpenAPI document of the API.
+pub fn openapi() -> OpenApiDoc {
+    routes().1
+}
+
+pub fn router(state: AppState) -> Router {
+    let (api, doc) = routes();
+    let doc = std::sync::Arc::new(doc);
+    api.route(
+        "/api/v1/openapi.json",
+        get(move || {
+            let doc = doc.clone();
+            async move { Json(doc.as_ref().clone()) }
+        }),
+    )
+    .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint") })
+    .layer(axum::extract::DefaultBodyLimit::max(1024 * 1024))
+    .with_state(state)
+}
