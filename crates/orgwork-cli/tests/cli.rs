@@ -1,0 +1,270 @@
+//! The `orgwork` binary as a user runs it, on SQLite and on PostgreSQL.
+
+use orgwork_store_tests::TestDb;
+use serde_json::Value;
+use std::process::{Command, Output};
+
+fn orgwork(db: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_orgwork"))
+        .args(args)
+        .env("ORGWORK_DATABASE_URL", db)
+        .env_remove("ORGWORK_PROFILE")
+        .output()
+        .expect("run orgwork")
+}
+
+fn ok_json(db: &str, args: &[&str]) -> Value {
+    let out = orgwork(db, args);
+    assert!(
+        out.status.success(),
+        "orgwork {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "orgwork {args:?} printed no JSON ({e}): {}",
+            String::from_utf8_lossy(&out.stdout)
+        )
+    })
+}
+
+async fn the_structure_from_the_command_line(backend: &str) {
+    let db = TestDb::new(backend).await;
+    let url = db.url.clone();
+    let out = orgwork(&url, &["migrate"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("up to date"));
+
+    let root = ok_json(
+        &url,
+        &[
+            "unit",
+            "create",
+            "qn",
+            "--name-vi",
+            "Đảng bộ tỉnh Quảng Ninh",
+            "--name-en",
+            "Quang Ninh",
+            "--kind",
+            "provincial_committee",
+            "--from",
+            "2020-01-01",
+            "--json",
+        ],
+    );
+    assert_eq!(root["code"], "QN");
+    ok_json(
+        &url,
+        &[
+            "unit",
+            "create",
+            "KCQ",
+            "--name-vi",
+            "Khối cơ quan",
+            "--kind",
+            "bloc_committee",
+            "--parent",
+            "QN",
+            "--from",
+            "2020-01-01",
+            "--json",
+        ],
+    );
+    ok_json(
+        &url,
+        &[
+            "unit",
+            "create",
+            "DN",
+            "--name-vi",
+            "Khối doanh nghiệp",
+            "--kind",
+            "bloc_committee",
+            "--parent",
+            "QN",
+            "--from",
+            "2020-01-01",
+            "--json",
+        ],
+    );
+    ok_json(
+        &url,
+        &[
+            "unit",
+            "create",
+            "STC",
+            "--name-vi",
+            "Sở Tài chính",
+            "--kind",
+            "grassroots_committee",
+            "--parent",
+            "KCQ",
+            "--from",
+            "2020-01-01",
+            "--json",
+        ],
+    );
+    let moved = ok_json(
+        &url,
+        &[
+            "unit",
+            "move",
+            "STC",
+            "--to",
+            "DN",
+            "--effective",
+            "2025-01-01",
+            "--decision",
+            "5-QĐ",
+            "--json",
+        ],
+    );
+    assert_eq!(moved["parent"], "DN");
+
+    let before = ok_json(
+        &url,
+        &["unit", "show", "STC", "--as-of", "2024-12-31", "--json"],
+    );
+    assert_eq!(before["unit"]["parent"], "KCQ");
+    assert_eq!(before["ancestors"][0]["code"], "QN");
+    let kids = ok_json(
+        &url,
+        &[
+            "unit",
+            "list",
+            "--under",
+            "DN",
+            "--as-of",
+            "2025-01-01",
+            "--json",
+        ],
+    );
+    assert_eq!(kids[0]["code"], "STC");
+    let found = ok_json(&url, &["unit", "list", "--search", "tai chinh", "--json"]);
+    assert_eq!(found.as_array().unwrap().len(), 1);
+    let history = ok_json(&url, &["unit", "history", "STC", "--json"]);
+    assert_eq!(history[1]["change"], "moved");
+    assert_eq!(history[1]["decision"], "5-QĐ");
+    let tree = orgwork(&url, &["unit", "tree", "QN", "--as-of", "2024-06-01"]);
+    let text = String::from_utf8_lossy(&tree.stdout);
+    assert!(
+        text.contains("QN  Đảng bộ tỉnh Quảng Ninh") && text.contains("    STC  Sở Tài chính"),
+        "{text}"
+    );
+
+    // Errors: non-zero exit, the message on stderr, nothing changed.
+    let out = orgwork(
+        &url,
+        &[
+            "unit",
+            "move",
+            "KCQ",
+            "--to",
+            "STC",
+            "--effective",
+            "2024-06-01",
+        ],
+    );
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("its own ancestor") || err.contains("may not sit under"),
+        "{err}"
+    );
+    let out = orgwork(&url, &["unit", "show", "STC", "--as-of", "2024-02-30"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("2024-02-30"));
+    let out = orgwork(&url, &["unit", "show", "NOPE"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("NOPE"));
+    let after = ok_json(
+        &url,
+        &["unit", "show", "STC", "--as-of", "2024-12-31", "--json"],
+    );
+    assert_eq!(before, after);
+}
+
+#[tokio::test]
+async fn sqlite_structure_from_the_command_line() {
+    the_structure_from_the_command_line("sqlite").await;
+}
+
+#[tokio::test]
+async fn postgres_structure_from_the_command_line() {
+    the_structure_from_the_command_line("postgres").await;
+}
+
+#[test]
+fn demo_creates_the_seed_organization_then_reuses_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.db");
+    let path = path.to_str().unwrap();
+    let run = || {
+        Command::new(env!("CARGO_BIN_EXE_orgwork"))
+            .args(["demo", "--no-serve", "--database", path])
+            .output()
+            .expect("run orgwork demo")
+    };
+    let first = run();
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    assert!(String::from_utf8_lossy(&first.stdout).contains("Created the demo database"));
+    let second = run();
+    assert!(String::from_utf8_lossy(&second.stdout).contains("Reusing"));
+    let kids = ok_json(
+        path,
+        &[
+            "unit",
+            "list",
+            "--under",
+            "QN-KCQ",
+            "--as-of",
+            "2024-12-30",
+            "--json",
+        ],
+    );
+    let n = kids.as_array().unwrap().len();
+    assert!(
+        (35..=45).contains(&n),
+        "the bloc has {n} grassroots organizations"
+    );
+    let bloc = ok_json(
+        path,
+        &["unit", "show", "QN-KCQ", "--as-of", "2024-12-30", "--json"],
+    );
+    assert_eq!(bloc["unit"]["kind"], "bloc_committee");
+    assert_eq!(bloc["unit"]["parent"], "QN");
+}
+
+#[test]
+fn a_bad_profile_is_named_with_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let profile = dir.path().join("bad.toml");
+    std::fs::write(&profile, "[profile]\nid = \"x\"\nname = { vi = \"X\" }\n\n[[unit_kinds]]\nid = \"a\"\nname = { vi = \"A\" }\nparents = [\"b\"]\n").unwrap();
+    let db = dir.path().join("x.db");
+    let out = Command::new(env!("CARGO_BIN_EXE_orgwork"))
+        .args([
+            "migrate",
+            "--database",
+            db.to_str().unwrap(),
+            "--profile",
+            profile.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("bad.toml")
+            && err.contains("line 8")
+            && err.contains("unit_kinds[0].parents[0]"),
+        "{err}"
+    );
+}
