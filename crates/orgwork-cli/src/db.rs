@@ -36,8 +36,8 @@ impl ProfileArgs {
         match &self.profile {
             None => Ok(Profile::default_profile()),
             Some(path) => {
-                let text = std::fs::read_to_string(path)
-                    .with_context(|| format!("reading profile {}", path.display()))?;
+                let text =
+                    std::fs::read_to_string(path).with_context(|| format!("reading profile {}", path.display()))?;
                 Ok(Profile::parse(&path.display().to_string(), &text)?)
             }
         }

@@ -12,12 +12,8 @@ pub struct Grassroots {
     pub ar: &'static str,
 }
 
-pub const ROOT: (&str, &str, &str, &str) = (
-    "QN",
-    "Đảng bộ tỉnh Quảng Ninh",
-    "Quang Ninh Provincial Party Committee",
-    "لجنة الحزب في مقاطعة كوانغ نينه",
-);
+pub const ROOT: (&str, &str, &str, &str) =
+    ("QN", "Đảng bộ tỉnh Quảng Ninh", "Quang Ninh Provincial Party Committee", "لجنة الحزب في مقاطعة كوانغ نينه");
 
 pub const BLOC: (&str, &str, &str, &str) = (
     "QN-KCQ",
@@ -26,20 +22,8 @@ pub const BLOC: (&str, &str, &str, &str) = (
     "لجنة الحزب لكتلة الهيئات الإقليمية في كوانغ نينه",
 );
 
-const fn g(
-    code: &'static str,
-    committee: bool,
-    vi: &'static str,
-    en: &'static str,
-    ar: &'static str,
-) -> Grassroots {
-    Grassroots {
-        code,
-        committee,
-        vi,
-        en,
-        ar,
-    }
+const fn g(code: &'static str, committee: bool, vi: &'static str, en: &'static str, ar: &'static str) -> Grassroots {
+    Grassroots { code, committee, vi, en, ar }
 }
 
 pub const GRASSROOTS: &[Grassroots] = &[
@@ -57,13 +41,7 @@ pub const GRASSROOTS: &[Grassroots] = &[
         "Organization Commission of the Provincial Party Committee",
         "لجنة التنظيم التابعة للجنة الحزب الإقليمية",
     ),
-    g(
-        "BTGTU",
-        false,
-        "Chi bộ Ban Tuyên giáo Tỉnh ủy",
-        "Propaganda and Education Commission",
-        "لجنة الدعاية والتثقيف",
-    ),
+    g("BTGTU", false, "Chi bộ Ban Tuyên giáo Tỉnh ủy", "Propaganda and Education Commission", "لجنة الدعاية والتثقيف"),
     g(
         "UBKTTU",
         false,
@@ -71,20 +49,8 @@ pub const GRASSROOTS: &[Grassroots] = &[
         "Inspection Commission of the Provincial Party Committee",
         "لجنة التفتيش التابعة للجنة الحزب الإقليمية",
     ),
-    g(
-        "BDVTU",
-        false,
-        "Chi bộ Ban Dân vận Tỉnh ủy",
-        "Mass Mobilization Commission",
-        "لجنة التعبئة الجماهيرية",
-    ),
-    g(
-        "BNCTU",
-        false,
-        "Chi bộ Ban Nội chính Tỉnh ủy",
-        "Internal Affairs Commission",
-        "لجنة الشؤون الداخلية",
-    ),
+    g("BDVTU", false, "Chi bộ Ban Dân vận Tỉnh ủy", "Mass Mobilization Commission", "لجنة التعبئة الجماهيرية"),
+    g("BNCTU", false, "Chi bộ Ban Nội chính Tỉnh ủy", "Internal Affairs Commission", "لجنة الشؤون الداخلية"),
     g(
         "TCT",
         true,
@@ -92,20 +58,8 @@ pub const GRASSROOTS: &[Grassroots] = &[
         "Nguyen Van Cu Political School",
         "مدرسة نغوين فان كو السياسية",
     ),
-    g(
-        "BAOQN",
-        true,
-        "Đảng bộ Báo Quảng Ninh",
-        "Quang Ninh Newspaper",
-        "صحيفة كوانغ نينه",
-    ),
-    g(
-        "TTTT",
-        true,
-        "Đảng bộ Trung tâm Truyền thông tỉnh",
-        "Provincial Media Centre",
-        "مركز الإعلام الإقليمي",
-    ),
+    g("BAOQN", true, "Đảng bộ Báo Quảng Ninh", "Quang Ninh Newspaper", "صحيفة كوانغ نينه"),
+    g("TTTT", true, "Đảng bộ Trung tâm Truyền thông tỉnh", "Provincial Media Centre", "مركز الإعلام الإقليمي"),
     g(
         "VPDDBQH",
         false,
@@ -120,13 +74,7 @@ pub const GRASSROOTS: &[Grassroots] = &[
         "Office of the Provincial People's Committee",
         "مكتب لجنة الشعب الإقليمية",
     ),
-    g(
-        "STC",
-        true,
-        "Đảng bộ Sở Tài chính",
-        "Department of Finance",
-        "دائرة المالية",
-    ),
+    g("STC", true, "Đảng bộ Sở Tài chính", "Department of Finance", "دائرة المالية"),
     g(
         "SKHDT",
         true,
@@ -134,41 +82,11 @@ pub const GRASSROOTS: &[Grassroots] = &[
         "Department of Planning and Investment",
         "دائرة التخطيط والاستثمار",
     ),
-    g(
-        "STP",
-        false,
-        "Chi bộ Sở Tư pháp",
-        "Department of Justice",
-        "دائرة العدل",
-    ),
-    g(
-        "SNV",
-        true,
-        "Đảng bộ Sở Nội vụ",
-        "Department of Home Affairs",
-        "دائرة الشؤون الداخلية",
-    ),
-    g(
-        "SCT",
-        true,
-        "Đảng bộ Sở Công Thương",
-        "Department of Industry and Trade",
-        "دائرة الصناعة والتجارة",
-    ),
-    g(
-        "SXD",
-        true,
-        "Đảng bộ Sở Xây dựng",
-        "Department of Construction",
-        "دائرة البناء",
-    ),
-    g(
-        "SGTVT",
-        true,
-        "Đảng bộ Sở Giao thông vận tải",
-        "Department of Transport",
-        "دائرة النقل",
-    ),
+    g("STP", false, "Chi bộ Sở Tư pháp", "Department of Justice", "دائرة العدل"),
+    g("SNV", true, "Đảng bộ Sở Nội vụ", "Department of Home Affairs", "دائرة الشؤون الداخلية"),
+    g("SCT", true, "Đảng bộ Sở Công Thương", "Department of Industry and Trade", "دائرة الصناعة والتجارة"),
+    g("SXD", true, "Đảng bộ Sở Xây dựng", "Department of Construction", "دائرة البناء"),
+    g("SGTVT", true, "Đảng bộ Sở Giao thông vận tải", "Department of Transport", "دائرة النقل"),
     g(
         "SNNPTNT",
         true,
@@ -183,20 +101,8 @@ pub const GRASSROOTS: &[Grassroots] = &[
         "Department of Natural Resources and Environment",
         "دائرة الموارد الطبيعية والبيئة",
     ),
-    g(
-        "SVHTT",
-        true,
-        "Đảng bộ Sở Văn hóa và Thể thao",
-        "Department of Culture and Sports",
-        "دائرة الثقافة والرياضة",
-    ),
-    g(
-        "SDL",
-        false,
-        "Chi bộ Sở Du lịch",
-        "Department of Tourism",
-        "دائرة السياحة",
-    ),
+    g("SVHTT", true, "Đảng bộ Sở Văn hóa và Thể thao", "Department of Culture and Sports", "دائرة الثقافة والرياضة"),
+    g("SDL", false, "Chi bộ Sở Du lịch", "Department of Tourism", "دائرة السياحة"),
     g(
         "SGDDT",
         true,
@@ -204,13 +110,7 @@ pub const GRASSROOTS: &[Grassroots] = &[
         "Department of Education and Training",
         "دائرة التعليم والتدريب",
     ),
-    g(
-        "SYT",
-        true,
-        "Đảng bộ Sở Y tế",
-        "Department of Health",
-        "دائرة الصحة",
-    ),
+    g("SYT", true, "Đảng bộ Sở Y tế", "Department of Health", "دائرة الصحة"),
     g(
         "SLDTBXH",
         true,
@@ -232,20 +132,8 @@ pub const GRASSROOTS: &[Grassroots] = &[
         "Department of Information and Communications",
         "دائرة الإعلام والاتصالات",
     ),
-    g(
-        "SNGV",
-        false,
-        "Chi bộ Sở Ngoại vụ",
-        "Department of Foreign Affairs",
-        "دائرة الشؤون الخارجية",
-    ),
-    g(
-        "TTR",
-        false,
-        "Chi bộ Thanh tra tỉnh",
-        "Provincial Inspectorate",
-        "المفتشية الإقليمية",
-    ),
+    g("SNGV", false, "Chi bộ Sở Ngoại vụ", "Department of Foreign Affairs", "دائرة الشؤون الخارجية"),
+    g("TTR", false, "Chi bộ Thanh tra tỉnh", "Provincial Inspectorate", "المفتشية الإقليمية"),
     g(
         "BDT",
         false,
@@ -253,27 +141,9 @@ pub const GRASSROOTS: &[Grassroots] = &[
         "Provincial Ethnic Minorities Committee",
         "لجنة الأقليات العرقية الإقليمية",
     ),
-    g(
-        "BQLKKT",
-        true,
-        "Đảng bộ Ban Quản lý Khu kinh tế",
-        "Economic Zone Authority",
-        "هيئة إدارة المنطقة الاقتصادية",
-    ),
-    g(
-        "KBNN",
-        true,
-        "Đảng bộ Kho bạc Nhà nước tỉnh",
-        "Provincial State Treasury",
-        "الخزانة الحكومية الإقليمية",
-    ),
-    g(
-        "BHXH",
-        true,
-        "Đảng bộ Bảo hiểm xã hội tỉnh",
-        "Provincial Social Insurance",
-        "الضمان الاجتماعي الإقليمي",
-    ),
+    g("BQLKKT", true, "Đảng bộ Ban Quản lý Khu kinh tế", "Economic Zone Authority", "هيئة إدارة المنطقة الاقتصادية"),
+    g("KBNN", true, "Đảng bộ Kho bạc Nhà nước tỉnh", "Provincial State Treasury", "الخزانة الحكومية الإقليمية"),
+    g("BHXH", true, "Đảng bộ Bảo hiểm xã hội tỉnh", "Provincial Social Insurance", "الضمان الاجتماعي الإقليمي"),
     g(
         "MTTQ",
         false,
@@ -281,27 +151,9 @@ pub const GRASSROOTS: &[Grassroots] = &[
         "Provincial Fatherland Front Committee",
         "لجنة جبهة الوطن الإقليمية",
     ),
-    g(
-        "HLHPN",
-        false,
-        "Chi bộ Hội Liên hiệp Phụ nữ tỉnh",
-        "Provincial Women's Union",
-        "اتحاد النساء الإقليمي",
-    ),
-    g(
-        "TDTN",
-        false,
-        "Chi bộ Tỉnh đoàn",
-        "Provincial Youth Union",
-        "اتحاد الشباب الإقليمي",
-    ),
-    g(
-        "HND",
-        false,
-        "Chi bộ Hội Nông dân tỉnh",
-        "Provincial Farmers' Union",
-        "اتحاد المزارعين الإقليمي",
-    ),
+    g("HLHPN", false, "Chi bộ Hội Liên hiệp Phụ nữ tỉnh", "Provincial Women's Union", "اتحاد النساء الإقليمي"),
+    g("TDTN", false, "Chi bộ Tỉnh đoàn", "Provincial Youth Union", "اتحاد الشباب الإقليمي"),
+    g("HND", false, "Chi bộ Hội Nông dân tỉnh", "Provincial Farmers' Union", "اتحاد المزارعين الإقليمي"),
     g(
         "HCCB",
         false,
@@ -309,20 +161,8 @@ pub const GRASSROOTS: &[Grassroots] = &[
         "Provincial Veterans' Association",
         "جمعية المحاربين القدامى الإقليمية",
     ),
-    g(
-        "LDLD",
-        true,
-        "Đảng bộ Liên đoàn Lao động tỉnh",
-        "Provincial Labour Federation",
-        "اتحاد العمال الإقليمي",
-    ),
-    g(
-        "HCTD",
-        false,
-        "Chi bộ Hội Chữ thập đỏ tỉnh",
-        "Provincial Red Cross Society",
-        "جمعية الصليب الأحمر الإقليمية",
-    ),
+    g("LDLD", true, "Đảng bộ Liên đoàn Lao động tỉnh", "Provincial Labour Federation", "اتحاد العمال الإقليمي"),
+    g("HCTD", false, "Chi bộ Hội Chữ thập đỏ tỉnh", "Provincial Red Cross Society", "جمعية الصليب الأحمر الإقليمية"),
     g(
         "LMHTX",
         false,
@@ -335,16 +175,6 @@ pub const GRASSROOTS: &[Grassroots] = &[
 /// The subordinate cells of a grassroots committee: code suffix and names (vi, en, ar).
 pub const CELLS: &[(&str, &str, &str, &str)] = &[
     ("C1", "Chi bộ Văn phòng", "Office cell", "خلية المكتب"),
-    (
-        "C2",
-        "Chi bộ Phòng Nghiệp vụ",
-        "Professional division cell",
-        "خلية القسم المهني",
-    ),
-    (
-        "C3",
-        "Chi bộ Phòng Kế hoạch - Tài chính",
-        "Planning and finance division cell",
-        "خلية قسم التخطيط والمالية",
-    ),
+    ("C2", "Chi bộ Phòng Nghiệp vụ", "Professional division cell", "خلية القسم المهني"),
+    ("C3", "Chi bộ Phòng Kế hoạch - Tài chính", "Planning and finance division cell", "خلية قسم التخطيط والمالية"),
 ];

@@ -9,11 +9,7 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(
-    name = "orgwork",
-    version,
-    about = "The system of record of a hierarchical membership organization"
-)]
+#[command(name = "orgwork", version, about = "The system of record of a hierarchical membership organization")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -30,21 +26,26 @@ enum Command {
     /// The structure: units, as of any date, and their dated changes.
     #[command(subcommand)]
     Unit(cmd::unit::Command),
+    /// Users and their roles.
+    #[command(subcommand)]
+    User(cmd::user::UserCommand),
+    /// API tokens.
+    #[command(subcommand)]
+    Token(cmd::user::TokenCommand),
+    /// The audit log.
+    #[command(subcommand)]
+    Audit(cmd::audit::Command),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("ORGWORK_LOG")
-                .unwrap_or_else(|_| "info,sqlx=warn".into()),
+            tracing_subscriber::EnvFilter::try_from_env("ORGWORK_LOG").unwrap_or_else(|_| "info,sqlx=warn".into()),
         )
         .with_writer(std::io::stderr)
         .init();
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start the runtime: {e}");
@@ -57,6 +58,9 @@ fn main() -> ExitCode {
             Command::Serve(args) => cmd::serve::run(args).await,
             Command::Migrate(args) => cmd::migrate::run(args).await,
             Command::Unit(c) => cmd::unit::run(c).await,
+            Command::User(c) => cmd::user::run_user(c).await,
+            Command::Token(c) => cmd::user::run_token(c).await,
+            Command::Audit(c) => cmd::audit::run(c).await,
         }
     });
     match result {

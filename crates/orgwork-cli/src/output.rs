@@ -17,12 +17,7 @@ fn life(u: &Unit) -> String {
 
 /// One line per unit: code, kind, Vietnamese name (English in brackets).
 pub fn unit_line(u: &Unit) -> String {
-    let en = u
-        .name
-        .en
-        .as_deref()
-        .map(|e| format!(" [{e}]"))
-        .unwrap_or_default();
+    let en = u.name.en.as_deref().map(|e| format!(" [{e}]")).unwrap_or_default();
     format!("{:<20} {:<22} {}{}", u.code, u.kind, u.name.vi, en)
 }
 
@@ -36,13 +31,7 @@ pub fn unit_block(u: &Unit, path: &[Unit]) -> String {
         s.push_str(&format!("  Arabic:  {ar}\n"));
     }
     s.push_str(&format!("  kind:    {}\n", u.kind));
-    s.push_str(&format!(
-        "  parent:  {}\n",
-        u.parent
-            .as_ref()
-            .map(|p| p.as_str())
-            .unwrap_or("(none: a root)")
-    ));
+    s.push_str(&format!("  parent:  {}\n", u.parent.as_ref().map(|p| p.as_str()).unwrap_or("(none: a root)")));
     s.push_str(&format!("  life:    {}\n", life(u)));
     if !path.is_empty() {
         let p: Vec<_> = path.iter().map(|a| a.code.as_str()).collect();
@@ -59,28 +48,16 @@ pub fn history_line(h: &HistoryEntry) -> String {
             h.kind,
             h.parent.as_ref().map(|p| p.as_str()).unwrap_or("no parent")
         ),
-        orgwork_domain::structure::Change::Renamed => format!(
-            "renamed from {} to {}",
-            h.previous_name
-                .as_ref()
-                .map(|n| n.vi.as_str())
-                .unwrap_or("?"),
-            h.name.vi
-        ),
+        orgwork_domain::structure::Change::Renamed => {
+            format!("renamed from {} to {}", h.previous_name.as_ref().map(|n| n.vi.as_str()).unwrap_or("?"), h.name.vi)
+        }
         orgwork_domain::structure::Change::Moved => format!(
             "moved from under {} to under {}",
-            h.previous_parent
-                .as_ref()
-                .map(|p| p.as_str())
-                .unwrap_or("no parent"),
+            h.previous_parent.as_ref().map(|p| p.as_str()).unwrap_or("no parent"),
             h.parent.as_ref().map(|p| p.as_str()).unwrap_or("no parent")
         ),
         orgwork_domain::structure::Change::Dissolved => "dissolved".to_string(),
     };
-    let decision = h
-        .decision
-        .as_deref()
-        .map(|d| format!("  (decision {d})"))
-        .unwrap_or_default();
+    let decision = h.decision.as_deref().map(|d| format!("  (decision {d})")).unwrap_or_default();
     format!("{}  {what}{decision}", h.effective)
 }

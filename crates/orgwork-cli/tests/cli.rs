@@ -15,28 +15,16 @@ fn orgwork(db: &str, args: &[&str]) -> Output {
 
 fn ok_json(db: &str, args: &[&str]) -> Value {
     let out = orgwork(db, args);
-    assert!(
-        out.status.success(),
-        "orgwork {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "orgwork {args:?} printed no JSON ({e}): {}",
-            String::from_utf8_lossy(&out.stdout)
-        )
-    })
+    assert!(out.status.success(), "orgwork {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("orgwork {args:?} printed no JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
 }
 
 async fn the_structure_from_the_command_line(backend: &str) {
     let db = TestDb::new(backend).await;
     let url = db.url.clone();
     let out = orgwork(&url, &["migrate"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).contains("up to date"));
 
     let root = ok_json(
@@ -110,39 +98,14 @@ async fn the_structure_from_the_command_line(backend: &str) {
     );
     let moved = ok_json(
         &url,
-        &[
-            "unit",
-            "move",
-            "STC",
-            "--to",
-            "DN",
-            "--effective",
-            "2025-01-01",
-            "--decision",
-            "5-QĐ",
-            "--json",
-        ],
+        &["unit", "move", "STC", "--to", "DN", "--effective", "2025-01-01", "--decision", "5-QĐ", "--json"],
     );
     assert_eq!(moved["parent"], "DN");
 
-    let before = ok_json(
-        &url,
-        &["unit", "show", "STC", "--as-of", "2024-12-31", "--json"],
-    );
+    let before = ok_json(&url, &["unit", "show", "STC", "--as-of", "2024-12-31", "--json"]);
     assert_eq!(before["unit"]["parent"], "KCQ");
     assert_eq!(before["ancestors"][0]["code"], "QN");
-    let kids = ok_json(
-        &url,
-        &[
-            "unit",
-            "list",
-            "--under",
-            "DN",
-            "--as-of",
-            "2025-01-01",
-            "--json",
-        ],
-    );
+    let kids = ok_json(&url, &["unit", "list", "--under", "DN", "--as-of", "2025-01-01", "--json"]);
     assert_eq!(kids[0]["code"], "STC");
     let found = ok_json(&url, &["unit", "list", "--search", "tai chinh", "--json"]);
     assert_eq!(found.as_array().unwrap().len(), 1);
@@ -151,40 +114,20 @@ async fn the_structure_from_the_command_line(backend: &str) {
     assert_eq!(history[1]["decision"], "5-QĐ");
     let tree = orgwork(&url, &["unit", "tree", "QN", "--as-of", "2024-06-01"]);
     let text = String::from_utf8_lossy(&tree.stdout);
-    assert!(
-        text.contains("QN  Đảng bộ tỉnh Quảng Ninh") && text.contains("    STC  Sở Tài chính"),
-        "{text}"
-    );
+    assert!(text.contains("QN  Đảng bộ tỉnh Quảng Ninh") && text.contains("    STC  Sở Tài chính"), "{text}");
 
     // Errors: non-zero exit, the message on stderr, nothing changed.
-    let out = orgwork(
-        &url,
-        &[
-            "unit",
-            "move",
-            "KCQ",
-            "--to",
-            "STC",
-            "--effective",
-            "2024-06-01",
-        ],
-    );
+    let out = orgwork(&url, &["unit", "move", "KCQ", "--to", "STC", "--effective", "2024-06-01"]);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        err.contains("its own ancestor") || err.contains("may not sit under"),
-        "{err}"
-    );
+    assert!(err.contains("its own ancestor") || err.contains("may not sit under"), "{err}");
     let out = orgwork(&url, &["unit", "show", "STC", "--as-of", "2024-02-30"]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("2024-02-30"));
     let out = orgwork(&url, &["unit", "show", "NOPE"]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("NOPE"));
-    let after = ok_json(
-        &url,
-        &["unit", "show", "STC", "--as-of", "2024-12-31", "--json"],
-    );
+    let after = ok_json(&url, &["unit", "show", "STC", "--as-of", "2024-12-31", "--json"]);
     assert_eq!(before, after);
 }
 
@@ -210,35 +153,14 @@ fn demo_creates_the_seed_organization_then_reuses_it() {
             .expect("run orgwork demo")
     };
     let first = run();
-    assert!(
-        first.status.success(),
-        "{}",
-        String::from_utf8_lossy(&first.stderr)
-    );
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
     assert!(String::from_utf8_lossy(&first.stdout).contains("Created the demo database"));
     let second = run();
     assert!(String::from_utf8_lossy(&second.stdout).contains("Reusing"));
-    let kids = ok_json(
-        path,
-        &[
-            "unit",
-            "list",
-            "--under",
-            "QN-KCQ",
-            "--as-of",
-            "2024-12-30",
-            "--json",
-        ],
-    );
+    let kids = ok_json(path, &["unit", "list", "--under", "QN-KCQ", "--as-of", "2024-12-30", "--json"]);
     let n = kids.as_array().unwrap().len();
-    assert!(
-        (35..=45).contains(&n),
-        "the bloc has {n} grassroots organizations"
-    );
-    let bloc = ok_json(
-        path,
-        &["unit", "show", "QN-KCQ", "--as-of", "2024-12-30", "--json"],
-    );
+    assert!((35..=45).contains(&n), "the bloc has {n} grassroots organizations");
+    let bloc = ok_json(path, &["unit", "show", "QN-KCQ", "--as-of", "2024-12-30", "--json"]);
     assert_eq!(bloc["unit"]["kind"], "bloc_committee");
     assert_eq!(bloc["unit"]["parent"], "QN");
 }
@@ -250,21 +172,91 @@ fn a_bad_profile_is_named_with_its_line() {
     std::fs::write(&profile, "[profile]\nid = \"x\"\nname = { vi = \"X\" }\n\n[[unit_kinds]]\nid = \"a\"\nname = { vi = \"A\" }\nparents = [\"b\"]\n").unwrap();
     let db = dir.path().join("x.db");
     let out = Command::new(env!("CARGO_BIN_EXE_orgwork"))
-        .args([
-            "migrate",
-            "--database",
-            db.to_str().unwrap(),
-            "--profile",
-            profile.to_str().unwrap(),
-        ])
+        .args(["migrate", "--database", db.to_str().unwrap(), "--profile", profile.to_str().unwrap()])
         .output()
         .unwrap();
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        err.contains("bad.toml")
-            && err.contains("line 8")
-            && err.contains("unit_kinds[0].parents[0]"),
-        "{err}"
+    assert!(err.contains("bad.toml") && err.contains("line 8") && err.contains("unit_kinds[0].parents[0]"), "{err}");
+}
+
+async fn users_tokens_and_the_audit_log(backend: &str) {
+    use std::io::Write;
+    let db = TestDb::new(backend).await;
+    let url = db.url.clone();
+    ok_json(
+        &url,
+        &[
+            "unit",
+            "create",
+            "QN",
+            "--name-vi",
+            "Tỉnh",
+            "--kind",
+            "provincial_committee",
+            "--from",
+            "2020-01-01",
+            "--json",
+        ],
     );
+    // A password on standard input.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_orgwork"))
+        .args(["user", "add", "secretary", "--role", "organizer", "--unit", "QN", "--password-stdin", "--json"])
+        .env("ORGWORK_DATABASE_URL", &url)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"a good long password\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let user: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(user["grants"][0]["role"], "organizer");
+    // A generated password is printed once.
+    let out = orgwork(&url, &["user", "add", "admin", "--role", "administrator", "--unit", "QN"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Password (shown once): "));
+    // Bad input names the value.
+    let out = orgwork(&url, &["user", "add", "someone", "--role", "king", "--unit", "QN"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("king"));
+    let users = ok_json(&url, &["user", "list", "--json"]);
+    assert_eq!(users.as_array().unwrap().len(), 2);
+
+    let out = orgwork(&url, &["token", "create", "secretary"]);
+    assert!(out.status.success());
+    let token = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    let id = token.split('.').next().unwrap().to_string();
+    assert!(id.starts_with("ow_"));
+    let tokens = ok_json(&url, &["token", "list", "--json"]);
+    assert_eq!(tokens[0]["id"], id.as_str());
+    assert!(
+        !String::from_utf8_lossy(&orgwork(&url, &["token", "list"]).stdout).contains(&token),
+        "secrets are never listed"
+    );
+    assert!(orgwork(&url, &["token", "revoke", &id]).status.success());
+    assert!(!orgwork(&url, &["token", "revoke", &id]).status.success());
+    assert!(orgwork(&url, &["user", "disable", "secretary"]).status.success());
+
+    let out = orgwork(&url, &["audit", "verify"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("intact"));
+    db.execute("UPDATE audit_log SET after_json = '{\"code\":\"QN\",\"forged\":true}' WHERE seq = 1").await;
+    let out = orgwork(&url, &["audit", "verify"]);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("broken at entry 1"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[tokio::test]
+async fn sqlite_users_tokens_and_the_audit_log() {
+    users_tokens_and_the_audit_log("sqlite").await;
+}
+
+#[tokio::test]
+async fn postgres_users_tokens_and_the_audit_log() {
+    users_tokens_and_the_audit_log("postgres").await;
 }

@@ -13,17 +13,10 @@ pub fn parse_date(field: &str, value: &str) -> Result<NaiveDate> {
             _ => b.is_ascii_digit(),
         });
     if !ok_shape {
-        return Err(Error::invalid(
-            "invalid_date",
-            format!("{field}: '{value}' is not a date written YYYY-MM-DD"),
-        ));
+        return Err(Error::invalid("invalid_date", format!("{field}: '{value}' is not a date written YYYY-MM-DD")));
     }
-    NaiveDate::parse_from_str(v, "%Y-%m-%d").map_err(|_| {
-        Error::invalid(
-            "invalid_date",
-            format!("{field}: '{value}' is not a date of the calendar"),
-        )
-    })
+    NaiveDate::parse_from_str(v, "%Y-%m-%d")
+        .map_err(|_| Error::invalid("invalid_date", format!("{field}: '{value}' is not a date of the calendar")))
 }
 
 /// True when the half-open interval `[from, to)` contains `day`.
@@ -37,10 +30,7 @@ mod tests {
 
     #[test]
     fn parses_iso_dates_and_names_bad_ones() {
-        assert_eq!(
-            parse_date("effective", "2025-01-31").unwrap(),
-            NaiveDate::from_ymd_opt(2025, 1, 31).unwrap()
-        );
+        assert_eq!(parse_date("effective", "2025-01-31").unwrap(), NaiveDate::from_ymd_opt(2025, 1, 31).unwrap());
         for bad in ["2025-02-30", "31/01/2025", "2025-1-31", "", "2025-01-31x"] {
             let e = parse_date("effective", bad).unwrap_err();
             assert_eq!(e.code, "invalid_date");
@@ -51,16 +41,8 @@ mod tests {
     #[test]
     fn intervals_are_half_open() {
         let d = |s| parse_date("d", s).unwrap();
-        assert!(contains(
-            d("2024-01-01"),
-            Some(d("2025-01-01")),
-            d("2024-12-31")
-        ));
-        assert!(!contains(
-            d("2024-01-01"),
-            Some(d("2025-01-01")),
-            d("2025-01-01")
-        ));
+        assert!(contains(d("2024-01-01"), Some(d("2025-01-01")), d("2024-12-31")));
+        assert!(!contains(d("2024-01-01"), Some(d("2025-01-01")), d("2025-01-01")));
         assert!(contains(d("2024-01-01"), None, d("2999-01-01")));
         assert!(!contains(d("2024-01-01"), None, d("2023-12-31")));
     }

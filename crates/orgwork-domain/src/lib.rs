@@ -3,6 +3,8 @@
 //! Everything here is pure: no I/O, no async, no SQL. Storage backends load the facts a rule
 //! needs, call the rule, and write only if it passes; so one rule serves every backend.
 
+pub mod access;
+pub mod audit;
 pub mod date;
 pub mod error;
 pub mod profile;

@@ -103,13 +103,11 @@ impl Profile {
 
     /// Parses and checks a profile; `file` is only used to name it in errors.
     pub fn parse(file: &str, text: &str) -> Result<Profile, ProfileError> {
-        let err = |span: Option<std::ops::Range<usize>>, key: Option<String>, message: String| {
-            ProfileError {
-                file: file.to_string(),
-                line: span.map(|s| line_of(text, s.start)),
-                key,
-                message,
-            }
+        let err = |span: Option<std::ops::Range<usize>>, key: Option<String>, message: String| ProfileError {
+            file: file.to_string(),
+            line: span.map(|s| line_of(text, s.start)),
+            key,
+            message,
         };
         let raw: RawProfile = toml::from_str(text).map_err(|e| {
             let key = e.message().split('`').nth(1).map(str::to_string);
@@ -118,17 +116,12 @@ impl Profile {
         check_identifier(raw.profile.id.get_ref())
             .map_err(|m| err(Some(raw.profile.id.span()), Some("profile.id".into()), m))?;
         if raw.unit_kinds.is_empty() {
-            return Err(err(
-                None,
-                Some("unit_kinds".into()),
-                "no unit kind is defined".into(),
-            ));
+            return Err(err(None, Some("unit_kinds".into()), "no unit kind is defined".into()));
         }
         let mut seen = BTreeSet::new();
         for (i, k) in raw.unit_kinds.iter().enumerate() {
             let key = format!("unit_kinds[{i}].id");
-            check_identifier(k.id.get_ref())
-                .map_err(|m| err(Some(k.id.span()), Some(key.clone()), m))?;
+            check_identifier(k.id.get_ref()).map_err(|m| err(Some(k.id.span()), Some(key.clone()), m))?;
             if !seen.insert(k.id.get_ref().clone()) {
                 return Err(err(
                     Some(k.id.span()),
@@ -136,8 +129,7 @@ impl Profile {
                     format!("unit kind '{}' is defined twice", k.id.get_ref()),
                 ));
             }
-            check_name(&k.name)
-                .map_err(|m| err(Some(k.id.span()), Some(format!("unit_kinds[{i}].name")), m))?;
+            check_name(&k.name).map_err(|m| err(Some(k.id.span()), Some(format!("unit_kinds[{i}].name")), m))?;
         }
         let mut any_root = false;
         for (i, k) in raw.unit_kinds.iter().enumerate() {
@@ -146,11 +138,7 @@ impl Profile {
                     return Err(err(
                         Some(p.span()),
                         Some(format!("unit_kinds[{i}].parents[{j}]")),
-                        format!(
-                            "unknown unit kind '{}' as a parent of '{}'",
-                            p.get_ref(),
-                            k.id.get_ref()
-                        ),
+                        format!("unknown unit kind '{}' as a parent of '{}'", p.get_ref(), k.id.get_ref()),
                     ));
                 }
             }
@@ -158,20 +146,13 @@ impl Profile {
                 return Err(err(
                     Some(k.id.span()),
                     Some(format!("unit_kinds[{i}]")),
-                    format!(
-                        "unit kind '{}' is not a root and has no parent kind",
-                        k.id.get_ref()
-                    ),
+                    format!("unit kind '{}' is not a root and has no parent kind", k.id.get_ref()),
                 ));
             }
             any_root |= k.root;
         }
         if !any_root {
-            return Err(err(
-                None,
-                Some("unit_kinds".into()),
-                "no unit kind may be a root".into(),
-            ));
+            return Err(err(None, Some("unit_kinds".into()), "no unit kind may be a root".into()));
         }
         Ok(Profile {
             id: raw.profile.id.into_inner(),
@@ -197,16 +178,8 @@ impl Profile {
 fn check_identifier(id: &str) -> Result<(), String> {
     let ok = !id.is_empty()
         && id.len() <= 64
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-');
-    if ok {
-        Ok(())
-    } else {
-        Err(format!(
-            "'{id}' is not an identifier (lower-case letters, digits, '_' and '-')"
-        ))
-    }
+        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-');
+    if ok { Ok(()) } else { Err(format!("'{id}' is not an identifier (lower-case letters, digits, '_' and '-')")) }
 }
 
 fn check_name(name: &LocalizedText) -> Result<(), String> {
@@ -217,11 +190,7 @@ fn check_name(name: &LocalizedText) -> Result<(), String> {
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
-    text[..offset.min(text.len())]
-        .bytes()
-        .filter(|&b| b == b'\n')
-        .count()
-        + 1
+    text[..offset.min(text.len())].bytes().filter(|&b| b == b'\n').count() + 1
 }
 
 #[cfg(test)]
@@ -231,13 +200,9 @@ mod tests {
     #[test]
     fn the_default_profile_is_valid_and_has_the_seed_kinds() {
         let p = Profile::default_profile();
-        for kind in [
-            "provincial_committee",
-            "bloc_committee",
-            "grassroots_committee",
-            "grassroots_cell",
-            "subordinate_cell",
-        ] {
+        for kind in
+            ["provincial_committee", "bloc_committee", "grassroots_committee", "grassroots_cell", "subordinate_cell"]
+        {
             assert!(p.unit_kind(kind).is_some(), "{kind} missing");
         }
         let cell = p.unit_kind("subordinate_cell").unwrap();

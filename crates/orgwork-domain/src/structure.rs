@@ -26,8 +26,7 @@ impl UnitCode {
         let ok = !v.is_empty()
             && v.len() <= Self::MAX_LEN
             && v.as_bytes()[0].is_ascii_alphanumeric()
-            && v.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
+            && v.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
         if !ok {
             return Err(Error::invalid(
                 "invalid_code",
@@ -80,19 +79,13 @@ impl Names {
                 ));
             }
             if t.chars().any(char::is_control) {
-                return Err(Error::invalid(
-                    "invalid_name",
-                    format!("name.{lang}: contains a control character"),
-                ));
+                return Err(Error::invalid("invalid_name", format!("name.{lang}: contains a control character")));
             }
             Ok(unicode_normalization::UnicodeNormalization::nfc(t).collect())
         };
         let vi = one("vi", vi)?;
         if vi.is_empty() {
-            return Err(Error::invalid(
-                "invalid_name",
-                "name.vi: the Vietnamese name is required",
-            ));
+            return Err(Error::invalid("invalid_name", "name.vi: the Vietnamese name is required"));
         }
         let opt = |lang, v: Option<&str>| -> Result<Option<String>> {
             Ok(match v {
@@ -100,11 +93,7 @@ impl Names {
                 None => None,
             })
         };
-        Ok(Names {
-            vi,
-            en: opt("en", en)?,
-            ar: opt("ar", ar)?,
-        })
+        Ok(Names { vi, en: opt("en", en)?, ar: opt("ar", ar)? })
     }
 
     /// The name in `lang`, falling back to Vietnamese.
@@ -129,11 +118,7 @@ impl Names {
 
 impl From<LocalizedText> for Names {
     fn from(t: LocalizedText) -> Self {
-        Names {
-            vi: t.vi,
-            en: t.en,
-            ar: t.ar,
-        }
+        Names { vi: t.vi, en: t.en, ar: t.ar }
     }
 }
 
@@ -235,33 +220,20 @@ pub fn check_kind_placement(
     parent: Option<(&UnitCode, &str)>,
 ) -> Result<()> {
     let k = profile.unit_kind(kind).ok_or_else(|| {
-        Error::rule(
-            "unknown_kind",
-            format!(
-                "kind: '{kind}' is not a unit kind of the profile '{}'",
-                profile.id
-            ),
-        )
+        Error::rule("unknown_kind", format!("kind: '{kind}' is not a unit kind of the profile '{}'", profile.id))
     })?;
     match parent {
         None if k.root => Ok(()),
         None => Err(Error::rule(
             "kind_not_allowed",
-            format!(
-                "unit {code}: a unit of kind '{kind}' needs a parent of kind {}",
-                k.parents.join(", ")
-            ),
+            format!("unit {code}: a unit of kind '{kind}' needs a parent of kind {}", k.parents.join(", ")),
         )),
         Some((_, pk)) if k.parents.iter().any(|p| p == pk) => Ok(()),
         Some((pcode, pk)) => Err(Error::rule(
             "kind_not_allowed",
             format!(
                 "unit {code}: a unit of kind '{kind}' may not sit under {pcode} of kind '{pk}' (allowed parent kinds: {})",
-                if k.parents.is_empty() {
-                    "none".to_string()
-                } else {
-                    k.parents.join(", ")
-                }
+                if k.parents.is_empty() { "none".to_string() } else { k.parents.join(", ") }
             ),
         )),
     }
@@ -283,10 +255,7 @@ pub fn check_change_date(code: &UnitCode, life: Life, effective: NaiveDate) -> R
     if effective < life.valid_from {
         return Err(Error::rule(
             "date_outside_unit",
-            format!(
-                "effective: {effective} is before unit {code} starts ({})",
-                life.valid_from
-            ),
+            format!("effective: {effective} is before unit {code} starts ({})", life.valid_from),
         ));
     }
     if let Some(end) = life.valid_to
@@ -294,9 +263,7 @@ pub fn check_change_date(code: &UnitCode, life: Life, effective: NaiveDate) -> R
     {
         return Err(Error::rule(
             "date_outside_unit",
-            format!(
-                "effective: unit {code} was dissolved on {end}; {effective} is not in its life"
-            ),
+            format!("effective: unit {code} was dissolved on {end}; {effective} is not in its life"),
         ));
     }
     if effective <= life.last_change {
@@ -326,10 +293,7 @@ pub fn check_parent_life(
         ));
     }
     if let Some(end) = valid_to {
-        return Err(Error::rule(
-            "parent_not_live",
-            format!("parent: unit {parent} is dissolved on {end}"),
-        ));
+        return Err(Error::rule("parent_not_live", format!("parent: unit {parent} is dissolved on {end}")));
     }
     Ok(())
 }
@@ -337,11 +301,7 @@ pub fn check_parent_life(
 /// The cycle rule: `code` may not move under `new_parent` when the new parent is the unit
 /// itself or one of its descendants. `ancestors_of_new_parent` are the new parent's
 /// ancestors (codes) on some date on or after the move.
-pub fn check_no_cycle(
-    code: &UnitCode,
-    new_parent: &UnitCode,
-    ancestors_of_new_parent: &[UnitCode],
-) -> Result<()> {
+pub fn check_no_cycle(code: &UnitCode, new_parent: &UnitCode, ancestors_of_new_parent: &[UnitCode]) -> Result<()> {
     if code == new_parent || ancestors_of_new_parent.contains(code) {
         return Err(Error::conflict(
             "cycle",
@@ -366,11 +326,7 @@ mod tests {
     fn codes_are_upper_case_and_checked() {
         assert_eq!(code(" qn-kcq ").as_str(), "QN-KCQ");
         for bad in ["", "-A", "A B", "Ă", &"X".repeat(41)] {
-            assert_eq!(
-                UnitCode::parse(bad).unwrap_err().code,
-                "invalid_code",
-                "{bad}"
-            );
+            assert_eq!(UnitCode::parse(bad).unwrap_err().code, "invalid_code", "{bad}");
         }
     }
 
@@ -381,10 +337,7 @@ mod tests {
         assert_eq!(n.en, None);
         assert_eq!(n.get("en"), "Chi bộ 1");
         assert_eq!(n.get("ar"), "الخلية");
-        assert_eq!(
-            Names::parse("  ", None, None).unwrap_err().code,
-            "invalid_name"
-        );
+        assert_eq!(Names::parse("  ", None, None).unwrap_err().code, "invalid_name");
     }
 
     #[test]
@@ -392,80 +345,31 @@ mod tests {
         let p = Profile::default_profile();
         let c = code("C1");
         let gr = code("G1");
-        assert!(
-            check_kind_placement(
-                &p,
-                &c,
-                "subordinate_cell",
-                Some((&gr, "grassroots_committee"))
-            )
-            .is_ok()
-        );
-        let e = check_kind_placement(
-            &p,
-            &c,
-            "subordinate_cell",
-            Some((&gr, "provincial_committee")),
-        )
-        .unwrap_err();
+        assert!(check_kind_placement(&p, &c, "subordinate_cell", Some((&gr, "grassroots_committee"))).is_ok());
+        let e = check_kind_placement(&p, &c, "subordinate_cell", Some((&gr, "provincial_committee"))).unwrap_err();
         assert_eq!(e.code, "kind_not_allowed");
         assert!(e.message.contains("provincial_committee"));
-        assert_eq!(
-            check_kind_placement(&p, &c, "subordinate_cell", None)
-                .unwrap_err()
-                .code,
-            "kind_not_allowed"
-        );
+        assert_eq!(check_kind_placement(&p, &c, "subordinate_cell", None).unwrap_err().code, "kind_not_allowed");
         assert!(check_kind_placement(&p, &c, "provincial_committee", None).is_ok());
-        assert_eq!(
-            check_kind_placement(&p, &c, "nope", None).unwrap_err().code,
-            "unknown_kind"
-        );
+        assert_eq!(check_kind_placement(&p, &c, "nope", None).unwrap_err().code, "unknown_kind");
     }
 
     #[test]
     fn changes_are_dated_inside_the_life_and_after_the_last_change() {
         let c = code("U");
-        let life = Life {
-            valid_from: d("2020-01-01"),
-            valid_to: None,
-            last_change: d("2022-05-01"),
-        };
+        let life = Life { valid_from: d("2020-01-01"), valid_to: None, last_change: d("2022-05-01") };
         assert!(check_change_date(&c, life, d("2022-05-02")).is_ok());
-        assert_eq!(
-            check_change_date(&c, life, d("2019-12-31"))
-                .unwrap_err()
-                .code,
-            "date_outside_unit"
-        );
-        assert_eq!(
-            check_change_date(&c, life, d("2022-05-01"))
-                .unwrap_err()
-                .code,
-            "date_not_after_last_change"
-        );
-        let ended = Life {
-            valid_to: Some(d("2023-01-01")),
-            ..life
-        };
-        assert_eq!(
-            check_change_date(&c, ended, d("2023-01-01"))
-                .unwrap_err()
-                .code,
-            "date_outside_unit"
-        );
+        assert_eq!(check_change_date(&c, life, d("2019-12-31")).unwrap_err().code, "date_outside_unit");
+        assert_eq!(check_change_date(&c, life, d("2022-05-01")).unwrap_err().code, "date_not_after_last_change");
+        let ended = Life { valid_to: Some(d("2023-01-01")), ..life };
+        assert_eq!(check_change_date(&c, ended, d("2023-01-01")).unwrap_err().code, "date_outside_unit");
     }
 
     #[test]
     fn a_unit_cannot_go_under_itself_or_its_descendants() {
         let a = code("A");
         assert_eq!(check_no_cycle(&a, &a, &[]).unwrap_err().code, "cycle");
-        assert_eq!(
-            check_no_cycle(&a, &code("C"), &[code("R"), a.clone()])
-                .unwrap_err()
-                .code,
-            "cycle"
-        );
+        assert_eq!(check_no_cycle(&a, &code("C"), &[code("R"), a.clone()]).unwrap_err().code, "cycle");
         assert!(check_no_cycle(&a, &code("C"), &[code("R")]).is_ok());
     }
 }

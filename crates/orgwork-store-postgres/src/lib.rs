@@ -34,29 +34,16 @@ impl PostgresStore {
 
     /// Connects with explicit options and applies the migrations.
     pub async fn connect(opts: PgConnectOptions, profile: Arc<Profile>) -> Result<PostgresStore> {
-        let place = format!(
-            "{}:{}/{}",
-            opts.get_host(),
-            opts.get_port(),
-            opts.get_database().unwrap_or("")
-        );
+        let place = format!("{}:{}/{}", opts.get_host(), opts.get_port(), opts.get_database().unwrap_or(""));
         let pool = PgPoolOptions::new()
             .max_connections(8)
             .connect_with(opts)
             .await
-            .map_err(|e| {
-                StoreError::Backend(format!("connecting to PostgreSQL at {place}: {e}"))
-            })?;
+            .map_err(|e| StoreError::Backend(format!("connecting to PostgreSQL at {place}: {e}")))?;
         let mut m = migrator();
         m.set_locking(false);
-        m.run(&pool)
-            .await
-            .map_err(|e| StoreError::Backend(format!("migrating PostgreSQL at {place}: {e}")))?;
-        Ok(PostgresStore {
-            pool,
-            profile,
-            ids: IdGenerator::new(),
-        })
+        m.run(&pool).await.map_err(|e| StoreError::Backend(format!("migrating PostgreSQL at {place}: {e}")))?;
+        Ok(PostgresStore { pool, profile, ids: IdGenerator::new() })
     }
 
     fn reader(&self) -> &Pool<Db> {
@@ -64,11 +51,7 @@ impl PostgresStore {
     }
 
     async fn begin_write(&self) -> Result<Transaction<'static, Db>> {
-        let mut tx = self
-            .pool
-            .begin()
-            .await
-            .map_err(|e| StoreError::Backend(e.to_string()))?;
+        let mut tx = self.pool.begin().await.map_err(|e| StoreError::Backend(e.to_string()))?;
         sqlx::query("SELECT id FROM write_lock WHERE id = 1 FOR UPDATE")
             .execute(&mut *tx)
             .await
@@ -100,6 +83,16 @@ pub fn migrator() -> sqlx::migrate::Migrator {
     sqlx::migrate!("./migrations")
 }
 
+// The implementation shared with the other backend (see orgwork-store/sql/).
+mod common {
+    include!("../../orgwork-store/sql/common.rs");
+}
+mod audit {
+    include!("../../orgwork-store/sql/audit.rs");
+}
 mod structure {
     include!("../../orgwork-store/sql/structure.rs");
+}
+mod users {
+    include!("../../orgwork-store/sql/users.rs");
 }

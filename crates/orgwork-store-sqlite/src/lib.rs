@@ -8,9 +8,7 @@
 use orgwork_domain::profile::Profile;
 use orgwork_store::ids::IdGenerator;
 use orgwork_store::{Result, StoreError};
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
-};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Pool, Transaction};
 use std::str::FromStr;
 use std::sync::Arc;
@@ -54,21 +52,13 @@ impl SqliteStore {
             .await
             .map_err(|e| StoreError::Backend(format!("opening {location}: {e}")))?;
         let store_migrator = migrator();
-        store_migrator
-            .run(&writer)
-            .await
-            .map_err(|e| StoreError::Backend(format!("migrating {location}: {e}")))?;
+        store_migrator.run(&writer).await.map_err(|e| StoreError::Backend(format!("migrating {location}: {e}")))?;
         let reader = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(opts.read_only(true))
             .await
             .map_err(|e| StoreError::Backend(format!("opening {location}: {e}")))?;
-        Ok(SqliteStore {
-            writer,
-            reader,
-            profile,
-            ids: IdGenerator::new(),
-        })
+        Ok(SqliteStore { writer, reader, profile, ids: IdGenerator::new() })
     }
 
     fn reader(&self) -> &Pool<Db> {
@@ -76,10 +66,7 @@ impl SqliteStore {
     }
 
     async fn begin_write(&self) -> Result<Transaction<'static, Db>> {
-        self.writer
-            .begin_with("BEGIN IMMEDIATE")
-            .await
-            .map_err(|e| StoreError::Backend(e.to_string()))
+        self.writer.begin_with("BEGIN IMMEDIATE").await.map_err(|e| StoreError::Backend(e.to_string()))
     }
 
     pub async fn close(&self) {
@@ -93,6 +80,16 @@ pub fn migrator() -> sqlx::migrate::Migrator {
     sqlx::migrate!("./migrations")
 }
 
+// The implementation shared with the other backend (see orgwork-store/sql/).
+mod common {
+    include!("../../orgwork-store/sql/common.rs");
+}
+mod audit {
+    include!("../../orgwork-store/sql/audit.rs");
+}
 mod structure {
     include!("../../orgwork-store/sql/structure.rs");
+}
+mod users {
+    include!("../../orgwork-store/sql/users.rs");
 }

@@ -48,38 +48,43 @@ impl TestDb {
                 let path = dir.path().join("orgwork-test.db");
                 let url = format!("sqlite:{}", path.display());
                 let store = SqliteStore::open(&url, profile).await.expect("open SQLite");
-                TestDb {
-                    store: Arc::new(store),
-                    url,
-                    cleanup: Cleanup::Sqlite(dir),
-                }
+                TestDb { store: Arc::new(store), url, cleanup: Cleanup::Sqlite(dir) }
             }
             "postgres" => {
                 let admin = postgres_admin_url();
                 let name = format!("orgwork_test_{:016x}", rand::random::<u64>());
-                let admin_opts =
-                    PgConnectOptions::from_str(&admin).expect("ORGWORK_TEST_POSTGRES_URL is a URL");
-                let pool = PgPoolOptions::new()
-                    .max_connections(1)
-                    .connect_with(admin_opts.clone())
-                    .await
-                    .unwrap_or_else(|e| panic!("PostgreSQL is not reachable at {admin}: {e} (set ORGWORK_TEST_POSTGRES_URL)"));
-                pool.execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-                    .await
-                    .expect("CREATE DATABASE");
+                let admin_opts = PgConnectOptions::from_str(&admin).expect("ORGWORK_TEST_POSTGRES_URL is a URL");
+                let pool =
+                    PgPoolOptions::new().max_connections(1).connect_with(admin_opts.clone()).await.unwrap_or_else(
+                        |e| panic!("PostgreSQL is not reachable at {admin}: {e} (set ORGWORK_TEST_POSTGRES_URL)"),
+                    );
+                pool.execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).await.expect("CREATE DATABASE");
                 pool.close().await;
                 let opts = admin_opts.database(&name);
-                let store = PostgresStore::connect(opts.clone(), profile)
-                    .await
-                    .expect("open PostgreSQL");
+                let store = PostgresStore::connect(opts.clone(), profile).await.expect("open PostgreSQL");
                 let url = replace_database(&admin, &name);
-                TestDb {
-                    store: Arc::new(store),
-                    url,
-                    cleanup: Cleanup::Postgres { admin, name },
-                }
+                TestDb { store: Arc::new(store), url, cleanup: Cleanup::Postgres { admin, name } }
             }
             other => panic!("unknown backend {other}"),
+        }
+    }
+}
+
+impl TestDb {
+    /// Runs raw SQL on the test database, behind the store's back (to tamper with it).
+    pub async fn execute(&self, sql: &str) {
+        match &self.cleanup {
+            Cleanup::Sqlite(_) => {
+                let pool =
+                    sqlx::sqlite::SqlitePoolOptions::new().max_connections(1).connect(&self.url).await.expect("open");
+                pool.execute(sqlx::AssertSqlSafe(sql.to_string())).await.expect("raw SQL");
+                pool.close().await;
+            }
+            Cleanup::Postgres { .. } => {
+                let pool = PgPoolOptions::new().max_connections(1).connect(&self.url).await.expect("connect");
+                pool.execute(sqlx::AssertSqlSafe(sql.to_string())).await.expect("raw SQL");
+                pool.close().await;
+            }
         }
     }
 }
@@ -104,20 +109,11 @@ impl Drop for TestDb {
             let (admin, name) = (admin.clone(), name.clone());
             // Drop runs inside the test's runtime: drop the database from a thread of its own.
             let _ = std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                    .expect("runtime");
+                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
                 rt.block_on(async move {
-                    if let Ok(pool) = PgPoolOptions::new()
-                        .max_connections(1)
-                        .connect(&admin)
-                        .await
-                    {
+                    if let Ok(pool) = PgPoolOptions::new().max_connections(1).connect(&admin).await {
                         let _ = pool
-                            .execute(sqlx::AssertSqlSafe(format!(
-                                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-                            )))
+                            .execute(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
                             .await;
                         pool.close().await;
                     }
@@ -171,9 +167,6 @@ mod tests {
             super::replace_database("postgres://u:p@h/db?sslmode=disable", "x"),
             "postgres://u:p@h/x?sslmode=disable"
         );
-        assert_eq!(
-            super::replace_database("postgres://h:5432", "x"),
-            "postgres://h:5432/x"
-        );
+        assert_eq!(super::replace_database("postgres://h:5432", "x"), "postgres://h:5432/x");
     }
 }

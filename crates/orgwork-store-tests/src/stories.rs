@@ -17,33 +17,25 @@ pub fn names(vi: &str) -> Names {
     Names::parse(vi, None, None).expect("a test name")
 }
 
-pub async fn create(
-    store: &dyn Store,
-    c: &str,
-    kind: &str,
-    parent: Option<&str>,
-    from: &str,
-    vi: &str,
-) -> Unit {
+pub async fn create(store: &dyn Store, c: &str, kind: &str, parent: Option<&str>, from: &str, vi: &str) -> Unit {
     store
-        .create_unit(NewUnit {
-            code: code(c),
-            names: names(vi),
-            kind: kind.to_string(),
-            parent: parent.map(code),
-            valid_from: d(from),
-            decision: None,
-        })
+        .create_unit(
+            &actor(),
+            NewUnit {
+                code: code(c),
+                names: names(vi),
+                kind: kind.to_string(),
+                parent: parent.map(code),
+                valid_from: d(from),
+                decision: None,
+            },
+        )
         .await
         .unwrap_or_else(|e| panic!("create {c}: {e}"))
 }
 
 pub fn dated(c: &str, on: &str) -> Dated {
-    Dated {
-        code: code(c),
-        effective: d(on),
-        decision: None,
-    }
+    Dated { code: code(c), effective: d(on), decision: None }
 }
 
 /// The error code of a failed store call.
@@ -56,60 +48,12 @@ pub fn error_code<T: std::fmt::Debug>(r: Result<T, StoreError>) -> &'static str 
 
 /// A small province: QN (province) > KCQ (bloc) > {SO-TC (grassroots committee) > {C1, C2}, BAO (grassroots cell)}.
 pub async fn small_province(store: &dyn Store) {
-    create(
-        store,
-        "QN",
-        "provincial_committee",
-        None,
-        "2020-01-01",
-        "Đảng bộ tỉnh Quảng Ninh",
-    )
-    .await;
-    create(
-        store,
-        "KCQ",
-        "bloc_committee",
-        Some("QN"),
-        "2020-01-01",
-        "Đảng bộ Khối các cơ quan tỉnh",
-    )
-    .await;
-    create(
-        store,
-        "SO-TC",
-        "grassroots_committee",
-        Some("KCQ"),
-        "2020-01-01",
-        "Đảng bộ Sở Tài chính",
-    )
-    .await;
-    create(
-        store,
-        "SO-TC-C1",
-        "subordinate_cell",
-        Some("SO-TC"),
-        "2020-01-01",
-        "Chi bộ Phòng Ngân sách",
-    )
-    .await;
-    create(
-        store,
-        "SO-TC-C2",
-        "subordinate_cell",
-        Some("SO-TC"),
-        "2020-01-01",
-        "Chi bộ Văn phòng",
-    )
-    .await;
-    create(
-        store,
-        "BAO",
-        "grassroots_cell",
-        Some("KCQ"),
-        "2020-01-01",
-        "Chi bộ Báo Quảng Ninh",
-    )
-    .await;
+    create(store, "QN", "provincial_committee", None, "2020-01-01", "Đảng bộ tỉnh Quảng Ninh").await;
+    create(store, "KCQ", "bloc_committee", Some("QN"), "2020-01-01", "Đảng bộ Khối các cơ quan tỉnh").await;
+    create(store, "SO-TC", "grassroots_committee", Some("KCQ"), "2020-01-01", "Đảng bộ Sở Tài chính").await;
+    create(store, "SO-TC-C1", "subordinate_cell", Some("SO-TC"), "2020-01-01", "Chi bộ Phòng Ngân sách").await;
+    create(store, "SO-TC-C2", "subordinate_cell", Some("SO-TC"), "2020-01-01", "Chi bộ Văn phòng").await;
+    create(store, "BAO", "grassroots_cell", Some("KCQ"), "2020-01-01", "Chi bộ Báo Quảng Ninh").await;
 }
 
 /// Everything one can read of the tree on a date, to compare before and after a change.
@@ -135,96 +79,33 @@ pub async fn reads_the_tree_as_of_a_date(store: Arc<dyn Store>) {
     assert_eq!(unit.valid_to, None);
 
     let roots = s.roots(today, Page::first(10)).await.unwrap();
-    assert_eq!(
-        roots
-            .items
-            .iter()
-            .map(|u| u.code.as_str())
-            .collect::<Vec<_>>(),
-        ["QN"]
-    );
+    assert_eq!(roots.items.iter().map(|u| u.code.as_str()).collect::<Vec<_>>(), ["QN"]);
     assert_eq!(roots.next, None);
 
-    let kids = s
-        .children(&code("KCQ"), today, Page::first(10))
-        .await
-        .unwrap();
-    assert_eq!(
-        kids.items
-            .iter()
-            .map(|u| u.code.as_str())
-            .collect::<Vec<_>>(),
-        ["BAO", "SO-TC"]
-    );
+    let kids = s.children(&code("KCQ"), today, Page::first(10)).await.unwrap();
+    assert_eq!(kids.items.iter().map(|u| u.code.as_str()).collect::<Vec<_>>(), ["BAO", "SO-TC"]);
 
     let path = s.ancestors(&code("SO-TC-C1"), today).await.unwrap();
-    assert_eq!(
-        path.iter().map(|u| u.code.as_str()).collect::<Vec<_>>(),
-        ["QN", "KCQ", "SO-TC"]
-    );
+    assert_eq!(path.iter().map(|u| u.code.as_str()).collect::<Vec<_>>(), ["QN", "KCQ", "SO-TC"]);
 
-    let all = s
-        .subtree(&code("QN"), today, None, Page::first(100))
-        .await
-        .unwrap();
-    let order: Vec<_> = all
-        .items
-        .iter()
-        .map(|e| (e.depth, e.unit.code.as_str()))
-        .collect();
-    assert_eq!(
-        order,
-        [
-            (0, "QN"),
-            (1, "KCQ"),
-            (2, "BAO"),
-            (2, "SO-TC"),
-            (3, "SO-TC-C1"),
-            (3, "SO-TC-C2")
-        ]
-    );
+    let all = s.subtree(&code("QN"), today, None, Page::first(100)).await.unwrap();
+    let order: Vec<_> = all.items.iter().map(|e| (e.depth, e.unit.code.as_str())).collect();
+    assert_eq!(order, [(0, "QN"), (1, "KCQ"), (2, "BAO"), (2, "SO-TC"), (3, "SO-TC-C1"), (3, "SO-TC-C2")]);
 
-    let shallow = s
-        .subtree(&code("QN"), today, Some(1), Page::first(100))
-        .await
-        .unwrap();
-    assert_eq!(
-        shallow.items.len(),
-        2,
-        "depth 1 is the top and its children"
-    );
+    let shallow = s.subtree(&code("QN"), today, Some(1), Page::first(100)).await.unwrap();
+    assert_eq!(shallow.items.len(), 2, "depth 1 is the top and its children");
 
     // Before the units existed there is nothing to see.
-    assert_eq!(
-        error_code(s.unit(&code("QN"), d("2019-12-31")).await),
-        "unit_not_found"
-    );
-    assert!(
-        s.roots(d("2019-12-31"), Page::first(10))
-            .await
-            .unwrap()
-            .items
-            .is_empty()
-    );
-    assert_eq!(
-        error_code(s.unit(&code("NOPE"), today).await),
-        "unit_not_found"
-    );
+    assert_eq!(error_code(s.unit(&code("QN"), d("2019-12-31")).await), "unit_not_found");
+    assert!(s.roots(d("2019-12-31"), Page::first(10)).await.unwrap().items.is_empty());
+    assert_eq!(error_code(s.unit(&code("NOPE"), today).await), "unit_not_found");
 }
 
 pub async fn pages_through_children_and_subtrees(store: Arc<dyn Store>) {
     let s = store.as_ref();
     create(s, "QN", "provincial_committee", None, "2020-01-01", "Tỉnh").await;
     for i in 0..25 {
-        create(
-            s,
-            &format!("G{i:02}"),
-            "grassroots_cell",
-            Some("QN"),
-            "2020-01-01",
-            &format!("Chi bộ {i}"),
-        )
-        .await;
+        create(s, &format!("G{i:02}"), "grassroots_cell", Some("QN"), "2020-01-01", &format!("Chi bộ {i}")).await;
     }
     let on = d("2021-01-01");
     let mut seen = vec![];
@@ -244,10 +125,7 @@ pub async fn pages_through_children_and_subtrees(store: Arc<dyn Store>) {
     let mut seen = vec![];
     let mut page = Page::first(7);
     loop {
-        let p = s
-            .subtree(&code("QN"), on, None, page.clone())
-            .await
-            .unwrap();
+        let p = s.subtree(&code("QN"), on, None, page.clone()).await.unwrap();
         seen.extend(p.items.into_iter().map(|e| e.unit.code.to_string()));
         match p.next {
             Some(next) => page.after = Some(next),
@@ -267,7 +145,7 @@ pub async fn searches_units_by_code_and_name(store: Arc<dyn Store>) {
         let store = store.clone();
         async move {
             store
-                .search_units(q, on, Page::first(50))
+                .search_units(q, on, None, Page::first(50))
                 .await
                 .unwrap()
                 .items
@@ -287,92 +165,34 @@ pub async fn searches_units_by_code_and_name(store: Arc<dyn Store>) {
 pub async fn renames_and_moves_keep_the_past(store: Arc<dyn Store>) {
     let s = store.as_ref();
     small_province(s).await;
-    create(
-        s,
-        "DTN",
-        "bloc_committee",
-        Some("QN"),
-        "2020-01-01",
-        "Đảng bộ Khối doanh nghiệp",
-    )
-    .await;
+    create(s, "DTN", "bloc_committee", Some("QN"), "2020-01-01", "Đảng bộ Khối doanh nghiệp").await;
     let before = snapshot(s, &["QN"], d("2024-12-31")).await;
 
     let renamed = s
         .rename_unit(
+            &actor(),
             dated("SO-TC", "2025-01-01"),
-            Names::parse(
-                "Đảng bộ Sở Tài chính mới",
-                Some("Department of Finance"),
-                None,
-            )
-            .unwrap(),
+            Names::parse("Đảng bộ Sở Tài chính mới", Some("Department of Finance"), None).unwrap(),
         )
         .await
         .unwrap();
     assert_eq!(renamed.name.en.as_deref(), Some("Department of Finance"));
-    let moved = s
-        .move_unit(dated("SO-TC", "2025-03-01"), code("DTN"))
-        .await
-        .unwrap();
+    let moved = s.move_unit(&actor(), dated("SO-TC", "2025-03-01"), code("DTN")).await.unwrap();
     assert_eq!(moved.parent.as_ref().map(UnitCode::as_str), Some("DTN"));
 
     // The past answers the same as before the changes.
     assert_eq!(snapshot(s, &["QN"], d("2024-12-31")).await, before);
-    assert_eq!(
-        s.unit(&code("SO-TC"), d("2024-12-31"))
-            .await
-            .unwrap()
-            .name
-            .vi,
-        "Đảng bộ Sở Tài chính"
-    );
-    assert_eq!(
-        s.unit(&code("SO-TC"), d("2025-02-01"))
-            .await
-            .unwrap()
-            .name
-            .vi,
-        "Đảng bộ Sở Tài chính mới"
-    );
-    assert_eq!(
-        s.unit(&code("SO-TC"), d("2025-02-01"))
-            .await
-            .unwrap()
-            .parent
-            .unwrap()
-            .as_str(),
-        "KCQ"
-    );
-    let path = s
-        .ancestors(&code("SO-TC-C1"), d("2025-03-01"))
-        .await
-        .unwrap();
-    assert_eq!(
-        path.iter().map(|u| u.code.as_str()).collect::<Vec<_>>(),
-        ["QN", "DTN", "SO-TC"]
-    );
-    let kcq = s
-        .children(&code("KCQ"), d("2025-03-01"), Page::first(10))
-        .await
-        .unwrap();
-    assert_eq!(
-        kcq.items
-            .iter()
-            .map(|u| u.code.as_str())
-            .collect::<Vec<_>>(),
-        ["BAO"]
-    );
+    assert_eq!(s.unit(&code("SO-TC"), d("2024-12-31")).await.unwrap().name.vi, "Đảng bộ Sở Tài chính");
+    assert_eq!(s.unit(&code("SO-TC"), d("2025-02-01")).await.unwrap().name.vi, "Đảng bộ Sở Tài chính mới");
+    assert_eq!(s.unit(&code("SO-TC"), d("2025-02-01")).await.unwrap().parent.unwrap().as_str(), "KCQ");
+    let path = s.ancestors(&code("SO-TC-C1"), d("2025-03-01")).await.unwrap();
+    assert_eq!(path.iter().map(|u| u.code.as_str()).collect::<Vec<_>>(), ["QN", "DTN", "SO-TC"]);
+    let kcq = s.children(&code("KCQ"), d("2025-03-01"), Page::first(10)).await.unwrap();
+    assert_eq!(kcq.items.iter().map(|u| u.code.as_str()).collect::<Vec<_>>(), ["BAO"]);
 
     let h = s.history(&code("SO-TC")).await.unwrap();
-    assert_eq!(
-        h.iter().map(|e| e.change).collect::<Vec<_>>(),
-        [Change::Created, Change::Renamed, Change::Moved]
-    );
-    assert_eq!(
-        h[1].previous_name.as_ref().unwrap().vi,
-        "Đảng bộ Sở Tài chính"
-    );
+    assert_eq!(h.iter().map(|e| e.change).collect::<Vec<_>>(), [Change::Created, Change::Renamed, Change::Moved]);
+    assert_eq!(h[1].previous_name.as_ref().unwrap().vi, "Đảng bộ Sở Tài chính");
     assert_eq!(h[2].previous_parent.as_ref().unwrap().as_str(), "KCQ");
     assert_eq!(h[2].parent.as_ref().unwrap().as_str(), "DTN");
     assert_eq!(h[2].effective, d("2025-03-01"));
@@ -381,12 +201,7 @@ pub async fn renames_and_moves_keep_the_past(store: Arc<dyn Store>) {
 pub async fn refuses_broken_rules_and_changes_nothing(store: Arc<dyn Store>) {
     let s = store.as_ref();
     small_province(s).await;
-    let days = [
-        d("2019-06-01"),
-        d("2020-01-01"),
-        d("2024-01-01"),
-        d("2030-01-01"),
-    ];
+    let days = [d("2019-06-01"), d("2020-01-01"), d("2024-01-01"), d("2030-01-01")];
     let mut before = vec![];
     for day in days {
         before.push(snapshot(s, &["QN"], day).await);
@@ -394,30 +209,21 @@ pub async fn refuses_broken_rules_and_changes_nothing(store: Arc<dyn Store>) {
     let histories = s.history(&code("SO-TC")).await.unwrap();
 
     // A cycle: the bloc under its own grandchild.
-    assert_eq!(
-        error_code(
-            s.move_unit(dated("KCQ", "2024-01-01"), code("SO-TC-C1"))
-                .await
-        ),
-        "cycle"
-    );
-    assert_eq!(
-        error_code(
-            s.move_unit(dated("SO-TC", "2024-01-01"), code("SO-TC"))
-                .await
-        ),
-        "cycle"
-    );
+    assert_eq!(error_code(s.move_unit(&actor(), dated("KCQ", "2024-01-01"), code("SO-TC-C1")).await), "cycle");
+    assert_eq!(error_code(s.move_unit(&actor(), dated("SO-TC", "2024-01-01"), code("SO-TC")).await), "cycle");
     // A duplicate code among live units.
     let dup = s
-        .create_unit(NewUnit {
-            code: code("bao"),
-            names: names("Khác"),
-            kind: "grassroots_cell".into(),
-            parent: Some(code("KCQ")),
-            valid_from: d("2024-01-01"),
-            decision: None,
-        })
+        .create_unit(
+            &actor(),
+            NewUnit {
+                code: code("bao"),
+                names: names("Khác"),
+                kind: "grassroots_cell".into(),
+                parent: Some(code("KCQ")),
+                valid_from: d("2024-01-01"),
+                decision: None,
+            },
+        )
         .await;
     assert_eq!(error_code(dup), "duplicate_code");
     // An unknown parent, a kind that may not go there, a parent not yet alive.
@@ -430,69 +236,35 @@ pub async fn refuses_broken_rules_and_changes_nothing(store: Arc<dyn Store>) {
         decision: None,
     };
     assert_eq!(
-        error_code(
-            s.create_unit(new("NOPE", "grassroots_cell", "2024-01-01"))
-                .await
-        ),
+        error_code(s.create_unit(&actor(), new("NOPE", "grassroots_cell", "2024-01-01")).await),
         "parent_not_found"
     );
     assert_eq!(
-        error_code(
-            s.create_unit(new("QN", "subordinate_cell", "2024-01-01"))
-                .await
-        ),
+        error_code(s.create_unit(&actor(), new("QN", "subordinate_cell", "2024-01-01")).await),
         "kind_not_allowed"
     );
+    assert_eq!(error_code(s.create_unit(&actor(), new("KCQ", "no_such_kind", "2024-01-01")).await), "unknown_kind");
     assert_eq!(
-        error_code(
-            s.create_unit(new("KCQ", "no_such_kind", "2024-01-01"))
-                .await
-        ),
-        "unknown_kind"
-    );
-    assert_eq!(
-        error_code(
-            s.create_unit(new("KCQ", "grassroots_cell", "2019-01-01"))
-                .await
-        ),
+        error_code(s.create_unit(&actor(), new("KCQ", "grassroots_cell", "2019-01-01")).await),
         "parent_not_live"
     );
     // A change dated before the unit starts, or not after its last change.
+    assert_eq!(error_code(s.rename_unit(&actor(), dated("BAO", "2019-01-01"), names("X")).await), "date_outside_unit");
     assert_eq!(
-        error_code(s.rename_unit(dated("BAO", "2019-01-01"), names("X")).await),
-        "date_outside_unit"
-    );
-    assert_eq!(
-        error_code(s.rename_unit(dated("BAO", "2020-01-01"), names("X")).await),
+        error_code(s.rename_unit(&actor(), dated("BAO", "2020-01-01"), names("X")).await),
         "date_not_after_last_change"
     );
     assert_eq!(
-        error_code(
-            s.rename_unit(dated("BAO", "2024-01-01"), names("Chi bộ Báo Quảng Ninh"))
-                .await
-        ),
+        error_code(s.rename_unit(&actor(), dated("BAO", "2024-01-01"), names("Chi bộ Báo Quảng Ninh")).await),
         "no_change"
     );
-    assert_eq!(
-        error_code(s.move_unit(dated("BAO", "2024-01-01"), code("KCQ")).await),
-        "no_change"
-    );
+    assert_eq!(error_code(s.move_unit(&actor(), dated("BAO", "2024-01-01"), code("KCQ")).await), "no_change");
     // Dissolving a unit that still has live children.
-    assert_eq!(
-        error_code(s.dissolve_unit(dated("SO-TC", "2024-01-01")).await),
-        "has_live_children"
-    );
-    assert_eq!(
-        error_code(s.dissolve_unit(dated("NOPE", "2024-01-01")).await),
-        "unit_not_found"
-    );
+    assert_eq!(error_code(s.dissolve_unit(&actor(), dated("SO-TC", "2024-01-01")).await), "has_live_children");
+    assert_eq!(error_code(s.dissolve_unit(&actor(), dated("NOPE", "2024-01-01")).await), "unit_not_found");
 
     for (day, snap) in days.iter().zip(before) {
-        assert_eq!(
-            snapshot(s, &["QN"], *day).await,
-            snap,
-            "the tree on {day} changed"
-        );
+        assert_eq!(snapshot(s, &["QN"], *day).await, snap, "the tree on {day} changed");
     }
     assert_eq!(s.history(&code("SO-TC")).await.unwrap(), histories);
 }
@@ -509,43 +281,25 @@ pub fn flat_profile() -> orgwork_domain::profile::Profile {
 
 pub async fn refuses_a_cycle_now_or_through_a_later_move(store: Arc<dyn Store>) {
     let s = store.as_ref();
-    for (c, p) in [
-        ("R", None),
-        ("A", Some("R")),
-        ("B", Some("R")),
-        ("A1", Some("A")),
-    ] {
+    for (c, p) in [("R", None), ("A", Some("R")), ("B", Some("R")), ("A1", Some("A"))] {
         create(s, c, "org", p, "2020-01-01", c).await;
     }
-    assert_eq!(
-        error_code(s.move_unit(dated("A", "2024-01-01"), code("A1")).await),
-        "cycle"
-    );
+    assert_eq!(error_code(s.move_unit(&actor(), dated("A", "2024-01-01"), code("A1")).await), "cycle");
     // Recorded first, dated later: from 2026, B sits under A.
-    s.move_unit(dated("B", "2026-01-01"), code("A"))
-        .await
-        .unwrap();
+    s.move_unit(&actor(), dated("B", "2026-01-01"), code("A")).await.unwrap();
     let before = snapshot(s, &["R", "A", "B"], d("2027-01-01")).await;
     // In 2025 B is not below A, but from 2026 it is: A under B would be a cycle then.
-    assert_eq!(
-        error_code(s.move_unit(dated("A", "2025-01-01"), code("B")).await),
-        "cycle"
-    );
+    assert_eq!(error_code(s.move_unit(&actor(), dated("A", "2025-01-01"), code("B")).await), "cycle");
     assert_eq!(snapshot(s, &["R", "A", "B"], d("2027-01-01")).await, before);
     // A roots-only move is fine.
-    s.move_unit(dated("A1", "2025-01-01"), code("B"))
-        .await
-        .unwrap();
+    s.move_unit(&actor(), dated("A1", "2025-01-01"), code("B")).await.unwrap();
 }
 
 pub async fn dissolves_and_reuses_a_code(store: Arc<dyn Store>) {
     let s = store.as_ref();
     small_province(s).await;
     let gone = s
-        .dissolve_unit(Dated {
-            decision: Some("123-QĐ/TU".into()),
-            ..dated("BAO", "2025-02-01")
-        })
+        .dissolve_unit(&actor(), Dated { decision: Some("123-QĐ/TU".into()), ..dated("BAO", "2025-02-01") })
         .await
         .unwrap();
     assert_eq!(gone.valid_to, Some(d("2025-02-01")));
@@ -571,47 +325,125 @@ pub async fn dissolves_and_reuses_a_code(store: Arc<dyn Store>) {
     assert_eq!(h.last().unwrap().change, Change::Dissolved);
     assert_eq!(h.last().unwrap().decision.as_deref(), Some("123-QĐ/TU"));
     // No change after the end; the code is free again from the end on.
-    assert_eq!(
-        error_code(s.rename_unit(dated("BAO", "2025-03-01"), names("X")).await),
-        "date_outside_unit"
-    );
-    assert_eq!(
-        error_code(s.move_unit(dated("SO-TC", "2025-03-01"), code("BAO")).await),
-        "parent_not_live"
-    );
-    create(
-        s,
-        "BAO",
-        "grassroots_cell",
-        Some("KCQ"),
-        "2025-02-01",
-        "Chi bộ Báo và Phát thanh",
-    )
-    .await;
-    assert_eq!(
-        s.unit(&code("BAO"), d("2025-01-31")).await.unwrap().name.vi,
-        "Chi bộ Báo Quảng Ninh"
-    );
-    assert_eq!(
-        s.unit(&code("BAO"), d("2025-02-01")).await.unwrap().name.vi,
-        "Chi bộ Báo và Phát thanh"
-    );
+    assert_eq!(error_code(s.rename_unit(&actor(), dated("BAO", "2025-03-01"), names("X")).await), "date_outside_unit");
+    assert_eq!(error_code(s.move_unit(&actor(), dated("SO-TC", "2025-03-01"), code("BAO")).await), "parent_not_live");
+    create(s, "BAO", "grassroots_cell", Some("KCQ"), "2025-02-01", "Chi bộ Báo và Phát thanh").await;
+    assert_eq!(s.unit(&code("BAO"), d("2025-01-31")).await.unwrap().name.vi, "Chi bộ Báo Quảng Ninh");
+    assert_eq!(s.unit(&code("BAO"), d("2025-02-01")).await.unwrap().name.vi, "Chi bộ Báo và Phát thanh");
     // A parent with a future dissolution can take no new child.
-    create(
-        s,
-        "T",
-        "grassroots_committee",
-        Some("KCQ"),
-        "2025-01-01",
-        "Tạm",
-    )
-    .await;
-    s.dissolve_unit(dated("T", "2026-01-01")).await.unwrap();
+    create(s, "T", "grassroots_committee", Some("KCQ"), "2025-01-01", "Tạm").await;
+    s.dissolve_unit(&actor(), dated("T", "2026-01-01")).await.unwrap();
+    assert_eq!(error_code(s.move_unit(&actor(), dated("SO-TC-C1", "2025-06-01"), code("T")).await), "parent_not_live");
+}
+
+/// The actor of the stories' changes.
+pub fn actor() -> orgwork_store::Actor {
+    orgwork_store::Actor { user_id: None, name: "test".into() }
+}
+
+fn new_user(name: &str, role: orgwork_domain::access::Role, unit: &str) -> orgwork_store::NewUser {
+    orgwork_store::NewUser { name: name.into(), password_hash: format!("hash-of-{name}"), role, unit: code(unit) }
+}
+
+pub async fn keeps_users_tokens_and_sessions(store: Arc<dyn Store>) {
+    use orgwork_domain::access::Role;
+    let s = store.as_ref();
+    small_province(s).await;
+    let admin = s.create_user(&actor(), new_user("admin", Role::Administrator, "QN")).await.unwrap();
+    assert_eq!(admin.grants[0].unit.as_str(), "QN");
+    assert_eq!(admin.grants[0].role, Role::Administrator);
+    let sec = s.create_user(&actor(), new_user("secretary", Role::Organizer, "so-tc")).await.unwrap();
+    assert_eq!(error_code(s.create_user(&actor(), new_user("admin", Role::Viewer, "QN")).await), "duplicate_user");
+    assert_eq!(error_code(s.create_user(&actor(), new_user("x", Role::Viewer, "NOPE")).await), "unit_not_found");
+    assert_eq!(s.users().await.unwrap().iter().map(|u| u.name.as_str()).collect::<Vec<_>>(), ["admin", "secretary"]);
+    assert_eq!(s.credentials("secretary").await.unwrap().unwrap().password_hash, "hash-of-secretary");
+    assert!(s.credentials("nobody").await.unwrap().is_none());
+
+    // Tokens: found by hash until revoked.
+    s.create_token(&actor(), "secretary", "ow_1", "h1").await.unwrap();
+    assert_eq!(s.user_by_token("h1").await.unwrap().unwrap().name, "secretary");
+    assert!(s.user_by_token("h2").await.unwrap().is_none());
+    let revoked = s.revoke_token(&actor(), "ow_1").await.unwrap();
+    assert!(revoked.revoked_at.is_some());
+    assert!(s.user_by_token("h1").await.unwrap().is_none());
+    assert_eq!(error_code(s.revoke_token(&actor(), "ow_1").await), "token_revoked");
+
+    // Sessions: found until they expire, or the user is disabled.
+    let now = chrono::Utc::now();
+    s.create_session(sec.id, "s1", now + chrono::Duration::hours(1)).await.unwrap();
+    s.create_session(sec.id, "s0", now - chrono::Duration::hours(1)).await.unwrap();
+    assert_eq!(s.user_by_session("s1", now).await.unwrap().unwrap().name, "secretary");
+    assert!(s.user_by_session("s0", now).await.unwrap().is_none());
+    s.create_token(&actor(), "secretary", "ow_2", "h3").await.unwrap();
+    s.set_user_disabled(&actor(), "secretary", true).await.unwrap();
+    assert!(s.user_by_session("s1", now).await.unwrap().is_none());
+    assert!(s.user_by_token("h3").await.unwrap().is_none());
+    s.set_user_disabled(&actor(), "secretary", false).await.unwrap();
+    assert!(s.user_by_token("h3").await.unwrap().is_some());
+    s.set_language(&actor(), sec.id, "ar").await.unwrap();
+    assert_eq!(s.user_by_id(sec.id).await.unwrap().unwrap().language.as_deref(), Some("ar"));
+    s.set_password_hash(&actor(), "secretary", "new-hash").await.unwrap();
+    assert_eq!(s.credentials("secretary").await.unwrap().unwrap().password_hash, "new-hash");
+    assert_eq!(error_code(s.set_password_hash(&actor(), "nobody", "x").await), "user_not_found");
+}
+
+pub async fn audits_every_change_in_a_chain(store: Arc<dyn Store>) {
+    use orgwork_domain::access::Role;
+    let s = store.as_ref();
+    small_province(s).await;
+    s.rename_unit(&actor(), dated("BAO", "2024-01-01"), names("Chi bộ Báo Quảng Ninh mới")).await.unwrap();
+    s.create_user(&actor(), new_user("admin", Role::Administrator, "QN")).await.unwrap();
+    // A refused change leaves no entry.
+    let _ = s.move_unit(&actor(), dated("KCQ", "2024-01-01"), code("SO-TC")).await.unwrap_err();
+    let all = s.audit(None, None, Page::first(100)).await.unwrap();
+    let actions: Vec<_> = all.items.iter().map(|e| e.action.as_str()).collect();
     assert_eq!(
-        error_code(
-            s.move_unit(dated("SO-TC-C1", "2025-06-01"), code("T"))
-                .await
-        ),
-        "parent_not_live"
+        actions,
+        [
+            "unit.create",
+            "unit.create",
+            "unit.create",
+            "unit.create",
+            "unit.create",
+            "unit.create",
+            "unit.rename",
+            "user.create"
+        ]
     );
+    assert_eq!(all.items.iter().map(|e| e.seq).collect::<Vec<_>>(), (1..=8).collect::<Vec<_>>());
+    let rename = &all.items[6];
+    assert_eq!(rename.target, "BAO");
+    assert_eq!(rename.actor, "test");
+    assert_eq!(rename.before.as_ref().unwrap()["name"]["vi"], "Chi bộ Báo Quảng Ninh");
+    assert_eq!(rename.after.as_ref().unwrap()["name"]["vi"], "Chi bộ Báo Quảng Ninh mới");
+
+    // Filtered to a subtree; paged.
+    let sub = s.audit(Some(&code("SO-TC")), None, Page::first(100)).await.unwrap();
+    assert_eq!(sub.items.iter().map(|e| e.target.as_str()).collect::<Vec<_>>(), ["SO-TC", "SO-TC-C1", "SO-TC-C2"]);
+    let first = s.audit(None, None, Page::first(3)).await.unwrap();
+    assert_eq!(first.items.len(), 3);
+    let rest = s.audit(None, None, Page { limit: 100, after: first.next }).await.unwrap();
+    assert_eq!(rest.items.len(), 5);
+    assert!(s.audit(None, Some(d("2999-01-01")), Page::first(10)).await.unwrap().items.is_empty());
+
+    let check = s.verify_audit().await.unwrap();
+    assert_eq!((check.entries, check.first_broken), (8, None));
+}
+
+/// The audit chain catches an entry altered, or removed, behind the store's back.
+pub async fn audit_verify_catches_tampering(db: &crate::TestDb) {
+    let s = db.store.as_ref();
+    small_province(s).await;
+    assert_eq!(s.verify_audit().await.unwrap().first_broken, None);
+    db.execute("UPDATE audit_log SET actor = 'someone else' WHERE seq = 3").await;
+    let check = s.verify_audit().await.unwrap();
+    let (seq, why) = check.first_broken.expect("the altered entry is caught");
+    assert_eq!(seq, 3);
+    assert!(why.contains("altered"), "{why}");
+    db.execute("UPDATE audit_log SET actor = 'test' WHERE seq = 3").await;
+    assert_eq!(s.verify_audit().await.unwrap().first_broken, None);
+    db.execute("DELETE FROM audit_log WHERE seq = 4").await;
+    let (seq, why) = s.verify_audit().await.unwrap().first_broken.expect("the removed entry is caught");
+    assert_eq!(seq, 4);
+    assert!(why.contains("missing"), "{why}");
 }

@@ -7,7 +7,21 @@ orgwork_store_tests::backends!(
     renames_and_moves_keep_the_past,
     refuses_broken_rules_and_changes_nothing,
     dissolves_and_reuses_a_code,
+    keeps_users_tokens_and_sessions,
+    audits_every_change_in_a_chain,
 );
+
+#[tokio::test]
+async fn sqlite_audit_verify_catches_tampering() {
+    let db = orgwork_store_tests::TestDb::new("sqlite").await;
+    orgwork_store_tests::stories::audit_verify_catches_tampering(&db).await;
+}
+
+#[tokio::test]
+async fn postgres_audit_verify_catches_tampering() {
+    let db = orgwork_store_tests::TestDb::new("postgres").await;
+    orgwork_store_tests::stories::audit_verify_catches_tampering(&db).await;
+}
 
 mod flat {
     orgwork_store_tests::backends!(

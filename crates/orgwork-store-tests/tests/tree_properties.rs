@@ -6,7 +6,7 @@ use chrono::{Days, NaiveDate};
 use orgwork_domain::structure::{Names, Unit, UnitCode};
 use orgwork_store::{Dated, NewUnit, Store};
 use orgwork_store_tests::TestDb;
-use orgwork_store_tests::stories::flat_profile;
+use orgwork_store_tests::stories::{actor, flat_profile};
 use proptest::prelude::*;
 use std::collections::BTreeSet;
 
@@ -15,25 +15,10 @@ const SAMPLE_DAYS: [u64; 8] = [0, 5, 12, 20, 28, 36, 45, 60];
 
 #[derive(Debug, Clone)]
 enum Op {
-    Create {
-        code: usize,
-        parent: Option<usize>,
-        day: u64,
-    },
-    Rename {
-        code: usize,
-        day: u64,
-        name: u8,
-    },
-    Move {
-        code: usize,
-        parent: usize,
-        day: u64,
-    },
-    Dissolve {
-        code: usize,
-        day: u64,
-    },
+    Create { code: usize, parent: Option<usize>, day: u64 },
+    Rename { code: usize, day: u64, name: u8 },
+    Move { code: usize, parent: usize, day: u64 },
+    Dissolve { code: usize, day: u64 },
 }
 
 fn day(n: u64) -> NaiveDate {
@@ -82,27 +67,11 @@ fn check_invariants(snap: &Snapshot) -> Result<(), TestCaseError> {
                 continue; // shown as it last was; not live
             }
             let codes: BTreeSet<_> = path.iter().map(|u| u.code.clone()).collect();
-            prop_assert_eq!(
-                codes.len(),
-                path.len(),
-                "a unit appears twice on the path of {} on {}",
-                unit.code,
-                on
-            );
-            prop_assert!(
-                !codes.contains(&unit.code),
-                "{} is its own ancestor on {}",
-                unit.code,
-                on
-            );
+            prop_assert_eq!(codes.len(), path.len(), "a unit appears twice on the path of {} on {}", unit.code, on);
+            prop_assert!(!codes.contains(&unit.code), "{} is its own ancestor on {}", unit.code, on);
             prop_assert!(path.len() < CODES.len());
             if let Some(root) = path.first() {
-                prop_assert!(
-                    root.parent.is_none(),
-                    "the path of {} on {} does not reach a root",
-                    unit.code,
-                    on
-                );
+                prop_assert!(root.parent.is_none(), "the path of {} on {} does not reach a root", unit.code, on);
             }
         }
     }
@@ -111,76 +80,43 @@ fn check_invariants(snap: &Snapshot) -> Result<(), TestCaseError> {
 
 async fn apply(store: &dyn Store, op: &Op) -> (NaiveDate, bool) {
     match *op {
-        Op::Create {
-            code: c,
-            parent,
-            day: n,
-        } => {
+        Op::Create { code: c, parent, day: n } => {
             let r = store
-                .create_unit(NewUnit {
-                    code: code(c),
-                    names: Names::parse(CODES[c], None, None).unwrap(),
-                    kind: "org".into(),
-                    parent: parent.map(code),
-                    valid_from: day(n),
-                    decision: None,
-                })
+                .create_unit(
+                    &actor(),
+                    NewUnit {
+                        code: code(c),
+                        names: Names::parse(CODES[c], None, None).unwrap(),
+                        kind: "org".into(),
+                        parent: parent.map(code),
+                        valid_from: day(n),
+                        decision: None,
+                    },
+                )
                 .await;
             (day(n), r.is_ok())
         }
-        Op::Rename {
-            code: c,
-            day: n,
-            name,
-        } => {
+        Op::Rename { code: c, day: n, name } => {
             let names = Names::parse(&format!("{} {name}", CODES[c]), None, None).unwrap();
-            let r = store
-                .rename_unit(
-                    Dated {
-                        code: code(c),
-                        effective: day(n),
-                        decision: None,
-                    },
-                    names,
-                )
-                .await;
+            let r =
+                store.rename_unit(&actor(), Dated { code: code(c), effective: day(n), decision: None }, names).await;
             (day(n), r.is_ok())
         }
-        Op::Move {
-            code: c,
-            parent,
-            day: n,
-        } => {
+        Op::Move { code: c, parent, day: n } => {
             let r = store
-                .move_unit(
-                    Dated {
-                        code: code(c),
-                        effective: day(n),
-                        decision: None,
-                    },
-                    code(parent),
-                )
+                .move_unit(&actor(), Dated { code: code(c), effective: day(n), decision: None }, code(parent))
                 .await;
             (day(n), r.is_ok())
         }
         Op::Dissolve { code: c, day: n } => {
-            let r = store
-                .dissolve_unit(Dated {
-                    code: code(c),
-                    effective: day(n),
-                    decision: None,
-                })
-                .await;
+            let r = store.dissolve_unit(&actor(), Dated { code: code(c), effective: day(n), decision: None }).await;
             (day(n), r.is_ok())
         }
     }
 }
 
 fn run(backend: &'static str, ops: Vec<Op>) -> Result<(), TestCaseError> {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     rt.block_on(async move {
         let db = TestDb::with_profile(backend, flat_profile()).await;
         let store = db.store.as_ref();

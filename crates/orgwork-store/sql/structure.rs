@@ -1,11 +1,12 @@
 // The structure (units and their versions), written once for both backends.
 //
 // This file is compiled into each backend crate with `include!`, inside a module whose parent
-// defines: `Db` (the sqlx database), `DbRow`, `Backend` (the store type, with `reader()` and
-// `begin_write()`), and `BACKEND_NAME`. The SQL below is the dialect both SQLite and
+// defines: `Db` (the sqlx database), `DbRow`, `Backend` (the store type, with `reader()`,
+// `begin_write()`, `profile` and `ids`), and `BACKEND_NAME`; its siblings `common`, `audit`
+// and `users` are the other files of this folder. The SQL below is the dialect both SQLite and
 // PostgreSQL accept: `$n` parameters, `||`, recursive CTEs, ISO dates compared as dates.
 
-use super::{Backend, Db, DbRow, BACKEND_NAME};
+use super::{Backend, DbRow, BACKEND_NAME};
 use async_trait::async_trait;
 use chrono::NaiveDate;
 use orgwork_domain::profile::Profile;
@@ -14,20 +15,11 @@ use orgwork_domain::structure::{
     SubtreeEntry, Unit, UnitCode,
 };
 use orgwork_domain::Error;
-use orgwork_store::{Dated, NewUnit, Page, Paged, Result, Store, StoreError};
+use super::audit::{append, Change as AuditChange};
+use orgwork_store::{Actor, Dated, NewUnit, Page, Paged, Result, Store, StoreError, StructureStore};
 use sqlx::Row;
 
-type Conn = <Db as sqlx::Database>::Connection;
-
-trait DbResult<T> {
-    fn db(self) -> Result<T>;
-}
-
-impl<T> DbResult<T> for std::result::Result<T, sqlx::Error> {
-    fn db(self) -> Result<T> {
-        self.map_err(|e| StoreError::Backend(e.to_string()))
-    }
-}
+use super::common::{Conn, DbResult};
 
 /// The columns of a unit as seen through one of its versions (`v`), with its identity (`u`)
 /// and its parent's identity (`p`).
@@ -114,6 +106,11 @@ async fn live_unit(conn: &mut Conn, code: &UnitCode, day: NaiveDate, role: &str)
             Err(Error::rule(code_name, why).into())
         }
     }
+}
+
+/// The store key of the unit with `code` live on `day`.
+pub async fn live_unit_id(conn: &mut Conn, code: &UnitCode, day: NaiveDate) -> Result<i64> {
+    Ok(live_unit(conn, code, day, "unit").await?.id)
 }
 
 async fn latest_version(conn: &mut Conn, unit_id: i64) -> Result<Latest> {
@@ -295,21 +292,23 @@ async fn unit_to_change(conn: &mut Conn, change: &Dated) -> Result<(UnitRef, Lat
     Ok((unit, latest))
 }
 
-fn profile_of(store: &Backend) -> &Profile {
-    &store.profile
-}
-
-#[async_trait]
 impl Store for Backend {
     fn backend(&self) -> &'static str {
         BACKEND_NAME
     }
 
     fn profile(&self) -> &Profile {
-        profile_of(self)
+        &self.profile
     }
+}
 
-    async fn create_unit(&self, new: NewUnit) -> Result<Unit> {
+fn unit_json(u: &Unit) -> Option<serde_json::Value> {
+    serde_json::to_value(u).ok()
+}
+
+#[async_trait]
+impl StructureStore for Backend {
+    async fn create_unit(&self, actor: &Actor, new: NewUnit) -> Result<Unit> {
         let mut tx = self.begin_write().await?;
         let parent = match &new.parent {
             Some(code) => {
@@ -362,13 +361,16 @@ impl Store for Backend {
         };
         insert_version(&mut tx, version).await?;
         let unit = unit_view(&mut tx, id, new.valid_from).await?;
+        let change = AuditChange { action: "unit.create", target: unit.code.as_str(), unit_id: Some(id), before: None, after: unit_json(&unit) };
+        append(&mut tx, actor, change).await?;
         tx.commit().await.db()?;
         Ok(unit)
     }
 
-    async fn rename_unit(&self, change: Dated, names: Names) -> Result<Unit> {
+    async fn rename_unit(&self, actor: &Actor, change: Dated, names: Names) -> Result<Unit> {
         let mut tx = self.begin_write().await?;
         let (unit, latest) = unit_to_change(&mut tx, &change).await?;
+        let before = unit_view(&mut tx, unit.id, latest.valid_from).await?;
         if latest.names == names {
             return Err(Error::rule("no_change", format!("name: unit {} already has these names", unit.code)).into());
         }
@@ -384,13 +386,22 @@ impl Store for Backend {
         };
         replace_latest(&mut tx, &latest, version).await?;
         let view = unit_view(&mut tx, unit.id, change.effective).await?;
+        let entry = AuditChange {
+            action: "unit.rename",
+            target: unit.code.as_str(),
+            unit_id: Some(unit.id),
+            before: unit_json(&before),
+            after: unit_json(&view),
+        };
+        append(&mut tx, actor, entry).await?;
         tx.commit().await.db()?;
         Ok(view)
     }
 
-    async fn move_unit(&self, change: Dated, new_parent: UnitCode) -> Result<Unit> {
+    async fn move_unit(&self, actor: &Actor, change: Dated, new_parent: UnitCode) -> Result<Unit> {
         let mut tx = self.begin_write().await?;
         let (unit, latest) = unit_to_change(&mut tx, &change).await?;
+        let before = unit_view(&mut tx, unit.id, latest.valid_from).await?;
         let parent = live_unit(&mut tx, &new_parent, change.effective, "parent").await?;
         check_no_cycle(&unit.code, &parent.code, &[])?;
         check_parent_life(&parent.code, parent.valid_from, parent.valid_to, change.effective)?;
@@ -427,13 +438,22 @@ impl Store for Backend {
         };
         replace_latest(&mut tx, &latest, version).await?;
         let view = unit_view(&mut tx, unit.id, change.effective).await?;
+        let entry = AuditChange {
+            action: "unit.move",
+            target: unit.code.as_str(),
+            unit_id: Some(unit.id),
+            before: unit_json(&before),
+            after: unit_json(&view),
+        };
+        append(&mut tx, actor, entry).await?;
         tx.commit().await.db()?;
         Ok(view)
     }
 
-    async fn dissolve_unit(&self, change: Dated) -> Result<Unit> {
+    async fn dissolve_unit(&self, actor: &Actor, change: Dated) -> Result<Unit> {
         let mut tx = self.begin_write().await?;
         let (unit, latest) = unit_to_change(&mut tx, &change).await?;
+        let before = unit_view(&mut tx, unit.id, latest.valid_from).await?;
         let children: Vec<String> = sqlx::query_scalar(
             "SELECT c.code FROM unit_version v JOIN unit c ON c.id = v.unit_id \
              WHERE v.parent_id = $1 AND (v.valid_to IS NULL OR v.valid_to > $2) ORDER BY c.code LIMIT 6",
@@ -470,6 +490,14 @@ impl Store for Backend {
             .await
             .db()?;
         let view = unit_view(&mut tx, unit.id, change.effective).await?;
+        let entry = AuditChange {
+            action: "unit.dissolve",
+            target: unit.code.as_str(),
+            unit_id: Some(unit.id),
+            before: unit_json(&before),
+            after: unit_json(&view),
+        };
+        append(&mut tx, actor, entry).await?;
         tx.commit().await.db()?;
         Ok(view)
     }
@@ -501,35 +529,91 @@ impl Store for Backend {
         Ok(paged(items, limit, |u| u.code.to_string()))
     }
 
-    async fn search_units(&self, query: &str, as_of: NaiveDate, page: Page) -> Result<Paged<Unit>> {
+    async fn search_units(&self, query: &str, as_of: NaiveDate, within: Option<&[i64]>, page: Page) -> Result<Paged<Unit>> {
         let limit = page.effective_limit();
         let escape = |s: &str| s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
         let folded = orgwork_domain::text::fold(query);
-        if folded.is_empty() {
+        if folded.is_empty() || within.is_some_and(<[i64]>::is_empty) {
             return Ok(Paged { items: vec![], next: None });
         }
         let code_pattern = format!("%{}%", escape(&query.trim().to_ascii_uppercase()));
         let name_pattern = format!("%{}%", escape(&folded));
-        let rows = sqlx::query(sql!(
-            "$1",
-            "SELECT ",
-            UNIT_COLUMNS,
-            " FROM unit_version v JOIN unit u ON u.id = v.unit_id LEFT JOIN unit p ON p.id = v.parent_id \
-             WHERE ",
-            LIVE_V,
-            " AND (u.code LIKE $2 ESCAPE '\\' OR v.name_fold LIKE $3 ESCAPE '\\') AND u.code > $4 \
-             ORDER BY u.code LIMIT $5"
-        ))
-        .bind(as_of)
-        .bind(code_pattern)
-        .bind(name_pattern)
-        .bind(page.after.unwrap_or_default())
-        .bind(i64::from(limit) + 1)
-        .fetch_all(self.reader())
-        .await
-        .db()?;
+        const MATCH: &str = " AND (u.code LIKE $2 ESCAPE '\\' OR v.name_fold LIKE $3 ESCAPE '\\') AND u.code > $4 ORDER BY u.code LIMIT $5";
+        let rows = match within {
+            None => {
+                sqlx::query(sql!(
+                    "$1",
+                    "SELECT ",
+                    UNIT_COLUMNS,
+                    " FROM unit_version v JOIN unit u ON u.id = v.unit_id LEFT JOIN unit p ON p.id = v.parent_id WHERE ",
+                    LIVE_V,
+                    MATCH
+                ))
+                .bind(as_of)
+                .bind(code_pattern)
+                .bind(name_pattern)
+                .bind(page.after.unwrap_or_default())
+                .bind(i64::from(limit) + 1)
+                .fetch_all(self.reader())
+                .await
+                .db()?
+            }
+            Some(tops) => {
+                // The tops are store keys (integers), written into the text as numbers.
+                let ids = tops.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+                let text = [
+                    "WITH RECURSIVE sub(id) AS (SELECT u.id FROM unit u WHERE u.id IN (",
+                    &ids,
+                    ") UNION SELECT v.unit_id FROM sub s JOIN unit_version v ON v.parent_id = s.id AND ",
+                    LIVE_V,
+                    ") SELECT ",
+                    UNIT_COLUMNS,
+                    " FROM sub s JOIN unit_version v ON v.unit_id = s.id JOIN unit u ON u.id = v.unit_id \
+                     LEFT JOIN unit p ON p.id = v.parent_id WHERE ",
+                    LIVE_V,
+                    MATCH,
+                ]
+                .concat()
+                .replace("$D", "$1");
+                sqlx::query(sqlx::AssertSqlSafe(text))
+                    .bind(as_of)
+                    .bind(code_pattern)
+                    .bind(name_pattern)
+                    .bind(page.after.unwrap_or_default())
+                    .bind(i64::from(limit) + 1)
+                    .fetch_all(self.reader())
+                    .await
+                    .db()?
+            }
+        };
         let items = rows.iter().map(|r| unit_from_row(r, as_of)).collect::<Result<Vec<_>>>()?;
         Ok(paged(items, limit, |u| u.code.to_string()))
+    }
+
+    async fn path_ids(&self, code: &UnitCode, as_of: NaiveDate) -> Result<Vec<i64>> {
+        let mut conn = self.reader().acquire().await.db()?;
+        let unit = resolve_for_read(&mut conn, code, as_of).await?;
+        // A unit dissolved by then is placed where it was on its last day.
+        let day = match unit.valid_to {
+            Some(end) if end <= as_of => end.pred_opt().unwrap_or(end),
+            _ => as_of,
+        };
+        let rows: Vec<i64> = sqlx::query_scalar(sql!(
+            "$2",
+            "WITH RECURSIVE anc(id, parent_id, depth) AS ( \
+               SELECT v.unit_id, v.parent_id, 0 FROM unit_version v WHERE v.unit_id = $1 AND ",
+            LIVE_V,
+            " UNION ALL \
+               SELECT v.unit_id, v.parent_id, a.depth + 1 FROM anc a JOIN unit_version v ON v.unit_id = a.parent_id AND ",
+            LIVE_V,
+            " WHERE a.depth < 1000) SELECT id FROM anc ORDER BY depth"
+        ))
+        .bind(unit.id)
+        .bind(day)
+        .fetch_all(&mut *conn)
+        .await
+        .db()?;
+        Ok(rows)
     }
 
     async fn children(&self, code: &UnitCode, as_of: NaiveDate, page: Page) -> Result<Paged<Unit>> {

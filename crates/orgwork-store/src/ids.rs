@@ -25,10 +25,7 @@ impl Default for IdGenerator {
 
 impl IdGenerator {
     pub fn new() -> Self {
-        IdGenerator {
-            tag: rand::random::<u64>() & 0x3FF,
-            state: Mutex::new((0, 0)),
-        }
+        IdGenerator { tag: rand::random::<u64>() & 0x3FF, state: Mutex::new((0, 0)) }
     }
 
     pub fn next_id(&self) -> i64 {

@@ -9,9 +9,11 @@
 pub mod ids;
 
 use async_trait::async_trait;
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
+use orgwork_domain::access::Role;
 use orgwork_domain::profile::Profile;
 use orgwork_domain::structure::{HistoryEntry, Names, SubtreeEntry, Unit, UnitCode};
+use serde::Serialize;
 
 /// A storage error: either a domain error (a rule, a missing unit) or a failure of the
 /// database itself.
@@ -75,27 +77,117 @@ pub struct Dated {
     pub decision: Option<String>,
 }
 
-/// The storage of orgwork. Every write is one transaction: it checks the domain's rules
-/// against the state it reads inside the transaction, and changes nothing when one fails.
-#[async_trait]
-pub trait Store: Send + Sync + 'static {
-    /// `"sqlite"` or `"postgres"`.
-    fn backend(&self) -> &'static str;
-    /// The profile the store checks its rules against.
-    fn profile(&self) -> &Profile;
+/// Who makes a change: a user, or the command line (which has the database's own rights).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub user_id: Option<i64>,
+    pub name: String,
+}
 
-    async fn create_unit(&self, new: NewUnit) -> Result<Unit>;
-    async fn rename_unit(&self, change: Dated, names: Names) -> Result<Unit>;
-    async fn move_unit(&self, change: Dated, new_parent: UnitCode) -> Result<Unit>;
-    async fn dissolve_unit(&self, change: Dated) -> Result<Unit>;
+impl Actor {
+    pub fn user(id: i64, name: &str) -> Actor {
+        Actor { user_id: Some(id), name: name.to_string() }
+    }
+    /// The command line, run by someone with access to the database itself.
+    pub fn cli() -> Actor {
+        let who = std::env::var("USER").unwrap_or_else(|_| "unknown".into());
+        Actor { user_id: None, name: format!("cli:{who}") }
+    }
+}
+
+/// A role on a unit, holding for its subtree. `unit_id` is the store's key of the unit: the
+/// grant follows the unit, whatever its code or place later.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Grant {
+    pub role: Role,
+    #[schema(value_type = String)]
+    pub unit: UnitCode,
+    #[serde(skip)]
+    pub unit_id: i64,
+}
+
+/// A user account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct User {
+    #[serde(skip)]
+    pub id: i64,
+    pub name: String,
+    /// The UI language the user chose (en, vi, ar), if any.
+    pub language: Option<String>,
+    pub disabled: bool,
+    pub grants: Vec<Grant>,
+}
+
+/// A user with the hash of their password, for logging in.
+#[derive(Debug, Clone)]
+pub struct Credentials {
+    pub user: User,
+    pub password_hash: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub name: String,
+    pub password_hash: String,
+    pub role: Role,
+    pub unit: UnitCode,
+}
+
+/// An API token as listed (the secret itself is shown once, at creation, and never stored).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TokenInfo {
+    pub id: String,
+    pub user: String,
+    pub created_at: String,
+    pub revoked_at: Option<String>,
+}
+
+/// One entry of the audit log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct AuditEntry {
+    pub seq: i64,
+    /// When it was recorded (UTC, RFC 3339).
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub target: String,
+    #[schema(value_type = Object)]
+    pub before: Option<serde_json::Value>,
+    #[schema(value_type = Object)]
+    pub after: Option<serde_json::Value>,
+    pub hash: String,
+}
+
+/// The outcome of checking the audit log's hash chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditCheck {
+    pub entries: i64,
+    /// The first entry that does not fit the chain, and why.
+    pub first_broken: Option<(i64, String)>,
+}
+
+/// The structure: units as of any date, and their dated changes.
+#[async_trait]
+pub trait StructureStore: Send + Sync {
+    async fn create_unit(&self, actor: &Actor, new: NewUnit) -> Result<Unit>;
+    async fn rename_unit(&self, actor: &Actor, change: Dated, names: Names) -> Result<Unit>;
+    async fn move_unit(&self, actor: &Actor, change: Dated, new_parent: UnitCode) -> Result<Unit>;
+    async fn dissolve_unit(&self, actor: &Actor, change: Dated) -> Result<Unit>;
 
     /// The unit with `code` as of `as_of`; a unit dissolved before that date is returned as
     /// it last was (with its `valid_to`).
     async fn unit(&self, code: &UnitCode, as_of: NaiveDate) -> Result<Unit>;
     /// The units without a parent as of `as_of`, by code.
     async fn roots(&self, as_of: NaiveDate, page: Page) -> Result<Paged<Unit>>;
-    /// Live units whose code or any name contains `query` (case and diacritics ignored).
-    async fn search_units(&self, query: &str, as_of: NaiveDate, page: Page) -> Result<Paged<Unit>>;
+    /// Live units whose code or any name contains `query` (case and diacritics ignored);
+    /// with `within`, only those in the subtrees of these units (store keys).
+    async fn search_units(
+        &self,
+        query: &str,
+        as_of: NaiveDate,
+        within: Option<&[i64]>,
+        page: Page,
+    ) -> Result<Paged<Unit>>;
     async fn children(&self, code: &UnitCode, as_of: NaiveDate, page: Page) -> Result<Paged<Unit>>;
     /// The unit's ancestors as of `as_of`, the root first (the unit itself not included).
     async fn ancestors(&self, code: &UnitCode, as_of: NaiveDate) -> Result<Vec<Unit>>;
@@ -109,4 +201,48 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<Paged<SubtreeEntry>>;
     /// The unit's own history, oldest first.
     async fn history(&self, code: &UnitCode) -> Result<Vec<HistoryEntry>>;
+    /// The store keys of the unit and its ancestors as of `as_of` (the unit first); for a
+    /// unit dissolved by then, as of its last day. Scope checks use it.
+    async fn path_ids(&self, code: &UnitCode, as_of: NaiveDate) -> Result<Vec<i64>>;
+}
+
+/// Users, their grants, API tokens and login sessions. Secrets are stored only as hashes.
+#[async_trait]
+pub trait UserStore: Send + Sync {
+    async fn create_user(&self, actor: &Actor, new: NewUser) -> Result<User>;
+    async fn users(&self) -> Result<Vec<User>>;
+    async fn credentials(&self, name: &str) -> Result<Option<Credentials>>;
+    async fn user_by_id(&self, id: i64) -> Result<Option<User>>;
+    async fn set_user_disabled(&self, actor: &Actor, name: &str, disabled: bool) -> Result<User>;
+    async fn set_password_hash(&self, actor: &Actor, name: &str, password_hash: &str) -> Result<()>;
+    async fn set_language(&self, actor: &Actor, user_id: i64, language: &str) -> Result<()>;
+    /// Records a token (`id` public, `secret_hash` the SHA-256 of the whole token).
+    async fn create_token(&self, actor: &Actor, user: &str, id: &str, secret_hash: &str) -> Result<TokenInfo>;
+    async fn revoke_token(&self, actor: &Actor, id: &str) -> Result<TokenInfo>;
+    async fn tokens(&self) -> Result<Vec<TokenInfo>>;
+    /// The enabled user holding the unrevoked token with this hash.
+    async fn user_by_token(&self, secret_hash: &str) -> Result<Option<User>>;
+    async fn create_session(&self, user_id: i64, secret_hash: &str, expires_at: DateTime<Utc>) -> Result<()>;
+    /// The enabled user of the unexpired session with this hash.
+    async fn user_by_session(&self, secret_hash: &str, now: DateTime<Utc>) -> Result<Option<User>>;
+    async fn delete_session(&self, secret_hash: &str) -> Result<()>;
+}
+
+/// The append-only audit log, chained by SHA-256.
+#[async_trait]
+pub trait AuditStore: Send + Sync {
+    /// Entries about the units of a subtree (or all), from a date on, oldest first.
+    async fn audit(&self, unit: Option<&UnitCode>, since: Option<NaiveDate>, page: Page) -> Result<Paged<AuditEntry>>;
+    /// Recomputes the whole chain.
+    async fn verify_audit(&self) -> Result<AuditCheck>;
+}
+
+/// The storage of orgwork. Every write is one transaction: it checks the domain's rules
+/// against the state it reads inside the transaction, appends its audit entry, and changes
+/// nothing when one fails.
+pub trait Store: StructureStore + UserStore + AuditStore + Send + Sync + 'static {
+    /// `"sqlite"` or `"postgres"`.
+    fn backend(&self) -> &'static str;
+    /// The profile the store checks its rules against.
+    fn profile(&self) -> &Profile;
 }

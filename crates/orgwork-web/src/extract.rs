@@ -23,9 +23,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
                 "invalid_body",
                 format!(
                     "the request body does not fit: {}",
-                    e.body_text().trim_start_matches(
-                        "Failed to deserialize the JSON body into the target type: "
-                    )
+                    e.body_text().trim_start_matches("Failed to deserialize the JSON body into the target type: ")
                 ),
             )),
             Err(JsonRejection::MissingJsonContentType(_)) => Err(ApiError::new(
@@ -33,9 +31,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
                 "invalid_json",
                 "the request body must be JSON, sent with Content-Type: application/json",
             )),
-            Err(JsonRejection::BytesRejection(e)) => {
-                Err(ApiError::new(e.status(), "invalid_body", e.body_text()))
-            }
+            Err(JsonRejection::BytesRejection(e)) => Err(ApiError::new(e.status(), "invalid_body", e.body_text())),
             Err(e) => Err(ApiError::new(
                 StatusCode::BAD_REQUEST,
                 "invalid_json",
@@ -59,15 +55,10 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
                 "invalid_query",
                 format!(
                     "the query string does not fit: {}",
-                    e.body_text()
-                        .trim_start_matches("Failed to deserialize query string: ")
+                    e.body_text().trim_start_matches("Failed to deserialize query string: ")
                 ),
             )),
-            Err(e) => Err(ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "invalid_query",
-                e.body_text(),
-            )),
+            Err(e) => Err(ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", e.body_text())),
         }
     }
 }

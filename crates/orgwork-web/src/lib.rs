@@ -5,6 +5,7 @@
 //! the edge (`error.rs`). The web layer never knows which database is behind the store.
 
 pub mod api;
+pub mod auth;
 pub mod error;
 pub mod extract;
 
@@ -19,6 +20,12 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
 }
 
+impl AppState {
+    pub fn new(store: Arc<dyn Store>) -> AppState {
+        AppState { store }
+    }
+}
+
 /// The whole application: the API, its OpenAPI document and `/healthz`.
 pub fn app(state: AppState) -> Router {
     api::router(state)
@@ -26,9 +33,7 @@ pub fn app(state: AppState) -> Router {
 
 /// Serves the application on `listener` until ctrl-c (or SIGTERM).
 pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()> {
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
+    axum::serve(listener, app(state)).with_graceful_shutdown(shutdown_signal()).await
 }
 
 async fn shutdown_signal() {

@@ -1,42 +1,15 @@
 //! Black-box tests of the JSON API: the real server on port 0, a fresh database per test, on
 //! SQLite and on PostgreSQL.
 
-use orgwork_store_tests::TestDb;
-use orgwork_web::AppState;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-struct App {
-    base: String,
-    http: reqwest::Client,
-    _db: TestDb,
-}
-
-async fn spawn_app(backend: &str) -> App {
-    let db = TestDb::new(backend).await;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind port 0");
-    let addr = listener.local_addr().unwrap();
-    let state = AppState {
-        store: db.store.clone(),
-    };
-    tokio::spawn(async move { orgwork_web::serve(listener, state).await });
-    App {
-        base: format!("http://{addr}"),
-        http: reqwest::Client::new(),
-        _db: db,
-    }
-}
+mod common;
+use common::{App, spawn_app};
 
 impl App {
     async fn get(&self, path: &str) -> (StatusCode, Value) {
-        let r = self
-            .http
-            .get(format!("{}{path}", self.base))
-            .send()
-            .await
-            .expect("GET");
+        let r = self.http.get(format!("{}{path}", self.base)).bearer_auth(&self.token).send().await.expect("GET");
         let status = r.status();
         (status, r.json().await.unwrap_or(Value::Null))
     }
@@ -45,6 +18,7 @@ impl App {
         let r = self
             .http
             .post(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
             .json(&body)
             .send()
             .await
@@ -57,6 +31,7 @@ impl App {
         let r = self
             .http
             .post(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
             .header("content-type", "application/json")
             .body(body.to_string())
             .send()
@@ -68,58 +43,26 @@ impl App {
 
     async fn create(&self, code: &str, kind: &str, parent: Option<&str>, vi: &str) {
         let (s, body) = self
-            .post("/api/v1/units", json!({"code": code, "kind": kind, "parent": parent, "valid_from": "2020-01-01", "name": {"vi": vi}}))
+            .post(
+                "/api/v1/units",
+                json!({"code": code, "kind": kind, "parent": parent, "valid_from": "2020-01-01", "name": {"vi": vi}}),
+            )
             .await;
         assert_eq!(s, StatusCode::CREATED, "{body}");
     }
 
     async fn province(&self) {
-        self.create(
-            "QN",
-            "provincial_committee",
-            None,
-            "Đảng bộ tỉnh Quảng Ninh",
-        )
-        .await;
-        self.create(
-            "KCQ",
-            "bloc_committee",
-            Some("QN"),
-            "Đảng bộ Khối các cơ quan tỉnh",
-        )
-        .await;
-        self.create(
-            "DN",
-            "bloc_committee",
-            Some("QN"),
-            "Đảng bộ Khối doanh nghiệp",
-        )
-        .await;
-        self.create(
-            "STC",
-            "grassroots_committee",
-            Some("KCQ"),
-            "Đảng bộ Sở Tài chính",
-        )
-        .await;
-        self.create(
-            "STC-C1",
-            "subordinate_cell",
-            Some("STC"),
-            "Chi bộ Văn phòng",
-        )
-        .await;
+        self.create("KCQ", "bloc_committee", Some("QN"), "Đảng bộ Khối các cơ quan tỉnh").await;
+        self.create("DN", "bloc_committee", Some("QN"), "Đảng bộ Khối doanh nghiệp").await;
+        self.create("STC", "grassroots_committee", Some("KCQ"), "Đảng bộ Sở Tài chính").await;
+        self.create("STC-C1", "subordinate_cell", Some("STC"), "Chi bộ Văn phòng").await;
     }
 
     /// Everything readable about the tree on a few dates.
     async fn state(&self) -> Vec<Value> {
         let mut out = vec![];
         for day in ["2019-01-01", "2020-01-01", "2024-06-01", "2026-01-01"] {
-            out.push(
-                self.get(&format!("/api/v1/units/QN/subtree?as_of={day}"))
-                    .await
-                    .1,
-            );
+            out.push(self.get(&format!("/api/v1/units/QN/subtree?as_of={day}")).await.1);
         }
         out.push(self.get("/api/v1/units/STC/history").await.1);
         out
@@ -127,9 +70,7 @@ impl App {
 }
 
 fn error_code(body: &Value) -> &str {
-    body["error"]["code"]
-        .as_str()
-        .unwrap_or_else(|| panic!("not an error body: {body}"))
+    body["error"]["code"].as_str().unwrap_or_else(|| panic!("not an error body: {body}"))
 }
 
 async fn health_profile_and_openapi(app: App) {
@@ -137,16 +78,8 @@ async fn health_profile_and_openapi(app: App) {
     assert_eq!((s, body), (StatusCode::OK, json!({"status": "ok"})));
     let (s, profile) = app.get("/api/v1/profile").await;
     assert_eq!(s, StatusCode::OK);
-    let kinds: Vec<_> = profile["unit_kinds"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|k| k["id"].as_str().unwrap())
-        .collect();
-    assert!(
-        kinds.contains(&"grassroots_cell") && kinds.contains(&"bloc_committee"),
-        "{kinds:?}"
-    );
+    let kinds: Vec<_> = profile["unit_kinds"].as_array().unwrap().iter().map(|k| k["id"].as_str().unwrap()).collect();
+    assert!(kinds.contains(&"grassroots_cell") && kinds.contains(&"bloc_committee"), "{kinds:?}");
     let (s, doc) = app.get("/api/v1/openapi.json").await;
     assert_eq!(s, StatusCode::OK);
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
@@ -164,10 +97,7 @@ async fn health_profile_and_openapi(app: App) {
         ("/api/v1/units/{code}/move", "post"),
         ("/api/v1/units/{code}/dissolve", "post"),
     ] {
-        assert!(
-            doc["paths"][path][method]["responses"].is_object(),
-            "{method} {path} is not in the OpenAPI document"
-        );
+        assert!(doc["paths"][path][method]["responses"].is_object(), "{method} {path} is not in the OpenAPI document");
     }
     assert!(doc["components"]["schemas"]["Unit"].is_object());
     let (s, body) = app.get("/api/v1/nothing-here").await;
@@ -184,26 +114,14 @@ async fn creates_reads_and_moves_as_of_dates(app: App) {
                "parent": "KCQ", "valid_from": "2020-01-01", "valid_to": null})
     );
     let (s, moved) = app
-        .post(
-            "/api/v1/units/STC/move",
-            json!({"effective": "2025-01-01", "parent": "DN", "decision": "12-QĐ/TU"}),
-        )
+        .post("/api/v1/units/STC/move", json!({"effective": "2025-01-01", "parent": "DN", "decision": "12-QĐ/TU"}))
         .await;
     assert_eq!(s, StatusCode::OK, "{moved}");
     assert_eq!(moved["parent"], "DN");
-    let (_, before) = app
-        .get("/api/v1/units/STC-C1/ancestors?as_of=2024-12-31")
-        .await;
-    let (_, after) = app
-        .get("/api/v1/units/STC-C1/ancestors?as_of=2025-01-01")
-        .await;
+    let (_, before) = app.get("/api/v1/units/STC-C1/ancestors?as_of=2024-12-31").await;
+    let (_, after) = app.get("/api/v1/units/STC-C1/ancestors?as_of=2025-01-01").await;
     let codes = |v: &Value| {
-        v["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|u| u["code"].as_str().unwrap().to_string())
-            .collect::<Vec<_>>()
+        v["items"].as_array().unwrap().iter().map(|u| u["code"].as_str().unwrap().to_string()).collect::<Vec<_>>()
     };
     assert_eq!(codes(&before), ["QN", "KCQ", "STC"]);
     assert_eq!(codes(&after), ["QN", "DN", "STC"]);
@@ -217,35 +135,21 @@ async fn creates_reads_and_moves_as_of_dates(app: App) {
     assert_eq!(s, StatusCode::OK, "{renamed}");
     assert_eq!(renamed["name"]["ar"], "دائرة المالية");
     let (_, history) = app.get("/api/v1/units/STC/history").await;
-    let changes: Vec<_> = history["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|h| h["change"].as_str().unwrap())
-        .collect();
+    let changes: Vec<_> = history["items"].as_array().unwrap().iter().map(|h| h["change"].as_str().unwrap()).collect();
     assert_eq!(changes, ["created", "moved", "renamed"]);
     assert_eq!(history["items"][1]["previous_parent"], "KCQ");
     assert_eq!(history["items"][1]["decision"], "12-QĐ/TU");
 
-    let (_, found) = app
-        .get("/api/v1/units?q=tai%20chinh&as_of=2025-06-01")
-        .await;
+    let (_, found) = app.get("/api/v1/units?q=tai%20chinh&as_of=2025-06-01").await;
     assert_eq!(found["items"][0]["code"], "STC");
     let (_, roots) = app.get("/api/v1/units?as_of=2024-01-01").await;
     assert_eq!(codes(&roots), ["QN"]);
-    let (_, sub) = app
-        .get("/api/v1/units/QN/subtree?as_of=2024-01-01&depth=1")
-        .await;
+    let (_, sub) = app.get("/api/v1/units/QN/subtree?as_of=2024-01-01&depth=1").await;
     assert_eq!(sub["items"].as_array().unwrap().len(), 3);
     assert_eq!(sub["items"][0]["depth"], 0);
 
     // Dissolve a leaf, then its parent is free to go too once empty.
-    let (s, gone) = app
-        .post(
-            "/api/v1/units/STC-C1/dissolve",
-            json!({"effective": "2025-06-01"}),
-        )
-        .await;
+    let (s, gone) = app.post("/api/v1/units/STC-C1/dissolve", json!({"effective": "2025-06-01"})).await;
     assert_eq!(s, StatusCode::OK, "{gone}");
     assert_eq!(gone["valid_to"], "2025-06-01");
     let (s, _) = app.get("/api/v1/units/STC-C1?as_of=2025-05-31").await;
@@ -253,41 +157,23 @@ async fn creates_reads_and_moves_as_of_dates(app: App) {
 }
 
 async fn pages_with_a_cursor(app: App) {
-    app.create("QN", "provincial_committee", None, "Tỉnh").await;
     for i in 0..12 {
-        app.create(
-            &format!("G{i:02}"),
-            "grassroots_cell",
-            Some("QN"),
-            &format!("Chi bộ {i}"),
-        )
-        .await;
+        app.create(&format!("G{i:02}"), "grassroots_cell", Some("QN"), &format!("Chi bộ {i}")).await;
     }
     let mut seen = vec![];
     let mut url = "/api/v1/units/QN/children?as_of=2021-01-01&limit=5".to_string();
     loop {
         let (s, page) = app.get(&url).await;
         assert_eq!(s, StatusCode::OK);
-        seen.extend(
-            page["items"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|u| u["code"].as_str().unwrap().to_string()),
-        );
+        seen.extend(page["items"].as_array().unwrap().iter().map(|u| u["code"].as_str().unwrap().to_string()));
         match page["next"].as_str() {
-            Some(next) => {
-                url = format!("/api/v1/units/QN/children?as_of=2021-01-01&limit=5&after={next}")
-            }
+            Some(next) => url = format!("/api/v1/units/QN/children?as_of=2021-01-01&limit=5&after={next}"),
             None => break,
         }
     }
     assert_eq!(seen.len(), 12);
     let (s, body) = app.get("/api/v1/units/QN/children?limit=0").await;
-    assert_eq!(
-        (s, error_code(&body)),
-        (StatusCode::BAD_REQUEST, "invalid_query")
-    );
+    assert_eq!((s, error_code(&body)), (StatusCode::BAD_REQUEST, "invalid_query"));
 }
 
 async fn bad_input_gets_its_status_and_changes_nothing(app: App) {
@@ -295,18 +181,8 @@ async fn bad_input_gets_its_status_and_changes_nothing(app: App) {
     let before = app.state().await;
     let cases: Vec<(&str, Value, StatusCode, &str)> = vec![
         // A cycle: a unit under its own descendant.
-        (
-            "/api/v1/units/KCQ/move",
-            json!({"effective": "2024-01-01", "parent": "STC"}),
-            StatusCode::CONFLICT,
-            "cycle",
-        ),
-        (
-            "/api/v1/units/KCQ/move",
-            json!({"effective": "2024-01-01", "parent": "KCQ"}),
-            StatusCode::CONFLICT,
-            "cycle",
-        ),
+        ("/api/v1/units/KCQ/move", json!({"effective": "2024-01-01", "parent": "STC"}), StatusCode::CONFLICT, "cycle"),
+        ("/api/v1/units/KCQ/move", json!({"effective": "2024-01-01", "parent": "KCQ"}), StatusCode::CONFLICT, "cycle"),
         // An unknown parent.
         (
             "/api/v1/units",
@@ -373,18 +249,8 @@ async fn bad_input_gets_its_status_and_changes_nothing(app: App) {
             StatusCode::BAD_REQUEST,
             "invalid_body",
         ),
-        (
-            "/api/v1/units/STC/move",
-            json!({"effective": "2024-01-01"}),
-            StatusCode::BAD_REQUEST,
-            "invalid_body",
-        ),
-        (
-            "/api/v1/units/STC/dissolve",
-            json!({"effective": 20240101}),
-            StatusCode::BAD_REQUEST,
-            "invalid_body",
-        ),
+        ("/api/v1/units/STC/move", json!({"effective": "2024-01-01"}), StatusCode::BAD_REQUEST, "invalid_body"),
+        ("/api/v1/units/STC/dissolve", json!({"effective": 20240101}), StatusCode::BAD_REQUEST, "invalid_body"),
         // Invalid names and codes.
         (
             "/api/v1/units",
@@ -405,58 +271,33 @@ async fn bad_input_gets_its_status_and_changes_nothing(app: App) {
             StatusCode::UNPROCESSABLE_ENTITY,
             "has_live_children",
         ),
-        (
-            "/api/v1/units/NOPE/dissolve",
-            json!({"effective": "2024-01-01"}),
-            StatusCode::NOT_FOUND,
-            "unit_not_found",
-        ),
+        ("/api/v1/units/NOPE/dissolve", json!({"effective": "2024-01-01"}), StatusCode::NOT_FOUND, "unit_not_found"),
     ];
     for (path, body, status, code) in cases {
         let (s, answer) = app.post(path, body.clone()).await;
-        assert_eq!(
-            (s, error_code(&answer)),
-            (status, code),
-            "POST {path} {body} answered {answer}"
-        );
+        assert_eq!((s, error_code(&answer)), (status, code), "POST {path} {body} answered {answer}");
         assert!(!answer["error"]["message"].as_str().unwrap().is_empty());
     }
     let (s, answer) = app.post_raw("/api/v1/units", "{\"code\": \"X\",").await;
-    assert_eq!(
-        (s, error_code(&answer)),
-        (StatusCode::BAD_REQUEST, "invalid_json"),
-        "{answer}"
-    );
+    assert_eq!((s, error_code(&answer)), (StatusCode::BAD_REQUEST, "invalid_json"), "{answer}");
     let r = app
         .http
         .post(format!("{}/api/v1/units", app.base))
+        .bearer_auth(&app.token)
         .body("code=X")
         .send()
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
-    assert_eq!(
-        app.state().await,
-        before,
-        "a refused request changed the tree"
-    );
+    assert_eq!(app.state().await, before, "a refused request changed the tree");
 
     let (s, body) = app.get("/api/v1/units/NOPE").await;
-    assert_eq!(
-        (s, error_code(&body)),
-        (StatusCode::NOT_FOUND, "unit_not_found")
-    );
+    assert_eq!((s, error_code(&body)), (StatusCode::NOT_FOUND, "unit_not_found"));
     let (s, body) = app.get("/api/v1/units/QN?as_of=yesterday").await;
-    assert_eq!(
-        (s, error_code(&body)),
-        (StatusCode::BAD_REQUEST, "invalid_date")
-    );
+    assert_eq!((s, error_code(&body)), (StatusCode::BAD_REQUEST, "invalid_date"));
     assert!(body["error"]["message"].as_str().unwrap().contains("as_of"));
     let (s, body) = app.get("/api/v1/units/QN/subtree?depth=-1").await;
-    assert_eq!(
-        (s, error_code(&body)),
-        (StatusCode::BAD_REQUEST, "invalid_query")
-    );
+    assert_eq!((s, error_code(&body)), (StatusCode::BAD_REQUEST, "invalid_query"));
 }
 
 macro_rules! on_both_backends {

@@ -1,6 +1,7 @@
 //! `orgwork demo`: creates (or reuses) `./orgwork-demo.db` with the seed's organization and
 //! serves it on 127.0.0.1:8080.
 
+use super::actor;
 use crate::db::ProfileArgs;
 use crate::demo_data::{BLOC, CELLS, GRASSROOTS, ROOT};
 use anyhow::{Context, Result};
@@ -29,10 +30,12 @@ pub async fn run(args: Args) -> Result<()> {
     if created == 0 {
         println!("Reusing the demo database {}.", args.database);
     } else {
-        println!(
-            "Created the demo database {} ({created} units).",
-            args.database
-        );
+        println!("Created the demo database {} ({created} units).", args.database);
+    }
+    load_users(store.as_ref()).await?;
+    println!("Log in at http://{}/ with one of these users (password: {DEMO_PASSWORD}):", args.listen);
+    for (name, role, unit, who) in DEMO_USERS {
+        println!("  {name:<16} {role} of {unit}: {who}");
     }
     if args.no_serve {
         return Ok(());
@@ -53,16 +56,49 @@ async fn create(
     names: (&str, &str, &str),
 ) -> Result<()> {
     store
-        .create_unit(NewUnit {
-            code: UnitCode::parse(code)?,
-            names: Names::parse(names.0, Some(names.1), Some(names.2))?,
-            kind: kind.to_string(),
-            parent: parent.map(UnitCode::parse).transpose()?,
-            valid_from: day(from),
-            decision: None,
-        })
+        .create_unit(
+            &actor(),
+            NewUnit {
+                code: UnitCode::parse(code)?,
+                names: Names::parse(names.0, Some(names.1), Some(names.2))?,
+                kind: kind.to_string(),
+                parent: parent.map(UnitCode::parse).transpose()?,
+                valid_from: day(from),
+                decision: None,
+            },
+        )
         .await
         .with_context(|| format!("creating the demo unit {code}"))?;
+    Ok(())
+}
+
+/// The demo users' password. The demo database is for trying orgwork on one's own machine.
+pub const DEMO_PASSWORD: &str = "orgwork-demo";
+
+/// (name, role, unit, who they stand for)
+pub const DEMO_USERS: &[(&str, &str, &str, &str)] = &[
+    ("admin", "administrator", "QN", "the administrator of the whole tree"),
+    ("organizer.kcq", "organizer", "QN-KCQ", "organization staff of the Agencies Bloc committee"),
+    ("inspector.kcq", "inspector", "QN-KCQ", "inspection commission staff of the Bloc"),
+    ("secretary.stc", "organizer", "QN-KCQ-STC", "the secretary of the Department of Finance's grassroots committee"),
+    ("viewer.baoqn", "viewer", "QN-KCQ-BAOQN", "a member of the Quang Ninh Newspaper's committee, reading only"),
+];
+
+/// Adds the demo users that are not there yet.
+pub async fn load_users(store: &dyn Store) -> Result<()> {
+    for (name, role, unit, _) in DEMO_USERS {
+        if store.credentials(name).await?.is_some() {
+            continue;
+        }
+        let hash = orgwork_web::auth::hash_password(DEMO_PASSWORD.to_string()).await.map_err(anyhow::Error::msg)?;
+        let new = orgwork_store::NewUser {
+            name: name.to_string(),
+            password_hash: hash,
+            role: orgwork_domain::access::Role::parse(role)?,
+            unit: UnitCode::parse(unit)?,
+        };
+        store.create_user(&actor(), new).await.with_context(|| format!("creating the demo user {name}"))?;
+    }
     Ok(())
 }
 
@@ -73,55 +109,19 @@ pub async fn load(store: &dyn Store) -> Result<usize> {
         return Ok(0);
     }
     let mut n = 0;
-    create(
-        store,
-        ROOT.0,
-        "provincial_committee",
-        None,
-        "1963-10-30",
-        (ROOT.1, ROOT.2, ROOT.3),
-    )
-    .await?;
-    create(
-        store,
-        BLOC.0,
-        "bloc_committee",
-        Some(ROOT.0),
-        "2008-01-01",
-        (BLOC.1, BLOC.2, BLOC.3),
-    )
-    .await?;
+    create(store, ROOT.0, "provincial_committee", None, "1963-10-30", (ROOT.1, ROOT.2, ROOT.3)).await?;
+    create(store, BLOC.0, "bloc_committee", Some(ROOT.0), "2008-01-01", (BLOC.1, BLOC.2, BLOC.3)).await?;
     n += 2;
     for g in GRASSROOTS {
         let code = format!("{}-{}", BLOC.0, g.code);
-        let kind = if g.committee {
-            "grassroots_committee"
-        } else {
-            "grassroots_cell"
-        };
-        create(
-            store,
-            &code,
-            kind,
-            Some(BLOC.0),
-            "2010-01-01",
-            (g.vi, g.en, g.ar),
-        )
-        .await?;
+        let kind = if g.committee { "grassroots_committee" } else { "grassroots_cell" };
+        create(store, &code, kind, Some(BLOC.0), "2010-01-01", (g.vi, g.en, g.ar)).await?;
         n += 1;
         if g.committee {
             for (suffix, vi, en, ar) in CELLS {
                 let cell = format!("{code}-{suffix}");
                 let en = format!("{en}, {}", g.en);
-                create(
-                    store,
-                    &cell,
-                    "subordinate_cell",
-                    Some(&code),
-                    "2010-01-01",
-                    (vi, &en, ar),
-                )
-                .await?;
+                create(store, &cell, "subordinate_cell", Some(&code), "2010-01-01", (vi, &en, ar)).await?;
                 n += 1;
             }
         }

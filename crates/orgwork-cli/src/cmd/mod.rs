@@ -1,4 +1,11 @@
+pub mod audit;
 pub mod demo;
 pub mod migrate;
 pub mod serve;
 pub mod unit;
+pub mod user;
+
+/// The actor of changes made from the command line.
+pub fn actor() -> orgwork_store::Actor {
+    orgwork_store::Actor::cli()
+}

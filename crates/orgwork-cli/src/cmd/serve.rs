@@ -19,17 +19,10 @@ pub async fn run(args: Args) -> Result<()> {
 }
 
 pub async fn serve(listen: &str, store: std::sync::Arc<dyn orgwork_store::Store>) -> Result<()> {
-    let listener = tokio::net::TcpListener::bind(listen)
-        .await
-        .with_context(|| format!("listening on {listen}"))?;
+    let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("listening on {listen}"))?;
     let addr = listener.local_addr()?;
-    println!(
-        "orgwork is serving on http://{addr}/ ({} database)",
-        store.backend()
-    );
-    println!(
-        "  the API: http://{addr}/api/v1/units   its description: http://{addr}/api/v1/openapi.json"
-    );
-    orgwork_web::serve(listener, AppState { store }).await?;
+    println!("orgwork is serving on http://{addr}/ ({} database)", store.backend());
+    println!("  the API: http://{addr}/api/v1/units   its description: http://{addr}/api/v1/openapi.json");
+    orgwork_web::serve(listener, AppState::new(store)).await?;
     Ok(())
 }

@@ -1,5 +1,6 @@
 //! `orgwork unit …`: the structure from the command line, as of any date.
 
+use super::actor;
 use crate::db::DbArgs;
 use crate::output;
 use anyhow::Result;
@@ -35,8 +36,7 @@ pub struct AsOf {
 
 impl AsOf {
     fn day(&self) -> NaiveDate {
-        self.as_of
-            .unwrap_or_else(|| chrono::Local::now().date_naive())
+        self.as_of.unwrap_or_else(|| chrono::Local::now().date_naive())
     }
 }
 
@@ -159,11 +159,7 @@ pub enum Command {
 }
 
 fn names(n: &NameArgs) -> Result<Names> {
-    Ok(Names::parse(
-        &n.name_vi,
-        n.name_en.as_deref(),
-        n.name_ar.as_deref(),
-    )?)
+    Ok(Names::parse(&n.name_vi, n.name_en.as_deref(), n.name_ar.as_deref())?)
 }
 
 async fn all_pages<T, F, Fut>(limit: usize, mut fetch: F) -> Result<Vec<T>>
@@ -187,13 +183,7 @@ where
 
 pub async fn run(command: Command) -> Result<()> {
     match command {
-        Command::List {
-            under,
-            search,
-            as_of,
-            limit,
-            common,
-        } => {
+        Command::List { under, search, as_of, limit, common } => {
             let store = common.db.open().await?;
             let day = as_of.day();
             let units = all_pages(limit, |page| {
@@ -202,7 +192,7 @@ pub async fn run(command: Command) -> Result<()> {
                 async move {
                     match (under, search) {
                         (Some(u), _) => store.children(&u, day, page).await,
-                        (None, Some(q)) => store.search_units(&q, day, page).await,
+                        (None, Some(q)) => store.search_units(&q, day, None, page).await,
                         (None, None) => store.roots(day, page).await,
                     }
                 }
@@ -218,11 +208,7 @@ pub async fn run(command: Command) -> Result<()> {
                 eprintln!("no unit on {day}");
             }
         }
-        Command::Show {
-            code,
-            as_of,
-            common,
-        } => {
+        Command::Show { code, as_of, common } => {
             let store = common.db.open().await?;
             let day = as_of.day();
             let unit = store.unit(&code, day).await?;
@@ -232,12 +218,7 @@ pub async fn run(command: Command) -> Result<()> {
             }
             print!("{}", output::unit_block(&unit, &path));
         }
-        Command::Tree {
-            code,
-            depth,
-            as_of,
-            common,
-        } => {
+        Command::Tree { code, depth, as_of, common } => {
             let store = common.db.open().await?;
             let day = as_of.day();
             let entries = all_pages(usize::MAX, |page| {
@@ -250,81 +231,42 @@ pub async fn run(command: Command) -> Result<()> {
                 return output::json(&entries);
             }
             for e in &entries {
-                println!(
-                    "{}{}  {}",
-                    "  ".repeat(e.depth as usize),
-                    e.unit.code,
-                    e.unit.name.vi
-                );
+                println!("{}{}  {}", "  ".repeat(e.depth as usize), e.unit.code, e.unit.name.vi);
             }
         }
-        Command::Create {
-            code,
-            names: n,
-            kind,
-            parent,
-            valid_from,
-            decision,
-            common,
-        } => {
+        Command::Create { code, names: n, kind, parent, valid_from, decision, common } => {
             let store = common.db.open().await?;
             let unit = store
-                .create_unit(NewUnit {
-                    code,
-                    names: names(&n)?,
-                    kind,
-                    parent,
-                    valid_from,
-                    decision: parse_decision(decision.as_deref())?,
-                })
+                .create_unit(
+                    &actor(),
+                    NewUnit {
+                        code,
+                        names: names(&n)?,
+                        kind,
+                        parent,
+                        valid_from,
+                        decision: parse_decision(decision.as_deref())?,
+                    },
+                )
                 .await?;
             report(&unit, common.json, "created")?;
         }
-        Command::Rename {
-            code,
-            names: n,
-            effective,
-            decision,
-            common,
-        } => {
+        Command::Rename { code, names: n, effective, decision, common } => {
             let store = common.db.open().await?;
-            let change = Dated {
-                code,
-                effective,
-                decision: parse_decision(decision.as_deref())?,
-            };
-            let unit = store.rename_unit(change, names(&n)?).await?;
+            let change = Dated { code, effective, decision: parse_decision(decision.as_deref())? };
+            let unit = store.rename_unit(&actor(), change, names(&n)?).await?;
             report(&unit, common.json, "renamed")?;
         }
-        Command::Move {
-            code,
-            to,
-            effective,
-            decision,
-            common,
-        } => {
+        Command::Move { code, to, effective, decision, common } => {
             let store = common.db.open().await?;
-            let change = Dated {
-                code,
-                effective,
-                decision: parse_decision(decision.as_deref())?,
-            };
-            let unit = store.move_unit(change, to).await?;
+            let change = Dated { code, effective, decision: parse_decision(decision.as_deref())? };
+            let unit = store.move_unit(&actor(), change, to).await?;
             report(&unit, common.json, "moved")?;
         }
-        Command::Dissolve {
-            code,
-            effective,
-            decision,
-            common,
-        } => {
+        Command::Dissolve { code, effective, decision, common } => {
             let store = common.db.open().await?;
-            let change = Dated {
-                code,
-                effective,
-                decision: parse_decision(decision.as_deref())?,
-            };
-            let unit = store.dissolve_unit(change).await?;
+            let change = Dated { code, effective, decision: parse_decision(decision.as_deref())? };
+            let unit = store.dissolve_unit(&actor(), change).await?;
             report(&unit, common.json, "dissolved")?;
         }
         Command::History { code, common } => {

@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1`, one module per area, and its OpenAPI document.
 
+pub mod audit;
 pub mod profile;
 pub mod units;
 
@@ -21,12 +22,29 @@ use utoipa_axum::routes;
         description = "The system of record of a hierarchical membership organization: its units and their history."
     ),
     components(schemas(ErrorBody, ErrorDetail)),
+    modifiers(&BearerAuth),
+    security(("bearer" = [])),
     tags(
         (name = "system", description = "Health and the profile in force"),
-        (name = "units", description = "The structure: units as of any date, and their dated changes")
+        (name = "units", description = "The structure: units as of any date, and their dated changes"),
+        (name = "audit", description = "The audit log")
     )
 )]
 struct ApiDoc;
+
+/// Every endpoint but /healthz and the OpenAPI document takes `Authorization: Bearer <token>`.
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut OpenApiDoc) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
 
 /// A page of a list: the items, and the cursor to pass as `after` for the next page.
 #[derive(Debug, Serialize, ToSchema)]
@@ -41,7 +59,7 @@ pub struct Health {
 }
 
 /// Liveness: the server answers.
-#[utoipa::path(get, path = "/healthz", tag = "system", responses((status = 200, body = Health)))]
+#[utoipa::path(get, path = "/healthz", tag = "system", security(()), responses((status = 200, body = Health)))]
 async fn healthz() -> Json<Health> {
     Json(Health { status: "ok" })
 }
@@ -52,6 +70,7 @@ pub fn routes() -> (Router<AppState>, OpenApiDoc) {
         .routes(routes!(healthz))
         .merge(profile::routes())
         .merge(units::routes())
+        .merge(audit::routes())
         .split_for_parts()
 }
 

@@ -12,7 +12,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 }
 
 /// The profile in force: the kinds of unit and which parent kinds each may have.
-#[utoipa::path(get, path = "/api/v1/profile", tag = "system", responses((status = 200, body = Profile)))]
-async fn get_profile(State(state): State<AppState>) -> Json<Profile> {
+#[utoipa::path(get, path = "/api/v1/profile", tag = "system", responses((status = 200, body = Profile), (status = 401, body = crate::error::ErrorBody)))]
+async fn get_profile(State(state): State<AppState>, _caller: crate::auth::ApiCaller) -> Json<Profile> {
     Json(state.store.profile().clone())
 }

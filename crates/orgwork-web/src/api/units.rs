@@ -3,16 +3,16 @@
 
 use super::List;
 use crate::AppState;
+use crate::auth::ApiCaller;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{ApiJson, ApiQuery};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use chrono::NaiveDate;
+use orgwork_domain::access::Permission;
 use orgwork_domain::date::parse_date;
-use orgwork_domain::structure::{
-    HistoryEntry, Names, SubtreeEntry, Unit, UnitCode, parse_decision,
-};
+use orgwork_domain::structure::{HistoryEntry, Names, SubtreeEntry, Unit, UnitCode, parse_decision};
 use orgwork_store::{Dated, NewUnit, Page, Paged};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
@@ -79,11 +79,7 @@ pub struct NamesInput {
 
 impl NamesInput {
     fn parse(&self) -> Result<Names, ApiError> {
-        Ok(Names::parse(
-            &self.vi,
-            self.en.as_deref(),
-            self.ar.as_deref(),
-        )?)
+        Ok(Names::parse(&self.vi, self.en.as_deref(), self.ar.as_deref())?)
     }
 }
 
@@ -136,8 +132,12 @@ pub struct DissolveUnit {
 fn as_of(value: &Option<String>) -> Result<NaiveDate, ApiError> {
     match value {
         Some(v) => Ok(parse_date("as_of", v)?),
-        None => Ok(chrono::Local::now().date_naive()),
+        None => Ok(today()),
     }
+}
+
+pub fn today() -> NaiveDate {
+    chrono::Local::now().date_naive()
 }
 
 fn page(limit: Option<u32>, after: &Option<String>) -> Result<Page, ApiError> {
@@ -148,10 +148,7 @@ fn page(limit: Option<u32>, after: &Option<String>) -> Result<Page, ApiError> {
             format!("limit: {l} is not between 1 and {}", Page::MAX_LIMIT),
         ));
     }
-    Ok(Page {
-        limit: limit.unwrap_or(Page::DEFAULT_LIMIT),
-        after: after.clone(),
-    })
+    Ok(Page { limit: limit.unwrap_or(Page::DEFAULT_LIMIT), after: after.clone() })
 }
 
 fn code(value: &str) -> Result<UnitCode, ApiError> {
@@ -159,26 +156,42 @@ fn code(value: &str) -> Result<UnitCode, ApiError> {
 }
 
 fn list<T>(p: Paged<T>) -> Json<List<T>> {
-    Json(List {
-        items: p.items,
-        next: p.next,
-    })
+    Json(List { items: p.items, next: p.next })
 }
 
-/// The root units, or with `q` the units whose code or name contains it.
+/// The root units (for a caller below the roots, the tops of their scope), or with `q` the
+/// units in the caller's scope whose code or name contains it.
 #[utoipa::path(get, path = "/api/v1/units", tag = "units", params(ListParams),
-    responses((status = 200, body = List<Unit>), (status = 400, body = ErrorBody)))]
+    responses((status = 200, body = List<Unit>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
 async fn list_units(
     State(s): State<AppState>,
+    ApiCaller(caller): ApiCaller,
     ApiQuery(p): ApiQuery<ListParams>,
 ) -> Result<Json<List<Unit>>, ApiError> {
     let on = as_of(&p.as_of)?;
     let page = page(p.limit, &p.after)?;
-    let found = match p.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        Some(q) => s.store.search_units(q, on, page).await?,
-        None => s.store.roots(on, page).await?,
+    let tops = caller.tops(s.store.as_ref(), Permission::ReadStructure, on).await?;
+    let found = match (p.q.as_deref().map(str::trim).filter(|q| !q.is_empty()), tops) {
+        (Some(q), tops) => s.store.search_units(q, on, tops.as_deref(), page).await?,
+        (None, None) => s.store.roots(on, page).await?,
+        (None, Some(_)) => Paged { items: scope_tops(&s, &caller, on).await, next: None },
     };
     Ok(list(found))
+}
+
+/// The live units on which the caller holds a grant that lets them read, by code.
+pub async fn scope_tops(s: &AppState, caller: &crate::auth::Caller, on: NaiveDate) -> Vec<Unit> {
+    let mut items: Vec<Unit> = vec![];
+    for g in caller.user.grants.iter().filter(|g| g.role.permits(Permission::ReadStructure)) {
+        if let Ok(u) = s.store.unit(&g.unit, on).await
+            && u.valid_to.is_none()
+            && !items.iter().any(|i| i.code == u.code)
+        {
+            items.push(u);
+        }
+    }
+    items.sort_by(|a, b| a.code.cmp(&b.code));
+    items
 }
 
 /// Creates a unit, live from `valid_from`.
@@ -187,6 +200,7 @@ async fn list_units(
                (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn create_unit(
     State(s): State<AppState>,
+    ApiCaller(caller): ApiCaller,
     ApiJson(b): ApiJson<CreateUnit>,
 ) -> Result<(StatusCode, Json<Unit>), ApiError> {
     let new = NewUnit {
@@ -206,76 +220,105 @@ async fn create_unit(
         valid_from: parse_date("valid_from", &b.valid_from)?,
         decision: parse_decision(b.decision.as_deref())?,
     };
-    let unit = s.store.create_unit(new).await?;
+    match &new.parent {
+        Some(parent) => caller.require_change(s.store.as_ref(), parent, new.valid_from).await.map_err(|e| {
+            if e.code == "unit_not_found" {
+                ApiError::new(
+                    StatusCode::NOT_FOUND,
+                    "parent_not_found",
+                    format!("parent: no unit has the code {parent}"),
+                )
+            } else {
+                e
+            }
+        })?,
+        None if caller.is_root_administrator(s.store.as_ref(), new.valid_from).await? => {}
+        None => {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                "only an administrator of a whole tree may create a unit without a parent",
+            ));
+        }
+    }
+    let unit = s.store.create_unit(&caller.actor(), new).await?;
     Ok((StatusCode::CREATED, Json(unit)))
 }
 
 /// A unit as of a date (a dissolved unit as it last was, with its `valid_to`).
 #[utoipa::path(get, path = "/api/v1/units/{code}", tag = "units", params(("code" = String, Path), AsOf),
-    responses((status = 200, body = Unit), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Unit), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn get_unit(
     State(s): State<AppState>,
+    ApiCaller(caller): ApiCaller,
     Path(c): Path<String>,
     ApiQuery(q): ApiQuery<AsOf>,
 ) -> Result<Json<Unit>, ApiError> {
-    Ok(Json(s.store.unit(&code(&c)?, as_of(&q.as_of)?).await?))
+    let (c, on) = (code(&c)?, as_of(&q.as_of)?);
+    caller.require(s.store.as_ref(), Permission::ReadStructure, &c, on).await?;
+    Ok(Json(s.store.unit(&c, on).await?))
 }
 
 /// The unit's children as of a date, by code.
 #[utoipa::path(get, path = "/api/v1/units/{code}/children", tag = "units", params(("code" = String, Path), SubtreeParams),
-    responses((status = 200, body = List<Unit>), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = List<Unit>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn children(
     State(s): State<AppState>,
+    ApiCaller(caller): ApiCaller,
     Path(c): Path<String>,
     ApiQuery(q): ApiQuery<SubtreeParams>,
 ) -> Result<Json<List<Unit>>, ApiError> {
-    let p = s
-        .store
-        .children(&code(&c)?, as_of(&q.as_of)?, page(q.limit, &q.after)?)
-        .await?;
-    Ok(list(p))
+    let (c, on) = (code(&c)?, as_of(&q.as_of)?);
+    caller.require(s.store.as_ref(), Permission::ReadStructure, &c, on).await?;
+    Ok(list(s.store.children(&c, on, page(q.limit, &q.after)?).await?))
 }
 
 /// The unit's path to the root as of a date, the root first (the unit itself not included).
 #[utoipa::path(get, path = "/api/v1/units/{code}/ancestors", tag = "units", params(("code" = String, Path), AsOf),
-    responses((status = 200, body = List<Unit>), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = List<Unit>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn ancestors(
     State(s): State<AppState>,
+    ApiCaller(caller): ApiCaller,
     Path(c): Path<String>,
     ApiQuery(q): ApiQuery<AsOf>,
 ) -> Result<Json<List<Unit>>, ApiError> {
-    let items = s.store.ancestors(&code(&c)?, as_of(&q.as_of)?).await?;
+    let (c, on) = (code(&c)?, as_of(&q.as_of)?);
+    caller.require(s.store.as_ref(), Permission::ReadStructure, &c, on).await?;
+    let items = s.store.ancestors(&c, on).await?;
     Ok(Json(List { items, next: None }))
 }
 
 /// The unit and the units below it as of a date, depth first, with each one's depth.
 #[utoipa::path(get, path = "/api/v1/units/{code}/subtree", tag = "units", params(("code" = String, Path), SubtreeParams),
-    responses((status = 200, body = List<SubtreeEntry>), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = List<SubtreeEntry>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn subtree(
     State(s): State<AppState>,
+    ApiCaller(caller): ApiCaller,
     Path(c): Path<String>,
     ApiQuery(q): ApiQuery<SubtreeParams>,
 ) -> Result<Json<List<SubtreeEntry>>, ApiError> {
-    let p = s
-        .store
-        .subtree(
-            &code(&c)?,
-            as_of(&q.as_of)?,
-            q.depth,
-            page(q.limit, &q.after)?,
-        )
-        .await?;
-    Ok(list(p))
+    let (c, on) = (code(&c)?, as_of(&q.as_of)?);
+    caller.require(s.store.as_ref(), Permission::ReadStructure, &c, on).await?;
+    Ok(list(s.store.subtree(&c, on, q.depth, page(q.limit, &q.after)?).await?))
 }
 
 /// The unit's own history (created, renamed, moved, dissolved), oldest first.
 #[utoipa::path(get, path = "/api/v1/units/{code}/history", tag = "units", params(("code" = String, Path)),
-    responses((status = 200, body = List<HistoryEntry>), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = List<HistoryEntry>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn history(
     State(s): State<AppState>,
+    ApiCaller(caller): ApiCaller,
     Path(c): Path<String>,
 ) -> Result<Json<List<HistoryEntry>>, ApiError> {
-    let items = s.store.history(&code(&c)?).await?;
+    let c = code(&c)?;
+    let items = s.store.history(&c).await?;
+    let last = items.last().map(|h| h.effective).unwrap_or_else(today);
+    caller.require(s.store.as_ref(), Permission::ReadStructure, &c, last.max(today())).await?;
     Ok(Json(List { items, next: None }))
 }
 
@@ -292,11 +335,14 @@ fn dated(c: &str, effective: &str, decision: &Option<String>) -> Result<Dated, A
     responses((status = 200, body = Unit), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn rename(
     State(s): State<AppState>,
+    ApiCaller(caller): ApiCaller,
     Path(c): Path<String>,
     ApiJson(b): ApiJson<RenameUnit>,
 ) -> Result<Json<Unit>, ApiError> {
     let change = dated(&c, &b.effective, &b.decision)?;
-    Ok(Json(s.store.rename_unit(change, b.name.parse()?).await?))
+    let names = b.name.parse()?;
+    caller.require_change(s.store.as_ref(), &change.code, change.effective).await?;
+    Ok(Json(s.store.rename_unit(&caller.actor(), change, names).await?))
 }
 
 /// Moves the unit (with everything below it) under another parent from the effective date on.
@@ -305,6 +351,7 @@ async fn rename(
                (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn move_unit(
     State(s): State<AppState>,
+    ApiCaller(caller): ApiCaller,
     Path(c): Path<String>,
     ApiJson(b): ApiJson<MoveUnit>,
 ) -> Result<Json<Unit>, ApiError> {
@@ -313,7 +360,15 @@ async fn move_unit(
         e.message = e.message.replacen("code:", "parent:", 1);
         e
     })?;
-    Ok(Json(s.store.move_unit(change, parent).await?))
+    caller.require_change(s.store.as_ref(), &change.code, change.effective).await?;
+    caller.require_change(s.store.as_ref(), &parent, change.effective).await.map_err(|e| {
+        if e.code == "unit_not_found" {
+            ApiError::new(StatusCode::NOT_FOUND, "parent_not_found", format!("parent: no unit has the code {parent}"))
+        } else {
+            e
+        }
+    })?;
+    Ok(Json(s.store.move_unit(&caller.actor(), change, parent).await?))
 }
 
 /// Dissolves the unit from the effective date on; it must have no live children then.
@@ -321,9 +376,11 @@ async fn move_unit(
     responses((status = 200, body = Unit), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn dissolve(
     State(s): State<AppState>,
+    ApiCaller(caller): ApiCaller,
     Path(c): Path<String>,
     ApiJson(b): ApiJson<DissolveUnit>,
 ) -> Result<Json<Unit>, ApiError> {
     let change = dated(&c, &b.effective, &b.decision)?;
-    Ok(Json(s.store.dissolve_unit(change).await?))
+    caller.require_change(s.store.as_ref(), &change.code, change.effective).await?;
+    Ok(Json(s.store.dissolve_unit(&caller.actor(), change).await?))
 }

@@ -1,0 +1,256 @@
+//! Access to every endpoint: one table of (user, method, path, body) and the expected status,
+//! run on both backends. The table must name every operation of the OpenAPI document, and
+//! every operation is also tried without a token: an endpoint added without an access check
+//! makes this suite fail.
+
+mod common;
+use common::spawn_app;
+use orgwork_domain::access::Role;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Served without authentication.
+const PUBLIC: [(&str, &str); 2] = [("get", "/healthz"), ("get", "/api/v1/openapi.json")];
+
+struct Row {
+    user: &'static str,
+    method: Method,
+    /// The OpenAPI path of the operation.
+    template: &'static str,
+    /// The concrete request path.
+    path: &'static str,
+    body: Option<Value>,
+    status: u16,
+}
+
+fn row(
+    user: &'static str,
+    method: Method,
+    template: &'static str,
+    path: &'static str,
+    body: Option<Value>,
+    status: u16,
+) -> Row {
+    Row { user, method, template, path, body, status }
+}
+
+/// The table. Users: admin (administrator of QN), org (organizer of KCQ), insp, plan, view
+/// (inspector, planner, viewer of KCQ), other (organizer of DN, another subtree). Rows run in
+/// order; the writes that succeed change the tree the later rows see.
+fn table() -> Vec<Row> {
+    use Method as M;
+    let cell = |code: &str, parent: &str| json!({"code": code, "kind": "subordinate_cell", "parent": parent, "valid_from": "2021-01-01", "name": {"vi": code}});
+    let mut t = vec![];
+    for u in ["admin", "org", "insp", "plan", "view", "other"] {
+        t.push(row(u, M::GET, "/api/v1/profile", "/api/v1/profile", None, 200));
+        t.push(row(u, M::GET, "/api/v1/units", "/api/v1/units?q=s", None, 200));
+    }
+    for (u, status) in [("admin", 200), ("org", 200), ("insp", 200), ("plan", 200), ("view", 200), ("other", 403)] {
+        for (template, path) in [
+            ("/api/v1/units/{code}", "/api/v1/units/STC"),
+            ("/api/v1/units/{code}/children", "/api/v1/units/STC/children"),
+            ("/api/v1/units/{code}/ancestors", "/api/v1/units/STC/ancestors"),
+            ("/api/v1/units/{code}/subtree", "/api/v1/units/STC/subtree"),
+            ("/api/v1/units/{code}/history", "/api/v1/units/STC/history"),
+        ] {
+            t.push(row(u, M::GET, template, path, None, status));
+        }
+    }
+    // Creating under STC: organizers and administrators of its subtree only.
+    for (u, code, status) in [
+        ("view", "C-V", 403),
+        ("insp", "C-I", 403),
+        ("plan", "C-P", 403),
+        ("other", "C-O", 403),
+        ("org", "C-ORG", 201),
+        ("admin", "C-ADM", 201),
+    ] {
+        t.push(row(u, M::POST, "/api/v1/units", "/api/v1/units", Some(cell(code, "STC")), status));
+    }
+    // A root may be created by an administrator of a whole tree only.
+    let root = json!({"code": "NEWROOT", "kind": "provincial_committee", "valid_from": "2021-01-01", "name": {"vi": "Tỉnh mới"}});
+    t.push(row("org", M::POST, "/api/v1/units", "/api/v1/units", Some(root.clone()), 403));
+    t.push(row("admin", M::POST, "/api/v1/units", "/api/v1/units", Some(root), 201));
+    let rename = |d: &str, vi: &str| Some(json!({"effective": d, "name": {"vi": vi}}));
+    for (u, d, status) in [
+        ("view", "2022-01-01", 403),
+        ("plan", "2022-01-01", 403),
+        ("insp", "2022-01-01", 403),
+        ("other", "2022-01-01", 403),
+        ("org", "2022-01-01", 200),
+        ("admin", "2022-02-01", 200),
+    ] {
+        t.push(row(
+            u,
+            M::POST,
+            "/api/v1/units/{code}/rename",
+            "/api/v1/units/STC/rename",
+            rename(d, &format!("Sở {u}")),
+            status,
+        ));
+    }
+    // Moving needs both the unit and the new parent in scope.
+    let to = |parent: &str, d: &str| Some(json!({"effective": d, "parent": parent}));
+    t.push(row(
+        "view",
+        M::POST,
+        "/api/v1/units/{code}/move",
+        "/api/v1/units/C-ORG/move",
+        to("C-ADM", "2023-01-01"),
+        403,
+    ));
+    t.push(row("org", M::POST, "/api/v1/units/{code}/move", "/api/v1/units/STC/move", to("DN", "2023-01-01"), 403));
+    t.push(row("other", M::POST, "/api/v1/units/{code}/move", "/api/v1/units/STC/move", to("DN", "2023-01-01"), 403));
+    t.push(row("admin", M::POST, "/api/v1/units/{code}/move", "/api/v1/units/STC/move", to("DN", "2023-01-01"), 200));
+    // STC is now under DN: the KCQ organizer has lost it, the DN organizer has gained it.
+    t.push(row("org", M::GET, "/api/v1/units/{code}", "/api/v1/units/STC", None, 403));
+    t.push(row("other", M::GET, "/api/v1/units/{code}", "/api/v1/units/STC", None, 200));
+    t.push(row("org", M::GET, "/api/v1/units/{code}", "/api/v1/units/STC?as_of=2022-06-01", None, 200));
+    let end = |d: &str| Some(json!({"effective": d}));
+    t.push(row(
+        "view",
+        M::POST,
+        "/api/v1/units/{code}/dissolve",
+        "/api/v1/units/C-ADM/dissolve",
+        end("2024-01-01"),
+        403,
+    ));
+    t.push(row(
+        "org",
+        M::POST,
+        "/api/v1/units/{code}/dissolve",
+        "/api/v1/units/C-ADM/dissolve",
+        end("2024-01-01"),
+        403,
+    ));
+    t.push(row(
+        "other",
+        M::POST,
+        "/api/v1/units/{code}/dissolve",
+        "/api/v1/units/C-ADM/dissolve",
+        end("2024-01-01"),
+        200,
+    ));
+    // The audit log: administrators only; the whole log for administrators of a whole tree.
+    for (u, status) in [("admin", 200), ("org", 403), ("insp", 403), ("plan", 403), ("view", 403), ("other", 403)] {
+        t.push(row(u, M::GET, "/api/v1/audit", "/api/v1/audit?unit=KCQ", None, status));
+        t.push(row(u, M::GET, "/api/v1/audit", "/api/v1/audit", None, status));
+    }
+    t
+}
+
+async fn every_endpoint_checks_its_caller(backend: &str) {
+    let app = spawn_app(backend).await;
+    for (code, kind, parent) in
+        [("KCQ", "bloc_committee", "QN"), ("DN", "bloc_committee", "QN"), ("STC", "grassroots_committee", "KCQ")]
+    {
+        let (s, b) = send(
+            &app,
+            &app.token,
+            Method::POST,
+            "/api/v1/units",
+            Some(
+                json!({"code": code, "kind": kind, "parent": parent, "valid_from": "2020-01-01", "name": {"vi": code}}),
+            ),
+        )
+        .await;
+        assert_eq!(s, StatusCode::CREATED, "{b}");
+    }
+    let mut tokens = BTreeMap::new();
+    tokens.insert("admin", app.token.clone());
+    for (name, role, unit) in [
+        ("org", Role::Organizer, "KCQ"),
+        ("insp", Role::Inspector, "KCQ"),
+        ("plan", Role::Planner, "KCQ"),
+        ("view", Role::Viewer, "KCQ"),
+        ("other", Role::Organizer, "DN"),
+    ] {
+        tokens.insert(name, app.user_with_token(name, role, unit).await);
+    }
+
+    // The table covers every operation of the API.
+    let (_, doc) = send(&app, "", Method::GET, "/api/v1/openapi.json", None).await;
+    let mut operations = BTreeSet::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            operations.insert((method.clone(), path.clone()));
+        }
+    }
+    let table = table();
+    let covered: BTreeSet<_> =
+        table.iter().map(|r| (r.method.as_str().to_lowercase(), r.template.to_string())).collect();
+    for (method, path) in &operations {
+        if PUBLIC.contains(&(method.as_str(), path.as_str())) {
+            continue;
+        }
+        assert!(covered.contains(&(method.clone(), path.clone())), "{method} {path} has no row in the access table");
+        // Without a token, and with a bad one: 401.
+        let concrete = path.replace("{code}", "STC");
+        let method = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+        let body = (method == Method::POST).then(|| json!({}));
+        for token in ["", "ow_nope.not-a-token"] {
+            let (s, b) = send(&app, token, method.clone(), &concrete, body.clone()).await;
+            assert_eq!(s, StatusCode::UNAUTHORIZED, "{method} {concrete} with token '{token}' answered {b}");
+            assert_eq!(b["error"]["code"], "unauthenticated");
+        }
+    }
+    for (method, path) in PUBLIC {
+        let (s, _) = send(&app, "", Method::from_bytes(method.to_uppercase().as_bytes()).unwrap(), path, None).await;
+        assert_eq!(s, StatusCode::OK, "{path} is public");
+    }
+
+    for r in &table {
+        let (s, b) = send(&app, &tokens[r.user], r.method.clone(), r.path, r.body.clone()).await;
+        assert_eq!(
+            s.as_u16(),
+            r.status,
+            "{} {} {} as {} answered {b}",
+            r.method,
+            r.path,
+            r.body.clone().unwrap_or_default(),
+            r.user
+        );
+        if s == StatusCode::FORBIDDEN {
+            assert!(["out_of_scope", "forbidden"].contains(&b["error"]["code"].as_str().unwrap()), "{b}");
+        }
+    }
+
+    // Lists and searches show only what the caller may see.
+    let (_, roots) = send(&app, &tokens["view"], Method::GET, "/api/v1/units", None).await;
+    assert_eq!(
+        roots["items"].as_array().unwrap().iter().map(|u| u["code"].as_str().unwrap()).collect::<Vec<_>>(),
+        ["KCQ"]
+    );
+    let (_, found) = send(&app, &tokens["other"], Method::GET, "/api/v1/units?q=c-", None).await;
+    let codes: Vec<_> = found["items"].as_array().unwrap().iter().map(|u| u["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, ["C-ORG"], "the DN organizer sees the cells now under DN, and no other");
+    let (_, found) = send(&app, &tokens["view"], Method::GET, "/api/v1/units?q=c-", None).await;
+    assert!(found["items"].as_array().unwrap().is_empty(), "{found}");
+    // A revoked token no longer works.
+    let (_, all) = send(&app, &tokens["admin"], Method::GET, "/api/v1/audit?limit=1000", None).await;
+    assert!(all["items"].as_array().unwrap().iter().any(|e| e["action"] == "unit.move" && e["actor"] == "admin"));
+}
+
+async fn send(app: &common::App, token: &str, method: Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
+    let mut req = app.http.request(method, format!("{}{path}", app.base));
+    if !token.is_empty() {
+        req = req.bearer_auth(token);
+    }
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    let r = req.send().await.expect("request");
+    let status = r.status();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn sqlite_every_endpoint_checks_its_caller() {
+    every_endpoint_checks_its_caller("sqlite").await;
+}
+
+#[tokio::test]
+async fn postgres_every_endpoint_checks_its_caller() {
+    every_endpoint_checks_its_caller("postgres").await;
+}

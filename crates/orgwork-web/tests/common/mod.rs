@@ -1,0 +1,66 @@
+//! The test server: the real application on port 0, on a fresh database holding one root unit
+//! (QN, a provincial committee, from 2020-01-01) and its administrator, with a token.
+
+#![allow(dead_code)]
+
+use orgwork_domain::access::Role;
+use orgwork_domain::structure::{Names, UnitCode};
+use orgwork_store::{Actor, NewUnit, NewUser};
+use orgwork_store_tests::TestDb;
+use orgwork_web::AppState;
+
+pub struct App {
+    pub base: String,
+    pub http: reqwest::Client,
+    /// The token of `admin`, administrator of QN.
+    pub token: String,
+    pub db: TestDb,
+}
+
+pub fn actor() -> Actor {
+    Actor { user_id: None, name: "test".into() }
+}
+
+pub async fn spawn_app(backend: &str) -> App {
+    let db = TestDb::new(backend).await;
+    db.store
+        .create_unit(
+            &actor(),
+            NewUnit {
+                code: UnitCode::parse("QN").unwrap(),
+                names: Names::parse("Đảng bộ tỉnh Quảng Ninh", Some("Quang Ninh Provincial Party Committee"), None)
+                    .unwrap(),
+                kind: "provincial_committee".into(),
+                parent: None,
+                valid_from: chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap(),
+                decision: None,
+            },
+        )
+        .await
+        .expect("the root");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind port 0");
+    let addr = listener.local_addr().unwrap();
+    let state = AppState::new(db.store.clone());
+    tokio::spawn(async move { orgwork_web::serve(listener, state).await });
+    let mut app = App { base: format!("http://{addr}"), http: reqwest::Client::new(), token: String::new(), db };
+    app.token = app.user_with_token("admin", Role::Administrator, "QN").await;
+    app
+}
+
+impl App {
+    /// A new user with a role on a unit, and a token for them.
+    pub async fn user_with_token(&self, name: &str, role: Role, unit: &str) -> String {
+        let store = &self.db.store;
+        let hash = orgwork_web::auth::hash_password("a long enough password".into()).await.unwrap();
+        store
+            .create_user(
+                &actor(),
+                NewUser { name: name.into(), password_hash: hash, role, unit: UnitCode::parse(unit).unwrap() },
+            )
+            .await
+            .expect("a test user");
+        let (id, token) = orgwork_web::auth::new_token();
+        store.create_token(&actor(), name, &id, &orgwork_web::auth::secret_hash(&token)).await.unwrap();
+        token
+    }
+}
