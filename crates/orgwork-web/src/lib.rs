@@ -8,6 +8,7 @@ pub mod api;
 pub mod auth;
 pub mod error;
 pub mod extract;
+pub mod ui;
 
 use axum::Router;
 use orgwork_store::Store;
@@ -18,22 +19,28 @@ use tokio::net::TcpListener;
 #[derive(Clone)]
 pub struct AppState {
     pub store: Arc<dyn Store>,
+    /// Failed logins, per account and per address.
+    pub limiter: Arc<ui::auth::LoginLimiter>,
+    /// Mark cookies Secure even without `X-Forwarded-Proto: https` (behind a TLS proxy).
+    pub secure_cookies: bool,
 }
 
 impl AppState {
     pub fn new(store: Arc<dyn Store>) -> AppState {
-        AppState { store }
+        AppState { store, limiter: Arc::new(ui::auth::LoginLimiter::default()), secure_cookies: false }
     }
 }
 
-/// The whole application: the API, its OpenAPI document and `/healthz`.
+/// The whole application: the web UI, the API, its OpenAPI document and `/healthz`.
 pub fn app(state: AppState) -> Router {
-    api::router(state)
+    api::router(state.clone()).merge(ui::routes().with_state(state))
 }
 
 /// Serves the application on `listener` until ctrl-c (or SIGTERM).
 pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()> {
-    axum::serve(listener, app(state)).with_graceful_shutdown(shutdown_signal()).await
+    axum::serve(listener, app(state).into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await
 }
 
 async fn shutdown_signal() {

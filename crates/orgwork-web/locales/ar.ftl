@@ -1,0 +1,116 @@
+app-name = orgwork
+skip-to-content = انتقل إلى المحتوى
+nav-structure = الهيكل التنظيمي
+nav-audit = سجل التدقيق
+language = اللغة
+lang-en = English
+lang-vi = Tiếng Việt
+lang-ar = العربية
+signed-in-as = مسجّل الدخول باسم { $name }
+logout = تسجيل الخروج
+login-title = تسجيل الدخول
+user-name = اسم المستخدم
+password = كلمة المرور
+log-in = دخول
+login-failed = اسم المستخدم أو كلمة المرور غير صحيحة، أو الحساب معطّل.
+login-rate-limited = محاولات فاشلة كثيرة. حاول مرة أخرى بعد { $minutes ->
+    [zero] أقل من دقيقة
+    [one] دقيقة واحدة
+    [two] دقيقتين
+    [few] { $minutes } دقائق
+    [many] { $minutes } دقيقةً
+   *[other] { $minutes } دقيقة
+}.
+as-of = في تاريخ
+show = عرض
+search = البحث عن وحدة
+search-hint = الرمز أو الاسم؛ لا تُراعى علامات التشكيل
+search-results = { $count ->
+    [zero] لا توجد وحدة تطابق «{ $query }».
+    [one] وحدة واحدة تطابق «{ $query }».
+    [two] وحدتان تطابقان «{ $query }».
+    [few] { $count } وحدات تطابق «{ $query }».
+    [many] { $count } وحدةً تطابق «{ $query }».
+   *[other] { $count } وحدة تطابق «{ $query }».
+}
+tree-title = شجرة الوحدات
+tree-show-children = عرض الوحدات التابعة لـ { $name }
+tree-empty = لا توجد وحدة ضمن نطاقك في هذا التاريخ.
+unit-code = الرمز
+unit-name = الاسم
+unit-name-vi = الاسم بالفيتنامية
+unit-name-en = الاسم بالإنجليزية
+unit-name-ar = الاسم بالعربية
+unit-kind = النوع
+unit-parent = الوحدة الأعلى
+unit-life = مدة الوجود
+unit-from = منذ { $date }
+unit-between = { $from } – { $to } (حُلّت)
+unit-path = المسار إلى الجذر
+unit-children = { $count ->
+    [zero] لا توجد وحدات تابعة
+    [one] وحدة تابعة واحدة
+    [two] وحدتان تابعتان
+    [few] { $count } وحدات تابعة
+    [many] { $count } وحدةً تابعةً
+   *[other] { $count } وحدة تابعة
+}
+unit-history = السجل
+unit-audit = قيود التدقيق
+unit-not-live = هذه الوحدة غير موجودة في { $date }؛ تُعرض كما كانت آخر مرة.
+history-date = التاريخ
+history-change = التغيير
+history-decision = القرار
+history-created = أُنشئت باسم { $name } تحت { $parent }
+history-created-root = أُنشئت باسم { $name }
+history-renamed = غُيّر اسمها من { $old } إلى { $new }
+history-moved = نُقلت من { $old } إلى { $new }
+history-dissolved = حُلّت
+form-create = إنشاء وحدة تابعة لهذه الوحدة
+form-rename = تغيير الاسم
+form-move = النقل إلى وحدة أخرى
+form-dissolve = الحل
+form-effective = تاريخ السريان
+form-valid-from = اليوم الأول
+form-new-parent = رمز الوحدة الأعلى الجديدة
+form-decision = رقم القرار (اختياري)
+form-submit-create = إنشاء
+form-submit-rename = تغيير الاسم
+form-submit-move = نقل
+form-submit-dissolve = حل
+form-dissolve-hint = تاريخ السريان هو أول يوم لا تعود فيه الوحدة موجودة. لا يمكن حل وحدة لها وحدات تابعة قائمة.
+form-done = تم الحفظ.
+audit-when = وقت التسجيل
+audit-actor = بواسطة
+audit-action = الإجراء
+audit-target = الهدف
+audit-verify-hint = كل قيد مرتبط بالقيد السابق ببصمة SHA-256؛ يتحقق الأمر orgwork audit verify من السلسلة.
+error-title = حدث خطأ
+error-not-found = لا توجد صفحة أو وحدة بهذا العنوان.
+error-forbidden = هذا خارج ما يسمح لك دورك برؤيته أو تغييره.
+error-bad-request = تعذّر فهم الطلب.
+error-csrf = انتهت صلاحية النموذج أو لم يأتِ من هذا الموقع. أعد تحميل الصفحة وحاول مجددًا.
+error-internal = تعطّل الخادم. لم يتغير شيء.
+back-home = العودة إلى الشجرة
+role-administrator = مسؤول
+role-organizer = منظِّم
+role-inspector = مفتش
+role-planner = مخطِّط
+role-viewer = مُطّلع
+err-invalid_date = اكتب التاريخ يومًا صحيحًا من التقويم (YYYY-MM-DD).
+err-invalid_code = الرمز من 1 إلى 40 حرفًا أو رقمًا أو «-» أو «_» أو «.».
+err-invalid_name = الاسم بالفيتنامية مطلوب (300 حرف على الأكثر).
+err-invalid_decision = رقم القرار 100 حرف على الأكثر.
+err-unit_not_found = لا توجد وحدة بهذا الرمز في ذلك التاريخ.
+err-parent_not_found = لا توجد وحدة بهذا الرمز.
+err-parent_not_live = تلك الوحدة غير موجودة طوال المدة ابتداءً من هذا التاريخ.
+err-kind_not_allowed = لا يجوز أن تتبع وحدة من هذا النوع وحدة من ذلك النوع.
+err-unknown_kind = هذا ليس نوع وحدة في ملف التعريف.
+err-cycle = لا يمكن وضع وحدة تحت نفسها أو تحت وحدة تابعة لها.
+err-duplicate_code = توجد وحدة قائمة تحمل هذا الرمز.
+err-date_outside_unit = التاريخ خارج مدة وجود الوحدة.
+err-date_not_after_last_change = تغيّرت الوحدة في ذلك التاريخ أو بعده؛ يجب أن يأتي التغيير بعد آخر تغيير.
+err-has_live_children = ما زالت هناك وحدات تابعة قائمة: انقلها أو حلّها أولًا.
+err-no_change = لن يتغير شيء.
+err-out_of_scope = تلك الوحدة خارج نطاقك.
+err-forbidden = دورك لا يسمح بذلك.

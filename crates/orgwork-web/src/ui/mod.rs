@@ -1,0 +1,281 @@
+//! The server-rendered web UI: askama templates, htmx vendored for progressive enhancement,
+//! every reading page usable without JavaScript. One module per area, as in `api/`.
+//!
+//! Every page goes through `Ctx`: the signed-in user (a session cookie), the language (the
+//! user's choice, else a cookie, else Accept-Language), and the CSRF token (a double-submit
+//! cookie that every form repeats). Access is checked with the same `Caller` as the API.
+
+// Handlers here answer early with a page (a redirect to the login, a 403): `Result<_, Response>`
+// is the natural shape, and the size of an axum `Response` is no cost worth boxing away.
+#![allow(clippy::result_large_err)]
+
+pub mod audit;
+pub mod auth;
+pub mod i18n;
+pub mod structure;
+
+use crate::AppState;
+use crate::auth::{Caller, secret_hash};
+use crate::error::ApiError;
+use askama::Template;
+use axum::Router;
+use axum::extract::FromRequestParts;
+use axum::http::header::{CACHE_CONTROL, CONTENT_LANGUAGE, CONTENT_TYPE, LOCATION, SET_COOKIE};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use i18n::Tr;
+use orgwork_domain::access::Role;
+use orgwork_store::User;
+use std::collections::HashMap;
+
+pub const SESSION_COOKIE: &str = "orgwork_session";
+pub const CSRF_COOKIE: &str = "orgwork_csrf";
+pub const LANG_COOKIE: &str = "orgwork_lang";
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(|| async { redirect("/units") }))
+        .route("/login", get(auth::login_page).post(auth::login))
+        .route("/logout", post(auth::logout))
+        .route("/language", post(auth::language))
+        .route("/units", get(structure::tree))
+        .route("/units/{code}", get(structure::unit_page))
+        .route("/units/{code}/tree", get(structure::tree_fragment))
+        .route("/units/{code}/rename", post(structure::rename))
+        .route("/units/{code}/move", post(structure::move_unit))
+        .route("/units/{code}/dissolve", post(structure::dissolve))
+        .route("/units/{code}/create", post(structure::create))
+        .route("/audit", get(audit::audit_page))
+        .route("/assets/{*file}", get(asset))
+}
+
+/// The request's context for a page.
+pub struct Ctx {
+    pub tr: Tr,
+    pub user: Option<User>,
+    /// The CSRF token the page's forms carry.
+    pub csrf: String,
+    /// The CSRF cookie the request came with (None: it is being set now).
+    pub csrf_cookie: Option<String>,
+    pub session_hash: Option<String>,
+    pub secure: bool,
+    /// This page's path and query, to come back to.
+    pub here: String,
+    pub addr: Option<std::net::IpAddr>,
+}
+
+fn cookies(parts: &Parts) -> HashMap<String, String> {
+    let mut out = HashMap::new();
+    for header in parts.headers.get_all(axum::http::header::COOKIE) {
+        if let Ok(text) = header.to_str() {
+            for pair in text.split(';') {
+                if let Some((k, v)) = pair.trim().split_once('=') {
+                    out.insert(k.trim().to_string(), v.trim().to_string());
+                }
+            }
+        }
+    }
+    out
+}
+
+impl FromRequestParts<AppState> for Ctx {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let jar = cookies(parts);
+        let secure = state.secure_cookies
+            || parts.headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()) == Some("https");
+        let session_hash = jar.get(SESSION_COOKIE).filter(|v| !v.is_empty()).map(|v| secret_hash(v));
+        let user = match &session_hash {
+            Some(h) => state.store.user_by_session(h, chrono::Utc::now()).await.map_err(|e| {
+                tracing::error!(error = %e, "reading a session");
+                (StatusCode::INTERNAL_SERVER_ERROR, "the database failed").into_response()
+            })?,
+            None => None,
+        };
+        let lang = user
+            .as_ref()
+            .and_then(|u| u.language.clone())
+            .or_else(|| jar.get(LANG_COOKIE).cloned())
+            .filter(|l| i18n::LANGUAGES.contains(&l.as_str()))
+            .or_else(|| {
+                parts
+                    .headers
+                    .get(axum::http::header::ACCEPT_LANGUAGE)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(i18n::from_accept_language)
+                    .map(str::to_string)
+            })
+            .unwrap_or_else(|| "en".to_string());
+        let csrf_cookie = jar.get(CSRF_COOKIE).filter(|v| v.len() >= 32).cloned();
+        let csrf = csrf_cookie.clone().unwrap_or_else(crate::auth::new_session_secret);
+        let here = parts.uri.path_and_query().map(|p| p.to_string()).unwrap_or_else(|| "/".into());
+        let addr = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
+        Ok(Ctx { tr: Tr::new(&lang), user, csrf, csrf_cookie, session_hash, secure, here, addr })
+    }
+}
+
+/// What every page's layout needs.
+pub struct Layout {
+    pub user: Option<String>,
+    pub csrf: String,
+    pub here: String,
+    pub nav: &'static str,
+    pub as_of: String,
+    pub can_audit: bool,
+}
+
+impl Ctx {
+    pub fn layout(&self, nav: &'static str, as_of: chrono::NaiveDate) -> Layout {
+        Layout {
+            user: self.user.as_ref().map(|u| u.name.clone()),
+            csrf: self.csrf.clone(),
+            here: self.here.clone(),
+            nav,
+            as_of: as_of.to_string(),
+            can_audit: self.user.as_ref().is_some_and(|u| u.grants.iter().any(|g| g.role == Role::Administrator)),
+        }
+    }
+
+    /// The signed-in caller, or a redirect to the login page that comes back here.
+    pub fn caller(&self) -> Result<Caller, Response> {
+        match &self.user {
+            Some(user) => Ok(Caller { user: user.clone() }),
+            None => Err(redirect(&format!("/login?next={}", urlencode(&self.here)))),
+        }
+    }
+
+    /// Does a submitted form carry this browser's CSRF token?
+    pub fn check_csrf(&self, submitted: &str) -> Result<(), Response> {
+        match &self.csrf_cookie {
+            Some(c) if !submitted.is_empty() && constant_time_eq(c.as_bytes(), submitted.as_bytes()) => Ok(()),
+            _ => Err(self.error_page(StatusCode::FORBIDDEN, self.tr.t("error-csrf"), None)),
+        }
+    }
+
+    fn cookie(&self, name: &str, value: &str, extra: &str) -> HeaderValue {
+        let secure = if self.secure { "; Secure" } else { "" };
+        HeaderValue::from_str(&format!("{name}={value}; Path=/{extra}{secure}")).unwrap_or(HeaderValue::from_static(""))
+    }
+
+    /// Adds the cookies and headers every page response carries.
+    pub fn finish(&self, mut response: Response) -> Response {
+        let h = response.headers_mut();
+        if self.csrf_cookie.is_none() {
+            h.append(SET_COOKIE, self.cookie(CSRF_COOKIE, &self.csrf, "; HttpOnly; SameSite=Strict"));
+        }
+        h.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        h.insert(CONTENT_LANGUAGE, HeaderValue::from_static(self.tr.lang));
+        h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+        h.insert("x-frame-options", HeaderValue::from_static("DENY"));
+        response
+    }
+
+    pub fn page(&self, status: StatusCode, page: impl Template) -> Response {
+        match page.render() {
+            Ok(html) => {
+                let mut r = (status, html).into_response();
+                r.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+                self.finish(r)
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "rendering a page");
+                (StatusCode::INTERNAL_SERVER_ERROR, "the page could not be rendered").into_response()
+            }
+        }
+    }
+
+    pub fn error_page(&self, status: StatusCode, message: String, detail: Option<String>) -> Response {
+        self.page(
+            status,
+            ErrorPage { tr: self.tr, l: self.layout("", chrono::Local::now().date_naive()), message, detail },
+        )
+    }
+
+    /// The page for an error of the store or of an access check.
+    pub fn api_error_page(&self, e: ApiError) -> Response {
+        let message = match e.status {
+            StatusCode::NOT_FOUND => self.tr.t("error-not-found"),
+            StatusCode::FORBIDDEN => self.tr.t("error-forbidden"),
+            StatusCode::INTERNAL_SERVER_ERROR => self.tr.t("error-internal"),
+            _ => self.tr.error(&e.code).unwrap_or_else(|| self.tr.t("error-bad-request")),
+        };
+        let detail = (e.status != StatusCode::INTERNAL_SERVER_ERROR).then_some(e.message);
+        self.error_page(e.status, message, detail)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    tr: Tr,
+    l: Layout,
+    message: String,
+    detail: Option<String>,
+}
+
+pub fn redirect(to: &str) -> Response {
+    let mut r = StatusCode::SEE_OTHER.into_response();
+    r.headers_mut().insert(LOCATION, HeaderValue::from_str(to).unwrap_or(HeaderValue::from_static("/")));
+    r
+}
+
+/// A local path to go back to after a form: only paths on this site.
+pub fn safe_next(next: &str) -> String {
+    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+        next.to_string()
+    } else {
+        "/units".into()
+    }
+}
+
+pub fn urlencode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// The vendored static files, built into the binary.
+async fn asset(axum::extract::Path(file): axum::extract::Path<String>) -> Response {
+    let (body, kind): (&'static [u8], &str) = match file.as_str() {
+        "orgwork.css" => (include_bytes!("../../assets/orgwork.css"), "text/css; charset=utf-8"),
+        "htmx.min.js" => (include_bytes!("../../assets/htmx.min.js"), "text/javascript; charset=utf-8"),
+        "fonts/noto-sans-latin-400-normal.woff2" => {
+            (include_bytes!("../../assets/fonts/noto-sans-latin-400-normal.woff2"), "font/woff2")
+        }
+        "fonts/noto-sans-latin-700-normal.woff2" => {
+            (include_bytes!("../../assets/fonts/noto-sans-latin-700-normal.woff2"), "font/woff2")
+        }
+        "fonts/noto-sans-vietnamese-400-normal.woff2" => {
+            (include_bytes!("../../assets/fonts/noto-sans-vietnamese-400-normal.woff2"), "font/woff2")
+        }
+        "fonts/noto-sans-vietnamese-700-normal.woff2" => {
+            (include_bytes!("../../assets/fonts/noto-sans-vietnamese-700-normal.woff2"), "font/woff2")
+        }
+        "fonts/noto-naskh-arabic-arabic-400-normal.woff2" => {
+            (include_bytes!("../../assets/fonts/noto-naskh-arabic-arabic-400-normal.woff2"), "font/woff2")
+        }
+        "fonts/noto-naskh-arabic-arabic-700-normal.woff2" => {
+            (include_bytes!("../../assets/fonts/noto-naskh-arabic-arabic-700-normal.woff2"), "font/woff2")
+        }
+        _ => return (StatusCode::NOT_FOUND, "no such file").into_response(),
+    };
+    let mut r = body.into_response();
+    r.headers_mut().insert(
+        CONTENT_TYPE,
+        HeaderValue::from_str(kind).unwrap_or(HeaderValue::from_static("application/octet-stream")),
+    );
+    r.headers_mut().insert(CACHE_CONTROL, HeaderValue::from_static("public, max-age=86400"));
+    r
+}

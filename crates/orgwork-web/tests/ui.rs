@@ -1,0 +1,214 @@
+//! The web UI over plain HTTP, as a browser without JavaScript sees it: login and its cookies,
+//! CSRF, languages, the tree opened by links, forms with errors by their fields, scope.
+
+mod common;
+use common::spawn_app;
+use orgwork_domain::access::Role;
+use reqwest::header::{ACCEPT_LANGUAGE, COOKIE, LOCATION, SET_COOKIE};
+use reqwest::{Client, StatusCode};
+use serde_json::json;
+
+struct Browser {
+    http: Client,
+    base: String,
+    cookies: Vec<(String, String)>,
+    set_cookie_lines: Vec<String>,
+}
+
+impl Browser {
+    fn new(base: &str) -> Browser {
+        let http = Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        Browser { http, base: base.to_string(), cookies: vec![], set_cookie_lines: vec![] }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
+    }
+
+    fn keep(&mut self, r: &reqwest::Response) {
+        for h in r.headers().get_all(SET_COOKIE) {
+            let line = h.to_str().unwrap().to_string();
+            let (k, v) = line.split(';').next().unwrap().split_once('=').unwrap();
+            self.cookies.retain(|(name, _)| name != k);
+            if !v.is_empty() {
+                self.cookies.push((k.to_string(), v.to_string()));
+            }
+            self.set_cookie_lines.push(line);
+        }
+    }
+
+    async fn get(&mut self, path: &str, headers: &[(&str, &str)]) -> (StatusCode, String, Option<String>) {
+        let mut req = self.http.get(format!("{}{path}", self.base)).header(COOKIE, self.cookie_header());
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let r = req.send().await.unwrap();
+        self.keep(&r);
+        let location = r.headers().get(LOCATION).map(|l| l.to_str().unwrap().to_string());
+        (r.status(), r.text().await.unwrap(), location)
+    }
+
+    async fn post(
+        &mut self,
+        path: &str,
+        form: &[(&str, &str)],
+        headers: &[(&str, &str)],
+    ) -> (StatusCode, String, Option<String>) {
+        let mut req = self.http.post(format!("{}{path}", self.base)).header(COOKIE, self.cookie_header()).form(form);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let r = req.send().await.unwrap();
+        self.keep(&r);
+        let location = r.headers().get(LOCATION).map(|l| l.to_str().unwrap().to_string());
+        (r.status(), r.text().await.unwrap(), location)
+    }
+
+    fn csrf(&self) -> String {
+        self.cookies.iter().find(|(k, _)| k == "orgwork_csrf").map(|(_, v)| v.clone()).expect("a CSRF cookie")
+    }
+
+    async fn login(&mut self, name: &str) -> (StatusCode, Option<String>) {
+        self.get("/login", &[]).await;
+        let csrf = self.csrf();
+        let (s, _, loc) = self
+            .post(
+                "/login",
+                &[("csrf", &csrf), ("name", name), ("password", "a long enough password"), ("next", "/units")],
+                &[],
+            )
+            .await;
+        (s, loc)
+    }
+}
+
+async fn the_ui_without_javascript(backend: &str) {
+    let app = spawn_app(backend).await;
+    for (code, kind, parent) in
+        [("KCQ", "bloc_committee", "QN"), ("STC", "grassroots_committee", "KCQ"), ("DN", "bloc_committee", "QN")]
+    {
+        let r = app
+            .http
+            .post(format!("{}/api/v1/units", app.base))
+            .bearer_auth(&app.token)
+            .json(&json!({"code": code, "kind": kind, "parent": parent, "valid_from": "2020-01-01", "name": {"vi": format!("Đảng bộ {code}")}}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::CREATED);
+    }
+    app.user_with_token("secretary", Role::Organizer, "STC").await;
+
+    // Anonymous: sent to the login page, which sets the CSRF cookie.
+    let mut b = Browser::new(&app.base);
+    let (s, _, loc) = b.get("/units?as_of=2024-01-01", &[]).await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    assert_eq!(loc.as_deref(), Some("/login?next=/units%3Fas_of%3D2024-01-01"));
+    let (s, html, _) = b.get("/login", &[(ACCEPT_LANGUAGE.as_str(), "vi-VN,vi;q=0.9")]).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains(r#"<html lang="vi" dir="ltr">"#), "Accept-Language chooses Vietnamese");
+    let csrf_line = b.set_cookie_lines.iter().find(|l| l.starts_with("orgwork_csrf=")).unwrap();
+    assert!(csrf_line.contains("HttpOnly") && csrf_line.contains("SameSite=Strict"), "{csrf_line}");
+
+    // A form without the CSRF token is refused.
+    let (s, _, _) = b.post("/login", &[("name", "admin"), ("password", "a long enough password")], &[]).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    // A wrong password.
+    let csrf = b.csrf();
+    let (s, html, _) =
+        b.post("/login", &[("csrf", &csrf), ("name", "admin"), ("password", "wrong password!")], &[]).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    assert!(html.contains("role=\"alert\""));
+    // The right one: a session cookie, HttpOnly and SameSite=Lax; Secure behind TLS.
+    let (s, loc) = b.login("admin").await;
+    assert_eq!((s, loc.as_deref()), (StatusCode::SEE_OTHER, Some("/units")));
+    let session = b.set_cookie_lines.iter().rev().find(|l| l.starts_with("orgwork_session=")).unwrap().clone();
+    assert!(
+        session.contains("HttpOnly") && session.contains("SameSite=Lax") && !session.contains("Secure"),
+        "{session}"
+    );
+    let mut tls = Browser::new(&app.base);
+    tls.get("/login", &[]).await;
+    let csrf = tls.csrf();
+    tls.post(
+        "/login",
+        &[("csrf", &csrf), ("name", "admin"), ("password", "a long enough password")],
+        &[("x-forwarded-proto", "https")],
+    )
+    .await;
+    assert!(tls.set_cookie_lines.iter().any(|l| l.starts_with("orgwork_session=") && l.contains("; Secure")));
+
+    // The tree, opened by links (no JavaScript needed).
+    let (s, html, _) = b.get("/units?as_of=2024-01-01", &[]).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        html.contains("/units/KCQ?as_of=2024-01-01") && !html.contains("/units/STC?as_of"),
+        "KCQ is closed at first"
+    );
+    assert!(html.contains("open=QN,KCQ"));
+    let (_, html, _) = b.get("/units?as_of=2024-01-01&open=QN,KCQ", &[]).await;
+    assert!(html.contains("/units/STC?as_of=2024-01-01"), "opening KCQ shows STC");
+    let (_, html, _) = b.get("/units/KCQ/tree?as_of=2024-01-01", &[]).await;
+    assert!(html.contains("/units/STC?as_of=2024-01-01") && !html.contains("<html"), "the htmx fragment");
+    let (_, html, _) = b.get("/units?q=dang%20bo%20stc&as_of=2024-01-01", &[]).await;
+    assert!(html.contains("/units/STC?as_of=2024-01-01"), "search");
+
+    // A form with a bad date: refused with the error by its field, nothing changed.
+    let csrf = b.csrf();
+    let (s, html, _) =
+        b.post("/units/STC/rename", &[("csrf", &csrf), ("effective", "2024-02-30"), ("name_vi", "Tên mới")], &[]).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert!(html.contains(r#"id="rename-effective-error""#) && html.contains(r#"aria-invalid="true""#), "{html}");
+    assert!(html.contains("Tên mới"), "the form keeps what was typed");
+    let (s, _, _) = b.post("/units/STC/rename", &[("effective", "2024-03-01"), ("name_vi", "Tên mới")], &[]).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "no CSRF token, no change");
+    let (_, html, _) = b.get("/units/STC?as_of=2024-06-01", &[]).await;
+    assert!(html.contains("Đảng bộ STC") && !html.contains("Tên mới</bdi>"), "nothing was renamed");
+    // A right one.
+    let (s, _, loc) =
+        b.post("/units/STC/rename", &[("csrf", &csrf), ("effective", "2024-03-01"), ("name_vi", "Tên mới")], &[]).await;
+    assert_eq!((s, loc.as_deref()), (StatusCode::SEE_OTHER, Some("/units/STC?as_of=2024-03-01&done=1")));
+    let (_, html, _) = b.get("/units/STC?as_of=2024-03-01", &[]).await;
+    assert!(html.contains("<bdi>Tên mới</bdi>"));
+
+    // The language, kept with the account.
+    let (s, _, loc) = b.post("/language", &[("csrf", &csrf), ("lang", "ar"), ("next", "/units")], &[]).await;
+    assert_eq!((s, loc.as_deref()), (StatusCode::SEE_OTHER, Some("/units")));
+    let (_, html, _) = b.get("/units", &[(ACCEPT_LANGUAGE.as_str(), "en")]).await;
+    assert!(html.contains(r#"<html lang="ar" dir="rtl">"#));
+
+    // A secretary: the own subtree only.
+    let mut sec = Browser::new(&app.base);
+    sec.login("secretary").await;
+    let (s, html, _) = sec.get("/units?as_of=2024-06-01", &[]).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("/units/STC?") && !html.contains("/units/KCQ?") && !html.contains("/units/DN?"));
+    let (s, _, _) = sec.get("/units/DN", &[]).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _, _) = sec.get("/units/DN/tree", &[]).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _, _) = sec.get("/audit", &[]).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let csrf = sec.csrf();
+    let (s, _, _) =
+        sec.post("/units/DN/rename", &[("csrf", &csrf), ("effective", "2024-03-01"), ("name_vi", "X")], &[]).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _, _) = sec.get("/units/NOPE", &[]).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+
+    // Logging out ends the session.
+    let (s, _, _) = sec.post("/logout", &[("csrf", &csrf)], &[]).await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let (s, _, _) = sec.get("/units", &[]).await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn sqlite_the_ui_without_javascript() {
+    the_ui_without_javascript("sqlite").await;
+}
+
+#[tokio::test]
+async fn postgres_the_ui_without_javascript() {
+    the_ui_without_javascript("postgres").await;
+}

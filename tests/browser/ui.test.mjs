@@ -1,0 +1,186 @@
+// orgwork's web UI in a real headless Chromium (Debian's package, driven by playwright-core),
+// against the real server on a fresh demo database. A failing test leaves a screenshot in
+// test-artifacts/ at the repository's root.
+import { test, before, after, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const bin = process.env.ORGWORK_BIN || join(root, 'target', 'debug', 'orgwork');
+const artifacts = join(root, 'test-artifacts');
+const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
+const PASSWORD = 'orgwork-demo';
+
+let dir, server, base, browser, page;
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'orgwork-browser-'));
+  const db = join(dir, 'demo.db');
+  execFileSync(bin, ['demo', '--no-serve', '--database', db], { stdio: 'pipe' });
+  server = spawn(bin, ['serve', '--listen', '127.0.0.1:0', '--database', db], { stdio: ['ignore', 'pipe', 'pipe'] });
+  base = await new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`the server did not start: ${out}`)), 30000);
+    server.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/serving on (http:\/\/[0-9.:]+)\//);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    server.on('exit', (code) => reject(new Error(`the server exited (${code}): ${out}`)));
+  });
+  browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+      '--no-first-run', '--disable-sync', '--disable-quic'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.kill();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+afterEach(async (t) => {
+  if (page && t.passed === false) {
+    mkdirSync(artifacts, { recursive: true });
+    await page.screenshot({ path: join(artifacts, `${t.name.replace(/[^a-z0-9]+/gi, '-')}.png`), fullPage: true });
+  }
+  await page?.context().close();
+  page = undefined;
+});
+
+async function login(name, locale = 'en-GB') {
+  const context = await browser.newContext({ locale });
+  page = await context.newPage();
+  await page.goto(`${base}/units`);
+  assert.match(page.url(), /\/login\?next=/, 'an anonymous visitor is sent to the login page');
+  await page.getByLabel(/User name|Tên người dùng/).fill(name);
+  await page.getByLabel(/Password|Mật khẩu/).fill(PASSWORD);
+  await page.locator('form.card button[type=submit]').click();
+  await page.waitForURL(/\/units/);
+  return page;
+}
+
+test('log in, browse the tree, search', async () => {
+  await login('admin');
+  await page.getByRole('heading', { name: 'The tree of units' }).waitFor();
+  // The bloc is closed; opening it loads its grassroots organizations (htmx).
+  const bloc = page.locator('summary:has(> a[href^="/units/QN-KCQ?"])');
+  await bloc.click({ position: { x: 4, y: 10 } });
+  await page.getByRole('link', { name: 'Department of Finance', exact: true }).waitFor();
+  assert.ok(await page.getByRole('link', { name: 'Quang Ninh Newspaper', exact: true }).isVisible());
+  // Search, accents ignored.
+  await page.getByLabel('Search units').fill('tai chinh');
+  await page.getByRole('button', { name: 'Show' }).last().click();
+  await page.getByRole('heading', { name: /unit(s)? match/ }).waitFor();
+  assert.ok(await page.getByRole('link', { name: 'Department of Finance', exact: true }).isVisible());
+});
+
+test('create and move a unit, and see a validation error by its field', async () => {
+  await login('admin');
+  await page.goto(`${base}/units/QN-KCQ-STC`);
+  await page.getByText('Create a unit under this one').click();
+  await page.locator('#create-code').fill('QN-KCQ-STC-C9');
+  await page.locator('#create-name_vi').fill('Chi bộ Phòng Quản lý giá');
+  await page.locator('#create-name_en').fill('Price management cell');
+  await page.locator('#create-valid_from').fill('2025-01-01');
+  await page.locator('#create-kind').selectOption('subordinate_cell');
+  await page.getByRole('button', { name: 'Create', exact: true }).click();
+  await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+  assert.match(page.url(), /\/units\/QN-KCQ-STC-C9\?as_of=2025-01-01/);
+  assert.ok(await page.getByRole('heading', { name: /Price management cell/ }).isVisible());
+
+  // A parent that does not exist: the error stands next to the field, and nothing changes.
+  await page.getByText('Move under another unit').click();
+  await page.locator('#move-effective').fill('2025-06-01');
+  await page.locator('#move-parent').fill('NOPE');
+  await page.getByRole('button', { name: 'Move', exact: true }).click();
+  const error = page.locator('#move-parent-error');
+  await error.waitFor();
+  assert.match(await error.textContent(), /no unit with this code/i);
+  assert.equal(await page.locator('#move-parent').getAttribute('aria-invalid'), 'true');
+  assert.equal(await page.locator('#move-parent').inputValue(), 'NOPE', 'the form keeps what was typed');
+
+  // A kind that may not go there.
+  await page.locator('#move-parent').fill('QN');
+  await page.getByRole('button', { name: 'Move', exact: true }).click();
+  await page.locator('#move-parent-error').filter({ hasText: /may not sit under/ }).waitFor();
+
+  // A right move.
+  await page.locator('#move-parent').fill('QN-KCQ-SCT');
+  await page.getByRole('button', { name: 'Move', exact: true }).click();
+  await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+  const parentRow = page.locator('dt', { hasText: 'Parent' }).locator('xpath=following-sibling::dd[1]');
+  assert.match(await parentRow.textContent(), /Industry and Trade/);
+  assert.ok(await page.getByRole('cell', { name: /Moved from QN-KCQ-STC to QN-KCQ-SCT/ }).isVisible());
+  // The day before, it was still under the Department of Finance.
+  await page.goto(`${base}/units/QN-KCQ-STC-C9?as_of=2025-05-31`);
+  assert.match(await page.locator('dt', { hasText: 'Parent' }).locator('xpath=following-sibling::dd[1]').textContent(), /Department of Finance/);
+  // The administrator sees the audit entries of the unit.
+  assert.ok(await page.getByRole('cell', { name: 'unit.move' }).isVisible());
+});
+
+test('Arabic pages are right to left; Vietnamese is chosen from the browser', async () => {
+  await login('organizer.kcq', 'vi-VN');
+  assert.equal(await page.locator('html').getAttribute('lang'), 'vi');
+  await page.getByRole('heading', { name: 'Cây tổ chức' }).waitFor();
+  await page.locator('#lang-select').selectOption('ar');
+  await page.locator('#lang-select').locator('xpath=following-sibling::button').click();
+  await page.getByRole('heading', { name: 'شجرة الوحدات' }).waitFor();
+  assert.equal(await page.locator('html').getAttribute('dir'), 'rtl');
+  assert.equal(await page.locator('html').getAttribute('lang'), 'ar');
+  // The layout is mirrored: the brand sits at the right edge.
+  const brand = await page.locator('.brand').boundingBox();
+  const width = page.viewportSize().width;
+  assert.ok(brand.x > width / 2, `the brand is on the right in Arabic (x = ${brand.x} of ${width})`);
+  await page.goto(`${base}/units/QN-KCQ-STC`);
+  await page.getByRole('heading', { name: /دائرة المالية/ }).waitFor();
+  mkdirSync(artifacts, { recursive: true });
+  await page.screenshot({ path: join(artifacts, 'unit-page-ar.png'), fullPage: true });
+  // The choice is kept with the account: a new browser shows Arabic too.
+  await page.context().close();
+  await login('organizer.kcq', 'en-GB');
+  assert.equal(await page.locator('html').getAttribute('dir'), 'rtl');
+});
+
+test('a secretary sees only their subtree', async () => {
+  await login('secretary.stc');
+  const tree = page.locator('ul.tree');
+  await tree.waitFor();
+  assert.ok(await tree.getByRole('link', { name: 'Department of Finance', exact: true }).isVisible());
+  assert.equal(await tree.getByRole('link', { name: 'Quang Ninh Newspaper', exact: true }).count(), 0);
+  const response = await page.goto(`${base}/units/QN-KCQ-BAOQN`);
+  assert.equal(response.status(), 403);
+  assert.ok(await page.getByText('This is outside what your role lets you see or change.').isVisible());
+  // No way in by search either.
+  await page.goto(`${base}/units?q=bao`);
+  assert.equal(await page.getByRole('link', { name: 'Quang Ninh Newspaper', exact: true }).count(), 0);
+  // No audit log in the menu for a non-administrator.
+  assert.equal(await page.getByRole('link', { name: 'Audit log' }).count(), 0);
+});
+
+test('wrong passwords are refused, then rate-limited', async () => {
+  const context = await browser.newContext({ locale: 'en-GB' });
+  page = await context.newPage();
+  for (let i = 0; i < 5; i++) {
+    await page.goto(`${base}/login`);
+    await page.getByLabel('User name').fill('viewer.baoqn');
+    await page.getByLabel('Password').fill('not the password');
+    await page.locator('form.card button[type=submit]').click();
+    await page.getByRole('alert').waitFor();
+    assert.match(await page.getByRole('alert').textContent(), /wrong/);
+  }
+  await page.getByLabel('User name').fill('viewer.baoqn');
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.locator('form.card button[type=submit]').click();
+  await page.getByRole('alert').filter({ hasText: /Too many failed attempts/ }).waitFor();
+});
