@@ -58,6 +58,12 @@ afterEach(async (t) => {
   page = undefined;
 });
 
+/// Keeps a screenshot for people to look at (in test-artifacts/).
+async function keep(name) {
+  mkdirSync(artifacts, { recursive: true });
+  await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
+}
+
 async function login(name, locale = 'en-GB') {
   const context = await browser.newContext({ locale });
   page = await context.newPage();
@@ -78,6 +84,7 @@ test('log in, browse the tree, search', async () => {
   await bloc.click({ position: { x: 4, y: 10 } });
   await page.getByRole('link', { name: 'Department of Finance', exact: true }).waitFor();
   assert.ok(await page.getByRole('link', { name: 'Quang Ninh Newspaper', exact: true }).isVisible());
+  await keep('tree-en');
   // Search, accents ignored.
   await page.getByLabel('Search units').fill('tai chinh');
   await page.getByRole('button', { name: 'Show' }).last().click();
@@ -109,6 +116,7 @@ test('create and move a unit, and see a validation error by its field', async ()
   assert.match(await error.textContent(), /no unit with this code/i);
   assert.equal(await page.locator('#move-parent').getAttribute('aria-invalid'), 'true');
   assert.equal(await page.locator('#move-parent').inputValue(), 'NOPE', 'the form keeps what was typed');
+  await keep('form-error-en');
 
   // A kind that may not go there.
   await page.locator('#move-parent').fill('QN');
@@ -133,6 +141,9 @@ test('Arabic pages are right to left; Vietnamese is chosen from the browser', as
   await login('organizer.kcq', 'vi-VN');
   assert.equal(await page.locator('html').getAttribute('lang'), 'vi');
   await page.getByRole('heading', { name: 'Cây tổ chức' }).waitFor();
+  // The top of the organizer's scope is open from the start.
+  await page.getByRole('link', { name: 'Đảng bộ Sở Tài chính', exact: true }).waitFor();
+  await keep('tree-vi');
   await page.locator('#lang-select').selectOption('ar');
   await page.locator('#lang-select').locator('xpath=following-sibling::button').click();
   await page.getByRole('heading', { name: 'شجرة الوحدات' }).waitFor();
@@ -144,8 +155,7 @@ test('Arabic pages are right to left; Vietnamese is chosen from the browser', as
   assert.ok(brand.x > width / 2, `the brand is on the right in Arabic (x = ${brand.x} of ${width})`);
   await page.goto(`${base}/units/QN-KCQ-STC`);
   await page.getByRole('heading', { name: /دائرة المالية/ }).waitFor();
-  mkdirSync(artifacts, { recursive: true });
-  await page.screenshot({ path: join(artifacts, 'unit-page-ar.png'), fullPage: true });
+  await keep('unit-page-ar');
   // The choice is kept with the account: a new browser shows Arabic too.
   await page.context().close();
   await login('organizer.kcq', 'en-GB');
@@ -161,6 +171,7 @@ test('a secretary sees only their subtree', async () => {
   const response = await page.goto(`${base}/units/QN-KCQ-BAOQN`);
   assert.equal(response.status(), 403);
   assert.ok(await page.getByText('This is outside what your role lets you see or change.').isVisible());
+  await keep('out-of-scope-en');
   // No way in by search either.
   await page.goto(`${base}/units?q=bao`);
   assert.equal(await page.getByRole('link', { name: 'Quang Ninh Newspaper', exact: true }).count(), 0);
