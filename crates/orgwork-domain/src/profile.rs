@@ -42,6 +42,68 @@ pub struct Profile {
     pub id: String,
     pub name: LocalizedText,
     pub unit_kinds: Vec<UnitKind>,
+    pub members: MemberRules,
+}
+
+/// The member register's settings: enumerations, deadlines and the category rules.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MemberRules {
+    #[serde(default = "default_deadline")]
+    pub transfer_deadline_days: u32,
+    #[serde(default = "default_probation")]
+    pub probation_months: u32,
+    #[serde(default)]
+    pub badge_years: Vec<u32>,
+    #[serde(default)]
+    pub sex: Vec<String>,
+    #[serde(default)]
+    pub education: Vec<String>,
+    #[serde(default)]
+    pub theory_level: Vec<String>,
+    #[serde(default)]
+    pub occupation: Vec<String>,
+    #[serde(default)]
+    pub categories: Vec<CategoryRule>,
+}
+
+fn default_deadline() -> u32 {
+    30
+}
+fn default_probation() -> u32 {
+    12
+}
+
+impl Default for MemberRules {
+    fn default() -> Self {
+        MemberRules {
+            transfer_deadline_days: default_deadline(),
+            probation_months: default_probation(),
+            badge_years: vec![],
+            sex: vec![],
+            education: vec![],
+            theory_level: vec![],
+            occupation: vec![],
+            categories: vec![],
+        }
+    }
+}
+
+/// A category of members, computed from the record: while younger than `age_under`, or while
+/// `field` holds one of `field_in` (or none of `field_not_in`).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CategoryRule {
+    pub id: String,
+    pub name: LocalizedText,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub age_under: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field_in: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field_not_in: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,6 +136,8 @@ struct RawProfile {
     profile: RawHeader,
     #[serde(default)]
     unit_kinds: Vec<RawKind>,
+    #[serde(default)]
+    members: Option<Spanned<MemberRules>>,
 }
 
 #[derive(Deserialize)]
@@ -154,6 +218,45 @@ impl Profile {
         if !any_root {
             return Err(err(None, Some("unit_kinds".into()), "no unit kind may be a root".into()));
         }
+        let (members, members_span) = match raw.members {
+            Some(m) => {
+                let span = m.span();
+                (m.into_inner(), Some(span))
+            }
+            None => (MemberRules::default(), None),
+        };
+        let mut ids = BTreeSet::new();
+        for (i, c) in members.categories.iter().enumerate() {
+            let key = Some(format!("members.categories[{i}]"));
+            check_identifier(&c.id).map_err(|m| err(members_span.clone(), key.clone(), m))?;
+            if !ids.insert(c.id.clone()) {
+                return Err(err(members_span.clone(), key, format!("category '{}' is defined twice", c.id)));
+            }
+            let by_age = c.age_under.is_some();
+            let by_field = c.field.is_some() && (c.field_in.is_some() != c.field_not_in.is_some());
+            if by_age == by_field || (c.field.is_some() && !by_field) {
+                return Err(err(
+                    members_span.clone(),
+                    key,
+                    format!(
+                        "category '{}' needs either age_under, or field with one of field_in and field_not_in",
+                        c.id
+                    ),
+                ));
+            }
+            if let Some(f) = &c.field
+                && !crate::members::CATEGORY_FIELDS.contains(&f.as_str())
+            {
+                return Err(err(
+                    members_span.clone(),
+                    Some(format!("members.categories[{i}].field")),
+                    format!(
+                        "'{f}' is not a member field a category can test ({})",
+                        crate::members::CATEGORY_FIELDS.join(", ")
+                    ),
+                ));
+            }
+        }
         Ok(Profile {
             id: raw.profile.id.into_inner(),
             name: raw.profile.name,
@@ -167,6 +270,7 @@ impl Profile {
                     parents: k.parents.into_iter().map(Spanned::into_inner).collect(),
                 })
                 .collect(),
+            members,
         })
     }
 

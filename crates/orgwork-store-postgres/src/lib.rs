@@ -90,6 +90,9 @@ mod common {
 mod audit {
     include!("../../orgwork-store/sql/audit.rs");
 }
+mod members {
+    include!("../../orgwork-store/sql/members.rs");
+}
 mod structure {
     include!("../../orgwork-store/sql/structure.rs");
 }

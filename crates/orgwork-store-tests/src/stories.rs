@@ -447,3 +447,211 @@ pub async fn audit_verify_catches_tampering(db: &crate::TestDb) {
     assert_eq!(seq, 4);
     assert!(why.contains("missing"), "{why}");
 }
+
+pub fn record(name: &str, sex: &str, born: &str, admitted: &str) -> orgwork_domain::members::Record {
+    let input = orgwork_domain::members::RecordInput {
+        full_name: name.into(),
+        sex: sex.into(),
+        birth_date: born.into(),
+        admitted_on: admitted.into(),
+        ethnicity: Some("Kinh".into()),
+        ..Default::default()
+    };
+    orgwork_domain::members::Record::parse(&orgwork_domain::profile::Profile::default_profile().members, &input)
+        .expect("a test record")
+}
+
+pub async fn admit(store: &dyn Store, unit: &str, r: orgwork_domain::members::Record) -> i64 {
+    // The test tree starts on 2020-01-01: members admitted before joined their unit then.
+    let joined = r.admitted_on.max(d("2020-01-01"));
+    let m = store
+        .create_member(
+            &actor(),
+            orgwork_store::NewMember { record: r, unit: code(unit), joined_on: joined, document: None },
+        )
+        .await
+        .unwrap_or_else(|e| panic!("admit into {unit}: {e}"));
+    m.id.parse().unwrap()
+}
+
+/// The ledger's counts agree with a recount from the records, for these units on these days.
+pub async fn assert_ledger_agrees(store: &dyn Store, units: &[&str], days: &[&str]) {
+    for u in units {
+        for day in days {
+            let (a, b) = (store.stats(&code(u), d(day)).await, store.recount(&code(u), d(day)).await);
+            match (a, b) {
+                (Ok(a), Ok(b)) => assert_eq!(a, b, "the counts of {u} on {day}"),
+                (Err(_), Err(_)) => {}
+                (a, b) => panic!("{u} on {day}: ledger {a:?}, recount {b:?}"),
+            }
+        }
+    }
+}
+
+pub async fn keeps_members_with_their_history_and_counts(store: Arc<dyn Store>) {
+    use orgwork_domain::members::Status;
+    let s = store.as_ref();
+    small_province(s).await;
+    let mut young = record("Bùi Thụy Anh", "female", "2000-04-10", "2021-06-01");
+    young.occupation = Some("student".into());
+    young.card_number = Some("10000001".into());
+    let a = admit(s, "SO-TC-C1", young).await;
+    let mut binh = record("Đặng Văn Bình", "male", "1970-01-01", "1995-02-03");
+    binh.official_on = Some(d("1996-02-03"));
+    let b = admit(s, "SO-TC-C2", binh).await;
+    let mut arab = record("أحمد مُحَمَّد", "male", "1985-03-01", "2010-01-01");
+    arab.national_id = Some("001085000123".into());
+    let c = admit(s, "BAO", arab).await;
+
+    // Counts as of dates, by status and category.
+    let st = s.stats(&code("QN"), d("2024-01-01")).await.unwrap();
+    assert_eq!(st.total, 3);
+    assert_eq!(st.by_status.get("probationary"), Some(&2));
+    assert_eq!(st.by_status.get("official"), Some(&1));
+    assert_eq!(st.by_category.get("young"), Some(&1));
+    assert_eq!(st.by_category.get("student"), Some(&1));
+    assert_eq!(st.by_category.get("female"), Some(&1));
+    assert_eq!(s.stats(&code("SO-TC"), d("2024-01-01")).await.unwrap().total, 2);
+    assert_eq!(s.stats(&code("QN"), d("2021-05-31")).await.unwrap().total, 2);
+    // Turning 30 ends "young" on the birthday.
+    assert_eq!(s.stats(&code("QN"), d("2030-04-09")).await.unwrap().by_category.get("young"), Some(&1));
+    assert_eq!(s.stats(&code("QN"), d("2030-04-10")).await.unwrap().by_category.get("young"), None);
+
+    // Status changes: official, then deceased (membership ends).
+    assert_eq!(
+        error_code(s.change_status(&actor(), b, Status::Official, d("2023-01-01"), None).await),
+        "no_change",
+        "official already"
+    );
+    assert_eq!(s.stats(&code("QN"), d("2024-01-01")).await.unwrap().by_status.get("probationary"), Some(&2));
+    let m =
+        s.change_status(&actor(), b, Status::Deceased, d("2024-05-01"), Some("Giấy chứng tử 12".into())).await.unwrap();
+    assert_eq!(m.status, Some(Status::Deceased));
+    assert_eq!(m.unit, None);
+    assert_eq!(m.memberships[0].valid_to, Some(d("2024-05-01")));
+    assert_eq!(error_code(s.change_status(&actor(), b, Status::Official, d("2025-01-01"), None).await), "not_a_member");
+    let qn = code("QN");
+    let on = |day| s.stats(&qn, d(day));
+    assert_eq!(on("2024-04-30").await.unwrap().by_status.get("official"), Some(&1));
+    assert_eq!(on("2024-05-01").await.unwrap().total, 2);
+
+    // The member as of a date.
+    let before = s.member(b, d("2021-01-01")).await.unwrap();
+    assert_eq!(before.unit.as_ref().map(UnitCode::as_str), Some("SO-TC-C2"));
+    assert_eq!(before.status, Some(Status::Official));
+    assert_eq!(before.statuses.len(), 3);
+
+    // Search: any part of the name, case and diacritics ignored; card number and national ID.
+    let find = |q: &'static str, unit: &'static str| {
+        let store = store.clone();
+        async move {
+            let filter = orgwork_store::MemberFilter { query: Some(q.into()), ..Default::default() };
+            store
+                .members(Some(&code(unit)), d("2024-01-01"), &filter, Page::first(50))
+                .await
+                .unwrap()
+                .items
+                .into_iter()
+                .map(|m| m.id)
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(find("bui thuy", "QN").await, [a.to_string()]);
+    assert_eq!(find("THỤY", "QN").await, [a.to_string()]);
+    assert_eq!(find("dang", "QN").await, [b.to_string()]);
+    assert_eq!(find("احمد", "QN").await, [c.to_string()]);
+    assert_eq!(find("محمد", "QN").await, [c.to_string()]);
+    assert_eq!(find("10000001", "QN").await, [a.to_string()]);
+    assert_eq!(find("001085000123", "QN").await, [c.to_string()]);
+    assert!(find("bui thuy", "BAO").await.is_empty(), "only within the subtree");
+    // Filters.
+    let filtered = |status: Option<Status>, category: Option<&str>| {
+        let store = store.clone();
+        let category = category.map(str::to_string);
+        async move {
+            let filter = orgwork_store::MemberFilter { query: None, status, category };
+            store.members(Some(&code("QN")), d("2024-01-01"), &filter, Page::first(50)).await.unwrap().items.len()
+        }
+    };
+    assert_eq!(filtered(None, None).await, 3);
+    assert_eq!(filtered(Some(Status::Official), None).await, 1);
+    assert_eq!(filtered(Some(Status::Probationary), None).await, 2);
+    assert_eq!(filtered(None, Some("young")).await, 1);
+    assert_eq!(filtered(None, Some("female")).await, 1);
+
+    // Bad input changes nothing.
+    let mut dup = record("Người Khác", "male", "1980-01-01", "2005-01-01");
+    dup.card_number = Some("10000001".into());
+    let r = s
+        .create_member(
+            &actor(),
+            orgwork_store::NewMember { record: dup, unit: code("BAO"), joined_on: d("2020-06-01"), document: None },
+        )
+        .await;
+    assert_eq!(error_code(r), "duplicate_member");
+    let r = s
+        .create_member(
+            &actor(),
+            orgwork_store::NewMember {
+                record: record("X Y", "male", "1980-01-01", "2005-01-01"),
+                unit: code("NOPE"),
+                joined_on: d("2005-01-01"),
+                document: None,
+            },
+        )
+        .await;
+    assert_eq!(error_code(r), "unit_not_found");
+    // A unit with members cannot be dissolved.
+    assert_eq!(error_code(s.dissolve_unit(&actor(), dated("BAO", "2025-01-01")).await), "has_members");
+
+    assert_ledger_agrees(
+        s,
+        &["QN", "KCQ", "SO-TC", "SO-TC-C1", "SO-TC-C2", "BAO"],
+        &["2020-01-01", "2021-06-01", "2024-04-30", "2024-05-01", "2031-01-01"],
+    )
+    .await;
+    s.rebuild_ledger().await.unwrap();
+    assert_ledger_agrees(s, &["QN", "SO-TC", "BAO"], &["2021-06-01", "2024-05-01"]).await;
+}
+
+pub async fn counts_follow_a_moved_unit_without_touching_members(store: Arc<dyn Store>) {
+    let s = store.as_ref();
+    small_province(s).await;
+    create(s, "DN", "bloc_committee", Some("QN"), "2020-01-01", "Đảng bộ Khối doanh nghiệp").await;
+    admit(s, "SO-TC-C1", record("Nguyễn Văn An", "male", "1990-01-01", "2015-01-01")).await;
+    admit(s, "SO-TC-C2", record("Trần Thị Bích", "female", "1999-01-01", "2022-01-01")).await;
+    admit(s, "BAO", record("Lê Văn Cường", "male", "1980-01-01", "2010-01-01")).await;
+    // Moved on 2024-06-01, then a member admitted after the move, then another move back later.
+    s.move_unit(&actor(), dated("SO-TC", "2024-06-01"), code("DN")).await.unwrap();
+    admit(s, "SO-TC-C1", record("Phạm Thị Dung", "female", "1995-05-05", "2024-09-01")).await;
+    let (kcq_code, dn_code) = (code("KCQ"), code("DN"));
+    let kcq = |day| s.stats(&kcq_code, d(day));
+    let dn = |day| s.stats(&dn_code, d(day));
+    assert_eq!((kcq("2024-05-31").await.unwrap().total, dn("2024-05-31").await.unwrap().total), (3, 0));
+    assert_eq!((kcq("2024-06-01").await.unwrap().total, dn("2024-06-01").await.unwrap().total), (1, 2));
+    assert_eq!((kcq("2024-09-01").await.unwrap().total, dn("2024-09-01").await.unwrap().total), (1, 3));
+    s.move_unit(&actor(), dated("SO-TC", "2025-01-01"), code("KCQ")).await.unwrap();
+    assert_eq!((kcq("2025-01-01").await.unwrap().total, dn("2025-01-01").await.unwrap().total), (4, 0));
+    assert_eq!(s.stats(&code("QN"), d("2025-01-01")).await.unwrap().total, 4);
+    // A move of the bloc above, recorded later but dated between the two.
+    create(s, "NEW", "provincial_committee", None, "2020-01-01", "Tỉnh mới").await;
+    s.move_unit(&actor(), dated("DN", "2024-08-01"), code("NEW")).await.unwrap();
+    assert_eq!(s.stats(&code("NEW"), d("2024-09-01")).await.unwrap().total, 3);
+    assert_eq!(s.stats(&code("QN"), d("2024-09-01")).await.unwrap().total, 1);
+    assert_eq!(s.stats(&code("NEW"), d("2025-01-01")).await.unwrap().total, 0);
+    assert_ledger_agrees(
+        s,
+        &["QN", "KCQ", "DN", "NEW", "SO-TC", "SO-TC-C1", "BAO"],
+        &[
+            "2024-05-31",
+            "2024-06-01",
+            "2024-07-31",
+            "2024-08-01",
+            "2024-09-01",
+            "2024-12-31",
+            "2025-01-01",
+            "2026-01-01",
+        ],
+    )
+    .await;
+}

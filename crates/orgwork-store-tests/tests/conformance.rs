@@ -9,6 +9,8 @@ orgwork_store_tests::backends!(
     dissolves_and_reuses_a_code,
     keeps_users_tokens_and_sessions,
     audits_every_change_in_a_chain,
+    keeps_members_with_their_history_and_counts,
+    counts_follow_a_moved_unit_without_touching_members,
 );
 
 #[tokio::test]

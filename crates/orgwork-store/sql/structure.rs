@@ -108,6 +108,11 @@ async fn live_unit(conn: &mut Conn, code: &UnitCode, day: NaiveDate, role: &str)
     }
 }
 
+/// The end of a unit's life, if it is dissolved (or to be).
+pub async fn unit_ends(conn: &mut Conn, unit_id: i64) -> Result<Option<NaiveDate>> {
+    sqlx::query_scalar("SELECT valid_to FROM unit WHERE id = $1").bind(unit_id).fetch_one(&mut *conn).await.db()
+}
+
 /// The store key of the unit with `code` live on `day`.
 pub async fn live_unit_id(conn: &mut Conn, code: &UnitCode, day: NaiveDate) -> Result<i64> {
     Ok(live_unit(conn, code, day, "unit").await?.id)
@@ -426,6 +431,9 @@ impl StructureStore for Backend {
         }
         let parent_kind = kind_on(&mut tx, parent.id, change.effective).await?;
         check_kind_placement(&self.profile, &unit.code, &latest.kind, Some((&parent.code, &parent_kind)))?;
+        // The subtree's member counts follow the unit: its ancestry before and after the move.
+        let span = orgwork_domain::members::Span { from: change.effective, to: unit.valid_to };
+        let old = super::members::segments(&mut tx, unit.id, span).await?;
         let version = NewVersion {
             unit_id: unit.id,
             valid_from: change.effective,
@@ -437,6 +445,8 @@ impl StructureStore for Backend {
             decision: change.decision.as_deref(),
         };
         replace_latest(&mut tx, &latest, version).await?;
+        let new = super::members::segments(&mut tx, unit.id, span).await?;
+        super::members::reattribute(&mut tx, unit.id, &old, &new).await?;
         let view = unit_view(&mut tx, unit.id, change.effective).await?;
         let entry = AuditChange {
             action: "unit.move",
@@ -463,6 +473,13 @@ impl StructureStore for Backend {
         .fetch_all(&mut *tx)
         .await
         .db()?;
+        if super::members::has_members_from(&mut tx, unit.id, change.effective).await? {
+            return Err(Error::rule(
+                "has_members",
+                format!("unit {} still has members on or after {}; transfer them first", unit.code, change.effective),
+            )
+            .into());
+        }
         if !children.is_empty() {
             let more = if children.len() > 5 { ", …" } else { "" };
             let list = children.iter().take(5).cloned().collect::<Vec<_>>().join(", ");

@@ -237,10 +237,117 @@ pub trait AuditStore: Send + Sync {
     async fn verify_audit(&self) -> Result<AuditCheck>;
 }
 
+/// A member to admit into a unit.
+#[derive(Debug, Clone)]
+pub struct NewMember {
+    pub record: orgwork_domain::members::Record,
+    /// The unit the member belongs to from `joined_on`.
+    pub unit: UnitCode,
+    /// The first day in that unit (the admission day for a new member; for a member entered
+    /// from older records, the day they joined this unit).
+    pub joined_on: NaiveDate,
+    pub document: Option<String>,
+}
+
+/// A member as shown: the record, the current (or last) unit and status, and the history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Member {
+    /// The member's key, as text (it does not fit a JavaScript number).
+    pub id: String,
+    pub record: orgwork_domain::members::Record,
+    /// The unit on the day asked about (null when not a member then).
+    #[schema(value_type = Option<String>)]
+    pub unit: Option<UnitCode>,
+    pub status: Option<orgwork_domain::members::Status>,
+    pub categories: Vec<String>,
+    pub memberships: Vec<MembershipEntry>,
+    pub statuses: Vec<StatusEntry>,
+    /// Badges of party age and the day each falls due.
+    pub badges: Vec<(u32, NaiveDate)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct MembershipEntry {
+    #[schema(value_type = String)]
+    pub unit: UnitCode,
+    pub valid_from: NaiveDate,
+    pub valid_to: Option<NaiveDate>,
+    pub reason: String,
+    pub document: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct StatusEntry {
+    pub status: orgwork_domain::members::Status,
+    pub valid_from: NaiveDate,
+    pub valid_to: Option<NaiveDate>,
+    pub document: Option<String>,
+}
+
+/// A line of a member list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct MemberSummary {
+    pub id: String,
+    pub full_name: String,
+    pub birth_date: NaiveDate,
+    pub sex: String,
+    #[schema(value_type = String)]
+    pub unit: UnitCode,
+    pub status: orgwork_domain::members::Status,
+    pub card_number: Option<String>,
+}
+
+/// A filter of member lists.
+#[derive(Debug, Clone, Default)]
+pub struct MemberFilter {
+    /// Part of a name (case and diacritics ignored), or a card number or national ID.
+    pub query: Option<String>,
+    pub status: Option<orgwork_domain::members::Status>,
+    pub category: Option<String>,
+}
+
+/// A subtree's counts on a date.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, utoipa::ToSchema)]
+pub struct Stats {
+    pub total: i64,
+    pub by_status: std::collections::BTreeMap<String, i64>,
+    pub by_category: std::collections::BTreeMap<String, i64>,
+}
+
+/// The member register.
+#[async_trait]
+pub trait MemberStore: Send + Sync {
+    async fn create_member(&self, actor: &Actor, new: NewMember) -> Result<Member>;
+    /// The member as of `as_of` (their unit, status and categories that day) with the history.
+    async fn member(&self, id: i64, as_of: NaiveDate) -> Result<Member>;
+    /// Members of the subtree of `unit` on `as_of` (all units when `None`), by name.
+    async fn members(
+        &self,
+        unit: Option<&UnitCode>,
+        as_of: NaiveDate,
+        filter: &MemberFilter,
+        page: Page,
+    ) -> Result<Paged<MemberSummary>>;
+    async fn change_status(
+        &self,
+        actor: &Actor,
+        id: i64,
+        status: orgwork_domain::members::Status,
+        on: NaiveDate,
+        document: Option<String>,
+    ) -> Result<Member>;
+    /// The subtree's counts on a date, from the ledger.
+    async fn stats(&self, unit: &UnitCode, as_of: NaiveDate) -> Result<Stats>;
+    /// The same counts recounted from the records (slow; the ledger's check).
+    async fn recount(&self, unit: &UnitCode, as_of: NaiveDate) -> Result<Stats>;
+    /// Rebuilds the ledger from the records.
+    async fn rebuild_ledger(&self) -> Result<()>;
+}
+
 /// The storage of orgwork. Every write is one transaction: it checks the domain's rules
 /// against the state it reads inside the transaction, appends its audit entry, and changes
 /// nothing when one fails.
-pub trait Store: StructureStore + UserStore + AuditStore + Send + Sync + 'static {
+pub trait Store: StructureStore + UserStore + AuditStore + MemberStore + Send + Sync + 'static {
     /// `"sqlite"` or `"postgres"`.
     fn backend(&self) -> &'static str;
     /// The profile the store checks its rules against.

@@ -1,0 +1,506 @@
+//! Members: the person and party record, its checks, the statuses, and the categories that
+//! the profile's rules compute from the record (never typed in).
+//!
+//! A member's contribution to the counts is a set of intervals: for each day they belong to a
+//! unit, they count in `total`, in their status, and in each category that holds that day.
+//! `contributions` computes these intervals; the store turns them into its count ledger.
+
+use crate::date::parse_date;
+use crate::profile::{MemberRules, Profile};
+use crate::{Error, Result};
+use chrono::{Datelike, Months, NaiveDate};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// The fields a category rule may test.
+pub const CATEGORY_FIELDS: [&str; 6] = ["sex", "ethnicity", "religion", "occupation", "education", "theory_level"];
+
+/// A member's party status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Probationary,
+    Official,
+    TransferredOut,
+    Deceased,
+    Expelled,
+    Removed,
+    Resigned,
+}
+
+impl Status {
+    pub const ALL: [Status; 7] = [
+        Status::Probationary,
+        Status::Official,
+        Status::TransferredOut,
+        Status::Deceased,
+        Status::Expelled,
+        Status::Removed,
+        Status::Resigned,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Probationary => "probationary",
+            Status::Official => "official",
+            Status::TransferredOut => "transferred_out",
+            Status::Deceased => "deceased",
+            Status::Expelled => "expelled",
+            Status::Removed => "removed",
+            Status::Resigned => "resigned",
+        }
+    }
+
+    pub fn parse(value: &str) -> Result<Status> {
+        Status::ALL.into_iter().find(|s| s.as_str() == value.trim()).ok_or_else(|| {
+            Error::invalid(
+                "invalid_status",
+                format!(
+                    "status: '{value}' is not a status ({})",
+                    Status::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+                ),
+            )
+        })
+    }
+
+    /// Does a member with this status still belong to a unit (and count)?
+    pub fn is_member(self) -> bool {
+        matches!(self, Status::Probationary | Status::Official)
+    }
+}
+
+/// A member's record as typed (every field text), before it is checked.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecordInput {
+    pub full_name: String,
+    #[serde(default)]
+    pub other_names: Option<String>,
+    pub sex: String,
+    pub birth_date: String,
+    #[serde(default)]
+    pub ethnicity: Option<String>,
+    #[serde(default)]
+    pub religion: Option<String>,
+    #[serde(default)]
+    pub hometown: Option<String>,
+    #[serde(default)]
+    pub national_id: Option<String>,
+    #[serde(default)]
+    pub education: Option<String>,
+    #[serde(default)]
+    pub theory_level: Option<String>,
+    #[serde(default)]
+    pub occupation: Option<String>,
+    #[serde(default)]
+    pub workplace: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    /// The day admitted to the party (probationary).
+    pub admitted_on: String,
+    /// The day made official, if already.
+    #[serde(default)]
+    pub official_on: Option<String>,
+    #[serde(default)]
+    pub card_number: Option<String>,
+    /// The personal-record number (số lý lịch): kept as issued, never used as a key.
+    #[serde(default)]
+    pub record_number: Option<String>,
+}
+
+/// A checked member record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Record {
+    pub full_name: String,
+    pub other_names: Option<String>,
+    pub sex: String,
+    pub birth_date: NaiveDate,
+    pub ethnicity: Option<String>,
+    pub religion: Option<String>,
+    pub hometown: Option<String>,
+    pub national_id: Option<String>,
+    pub education: Option<String>,
+    pub theory_level: Option<String>,
+    pub occupation: Option<String>,
+    pub workplace: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub admitted_on: NaiveDate,
+    pub official_on: Option<NaiveDate>,
+    pub card_number: Option<String>,
+    pub record_number: Option<String>,
+}
+
+/// One field that does not pass, with its value and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct FieldError {
+    pub field: String,
+    pub value: String,
+    pub reason: String,
+}
+
+impl FieldError {
+    fn new(field: &str, value: &str, reason: impl Into<String>) -> FieldError {
+        FieldError { field: field.into(), value: value.into(), reason: reason.into() }
+    }
+}
+
+/// Turns field errors into one domain error naming each.
+pub fn field_errors(errors: &[FieldError]) -> Error {
+    let list: Vec<String> = errors.iter().map(|e| format!("{}: '{}' {}", e.field, e.value, e.reason)).collect();
+    Error::invalid("invalid_member", list.join("; "))
+}
+
+fn text(field: &str, value: Option<&str>, max: usize, errors: &mut Vec<FieldError>) -> Option<String> {
+    let v: String = unicode_normalization::UnicodeNormalization::nfc(value.unwrap_or("").trim()).collect();
+    if v.is_empty() {
+        return None;
+    }
+    if v.chars().count() > max || v.chars().any(char::is_control) {
+        errors.push(FieldError::new(field, &v, format!("is not a text of at most {max} characters")));
+        return None;
+    }
+    Some(v)
+}
+
+fn one_of(field: &str, value: Option<&str>, allowed: &[String], errors: &mut Vec<FieldError>) -> Option<String> {
+    let v = value.unwrap_or("").trim();
+    if v.is_empty() {
+        return None;
+    }
+    if !allowed.is_empty() && !allowed.iter().any(|a| a == v) {
+        errors.push(FieldError::new(field, v, format!("is not one of {}", allowed.join(", "))));
+        return None;
+    }
+    Some(v.to_string())
+}
+
+fn date(field: &str, value: &str, errors: &mut Vec<FieldError>) -> Option<NaiveDate> {
+    match parse_date(field, value) {
+        Ok(d) => Some(d),
+        Err(_) => {
+            errors.push(FieldError::new(field, value, "is not a date written YYYY-MM-DD"));
+            None
+        }
+    }
+}
+
+fn digits(
+    field: &str,
+    value: Option<&str>,
+    lens: std::ops::RangeInclusive<usize>,
+    errors: &mut Vec<FieldError>,
+) -> Option<String> {
+    let v = value.unwrap_or("").trim();
+    if v.is_empty() {
+        return None;
+    }
+    if !lens.contains(&v.len()) || !v.bytes().all(|b| b.is_ascii_digit()) {
+        errors.push(FieldError::new(field, v, format!("is not {} to {} digits", lens.start(), lens.end())));
+        return None;
+    }
+    Some(v.to_string())
+}
+
+/// The date a person turns `years` old.
+pub fn birthday(birth: NaiveDate, years: u32) -> NaiveDate {
+    birth.checked_add_months(Months::new(years * 12)).unwrap_or(NaiveDate::MAX)
+}
+
+impl Record {
+    /// Checks every field against the profile; all the faults at once, each named.
+    pub fn parse(rules: &MemberRules, input: &RecordInput) -> std::result::Result<Record, Vec<FieldError>> {
+        let mut e = vec![];
+        let full_name = text("full_name", Some(&input.full_name), 200, &mut e);
+        if full_name.is_none() && !e.iter().any(|f| f.field == "full_name") {
+            e.push(FieldError::new("full_name", "", "is required"));
+        }
+        let sex = one_of("sex", Some(&input.sex), &rules.sex, &mut e);
+        if sex.is_none() && !e.iter().any(|f| f.field == "sex") {
+            e.push(FieldError::new("sex", "", format!("is required ({})", rules.sex.join(", "))));
+        }
+        let birth_date = date("birth_date", &input.birth_date, &mut e);
+        let admitted_on = date("admitted_on", &input.admitted_on, &mut e);
+        let official_on =
+            input.official_on.as_deref().filter(|v| !v.trim().is_empty()).and_then(|v| date("official_on", v, &mut e));
+        let record = Record {
+            full_name: full_name.unwrap_or_default(),
+            other_names: text("other_names", input.other_names.as_deref(), 200, &mut e),
+            sex: sex.unwrap_or_default(),
+            birth_date: birth_date.unwrap_or_default(),
+            ethnicity: text("ethnicity", input.ethnicity.as_deref(), 60, &mut e),
+            religion: text("religion", input.religion.as_deref(), 60, &mut e),
+            hometown: text("hometown", input.hometown.as_deref(), 200, &mut e),
+            national_id: digits("national_id", input.national_id.as_deref(), 9..=12, &mut e),
+            education: one_of("education", input.education.as_deref(), &rules.education, &mut e),
+            theory_level: one_of("theory_level", input.theory_level.as_deref(), &rules.theory_level, &mut e),
+            occupation: one_of("occupation", input.occupation.as_deref(), &rules.occupation, &mut e),
+            workplace: text("workplace", input.workplace.as_deref(), 200, &mut e),
+            phone: text("phone", input.phone.as_deref(), 30, &mut e),
+            email: text("email", input.email.as_deref(), 200, &mut e),
+            admitted_on: admitted_on.unwrap_or_default(),
+            official_on,
+            card_number: digits("card_number", input.card_number.as_deref(), 6..=12, &mut e),
+            record_number: text("record_number", input.record_number.as_deref(), 40, &mut e),
+        };
+        if let Some(email) = &record.email
+            && (!email.contains('@') || email.contains(' '))
+        {
+            e.push(FieldError::new("email", email, "is not an e-mail address"));
+        }
+        if let (Some(b), Some(a)) = (birth_date, admitted_on) {
+            if a < birthday(b, 18) {
+                e.push(FieldError::new(
+                    "admitted_on",
+                    &a.to_string(),
+                    format!("is before the member turned 18 (born {b})"),
+                ));
+            }
+            if b.year() < 1890 {
+                e.push(FieldError::new("birth_date", &b.to_string(), "is not a plausible date of birth"));
+            }
+        }
+        if let (Some(a), Some(o)) = (admitted_on, official_on)
+            && o <= a
+        {
+            e.push(FieldError::new("official_on", &o.to_string(), format!("is not after the admission ({a})")));
+        }
+        if e.is_empty() { Ok(record) } else { Err(e) }
+    }
+
+    fn field(&self, name: &str) -> Option<&str> {
+        match name {
+            "sex" => Some(&self.sex),
+            "ethnicity" => self.ethnicity.as_deref(),
+            "religion" => self.religion.as_deref(),
+            "occupation" => self.occupation.as_deref(),
+            "education" => self.education.as_deref(),
+            "theory_level" => self.theory_level.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The intervals during which each category of the profile holds for this record
+    /// (`None` bounds are open). A record's fields are as they are now; a change of occupation
+    /// is recorded from its date by the store.
+    pub fn category_intervals(&self, profile: &Profile) -> Vec<(String, Option<NaiveDate>, Option<NaiveDate>)> {
+        let mut out = vec![];
+        for c in &profile.members.categories {
+            if let Some(age) = c.age_under {
+                out.push((c.id.clone(), None, Some(birthday(self.birth_date, age))));
+                continue;
+            }
+            let Some(field) = &c.field else { continue };
+            let value = self.field(field).unwrap_or("");
+            let holds = match (&c.field_in, &c.field_not_in) {
+                (Some(list), _) => list.iter().any(|v| v == value),
+                (None, Some(list)) => !list.iter().any(|v| v == value),
+                (None, None) => false,
+            };
+            if holds {
+                out.push((c.id.clone(), None, None));
+            }
+        }
+        out
+    }
+
+    /// The categories that hold on `day`.
+    pub fn categories_on(&self, profile: &Profile, day: NaiveDate) -> Vec<String> {
+        self.category_intervals(profile)
+            .into_iter()
+            .filter(|(_, from, to)| from.is_none_or(|f| f <= day) && to.is_none_or(|t| day < t))
+            .map(|(id, _, _)| id)
+            .collect()
+    }
+
+    /// The badges of party age and the day each falls due (party age counts from admission).
+    pub fn badges(&self, profile: &Profile) -> Vec<(u32, NaiveDate)> {
+        profile.members.badge_years.iter().map(|y| (*y, birthday(self.admitted_on, *y))).collect()
+    }
+}
+
+/// A half-open interval of days, `to = None` for open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    pub from: NaiveDate,
+    pub to: Option<NaiveDate>,
+}
+
+impl Span {
+    fn intersect(self, from: Option<NaiveDate>, to: Option<NaiveDate>) -> Option<Span> {
+        let f = from.map_or(self.from, |f| f.max(self.from));
+        let t = match (self.to, to) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        t.is_none_or(|t| f < t).then_some(Span { from: f, to: t })
+    }
+}
+
+/// What one member adds to the counts of one unit (and, through the tree, its ancestors):
+/// `key` ("total", "status:official", "category:young"…) during `span`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Contribution {
+    pub unit_id: i64,
+    pub key: String,
+    pub span: Span,
+}
+
+/// The contributions of a member: for each membership interval, `total`, the status that
+/// holds, and each category that holds, all clipped to the interval.
+pub fn contributions(
+    profile: &Profile,
+    record: &Record,
+    memberships: &[(i64, Span)],
+    statuses: &[(Status, Span)],
+) -> Vec<Contribution> {
+    let categories = record.category_intervals(profile);
+    let mut out = vec![];
+    for (unit_id, m) in memberships {
+        out.push(Contribution { unit_id: *unit_id, key: "total".into(), span: *m });
+        for (status, s) in statuses.iter().filter(|(s, _)| s.is_member()) {
+            if let Some(span) = m.intersect(Some(s.from), s.to) {
+                out.push(Contribution { unit_id: *unit_id, key: format!("status:{}", status.as_str()), span });
+            }
+        }
+        for (id, from, to) in &categories {
+            if let Some(span) = m.intersect(*from, *to) {
+                out.push(Contribution { unit_id: *unit_id, key: format!("category:{id}"), span });
+            }
+        }
+    }
+    out
+}
+
+/// Checks a status change: a date and, for a change to a status that ends membership, that
+/// the member still belongs.
+pub fn check_status_change(current: Status, current_since: NaiveDate, next: Status, on: NaiveDate) -> Result<()> {
+    if !current.is_member() {
+        return Err(Error::rule(
+            "not_a_member",
+            format!("status: the member is {} since {current_since}; no further status change", current.as_str()),
+        ));
+    }
+    if next == current {
+        return Err(Error::rule("no_change", format!("status: the member is {} already", next.as_str())));
+    }
+    if next == Status::Probationary {
+        return Err(Error::rule("invalid_status_change", "status: a member cannot go back to probationary"));
+    }
+    if next == Status::TransferredOut {
+        return Err(Error::rule(
+            "invalid_status_change",
+            "status: transfers out of the organization go through a transfer",
+        ));
+    }
+    if on <= current_since {
+        return Err(Error::rule(
+            "date_not_after_last_change",
+            format!("effective: the status changed on {current_since}; a new change must be dated after it, not {on}"),
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input() -> RecordInput {
+        RecordInput {
+            full_name: "Bùi Thụy Anh".into(),
+            sex: "female".into(),
+            birth_date: "1998-05-20".into(),
+            admitted_on: "2020-03-01".into(),
+            ethnicity: Some("Tày".into()),
+            occupation: Some("student".into()),
+            ..Default::default()
+        }
+    }
+
+    fn d(s: &str) -> NaiveDate {
+        parse_date("d", s).unwrap()
+    }
+
+    #[test]
+    fn a_good_record_parses() {
+        let p = Profile::default_profile();
+        let r = Record::parse(&p.members, &input()).unwrap();
+        assert_eq!(r.full_name, "Bùi Thụy Anh");
+        assert_eq!(r.admitted_on, d("2020-03-01"));
+    }
+
+    #[test]
+    fn every_bad_field_is_named_at_once() {
+        let p = Profile::default_profile();
+        let mut i = input();
+        i.sex = "x".into();
+        i.birth_date = "20/05/1998".into();
+        i.education = Some("kindergarten".into());
+        i.national_id = Some("12AB".into());
+        let errors = Record::parse(&p.members, &i).unwrap_err();
+        let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["sex", "birth_date", "national_id", "education"]);
+        assert_eq!(errors[0].value, "x");
+    }
+
+    #[test]
+    fn admission_needs_age_18_and_official_after_admission() {
+        let p = Profile::default_profile();
+        let mut i = input();
+        i.admitted_on = "2015-01-01".into();
+        i.official_on = Some("2014-01-01".into());
+        let errors = Record::parse(&p.members, &i).unwrap_err();
+        assert!(errors.iter().any(|e| e.field == "admitted_on" && e.reason.contains("18")));
+        assert!(errors.iter().any(|e| e.field == "official_on"));
+    }
+
+    #[test]
+    fn categories_follow_the_profile_and_age() {
+        let p = Profile::default_profile();
+        let r = Record::parse(&p.members, &input()).unwrap();
+        let mut on = r.categories_on(&p, d("2024-01-01"));
+        on.sort();
+        assert_eq!(on, ["ethnic_minority", "female", "student", "young"]);
+        assert!(!r.categories_on(&p, d("2028-05-20")).contains(&"young".to_string()), "30 on 2028-05-20");
+        assert!(r.categories_on(&p, d("2028-05-19")).contains(&"young".to_string()));
+        assert_eq!(r.badges(&p)[0], (30, d("2050-03-01")));
+    }
+
+    #[test]
+    fn contributions_clip_categories_and_statuses_to_membership() {
+        let p = Profile::default_profile();
+        let r = Record::parse(&p.members, &input()).unwrap();
+        let m = [(7, Span { from: d("2020-03-01"), to: Some(d("2026-01-01")) })];
+        let s = [
+            (Status::Probationary, Span { from: d("2020-03-01"), to: Some(d("2021-03-01")) }),
+            (Status::Official, Span { from: d("2021-03-01"), to: None }),
+        ];
+        let c = contributions(&p, &r, &m, &s);
+        let young = c.iter().find(|c| c.key == "category:young").unwrap();
+        assert_eq!(young.span, Span { from: d("2020-03-01"), to: Some(d("2026-01-01")) });
+        let official = c.iter().find(|c| c.key == "status:official").unwrap();
+        assert_eq!(official.span.to, Some(d("2026-01-01")));
+        assert!(c.iter().any(|c| c.key == "total"));
+    }
+
+    #[test]
+    fn status_changes_are_checked() {
+        let since = d("2020-01-01");
+        assert!(check_status_change(Status::Probationary, since, Status::Official, d("2021-01-01")).is_ok());
+        assert_eq!(
+            check_status_change(Status::Deceased, since, Status::Official, d("2021-01-01")).unwrap_err().code,
+            "not_a_member"
+        );
+        assert_eq!(
+            check_status_change(Status::Official, since, Status::Official, d("2021-01-01")).unwrap_err().code,
+            "no_change"
+        );
+        assert_eq!(
+            check_status_change(Status::Official, since, Status::Deceased, d("2019-01-01")).unwrap_err().code,
+            "date_not_after_last_change"
+        );
+    }
+}

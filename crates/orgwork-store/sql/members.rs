@@ -1,0 +1,630 @@
+// The member register, written once for both backends (see structure.rs for how this file is
+// compiled). The count ledger is kept here: every change to a member takes the member's
+// contributions out of the ledger, makes the change, and puts them back; a move of a unit
+// re-attributes the unit's subtree counts between its old and new ancestors.
+
+use super::audit::{append, now_text, Change as AuditChange};
+use super::common::{Conn, DbResult};
+use super::Backend;
+use async_trait::async_trait;
+use chrono::NaiveDate;
+use orgwork_domain::members::{check_status_change, contributions, Record, Span, Status};
+use orgwork_domain::profile::Profile;
+use orgwork_domain::structure::UnitCode;
+use orgwork_domain::Error;
+use orgwork_store::{
+    Actor, Member, MemberFilter, MemberStore, MemberSummary, MembershipEntry, NewMember, Page, Paged, Result, Stats, StatusEntry,
+    StoreError, StructureStore,
+};
+use sqlx::Row;
+use std::collections::BTreeMap;
+
+/// A span of days in which a unit's ancestors (itself first) stay the same.
+pub type Segment = (NaiveDate, Option<NaiveDate>, Vec<i64>);
+
+/// The unit and its ancestors (ids) on `day`; empty when the unit is not live then.
+pub async fn path_on(conn: &mut Conn, unit_id: i64, day: NaiveDate) -> Result<Vec<i64>> {
+    sqlx::query_scalar(
+        "WITH RECURSIVE anc(id, parent_id, depth) AS ( \
+           SELECT v.unit_id, v.parent_id, 0 FROM unit_version v WHERE v.unit_id = $1 AND v.valid_from <= $2 AND (v.valid_to IS NULL OR v.valid_to > $2) \
+         UNION ALL \
+           SELECT v.unit_id, v.parent_id, a.depth + 1 FROM anc a JOIN unit_version v ON v.unit_id = a.parent_id \
+             AND v.valid_from <= $2 AND (v.valid_to IS NULL OR v.valid_to > $2) WHERE a.depth < 1000) \
+         SELECT id FROM anc ORDER BY depth",
+    )
+    .bind(unit_id)
+    .bind(day)
+    .fetch_all(&mut *conn)
+    .await
+    .db()
+}
+
+/// The ancestry of a unit over a span, cut where it changes.
+pub async fn segments(conn: &mut Conn, unit_id: i64, span: Span) -> Result<Vec<Segment>> {
+    let mut out = vec![];
+    let mut cur = span.from;
+    loop {
+        let path = path_on(conn, unit_id, cur).await?;
+        let ids = path.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+        let next: Option<NaiveDate> = if path.is_empty() {
+            None
+        } else {
+            // Ids are integers from the database, written into the text as numbers.
+            sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+                "SELECT MIN(valid_from) FROM unit_version WHERE unit_id IN ({ids}) AND valid_from > $1"
+            )))
+            .bind(cur)
+            .fetch_one(&mut *conn)
+            .await
+            .db()?
+        };
+        let end = match (next, span.to) {
+            (Some(n), Some(t)) => Some(n.min(t)),
+            (n, t) => n.or(t),
+        };
+        if !path.is_empty() {
+            out.push((cur, end, path));
+        }
+        match end {
+            Some(e) if span.to.is_none_or(|t| e < t) && next.is_some() => cur = e,
+            _ => break,
+        }
+    }
+    Ok(out)
+}
+
+async fn ledger_add(conn: &mut Conn, unit_id: i64, key: &str, day: NaiveDate, delta: i64) -> Result<()> {
+    if delta == 0 {
+        return Ok(());
+    }
+    sqlx::query(
+        "INSERT INTO member_ledger (unit_id, key, day, delta) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (unit_id, key, day) DO UPDATE SET delta = member_ledger.delta + excluded.delta",
+    )
+    .bind(unit_id)
+    .bind(key)
+    .bind(day)
+    .bind(delta)
+    .execute(&mut *conn)
+    .await
+    .db()?;
+    Ok(())
+}
+
+struct Parts {
+    record: Record,
+    memberships: Vec<(i64, Span, String, Option<String>)>,
+    statuses: Vec<(Status, Span, Option<String>)>,
+}
+
+fn record_from_row(row: &<super::Db as sqlx::Database>::Row) -> Result<Record> {
+    Ok(Record {
+        full_name: row.try_get("full_name").db()?,
+        other_names: row.try_get("other_names").db()?,
+        sex: row.try_get("sex").db()?,
+        birth_date: row.try_get("birth_date").db()?,
+        ethnicity: row.try_get("ethnicity").db()?,
+        religion: row.try_get("religion").db()?,
+        hometown: row.try_get("hometown").db()?,
+        national_id: row.try_get("national_id").db()?,
+        education: row.try_get("education").db()?,
+        theory_level: row.try_get("theory_level").db()?,
+        occupation: row.try_get("occupation").db()?,
+        workplace: row.try_get("workplace").db()?,
+        phone: row.try_get("phone").db()?,
+        email: row.try_get("email").db()?,
+        admitted_on: row.try_get("admitted_on").db()?,
+        official_on: row.try_get("official_on").db()?,
+        card_number: row.try_get("card_number").db()?,
+        record_number: row.try_get("record_number").db()?,
+    })
+}
+
+const RECORD_COLUMNS: &str = "full_name, other_names, sex, birth_date, ethnicity, religion, hometown, national_id, education, \
+     theory_level, occupation, workplace, phone, email, admitted_on, official_on, card_number, record_number";
+
+fn no_member(id: i64) -> StoreError {
+    Error::not_found("member_not_found", format!("no member has the id {id}")).into()
+}
+
+async fn load(conn: &mut Conn, id: i64) -> Result<Parts> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {RECORD_COLUMNS} FROM member WHERE id = $1")))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await
+        .db()?
+        .ok_or_else(|| no_member(id))?;
+    let record = record_from_row(&row)?;
+    let memberships = sqlx::query("SELECT unit_id, valid_from, valid_to, reason, document FROM membership WHERE member_id = $1 ORDER BY valid_from")
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await
+        .db()?
+        .iter()
+        .map(|r| {
+            Ok((
+                r.try_get("unit_id").db()?,
+                Span { from: r.try_get("valid_from").db()?, to: r.try_get("valid_to").db()? },
+                r.try_get("reason").db()?,
+                r.try_get("document").db()?,
+            ))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let statuses = sqlx::query("SELECT status, valid_from, valid_to, document FROM member_status WHERE member_id = $1 ORDER BY valid_from")
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await
+        .db()?
+        .iter()
+        .map(|r| {
+            Ok((
+                Status::parse(&r.try_get::<String, _>("status").db()?)?,
+                Span { from: r.try_get("valid_from").db()?, to: r.try_get("valid_to").db()? },
+                r.try_get("document").db()?,
+            ))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Parts { record, memberships, statuses })
+}
+
+/// Adds (`sign` = 1) or takes out (-1) a member's contributions to the ledger.
+async fn apply_member(conn: &mut Conn, profile: &Profile, id: i64, sign: i64) -> Result<()> {
+    let p = load(conn, id).await?;
+    let memberships: Vec<(i64, Span)> = p.memberships.iter().map(|(u, s, _, _)| (*u, *s)).collect();
+    let statuses: Vec<(Status, Span)> = p.statuses.iter().map(|(st, s, _)| (*st, *s)).collect();
+    // Contributions of one unit share its ancestry: cut it once per membership.
+    let mut cache: BTreeMap<(i64, NaiveDate, Option<NaiveDate>), Vec<Segment>> = BTreeMap::new();
+    for (unit_id, span) in &memberships {
+        cache.insert((*unit_id, span.from, span.to), segments(conn, *unit_id, *span).await?);
+    }
+    for c in contributions(profile, &p.record, &memberships, &statuses) {
+        let whole = memberships.iter().find(|(u, s)| *u == c.unit_id && s.from <= c.span.from && s.to.is_none_or(|t| c.span.to.is_some_and(|ct| ct <= t)));
+        let segs = match whole.and_then(|(u, s)| cache.get(&(*u, s.from, s.to))) {
+            Some(segs) => segs.clone(),
+            None => segments(conn, c.unit_id, c.span).await?,
+        };
+        for (from, to, path) in segs {
+            // Clip the segment to the contribution.
+            let f = from.max(c.span.from);
+            let t = match (to, c.span.to) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+            if t.is_some_and(|t| t <= f) {
+                continue;
+            }
+            for unit in &path {
+                ledger_add(conn, *unit, &c.key, f, sign).await?;
+                if let Some(t) = t {
+                    ledger_add(conn, *unit, &c.key, t, -sign).await?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// After a unit's ancestry changed from `from` on (old and new segments of its *ancestors*,
+/// the unit itself left out), moves its subtree's counts from the ancestors it lost to those
+/// it gained, segment by segment: cost in ancestors and ledger rows, not in members.
+pub async fn reattribute(conn: &mut Conn, unit_id: i64, old: &[Segment], new: &[Segment]) -> Result<()> {
+    let mut cuts: Vec<NaiveDate> = old.iter().chain(new).flat_map(|(f, t, _)| std::iter::once(*f).chain(*t)).collect();
+    cuts.sort();
+    cuts.dedup();
+    let set_at = |segs: &[Segment], day: NaiveDate| -> Vec<i64> {
+        segs.iter()
+            .find(|(f, t, _)| *f <= day && t.is_none_or(|t| day < t))
+            .map(|(_, _, p)| p.iter().copied().filter(|u| *u != unit_id).collect())
+            .unwrap_or_default()
+    };
+    let rows = sqlx::query("SELECT key, day, delta FROM member_ledger WHERE unit_id = $1 ORDER BY day")
+        .bind(unit_id)
+        .fetch_all(&mut *conn)
+        .await
+        .db()?;
+    let deltas: Vec<(String, NaiveDate, i64)> = rows
+        .iter()
+        .map(|r| Ok((r.try_get("key").db()?, r.try_get("day").db()?, r.try_get("delta").db()?)))
+        .collect::<Result<Vec<_>>>()?;
+    let count = |key: &str, through: NaiveDate, inclusive: bool| -> i64 {
+        deltas.iter().filter(|(k, d, _)| k == key && (if inclusive { *d <= through } else { *d < through })).map(|(_, _, v)| v).sum()
+    };
+    let keys: std::collections::BTreeSet<String> = deltas.iter().map(|(k, _, _)| k.clone()).collect();
+    for (i, s) in cuts.iter().enumerate() {
+        let e = cuts.get(i + 1).copied();
+        let o = set_at(old, *s);
+        let n = set_at(new, *s);
+        let lost: Vec<i64> = o.iter().copied().filter(|x| !n.contains(x)).collect();
+        let gained: Vec<i64> = n.iter().copied().filter(|x| !o.contains(x)).collect();
+        if lost.is_empty() && gained.is_empty() {
+            continue;
+        }
+        for key in &keys {
+            let at_s = count(key, *s, true);
+            let before_e = e.map(|e| count(key, e, false));
+            let inside: Vec<(NaiveDate, i64)> = deltas
+                .iter()
+                .filter(|(k, d, _)| k == key && *d > *s && e.is_none_or(|e| *d < e))
+                .map(|(_, d, v)| (*d, *v))
+                .collect();
+            for (units, sign) in [(&lost, -1i64), (&gained, 1i64)] {
+                for x in units {
+                    ledger_add(conn, *x, key, *s, sign * at_s).await?;
+                    for (d, v) in &inside {
+                        ledger_add(conn, *x, key, *d, sign * v).await?;
+                    }
+                    if let (Some(e), Some(b)) = (e, before_e) {
+                        ledger_add(conn, *x, key, e, -sign * b).await?;
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Does any member belong to the unit on or after `day`?
+pub async fn has_members_from(conn: &mut Conn, unit_id: i64, day: NaiveDate) -> Result<bool> {
+    let n: Option<i64> = sqlx::query_scalar("SELECT member_id FROM membership WHERE unit_id = $1 AND (valid_to IS NULL OR valid_to > $2) LIMIT 1")
+        .bind(unit_id)
+        .bind(day)
+        .fetch_optional(&mut *conn)
+        .await
+        .db()?;
+    Ok(n.is_some())
+}
+
+async fn unit_code(conn: &mut Conn, unit_id: i64) -> Result<UnitCode> {
+    Ok(UnitCode::from_stored(sqlx::query_scalar("SELECT code FROM unit WHERE id = $1").bind(unit_id).fetch_one(&mut *conn).await.db()?))
+}
+
+async fn view(conn: &mut Conn, profile: &Profile, id: i64, on: NaiveDate) -> Result<Member> {
+    let p = load(conn, id).await?;
+    let mut memberships = vec![];
+    let mut unit = None;
+    for (u, span, reason, document) in &p.memberships {
+        let code = unit_code(conn, *u).await?;
+        if span.from <= on && span.to.is_none_or(|t| on < t) {
+            unit = Some(code.clone());
+        }
+        memberships.push(MembershipEntry { unit: code, valid_from: span.from, valid_to: span.to, reason: reason.clone(), document: document.clone() });
+    }
+    let status = p.statuses.iter().find(|(_, s, _)| s.from <= on && s.to.is_none_or(|t| on < t)).map(|(st, _, _)| *st);
+    let categories = if unit.is_some() { p.record.categories_on(profile, on) } else { vec![] };
+    Ok(Member {
+        id: id.to_string(),
+        badges: p.record.badges(profile),
+        record: p.record,
+        unit,
+        status,
+        categories,
+        memberships,
+        statuses: p
+            .statuses
+            .iter()
+            .map(|(st, s, doc)| StatusEntry { status: *st, valid_from: s.from, valid_to: s.to, document: doc.clone() })
+            .collect(),
+    })
+}
+
+fn member_json(m: &Member) -> Option<serde_json::Value> {
+    serde_json::to_value(m).ok()
+}
+
+async fn check_unique(conn: &mut Conn, record: &Record, except: Option<i64>) -> Result<()> {
+    for (field, value) in [("card_number", &record.card_number), ("national_id", &record.national_id)] {
+        if let Some(v) = value {
+            let other: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT id FROM member WHERE {field} = $1")))
+                .bind(v)
+                .fetch_optional(&mut *conn)
+                .await
+                .db()?;
+            if let Some(o) = other.filter(|o| Some(*o) != except) {
+                return Err(Error::conflict("duplicate_member", format!("{field}: '{v}' belongs to member {o} already")).into());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The subtree of a unit on a day, as a CTE named `sub(id)`, seeded by `$1` (the unit's id)
+/// and dated by `$2`.
+const SUBTREE: &str = "WITH RECURSIVE sub(id) AS (SELECT CAST($1 AS BIGINT) UNION ALL \
+     SELECT v.unit_id FROM sub s JOIN unit_version v ON v.parent_id = s.id AND v.valid_from <= $2 AND (v.valid_to IS NULL OR v.valid_to > $2)) ";
+
+async fn unit_id_on(store: &Backend, unit: &UnitCode, on: NaiveDate) -> Result<i64> {
+    let path = store.path_ids(unit, on).await?;
+    path.first().copied().ok_or_else(|| Error::not_found("unit_not_found", format!("no unit has the code {unit} on {on}")).into())
+}
+
+#[async_trait]
+impl MemberStore for Backend {
+    async fn create_member(&self, actor: &Actor, new: NewMember) -> Result<Member> {
+        let mut tx = self.begin_write().await?;
+        let unit_id = super::structure::live_unit_id(&mut tx, &new.unit, new.joined_on).await?;
+        if new.joined_on < new.record.admitted_on {
+            return Err(Error::rule(
+                "date_before_admission",
+                format!("joined_on: {} is before the admission ({})", new.joined_on, new.record.admitted_on),
+            )
+            .into());
+        }
+        if super::structure::unit_ends(&mut tx, unit_id).await?.is_some() {
+            return Err(Error::rule("unit_dissolved", format!("unit: {} is dissolved; a member cannot join it", new.unit)).into());
+        }
+        check_unique(&mut tx, &new.record, None).await?;
+        let id = self.ids.next_id();
+        let r = &new.record;
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "INSERT INTO member (id, name_fold, recorded_at, {RECORD_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)"
+        )))
+        .bind(id)
+        .bind(orgwork_domain::text::fold(&format!("{} {}", r.full_name, r.other_names.as_deref().unwrap_or(""))))
+        .bind(now_text())
+        .bind(&r.full_name)
+        .bind(&r.other_names)
+        .bind(&r.sex)
+        .bind(r.birth_date)
+        .bind(&r.ethnicity)
+        .bind(&r.religion)
+        .bind(&r.hometown)
+        .bind(&r.national_id)
+        .bind(&r.education)
+        .bind(&r.theory_level)
+        .bind(&r.occupation)
+        .bind(&r.workplace)
+        .bind(&r.phone)
+        .bind(&r.email)
+        .bind(r.admitted_on)
+        .bind(r.official_on)
+        .bind(&r.card_number)
+        .bind(&r.record_number)
+        .execute(&mut *tx)
+        .await
+        .db()?;
+        let reason = if new.joined_on == r.admitted_on { "admission" } else { "entry" };
+        sqlx::query("INSERT INTO membership (member_id, valid_from, valid_to, unit_id, reason, document) VALUES ($1, $2, NULL, $3, $4, $5)")
+            .bind(id)
+            .bind(new.joined_on)
+            .bind(unit_id)
+            .bind(reason)
+            .bind(&new.document)
+            .execute(&mut *tx)
+            .await
+            .db()?;
+        let mut statuses = vec![(Status::Probationary, r.admitted_on, r.official_on)];
+        if let Some(o) = r.official_on {
+            statuses.push((Status::Official, o, None));
+        }
+        for (status, from, to) in statuses {
+            sqlx::query("INSERT INTO member_status (member_id, valid_from, valid_to, status, document) VALUES ($1, $2, $3, $4, NULL)")
+                .bind(id)
+                .bind(from)
+                .bind(to)
+                .bind(status.as_str())
+                .execute(&mut *tx)
+                .await
+                .db()?;
+        }
+        apply_member(&mut tx, &self.profile, id, 1).await?;
+        let m = view(&mut tx, &self.profile, id, new.joined_on).await?;
+        let target = format!("member:{id}");
+        append(&mut tx, actor, AuditChange { action: "member.create", target: &target, unit_id: Some(unit_id), before: None, after: member_json(&m) })
+            .await?;
+        tx.commit().await.db()?;
+        Ok(m)
+    }
+
+    async fn member(&self, id: i64, as_of: NaiveDate) -> Result<Member> {
+        let mut conn = self.reader().acquire().await.db()?;
+        view(&mut conn, &self.profile, id, as_of).await
+    }
+
+    async fn members(&self, unit: Option<&UnitCode>, as_of: NaiveDate, filter: &MemberFilter, page: Page) -> Result<Paged<MemberSummary>> {
+        let limit = page.effective_limit();
+        let top = match unit {
+            Some(u) => Some(unit_id_on(self, u, as_of).await?),
+            None => None,
+        };
+        let (after_name, after_id) = match page.after.as_deref().and_then(|a| a.rsplit_once('|')) {
+            Some((n, i)) => (n.to_string(), i.parse::<i64>().unwrap_or(0)),
+            None => (String::new(), 0),
+        };
+        // The text is assembled from fixed pieces and whitelisted field names; every value is bound.
+        let mut sql = String::new();
+        if top.is_some() {
+            sql.push_str(SUBTREE);
+        }
+        sql.push_str(
+            "SELECT m.id, m.full_name, m.name_fold, m.birth_date, m.sex, m.card_number, u.code, st.status \
+             FROM membership ms JOIN member m ON m.id = ms.member_id JOIN unit u ON u.id = ms.unit_id \
+             JOIN member_status st ON st.member_id = m.id AND st.valid_from <= $2 AND (st.valid_to IS NULL OR st.valid_to > $2) ",
+        );
+        if top.is_some() {
+            sql.push_str("JOIN sub ON sub.id = ms.unit_id ");
+        }
+        // $1 (the subtree's top) and $6 (born after, for an age category) are always bound and
+        // always used, so that both databases see the same parameters.
+        sql.push_str(
+            "WHERE ms.valid_from <= $2 AND (ms.valid_to IS NULL OR ms.valid_to > $2) AND (m.name_fold > $3 OR (m.name_fold = $3 AND m.id > $4)) \
+             AND CAST($1 AS BIGINT) IS NOT NULL AND m.birth_date > $6 ",
+        );
+        let mut binds: Vec<String> = vec![];
+        if let Some(q) = filter.query.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+            let folded = orgwork_domain::text::fold(q).replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+            binds.push(format!("%{folded}%"));
+            binds.push(q.to_string());
+            let n = binds.len() + 6;
+            sql.push_str(&format!("AND (m.name_fold LIKE ${} ESCAPE '\\' OR m.card_number = ${n} OR m.national_id = ${n}) ", n - 1));
+        }
+        if let Some(s) = filter.status {
+            binds.push(s.as_str().to_string());
+            sql.push_str(&format!("AND st.status = ${} ", binds.len() + 6));
+        }
+        let mut born_after = None;
+        if let Some(c) = &filter.category {
+            let rule = self.profile.members.categories.iter().find(|r| &r.id == c).ok_or_else(|| {
+                StoreError::from(Error::invalid("invalid_category", format!("category: '{c}' is not a category of the profile")))
+            })?;
+            if let Some(age) = rule.age_under {
+                born_after = Some(as_of - chrono::Months::new(age * 12));
+            } else if let Some(field) = rule.field.as_deref().filter(|f| orgwork_domain::members::CATEGORY_FIELDS.contains(f)) {
+                let (list, negate) = match (&rule.field_in, &rule.field_not_in) {
+                    (Some(l), _) => (l, false),
+                    (None, Some(l)) => (l, true),
+                    _ => return Ok(Paged { items: vec![], next: None }),
+                };
+                let mut marks = vec![];
+                for v in list {
+                    binds.push(v.clone());
+                    marks.push(format!("${}", binds.len() + 6));
+                }
+                let inside = format!("COALESCE(m.{field}, '') IN ({})", marks.join(", "));
+                sql.push_str(&if negate { format!("AND NOT {inside} ") } else { format!("AND {inside} ") });
+            }
+        }
+        sql.push_str("ORDER BY m.name_fold, m.id LIMIT $5");
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(top.unwrap_or(0))
+            .bind(as_of)
+            .bind(after_name)
+            .bind(after_id)
+            .bind(i64::from(limit) + 1)
+            .bind(born_after.unwrap_or(NaiveDate::from_ymd_opt(1, 1, 1).unwrap_or_default()));
+        for b in binds {
+            q = q.bind(b);
+        }
+        let rows = q.fetch_all(self.reader()).await.db()?;
+        let mut items = vec![];
+        let mut keys = vec![];
+        for r in &rows {
+            let id: i64 = r.try_get("id").db()?;
+            keys.push(format!("{}|{id}", r.try_get::<String, _>("name_fold").db()?));
+            items.push(MemberSummary {
+                id: id.to_string(),
+                full_name: r.try_get("full_name").db()?,
+                birth_date: r.try_get("birth_date").db()?,
+                sex: r.try_get("sex").db()?,
+                unit: UnitCode::from_stored(r.try_get("code").db()?),
+                status: Status::parse(&r.try_get::<String, _>("status").db()?)?,
+                card_number: r.try_get("card_number").db()?,
+            });
+        }
+        let next = if items.len() > limit as usize {
+            items.truncate(limit as usize);
+            keys.get(limit as usize - 1).cloned()
+        } else {
+            None
+        };
+        Ok(Paged { items, next })
+    }
+
+    async fn change_status(&self, actor: &Actor, id: i64, status: Status, on: NaiveDate, document: Option<String>) -> Result<Member> {
+        let mut tx = self.begin_write().await?;
+        let parts = load(&mut tx, id).await?;
+        let (current, span, _) = parts.statuses.last().cloned().ok_or_else(|| no_member(id))?;
+        check_status_change(current, span.from, status, on)?;
+        let before = view(&mut tx, &self.profile, id, on).await?;
+        if before.unit.is_none() {
+            return Err(Error::rule("not_a_member", format!("effective: the member belongs to no unit on {on}")).into());
+        }
+        apply_member(&mut tx, &self.profile, id, -1).await?;
+        sqlx::query("UPDATE member_status SET valid_to = $3 WHERE member_id = $1 AND valid_from = $2")
+            .bind(id)
+            .bind(span.from)
+            .bind(on)
+            .execute(&mut *tx)
+            .await
+            .db()?;
+        sqlx::query("INSERT INTO member_status (member_id, valid_from, valid_to, status, document) VALUES ($1, $2, NULL, $3, $4)")
+            .bind(id)
+            .bind(on)
+            .bind(status.as_str())
+            .bind(&document)
+            .execute(&mut *tx)
+            .await
+            .db()?;
+        if status == Status::Official {
+            sqlx::query("UPDATE member SET official_on = $2 WHERE id = $1").bind(id).bind(on).execute(&mut *tx).await.db()?;
+        }
+        if !status.is_member() {
+            sqlx::query("UPDATE membership SET valid_to = $2 WHERE member_id = $1 AND valid_to IS NULL")
+                .bind(id)
+                .bind(on)
+                .execute(&mut *tx)
+                .await
+                .db()?;
+        }
+        apply_member(&mut tx, &self.profile, id, 1).await?;
+        let after = view(&mut tx, &self.profile, id, on).await?;
+        let target = format!("member:{id}");
+        let last_unit = parts.memberships.last().map(|(u, _, _, _)| *u);
+        let entry = AuditChange { action: "member.status", target: &target, unit_id: last_unit, before: member_json(&before), after: member_json(&after) };
+        append(&mut tx, actor, entry).await?;
+        tx.commit().await.db()?;
+        Ok(after)
+    }
+
+    async fn stats(&self, unit: &UnitCode, as_of: NaiveDate) -> Result<Stats> {
+        let id = unit_id_on(self, unit, as_of).await?;
+        let rows = sqlx::query("SELECT key, CAST(SUM(delta) AS BIGINT) AS n FROM member_ledger WHERE unit_id = $1 AND day <= $2 GROUP BY key")
+            .bind(id)
+            .bind(as_of)
+            .fetch_all(self.reader())
+            .await
+            .db()?;
+        let mut stats = Stats::default();
+        for r in &rows {
+            let key: String = r.try_get("key").db()?;
+            let n: i64 = r.try_get("n").db()?;
+            if n == 0 {
+                continue;
+            }
+            if key == "total" {
+                stats.total = n;
+            } else if let Some(s) = key.strip_prefix("status:") {
+                stats.by_status.insert(s.to_string(), n);
+            } else if let Some(c) = key.strip_prefix("category:") {
+                stats.by_category.insert(c.to_string(), n);
+            }
+        }
+        Ok(stats)
+    }
+
+    async fn recount(&self, unit: &UnitCode, as_of: NaiveDate) -> Result<Stats> {
+        let top = unit_id_on(self, unit, as_of).await?;
+        let mut conn = self.reader().acquire().await.db()?;
+        let ids: Vec<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "{SUBTREE} SELECT ms.member_id FROM membership ms JOIN sub ON sub.id = ms.unit_id \
+             WHERE ms.valid_from <= $2 AND (ms.valid_to IS NULL OR ms.valid_to > $2)"
+        )))
+        .bind(top)
+        .bind(as_of)
+        .fetch_all(&mut *conn)
+        .await
+        .db()?;
+        let mut stats = Stats::default();
+        for id in ids {
+            let m = view(&mut conn, &self.profile, id, as_of).await?;
+            stats.total += 1;
+            if let Some(s) = m.status {
+                *stats.by_status.entry(s.as_str().to_string()).or_default() += 1;
+            }
+            for c in m.categories {
+                *stats.by_category.entry(c).or_default() += 1;
+            }
+        }
+        Ok(stats)
+    }
+
+    async fn rebuild_ledger(&self) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("DELETE FROM member_ledger").execute(&mut *tx).await.db()?;
+        let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM member ORDER BY id").fetch_all(&mut *tx).await.db()?;
+        for id in ids {
+            apply_member(&mut tx, &self.profile, id, 1).await?;
+        }
+        tx.commit().await.db()?;
+        Ok(())
+    }
+}
