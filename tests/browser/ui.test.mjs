@@ -179,6 +179,44 @@ test('a secretary sees only their subtree', async () => {
   assert.equal(await page.getByRole('link', { name: 'Audit log' }).count(), 0);
 });
 
+test('members: counts on the unit page, search as one types, admit, change a status', async () => {
+  await login('secretary.stc');
+  await page.goto(`${base}/units/QN-KCQ-STC`);
+  await page.getByRole('heading', { name: /Members on/ }).waitFor();
+  const total = Number((await page.locator('table.stats tr').first().locator('td').textContent()).replace(/,/g, ''));
+  assert.ok(total > 10, `the Department of Finance has members (${total})`);
+  await page.getByRole('link', { name: 'Members →' }).click();
+  await page.getByRole('heading', { name: /Members of/ }).waitFor();
+  // Admit a member; a bad date first.
+  await page.locator('summary', { hasText: 'Admit a member' }).click();
+  await page.locator('#member-full_name').fill('Bùi Thụy Khanh');
+  await page.locator('#member-sex').selectOption('female');
+  await page.locator('#member-birth_date').fill('2001-02-30');
+  await page.locator('#member-admitted_on').fill('2024-03-01');
+  await page.getByRole('button', { name: 'Admit a member' }).click();
+  await page.locator('#member-birth_date-error').waitFor();
+  assert.equal(await page.locator('#member-full_name').inputValue(), 'Bùi Thụy Khanh');
+  await page.locator('#member-birth_date').fill('2001-02-20');
+  await page.getByRole('button', { name: 'Admit a member' }).click();
+  await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+  assert.ok(await page.getByRole('heading', { name: 'Bùi Thụy Khanh' }).isVisible());
+  await keep('member-en');
+  // Search without accents finds her.
+  await page.goto(`${base}/units/QN-KCQ-STC/members?q=bui+thuy+kh`);
+  await page.getByRole('link', { name: 'Bùi Thụy Khanh' }).waitFor();
+  // Made official; the count of official members moves on that day, not before.
+  await page.getByRole('link', { name: 'Bùi Thụy Khanh' }).click();
+  await page.locator('summary', { hasText: 'Change the status' }).click();
+  await page.locator('#status-status').selectOption('official');
+  await page.locator('#status-effective').fill('2025-03-01');
+  await page.getByRole('button', { name: 'Change the status' }).click();
+  await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+  assert.ok(await page.getByRole('cell', { name: 'official' }).first().isVisible());
+  // Out of scope: another unit's members are not even found.
+  const r = await page.goto(`${base}/units/QN-KCQ-BAOQN/members`);
+  assert.equal(r.status(), 403);
+});
+
 test('wrong passwords are refused, then rate-limited', async () => {
   const context = await browser.newContext({ locale: 'en-GB' });
   page = await context.newPage();

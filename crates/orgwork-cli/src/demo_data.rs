@@ -178,3 +178,100 @@ pub const CELLS: &[(&str, &str, &str, &str)] = &[
     ("C2", "Chi bộ Phòng Nghiệp vụ", "Professional division cell", "خلية القسم المهني"),
     ("C3", "Chi bộ Phòng Kế hoạch - Tài chính", "Planning and finance division cell", "خلية قسم التخطيط والمالية"),
 ];
+
+/// Synthetic people: names with correct Vietnamese diacritics, plausible dates, drawn from a
+/// fixed seed so that every demo database holds the same members.
+pub mod people {
+    const SURNAMES: &[&str] = &[
+        "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô",
+        "Dương", "Lý", "Đào", "Đinh",
+    ];
+    const MIDDLE_M: &[&str] = &["Văn", "Đức", "Minh", "Quang", "Hữu", "Thanh", "Xuân", "Đình", "Công", "Tuấn"];
+    const MIDDLE_F: &[&str] = &["Thị", "Thu", "Ngọc", "Thanh", "Hồng", "Minh", "Phương", "Thúy", "Kim", "Diệu"];
+    const GIVEN_M: &[&str] = &[
+        "An", "Bình", "Cường", "Dũng", "Giang", "Hải", "Hùng", "Khánh", "Long", "Minh", "Nam", "Phong", "Quân", "Sơn",
+        "Thắng", "Tuấn", "Việt", "Đạt", "Hiếu", "Thụy",
+    ];
+    const GIVEN_F: &[&str] = &[
+        "Anh", "Chi", "Dung", "Hà", "Hạnh", "Hoa", "Hương", "Lan", "Linh", "Mai", "Nga", "Ngân", "Oanh", "Phương",
+        "Tâm", "Thảo", "Thủy", "Trang", "Vân", "Yến",
+    ];
+    const ETHNICITIES: &[&str] = &["Tày", "Dao", "Sán Dìu", "Sán Chay", "Hoa"];
+
+    /// A small deterministic generator (xorshift64*).
+    pub struct Rng(u64);
+
+    impl Rng {
+        pub fn new(seed: u64) -> Rng {
+            Rng(seed.max(1))
+        }
+        pub fn next(&mut self) -> u64 {
+            self.0 ^= self.0 >> 12;
+            self.0 ^= self.0 << 25;
+            self.0 ^= self.0 >> 27;
+            self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+        }
+        pub fn below(&mut self, n: u64) -> u64 {
+            self.next() % n.max(1)
+        }
+        pub fn pick<'a>(&mut self, from: &[&'a str]) -> &'a str {
+            from[self.below(from.len() as u64) as usize]
+        }
+    }
+
+    pub struct Person {
+        pub full_name: String,
+        pub sex: &'static str,
+        pub birth_date: String,
+        pub admitted_on: String,
+        pub official_on: Option<String>,
+        pub ethnicity: String,
+        pub occupation: &'static str,
+        pub education: &'static str,
+        pub card_number: String,
+    }
+
+    /// A person of a unit; `student_share` in percent.
+    pub fn person(rng: &mut Rng, serial: u64, student_share: u64) -> Person {
+        let female = rng.below(100) < 45;
+        let name = if female {
+            format!("{} {} {}", rng.pick(SURNAMES), rng.pick(MIDDLE_F), rng.pick(GIVEN_F))
+        } else {
+            format!("{} {} {}", rng.pick(SURNAMES), rng.pick(MIDDLE_M), rng.pick(GIVEN_M))
+        };
+        let student = rng.below(100) < student_share;
+        let born_year = if student { 2000 + rng.below(5) as i32 } else { 1962 + rng.below(40) as i32 };
+        let (month, day) = (1 + rng.below(12) as u32, 1 + rng.below(28) as u32);
+        // Admitted between 21 and 38 (students at 19 to 21), and by 2024 at the latest.
+        let latest = 2024 - born_year;
+        let admit_age = if student {
+            (19 + rng.below(3) as i32).min(latest)
+        } else if latest <= 21 {
+            latest
+        } else {
+            21 + rng.below(((latest - 21).min(17) + 1) as u64) as i32
+        };
+        let admit_year = born_year + admit_age;
+        let (am, ad) = (1 + rng.below(12) as u32, 1 + rng.below(28) as u32);
+        let admitted_on = format!("{admit_year}-{am:02}-{ad:02}");
+        // Made official a year on, unless admitted within the last year of the demo.
+        let official_on = (admit_year < 2024).then(|| format!("{}-{am:02}-{ad:02}", admit_year + 1));
+        let ethnicity = if rng.below(100) < 88 { "Kinh".to_string() } else { rng.pick(ETHNICITIES).to_string() };
+        let education = if student {
+            "college"
+        } else {
+            ["university", "university", "university", "master", "college", "doctorate"][rng.below(6) as usize]
+        };
+        Person {
+            full_name: name,
+            sex: if female { "female" } else { "male" },
+            birth_date: format!("{born_year}-{month:02}-{day:02}"),
+            admitted_on,
+            official_on,
+            ethnicity,
+            occupation: if student { "student" } else { "civil_servant" },
+            education,
+            card_number: format!("{:08}", 22_000_000 + serial),
+        }
+    }
+}

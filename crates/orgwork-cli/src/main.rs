@@ -26,6 +26,9 @@ enum Command {
     /// The structure: units, as of any date, and their dated changes.
     #[command(subcommand)]
     Unit(cmd::unit::Command),
+    /// The member register.
+    #[command(subcommand)]
+    Member(cmd::member::Command),
     /// Users and their roles.
     #[command(subcommand)]
     User(cmd::user::UserCommand),
@@ -59,6 +62,7 @@ fn main() -> ExitCode {
             Command::Migrate(args) => cmd::migrate::run(args).await,
             Command::Unit(c) => cmd::unit::run(c).await,
             Command::User(c) => cmd::user::run_user(c).await,
+            Command::Member(c) => cmd::member::run(c).await,
             Command::Token(c) => cmd::user::run_token(c).await,
             Command::Audit(c) => cmd::audit::run(c).await,
         }

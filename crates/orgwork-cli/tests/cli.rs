@@ -260,3 +260,111 @@ async fn sqlite_users_tokens_and_the_audit_log() {
 async fn postgres_users_tokens_and_the_audit_log() {
     users_tokens_and_the_audit_log("postgres").await;
 }
+
+async fn members_from_the_command_line(backend: &str) {
+    let db = TestDb::new(backend).await;
+    let url = db.url.clone();
+    ok_json(
+        &url,
+        &[
+            "unit",
+            "create",
+            "QN",
+            "--name-vi",
+            "Tỉnh",
+            "--kind",
+            "provincial_committee",
+            "--from",
+            "2020-01-01",
+            "--json",
+        ],
+    );
+    ok_json(
+        &url,
+        &[
+            "unit",
+            "create",
+            "CB",
+            "--name-vi",
+            "Chi bộ",
+            "--kind",
+            "grassroots_cell",
+            "--parent",
+            "QN",
+            "--from",
+            "2020-01-01",
+            "--json",
+        ],
+    );
+    let m = ok_json(
+        &url,
+        &[
+            "member",
+            "add",
+            "--unit",
+            "CB",
+            "--full-name",
+            "Đặng Thị Mai",
+            "--sex",
+            "female",
+            "--birth-date",
+            "1999-09-09",
+            "--admitted-on",
+            "2021-01-01",
+            "--card-number",
+            "55500001",
+            "--occupation",
+            "student",
+            "--json",
+        ],
+    );
+    let id = m["id"].as_str().unwrap().to_string();
+    let found = ok_json(&url, &["member", "search", "dang mai", "--unit", "QN", "--json"]);
+    assert_eq!(found[0]["id"], id.as_str());
+    let none = ok_json(&url, &["member", "search", "dang mai", "--unit", "QN", "--as-of", "2020-06-01", "--json"]);
+    assert!(none.as_array().unwrap().is_empty(), "not a member yet in 2020");
+    let stats = ok_json(&url, &["unit", "stats", "QN", "--as-of", "2022-01-01", "--json"]);
+    assert_eq!(stats["total"], 1);
+    assert_eq!(stats["by_category"]["student"], 1);
+    let m = ok_json(
+        &url,
+        &["member", "status", &id, "--to", "official", "--effective", "2022-01-01", "--document", "7-QĐ", "--json"],
+    );
+    assert_eq!(m["status"], "official");
+    let shown = orgwork(&url, &["member", "show", &id, "--as-of", "2021-06-01"]);
+    let text = String::from_utf8_lossy(&shown.stdout);
+    assert!(text.contains("Đặng Thị Mai") && text.contains("status probationary"), "{text}");
+    // Bad input: every field named; exit code 1; nothing added.
+    let out = orgwork(
+        &url,
+        &[
+            "member",
+            "add",
+            "--unit",
+            "CB",
+            "--full-name",
+            "X",
+            "--sex",
+            "x",
+            "--birth-date",
+            "1999-13-01",
+            "--admitted-on",
+            "2021-01-01",
+        ],
+    );
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("sex: 'x'") && err.contains("birth_date: '1999-13-01'"), "{err}");
+    let all = ok_json(&url, &["member", "search", "--unit", "QN", "--json"]);
+    assert_eq!(all.as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn sqlite_members_from_the_command_line() {
+    members_from_the_command_line("sqlite").await;
+}
+
+#[tokio::test]
+async fn postgres_members_from_the_command_line() {
+    members_from_the_command_line("postgres").await;
+}

@@ -11,13 +11,13 @@ use utoipa::ToSchema;
 pub enum Role {
     /// Everything in the subtree, including users and the audit log.
     Administrator,
-    /// Keeps the structure (and, later, the member register) of the subtree.
+    /// Keeps the structure and the member register of the subtree.
     Organizer,
-    /// Inspection and supervision of the subtree (reads the structure).
+    /// Inspection and supervision of the subtree (reads the structure and the members).
     Inspector,
     /// Work programmes of the subtree (reads the structure).
     Planner,
-    /// Reads the subtree.
+    /// Reads the subtree's structure and counts (not members' records).
     Viewer,
 }
 
@@ -28,6 +28,10 @@ pub enum Permission {
     WriteStructure,
     ReadAudit,
     ManageUsers,
+    /// Read members' records (personal data): administrators, organizers, inspectors.
+    ReadMembers,
+    /// Admit members and change their records and statuses.
+    WriteMembers,
 }
 
 impl Role {
@@ -56,8 +60,9 @@ impl Role {
         use Permission::*;
         match self {
             Role::Administrator => true,
-            Role::Organizer => matches!(p, ReadStructure | WriteStructure),
-            Role::Inspector | Role::Planner | Role::Viewer => matches!(p, ReadStructure),
+            Role::Organizer => matches!(p, ReadStructure | WriteStructure | ReadMembers | WriteMembers),
+            Role::Inspector => matches!(p, ReadStructure | ReadMembers),
+            Role::Planner | Role::Viewer => matches!(p, ReadStructure),
         }
     }
 }

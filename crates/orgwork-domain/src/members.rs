@@ -296,7 +296,8 @@ impl Record {
             let value = self.field(field).unwrap_or("");
             let holds = match (&c.field_in, &c.field_not_in) {
                 (Some(list), _) => list.iter().any(|v| v == value),
-                (None, Some(list)) => !list.iter().any(|v| v == value),
+                // An unknown value is not "another value": only a recorded one counts.
+                (None, Some(list)) => !value.is_empty() && !list.iter().any(|v| v == value),
                 (None, None) => false,
             };
             if holds {

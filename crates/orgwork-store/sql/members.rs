@@ -452,7 +452,8 @@ impl MemberStore for Backend {
         let mut binds: Vec<String> = vec![];
         if let Some(q) = filter.query.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
             let folded = orgwork_domain::text::fold(q).replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-            binds.push(format!("%{folded}%"));
+            // Every word, in the order typed: `dang mai` finds "Đặng Thị Mai".
+            binds.push(format!("%{}%", folded.replace(' ', "%")));
             binds.push(q.to_string());
             let n = binds.len() + 6;
             sql.push_str(&format!("AND (m.name_fold LIKE ${} ESCAPE '\\' OR m.card_number = ${n} OR m.national_id = ${n}) ", n - 1));
@@ -480,7 +481,12 @@ impl MemberStore for Backend {
                     marks.push(format!("${}", binds.len() + 6));
                 }
                 let inside = format!("COALESCE(m.{field}, '') IN ({})", marks.join(", "));
-                sql.push_str(&if negate { format!("AND NOT {inside} ") } else { format!("AND {inside} ") });
+                // As in the domain's rule: an unknown value is not "another value".
+                sql.push_str(&if negate {
+                    format!("AND COALESCE(m.{field}, '') <> '' AND NOT {inside} ")
+                } else {
+                    format!("AND {inside} ")
+                });
             }
         }
         sql.push_str("ORDER BY m.name_fold, m.id LIMIT $5");

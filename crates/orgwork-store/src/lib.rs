@@ -90,8 +90,10 @@ impl Actor {
     }
     /// The command line, run by someone with access to the database itself.
     pub fn cli() -> Actor {
-        let who = std::env::var("USER").unwrap_or_else(|_| "unknown".into());
-        Actor { user_id: None, name: format!("cli:{who}") }
+        match std::env::var("USER") {
+            Ok(who) if !who.is_empty() => Actor { user_id: None, name: format!("cli:{who}") },
+            _ => Actor { user_id: None, name: "cli".into() },
+        }
     }
 }
 

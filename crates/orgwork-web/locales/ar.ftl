@@ -114,3 +114,67 @@ err-has_live_children = ما زالت هناك وحدات تابعة قائمة:
 err-no_change = لن يتغير شيء.
 err-out_of_scope = تلك الوحدة خارج نطاقك.
 err-forbidden = دورك لا يسمح بذلك.
+
+nav-members = الأعضاء
+members-title = أعضاء { $unit }
+members-count = { $count ->
+    [zero] لا يوجد أعضاء
+    [one] عضو واحد
+    [two] عضوان
+    [few] { $count } أعضاء
+    [many] { $count } عضوًا
+   *[other] { $count } عضو
+}
+members-none = لا يوجد عضو مطابق.
+members-filter-status = الحالة
+members-filter-category = الفئة
+members-any = الكل
+members-next = الصفحة التالية
+members-add = قبول عضو
+member-name = الاسم الكامل
+member-born = تاريخ الميلاد
+member-sex = الجنس
+member-unit = الوحدة
+member-status = الحالة
+member-card = رقم البطاقة
+member-national-id = رقم الهوية الوطنية
+member-admitted = تاريخ الانتساب
+member-official = تاريخ التثبيت
+member-ethnicity = القومية
+member-religion = الديانة
+member-hometown = مسقط الرأس
+member-occupation = المهنة
+member-education = التعليم
+member-theory = المستوى النظري السياسي
+member-categories = الفئات
+member-joined = أول يوم في الوحدة
+member-document = الوثيقة (اختياري)
+member-memberships = الوحدات
+member-statuses = الحالات
+member-badges = أوسمة الأقدمية الحزبية
+member-change-status = تغيير الحالة
+member-not-member = ليس عضوًا في هذا التاريخ.
+member-from-to = { $from } – { $to }
+member-since = منذ { $from }
+stats-title = الأعضاء في { $date }
+stats-total = المجموع
+status-probationary = تحت الاختبار
+status-official = رسمي
+status-transferred_out = منقول إلى الخارج
+status-deceased = متوفى
+status-expelled = مطرود
+status-removed = مشطوب
+status-resigned = مستقيل
+sex-male = ذكر
+sex-female = أنثى
+err-invalid_member = بعض الحقول غير صحيحة؛ انظر أدناه.
+err-duplicate_member = لعضو آخر رقم البطاقة أو رقم الهوية هذا.
+err-member_not_found = لا يوجد هذا العضو.
+err-not_a_member = لم يعد عضوًا في المنظمة.
+err-invalid_status = هذه ليست حالة.
+err-invalid_status_change = لا يمكن تعيين هذه الحالة بهذه الطريقة.
+err-has_members = ما زال فيها أعضاء: انقلهم أولًا.
+err-date_before_admission = أول يوم في الوحدة يسبق الانتساب.
+err-unit_dissolved = تلك الوحدة محلولة.
+members-search = البحث عن عضو
+members-search-hint = أي جزء من الاسم دون مراعاة التشكيل؛ أو رقم البطاقة أو الهوية

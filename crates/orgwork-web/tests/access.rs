@@ -90,6 +90,47 @@ fn table() -> Vec<Row> {
             status,
         ));
     }
+    // Members: records for administrators, organizers and inspectors of the subtree; others do
+    // not learn that a member exists (404). Counts for every role of the subtree.
+    let member = |name: &str, card: &str| {
+        Some(json!({"full_name": name, "sex": "female", "birth_date": "1990-01-01", "admitted_on": "2021-06-01",
+                    "card_number": card, "unit": "STC"}))
+    };
+    for (u, card, status) in [
+        ("view", "2000001", 403),
+        ("plan", "2000002", 403),
+        ("insp", "2000003", 403),
+        ("other", "2000004", 403),
+        ("org", "2000005", 201),
+        ("admin", "2000006", 201),
+    ] {
+        t.push(row(u, M::POST, "/api/v1/members", "/api/v1/members", member(&format!("Người {u}"), card), status));
+    }
+    for (u, list, one) in [
+        ("admin", 200, 200),
+        ("org", 200, 200),
+        ("insp", 200, 200),
+        ("plan", 403, 404),
+        ("view", 403, 404),
+        ("other", 403, 404),
+    ] {
+        t.push(row(u, M::GET, "/api/v1/members", "/api/v1/members?unit=STC&q=nguoi", None, list));
+        t.push(row(u, M::GET, "/api/v1/members/{id}", "/api/v1/members/{member}", None, one));
+    }
+    let official = Some(json!({"status": "official", "effective": "2022-06-01"}));
+    for (u, status) in [("view", 404), ("plan", 404), ("other", 404), ("insp", 403), ("org", 200)] {
+        t.push(row(
+            u,
+            M::POST,
+            "/api/v1/members/{id}/status",
+            "/api/v1/members/{member}/status",
+            official.clone(),
+            status,
+        ));
+    }
+    for (u, status) in [("admin", 200), ("org", 200), ("insp", 200), ("plan", 200), ("view", 200), ("other", 403)] {
+        t.push(row(u, M::GET, "/api/v1/units/{code}/stats", "/api/v1/units/STC/stats?as_of=2022-01-01", None, status));
+    }
     // Moving needs both the unit and the new parent in scope.
     let to = |parent: &str, d: &str| Some(json!({"effective": d, "parent": parent}));
     t.push(row(
@@ -157,6 +198,16 @@ async fn every_endpoint_checks_its_caller(backend: &str) {
         .await;
         assert_eq!(s, StatusCode::CREATED, "{b}");
     }
+    let (s, m) = send(
+        &app,
+        &app.token,
+        Method::POST,
+        "/api/v1/members",
+        Some(json!({"full_name": "Bùi Thụy", "sex": "female", "birth_date": "1995-01-01", "admitted_on": "2021-06-01", "unit": "STC"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{m}");
+    let member_id = m["id"].as_str().unwrap().to_string();
     let mut tokens = BTreeMap::new();
     tokens.insert("admin", app.token.clone());
     for (name, role, unit) in [
@@ -186,7 +237,7 @@ async fn every_endpoint_checks_its_caller(backend: &str) {
         }
         assert!(covered.contains(&(method.clone(), path.clone())), "{method} {path} has no row in the access table");
         // Without a token, and with a bad one: 401.
-        let concrete = path.replace("{code}", "STC");
+        let concrete = path.replace("{code}", "STC").replace("{id}", &member_id);
         let method = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
         let body = (method == Method::POST).then(|| json!({}));
         for token in ["", "ow_nope.not-a-token"] {
@@ -201,7 +252,8 @@ async fn every_endpoint_checks_its_caller(backend: &str) {
     }
 
     for r in &table {
-        let (s, b) = send(&app, &tokens[r.user], r.method.clone(), r.path, r.body.clone()).await;
+        let path = r.path.replace("{member}", &member_id);
+        let (s, b) = send(&app, &tokens[r.user], r.method.clone(), &path, r.body.clone()).await;
         assert_eq!(
             s.as_u16(),
             r.status,
@@ -213,6 +265,9 @@ async fn every_endpoint_checks_its_caller(backend: &str) {
         );
         if s == StatusCode::FORBIDDEN {
             assert!(["out_of_scope", "forbidden"].contains(&b["error"]["code"].as_str().unwrap()), "{b}");
+        }
+        if s == StatusCode::NOT_FOUND && r.template.starts_with("/api/v1/members") {
+            assert_eq!(b["error"]["code"], "member_not_found", "{b}");
         }
     }
 

@@ -300,6 +300,58 @@ async fn bad_input_gets_its_status_and_changes_nothing(app: App) {
     assert_eq!((s, error_code(&body)), (StatusCode::BAD_REQUEST, "invalid_query"));
 }
 
+async fn members_search_status_and_counts(app: App) {
+    app.province().await;
+    let member = |name: &str, born: &str, card: &str| {
+        json!({"full_name": name, "sex": "female", "birth_date": born, "admitted_on": "2021-06-01", "card_number": card,
+               "occupation": "student", "unit": "STC-C1"})
+    };
+    let (s, m) = app.post("/api/v1/members", member("Bùi Thụy Anh", "2000-01-01", "3000001")).await;
+    assert_eq!(s, StatusCode::CREATED, "{m}");
+    let id = m["id"].as_str().unwrap().to_string();
+    assert_eq!(m["unit"], "STC-C1");
+    assert_eq!(m["status"], "probationary");
+    assert_eq!(m["categories"], json!(["young", "student", "female"]));
+    // Every bad field named at once; nothing created.
+    let (s, e) = app
+        .post("/api/v1/members", json!({"full_name": "", "sex": "x", "birth_date": "01/02/1990", "admitted_on": "2021-06-01", "unit": "STC-C1"}))
+        .await;
+    assert_eq!((s, error_code(&e)), (StatusCode::BAD_REQUEST, "invalid_member"));
+    let msg = e["error"]["message"].as_str().unwrap();
+    assert!(msg.contains("full_name") && msg.contains("sex: 'x'") && msg.contains("birth_date: '01/02/1990'"), "{msg}");
+    let (s, e) = app.post("/api/v1/members", json!({"full_name": "A", "sex": "male", "birth_date": "1990-01-01", "admitted_on": "2021-06-01", "unit": "STC-C1", "shoe_size": 42})).await;
+    assert_eq!((s, error_code(&e)), (StatusCode::BAD_REQUEST, "invalid_body"), "{e}");
+    let (s, e) = app.post("/api/v1/members", member("Người Khác", "1990-01-01", "3000001")).await;
+    assert_eq!((s, error_code(&e)), (StatusCode::CONFLICT, "duplicate_member"));
+    // Search as one types.
+    for q in ["bui", "bui th", "thuy anh", "BÙI THỤY"] {
+        let (_, found) = app.get(&format!("/api/v1/members?unit=QN&q={}", q.replace(' ', "%20"))).await;
+        assert_eq!(found["items"][0]["id"], id.as_str(), "{q}");
+    }
+    // Counts before and after a status change.
+    let (_, before) = app.get("/api/v1/units/QN/stats?as_of=2022-01-01").await;
+    assert_eq!(
+        before,
+        json!({"total": 1, "by_status": {"probationary": 1}, "by_category": {"female": 1, "student": 1, "young": 1}})
+    );
+    let (s, m) = app
+        .post(
+            &format!("/api/v1/members/{id}/status"),
+            json!({"status": "official", "effective": "2022-06-01", "document": "45-QĐ/ĐU"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{m}");
+    let (_, after) = app.get("/api/v1/units/QN/stats?as_of=2022-06-01").await;
+    assert_eq!(after["by_status"], json!({"official": 1}));
+    let (_, still) = app.get("/api/v1/units/QN/stats?as_of=2022-05-31").await;
+    assert_eq!(still, before);
+    let (s, e) =
+        app.post(&format!("/api/v1/members/{id}/status"), json!({"status": "alive", "effective": "2023-01-01"})).await;
+    assert_eq!((s, error_code(&e)), (StatusCode::BAD_REQUEST, "invalid_status"));
+    let (s, e) = app.get("/api/v1/members/12345").await;
+    assert_eq!((s, error_code(&e)), (StatusCode::NOT_FOUND, "member_not_found"));
+}
+
 macro_rules! on_both_backends {
     ($($story:ident),+ $(,)?) => {
         mod sqlite { $( #[tokio::test] async fn $story() { super::$story(super::spawn_app("sqlite").await).await } )+ }
@@ -312,4 +364,5 @@ on_both_backends!(
     creates_reads_and_moves_as_of_dates,
     pages_with_a_cursor,
     bad_input_gets_its_status_and_changes_nothing,
+    members_search_status_and_counts,
 );

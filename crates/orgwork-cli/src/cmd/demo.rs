@@ -32,6 +32,10 @@ pub async fn run(args: Args) -> Result<()> {
     } else {
         println!("Created the demo database {} ({created} units).", args.database);
     }
+    let members = load_members(store.as_ref()).await?;
+    if members > 0 {
+        println!("Added {members} synthetic members.");
+    }
     load_users(store.as_ref()).await?;
     println!("Log in at http://{}/ with one of these users (password: {DEMO_PASSWORD}):", args.listen);
     for (name, role, unit, who) in DEMO_USERS {
@@ -100,6 +104,59 @@ pub async fn load_users(store: &dyn Store) -> Result<()> {
         store.create_user(&actor(), new).await.with_context(|| format!("creating the demo user {name}"))?;
     }
     Ok(())
+}
+
+/// Adds the demo members (once): 8 to 25 in each cell, students in the political school and
+/// the Youth Union, all synthetic and the same in every demo database.
+pub async fn load_members(store: &dyn Store) -> Result<usize> {
+    use crate::demo_data::people::{Rng, person};
+    let probe = orgwork_store::MemberFilter::default();
+    if !store.members(None, day("2024-12-30"), &probe, orgwork_store::Page::first(1)).await?.items.is_empty() {
+        return Ok(0);
+    }
+    let mut rng = Rng::new(20_241_230);
+    let mut serial = 0;
+    let mut cells: Vec<(String, u64)> = vec![];
+    for g in GRASSROOTS {
+        let code = format!("{}-{}", BLOC.0, g.code);
+        let students = if matches!(g.code, "TCT" | "TDTN") { 35 } else { 2 };
+        if g.committee {
+            for (suffix, ..) in CELLS {
+                cells.push((format!("{code}-{suffix}"), students));
+            }
+        } else {
+            cells.push((code, students));
+        }
+    }
+    for (cell, students) in cells {
+        let n = 8 + rng.below(18);
+        for _ in 0..n {
+            serial += 1;
+            let p = person(&mut rng, serial, students);
+            let input = orgwork_domain::members::RecordInput {
+                full_name: p.full_name,
+                sex: p.sex.into(),
+                birth_date: p.birth_date,
+                admitted_on: p.admitted_on,
+                official_on: p.official_on,
+                ethnicity: Some(p.ethnicity),
+                religion: Some("Không".into()),
+                hometown: Some("Quảng Ninh".into()),
+                occupation: Some(p.occupation.into()),
+                education: Some(p.education.into()),
+                card_number: Some(p.card_number),
+                ..Default::default()
+            };
+            let record = orgwork_domain::members::Record::parse(&store.profile().members, &input).map_err(|e| {
+                anyhow::anyhow!("a demo member does not parse: {}", orgwork_domain::members::field_errors(&e))
+            })?;
+            // The units of the demo start on 2010-01-01: members admitted before joined them then.
+            let joined_on = record.admitted_on.max(day("2010-01-01"));
+            let new = orgwork_store::NewMember { record, unit: UnitCode::parse(&cell)?, joined_on, document: None };
+            store.create_member(&actor(), new).await.with_context(|| format!("creating a demo member in {cell}"))?;
+        }
+    }
+    Ok(serial as usize)
 }
 
 /// Loads the demo organization unless it is there already; returns how many units it made.

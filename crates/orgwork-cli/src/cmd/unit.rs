@@ -149,6 +149,15 @@ pub enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// The members of a unit's subtree on a date: in all, by status and by category.
+    Stats {
+        #[arg(value_parser = code)]
+        code: UnitCode,
+        #[command(flatten)]
+        as_of: AsOf,
+        #[command(flatten)]
+        common: Common,
+    },
     /// Show a unit's own history: creation, renames, moves, dissolution.
     History {
         #[arg(value_parser = code)]
@@ -268,6 +277,21 @@ pub async fn run(command: Command) -> Result<()> {
             let change = Dated { code, effective, decision: parse_decision(decision.as_deref())? };
             let unit = store.dissolve_unit(&actor(), change).await?;
             report(&unit, common.json, "dissolved")?;
+        }
+        Command::Stats { code, as_of, common } => {
+            let store = common.db.open().await?;
+            let day = as_of.day();
+            let stats = store.stats(&code, day).await?;
+            if common.json {
+                return output::json(&stats);
+            }
+            println!("{code} on {day}: {} members", stats.total);
+            for (k, v) in &stats.by_status {
+                println!("  {k:<20} {v}");
+            }
+            for (k, v) in &stats.by_category {
+                println!("  {k:<20} {v}");
+            }
         }
         Command::History { code, common } => {
             let store = common.db.open().await?;

@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, one module per area, and its OpenAPI document.
 
 pub mod audit;
+pub mod members;
 pub mod profile;
 pub mod units;
 
@@ -27,6 +28,7 @@ use utoipa_axum::routes;
     tags(
         (name = "system", description = "Health and the profile in force"),
         (name = "units", description = "The structure: units as of any date, and their dated changes"),
+        (name = "members", description = "The member register and its counts"),
         (name = "audit", description = "The audit log")
     )
 )]
@@ -71,6 +73,7 @@ pub fn routes() -> (Router<AppState>, OpenApiDoc) {
         .merge(profile::routes())
         .merge(units::routes())
         .merge(audit::routes())
+        .merge(members::routes())
         .split_for_parts()
 }
 

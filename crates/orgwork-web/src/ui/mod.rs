@@ -12,6 +12,7 @@
 pub mod audit;
 pub mod auth;
 pub mod i18n;
+pub mod members;
 pub mod structure;
 
 use crate::AppState;
@@ -47,6 +48,9 @@ pub fn routes() -> Router<AppState> {
         .route("/units/{code}/move", post(structure::move_unit))
         .route("/units/{code}/dissolve", post(structure::dissolve))
         .route("/units/{code}/create", post(structure::create))
+        .route("/units/{code}/members", get(members::list).post(members::create))
+        .route("/members/{id}", get(members::page))
+        .route("/members/{id}/status", post(members::status))
         .route("/audit", get(audit::audit_page))
         .route("/assets/{*file}", get(asset))
 }
@@ -214,6 +218,29 @@ struct ErrorPage {
     l: Layout,
     message: String,
     detail: Option<String>,
+}
+
+/// A form's values and errors, when it is shown again after a refusal.
+#[derive(Default)]
+pub struct FormState {
+    pub form: &'static str,
+    pub values: HashMap<String, String>,
+    pub errors: HashMap<String, String>,
+}
+
+impl FormState {
+    /// The value of a form's field: as submitted when the form comes back, else its default
+    /// (`defaults` keyed `form.field`).
+    pub fn val(&self, defaults: &HashMap<String, String>, form: &str, field: &str) -> String {
+        if self.form == form {
+            return self.values.get(field).cloned().unwrap_or_default();
+        }
+        defaults.get(&format!("{form}.{field}")).cloned().unwrap_or_default()
+    }
+
+    pub fn err(&self, form: &str, field: &str) -> Option<String> {
+        (self.form == form).then(|| self.errors.get(field).cloned()).flatten()
+    }
 }
 
 pub fn redirect(to: &str) -> Response {

@@ -2,7 +2,7 @@
 //! children, history, audit entries) and the forms of its dated changes.
 
 use super::i18n::Tr;
-use super::{Ctx, Layout, redirect};
+use super::{Ctx, FormState, Layout, redirect};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::ApiError;
@@ -243,17 +243,35 @@ pub struct AuditRow {
     target: String,
 }
 
-/// A form's values and errors, when it is shown again after a refusal.
-#[derive(Default)]
-pub struct FormState {
-    form: &'static str,
-    values: HashMap<String, String>,
-    errors: HashMap<String, String>,
+/// The member counts of a unit's subtree, for its page.
+pub struct StatsView {
+    title: String,
+    total: String,
+    rows: Vec<(String, String)>,
+    can_list: bool,
+}
+
+/// The label of a status in the reader's language.
+pub fn status_name(tr: Tr, status: &str) -> String {
+    tr.t(&format!("status-{status}"))
+}
+
+/// The label of a category of the profile in the reader's language.
+pub fn category_name(store: &dyn Store, tr: Tr, id: &str) -> String {
+    store
+        .profile()
+        .members
+        .categories
+        .iter()
+        .find(|c| c.id == id)
+        .map(|c| Names::from(c.name.clone()).get(tr.lang).to_string())
+        .unwrap_or_else(|| id.to_string())
 }
 
 #[derive(Template)]
 #[template(path = "unit.html")]
 struct UnitPage {
+    stats: Option<StatsView>,
     tr: Tr,
     l: Layout,
     as_of: String,
@@ -275,16 +293,12 @@ struct UnitPage {
 }
 
 impl UnitPage {
-    /// The value of a form's field: as submitted when the form comes back, else its default.
     fn val(&self, form: &str, field: &str) -> String {
-        if self.state.form == form {
-            return self.state.values.get(field).cloned().unwrap_or_default();
-        }
-        self.defaults.get(&format!("{form}.{field}")).cloned().unwrap_or_default()
+        self.state.val(&self.defaults, form, field)
     }
 
     fn err(&self, form: &str, field: &str) -> Option<String> {
-        (self.state.form == form).then(|| self.state.errors.get(field).cloned()).flatten()
+        self.state.err(form, field)
     }
 }
 
@@ -356,9 +370,28 @@ async fn render_unit(
         } else {
             None
         };
-        Ok::<_, ApiError>((unit, live, ancestors, kids, history, can_write, audit))
+        let stats = if live {
+            let st = store.stats(code, on).await?;
+            let mut rows: Vec<(String, String)> =
+                st.by_status.iter().map(|(k, v)| (status_name(tr, k), tr.number(*v))).collect();
+            for c in &store.profile().members.categories {
+                rows.push((
+                    category_name(store, tr, &c.id),
+                    tr.number(st.by_category.get(&c.id).copied().unwrap_or(0)),
+                ));
+            }
+            Some(StatsView {
+                title: tr.ta("stats-title", "date", &tr.date(on)),
+                total: tr.number(st.total),
+                rows,
+                can_list: caller.require_path(Permission::ReadMembers, code, &path_ids).is_ok(),
+            })
+        } else {
+            None
+        };
+        Ok::<_, ApiError>((unit, live, ancestors, kids, history, can_write, audit, stats))
     };
-    let (unit, live, ancestors, kids, history, can_write, audit) = match built.await {
+    let (unit, live, ancestors, kids, history, can_write, audit, stats) = match built.await {
         Ok(b) => b,
         Err(e) => return ctx.api_error_page(e),
     };
@@ -411,6 +444,7 @@ async fn render_unit(
     defaults.insert("rename.name_en".into(), unit.name.en.clone().unwrap_or_default());
     defaults.insert("rename.name_ar".into(), unit.name.ar.clone().unwrap_or_default());
     let page = UnitPage {
+        stats,
         tr,
         l: ctx.layout("structure", on),
         as_of: on.to_string(),

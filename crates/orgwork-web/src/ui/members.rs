@@ -1,0 +1,490 @@
+//! The member register's pages: a unit's member list (filters, paging, the admission form) and
+//! a member's page (record, history, status change). Records are personal data: a member
+//! outside the reader's scope is "not found".
+
+use super::i18n::Tr;
+use super::structure::{category_name, status_name};
+use super::{Ctx, FormState, Layout, redirect, urlencode};
+use crate::AppState;
+use crate::api::members::member_in_scope;
+use crate::auth::Caller;
+use crate::error::ApiError;
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use chrono::NaiveDate;
+use orgwork_domain::access::Permission;
+use orgwork_domain::date::parse_date;
+use orgwork_domain::members::{Record, RecordInput, Status};
+use orgwork_domain::structure::UnitCode;
+use orgwork_store::{MemberFilter, NewMember, Page};
+use serde::Deserialize;
+use std::collections::HashMap;
+
+fn today() -> NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+pub struct Row {
+    id: String,
+    name: String,
+    born: String,
+    sex: String,
+    status: String,
+    unit: String,
+    card: String,
+}
+
+#[derive(Template)]
+#[template(path = "members.html")]
+struct MembersPage {
+    tr: Tr,
+    l: Layout,
+    title: String,
+    unit_code: String,
+    unit_name: String,
+    as_of: String,
+    q: String,
+    status: String,
+    category: String,
+    statuses: Vec<(String, String)>,
+    categories: Vec<(String, String)>,
+    rows: Vec<Row>,
+    next: Option<String>,
+    next_base: String,
+    can_write: bool,
+    done: bool,
+    open_form: bool,
+    general_error: Option<String>,
+    sexes: Vec<(String, String)>,
+    occupations: Vec<String>,
+    state: FormState,
+    defaults: HashMap<String, String>,
+}
+
+impl MembersPage {
+    fn val(&self, form: &str, field: &str) -> String {
+        self.state.val(&self.defaults, form, field)
+    }
+    fn err(&self, form: &str, field: &str) -> Option<String> {
+        self.state.err(form, field)
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    as_of: Option<String>,
+    q: Option<String>,
+    status: Option<String>,
+    category: Option<String>,
+    after: Option<String>,
+    done: Option<String>,
+}
+
+pub async fn list(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+    Query(q): Query<ListQuery>,
+) -> Response {
+    let caller = match ctx.caller() {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    render_list(&s, &ctx, &caller, &code, q, FormState::default(), None, StatusCode::OK).await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn render_list(
+    s: &AppState,
+    ctx: &Ctx,
+    caller: &Caller,
+    code: &str,
+    q: ListQuery,
+    state: FormState,
+    general_error: Option<String>,
+    status: StatusCode,
+) -> Response {
+    let tr = ctx.tr;
+    let store = s.store.as_ref();
+    let built = async {
+        let code = UnitCode::parse(code)?;
+        let on = match q.as_of.as_deref().filter(|v| !v.is_empty()) {
+            Some(v) => parse_date("as_of", v)?,
+            None => today(),
+        };
+        caller.require(store, Permission::ReadMembers, &code, on).await?;
+        let unit = store.unit(&code, on).await?;
+        let filter = MemberFilter {
+            query: q.q.clone().filter(|v| !v.trim().is_empty()),
+            status: q.status.as_deref().filter(|v| !v.is_empty()).map(Status::parse).transpose()?,
+            category: q.category.clone().filter(|v| !v.is_empty()),
+        };
+        let page = store.members(Some(&code), on, &filter, Page { limit: 50, after: q.after.clone() }).await?;
+        let total = store.stats(&code, on).await?.total;
+        let can_write = caller.require(store, Permission::WriteMembers, &code, on).await.is_ok();
+        Ok::<_, ApiError>((code, on, unit, page, total, can_write))
+    };
+    let (code, on, unit, page, total, can_write) = match built.await {
+        Ok(b) => b,
+        Err(e) => return ctx.api_error_page(e),
+    };
+    let unit_name = unit.name.get(tr.lang).to_string();
+    let rows = page
+        .items
+        .iter()
+        .map(|m| Row {
+            id: m.id.clone(),
+            name: m.full_name.clone(),
+            born: tr.date(m.birth_date),
+            sex: tr.t(&format!("sex-{}", m.sex)),
+            status: status_name(tr, m.status.as_str()),
+            unit: m.unit.to_string(),
+            card: m.card_number.clone().unwrap_or_default(),
+        })
+        .collect();
+    let profile = store.profile();
+    let next_base = format!(
+        "/units/{code}/members?as_of={on}&q={}&status={}&category={}",
+        urlencode(q.q.as_deref().unwrap_or("")),
+        urlencode(q.status.as_deref().unwrap_or("")),
+        urlencode(q.category.as_deref().unwrap_or(""))
+    );
+    let mut defaults = HashMap::new();
+    defaults.insert("member.admitted_on".to_string(), today().to_string());
+    defaults.insert("member.ethnicity".to_string(), "Kinh".to_string());
+    let page = MembersPage {
+        tr,
+        l: ctx.layout("structure", on),
+        title: format!("{} · {}", tr.ta("members-title", "unit", &unit_name), tr.tn("members-count", total as usize)),
+        unit_code: code.to_string(),
+        unit_name,
+        as_of: on.to_string(),
+        q: q.q.unwrap_or_default(),
+        status: q.status.unwrap_or_default(),
+        category: q.category.unwrap_or_default(),
+        statuses: [Status::Probationary, Status::Official]
+            .iter()
+            .map(|s| (s.as_str().to_string(), status_name(tr, s.as_str())))
+            .collect(),
+        categories: profile
+            .members
+            .categories
+            .iter()
+            .map(|c| (c.id.clone(), category_name(store, tr, &c.id)))
+            .collect(),
+        rows,
+        next: page.next,
+        next_base,
+        can_write,
+        done: q.done.is_some(),
+        open_form: !state.form.is_empty(),
+        general_error,
+        sexes: profile.members.sex.iter().map(|s| (s.clone(), tr.t(&format!("sex-{s}")))).collect(),
+        occupations: profile.members.occupation.clone(),
+        state,
+        defaults,
+    };
+    ctx.page(status, page)
+}
+
+#[derive(Deserialize)]
+pub struct FieldsForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(flatten)]
+    fields: HashMap<String, String>,
+}
+
+fn get(f: &HashMap<String, String>, name: &str) -> String {
+    f.get(name).map(|v| v.trim().to_string()).unwrap_or_default()
+}
+
+fn opt(f: &HashMap<String, String>, name: &str) -> Option<String> {
+    Some(get(f, name)).filter(|v| !v.is_empty())
+}
+
+/// Admits a member from the list page's form; a refusal shows the form again, each faulty
+/// field with its error.
+pub async fn create(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+    Form(f): Form<FieldsForm>,
+) -> Response {
+    let caller = match ctx.caller() {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    if let Err(r) = ctx.check_csrf(&f.csrf) {
+        return r;
+    }
+    let store = s.store.as_ref();
+    let v = &f.fields;
+    let input = RecordInput {
+        full_name: get(v, "full_name"),
+        sex: get(v, "sex"),
+        birth_date: get(v, "birth_date"),
+        admitted_on: get(v, "admitted_on"),
+        official_on: opt(v, "official_on"),
+        card_number: opt(v, "card_number"),
+        national_id: opt(v, "national_id"),
+        ethnicity: opt(v, "ethnicity"),
+        hometown: opt(v, "hometown"),
+        occupation: opt(v, "occupation"),
+        ..Default::default()
+    };
+    let mut state = FormState { form: "member", values: v.clone(), errors: HashMap::new() };
+    let back = ListQuery { as_of: Some(today().to_string()), ..Default::default() };
+    let record = match Record::parse(&store.profile().members, &input) {
+        Ok(r) => r,
+        Err(errors) => {
+            for e in errors {
+                state.errors.insert(e.field.clone(), format!("{} — {}", e.value, e.reason));
+            }
+            let msg = ctx.tr.error("invalid_member");
+            return render_list(&s, &ctx, &caller, &code, back, state, msg, StatusCode::BAD_REQUEST).await;
+        }
+    };
+    let result = async {
+        let unit = UnitCode::parse(&code)?;
+        let joined_on = match opt(v, "joined_on") {
+            Some(d) => parse_date("joined_on", &d)?,
+            None => record.admitted_on,
+        };
+        caller.require(store, Permission::WriteMembers, &unit, joined_on).await?;
+        let document = orgwork_domain::structure::parse_decision(opt(v, "document").as_deref())?;
+        let m = store.create_member(&caller.actor(), NewMember { record, unit, joined_on, document }).await?;
+        Ok::<_, ApiError>((m.id, joined_on))
+    }
+    .await;
+    match result {
+        Ok((id, on)) => redirect(&format!("/members/{id}?as_of={}&done=1", on.max(today()))),
+        Err(e) => {
+            let message = ctx.tr.error(&e.code).unwrap_or_else(|| e.message.clone());
+            let field = match e.code.as_str() {
+                "duplicate_member" => {
+                    Some(if e.message.starts_with("national_id") { "national_id" } else { "card_number" })
+                }
+                "invalid_date" | "date_before_admission" | "date_outside_unit" => Some("joined_on"),
+                "invalid_decision" => Some("document"),
+                _ => None,
+            };
+            let general = match field {
+                Some(f) => {
+                    state.errors.insert(f.to_string(), message);
+                    None
+                }
+                None => Some(message),
+            };
+            render_list(&s, &ctx, &caller, &code, back, state, general, e.status).await
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "member.html")]
+struct MemberPage {
+    tr: Tr,
+    l: Layout,
+    as_of: String,
+    m: MemberView,
+    can_write: bool,
+    done: bool,
+    open_form: bool,
+    general_error: Option<String>,
+    next_statuses: Vec<(String, String)>,
+    state: FormState,
+    defaults: HashMap<String, String>,
+}
+
+impl MemberPage {
+    fn val(&self, form: &str, field: &str) -> String {
+        self.state.val(&self.defaults, form, field)
+    }
+    fn err(&self, form: &str, field: &str) -> Option<String> {
+        self.state.err(form, field)
+    }
+}
+
+pub struct MemberView {
+    id: String,
+    name: String,
+    unit: Option<String>,
+    facts: Vec<(String, String)>,
+    memberships: Vec<(String, String, String)>,
+    statuses: Vec<(String, String, String)>,
+    badges: Vec<String>,
+}
+
+#[derive(Deserialize)]
+pub struct MemberQuery {
+    as_of: Option<String>,
+    done: Option<String>,
+}
+
+pub async fn page(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(q): Query<MemberQuery>,
+) -> Response {
+    let caller = match ctx.caller() {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let on = match q.as_of.as_deref().filter(|v| !v.is_empty()).map(|v| parse_date("as_of", v)) {
+        None => today(),
+        Some(Ok(d)) => d,
+        Some(Err(e)) => return ctx.api_error_page(e.into()),
+    };
+    render_member(&s, &ctx, &caller, &id, on, q.done.is_some(), FormState::default(), None, StatusCode::OK).await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn render_member(
+    s: &AppState,
+    ctx: &Ctx,
+    caller: &Caller,
+    id: &str,
+    on: NaiveDate,
+    done: bool,
+    state: FormState,
+    general_error: Option<String>,
+    status: StatusCode,
+) -> Response {
+    let tr = ctx.tr;
+    let store = s.store.as_ref();
+    let id: i64 = match id.parse() {
+        Ok(i) => i,
+        Err(_) => {
+            return ctx.api_error_page(ApiError::new(StatusCode::NOT_FOUND, "member_not_found", "no such member"));
+        }
+    };
+    let m = match member_in_scope(store, caller, id, on, Permission::ReadMembers).await {
+        Ok(m) => m,
+        Err(e) => return ctx.api_error_page(e),
+    };
+    let can_write = m.unit.is_some() && member_in_scope(store, caller, id, on, Permission::WriteMembers).await.is_ok();
+    let r = &m.record;
+    let mut facts = vec![
+        (tr.t("member-born"), tr.date(r.birth_date)),
+        (tr.t("member-sex"), tr.t(&format!("sex-{}", r.sex))),
+        (tr.t("member-admitted"), tr.date(r.admitted_on)),
+    ];
+    let optional = [
+        ("member-official", r.official_on.map(|d| tr.date(d))),
+        ("member-card", r.card_number.clone()),
+        ("member-national-id", r.national_id.clone()),
+        ("member-ethnicity", r.ethnicity.clone()),
+        ("member-religion", r.religion.clone()),
+        ("member-hometown", r.hometown.clone()),
+        ("member-occupation", r.occupation.clone()),
+        ("member-education", r.education.clone()),
+        ("member-theory", r.theory_level.clone()),
+    ];
+    for (key, value) in optional {
+        if let Some(v) = value {
+            facts.push((tr.t(key), v));
+        }
+    }
+    facts.push((tr.t("member-status"), m.status.map(|s| status_name(tr, s.as_str())).unwrap_or_else(|| "—".into())));
+    if !m.categories.is_empty() {
+        facts.push((
+            tr.t("member-categories"),
+            m.categories.iter().map(|c| category_name(store, tr, c)).collect::<Vec<_>>().join(", "),
+        ));
+    }
+    let span = |from: NaiveDate, to: Option<NaiveDate>| match to {
+        Some(t) => tr.ta2("member-from-to", "from", &tr.date(from), "to", &tr.date(t)),
+        None => tr.ta("member-since", "from", &tr.date(from)),
+    };
+    let view = MemberView {
+        id: m.id.clone(),
+        name: r.full_name.clone(),
+        unit: m.unit.as_ref().map(|u| u.to_string()),
+        facts,
+        memberships: m
+            .memberships
+            .iter()
+            .map(|x| (span(x.valid_from, x.valid_to), x.unit.to_string(), x.document.clone().unwrap_or_default()))
+            .collect(),
+        statuses: m
+            .statuses
+            .iter()
+            .map(|x| {
+                (
+                    span(x.valid_from, x.valid_to),
+                    status_name(tr, x.status.as_str()),
+                    x.document.clone().unwrap_or_default(),
+                )
+            })
+            .collect(),
+        badges: m.badges.iter().map(|(y, d)| format!("{y} — {}", tr.date(*d))).collect(),
+    };
+    let next_statuses = [Status::Official, Status::Deceased, Status::Expelled, Status::Removed, Status::Resigned]
+        .iter()
+        .filter(|s| Some(**s) != m.status)
+        .map(|s| (s.as_str().to_string(), status_name(tr, s.as_str())))
+        .collect();
+    let mut defaults = HashMap::new();
+    defaults.insert("status.effective".to_string(), today().max(on).to_string());
+    let page = MemberPage {
+        tr,
+        l: ctx.layout("structure", on),
+        as_of: on.to_string(),
+        m: view,
+        can_write,
+        done,
+        open_form: !state.form.is_empty(),
+        general_error,
+        next_statuses,
+        state,
+        defaults,
+    };
+    ctx.page(status, page)
+}
+
+pub async fn status(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<FieldsForm>,
+) -> Response {
+    let caller = match ctx.caller() {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    if let Err(r) = ctx.check_csrf(&f.csrf) {
+        return r;
+    }
+    let store = s.store.as_ref();
+    let v = &f.fields;
+    let result = async {
+        let member: i64 =
+            id.parse().map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "member_not_found", "no such member"))?;
+        let status = Status::parse(&get(v, "status"))?;
+        let on = parse_date("effective", &get(v, "effective"))?;
+        let document = orgwork_domain::structure::parse_decision(opt(v, "document").as_deref())?;
+        member_in_scope(store, &caller, member, on, Permission::WriteMembers).await?;
+        store.change_status(&caller.actor(), member, status, on, document).await?;
+        Ok::<_, ApiError>(on)
+    }
+    .await;
+    match result {
+        Ok(on) => redirect(&format!("/members/{id}?as_of={on}&done=1")),
+        Err(e) => {
+            let message = ctx.tr.error(&e.code).unwrap_or_else(|| e.message.clone());
+            let field = match e.code.as_str() {
+                "invalid_status" | "invalid_status_change" | "no_change" | "not_a_member" => "status",
+                "invalid_decision" => "document",
+                _ => "effective",
+            };
+            let mut state = FormState { form: "status", values: v.clone(), errors: HashMap::new() };
+            state.errors.insert(field.to_string(), message);
+            render_member(&s, &ctx, &caller, &id, today(), false, state, None, e.status).await
+        }
+    }
+}
