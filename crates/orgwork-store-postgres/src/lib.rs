@@ -96,6 +96,9 @@ mod members {
 mod structure {
     include!("../../orgwork-store/sql/structure.rs");
 }
+mod transfers {
+    include!("../../orgwork-store/sql/transfers.rs");
+}
 mod users {
     include!("../../orgwork-store/sql/users.rs");
 }

@@ -467,7 +467,7 @@ pub async fn admit(store: &dyn Store, unit: &str, r: orgwork_domain::members::Re
     let m = store
         .create_member(
             &actor(),
-            orgwork_store::NewMember { record: r, unit: code(unit), joined_on: joined, document: None },
+            orgwork_store::NewMember { record: r, unit: code(unit), joined_on: joined, document: None, from_org: None },
         )
         .await
         .unwrap_or_else(|e| panic!("admit into {unit}: {e}"));
@@ -585,7 +585,13 @@ pub async fn keeps_members_with_their_history_and_counts(store: Arc<dyn Store>) 
     let r = s
         .create_member(
             &actor(),
-            orgwork_store::NewMember { record: dup, unit: code("BAO"), joined_on: d("2020-06-01"), document: None },
+            orgwork_store::NewMember {
+                record: dup,
+                unit: code("BAO"),
+                joined_on: d("2020-06-01"),
+                document: None,
+                from_org: None,
+            },
         )
         .await;
     assert_eq!(error_code(r), "duplicate_member");
@@ -597,6 +603,7 @@ pub async fn keeps_members_with_their_history_and_counts(store: Arc<dyn Store>) 
                 unit: code("NOPE"),
                 joined_on: d("2005-01-01"),
                 document: None,
+                from_org: None,
             },
         )
         .await;
@@ -654,4 +661,129 @@ pub async fn counts_follow_a_moved_unit_without_touching_members(store: Arc<dyn 
         ],
     )
     .await;
+}
+
+pub async fn transfers_in_two_steps(store: Arc<dyn Store>) {
+    use orgwork_domain::members::Status;
+    use orgwork_store::{Destination, TransferFilter};
+    let s = store.as_ref();
+    small_province(s).await;
+    let a = admit(s, "SO-TC-C1", record("Nguyễn Văn An", "male", "1990-01-01", "2021-01-01")).await;
+    let b = admit(s, "SO-TC-C1", record("Trần Thị Bích", "female", "1992-01-01", "2021-01-01")).await;
+    let total = |u: &'static str, day: &'static str| {
+        let store = store.clone();
+        async move { store.stats(&code(u), d(day)).await.unwrap().total }
+    };
+
+    // Within the tree: issued by the sender, counted there until the receiver accepts.
+    let t = s
+        .issue_transfer(&actor(), a, Destination::Unit(code("BAO")), d("2024-03-01"), Some("15-QĐ/ĐU".into()))
+        .await
+        .unwrap();
+    assert_eq!((t.state.as_str(), t.due_on), ("issued", d("2024-03-31")));
+    assert_eq!(
+        error_code(s.issue_transfer(&actor(), a, Destination::Unit(code("BAO")), d("2024-03-02"), None).await),
+        "transfer_pending"
+    );
+    assert_eq!((total("SO-TC", "2024-03-15").await, total("BAO", "2024-03-15").await), (2, 0));
+    let pending = s
+        .transfers(
+            &code("BAO"),
+            &TransferFilter { direction: Some("in".into()), pending: true, overdue_on: None },
+            Page::first(10),
+        )
+        .await
+        .unwrap();
+    assert_eq!(pending.items.iter().map(|t| t.member_name.as_str()).collect::<Vec<_>>(), ["Nguyễn Văn An"]);
+    let overdue = |day: &'static str| {
+        let store = store.clone();
+        async move {
+            let f = TransferFilter { direction: None, pending: true, overdue_on: Some(d(day)) };
+            store.transfers(&code("QN"), &f, Page::first(10)).await.unwrap().items.len()
+        }
+    };
+    assert_eq!((overdue("2024-03-31").await, overdue("2024-04-01").await), (0, 1), "flagged past the 30 days");
+    let id: i64 = t.id.parse().unwrap();
+    assert_eq!(error_code(s.accept_transfer(&actor(), id, d("2024-02-01"), None).await), "date_before_issue");
+    let accepted = s.accept_transfer(&actor(), id, d("2024-04-05"), Some("nhận 3".into())).await.unwrap();
+    assert_eq!(accepted.state, "accepted");
+    assert_eq!(error_code(s.accept_transfer(&actor(), id, d("2024-04-06"), None).await), "transfer_closed");
+    assert_eq!((total("SO-TC", "2024-04-04").await, total("BAO", "2024-04-04").await), (2, 0));
+    assert_eq!((total("SO-TC", "2024-04-05").await, total("BAO", "2024-04-05").await), (1, 1));
+    assert_eq!(total("QN", "2024-04-05").await, 2);
+    let m = s.member(a, d("2024-04-05")).await.unwrap();
+    assert_eq!(m.unit.as_ref().map(UnitCode::as_str), Some("BAO"));
+    assert_eq!(m.memberships.len(), 2);
+    assert_eq!(m.memberships[1].reason, "transfer");
+
+    // Out of the tree: the member leaves the counts on acceptance, as "transferred out".
+    let out = s
+        .issue_transfer(&actor(), b, Destination::Outside("Đảng bộ tỉnh Hải Dương".into()), d("2024-05-01"), None)
+        .await
+        .unwrap();
+    let cancelled = s.cancel_transfer(&actor(), out.id.parse().unwrap(), d("2024-05-02")).await.unwrap();
+    assert_eq!(cancelled.state, "cancelled");
+    let out = s
+        .issue_transfer(&actor(), b, Destination::Outside("Đảng bộ tỉnh Hải Dương".into()), d("2024-05-03"), None)
+        .await
+        .unwrap();
+    s.accept_transfer(&actor(), out.id.parse().unwrap(), d("2024-06-01"), None).await.unwrap();
+    assert_eq!((total("QN", "2024-05-31").await, total("QN", "2024-06-01").await), (2, 1));
+    let m = s.member(b, d("2024-06-01")).await.unwrap();
+    assert_eq!((m.unit, m.status), (None, Some(Status::TransferredOut)));
+
+    // Into the tree from outside.
+    let r = record("Lê Văn Cường", "male", "1985-01-01", "2010-01-01");
+    let c = s
+        .create_member(
+            &actor(),
+            orgwork_store::NewMember {
+                record: r,
+                unit: code("BAO"),
+                joined_on: d("2024-07-01"),
+                document: None,
+                from_org: Some("Đảng bộ tỉnh Thái Bình".into()),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(c.memberships[0].reason, "transfer_in");
+    let ins = s
+        .transfers(
+            &code("BAO"),
+            &TransferFilter { direction: Some("in".into()), ..Default::default() },
+            Page::first(10),
+        )
+        .await
+        .unwrap();
+    assert_eq!(ins.items[0].from_org.as_deref(), Some("Đảng bộ tỉnh Thái Bình"));
+    assert_eq!(total("BAO", "2024-07-01").await, 2);
+
+    // Bad transfers change nothing.
+    assert_eq!(
+        error_code(
+            s.issue_transfer(&actor(), c.id.parse().unwrap(), Destination::Unit(code("BAO")), d("2024-08-01"), None)
+                .await
+        ),
+        "same_unit"
+    );
+    assert_eq!(
+        error_code(
+            s.issue_transfer(&actor(), c.id.parse().unwrap(), Destination::Unit(code("NOPE")), d("2024-08-01"), None)
+                .await
+        ),
+        "unit_not_found"
+    );
+    assert_eq!(
+        error_code(s.issue_transfer(&actor(), b, Destination::Unit(code("BAO")), d("2024-08-01"), None).await),
+        "not_a_member"
+    );
+    assert_ledger_agrees(
+        s,
+        &["QN", "KCQ", "SO-TC", "SO-TC-C1", "BAO"],
+        &["2024-03-15", "2024-04-05", "2024-06-01", "2024-07-01"],
+    )
+    .await;
+    let check = s.verify_audit().await.unwrap();
+    assert_eq!(check.first_broken, None);
 }

@@ -11,6 +11,7 @@ orgwork_store_tests::backends!(
     audits_every_change_in_a_chain,
     keeps_members_with_their_history_and_counts,
     counts_follow_a_moved_unit_without_touching_members,
+    transfers_in_two_steps,
 );
 
 #[tokio::test]

@@ -65,7 +65,13 @@ fn run(backend: &'static str, ops: Vec<Op>) -> Result<(), TestCaseError> {
                     let m = s
                         .create_member(
                             &actor(),
-                            NewMember { record: r, unit: code(CELLS[cell]), joined_on: admitted, document: None },
+                            NewMember {
+                                record: r,
+                                unit: code(CELLS[cell]),
+                                joined_on: admitted,
+                                document: None,
+                                from_org: None,
+                            },
                         )
                         .await;
                     if let Ok(m) = m {

@@ -168,7 +168,7 @@ async fn load(conn: &mut Conn, id: i64) -> Result<Parts> {
 }
 
 /// Adds (`sign` = 1) or takes out (-1) a member's contributions to the ledger.
-async fn apply_member(conn: &mut Conn, profile: &Profile, id: i64, sign: i64) -> Result<()> {
+pub async fn apply_member(conn: &mut Conn, profile: &Profile, id: i64, sign: i64) -> Result<()> {
     let p = load(conn, id).await?;
     let memberships: Vec<(i64, Span)> = p.memberships.iter().map(|(u, s, _, _)| (*u, *s)).collect();
     let statuses: Vec<(Status, Span)> = p.statuses.iter().map(|(st, s, _)| (*st, *s)).collect();
@@ -382,7 +382,31 @@ impl MemberStore for Backend {
         .execute(&mut *tx)
         .await
         .db()?;
-        let reason = if new.joined_on == r.admitted_on { "admission" } else { "entry" };
+        let reason = match (&new.from_org, new.joined_on == r.admitted_on) {
+            (Some(_), _) => "transfer_in",
+            (None, true) => "admission",
+            (None, false) => "entry",
+        };
+        if let Some(org) = &new.from_org {
+            let org = org.trim();
+            if org.is_empty() || org.chars().count() > 200 {
+                return Err(Error::invalid("invalid_organization", "from_org: the sending organization's name is needed (at most 200 characters)").into());
+            }
+            sqlx::query(
+                "INSERT INTO transfer (id, member_id, from_unit_id, to_unit_id, from_org, to_org, issued_on, document, state, closed_on, close_document, recorded_at) \
+                 VALUES ($1, $2, NULL, $3, $4, NULL, $5, $6, 'accepted', $5, NULL, $7)",
+            )
+            .bind(self.ids.next_id())
+            .bind(id)
+            .bind(unit_id)
+            .bind(org)
+            .bind(new.joined_on)
+            .bind(&new.document)
+            .bind(now_text())
+            .execute(&mut *tx)
+            .await
+            .db()?;
+        }
         sqlx::query("INSERT INTO membership (member_id, valid_from, valid_to, unit_id, reason, document) VALUES ($1, $2, NULL, $3, $4, $5)")
             .bind(id)
             .bind(new.joined_on)

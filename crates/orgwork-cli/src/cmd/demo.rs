@@ -152,7 +152,13 @@ pub async fn load_members(store: &dyn Store) -> Result<usize> {
             })?;
             // The units of the demo start on 2010-01-01: members admitted before joined them then.
             let joined_on = record.admitted_on.max(day("2010-01-01"));
-            let new = orgwork_store::NewMember { record, unit: UnitCode::parse(&cell)?, joined_on, document: None };
+            let new = orgwork_store::NewMember {
+                record,
+                unit: UnitCode::parse(&cell)?,
+                joined_on,
+                document: None,
+                from_org: None,
+            };
             store.create_member(&actor(), new).await.with_context(|| format!("creating a demo member in {cell}"))?;
         }
     }

@@ -218,7 +218,8 @@ pub async fn run(command: Command) -> Result<()> {
                 Err(errors) => bail!("{}", field_errors(&errors)),
             };
             let joined_on = joined_on.unwrap_or(record.admitted_on);
-            let m = store.create_member(&actor(), NewMember { record, unit, joined_on, document }).await?;
+            let m =
+                store.create_member(&actor(), NewMember { record, unit, joined_on, document, from_org: None }).await?;
             if json {
                 return output::json(&m);
             }

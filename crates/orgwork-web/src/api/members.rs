@@ -181,6 +181,8 @@ pub struct CreateMember {
     joined_on: Option<String>,
     /// The document (decision) of the admission or entry.
     document: Option<String>,
+    /// For a member transferred in from outside the tree: the organization they come from.
+    from_org: Option<String>,
 }
 
 /// Parses a new member's body: every faulty field named at once.
@@ -194,6 +196,7 @@ pub fn parse_new_member(store: &dyn Store, b: &CreateMember) -> Result<NewMember
         unit: UnitCode::parse(&b.unit)?,
         joined_on,
         document: orgwork_domain::structure::parse_decision(b.document.as_deref())?,
+        from_org: b.from_org.clone(),
         record,
     })
 }

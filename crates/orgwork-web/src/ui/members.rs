@@ -256,7 +256,9 @@ pub async fn create(
         };
         caller.require(store, Permission::WriteMembers, &unit, joined_on).await?;
         let document = orgwork_domain::structure::parse_decision(opt(v, "document").as_deref())?;
-        let m = store.create_member(&caller.actor(), NewMember { record, unit, joined_on, document }).await?;
+        let m = store
+            .create_member(&caller.actor(), NewMember { record, unit, joined_on, document, from_org: None })
+            .await?;
         Ok::<_, ApiError>((m.id, joined_on))
     }
     .await;
