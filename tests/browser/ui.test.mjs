@@ -217,6 +217,34 @@ test('members: counts on the unit page, search as one types, admit, change a sta
   assert.equal(r.status(), 403);
 });
 
+test('a transfer: issued by the sender, received by the receiver, counts moving on that day', async () => {
+  await login('secretary.stc');
+  await page.goto(`${base}/units/QN-KCQ-STC/members?q=bui+thuy+khanh`);
+  await page.getByRole('link', { name: 'Bùi Thụy Khanh' }).click();
+  await page.locator('summary', { hasText: 'Transfer to another unit' }).click();
+  await page.locator('#transfer-to_unit').fill('QN-KCQ-SCT');
+  await page.locator('#transfer-issued_on').fill('2026-01-10');
+  await page.getByRole('button', { name: 'Transfer to another unit' }).click();
+  await page.getByRole('status').filter({ hasText: /A transfer of this member is waiting/ }).waitFor();
+  await page.context().close();
+
+  await login('organizer.kcq');
+  await page.goto(`${base}/units/QN-KCQ-SCT/transfers`);
+  const row = page.locator('tr', { hasText: 'Bùi Thụy Khanh' });
+  await row.locator('input[type=date]').fill('2026-01-20');
+  // (This organizer chose Arabic earlier; the choice is kept with the account.)
+  await row.locator('button[type=submit]').click();
+  await page.getByRole('status').waitFor();
+  await keep('transfers-ar');
+  await page.goto(`${base}/units/QN-KCQ-SCT/members?q=bui+thuy+khanh&as_of=2026-01-20`);
+  await page.getByRole('link', { name: 'Bùi Thụy Khanh' }).waitFor();
+  await page.goto(`${base}/units/QN-KCQ-SCT/members?q=bui+thuy+khanh&as_of=2026-01-19`);
+  assert.equal(await page.getByRole('link', { name: 'Bùi Thụy Khanh' }).count(), 0, 'still with the sender the day before');
+  // The demo's overdue transfer is flagged.
+  await page.goto(`${base}/units/QN-KCQ-STC/transfers`);
+  assert.ok(await page.locator('tr.overdue').first().isVisible());
+});
+
 test('wrong passwords are refused, then rate-limited', async () => {
   const context = await browser.newContext({ locale: 'en-GB' });
   page = await context.newPage();

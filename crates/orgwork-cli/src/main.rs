@@ -29,6 +29,9 @@ enum Command {
     /// The member register.
     #[command(subcommand)]
     Member(cmd::member::Command),
+    /// Transfers of members: accept, cancel, list.
+    #[command(subcommand)]
+    Transfer(cmd::transfer::Command),
     /// Users and their roles.
     #[command(subcommand)]
     User(cmd::user::UserCommand),
@@ -63,6 +66,7 @@ fn main() -> ExitCode {
             Command::Unit(c) => cmd::unit::run(c).await,
             Command::User(c) => cmd::user::run_user(c).await,
             Command::Member(c) => cmd::member::run(c).await,
+            Command::Transfer(c) => cmd::transfer::run(c).await,
             Command::Token(c) => cmd::user::run_token(c).await,
             Command::Audit(c) => cmd::audit::run(c).await,
         }

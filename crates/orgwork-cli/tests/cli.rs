@@ -357,6 +357,36 @@ async fn members_from_the_command_line(backend: &str) {
     assert!(err.contains("sex: 'x'") && err.contains("birth_date: '1999-13-01'"), "{err}");
     let all = ok_json(&url, &["member", "search", "--unit", "QN", "--json"]);
     assert_eq!(all.as_array().unwrap().len(), 1);
+    // A transfer in two steps.
+    ok_json(
+        &url,
+        &[
+            "unit",
+            "create",
+            "CB2",
+            "--name-vi",
+            "Chi bộ 2",
+            "--kind",
+            "grassroots_cell",
+            "--parent",
+            "QN",
+            "--from",
+            "2020-01-01",
+            "--json",
+        ],
+    );
+    let t = ok_json(
+        &url,
+        &["member", "transfer", &id, "--to", "CB2", "--issued", "2023-01-01", "--document", "3-QĐ", "--json"],
+    );
+    assert_eq!(t["state"], "issued");
+    let listed =
+        String::from_utf8_lossy(&orgwork(&url, &["transfer", "list", "--unit", "CB2", "--pending"]).stdout).to_string();
+    assert!(listed.contains("Đặng Thị Mai") && listed.contains("OVERDUE"), "{listed}");
+    let out = orgwork(&url, &["transfer", "accept", t["id"].as_str().unwrap(), "--on", "2023-01-15"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(ok_json(&url, &["unit", "stats", "CB2", "--as-of", "2023-01-15", "--json"])["total"], 1);
+    assert_eq!(ok_json(&url, &["unit", "stats", "CB", "--as-of", "2023-01-14", "--json"])["total"], 1);
 }
 
 #[tokio::test]

@@ -131,6 +131,44 @@ fn table() -> Vec<Row> {
     for (u, status) in [("admin", 200), ("org", 200), ("insp", 200), ("plan", 200), ("view", 200), ("other", 403)] {
         t.push(row(u, M::GET, "/api/v1/units/{code}/stats", "/api/v1/units/STC/stats?as_of=2022-01-01", None, status));
     }
+    // Transfers: issued by the sender's organizers; seen from either side; accepted by the
+    // receiver's (T is the setup's transfer of a member from STC to DN).
+    let issue = Some(json!({"member": "{member}", "to_unit": "DN", "issued_on": "2022-07-01"}));
+    for (u, status) in [("view", 404), ("plan", 404), ("other", 404), ("insp", 403), ("org", 201)] {
+        t.push(row(u, M::POST, "/api/v1/transfers", "/api/v1/transfers", issue.clone(), status));
+    }
+    for (u, list, one) in [
+        ("admin", 200, 200),
+        ("org", 200, 200),
+        ("insp", 200, 200),
+        ("plan", 403, 404),
+        ("view", 403, 404),
+        ("other", 403, 200),
+    ] {
+        t.push(row(u, M::GET, "/api/v1/transfers", "/api/v1/transfers?unit=STC&pending=true", None, list));
+        t.push(row(u, M::GET, "/api/v1/transfers/{id}", "/api/v1/transfers/{transfer}", None, one));
+    }
+    let close = Some(json!({"effective": "2022-08-01"}));
+    for (u, status) in [("view", 404), ("plan", 404), ("other", 403)] {
+        t.push(row(
+            u,
+            M::POST,
+            "/api/v1/transfers/{id}/cancel",
+            "/api/v1/transfers/{transfer}/cancel",
+            close.clone(),
+            status,
+        ));
+    }
+    for (u, status) in [("view", 404), ("insp", 403), ("org", 403), ("other", 200)] {
+        t.push(row(
+            u,
+            M::POST,
+            "/api/v1/transfers/{id}/accept",
+            "/api/v1/transfers/{transfer}/accept",
+            close.clone(),
+            status,
+        ));
+    }
     // Moving needs both the unit and the new parent in scope.
     let to = |parent: &str, d: &str| Some(json!({"effective": d, "parent": parent}));
     t.push(row(
@@ -208,6 +246,24 @@ async fn every_endpoint_checks_its_caller(backend: &str) {
     .await;
     assert_eq!(s, StatusCode::CREATED, "{m}");
     let member_id = m["id"].as_str().unwrap().to_string();
+    let (_, m2) = send(
+        &app,
+        &app.token,
+        Method::POST,
+        "/api/v1/members",
+        Some(json!({"full_name": "Đỗ Văn Hai", "sex": "male", "birth_date": "1990-01-01", "admitted_on": "2021-06-01", "unit": "STC"})),
+    )
+    .await;
+    let (s, tr) = send(
+        &app,
+        &app.token,
+        Method::POST,
+        "/api/v1/transfers",
+        Some(json!({"member": m2["id"], "to_unit": "DN", "issued_on": "2022-07-01", "document": "9-QĐ"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{tr}");
+    let transfer_id = tr["id"].as_str().unwrap().to_string();
     let mut tokens = BTreeMap::new();
     tokens.insert("admin", app.token.clone());
     for (name, role, unit) in [
@@ -252,8 +308,10 @@ async fn every_endpoint_checks_its_caller(backend: &str) {
     }
 
     for r in &table {
-        let path = r.path.replace("{member}", &member_id);
-        let (s, b) = send(&app, &tokens[r.user], r.method.clone(), &path, r.body.clone()).await;
+        let path = r.path.replace("{member}", &member_id).replace("{transfer}", &transfer_id);
+        let body =
+            r.body.clone().map(|b| serde_json::from_str(&b.to_string().replace("{member}", &member_id)).unwrap());
+        let (s, b) = send(&app, &tokens[r.user], r.method.clone(), &path, body).await;
         assert_eq!(
             s.as_u16(),
             r.status,
@@ -268,6 +326,9 @@ async fn every_endpoint_checks_its_caller(backend: &str) {
         }
         if s == StatusCode::NOT_FOUND && r.template.starts_with("/api/v1/members") {
             assert_eq!(b["error"]["code"], "member_not_found", "{b}");
+        }
+        if s == StatusCode::NOT_FOUND && r.template.starts_with("/api/v1/transfers/") {
+            assert_eq!(b["error"]["code"], "transfer_not_found", "{b}");
         }
     }
 

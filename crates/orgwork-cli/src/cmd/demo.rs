@@ -162,7 +162,46 @@ pub async fn load_members(store: &dyn Store) -> Result<usize> {
             store.create_member(&actor(), new).await.with_context(|| format!("creating a demo member in {cell}"))?;
         }
     }
+    load_transfers(store).await?;
     Ok(serial as usize)
+}
+
+/// A few transfers: one received last year, one waiting since ten days ago, one waiting past
+/// its deadline (dated from the day the demo is made, so that they are "in progress" then).
+async fn load_transfers(store: &dyn Store) -> Result<()> {
+    use orgwork_store::{Destination, MemberFilter, Page};
+    let today = chrono::Local::now().date_naive();
+    let first = |unit: &'static str| async move {
+        let page =
+            store.members(Some(&UnitCode::parse(unit)?), today, &MemberFilter::default(), Page::first(1)).await?;
+        page.items
+            .first()
+            .map(|m| m.id.parse::<i64>())
+            .transpose()?
+            .ok_or_else(|| anyhow::anyhow!("no demo member in {unit}"))
+    };
+    let moves = [
+        ("QN-KCQ-STC-C1", "QN-KCQ-SKHDT-C1", 400, Some(380)),
+        ("QN-KCQ-SYT-C2", "QN-KCQ-SGDDT-C3", 10, None),
+        ("QN-KCQ-SNV-C1", "QN-KCQ-STC-C2", 45, None),
+    ];
+    for (from, to, days_ago, accepted_days_ago) in moves {
+        let member = first(from).await?;
+        let issued = today - chrono::Days::new(days_ago);
+        let t = store
+            .issue_transfer(
+                &actor(),
+                member,
+                Destination::Unit(UnitCode::parse(to)?),
+                issued,
+                Some(format!("{}-QĐ/ĐUK", 100 + days_ago)),
+            )
+            .await?;
+        if let Some(a) = accepted_days_ago {
+            store.accept_transfer(&actor(), t.id.parse()?, today - chrono::Days::new(a), None).await?;
+        }
+    }
+    Ok(())
 }
 
 /// Loads the demo organization unless it is there already; returns how many units it made.

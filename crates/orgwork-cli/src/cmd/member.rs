@@ -99,6 +99,23 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Issue a transfer of a member to another unit (--to) or out of the organization
+    /// (--to-org); the receiver accepts it with `orgwork transfer accept`.
+    Transfer {
+        id: i64,
+        #[arg(long, value_parser = code, conflicts_with = "to_org", required_unless_present = "to_org")]
+        to: Option<UnitCode>,
+        #[arg(long)]
+        to_org: Option<String>,
+        #[arg(long, value_parser = date)]
+        issued: NaiveDate,
+        #[arg(long)]
+        document: Option<String>,
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        json: bool,
+    },
     /// Change a member's status from a date (official, deceased, expelled, removed, resigned).
     Status {
         id: i64,
@@ -225,6 +242,19 @@ pub async fn run(command: Command) -> Result<()> {
             }
             println!("Member {} added.", m.id);
             show(&m);
+        }
+        Command::Transfer { id, to, to_org, issued, document, db, json } => {
+            let store = db.open().await?;
+            let to = match (to, to_org) {
+                (Some(u), _) => orgwork_store::Destination::Unit(u),
+                (None, Some(o)) => orgwork_store::Destination::Outside(o),
+                (None, None) => bail!("give --to UNIT or --to-org NAME"),
+            };
+            let t = store.issue_transfer(&actor(), id, to, issued, document).await?;
+            if json {
+                return output::json(&t);
+            }
+            println!("Transfer {} issued for {}; to be accepted by {}.", t.id, t.member_name, t.due_on);
         }
         Command::Status { id, status, effective, document, db, json } => {
             let store = db.open().await?;

@@ -3,6 +3,7 @@ pub mod demo;
 pub mod member;
 pub mod migrate;
 pub mod serve;
+pub mod transfer;
 pub mod unit;
 pub mod user;
 

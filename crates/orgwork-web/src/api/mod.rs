@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod members;
 pub mod profile;
+pub mod transfers;
 pub mod units;
 
 use crate::AppState;
@@ -74,6 +75,7 @@ pub fn routes() -> (Router<AppState>, OpenApiDoc) {
         .merge(units::routes())
         .merge(audit::routes())
         .merge(members::routes())
+        .merge(transfers::routes())
         .split_for_parts()
 }
 

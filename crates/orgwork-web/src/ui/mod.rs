@@ -51,6 +51,9 @@ pub fn routes() -> Router<AppState> {
         .route("/units/{code}/members", get(members::list).post(members::create))
         .route("/members/{id}", get(members::page))
         .route("/members/{id}/status", post(members::status))
+        .route("/members/{id}/transfer", post(members::transfer))
+        .route("/units/{code}/transfers", get(members::transfers))
+        .route("/transfers/{id}/{verb}", post(members::close_transfer))
         .route("/audit", get(audit::audit_page))
         .route("/assets/{*file}", get(asset))
 }

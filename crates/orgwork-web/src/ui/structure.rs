@@ -245,10 +245,15 @@ pub struct AuditRow {
 
 /// The member counts of a unit's subtree, for its page.
 pub struct StatsView {
+    transfers_link: String,
     title: String,
     total: String,
     rows: Vec<(String, String)>,
     can_list: bool,
+}
+
+async fn unit_name_for(store: &dyn Store, tr: Tr, code: &UnitCode, on: NaiveDate) -> String {
+    store.unit(code, on).await.map(|u| u.name.get(tr.lang).to_string()).unwrap_or_else(|_| code.to_string())
 }
 
 /// The label of a status in the reader's language.
@@ -381,6 +386,7 @@ async fn render_unit(
                 ));
             }
             Some(StatsView {
+                transfers_link: tr.ta("transfers-title", "unit", unit_name_for(store, tr, code, on).await.as_str()),
                 title: tr.ta("stats-title", "date", &tr.date(on)),
                 total: tr.number(st.total),
                 rows,
