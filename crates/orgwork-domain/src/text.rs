@@ -14,7 +14,8 @@ pub fn fold(text: &str) -> String {
             continue; // Latin diacritics and Arabic tashkeel (U+064B–U+065F, U+0670) alike
         }
         let mapped = match c {
-            'đ' | 'Đ' => 'd',
+            // Ð/ð (eth) stands in for Đ/đ in text converted from old Vietnamese encodings.
+            'đ' | 'Đ' | 'ð' | 'Ð' => 'd',
             'أ' | 'إ' | 'آ' | 'ٱ' => 'ا',
             'ى' => 'ي',
             'ة' => 'ه',
@@ -40,9 +41,60 @@ pub fn fold(text: &str) -> String {
     out
 }
 
+/// The sort key of a name in Vietnamese order (ICU's Vietnamese collation: "Ân" before
+/// "Bình", "Dương" before "Đặng", tones after letters): byte-wise comparison of keys is the
+/// language's order, so a database can order by the key. Keys are derived data: recompute
+/// them when the collation data changes.
+pub fn sort_key(text: &str) -> Vec<u8> {
+    use icu_collator::options::{CollatorOptions, Strength};
+    use icu_collator::{Collator, CollatorBorrowed};
+    use std::sync::OnceLock;
+    static COLLATOR: OnceLock<Option<CollatorBorrowed<'static>>> = OnceLock::new();
+    let collator = COLLATOR.get_or_init(|| {
+        let mut options = CollatorOptions::default();
+        options.strength = Some(Strength::Tertiary);
+        let locale: icu_locale_core::Locale = "vi".parse().ok()?;
+        Collator::try_new(locale.into(), options).ok()
+    });
+    let mut key = Vec::new();
+    match collator {
+        Some(c) => {
+            let text: String = text
+                .chars()
+                .map(|ch| match ch {
+                    'Ð' => 'Đ',
+                    'ð' => 'đ',
+                    other => other,
+                })
+                .collect();
+            let _ = c.write_sort_key_to(&text, &mut key);
+        }
+        None => key.extend_from_slice(fold(text).as_bytes()),
+    }
+    key
+}
+
 #[cfg(test)]
 mod tests {
-    use super::fold;
+    use super::{fold, sort_key};
+
+    #[test]
+    fn names_sort_in_vietnamese_order() {
+        let mut names = vec![
+            "Đặng Văn Bình",
+            "Dương Thị Lan",
+            "Bùi Thụy",
+            "Ân Văn Hòa",
+            "Anh Văn Tú",
+            "Ðinh Văn A",
+            "Đào Hồng Hoa",
+        ];
+        names.sort_by_key(|n| sort_key(n));
+        assert_eq!(
+            names,
+            ["Anh Văn Tú", "Ân Văn Hòa", "Bùi Thụy", "Dương Thị Lan", "Đào Hồng Hoa", "Đặng Văn Bình", "Ðinh Văn A"]
+        );
+    }
 
     #[test]
     fn vietnamese_folds_to_plain_letters() {

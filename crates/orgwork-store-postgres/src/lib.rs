@@ -43,6 +43,7 @@ impl PostgresStore {
         let mut m = migrator();
         m.set_locking(false);
         m.run(&pool).await.map_err(|e| StoreError::Backend(format!("migrating PostgreSQL at {place}: {e}")))?;
+        members::backfill_name_keys(&pool, &pool).await?;
         Ok(PostgresStore { pool, profile, ids: IdGenerator::new() })
     }
 

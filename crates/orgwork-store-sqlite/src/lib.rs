@@ -53,6 +53,7 @@ impl SqliteStore {
             .map_err(|e| StoreError::Backend(format!("opening {location}: {e}")))?;
         let store_migrator = migrator();
         store_migrator.run(&writer).await.map_err(|e| StoreError::Backend(format!("migrating {location}: {e}")))?;
+        members::backfill_name_keys(&writer, &writer).await?;
         let reader = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(opts.read_only(true))

@@ -787,3 +787,46 @@ pub async fn transfers_in_two_steps(store: Arc<dyn Store>) {
     let check = s.verify_audit().await.unwrap();
     assert_eq!(check.first_broken, None);
 }
+
+pub async fn lists_members_in_vietnamese_order(store: Arc<dyn Store>) {
+    let s = store.as_ref();
+    small_province(s).await;
+    for name in [
+        "Đặng Văn Bình",
+        "Dương Thị Lan",
+        "Ân Văn Hòa",
+        "Anh Thị Tú",
+        "Bùi Thụy",
+        "Ðinh Văn A",
+        "Đào Hồng Hoa",
+        "Zô Văn Tư",
+    ] {
+        admit(s, "BAO", record(name, "male", "1990-01-01", "2021-01-01")).await;
+    }
+    let mut names = vec![];
+    let mut page = Page::first(3);
+    loop {
+        let p = s
+            .members(Some(&code("QN")), d("2022-01-01"), &orgwork_store::MemberFilter::default(), page.clone())
+            .await
+            .unwrap();
+        names.extend(p.items.into_iter().map(|m| m.full_name));
+        match p.next {
+            Some(n) => page.after = Some(n),
+            None => break,
+        }
+    }
+    assert_eq!(
+        names,
+        [
+            "Anh Thị Tú",
+            "Ân Văn Hòa",
+            "Bùi Thụy",
+            "Dương Thị Lan",
+            "Đào Hồng Hoa",
+            "Đặng Văn Bình",
+            "Ðinh Văn A",
+            "Zô Văn Tư"
+        ]
+    );
+}

@@ -12,6 +12,7 @@ orgwork_store_tests::backends!(
     keeps_members_with_their_history_and_counts,
     counts_follow_a_moved_unit_without_touching_members,
     transfers_in_two_steps,
+    lists_members_in_vietnamese_order,
 );
 
 #[tokio::test]

@@ -327,6 +327,38 @@ async fn check_unique(conn: &mut Conn, record: &Record, except: Option<i64>) -> 
     Ok(())
 }
 
+fn to_hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn from_hex(text: &str) -> Vec<u8> {
+    (0..text.len() / 2).filter_map(|i| u8::from_str_radix(text.get(2 * i..2 * i + 2)?, 16).ok()).collect()
+}
+
+/// Fills the name keys that are missing (rows from before keys were kept), in batches.
+pub async fn backfill_name_keys(pool: &sqlx::Pool<super::Db>, writer: &sqlx::Pool<super::Db>) -> Result<u64> {
+    let mut done = 0;
+    loop {
+        let rows = sqlx::query("SELECT id, full_name FROM member WHERE name_key IS NULL LIMIT 1000").fetch_all(pool).await.db()?;
+        if rows.is_empty() {
+            return Ok(done);
+        }
+        let mut tx = writer.begin().await.db()?;
+        for r in &rows {
+            let id: i64 = r.try_get("id").db()?;
+            let name: String = r.try_get("full_name").db()?;
+            sqlx::query("UPDATE member SET name_key = $2 WHERE id = $1")
+                .bind(id)
+                .bind(orgwork_domain::text::sort_key(&name))
+                .execute(&mut *tx)
+                .await
+                .db()?;
+        }
+        tx.commit().await.db()?;
+        done += rows.len() as u64;
+    }
+}
+
 /// The subtree of a unit on a day, as a CTE named `sub(id)`, seeded by `$1` (the unit's id)
 /// and dated by `$2`.
 const SUBTREE: &str = "WITH RECURSIVE sub(id) AS (SELECT CAST($1 AS BIGINT) UNION ALL \
@@ -356,7 +388,7 @@ impl MemberStore for Backend {
         let id = self.ids.next_id();
         let r = &new.record;
         sqlx::query(sqlx::AssertSqlSafe(format!(
-            "INSERT INTO member (id, name_fold, recorded_at, {RECORD_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)"
+            "INSERT INTO member (id, name_key, name_fold, recorded_at, {RECORD_COLUMNS}) VALUES ($1, $22, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)"
         )))
         .bind(id)
         .bind(orgwork_domain::text::fold(&format!("{} {}", r.full_name, r.other_names.as_deref().unwrap_or(""))))
@@ -379,6 +411,7 @@ impl MemberStore for Backend {
         .bind(r.official_on)
         .bind(&r.card_number)
         .bind(&r.record_number)
+        .bind(orgwork_domain::text::sort_key(&r.full_name))
         .execute(&mut *tx)
         .await
         .db()?;
@@ -450,9 +483,10 @@ impl MemberStore for Backend {
             Some(u) => Some(unit_id_on(self, u, as_of).await?),
             None => None,
         };
-        let (after_name, after_id) = match page.after.as_deref().and_then(|a| a.rsplit_once('|')) {
-            Some((n, i)) => (n.to_string(), i.parse::<i64>().unwrap_or(0)),
-            None => (String::new(), 0),
+        // The cursor is the last row's name key (hex) and id.
+        let (after_key, after_id) = match page.after.as_deref().and_then(|a| a.rsplit_once('|')) {
+            Some((k, i)) => (from_hex(k), i.parse::<i64>().unwrap_or(0)),
+            None => (Vec::new(), 0),
         };
         // The text is assembled from fixed pieces and whitelisted field names; every value is bound.
         let mut sql = String::new();
@@ -460,7 +494,7 @@ impl MemberStore for Backend {
             sql.push_str(SUBTREE);
         }
         sql.push_str(
-            "SELECT m.id, m.full_name, m.name_fold, m.birth_date, m.sex, m.card_number, u.code, st.status \
+            "SELECT m.id, m.full_name, m.name_key, m.birth_date, m.sex, m.card_number, u.code, st.status \
              FROM membership ms JOIN member m ON m.id = ms.member_id JOIN unit u ON u.id = ms.unit_id \
              JOIN member_status st ON st.member_id = m.id AND st.valid_from <= $2 AND (st.valid_to IS NULL OR st.valid_to > $2) ",
         );
@@ -470,7 +504,7 @@ impl MemberStore for Backend {
         // $1 (the subtree's top) and $6 (born after, for an age category) are always bound and
         // always used, so that both databases see the same parameters.
         sql.push_str(
-            "WHERE ms.valid_from <= $2 AND (ms.valid_to IS NULL OR ms.valid_to > $2) AND (m.name_fold > $3 OR (m.name_fold = $3 AND m.id > $4)) \
+            "WHERE ms.valid_from <= $2 AND (ms.valid_to IS NULL OR ms.valid_to > $2) AND (m.name_key > $3 OR (m.name_key = $3 AND m.id > $4)) \
              AND CAST($1 AS BIGINT) IS NOT NULL AND m.birth_date > $6 ",
         );
         let mut binds: Vec<String> = vec![];
@@ -513,11 +547,11 @@ impl MemberStore for Backend {
                 });
             }
         }
-        sql.push_str("ORDER BY m.name_fold, m.id LIMIT $5");
+        sql.push_str("ORDER BY m.name_key, m.id LIMIT $5");
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(top.unwrap_or(0))
             .bind(as_of)
-            .bind(after_name)
+            .bind(after_key)
             .bind(after_id)
             .bind(i64::from(limit) + 1)
             .bind(born_after.unwrap_or(NaiveDate::from_ymd_opt(1, 1, 1).unwrap_or_default()));
@@ -529,7 +563,7 @@ impl MemberStore for Backend {
         let mut keys = vec![];
         for r in &rows {
             let id: i64 = r.try_get("id").db()?;
-            keys.push(format!("{}|{id}", r.try_get::<String, _>("name_fold").db()?));
+            keys.push(format!("{}|{id}", to_hex(&r.try_get::<Vec<u8>, _>("name_key").db()?)));
             items.push(MemberSummary {
                 id: id.to_string(),
                 full_name: r.try_get("full_name").db()?,
