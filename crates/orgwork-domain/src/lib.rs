@@ -7,6 +7,7 @@ pub mod access;
 pub mod audit;
 pub mod date;
 pub mod error;
+pub mod import;
 pub mod members;
 pub mod profile;
 pub mod structure;

@@ -830,3 +830,101 @@ pub async fn lists_members_in_vietnamese_order(store: Arc<dyn Store>) {
         ]
     );
 }
+
+async fn count_in(store: &dyn Store, unit: &str, day: &str) -> i64 {
+    store.stats(&code(unit), d(day)).await.unwrap().total
+}
+
+pub async fn imports_all_or_nothing_and_exports_back(store: Arc<dyn Store>) {
+    use orgwork_domain::import::read_rows;
+    let s = store.as_ref();
+    small_province(s).await;
+    let profile = s.profile().clone();
+    let today = chrono::Local::now().date_naive().to_string();
+    // As an office sends it: BOM, semicolons, CRLF, Vietnamese headings, DD/MM/YYYY, NFD text.
+    let nfd: String = unicode_normalization::UnicodeNormalization::nfd("Nguyễn Thị Hồng").collect();
+    let csv = format!(
+        "\u{feff}Họ và tên;Giới tính;Ngày sinh;Ngày vào Đảng;Ngày chính thức;Số thẻ đảng viên;Dân tộc;Chi bộ\r\n\
+         {nfd};Nữ;12/03/1990;05/06/2015;05/06/2016;10000001;Kinh;SO-TC-C1\r\n\
+         Trần Văn Nam;Nam;01/01/1985;02/02/2010;;10000002;Tày;\r\n\
+         أحمد علي;Nam;1980-07-07;2012-01-01;;10000003;;BAO\r\n"
+    );
+    let rows = read_rows(&profile, &orgwork_tabular::read(csv.as_bytes()).unwrap()).unwrap();
+    assert_eq!(rows[0].record.full_name, "Nguyễn Thị Hồng", "NFD becomes NFC");
+    // A dry run applies nothing.
+    let dry = s.import_members(&actor(), &rows, Some(&code("SO-TC-C2")), true).await.unwrap();
+    assert_eq!((dry.created, dry.errors.len(), count_in(s, "QN", &today).await), (3, 0, 0));
+    let done = s.import_members(&actor(), &rows, Some(&code("SO-TC-C2")), false).await.unwrap();
+    assert_eq!((done.created, done.updated, done.unchanged), (3, 0, 0));
+    assert_eq!(
+        (
+            count_in(s, "SO-TC-C1", &today).await,
+            count_in(s, "SO-TC-C2", &today).await,
+            count_in(s, "BAO", &today).await
+        ),
+        (1, 1, 1)
+    );
+    let found = s
+        .members(
+            Some(&code("QN")),
+            d(&today),
+            &orgwork_store::MemberFilter { query: Some("nguyen thi hong".into()), ..Default::default() },
+            Page::first(5),
+        )
+        .await
+        .unwrap();
+    assert_eq!(found.items.len(), 1, "the NFD name is found without accents");
+
+    // The export imports back unchanged (CSV and XLSX).
+    let records = s.member_records(&code("QN"), d(&today)).await.unwrap();
+    let mut table = vec![orgwork_domain::import::COLUMNS.iter().map(|c| c.to_string()).collect::<Vec<_>>()];
+    table.extend(records.iter().map(|(r, st, u)| orgwork_domain::import::export_row(r, Some(*st), u.as_str())));
+    for bytes in [orgwork_tabular::write_csv(&table), orgwork_tabular::write_xlsx(&table[0], &table[1..]).unwrap()] {
+        let back = read_rows(&profile, &orgwork_tabular::read(&bytes).unwrap()).unwrap();
+        let again = s.import_members(&actor(), &back, None, false).await.unwrap();
+        assert_eq!((again.created, again.updated, again.unchanged, again.errors.len()), (0, 0, 3, 0));
+    }
+
+    // A file with bad rows: every fault named, nothing applied, even the good rows.
+    let bad = "full_name,sex,birth_date,admitted_on,card_number,unit\n\
+               Lê Văn Mới,male,1991-01-01,2020-01-01,20000001,BAO\n\
+               Phạm Thị Sai,female,1991-02-30,2020-01-01,20000002,BAO\n\
+               Đỗ Văn Trùng,male,1990-01-01,2019-01-01,20000001,BAO\n\
+               Hoàng Văn Xa,male,1990-01-01,2019-01-01,20000004,NOPE\n";
+    let parsed = read_rows(&profile, &orgwork_tabular::read(bad.as_bytes()).unwrap());
+    let errors = parsed.unwrap_err();
+    assert_eq!(errors.len(), 1);
+    assert_eq!((errors[0].row, errors[0].column.as_str(), errors[0].value.as_str()), (3, "birth_date", "1991-02-30"));
+    let good_only = "full_name,sex,birth_date,admitted_on,card_number,unit\n\
+               Lê Văn Mới,male,1991-01-01,2020-01-01,20000001,BAO\n\
+               Đỗ Văn Trùng,male,1990-01-01,2019-01-01,20000001,BAO\n\
+               Hoàng Văn Xa,male,1990-01-01,2019-01-01,20000004,NOPE\n";
+    let rows = read_rows(&profile, &orgwork_tabular::read(good_only.as_bytes()).unwrap()).unwrap();
+    let report = s.import_members(&actor(), &rows, None, false).await.unwrap();
+    let faults: Vec<_> = report.errors.iter().map(|e| (e.row, e.column.as_str())).collect();
+    assert_eq!(faults, [(3, "card_number")], "a card number twice in the file");
+    let report = s
+        .import_members(&actor(), &rows[..1].iter().chain(&rows[2..]).cloned().collect::<Vec<_>>(), None, false)
+        .await
+        .unwrap();
+    assert_eq!(
+        report.errors.iter().map(|e| (e.row, e.column.as_str(), e.value.as_str())).collect::<Vec<_>>(),
+        [(4, "unit", "NOPE")]
+    );
+    assert_eq!(count_in(s, "BAO", &today).await, 1, "nothing of a refused file is applied");
+
+    // A row matching a member by card number updates the record; a different unit is refused.
+    let update = "full_name,sex,birth_date,admitted_on,official_on,card_number,occupation\n\
+                  Trần Văn Nam,male,1985-01-01,2010-02-02,2011-02-02,10000002,student\n";
+    let rows = read_rows(&profile, &orgwork_tabular::read(update.as_bytes()).unwrap()).unwrap();
+    let report = s.import_members(&actor(), &rows, Some(&code("SO-TC")), false).await.unwrap();
+    assert_eq!((report.updated, report.errors.len()), (1, 0), "{:?}", report.errors);
+    assert_eq!(s.stats(&code("SO-TC-C2"), d(&today)).await.unwrap().by_category.get("student"), Some(&1));
+    assert_eq!(s.stats(&code("QN"), d(&today)).await.unwrap().by_status.get("official"), Some(&2));
+    let moved =
+        "full_name,sex,birth_date,admitted_on,card_number,unit\nTrần Văn Nam,male,1985-01-01,2010-02-02,10000002,BAO\n";
+    let rows = read_rows(&profile, &orgwork_tabular::read(moved.as_bytes()).unwrap()).unwrap();
+    let report = s.import_members(&actor(), &rows, None, false).await.unwrap();
+    assert!(report.errors[0].reason.contains("transfer"), "{:?}", report.errors);
+    assert_ledger_agrees(s, &["QN", "SO-TC", "SO-TC-C2", "BAO"], &[&today]).await;
+}

@@ -13,6 +13,7 @@ orgwork_store_tests::backends!(
     counts_follow_a_moved_unit_without_touching_members,
     transfers_in_two_steps,
     lists_members_in_vietnamese_order,
+    imports_all_or_nothing_and_exports_back,
 );
 
 #[tokio::test]

@@ -263,6 +263,131 @@ pub async fn reattribute(conn: &mut Conn, unit_id: i64, old: &[Segment], new: &[
     Ok(())
 }
 
+/// Admits a member (within the caller's write transaction); the checks of a new member.
+#[allow(clippy::too_many_arguments)]
+async fn insert_member(
+    tx: &mut Conn,
+    store: &Backend,
+    record: &Record,
+    unit_id: i64,
+    joined_on: NaiveDate,
+    document: Option<String>,
+    from_org: Option<String>,
+) -> Result<i64> {
+    if joined_on < record.admitted_on {
+        return Err(Error::rule(
+            "date_before_admission",
+            format!("joined_on: {} is before the admission ({})", joined_on, record.admitted_on),
+        )
+        .into());
+    }
+    if super::structure::unit_ends(tx, unit_id).await?.is_some() {
+        return Err(Error::rule("unit_dissolved", "unit: the unit is dissolved; a member cannot join it").into());
+    }
+    check_unique(tx, record, None).await?;
+    let id = store.ids.next_id();
+    let r = record;
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "INSERT INTO member (id, name_key, name_fold, recorded_at, {RECORD_COLUMNS}) VALUES ($1, $22, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)"
+    )))
+    .bind(id)
+    .bind(orgwork_domain::text::fold(&format!("{} {}", r.full_name, r.other_names.as_deref().unwrap_or(""))))
+    .bind(now_text())
+    .bind(&r.full_name)
+    .bind(&r.other_names)
+    .bind(&r.sex)
+    .bind(r.birth_date)
+    .bind(&r.ethnicity)
+    .bind(&r.religion)
+    .bind(&r.hometown)
+    .bind(&r.national_id)
+    .bind(&r.education)
+    .bind(&r.theory_level)
+    .bind(&r.occupation)
+    .bind(&r.workplace)
+    .bind(&r.phone)
+    .bind(&r.email)
+    .bind(r.admitted_on)
+    .bind(r.official_on)
+    .bind(&r.card_number)
+    .bind(&r.record_number)
+    .bind(orgwork_domain::text::sort_key(&r.full_name))
+    .execute(&mut *tx)
+    .await
+    .db()?;
+    let reason = match (&from_org, joined_on == r.admitted_on) {
+        (Some(_), _) => "transfer_in",
+        (None, true) => "admission",
+        (None, false) => "entry",
+    };
+    if let Some(org) = &from_org {
+        let org = org.trim();
+        if org.is_empty() || org.chars().count() > 200 {
+            return Err(Error::invalid("invalid_organization", "from_org: the sending organization's name is needed (at most 200 characters)").into());
+        }
+        sqlx::query(
+            "INSERT INTO transfer (id, member_id, from_unit_id, to_unit_id, from_org, to_org, issued_on, document, state, closed_on, close_document, recorded_at) \
+             VALUES ($1, $2, NULL, $3, $4, NULL, $5, $6, 'accepted', $5, NULL, $7)",
+        )
+        .bind(store.ids.next_id())
+        .bind(id)
+        .bind(unit_id)
+        .bind(org)
+        .bind(joined_on)
+        .bind(&document)
+        .bind(now_text())
+        .execute(&mut *tx)
+        .await
+        .db()?;
+    }
+    sqlx::query("INSERT INTO membership (member_id, valid_from, valid_to, unit_id, reason, document) VALUES ($1, $2, NULL, $3, $4, $5)")
+        .bind(id)
+        .bind(joined_on)
+        .bind(unit_id)
+        .bind(reason)
+        .bind(&document)
+        .execute(&mut *tx)
+        .await
+        .db()?;
+    let mut statuses = vec![(Status::Probationary, r.admitted_on, r.official_on)];
+    if let Some(o) = r.official_on {
+        statuses.push((Status::Official, o, None));
+    }
+    for (status, from, to) in statuses {
+        sqlx::query("INSERT INTO member_status (member_id, valid_from, valid_to, status, document) VALUES ($1, $2, $3, $4, NULL)")
+            .bind(id)
+            .bind(from)
+            .bind(to)
+            .bind(status.as_str())
+            .execute(&mut *tx)
+            .await
+            .db()?;
+    }
+    apply_member(tx, &store.profile, id, 1).await?;
+    Ok(id)
+}
+
+async fn open_membership_of(conn: &mut Conn, member_id: i64) -> Result<Option<(i64, NaiveDate)>> {
+    let row = sqlx::query("SELECT unit_id, valid_from FROM membership WHERE member_id = $1 AND valid_to IS NULL")
+        .bind(member_id)
+        .fetch_optional(&mut *conn)
+        .await
+        .db()?;
+    row.map(|r| Ok((r.try_get("unit_id").db()?, r.try_get("valid_from").db()?))).transpose()
+}
+
+/// Is the unit (id) within the subtree of `top` on `day`?
+async fn within(conn: &mut Conn, unit_id: i64, top: &UnitCode, day: NaiveDate) -> Result<bool> {
+    let path = path_on(conn, unit_id, day).await?;
+    let top_id: Option<i64> = sqlx::query_scalar("SELECT id FROM unit WHERE code = $1 AND valid_from <= $2 AND (valid_to IS NULL OR valid_to > $2)")
+        .bind(top.as_str())
+        .bind(day)
+        .fetch_optional(&mut *conn)
+        .await
+        .db()?;
+    Ok(top_id.is_some_and(|t| path.contains(&t)))
+}
+
 /// Does any member belong to the unit on or after `day`?
 pub async fn has_members_from(conn: &mut Conn, unit_id: i64, day: NaiveDate) -> Result<bool> {
     let n: Option<i64> = sqlx::query_scalar("SELECT member_id FROM membership WHERE unit_id = $1 AND (valid_to IS NULL OR valid_to > $2) LIMIT 1")
@@ -369,86 +494,56 @@ async fn unit_id_on(store: &Backend, unit: &UnitCode, on: NaiveDate) -> Result<i
     path.first().copied().ok_or_else(|| Error::not_found("unit_not_found", format!("no unit has the code {unit} on {on}")).into())
 }
 
-#[async_trait]
-impl MemberStore for Backend {
-    async fn create_member(&self, actor: &Actor, new: NewMember) -> Result<Member> {
-        let mut tx = self.begin_write().await?;
-        let unit_id = super::structure::live_unit_id(&mut tx, &new.unit, new.joined_on).await?;
-        if new.joined_on < new.record.admitted_on {
-            return Err(Error::rule(
-                "date_before_admission",
-                format!("joined_on: {} is before the admission ({})", new.joined_on, new.record.admitted_on),
-            )
-            .into());
+/// Writes a changed record; a change of the admission or official date rebuilds a plain status
+/// history (probationary, then official), and is refused once the history holds more.
+async fn write_record(conn: &mut Conn, profile: &Profile, id: i64, record: &Record) -> Result<bool> {
+    let p = load(conn, id).await?;
+    if &p.record == record {
+        return Ok(false);
+    }
+    let dates_change = p.record.admitted_on != record.admitted_on || p.record.official_on != record.official_on;
+    if dates_change {
+        if p.statuses.iter().any(|(s, _, _)| !s.is_member()) {
+            return Err(Error::rule("status_history", "admitted_on: the member's status history holds more than admission; change it with a status change").into());
         }
-        if super::structure::unit_ends(&mut tx, unit_id).await?.is_some() {
-            return Err(Error::rule("unit_dissolved", format!("unit: {} is dissolved; a member cannot join it", new.unit)).into());
+        if p.memberships.first().is_some_and(|(_, m, _, _)| m.from < record.admitted_on) {
+            return Err(Error::rule("date_after_joining", format!("admitted_on: {} is after the member joined their first unit", record.admitted_on)).into());
         }
-        check_unique(&mut tx, &new.record, None).await?;
-        let id = self.ids.next_id();
-        let r = &new.record;
-        sqlx::query(sqlx::AssertSqlSafe(format!(
-            "INSERT INTO member (id, name_key, name_fold, recorded_at, {RECORD_COLUMNS}) VALUES ($1, $22, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)"
-        )))
-        .bind(id)
-        .bind(orgwork_domain::text::fold(&format!("{} {}", r.full_name, r.other_names.as_deref().unwrap_or(""))))
-        .bind(now_text())
-        .bind(&r.full_name)
-        .bind(&r.other_names)
-        .bind(&r.sex)
-        .bind(r.birth_date)
-        .bind(&r.ethnicity)
-        .bind(&r.religion)
-        .bind(&r.hometown)
-        .bind(&r.national_id)
-        .bind(&r.education)
-        .bind(&r.theory_level)
-        .bind(&r.occupation)
-        .bind(&r.workplace)
-        .bind(&r.phone)
-        .bind(&r.email)
-        .bind(r.admitted_on)
-        .bind(r.official_on)
-        .bind(&r.card_number)
-        .bind(&r.record_number)
-        .bind(orgwork_domain::text::sort_key(&r.full_name))
-        .execute(&mut *tx)
-        .await
-        .db()?;
-        let reason = match (&new.from_org, new.joined_on == r.admitted_on) {
-            (Some(_), _) => "transfer_in",
-            (None, true) => "admission",
-            (None, false) => "entry",
-        };
-        if let Some(org) = &new.from_org {
-            let org = org.trim();
-            if org.is_empty() || org.chars().count() > 200 {
-                return Err(Error::invalid("invalid_organization", "from_org: the sending organization's name is needed (at most 200 characters)").into());
-            }
-            sqlx::query(
-                "INSERT INTO transfer (id, member_id, from_unit_id, to_unit_id, from_org, to_org, issued_on, document, state, closed_on, close_document, recorded_at) \
-                 VALUES ($1, $2, NULL, $3, $4, NULL, $5, $6, 'accepted', $5, NULL, $7)",
-            )
-            .bind(self.ids.next_id())
-            .bind(id)
-            .bind(unit_id)
-            .bind(org)
-            .bind(new.joined_on)
-            .bind(&new.document)
-            .bind(now_text())
-            .execute(&mut *tx)
-            .await
-            .db()?;
-        }
-        sqlx::query("INSERT INTO membership (member_id, valid_from, valid_to, unit_id, reason, document) VALUES ($1, $2, NULL, $3, $4, $5)")
-            .bind(id)
-            .bind(new.joined_on)
-            .bind(unit_id)
-            .bind(reason)
-            .bind(&new.document)
-            .execute(&mut *tx)
-            .await
-            .db()?;
+    }
+    check_unique(conn, record, Some(id)).await?;
+    apply_member(conn, profile, id, -1).await?;
+    let r = record;
+    sqlx::query(
+        "UPDATE member SET full_name = $2, other_names = $3, sex = $4, birth_date = $5, ethnicity = $6, religion = $7, hometown = $8, \
+         national_id = $9, education = $10, theory_level = $11, occupation = $12, workplace = $13, phone = $14, email = $15, \
+         admitted_on = $16, official_on = $17, card_number = $18, record_number = $19, name_fold = $20, name_key = $21 WHERE id = $1",
+    )
+    .bind(id)
+    .bind(&r.full_name)
+    .bind(&r.other_names)
+    .bind(&r.sex)
+    .bind(r.birth_date)
+    .bind(&r.ethnicity)
+    .bind(&r.religion)
+    .bind(&r.hometown)
+    .bind(&r.national_id)
+    .bind(&r.education)
+    .bind(&r.theory_level)
+    .bind(&r.occupation)
+    .bind(&r.workplace)
+    .bind(&r.phone)
+    .bind(&r.email)
+    .bind(r.admitted_on)
+    .bind(r.official_on)
+    .bind(&r.card_number)
+    .bind(&r.record_number)
+    .bind(orgwork_domain::text::fold(&format!("{} {}", r.full_name, r.other_names.as_deref().unwrap_or(""))))
+    .bind(orgwork_domain::text::sort_key(&r.full_name))
+    .execute(&mut *conn)
+    .await
+    .db()?;
+    if dates_change {
+        sqlx::query("DELETE FROM member_status WHERE member_id = $1").bind(id).execute(&mut *conn).await.db()?;
         let mut statuses = vec![(Status::Probationary, r.admitted_on, r.official_on)];
         if let Some(o) = r.official_on {
             statuses.push((Status::Official, o, None));
@@ -459,11 +554,160 @@ impl MemberStore for Backend {
                 .bind(from)
                 .bind(to)
                 .bind(status.as_str())
-                .execute(&mut *tx)
+                .execute(&mut *conn)
                 .await
                 .db()?;
         }
-        apply_member(&mut tx, &self.profile, id, 1).await?;
+    }
+    apply_member(conn, profile, id, 1).await?;
+    Ok(true)
+}
+
+fn row_error(row: usize, column: &str, value: &str, reason: impl Into<String>) -> orgwork_domain::import::RowError {
+    orgwork_domain::import::RowError { row, column: column.into(), value: value.into(), reason: reason.into() }
+}
+
+#[async_trait]
+impl MemberStore for Backend {
+    async fn import_members(
+        &self,
+        actor: &Actor,
+        rows: &[orgwork_domain::import::ImportRow],
+        default_unit: Option<&UnitCode>,
+        dry_run: bool,
+    ) -> Result<orgwork_store::ImportReport> {
+        let mut report = orgwork_store::ImportReport { dry_run, ..Default::default() };
+        let mut tx = self.begin_write().await?;
+        let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        for r in rows {
+            for (field, value) in [("card_number", &r.record.card_number), ("national_id", &r.record.national_id)] {
+                if let Some(v) = value
+                    && let Some(first) = seen.insert(format!("{field}:{v}"), r.row)
+                {
+                    report.errors.push(row_error(r.row, field, v, format!("is on row {first} too")));
+                }
+            }
+        }
+        if !report.errors.is_empty() {
+            return Ok(report);
+        }
+        let today = chrono::Local::now().date_naive();
+        for r in rows {
+            // The member this row is: by card number, else by national ID.
+            let mut existing: Option<i64> = None;
+            for (field, value) in [("card_number", &r.record.card_number), ("national_id", &r.record.national_id)] {
+                if existing.is_none()
+                    && let Some(v) = value
+                {
+                    existing = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT id FROM member WHERE {field} = $1")))
+                        .bind(v)
+                        .fetch_optional(&mut *tx)
+                        .await
+                        .db()?;
+                }
+            }
+            let unit = r.unit.as_ref().or(default_unit);
+            let Some(unit) = unit else {
+                report.errors.push(row_error(r.row, "unit", "", "no unit: give a unit column or a default unit"));
+                continue;
+            };
+            match existing {
+                Some(id) => {
+                    if let Some((current, _)) = open_membership_of(&mut tx, id).await? {
+                        let code = unit_code(&mut tx, current).await?;
+                        let explicit = r.unit.is_some();
+                        let inside = if explicit { code == *unit } else { within(&mut tx, current, unit, today).await? };
+                        if !inside {
+                            report.errors.push(row_error(
+                                r.row,
+                                "unit",
+                                unit.as_str(),
+                                format!("member {id} belongs to {code}: a transfer moves members, an import does not"),
+                            ));
+                            continue;
+                        }
+                    }
+                    match write_record(&mut tx, &self.profile, id, &r.record).await {
+                        Ok(true) => report.updated += 1,
+                        Ok(false) => report.unchanged += 1,
+                        Err(StoreError::Domain(e)) => report.errors.push(row_error(r.row, e.message.split(':').next().unwrap_or(""), "", e.message.clone())),
+                        Err(e) => return Err(e),
+                    }
+                }
+                None => {
+                    let unit_id = match super::structure::live_unit_id(&mut tx, unit, today).await {
+                        Ok(u) => u,
+                        Err(StoreError::Domain(e)) => {
+                            report.errors.push(row_error(r.row, "unit", unit.as_str(), e.message));
+                            continue;
+                        }
+                        Err(e) => return Err(e),
+                    };
+                    let starts: NaiveDate = sqlx::query_scalar("SELECT valid_from FROM unit WHERE id = $1").bind(unit_id).fetch_one(&mut *tx).await.db()?;
+                    let joined_on = r.record.admitted_on.max(starts);
+                    match insert_member(&mut tx, self, &r.record, unit_id, joined_on, None, None).await {
+                        Ok(_) => report.created += 1,
+                        Err(StoreError::Domain(e)) => report.errors.push(row_error(r.row, e.message.split(':').next().unwrap_or(""), "", e.message.clone())),
+                        Err(e) => return Err(e),
+                    }
+                }
+            }
+        }
+        if report.errors.is_empty() && !dry_run {
+            let target = format!("import:{}", rows.len());
+            let summary = serde_json::json!({"created": report.created, "updated": report.updated, "unchanged": report.unchanged});
+            append(&mut tx, actor, AuditChange { action: "member.import", target: &target, unit_id: None, before: None, after: Some(summary) }).await?;
+            tx.commit().await.db()?;
+        } else {
+            tx.rollback().await.db()?;
+        }
+        Ok(report)
+    }
+
+    async fn member_records(&self, unit: &UnitCode, as_of: NaiveDate) -> Result<Vec<(Record, Status, UnitCode)>> {
+        let top = unit_id_on(self, unit, as_of).await?;
+        let cols = RECORD_COLUMNS.split(", ").map(|c| format!("m.{c}")).collect::<Vec<_>>().join(", ");
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{SUBTREE} SELECT {cols}, u.code, st.status FROM membership ms JOIN sub ON sub.id = ms.unit_id \
+             JOIN member m ON m.id = ms.member_id JOIN unit u ON u.id = ms.unit_id \
+             JOIN member_status st ON st.member_id = m.id AND st.valid_from <= $2 AND (st.valid_to IS NULL OR st.valid_to > $2) \
+             WHERE ms.valid_from <= $2 AND (ms.valid_to IS NULL OR ms.valid_to > $2) ORDER BY m.name_key, m.id"
+        )))
+        .bind(top)
+        .bind(as_of)
+        .fetch_all(self.reader())
+        .await
+        .db()?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    record_from_row(r)?,
+                    Status::parse(&r.try_get::<String, _>("status").db()?)?,
+                    UnitCode::from_stored(r.try_get("code").db()?),
+                ))
+            })
+            .collect()
+    }
+
+    async fn edit_member(&self, actor: &Actor, id: i64, record: Record) -> Result<Member> {
+        let mut tx = self.begin_write().await?;
+        let today = chrono::Local::now().date_naive();
+        let before = view(&mut tx, &self.profile, id, today).await?;
+        if !write_record(&mut tx, &self.profile, id, &record).await? {
+            return Err(Error::rule("no_change", "record: nothing would change").into());
+        }
+        let after = view(&mut tx, &self.profile, id, today).await?;
+        let target = format!("member:{id}");
+        let unit = open_membership_of(&mut tx, id).await?.map(|(u, _)| u);
+        append(&mut tx, actor, AuditChange { action: "member.edit", target: &target, unit_id: unit, before: member_json(&before), after: member_json(&after) }).await?;
+        tx.commit().await.db()?;
+        Ok(after)
+    }
+
+    async fn create_member(&self, actor: &Actor, new: NewMember) -> Result<Member> {
+        let mut tx = self.begin_write().await?;
+        let unit_id = super::structure::live_unit_id(&mut tx, &new.unit, new.joined_on).await?;
+        let id = insert_member(&mut tx, self, &new.record, unit_id, new.joined_on, new.document.clone(), new.from_org.clone()).await?;
         let m = view(&mut tx, &self.profile, id, new.joined_on).await?;
         let target = format!("member:{id}");
         append(&mut tx, actor, AuditChange { action: "member.create", target: &target, unit_id: Some(unit_id), before: None, after: member_json(&m) })

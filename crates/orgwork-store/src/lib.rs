@@ -318,9 +318,39 @@ pub struct Stats {
     pub by_category: std::collections::BTreeMap<String, i64>,
 }
 
+/// What an import did, or would do (a dry run), or why it did nothing.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct ImportReport {
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    /// Every fault found; when there is any, nothing was applied.
+    pub errors: Vec<orgwork_domain::import::RowError>,
+    pub dry_run: bool,
+}
+
 /// The member register.
 #[async_trait]
 pub trait MemberStore: Send + Sync {
+    /// Imports rows all or nothing: a row whose card number (or else national ID) matches a
+    /// member updates that member; others are admitted into their unit (the row's, else
+    /// `default_unit`). Any fault, and nothing is applied; a dry run applies nothing either.
+    async fn import_members(
+        &self,
+        actor: &Actor,
+        rows: &[orgwork_domain::import::ImportRow],
+        default_unit: Option<&UnitCode>,
+        dry_run: bool,
+    ) -> Result<ImportReport>;
+    /// The records of the members of a unit's subtree on a date, with their status and unit,
+    /// in name order (for the export).
+    async fn member_records(
+        &self,
+        unit: &UnitCode,
+        as_of: NaiveDate,
+    ) -> Result<Vec<(orgwork_domain::members::Record, orgwork_domain::members::Status, UnitCode)>>;
+    /// Changes a member's record (not their unit or status, which have their own operations).
+    async fn edit_member(&self, actor: &Actor, id: i64, record: orgwork_domain::members::Record) -> Result<Member>;
     async fn create_member(&self, actor: &Actor, new: NewMember) -> Result<Member>;
     /// The member as of `as_of` (their unit, status and categories that day) with the history.
     async fn member(&self, id: i64, as_of: NaiveDate) -> Result<Member>;

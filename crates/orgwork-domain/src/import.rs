@@ -1,0 +1,322 @@
+//! Reading member rows brought from other offices: the column headings (the export's own, or
+//! the common Vietnamese ones, matched without regard to case and diacritics), the values
+//! (dates as YYYY-MM-DD or DD/MM/YYYY, "Nam"/"Nữ"), and every fault named by row, column and
+//! value. Pure: the caller reads the file (CSV or XLSX) into rows of text.
+
+use crate::members::{FieldError, Record, RecordInput, Status};
+use crate::profile::Profile;
+use crate::structure::UnitCode;
+use crate::text::fold;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// The export's columns, in order; an export imports back unchanged.
+pub const COLUMNS: [&str; 15] = [
+    "card_number",
+    "national_id",
+    "full_name",
+    "sex",
+    "birth_date",
+    "ethnicity",
+    "religion",
+    "hometown",
+    "occupation",
+    "education",
+    "theory_level",
+    "admitted_on",
+    "official_on",
+    "status",
+    "unit",
+];
+
+/// Common Vietnamese headings and the field each means.
+const VIETNAMESE: [(&str, &str); 12] = [
+    ("ho va ten", "full_name"),
+    ("ngay sinh", "birth_date"),
+    ("gioi tinh", "sex"),
+    ("dan toc", "ethnicity"),
+    ("ton giao", "religion"),
+    ("que quan", "hometown"),
+    ("nghe nghiep", "occupation"),
+    ("ngay vao dang", "admitted_on"),
+    ("ngay chinh thuc", "official_on"),
+    ("so the dang vien", "card_number"),
+    ("so cccd", "national_id"),
+    ("chi bo", "unit"),
+];
+
+/// One fault of an import: the row (as a spreadsheet numbers it, the heading being row 1),
+/// the column's heading as written, the value, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct RowError {
+    pub row: usize,
+    pub column: String,
+    pub value: String,
+    pub reason: String,
+}
+
+/// A good row: the record, the unit (from its column, or the default), the status if given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportRow {
+    pub row: usize,
+    pub record: Record,
+    pub unit: Option<UnitCode>,
+    pub status: Option<Status>,
+}
+
+/// The field a heading means, if any.
+pub fn field_of(heading: &str) -> Option<&'static str> {
+    let h = fold(heading.trim().trim_start_matches('\u{feff}')).replace(['_', '-', '.'], " ");
+    let h = h.split_whitespace().collect::<Vec<_>>().join(" ");
+    if let Some(c) = COLUMNS.iter().find(|c| c.replace('_', " ") == h) {
+        return Some(c);
+    }
+    VIETNAMESE.iter().find(|(v, _)| *v == h).map(|(_, f)| *f)
+}
+
+/// A date written YYYY-MM-DD or DD/MM/YYYY (also D/M/YYYY and with dashes or dots), as
+/// YYYY-MM-DD; the text itself when it is neither, for the record's check to name.
+fn normal_date(value: &str) -> String {
+    let v = value.trim();
+    let parts: Vec<&str> = v.split(['/', '.', '-']).collect();
+    if parts.len() == 3
+        && parts[0].len() <= 2
+        && parts[2].len() == 4
+        && parts.iter().all(|p| p.chars().all(|c| c.is_ascii_digit()) && !p.is_empty())
+    {
+        return format!("{}-{:0>2}-{:0>2}", parts[2], parts[1], parts[0]);
+    }
+    // A spreadsheet's date-time cell read as text: keep the date.
+    if v.len() > 10 && v.as_bytes().get(10).is_some_and(|b| *b == b' ' || *b == b'T') {
+        return v[..10].to_string();
+    }
+    v.to_string()
+}
+
+fn normal_sex(value: &str) -> String {
+    match fold(value).as_str() {
+        "nam" | "m" | "male" => "male".into(),
+        "nu" | "f" | "female" => "female".into(),
+        _ => value.trim().to_string(),
+    }
+}
+
+/// Reads the rows (the first is the heading row) into records, or every fault at once.
+pub fn read_rows(profile: &Profile, rows: &[Vec<String>]) -> Result<Vec<ImportRow>, Vec<RowError>> {
+    let mut errors = vec![];
+    let Some(head) = rows.first() else {
+        return Err(vec![RowError {
+            row: 1,
+            column: String::new(),
+            value: String::new(),
+            reason: "the file is empty".into(),
+        }]);
+    };
+    let mut fields: Vec<Option<&'static str>> = vec![];
+    for (i, h) in head.iter().enumerate() {
+        let f = field_of(h);
+        if f.is_some() && fields.contains(&f) {
+            errors.push(RowError {
+                row: 1,
+                column: h.clone(),
+                value: h.clone(),
+                reason: format!("column {} is given twice", i + 1),
+            });
+        }
+        if f.is_none() && !h.trim().is_empty() {
+            errors.push(RowError {
+                row: 1,
+                column: h.clone(),
+                value: h.clone(),
+                reason: "is not a column orgwork knows (see the export's headings)".into(),
+            });
+        }
+        fields.push(f);
+    }
+    for required in ["full_name", "sex", "birth_date", "admitted_on"] {
+        if !fields.contains(&Some(required)) {
+            errors.push(RowError {
+                row: 1,
+                column: required.into(),
+                value: String::new(),
+                reason: "this column is required".into(),
+            });
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let heading_of = |field: &str| -> String {
+        fields
+            .iter()
+            .position(|f| *f == Some(field))
+            .map(|i| head[i].trim().trim_start_matches('\u{feff}').to_string())
+            .unwrap_or_else(|| field.to_string())
+    };
+    let mut out = vec![];
+    for (n, row) in rows.iter().enumerate().skip(1) {
+        let line = n + 1;
+        if row.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let get = |field: &str| -> Option<String> {
+            let i = fields.iter().position(|f| *f == Some(field))?;
+            let v: String =
+                unicode_normalization::UnicodeNormalization::nfc(row.get(i).map(String::as_str).unwrap_or("").trim())
+                    .collect();
+            Some(v).filter(|v| !v.is_empty())
+        };
+        let input = RecordInput {
+            full_name: get("full_name").unwrap_or_default(),
+            sex: get("sex").map(|s| normal_sex(&s)).unwrap_or_default(),
+            birth_date: get("birth_date").map(|d| normal_date(&d)).unwrap_or_default(),
+            admitted_on: get("admitted_on").map(|d| normal_date(&d)).unwrap_or_default(),
+            official_on: get("official_on").map(|d| normal_date(&d)),
+            ethnicity: get("ethnicity"),
+            religion: get("religion"),
+            hometown: get("hometown"),
+            national_id: get("national_id"),
+            education: get("education"),
+            theory_level: get("theory_level"),
+            occupation: get("occupation"),
+            card_number: get("card_number"),
+            ..Default::default()
+        };
+        let mut row_errors: Vec<FieldError> = vec![];
+        let record = Record::parse(&profile.members, &input).map_err(|e| row_errors.extend(e)).ok();
+        let unit = match get("unit") {
+            Some(u) => match UnitCode::parse(&u) {
+                Ok(c) => Some(c),
+                Err(_) => {
+                    row_errors.push(FieldError { field: "unit".into(), value: u, reason: "is not a unit code".into() });
+                    None
+                }
+            },
+            None => None,
+        };
+        let status = match get("status") {
+            Some(s) => match Status::parse(&s) {
+                Ok(st) if st.is_member() => Some(st),
+                _ => {
+                    row_errors.push(FieldError {
+                        field: "status".into(),
+                        value: s,
+                        reason: "is not probationary or official".into(),
+                    });
+                    None
+                }
+            },
+            None => None,
+        };
+        if let (Some(r), Some(st)) = (&record, status)
+            && (st == Status::Official) != r.official_on.is_some()
+        {
+            row_errors.push(FieldError {
+                field: "status".into(),
+                value: st.as_str().into(),
+                reason: "does not agree with the date made official".into(),
+            });
+        }
+        if row_errors.is_empty() {
+            if let Some(record) = record {
+                out.push(ImportRow { row: line, record, unit, status });
+            }
+        } else {
+            errors.extend(row_errors.into_iter().map(|e| RowError {
+                row: line,
+                column: heading_of(&e.field),
+                value: e.value,
+                reason: e.reason,
+            }));
+        }
+    }
+    if errors.is_empty() { Ok(out) } else { Err(errors) }
+}
+
+/// A member as a row of the export, in `COLUMNS` order.
+pub fn export_row(record: &Record, status: Option<Status>, unit: &str) -> Vec<String> {
+    let o = |v: &Option<String>| v.clone().unwrap_or_default();
+    vec![
+        o(&record.card_number),
+        o(&record.national_id),
+        record.full_name.clone(),
+        record.sex.clone(),
+        record.birth_date.to_string(),
+        o(&record.ethnicity),
+        o(&record.religion),
+        o(&record.hometown),
+        o(&record.occupation),
+        o(&record.education),
+        o(&record.theory_level),
+        record.admitted_on.to_string(),
+        record.official_on.map(|d| d.to_string()).unwrap_or_default(),
+        status.map(|s| s.as_str().to_string()).unwrap_or_default(),
+        unit.to_string(),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows(text: &[&[&str]]) -> Vec<Vec<String>> {
+        text.iter().map(|r| r.iter().map(|c| c.to_string()).collect()).collect()
+    }
+
+    #[test]
+    fn vietnamese_headings_and_values_are_understood() {
+        let p = Profile::default_profile();
+        let r = read_rows(
+            &p,
+            &rows(&[
+                &["\u{feff}HỌ VÀ TÊN", "Ngày sinh", "giới tính", "Ngày vào Đảng", "Số thẻ đảng viên", "Chi bộ"],
+                &["Bùi Thụy Anh", "20/05/1998", "Nữ", "1/3/2020", "12345678", "qn-bao"],
+            ]),
+        )
+        .unwrap();
+        assert_eq!(r[0].record.full_name, "Bùi Thụy Anh");
+        assert_eq!(r[0].record.sex, "female");
+        assert_eq!(r[0].record.birth_date.to_string(), "1998-05-20");
+        assert_eq!(r[0].record.admitted_on.to_string(), "2020-03-01");
+        assert_eq!(r[0].unit.as_ref().unwrap().as_str(), "QN-BAO");
+        assert_eq!(r[0].row, 2);
+    }
+
+    #[test]
+    fn every_bad_row_is_named_with_its_column_and_value() {
+        let p = Profile::default_profile();
+        let e = read_rows(
+            &p,
+            &rows(&[
+                &["full_name", "sex", "birth_date", "admitted_on"],
+                &["An", "male", "1990-01-01", "2015-01-01"],
+                &["Bình", "x", "1990-13-01", "2015-01-01"],
+                &["", "", "", ""],
+                &["", "female", "1990-01-01", "2000-01-01"],
+            ]),
+        )
+        .unwrap_err();
+        let cells: Vec<_> = e.iter().map(|e| (e.row, e.column.as_str(), e.value.as_str())).collect();
+        assert_eq!(
+            cells,
+            [(3, "sex", "x"), (3, "birth_date", "1990-13-01"), (5, "full_name", ""), (5, "admitted_on", "2000-01-01")]
+        );
+    }
+
+    #[test]
+    fn unknown_and_missing_columns_are_refused() {
+        let p = Profile::default_profile();
+        let e = read_rows(&p, &rows(&[&["full_name", "shoe size", "sex"]])).unwrap_err();
+        assert!(e.iter().any(|e| e.column == "shoe size"));
+        assert!(e.iter().any(|e| e.column == "birth_date" && e.reason.contains("required")));
+    }
+
+    #[test]
+    fn headings_match_without_case_or_diacritics() {
+        assert_eq!(field_of("Số CCCD"), Some("national_id"));
+        assert_eq!(field_of("SO CCCD"), Some("national_id"));
+        assert_eq!(field_of("Card Number"), Some("card_number"));
+        assert_eq!(field_of("ngay chinh thuc"), Some("official_on"));
+        assert_eq!(field_of("colour"), None);
+    }
+}

@@ -1,0 +1,181 @@
+//! Tables in and out of files. Reading takes what offices actually send: CSV separated by
+//! commas, semicolons or tabs, UTF-8 with or without a byte-order mark, CRLF or LF line ends,
+//! and XLSX workbooks (the first sheet). Writing gives CSV (UTF-8 with a byte-order mark, which
+//! spreadsheet programs need to read Vietnamese correctly) and XLSX, split across sheets at
+//! the format's row limit. Every cell is text: card numbers keep their leading zeros.
+
+use std::io::Cursor;
+
+/// The rows of the format's row limit, less the heading row.
+pub const XLSX_ROWS_PER_SHEET: usize = 1_048_575;
+
+/// A file that cannot be read as a table, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadError(pub String);
+
+impl std::fmt::Display for ReadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ReadError {}
+
+/// Is this an XLSX workbook (a ZIP file)?
+pub fn is_xlsx(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"PK\x03\x04")
+}
+
+/// Reads a CSV or XLSX file (told apart by its first bytes) into rows of text.
+pub fn read(bytes: &[u8]) -> Result<Vec<Vec<String>>, ReadError> {
+    if is_xlsx(bytes) { read_xlsx(bytes) } else { read_csv(bytes) }
+}
+
+/// The separator of a CSV file: whichever of comma, semicolon and tab the first line holds
+/// most of, outside quotes.
+fn separator(text: &str) -> u8 {
+    let first = text.lines().next().unwrap_or("");
+    let mut counts = [(b',', 0usize), (b';', 0), (b'\t', 0)];
+    let mut quoted = false;
+    for c in first.bytes() {
+        if c == b'"' {
+            quoted = !quoted;
+        } else if !quoted {
+            for (sep, n) in counts.iter_mut() {
+                if c == *sep {
+                    *n += 1;
+                }
+            }
+        }
+    }
+    counts.iter().max_by_key(|(_, n)| *n).filter(|(_, n)| *n > 0).map(|(s, _)| *s).unwrap_or(b',')
+}
+
+pub fn read_csv(bytes: &[u8]) -> Result<Vec<Vec<String>>, ReadError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let line = bytes[..e.valid_up_to()].iter().filter(|b| **b == b'\n').count() + 1;
+        ReadError(format!("row {line}: the file is not UTF-8 text (save it as CSV UTF-8)"))
+    })?;
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(separator(text))
+        .from_reader(text.as_bytes());
+    let mut rows = vec![];
+    for (i, record) in reader.records().enumerate() {
+        let record = record.map_err(|e| ReadError(format!("row {}: {e}", i + 1)))?;
+        rows.push(record.iter().map(str::to_string).collect());
+    }
+    Ok(rows)
+}
+
+pub fn read_xlsx(bytes: &[u8]) -> Result<Vec<Vec<String>>, ReadError> {
+    use calamine::{Data, Reader, Xlsx};
+    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes))
+        .map_err(|e| ReadError(format!("the workbook cannot be read: {e}")))?;
+    let Some(name) = book.sheet_names().first().cloned() else {
+        return Err(ReadError("the workbook has no sheet".into()));
+    };
+    let range = book.worksheet_range(&name).map_err(|e| ReadError(format!("sheet {name}: {e}")))?;
+    let cell = |d: &Data| -> String {
+        match d {
+            Data::Empty => String::new(),
+            Data::String(s) => s.clone(),
+            Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+            Data::Float(f) => f.to_string(),
+            Data::Int(i) => i.to_string(),
+            Data::Bool(b) => b.to_string(),
+            Data::DateTime(dt) => dt.as_datetime().map(|t| t.date().to_string()).unwrap_or_else(|| dt.to_string()),
+            Data::DateTimeIso(s) => s.get(..10).unwrap_or(s).to_string(),
+            Data::DurationIso(s) => s.clone(),
+            Data::Error(e) => format!("#{e:?}"),
+        }
+    };
+    Ok(range.rows().map(|r| r.iter().map(cell).collect()).collect())
+}
+
+/// CSV with a byte-order mark, comma-separated, CRLF line ends.
+pub fn write_csv(rows: &[Vec<String>]) -> Vec<u8> {
+    let mut out = b"\xEF\xBB\xBF".to_vec();
+    {
+        let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(&mut out);
+        for r in rows {
+            // Writing to memory cannot fail.
+            let _ = w.write_record(r);
+        }
+        let _ = w.flush();
+    }
+    out
+}
+
+/// An XLSX workbook: the heading row and then the rows, on as many sheets as the row limit needs.
+pub fn write_xlsx(heading: &[String], rows: &[Vec<String>]) -> Result<Vec<u8>, String> {
+    write_xlsx_with_limit(heading, rows, XLSX_ROWS_PER_SHEET)
+}
+
+fn write_xlsx_with_limit(heading: &[String], rows: &[Vec<String>], per_sheet: usize) -> Result<Vec<u8>, String> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let bold = rust_xlsxwriter::Format::new().set_bold();
+    let chunks: Vec<&[Vec<String>]> = if rows.is_empty() { vec![&[]] } else { rows.chunks(per_sheet).collect() };
+    for (n, chunk) in chunks.into_iter().enumerate() {
+        let sheet = book.add_worksheet_with_constant_memory().map_err(|e| e.to_string())?;
+        sheet.set_name(format!("members {}", n + 1)).map_err(|e| e.to_string())?;
+        for (c, h) in heading.iter().enumerate() {
+            sheet.write_string_with_format(0, c as u16, h, &bold).map_err(|e| e.to_string())?;
+        }
+        for (r, row) in chunk.iter().enumerate() {
+            for (c, v) in row.iter().enumerate() {
+                sheet.write_string(r as u32 + 1, c as u16, v).map_err(|e| e.to_string())?;
+            }
+        }
+    }
+    book.save_to_buffer().map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table() -> Vec<Vec<String>> {
+        vec![
+            vec!["full_name".into(), "card_number".into()],
+            vec!["Bùi Thụy".into(), "00123".into()],
+            vec!["Nguyễn, Văn \"An\"".into(), "4567".into()],
+        ]
+    }
+
+    #[test]
+    fn csv_round_trips_and_keeps_text() {
+        let bytes = write_csv(&table());
+        assert!(bytes.starts_with(b"\xEF\xBB\xBF"));
+        assert_eq!(read(&bytes).unwrap(), table());
+    }
+
+    #[test]
+    fn csv_separators_line_ends_and_boms_are_all_read() {
+        for text in [
+            "full_name;card_number\r\nBùi Thụy;00123\r\n",
+            "\u{feff}full_name\tcard_number\nBùi Thụy\t00123\n",
+            "full_name,card_number\nBùi Thụy,00123",
+        ] {
+            let rows = read(text.as_bytes()).unwrap();
+            assert_eq!(rows[1], vec!["Bùi Thụy".to_string(), "00123".to_string()], "{text:?}");
+        }
+        let err = read(b"full_name\n\xff\xfe").unwrap_err();
+        assert!(err.0.contains("row 2"), "{err}");
+    }
+
+    #[test]
+    fn xlsx_round_trips_and_splits_sheets() {
+        let t = table();
+        let bytes = write_xlsx(&t[0], &t[1..]).unwrap();
+        assert!(is_xlsx(&bytes));
+        assert_eq!(read(&bytes).unwrap(), t);
+        let many: Vec<Vec<String>> = (0..5).map(|i| vec![format!("n{i}"), i.to_string()]).collect();
+        let split = write_xlsx_with_limit(&t[0], &many, 2).unwrap();
+        let book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(split)).unwrap();
+        use calamine::Reader;
+        assert_eq!(book.sheet_names().len(), 3);
+    }
+}
