@@ -32,6 +32,12 @@ enum Command {
     /// Transfers of members: accept, cancel, list.
     #[command(subcommand)]
     Transfer(cmd::transfer::Command),
+    /// Import records from files.
+    #[command(subcommand)]
+    Import(cmd::import::ImportCommand),
+    /// Export records to files.
+    #[command(subcommand)]
+    Export(cmd::import::ExportCommand),
     /// Users and their roles.
     #[command(subcommand)]
     User(cmd::user::UserCommand),
@@ -67,6 +73,8 @@ fn main() -> ExitCode {
             Command::User(c) => cmd::user::run_user(c).await,
             Command::Member(c) => cmd::member::run(c).await,
             Command::Transfer(c) => cmd::transfer::run(c).await,
+            Command::Import(c) => cmd::import::run_import(c).await,
+            Command::Export(c) => cmd::import::run_export(c).await,
             Command::Token(c) => cmd::user::run_token(c).await,
             Command::Audit(c) => cmd::audit::run(c).await,
         }

@@ -222,11 +222,10 @@ pub fn read_rows(profile: &Profile, rows: &[Vec<String>]) -> Result<Vec<ImportRo
                 out.push(ImportRow { row: line, record, unit, status });
             }
         } else {
-            errors.extend(row_errors.into_iter().map(|e| RowError {
-                row: line,
-                column: heading_of(&e.field),
-                value: e.value,
-                reason: e.reason,
+            // Name the value as it stands in the file, not as it was read.
+            errors.extend(row_errors.into_iter().map(|e| {
+                let value = get(&e.field).filter(|_| e.field != "status").unwrap_or(e.value);
+                RowError { row: line, column: heading_of(&e.field), value, reason: e.reason }
             }));
         }
     }

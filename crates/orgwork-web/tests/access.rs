@@ -131,6 +131,16 @@ fn table() -> Vec<Row> {
     for (u, status) in [("admin", 200), ("org", 200), ("insp", 200), ("plan", 200), ("view", 200), ("other", 403)] {
         t.push(row(u, M::GET, "/api/v1/units/{code}/stats", "/api/v1/units/STC/stats?as_of=2022-01-01", None, status));
     }
+    // Import and export of members: organizers import; those who read members export.
+    let file = Some(Value::String(
+        "full_name,sex,birth_date,admitted_on,card_number\nPhan Văn Tệp,male,1990-01-01,2021-06-01,2000100\n".into(),
+    ));
+    for (u, status) in [("view", 403), ("plan", 403), ("insp", 403), ("other", 403), ("org", 200)] {
+        t.push(row(u, M::POST, "/api/v1/members/import", "/api/v1/members/import?unit=STC", file.clone(), status));
+    }
+    for (u, status) in [("admin", 200), ("org", 200), ("insp", 200), ("plan", 403), ("view", 403), ("other", 403)] {
+        t.push(row(u, M::GET, "/api/v1/members/export", "/api/v1/members/export?unit=STC", None, status));
+    }
     // Transfers: issued by the sender's organizers; seen from either side; accepted by the
     // receiver's (T is the setup's transfer of a member from STC to DN).
     let issue = Some(json!({"member": "{member}", "to_unit": "DN", "issued_on": "2022-07-01"}));
@@ -353,12 +363,15 @@ async fn send(app: &common::App, token: &str, method: Method, path: &str, body: 
     if !token.is_empty() {
         req = req.bearer_auth(token);
     }
-    if let Some(b) = body {
-        req = req.json(&b);
+    match body {
+        Some(Value::String(text)) => req = req.header("content-type", "text/csv").body(text),
+        Some(b) => req = req.json(&b),
+        None => {}
     }
     let r = req.send().await.expect("request");
     let status = r.status();
-    (status, r.json().await.unwrap_or(Value::Null))
+    let text = r.text().await.unwrap_or_default();
+    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
 }
 
 #[tokio::test]

@@ -1,5 +1,6 @@
 pub mod audit;
 pub mod demo;
+pub mod import;
 pub mod member;
 pub mod migrate;
 pub mod serve;

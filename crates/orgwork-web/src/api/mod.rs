@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, one module per area, and its OpenAPI document.
 
 pub mod audit;
+pub mod files;
 pub mod members;
 pub mod profile;
 pub mod transfers;
@@ -76,6 +77,7 @@ pub fn routes() -> (Router<AppState>, OpenApiDoc) {
         .merge(audit::routes())
         .merge(members::routes())
         .merge(transfers::routes())
+        .merge(files::routes())
         .split_for_parts()
 }
 

@@ -1,0 +1,133 @@
+//! `orgwork import members FILE` and `orgwork export members`: the member register in and out
+//! of CSV and XLSX files.
+
+use super::actor;
+use crate::db::DbArgs;
+use anyhow::{Context, Result, bail};
+use chrono::NaiveDate;
+use clap::Subcommand;
+use orgwork_domain::date::parse_date;
+use orgwork_domain::import::{COLUMNS, export_row, read_rows};
+use orgwork_domain::structure::UnitCode;
+use std::io::Write;
+use std::path::PathBuf;
+
+fn date(s: &str) -> Result<NaiveDate, String> {
+    parse_date("date", s).map_err(|e| e.message)
+}
+
+fn code(s: &str) -> Result<UnitCode, String> {
+    UnitCode::parse(s).map_err(|e| e.message)
+}
+
+#[derive(Subcommand)]
+pub enum ImportCommand {
+    /// Import members from a CSV or XLSX file: all rows or none. A row whose card number (or
+    /// else national ID) matches a member updates that member; others join their row's unit,
+    /// or --unit.
+    Members {
+        file: PathBuf,
+        /// The unit of rows without a unit column.
+        #[arg(long, value_parser = code)]
+        unit: Option<UnitCode>,
+        /// Check the file and report what would happen, changing nothing.
+        #[arg(long)]
+        dry_run: bool,
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum ExportCommand {
+    /// Export the members of a unit's subtree (CSV or XLSX) in the columns the import reads.
+    Members {
+        #[arg(long, value_parser = code)]
+        unit: UnitCode,
+        #[arg(long, default_value = "csv", value_parser = ["csv", "xlsx"])]
+        format: String,
+        #[arg(long, value_parser = date)]
+        as_of: Option<NaiveDate>,
+        /// The file to write; standard output when absent.
+        #[arg(long)]
+        output: Option<PathBuf>,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+pub async fn run_import(command: ImportCommand) -> Result<()> {
+    let ImportCommand::Members { file, unit, dry_run, db, json } = command;
+    let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+    let store = db.open().await?;
+    let table = orgwork_tabular::read(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    let bar = indicatif::ProgressBar::new(table.len().saturating_sub(1) as u64);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{msg} {bar:40} {pos}/{len} rows")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    bar.set_message("checking");
+    let rows = match read_rows(store.profile(), &table) {
+        Ok(rows) => rows,
+        Err(errors) => {
+            bar.finish_and_clear();
+            if json {
+                crate::output::json(&serde_json::json!({ "errors": errors }))?;
+            }
+            for e in &errors {
+                eprintln!("row {}, column {}: '{}' {}", e.row, e.column, e.value, e.reason);
+            }
+            bail!("{}: {} faults; nothing was imported", file.display(), errors.len());
+        }
+    };
+    bar.set_position(rows.len() as u64);
+    bar.set_message(if dry_run { "trying" } else { "importing" });
+    let report = store.import_members(&actor(), &rows, unit.as_ref(), dry_run).await?;
+    bar.finish_and_clear();
+    if json {
+        crate::output::json(&report)?;
+    }
+    if !report.errors.is_empty() {
+        for e in &report.errors {
+            eprintln!("row {}, column {}: '{}' {}", e.row, e.column, e.value, e.reason);
+        }
+        bail!("{}: {} faults; nothing was imported", file.display(), report.errors.len());
+    }
+    if !json {
+        let verb = if dry_run { "would create" } else { "created" };
+        println!(
+            "{}: {verb} {}, updated {}, unchanged {}.",
+            file.display(),
+            report.created,
+            report.updated,
+            report.unchanged
+        );
+    }
+    Ok(())
+}
+
+pub async fn run_export(command: ExportCommand) -> Result<()> {
+    let ExportCommand::Members { unit, format, as_of, output, db } = command;
+    let store = db.open().await?;
+    let on = as_of.unwrap_or_else(|| chrono::Local::now().date_naive());
+    let records = store.member_records(&unit, on).await?;
+    let heading: Vec<String> = COLUMNS.iter().map(|c| c.to_string()).collect();
+    let rows: Vec<Vec<String>> = records.iter().map(|(r, st, u)| export_row(r, Some(*st), u.as_str())).collect();
+    let bytes = if format == "xlsx" {
+        orgwork_tabular::write_xlsx(&heading, &rows).map_err(anyhow::Error::msg)?
+    } else {
+        let mut table = vec![heading];
+        table.extend(rows);
+        orgwork_tabular::write_csv(&table)
+    };
+    match output {
+        Some(path) => {
+            std::fs::write(&path, &bytes).with_context(|| format!("writing {}", path.display()))?;
+            eprintln!("{} members of {unit} on {on} written to {}.", records.len(), path.display());
+        }
+        None => std::io::stdout().write_all(&bytes).context("writing to standard output")?,
+    }
+    Ok(())
+}
