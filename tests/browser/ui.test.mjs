@@ -245,6 +245,28 @@ test('a transfer: issued by the sender, received by the receiver, counts moving 
   assert.ok(await page.locator('tr.overdue').first().isVisible());
 });
 
+test('import a file: faults by row first, then a preview, then the import', async () => {
+  await login('secretary.stc');
+  await page.goto(`${base}/units/QN-KCQ-STC/members`);
+  await page.getByRole('link', { name: 'Import from a file' }).click();
+  const bad = '\ufeffHọ và tên;Giới tính;Ngày sinh;Ngày vào Đảng;Số thẻ đảng viên;Chi bộ\r\n'
+    + 'Lý Thị Nhập;Nữ;03/04/1995;05/06/2019;88000001;QN-KCQ-STC-C2\r\n'
+    + 'Vương Văn Sai;Nam;31/02/1990;05/06/2019;88000002;QN-KCQ-STC-C2\r\n';
+  await page.locator('#file').setInputFiles({ name: 'tu-so.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
+  await page.getByRole('button', { name: 'Check the file' }).click();
+  await page.getByRole('heading', { name: /One fault; nothing will be imported/ }).waitFor();
+  assert.ok(await page.getByRole('cell', { name: '31/02/1990' }).isVisible());
+  await keep('import-errors-en');
+  const good = bad.replace('31/02/1990', '28/02/1990');
+  await page.locator('#file').setInputFiles({ name: 'tu-so.csv', mimeType: 'text/csv', buffer: Buffer.from(good) });
+  await page.getByRole('button', { name: 'Check the file' }).click();
+  await page.getByRole('heading', { name: /2 to create, 0 to update, 0 unchanged/ }).waitFor();
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await page.getByRole('status').filter({ hasText: /Imported: 2 created/ }).waitFor();
+  await page.goto(`${base}/units/QN-KCQ-STC/members?q=ly+thi+nhap`);
+  await page.getByRole('link', { name: 'Lý Thị Nhập' }).waitFor();
+});
+
 test('wrong passwords are refused, then rate-limited', async () => {
   const context = await browser.newContext({ locale: 'en-GB' });
   page = await context.newPage();

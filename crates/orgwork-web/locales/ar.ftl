@@ -207,3 +207,26 @@ err-date_before_issue = التاريخ يسبق إصدار النقل.
 err-date_outside_membership = لم يكن العضو في الوحدة في ذلك التاريخ.
 err-invalid_organization = اكتب اسم المنظمة المستلمة.
 err-unit_not_live = تلك الوحدة غير موجودة في ذلك التاريخ.
+import-title = استيراد أعضاء إلى { $unit }
+import-file = ملف CSV أو XLSX
+import-hint = الأعمدة كما في ملف التصدير، أو العناوين الفيتنامية المعتادة. الصفوف بلا عمود للوحدة تنضم إلى هذه الوحدة. لا يتغير شيء قبل تأكيدك، ولا شيء إطلاقًا إن كان في الملف صف خاطئ.
+import-check = فحص الملف
+import-preview = { $created } للإنشاء، { $updated } للتحديث، { $unchanged } بلا تغيير.
+import-confirm = استيراد
+import-errors = { $count ->
+    [zero] لا أخطاء.
+    [one] خطأ واحد؛ لن يُستورد شيء.
+    [two] خطآن؛ لن يُستورد شيء.
+    [few] { $count } أخطاء؛ لن يُستورد شيء.
+    [many] { $count } خطأً؛ لن يُستورد شيء.
+   *[other] { $count } خطأ؛ لن يُستورد شيء.
+}
+import-row = الصف
+import-column = العمود
+import-value = القيمة
+import-reason = السبب
+import-done = تم الاستيراد: { $created } جديد، { $updated } محدّث، { $unchanged } بلا تغيير.
+import-expired = لم يعد الملف المفحوص محفوظًا؛ أرسله مرة أخرى.
+export-csv = تصدير (CSV)
+export-xlsx = تصدير (Excel)
+import-link = استيراد من ملف

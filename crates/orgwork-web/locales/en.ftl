@@ -194,3 +194,22 @@ err-date_before_issue = The date is before the transfer was issued.
 err-date_outside_membership = The member was not in the unit on that date.
 err-invalid_organization = Give the receiving organization's name.
 err-unit_not_live = That unit does not exist on that date.
+import-title = Import members into { $unit }
+import-file = A CSV or XLSX file
+import-hint = Columns as in the export, or the usual Vietnamese headings (Họ và tên, Ngày sinh, Giới tính, Ngày vào Đảng, Số thẻ đảng viên, Chi bộ…). Rows without a unit column join this unit. Nothing is changed until you confirm, and nothing at all if any row is wrong.
+import-check = Check the file
+import-preview = { $created } to create, { $updated } to update, { $unchanged } unchanged.
+import-confirm = Import
+import-errors = { $count ->
+    [one] One fault; nothing will be imported.
+   *[other] { $count } faults; nothing will be imported.
+}
+import-row = Row
+import-column = Column
+import-value = Value
+import-reason = Why
+import-done = Imported: { $created } created, { $updated } updated, { $unchanged } unchanged.
+import-expired = The checked file is no longer held; send it again.
+export-csv = Export (CSV)
+export-xlsx = Export (Excel)
+import-link = Import from a file

@@ -23,11 +23,18 @@ pub struct AppState {
     pub limiter: Arc<ui::auth::LoginLimiter>,
     /// Mark cookies Secure even without `X-Forwarded-Proto: https` (behind a TLS proxy).
     pub secure_cookies: bool,
+    /// Files checked in the UI and waiting for the user's confirmation.
+    pub pending_imports: Arc<ui::files::PendingImports>,
 }
 
 impl AppState {
     pub fn new(store: Arc<dyn Store>) -> AppState {
-        AppState { store, limiter: Arc::new(ui::auth::LoginLimiter::default()), secure_cookies: false }
+        AppState {
+            store,
+            limiter: Arc::new(ui::auth::LoginLimiter::default()),
+            secure_cookies: false,
+            pending_imports: Arc::new(ui::files::PendingImports::default()),
+        }
     }
 }
 

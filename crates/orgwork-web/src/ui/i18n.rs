@@ -82,6 +82,15 @@ impl Tr {
         self.format(key, Some(&args))
     }
 
+    /// A message with any named arguments.
+    pub fn targs(&self, key: &str, pairs: &[(&str, &str)]) -> String {
+        let mut args = FluentArgs::new();
+        for (name, value) in pairs {
+            args.set(name.to_string(), FluentValue::from(value.to_string()));
+        }
+        self.format(key, Some(&args))
+    }
+
     /// A message chosen by a count (`$count`), with the language's plural rules.
     pub fn tn(&self, key: &str, count: usize) -> String {
         self.tnq(key, count, "")

@@ -11,6 +11,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod files;
 pub mod i18n;
 pub mod members;
 pub mod structure;
@@ -54,6 +55,14 @@ pub fn routes() -> Router<AppState> {
         .route("/members/{id}/transfer", post(members::transfer))
         .route("/units/{code}/transfers", get(members::transfers))
         .route("/transfers/{id}/{verb}", post(members::close_transfer))
+        .route("/units/{code}/members/export", get(files::export))
+        .route(
+            "/units/{code}/members/import",
+            get(files::import_page)
+                .post(files::check)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::api::files::MAX_UPLOAD)),
+        )
+        .route("/units/{code}/members/import/confirm", post(files::confirm))
         .route("/audit", get(audit::audit_page))
         .route("/assets/{*file}", get(asset))
 }
