@@ -212,6 +212,16 @@ test('members: counts on the unit page, search as one types, admit, change a sta
   await page.getByRole('button', { name: 'Change the status' }).click();
   await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
   assert.ok(await page.getByRole('cell', { name: 'official' }).first().isVisible());
+  // A correction of the record, with a bad card number refused by its field first.
+  await page.locator('summary', { hasText: 'Correct the record' }).click();
+  await page.locator('#edit-card_number').fill('12AB');
+  await page.locator('#edit-hometown').fill('Hạ Long');
+  await page.getByRole('button', { name: 'Correct the record' }).click();
+  await page.locator('#edit-card_number-error').waitFor();
+  await page.locator('#edit-card_number').fill('');
+  await page.getByRole('button', { name: 'Correct the record' }).click();
+  await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+  assert.ok(await page.getByText('Hạ Long').first().isVisible());
   // Out of scope: another unit's members are not even found.
   const r = await page.goto(`${base}/units/QN-KCQ-BAOQN/members`);
   assert.equal(r.status(), 403);

@@ -230,3 +230,4 @@ import-expired = لم يعد الملف المفحوص محفوظًا؛ أرسل
 export-csv = تصدير (CSV)
 export-xlsx = تصدير (Excel)
 import-link = استيراد من ملف
+member-edit = تصحيح السجل

@@ -213,3 +213,4 @@ import-expired = The checked file is no longer held; send it again.
 export-csv = Export (CSV)
 export-xlsx = Export (Excel)
 import-link = Import from a file
+member-edit = Correct the record

@@ -204,3 +204,4 @@ import-expired = Tệp đã kiểm tra không còn được giữ; hãy gửi l�
 export-csv = Xuất (CSV)
 export-xlsx = Xuất (Excel)
 import-link = Nhập từ tệp
+member-edit = Sửa hồ sơ

@@ -117,6 +117,12 @@ fn table() -> Vec<Row> {
         t.push(row(u, M::GET, "/api/v1/members", "/api/v1/members?unit=STC&q=nguoi", None, list));
         t.push(row(u, M::GET, "/api/v1/members/{id}", "/api/v1/members/{member}", None, one));
     }
+    let record = Some(
+        json!({"full_name": "Bùi Thụy", "sex": "female", "birth_date": "1995-01-01", "admitted_on": "2021-06-01", "hometown": "Hạ Long"}),
+    );
+    for (u, status) in [("view", 404), ("plan", 404), ("other", 404), ("insp", 403), ("org", 200)] {
+        t.push(row(u, M::PUT, "/api/v1/members/{id}", "/api/v1/members/{member}", record.clone(), status));
+    }
     let official = Some(json!({"status": "official", "effective": "2022-06-01"}));
     for (u, status) in [("view", 404), ("plan", 404), ("other", 404), ("insp", 403), ("org", 200)] {
         t.push(row(

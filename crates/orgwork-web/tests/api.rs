@@ -348,6 +348,19 @@ async fn members_search_status_and_counts(app: App) {
     let (s, e) =
         app.post(&format!("/api/v1/members/{id}/status"), json!({"status": "alive", "effective": "2023-01-01"})).await;
     assert_eq!((s, error_code(&e)), (StatusCode::BAD_REQUEST, "invalid_status"));
+    // A correction of the record: counts follow (no longer a student).
+    let r = app
+        .http
+        .put(format!("{}/api/v1/members/{id}", app.base))
+        .bearer_auth(&app.token)
+        .json(&json!({"full_name": "Bùi Thụy Anh", "sex": "female", "birth_date": "2000-01-01", "admitted_on": "2021-06-01",
+                      "official_on": "2022-06-01", "card_number": "3000001", "occupation": "civil_servant"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let (_, now) = app.get("/api/v1/units/QN/stats?as_of=2022-06-01").await;
+    assert_eq!(now["by_category"].get("student"), None);
     let (s, e) = app.get("/api/v1/members/12345").await;
     assert_eq!((s, error_code(&e)), (StatusCode::NOT_FOUND, "member_not_found"));
 }

@@ -99,6 +99,42 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Correct fields of a member's record (others stay as they are).
+    Edit {
+        id: i64,
+        #[arg(long)]
+        full_name: Option<String>,
+        #[arg(long)]
+        sex: Option<String>,
+        #[arg(long)]
+        birth_date: Option<String>,
+        #[arg(long)]
+        card_number: Option<String>,
+        #[arg(long)]
+        national_id: Option<String>,
+        #[arg(long)]
+        ethnicity: Option<String>,
+        #[arg(long)]
+        religion: Option<String>,
+        #[arg(long)]
+        hometown: Option<String>,
+        #[arg(long)]
+        occupation: Option<String>,
+        #[arg(long)]
+        education: Option<String>,
+        #[arg(long)]
+        theory_level: Option<String>,
+        #[arg(long)]
+        workplace: Option<String>,
+        #[arg(long)]
+        phone: Option<String>,
+        #[arg(long)]
+        email: Option<String>,
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        json: bool,
+    },
     /// Issue a transfer of a member to another unit (--to) or out of the organization
     /// (--to-org); the receiver accepts it with `orgwork transfer accept`.
     Transfer {
@@ -241,6 +277,58 @@ pub async fn run(command: Command) -> Result<()> {
                 return output::json(&m);
             }
             println!("Member {} added.", m.id);
+            show(&m);
+        }
+        Command::Edit {
+            id,
+            full_name,
+            sex,
+            birth_date,
+            card_number,
+            national_id,
+            ethnicity,
+            religion,
+            hometown,
+            occupation,
+            education,
+            theory_level,
+            workplace,
+            phone,
+            email,
+            db,
+            json,
+        } => {
+            let store = db.open().await?;
+            let r = store.member(id, today()).await?.record;
+            let keep = |new: Option<String>, old: &Option<String>| new.or_else(|| old.clone());
+            let input = RecordInput {
+                full_name: full_name.unwrap_or(r.full_name.clone()),
+                other_names: r.other_names.clone(),
+                sex: sex.unwrap_or(r.sex.clone()),
+                birth_date: birth_date.unwrap_or(r.birth_date.to_string()),
+                ethnicity: keep(ethnicity, &r.ethnicity),
+                religion: keep(religion, &r.religion),
+                hometown: keep(hometown, &r.hometown),
+                national_id: keep(national_id, &r.national_id),
+                education: keep(education, &r.education),
+                theory_level: keep(theory_level, &r.theory_level),
+                occupation: keep(occupation, &r.occupation),
+                workplace: keep(workplace, &r.workplace),
+                phone: keep(phone, &r.phone),
+                email: keep(email, &r.email),
+                admitted_on: r.admitted_on.to_string(),
+                official_on: r.official_on.map(|d| d.to_string()),
+                card_number: keep(card_number, &r.card_number),
+                record_number: r.record_number.clone(),
+            };
+            let record = match Record::parse(&store.profile().members, &input) {
+                Ok(r) => r,
+                Err(errors) => bail!("{}", field_errors(&errors)),
+            };
+            let m = store.edit_member(&actor(), id, record).await?;
+            if json {
+                return output::json(&m);
+            }
             show(&m);
         }
         Command::Transfer { id, to, to_org, issued, document, db, json } => {

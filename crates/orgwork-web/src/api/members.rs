@@ -24,7 +24,7 @@ use utoipa_axum::routes;
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_members, create_member))
-        .routes(routes!(get_member))
+        .routes(routes!(get_member, edit_member))
         .routes(routes!(change_status))
         .routes(routes!(unit_stats))
 }
@@ -214,6 +214,24 @@ async fn create_member(
     caller.require(s.store.as_ref(), Permission::WriteMembers, &new.unit, new.joined_on).await?;
     let m = s.store.create_member(&caller.actor(), new).await?;
     Ok((StatusCode::CREATED, Json(m)))
+}
+
+/// Corrects a member's record (the whole record, as for admission). The unit and the status
+/// have their own operations (transfers, status changes).
+#[utoipa::path(put, path = "/api/v1/members/{id}", tag = "members", params(("id" = String, Path)), request_body = RecordInput,
+    responses((status = 200, body = Member), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn edit_member(
+    State(s): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<RecordInput>,
+) -> Result<Json<Member>, ApiError> {
+    let id = member_id(&id)?;
+    let record = Record::parse(&s.store.profile().members, &b).map_err(|e| ApiError::from(field_errors(&e)))?;
+    member_in_scope(s.store.as_ref(), &caller, id, today(), Permission::ReadMembers).await?;
+    member_in_scope(s.store.as_ref(), &caller, id, today(), Permission::WriteMembers).await?;
+    Ok(Json(s.store.edit_member(&caller.actor(), id, record).await?))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

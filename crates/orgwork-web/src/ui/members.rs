@@ -435,6 +435,20 @@ async fn render_member(
     let mut defaults = HashMap::new();
     defaults.insert("status.effective".to_string(), today().max(on).to_string());
     defaults.insert("transfer.issued_on".to_string(), today().max(on).to_string());
+    let fields = [
+        ("full_name", Some(r.full_name.clone())),
+        ("birth_date", Some(r.birth_date.to_string())),
+        ("card_number", r.card_number.clone()),
+        ("national_id", r.national_id.clone()),
+        ("ethnicity", r.ethnicity.clone()),
+        ("religion", r.religion.clone()),
+        ("hometown", r.hometown.clone()),
+        ("occupation", r.occupation.clone()),
+        ("education", r.education.clone()),
+    ];
+    for (field, value) in fields {
+        defaults.insert(format!("edit.{field}"), value.unwrap_or_default());
+    }
     let filter = orgwork_store::TransferFilter { direction: Some("out".into()), pending: true, overdue_on: None };
     let pending = match &m.unit {
         Some(u) => store
@@ -498,6 +512,73 @@ pub async fn status(
                 _ => "effective",
             };
             let mut state = FormState { form: "status", values: v.clone(), errors: HashMap::new() };
+            state.errors.insert(field.to_string(), message);
+            render_member(&s, &ctx, &caller, &id, today(), false, state, None, e.status).await
+        }
+    }
+}
+
+/// Corrects the record from the member's page: each faulty field with its error.
+pub async fn edit(State(s): State<AppState>, ctx: Ctx, Path(id): Path<String>, Form(f): Form<FieldsForm>) -> Response {
+    let caller = match ctx.caller() {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    if let Err(r) = ctx.check_csrf(&f.csrf) {
+        return r;
+    }
+    let store = s.store.as_ref();
+    let v = &f.fields;
+    let member: i64 = match id.parse() {
+        Ok(m) => m,
+        Err(_) => {
+            return ctx.api_error_page(ApiError::new(StatusCode::NOT_FOUND, "member_not_found", "no such member"));
+        }
+    };
+    let current = match member_in_scope(store, &caller, member, today(), Permission::WriteMembers).await {
+        Ok(m) => m.record,
+        Err(e) => return ctx.api_error_page(e),
+    };
+    let input = RecordInput {
+        full_name: get(v, "full_name"),
+        other_names: current.other_names.clone(),
+        sex: current.sex.clone(),
+        birth_date: get(v, "birth_date"),
+        ethnicity: opt(v, "ethnicity"),
+        religion: opt(v, "religion"),
+        hometown: opt(v, "hometown"),
+        national_id: opt(v, "national_id"),
+        education: opt(v, "education"),
+        theory_level: current.theory_level.clone(),
+        occupation: opt(v, "occupation"),
+        workplace: current.workplace.clone(),
+        phone: current.phone.clone(),
+        email: current.email.clone(),
+        admitted_on: current.admitted_on.to_string(),
+        official_on: current.official_on.map(|d| d.to_string()),
+        card_number: opt(v, "card_number"),
+        record_number: current.record_number.clone(),
+    };
+    let mut state = FormState { form: "edit", values: v.clone(), errors: HashMap::new() };
+    let record = match Record::parse(&store.profile().members, &input) {
+        Ok(r) => r,
+        Err(errors) => {
+            for e in errors {
+                state.errors.insert(e.field.clone(), format!("{} — {}", e.value, e.reason));
+            }
+            return render_member(&s, &ctx, &caller, &id, today(), false, state, None, StatusCode::BAD_REQUEST).await;
+        }
+    };
+    match store.edit_member(&caller.actor(), member, record).await {
+        Ok(_) => redirect(&format!("/members/{id}?done=1")),
+        Err(e) => {
+            let e: ApiError = e.into();
+            let message = ctx.tr.error(&e.code).unwrap_or_else(|| e.message.clone());
+            let field = if e.code == "duplicate_member" {
+                if e.message.starts_with("national_id") { "national_id" } else { "card_number" }
+            } else {
+                "full_name"
+            };
             state.errors.insert(field.to_string(), message);
             render_member(&s, &ctx, &caller, &id, today(), false, state, None, e.status).await
         }

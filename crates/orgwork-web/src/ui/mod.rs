@@ -53,6 +53,7 @@ pub fn routes() -> Router<AppState> {
         .route("/members/{id}", get(members::page))
         .route("/members/{id}/status", post(members::status))
         .route("/members/{id}/transfer", post(members::transfer))
+        .route("/members/{id}/edit", post(members::edit))
         .route("/units/{code}/transfers", get(members::transfers))
         .route("/transfers/{id}/{verb}", post(members::close_transfer))
         .route("/units/{code}/members/export", get(files::export))
