@@ -88,6 +88,9 @@ pub fn migrator() -> sqlx::migrate::Migrator {
 mod common {
     include!("../../orgwork-store/sql/common.rs");
 }
+mod admissions {
+    include!("../../orgwork-store/sql/admissions.rs");
+}
 mod audit {
     include!("../../orgwork-store/sql/audit.rs");
 }

@@ -928,3 +928,65 @@ pub async fn imports_all_or_nothing_and_exports_back(store: Arc<dyn Store>) {
     assert!(report.errors[0].reason.contains("transfer"), "{:?}", report.errors);
     assert_ledger_agrees(s, &["QN", "SO-TC", "SO-TC-C2", "BAO"], &[&today]).await;
 }
+
+pub async fn admits_candidates_and_counts_the_year(store: Arc<dyn Store>) {
+    use orgwork_store::NewCandidate;
+    let s = store.as_ref();
+    small_province(s).await;
+    let cand = |name: &str, sex: &str, born: &str, occupation: Option<&str>| NewCandidate {
+        unit: code("SO-TC-C1"),
+        full_name: name.into(),
+        sex: sex.into(),
+        birth_date: d(born),
+        occupation: occupation.map(str::to_string),
+        national_id: None,
+        course: Some("Lớp bồi dưỡng nhận thức về Đảng, khóa 3/2024".into()),
+        course_done: Some(d("2024-04-15")),
+        proposed_on: d("2024-05-01"),
+    };
+    let a = s.add_candidate(&actor(), cand("Vũ Thị Hạnh", "female", "2001-02-02", Some("student"))).await.unwrap();
+    let b = s.add_candidate(&actor(), cand("Ngô Văn Lực", "male", "1980-02-02", None)).await.unwrap();
+    let c = s.add_candidate(&actor(), cand("Hà Văn Rút", "male", "1990-02-02", None)).await.unwrap();
+    let bad = s.add_candidate(&actor(), NewCandidate { sex: "x".into(), ..cand("A B", "x", "2001-01-01", None) }).await;
+    assert_eq!(error_code(bad), "invalid_member");
+    assert_eq!(s.candidates(&code("SO-TC"), true).await.unwrap().len(), 3);
+    let total = |day: &'static str| {
+        let store = store.clone();
+        async move { store.stats(&code("QN"), d(day)).await.unwrap().total }
+    };
+    assert_eq!(total("2024-12-31").await, 0, "candidates are not members");
+
+    let m = s
+        .admit_candidate(
+            &actor(),
+            a.id.parse().unwrap(),
+            d("2024-07-01"),
+            Some("33000001".into()),
+            Some("12-QĐ/ĐU".into()),
+        )
+        .await
+        .unwrap();
+    assert_eq!(m.status, Some(orgwork_domain::members::Status::Probationary));
+    assert_eq!(m.unit.as_ref().map(UnitCode::as_str), Some("SO-TC-C1"));
+    assert_eq!(
+        error_code(s.admit_candidate(&actor(), a.id.parse().unwrap(), d("2024-08-01"), None, None).await),
+        "candidate_closed"
+    );
+    assert_eq!(
+        error_code(s.admit_candidate(&actor(), b.id.parse().unwrap(), d("2024-04-01"), None, None).await),
+        "date_before_proposal"
+    );
+    s.admit_candidate(&actor(), b.id.parse().unwrap(), d("2025-01-10"), None, None).await.unwrap();
+    s.withdraw_candidate(&actor(), c.id.parse().unwrap(), d("2024-09-01"), Some("chuyển công tác".into()))
+        .await
+        .unwrap();
+    assert!(s.candidates(&code("QN"), true).await.unwrap().is_empty());
+    assert_eq!(s.candidates(&code("QN"), false).await.unwrap().len(), 3);
+    assert_eq!((total("2024-06-30").await, total("2024-07-01").await, total("2025-01-10").await), (0, 1, 2));
+
+    let y2024 = s.admissions(&code("QN"), 2024).await.unwrap();
+    assert_eq!((y2024.admitted, y2024.young, y2024.students, y2024.women), (1, 1, 1, 1));
+    let y2025 = s.admissions(&code("SO-TC"), 2025).await.unwrap();
+    assert_eq!((y2025.admitted, y2025.young, y2025.students), (1, 0, 0));
+    assert_eq!(s.admissions(&code("BAO"), 2024).await.unwrap().admitted, 0);
+}

@@ -14,6 +14,7 @@ orgwork_store_tests::backends!(
     transfers_in_two_steps,
     lists_members_in_vietnamese_order,
     imports_all_or_nothing_and_exports_back,
+    admits_candidates_and_counts_the_year,
 );
 
 #[tokio::test]

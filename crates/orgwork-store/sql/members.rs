@@ -265,7 +265,7 @@ pub async fn reattribute(conn: &mut Conn, unit_id: i64, old: &[Segment], new: &[
 
 /// Admits a member (within the caller's write transaction); the checks of a new member.
 #[allow(clippy::too_many_arguments)]
-async fn insert_member(
+pub async fn insert_member(
     tx: &mut Conn,
     store: &Backend,
     record: &Record,

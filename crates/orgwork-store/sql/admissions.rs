@@ -1,0 +1,220 @@
+// The admission pipeline, written once for both backends (see structure.rs for how this file
+// is compiled). Admitting a candidate creates the member through the same path as any
+// admission, in the same transaction.
+
+use super::audit::{append, now_text, Change as AuditChange};
+use super::common::{Conn, DbResult};
+use super::Backend;
+use async_trait::async_trait;
+use chrono::NaiveDate;
+use orgwork_domain::members::{Record, RecordInput};
+use orgwork_domain::structure::UnitCode;
+use orgwork_domain::Error;
+use orgwork_store::{Actor, AdmissionStore, Admissions, Candidate, Member, MemberStore, NewCandidate, Result, StoreError, StructureStore};
+use sqlx::Row;
+
+const COLUMNS: &str = "c.id, u.code, c.full_name, c.sex, c.birth_date, c.occupation, c.national_id, c.course, c.course_done, \
+     c.proposed_on, c.state, c.closed_on, c.note, c.member_id";
+
+fn from_row(r: &<super::Db as sqlx::Database>::Row) -> Result<Candidate> {
+    Ok(Candidate {
+        id: r.try_get::<i64, _>("id").db()?.to_string(),
+        unit: UnitCode::from_stored(r.try_get("code").db()?),
+        full_name: r.try_get("full_name").db()?,
+        sex: r.try_get("sex").db()?,
+        birth_date: r.try_get("birth_date").db()?,
+        occupation: r.try_get("occupation").db()?,
+        national_id: r.try_get("national_id").db()?,
+        course: r.try_get("course").db()?,
+        course_done: r.try_get("course_done").db()?,
+        proposed_on: r.try_get("proposed_on").db()?,
+        state: r.try_get("state").db()?,
+        closed_on: r.try_get("closed_on").db()?,
+        note: r.try_get("note").db()?,
+        member_id: r.try_get::<Option<i64>, _>("member_id").db()?.map(|m| m.to_string()),
+    })
+}
+
+async fn load(conn: &mut Conn, id: i64) -> Result<Candidate> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM candidate c JOIN unit u ON u.id = c.unit_id WHERE c.id = $1")))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await
+        .db()?
+        .ok_or_else(|| StoreError::from(Error::not_found("candidate_not_found", format!("no candidate has the id {id}"))))?;
+    from_row(&row)
+}
+
+fn json(c: &Candidate) -> Option<serde_json::Value> {
+    serde_json::to_value(c).ok()
+}
+
+#[async_trait]
+impl AdmissionStore for Backend {
+    async fn add_candidate(&self, actor: &Actor, new: NewCandidate) -> Result<Candidate> {
+        // The candidate's fields are checked as a member's would be.
+        let probe = RecordInput {
+            full_name: new.full_name.clone(),
+            sex: new.sex.clone(),
+            birth_date: new.birth_date.to_string(),
+            admitted_on: new.proposed_on.max(orgwork_domain::members::birthday(new.birth_date, 18)).to_string(),
+            occupation: new.occupation.clone(),
+            national_id: new.national_id.clone(),
+            ..Default::default()
+        };
+        let record = Record::parse(&self.profile.members, &probe).map_err(|e| StoreError::from(orgwork_domain::members::field_errors(&e)))?;
+        let course = new.course.as_deref().map(str::trim).filter(|c| !c.is_empty()).map(str::to_string);
+        if course.as_ref().is_some_and(|c| c.chars().count() > 200) {
+            return Err(Error::invalid("invalid_course", "course: at most 200 characters").into());
+        }
+        let mut tx = self.begin_write().await?;
+        let unit_id = super::structure::live_unit_id(&mut tx, &new.unit, new.proposed_on).await?;
+        let id = self.ids.next_id();
+        sqlx::query(
+            "INSERT INTO candidate (id, unit_id, full_name, name_key, sex, birth_date, occupation, national_id, course, course_done, proposed_on, state, closed_on, note, member_id, recorded_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'candidate', NULL, NULL, NULL, $12)",
+        )
+        .bind(id)
+        .bind(unit_id)
+        .bind(&record.full_name)
+        .bind(orgwork_domain::text::sort_key(&record.full_name))
+        .bind(&record.sex)
+        .bind(record.birth_date)
+        .bind(&record.occupation)
+        .bind(&record.national_id)
+        .bind(&course)
+        .bind(new.course_done)
+        .bind(new.proposed_on)
+        .bind(now_text())
+        .execute(&mut *tx)
+        .await
+        .db()?;
+        let c = load(&mut tx, id).await?;
+        let target = format!("candidate:{id}");
+        append(&mut tx, actor, AuditChange { action: "candidate.add", target: &target, unit_id: Some(unit_id), before: None, after: json(&c) }).await?;
+        tx.commit().await.db()?;
+        Ok(c)
+    }
+
+    async fn candidate(&self, id: i64) -> Result<Candidate> {
+        let mut conn = self.reader().acquire().await.db()?;
+        load(&mut conn, id).await
+    }
+
+    async fn candidates(&self, unit: &UnitCode, waiting_only: bool) -> Result<Vec<Candidate>> {
+        let today = chrono::Local::now().date_naive();
+        let top = *self.path_ids(unit, today).await?.first().unwrap_or(&0);
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "WITH RECURSIVE sub(id) AS (SELECT CAST($1 AS BIGINT) UNION SELECT v.unit_id FROM sub s JOIN unit_version v ON v.parent_id = s.id) \
+             SELECT {COLUMNS} FROM candidate c JOIN unit u ON u.id = c.unit_id WHERE c.unit_id IN (SELECT id FROM sub) \
+             AND ($2 = 0 OR c.state = 'candidate') ORDER BY c.proposed_on DESC, c.name_key"
+        )))
+        .bind(top)
+        .bind(i64::from(waiting_only))
+        .fetch_all(self.reader())
+        .await
+        .db()?;
+        rows.iter().map(from_row).collect()
+    }
+
+    async fn admit_candidate(
+        &self,
+        actor: &Actor,
+        id: i64,
+        admitted_on: NaiveDate,
+        card_number: Option<String>,
+        document: Option<String>,
+    ) -> Result<Member> {
+        let mut tx = self.begin_write().await?;
+        let c = load(&mut tx, id).await?;
+        if c.state != "candidate" {
+            return Err(Error::rule("candidate_closed", format!("candidate {id} is {} already", c.state)).into());
+        }
+        if admitted_on < c.proposed_on {
+            return Err(Error::rule("date_before_proposal", format!("admitted_on: {admitted_on} is before the proposal ({})", c.proposed_on)).into());
+        }
+        let input = RecordInput {
+            full_name: c.full_name.clone(),
+            sex: c.sex.clone(),
+            birth_date: c.birth_date.to_string(),
+            admitted_on: admitted_on.to_string(),
+            occupation: c.occupation.clone(),
+            national_id: c.national_id.clone(),
+            card_number,
+            ..Default::default()
+        };
+        let record = Record::parse(&self.profile.members, &input).map_err(|e| StoreError::from(orgwork_domain::members::field_errors(&e)))?;
+        let unit_id = super::structure::live_unit_id(&mut tx, &c.unit, admitted_on).await?;
+        let member = super::members::insert_member(&mut tx, self, &record, unit_id, admitted_on, document, None).await?;
+        sqlx::query("UPDATE candidate SET state = 'admitted', closed_on = $2, member_id = $3 WHERE id = $1")
+            .bind(id)
+            .bind(admitted_on)
+            .bind(member)
+            .execute(&mut *tx)
+            .await
+            .db()?;
+        let after = load(&mut tx, id).await?;
+        let target = format!("candidate:{id}");
+        append(&mut tx, actor, AuditChange { action: "candidate.admit", target: &target, unit_id: Some(unit_id), before: json(&c), after: json(&after) }).await?;
+        tx.commit().await.db()?;
+        self.member(member, admitted_on).await
+    }
+
+    async fn withdraw_candidate(&self, actor: &Actor, id: i64, on: NaiveDate, note: Option<String>) -> Result<Candidate> {
+        let mut tx = self.begin_write().await?;
+        let c = load(&mut tx, id).await?;
+        if c.state != "candidate" {
+            return Err(Error::rule("candidate_closed", format!("candidate {id} is {} already", c.state)).into());
+        }
+        sqlx::query("UPDATE candidate SET state = 'withdrawn', closed_on = $2, note = $3 WHERE id = $1").bind(id).bind(on).bind(&note).execute(&mut *tx).await.db()?;
+        let after = load(&mut tx, id).await?;
+        let unit_id: i64 = sqlx::query_scalar("SELECT unit_id FROM candidate WHERE id = $1").bind(id).fetch_one(&mut *tx).await.db()?;
+        let target = format!("candidate:{id}");
+        append(&mut tx, actor, AuditChange { action: "candidate.withdraw", target: &target, unit_id: Some(unit_id), before: json(&c), after: json(&after) }).await?;
+        tx.commit().await.db()?;
+        Ok(after)
+    }
+
+    async fn admissions(&self, unit: &UnitCode, year: i32) -> Result<Admissions> {
+        let end = NaiveDate::from_ymd_opt(year, 12, 31).ok_or_else(|| StoreError::from(Error::invalid("invalid_year", format!("year: {year}"))))?;
+        let start = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(end);
+        let day = end.min(chrono::Local::now().date_naive()).max(start);
+        let top = *self.path_ids(unit, day).await?.first().unwrap_or(&0);
+        let rows = sqlx::query(
+            "WITH RECURSIVE sub(id) AS (SELECT CAST($1 AS BIGINT) UNION ALL \
+               SELECT v.unit_id FROM sub s JOIN unit_version v ON v.parent_id = s.id AND v.valid_from <= $2 AND (v.valid_to IS NULL OR v.valid_to > $2)) \
+             SELECT m.birth_date, m.admitted_on, m.sex, m.occupation, m.ethnicity FROM membership ms JOIN sub ON sub.id = ms.unit_id \
+             JOIN member m ON m.id = ms.member_id WHERE ms.reason = 'admission' AND ms.valid_from >= $3 AND ms.valid_from <= $4",
+        )
+        .bind(top)
+        .bind(day)
+        .bind(start)
+        .bind(end)
+        .fetch_all(self.reader())
+        .await
+        .db()?;
+        let young_age = self.profile.members.categories.iter().find_map(|c| c.age_under).unwrap_or(30);
+        let mut a = Admissions { year, ..Default::default() };
+        for r in &rows {
+            let birth: NaiveDate = r.try_get("birth_date").db()?;
+            let admitted: NaiveDate = r.try_get("admitted_on").db()?;
+            let sex: String = r.try_get("sex").db()?;
+            let occupation: Option<String> = r.try_get("occupation").db()?;
+            let ethnicity: Option<String> = r.try_get("ethnicity").db()?;
+            a.admitted += 1;
+            if admitted < orgwork_domain::members::birthday(birth, young_age) {
+                a.young += 1;
+            }
+            if occupation.as_deref() == Some("student") {
+                a.students += 1;
+            }
+            if sex == "female" {
+                a.women += 1;
+            }
+            if ethnicity.as_deref().is_some_and(|e| !e.is_empty() && e != "Kinh") {
+                a.ethnic_minority += 1;
+            }
+        }
+        Ok(a)
+    }
+}
