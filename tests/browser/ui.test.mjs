@@ -277,6 +277,28 @@ test('import a file: faults by row first, then a preview, then the import', asyn
   await page.getByRole('link', { name: 'Lý Thị Nhập' }).waitFor();
 });
 
+test('a candidate proposed, then admitted: a probationary member and the year\'s figures', async () => {
+  await login('secretary.stc');
+  await page.goto(`${base}/units/QN-KCQ-STC`);
+  await page.getByRole('link', { name: 'Candidates for admission →' }).click();
+  await page.locator('summary', { hasText: 'Propose a candidate' }).click();
+  await page.locator('#candidate-full_name').fill('Mạc Thị Ứng');
+  await page.locator('#candidate-sex').selectOption('female');
+  await page.locator('#candidate-birth_date').fill('2003-03-03');
+  await page.locator('#candidate-occupation').fill('student');
+  await page.locator('#candidate-course').fill('Lớp bồi dưỡng nhận thức về Đảng 2026');
+  await page.locator('#candidate-proposed_on').fill('2026-02-01');
+  await page.getByRole('button', { name: 'Propose a candidate' }).click();
+  await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+  const row = page.locator('tr', { hasText: 'Mạc Thị Ứng' });
+  await row.locator('input[type=date]').fill('2026-03-01');
+  await row.getByRole('button', { name: 'Admit' }).click();
+  await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+  assert.ok(await page.locator('tr', { hasText: 'Mạc Thị Ứng' }).getByRole('link', { name: 'admitted' }).isVisible());
+  await page.goto(`${base}/units/QN-KCQ-STC?as_of=2026-06-01`);
+  await page.getByText(/Admitted in 2026: \d+ \(\d+ young, [1-9]\d* students\)/).waitFor();
+});
+
 test('wrong passwords are refused, then rate-limited', async () => {
   const context = await browser.newContext({ locale: 'en-GB' });
   page = await context.newPage();

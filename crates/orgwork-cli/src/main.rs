@@ -29,6 +29,9 @@ enum Command {
     /// The member register.
     #[command(subcommand)]
     Member(cmd::member::Command),
+    /// Candidates for admission: add, list, admit, withdraw.
+    #[command(subcommand)]
+    Candidate(cmd::candidate::Command),
     /// Transfers of members: accept, cancel, list.
     #[command(subcommand)]
     Transfer(cmd::transfer::Command),
@@ -73,6 +76,7 @@ fn main() -> ExitCode {
             Command::User(c) => cmd::user::run_user(c).await,
             Command::Member(c) => cmd::member::run(c).await,
             Command::Transfer(c) => cmd::transfer::run(c).await,
+            Command::Candidate(c) => cmd::candidate::run(c).await,
             Command::Import(c) => cmd::import::run_import(c).await,
             Command::Export(c) => cmd::import::run_export(c).await,
             Command::Token(c) => cmd::user::run_token(c).await,

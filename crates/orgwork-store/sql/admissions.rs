@@ -179,7 +179,12 @@ impl AdmissionStore for Backend {
         let end = NaiveDate::from_ymd_opt(year, 12, 31).ok_or_else(|| StoreError::from(Error::invalid("invalid_year", format!("year: {year}"))))?;
         let start = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(end);
         let day = end.min(chrono::Local::now().date_naive()).max(start);
-        let top = *self.path_ids(unit, day).await?.first().unwrap_or(&0);
+        let top = match self.path_ids(unit, day).await {
+            Ok(path) => *path.first().unwrap_or(&0),
+            // The unit did not exist that year: nobody was admitted under it.
+            Err(StoreError::Domain(e)) if e.kind == orgwork_domain::ErrorKind::NotFound => return Ok(Admissions { year, ..Default::default() }),
+            Err(e) => return Err(e),
+        };
         let rows = sqlx::query(
             "WITH RECURSIVE sub(id) AS (SELECT CAST($1 AS BIGINT) UNION ALL \
                SELECT v.unit_id FROM sub s JOIN unit_version v ON v.parent_id = s.id AND v.valid_from <= $2 AND (v.valid_to IS NULL OR v.valid_to > $2)) \

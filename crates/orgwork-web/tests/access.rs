@@ -137,6 +137,49 @@ fn table() -> Vec<Row> {
     for (u, status) in [("admin", 200), ("org", 200), ("insp", 200), ("plan", 200), ("view", 200), ("other", 403)] {
         t.push(row(u, M::GET, "/api/v1/units/{code}/stats", "/api/v1/units/STC/stats?as_of=2022-01-01", None, status));
     }
+    // Candidates: organizers of the unit propose, admit and withdraw; readers of members see
+    // them; a year's admission figures for every role of the subtree.
+    let cand = |name: &str| {
+        Some(
+            json!({"unit": "STC", "full_name": name, "sex": "male", "birth_date": "2000-01-01", "proposed_on": "2022-01-10"}),
+        )
+    };
+    for (u, status) in [("view", 403), ("plan", 403), ("insp", 403), ("other", 403), ("org", 201)] {
+        t.push(row(u, M::POST, "/api/v1/candidates", "/api/v1/candidates", cand(&format!("Ứng viên {u}")), status));
+    }
+    for (u, status) in [("admin", 200), ("org", 200), ("insp", 200), ("plan", 403), ("view", 403), ("other", 403)] {
+        t.push(row(u, M::GET, "/api/v1/candidates", "/api/v1/candidates?unit=STC", None, status));
+    }
+    let admit = Some(json!({"admitted_on": "2022-02-01"}));
+    for (u, status) in [("view", 404), ("plan", 404), ("other", 404), ("insp", 403)] {
+        t.push(row(
+            u,
+            M::POST,
+            "/api/v1/candidates/{id}/admit",
+            "/api/v1/candidates/{candidate}/admit",
+            admit.clone(),
+            status,
+        ));
+        t.push(row(
+            u,
+            M::POST,
+            "/api/v1/candidates/{id}/withdraw",
+            "/api/v1/candidates/{candidate}/withdraw",
+            Some(json!({"effective": "2022-02-01"})),
+            status,
+        ));
+    }
+    t.push(row("org", M::POST, "/api/v1/candidates/{id}/admit", "/api/v1/candidates/{candidate}/admit", admit, 200));
+    for (u, status) in [("admin", 200), ("org", 200), ("insp", 200), ("plan", 200), ("view", 200), ("other", 403)] {
+        t.push(row(
+            u,
+            M::GET,
+            "/api/v1/units/{code}/admissions",
+            "/api/v1/units/STC/admissions?year=2022",
+            None,
+            status,
+        ));
+    }
     // Import and export of members: organizers import; those who read members export.
     let file = Some(Value::String(
         "full_name,sex,birth_date,admitted_on,card_number\nPhan Văn Tệp,male,1990-01-01,2021-06-01,2000100\n".into(),
@@ -280,6 +323,16 @@ async fn every_endpoint_checks_its_caller(backend: &str) {
     .await;
     assert_eq!(s, StatusCode::CREATED, "{tr}");
     let transfer_id = tr["id"].as_str().unwrap().to_string();
+    let (s, c) = send(
+        &app,
+        &app.token,
+        Method::POST,
+        "/api/v1/candidates",
+        Some(json!({"unit": "STC", "full_name": "Ứng Viên Một", "sex": "female", "birth_date": "2001-01-01", "proposed_on": "2022-01-05"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{c}");
+    let candidate_id = c["id"].as_str().unwrap().to_string();
     let mut tokens = BTreeMap::new();
     tokens.insert("admin", app.token.clone());
     for (name, role, unit) in [
@@ -324,7 +377,11 @@ async fn every_endpoint_checks_its_caller(backend: &str) {
     }
 
     for r in &table {
-        let path = r.path.replace("{member}", &member_id).replace("{transfer}", &transfer_id);
+        let path = r
+            .path
+            .replace("{member}", &member_id)
+            .replace("{transfer}", &transfer_id)
+            .replace("{candidate}", &candidate_id);
         let body =
             r.body.clone().map(|b| serde_json::from_str(&b.to_string().replace("{member}", &member_id)).unwrap());
         let (s, b) = send(&app, &tokens[r.user], r.method.clone(), &path, body).await;
@@ -342,6 +399,9 @@ async fn every_endpoint_checks_its_caller(backend: &str) {
         }
         if s == StatusCode::NOT_FOUND && r.template.starts_with("/api/v1/members") {
             assert_eq!(b["error"]["code"], "member_not_found", "{b}");
+        }
+        if s == StatusCode::NOT_FOUND && r.template.starts_with("/api/v1/candidates/") {
+            assert_eq!(b["error"]["code"], "candidate_not_found", "{b}");
         }
         if s == StatusCode::NOT_FOUND && r.template.starts_with("/api/v1/transfers/") {
             assert_eq!(b["error"]["code"], "transfer_not_found", "{b}");

@@ -1,4 +1,5 @@
 pub mod audit;
+pub mod candidate;
 pub mod demo;
 pub mod import;
 pub mod member;

@@ -158,6 +158,15 @@ pub enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// The members admitted in a year under a unit.
+    Admissions {
+        #[arg(value_parser = code)]
+        code: UnitCode,
+        #[arg(long)]
+        year: i32,
+        #[command(flatten)]
+        common: Common,
+    },
     /// Show a unit's own history: creation, renames, moves, dissolution.
     History {
         #[arg(value_parser = code)]
@@ -292,6 +301,16 @@ pub async fn run(command: Command) -> Result<()> {
             for (k, v) in &stats.by_category {
                 println!("  {k:<20} {v}");
             }
+        }
+        Command::Admissions { code, year, common } => {
+            let a = common.db.open().await?.admissions(&code, year).await?;
+            if common.json {
+                return output::json(&a);
+            }
+            println!(
+                "{code} in {year}: {} admitted ({} young, {} students, {} women, {} of ethnic minorities)",
+                a.admitted, a.young, a.students, a.women, a.ethnic_minority
+            );
         }
         Command::History { code, common } => {
             let store = common.db.open().await?;

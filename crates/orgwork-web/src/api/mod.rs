@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1`, one module per area, and its OpenAPI document.
 
+pub mod admissions;
 pub mod audit;
 pub mod files;
 pub mod members;
@@ -78,6 +79,7 @@ pub fn routes() -> (Router<AppState>, OpenApiDoc) {
         .merge(members::routes())
         .merge(transfers::routes())
         .merge(files::routes())
+        .merge(admissions::routes())
         .split_for_parts()
 }
 

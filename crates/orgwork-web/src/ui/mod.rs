@@ -11,6 +11,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod candidates;
 pub mod files;
 pub mod i18n;
 pub mod members;
@@ -64,6 +65,8 @@ pub fn routes() -> Router<AppState> {
                 .layer(axum::extract::DefaultBodyLimit::max(crate::api::files::MAX_UPLOAD)),
         )
         .route("/units/{code}/members/import/confirm", post(files::confirm))
+        .route("/units/{code}/candidates", get(candidates::page).post(candidates::add))
+        .route("/candidates/{id}/{verb}", post(candidates::act))
         .route("/audit", get(audit::audit_page))
         .route("/assets/{*file}", get(asset))
 }

@@ -246,6 +246,7 @@ pub struct AuditRow {
 /// The member counts of a unit's subtree, for its page.
 pub struct StatsView {
     transfers_link: String,
+    admissions: Vec<String>,
     title: String,
     total: String,
     rows: Vec<(String, String)>,
@@ -385,7 +386,23 @@ async fn render_unit(
                     tr.number(st.by_category.get(&c.id).copied().unwrap_or(0)),
                 ));
             }
+            let mut admissions = vec![];
+            let year = chrono::Datelike::year(&on);
+            for y in [year, year - 1] {
+                let a = store.admissions(code, y).await?;
+                let n = |v: i64| tr.number(v);
+                admissions.push(tr.targs(
+                    "admissions-line",
+                    &[
+                        ("year", &y.to_string()),
+                        ("admitted", &n(a.admitted)),
+                        ("young", &n(a.young)),
+                        ("students", &n(a.students)),
+                    ],
+                ));
+            }
             Some(StatsView {
+                admissions,
                 transfers_link: tr.ta("transfers-title", "unit", unit_name_for(store, tr, code, on).await.as_str()),
                 title: tr.ta("stats-title", "date", &tr.date(on)),
                 total: tr.number(st.total),

@@ -1,0 +1,277 @@
+//! The admission pipeline's page: a unit's candidates, the forms to propose one, and to admit
+//! or withdraw each.
+
+use super::i18n::Tr;
+use super::{Ctx, FormState, Layout, redirect};
+use crate::AppState;
+use crate::auth::Caller;
+use crate::error::ApiError;
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use orgwork_domain::access::Permission;
+use orgwork_domain::date::parse_date;
+use orgwork_domain::structure::UnitCode;
+use orgwork_store::NewCandidate;
+use serde::Deserialize;
+use std::collections::HashMap;
+
+fn today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+pub struct Row {
+    id: String,
+    name: String,
+    born: String,
+    unit: String,
+    course: String,
+    proposed: String,
+    state: String,
+    waiting: bool,
+    member: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "candidates.html")]
+struct CandidatesPage {
+    tr: Tr,
+    l: Layout,
+    title: String,
+    unit_code: String,
+    unit_name: String,
+    today: String,
+    rows: Vec<Row>,
+    can_write: bool,
+    done: bool,
+    general_error: Option<String>,
+    open_form: bool,
+    sexes: Vec<(String, String)>,
+    state: FormState,
+    defaults: HashMap<String, String>,
+}
+
+impl CandidatesPage {
+    fn val(&self, form: &str, field: &str) -> String {
+        self.state.val(&self.defaults, form, field)
+    }
+    fn err(&self, form: &str, field: &str) -> Option<String> {
+        self.state.err(form, field)
+    }
+}
+
+#[derive(Deserialize)]
+pub struct PageQuery {
+    done: Option<String>,
+}
+
+pub async fn page(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> Response {
+    let caller = match ctx.caller() {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    render(&s, &ctx, &caller, &code, q.done.is_some(), FormState::default(), None, StatusCode::OK).await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn render(
+    s: &AppState,
+    ctx: &Ctx,
+    caller: &Caller,
+    code: &str,
+    done: bool,
+    state: FormState,
+    general_error: Option<String>,
+    status: StatusCode,
+) -> Response {
+    let tr = ctx.tr;
+    let store = s.store.as_ref();
+    let built = async {
+        let code = UnitCode::parse(code)?;
+        caller.require(store, Permission::ReadMembers, &code, today()).await?;
+        let unit = store.unit(&code, today()).await?;
+        let list = store.candidates(&code, false).await?;
+        let can_write = caller.require(store, Permission::WriteMembers, &code, today()).await.is_ok();
+        Ok::<_, ApiError>((code, unit, list, can_write))
+    };
+    let (code, unit, list, can_write) = match built.await {
+        Ok(b) => b,
+        Err(e) => return ctx.api_error_page(e),
+    };
+    let unit_name = unit.name.get(tr.lang).to_string();
+    let rows = list
+        .into_iter()
+        .map(|c| Row {
+            id: c.id,
+            name: c.full_name,
+            born: tr.date(c.birth_date),
+            unit: c.unit.to_string(),
+            course: match (c.course, c.course_done) {
+                (Some(name), Some(done)) => format!("{name} ({})", tr.date(done)),
+                (Some(name), None) => name,
+                (None, Some(done)) => tr.date(done),
+                (None, None) => String::new(),
+            },
+            proposed: tr.date(c.proposed_on),
+            waiting: c.state == "candidate",
+            state: tr.t(&format!("candidate-state-{}", c.state)),
+            member: c.member_id,
+        })
+        .collect();
+    let mut defaults = HashMap::new();
+    defaults.insert("candidate.proposed_on".to_string(), today().to_string());
+    let page = CandidatesPage {
+        tr,
+        l: ctx.layout("structure", today()),
+        title: tr.ta("candidates-title", "unit", &unit_name),
+        unit_code: code.to_string(),
+        unit_name,
+        today: today().to_string(),
+        rows,
+        can_write,
+        done,
+        general_error,
+        open_form: !state.form.is_empty(),
+        sexes: store.profile().members.sex.iter().map(|s| (s.clone(), tr.t(&format!("sex-{s}")))).collect(),
+        state,
+        defaults,
+    };
+    ctx.page(status, page)
+}
+
+#[derive(Deserialize)]
+pub struct FieldsForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(flatten)]
+    fields: HashMap<String, String>,
+}
+
+fn get(f: &HashMap<String, String>, name: &str) -> String {
+    f.get(name).map(|v| v.trim().to_string()).unwrap_or_default()
+}
+
+fn opt(f: &HashMap<String, String>, name: &str) -> Option<String> {
+    Some(get(f, name)).filter(|v| !v.is_empty())
+}
+
+pub async fn add(State(s): State<AppState>, ctx: Ctx, Path(code): Path<String>, Form(f): Form<FieldsForm>) -> Response {
+    let caller = match ctx.caller() {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    if let Err(r) = ctx.check_csrf(&f.csrf) {
+        return r;
+    }
+    let v = &f.fields;
+    let store = s.store.as_ref();
+    let result = async {
+        let new = NewCandidate {
+            unit: UnitCode::parse(&code)?,
+            full_name: get(v, "full_name"),
+            sex: get(v, "sex"),
+            birth_date: parse_date("birth_date", &get(v, "birth_date"))?,
+            occupation: opt(v, "occupation"),
+            national_id: None,
+            course: opt(v, "course"),
+            course_done: opt(v, "course_done").map(|d| parse_date("course_done", &d)).transpose()?,
+            proposed_on: parse_date("proposed_on", &get(v, "proposed_on"))?,
+        };
+        caller.require(store, Permission::WriteMembers, &new.unit, new.proposed_on).await?;
+        store.add_candidate(&caller.actor(), new).await?;
+        Ok::<_, ApiError>(())
+    }
+    .await;
+    match result {
+        Ok(()) => redirect(&format!("/units/{code}/candidates?done=1")),
+        Err(e) => {
+            let message = ctx.tr.error(&e.code).unwrap_or_else(|| e.message.clone());
+            let field = ["full_name", "birth_date", "proposed_on", "course_done", "occupation", "sex"]
+                .into_iter()
+                .find(|f| e.message.starts_with(f) || e.message.contains(&format!("{f}:")))
+                .unwrap_or("full_name");
+            let mut state = FormState { form: "candidate", values: v.clone(), errors: HashMap::new() };
+            state.errors.insert(field.to_string(), format!("{message} ({})", e.message));
+            render(&s, &ctx, &caller, &code, false, state, None, e.status).await
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ActForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    effective: String,
+    #[serde(default)]
+    card_number: String,
+    #[serde(default)]
+    back: String,
+}
+
+/// Admits or withdraws a candidate from the unit's page.
+pub async fn act(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path((id, verb)): Path<(String, String)>,
+    Form(f): Form<ActForm>,
+) -> Response {
+    let caller = match ctx.caller() {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    if let Err(r) = ctx.check_csrf(&f.csrf) {
+        return r;
+    }
+    let store = s.store.as_ref();
+    let back = UnitCode::parse(&f.back).map(|c| c.to_string()).unwrap_or_default();
+    let result = async {
+        let on = parse_date("effective", &f.effective)?;
+        let n: i64 =
+            id.parse().map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "candidate_not_found", "no such candidate"))?;
+        let c = store
+            .candidate(n)
+            .await
+            .map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "candidate_not_found", "no such candidate"))?;
+        if caller.require(store, Permission::ReadMembers, &c.unit, on.max(c.proposed_on)).await.is_err() {
+            return Err(ApiError::new(StatusCode::NOT_FOUND, "candidate_not_found", "no such candidate"));
+        }
+        caller.require(store, Permission::WriteMembers, &c.unit, on.max(c.proposed_on)).await?;
+        match verb.as_str() {
+            "admit" => {
+                let card = Some(f.card_number.trim().to_string()).filter(|c| !c.is_empty());
+                store.admit_candidate(&caller.actor(), n, on, card, None).await?;
+            }
+            "withdraw" => {
+                store.withdraw_candidate(&caller.actor(), n, on, None).await?;
+            }
+            _ => return Err(ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such action")),
+        }
+        Ok::<_, ApiError>(())
+    }
+    .await;
+    match result {
+        Ok(()) => redirect(&format!("/units/{back}/candidates?done=1")),
+        Err(e) => {
+            let message = ctx.tr.error(&e.code).unwrap_or_else(|| e.message.clone());
+            render(
+                &s,
+                &ctx,
+                &caller,
+                &back,
+                false,
+                FormState::default(),
+                Some(format!("{message} ({})", e.message)),
+                e.status,
+            )
+            .await
+        }
+    }
+}
