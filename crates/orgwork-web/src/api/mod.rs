@@ -11,6 +11,7 @@ pub mod units;
 use crate::AppState;
 use crate::error::{ApiError, ErrorBody, ErrorDetail};
 use axum::http::StatusCode;
+use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::Serialize;
@@ -98,7 +99,18 @@ pub fn router(state: AppState) -> Router {
             async move { Json(doc.as_ref().clone()) }
         }),
     )
-    .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint") })
+    .fallback(|uri: axum::http::Uri| async move {
+        if uri.path().starts_with("/api/") {
+            ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint").into_response()
+        } else {
+            (
+                StatusCode::NOT_FOUND,
+                [(axum::http::header::CONTENT_TYPE, "text/html; charset=utf-8")],
+                "<!doctype html><html lang=\"en\"><title>Not found · orgwork</title><p>There is no such page. <a href=\"/units\">Back to the tree</a></p></html>",
+            )
+                .into_response()
+        }
+    })
     .layer(axum::extract::DefaultBodyLimit::max(1024 * 1024))
     .with_state(state)
 }
