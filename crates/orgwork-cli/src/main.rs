@@ -47,6 +47,9 @@ enum Command {
     /// API tokens.
     #[command(subcommand)]
     Token(cmd::user::TokenCommand),
+    /// Benchmarks: times reads on a database beside baselines, and prints the figures.
+    #[command(subcommand)]
+    Bench(cmd::bench::Command),
     /// The audit log.
     #[command(subcommand)]
     Audit(cmd::audit::Command),
@@ -88,6 +91,7 @@ fn main() -> ExitCode {
             Command::Export(c) => cmd::import::run_export(c).await,
             Command::Token(c) => cmd::user::run_token(c).await,
             Command::Audit(c) => cmd::audit::run(c).await,
+            Command::Bench(c) => cmd::bench::run(c).await,
         }
     });
     match result {

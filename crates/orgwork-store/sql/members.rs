@@ -563,6 +563,154 @@ async fn write_record(conn: &mut Conn, profile: &Profile, id: i64, record: &Reco
     Ok(true)
 }
 
+/// Admits many new members at once (an import): the rows in multi-row inserts, and the count
+/// ledger computed in memory and written once, each unit's ancestry cut once. Every row has
+/// been checked; the caller's transaction holds the write lock.
+async fn bulk_admit(tx: &mut Conn, store: &Backend, fresh: &[(Record, i64, NaiveDate)]) -> Result<()> {
+    const BATCH: usize = 400;
+    let now = now_text();
+    let mut ids = Vec::with_capacity(fresh.len());
+    for chunk in fresh.chunks(BATCH) {
+        let mut sql = format!("INSERT INTO member (id, name_key, name_fold, recorded_at, {RECORD_COLUMNS}) VALUES ");
+        for i in 0..chunk.len() {
+            let b = i * 22;
+            let marks: Vec<String> = (1..=22).map(|k| format!("${}", b + k)).collect();
+            sql.push_str(if i == 0 { "(" } else { ", (" });
+            sql.push_str(&marks.join(", "));
+            sql.push(')');
+        }
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for (r, _, _) in chunk {
+            let id = store.ids.next_id();
+            ids.push(id);
+            q = q
+                .bind(id)
+                .bind(orgwork_domain::text::sort_key(&r.full_name))
+                .bind(orgwork_domain::text::fold(&format!("{} {}", r.full_name, r.other_names.as_deref().unwrap_or(""))))
+                .bind(now.clone())
+                .bind(r.full_name.clone())
+                .bind(r.other_names.clone())
+                .bind(r.sex.clone())
+                .bind(r.birth_date)
+                .bind(r.ethnicity.clone())
+                .bind(r.religion.clone())
+                .bind(r.hometown.clone())
+                .bind(r.national_id.clone())
+                .bind(r.education.clone())
+                .bind(r.theory_level.clone())
+                .bind(r.occupation.clone())
+                .bind(r.workplace.clone())
+                .bind(r.phone.clone())
+                .bind(r.email.clone())
+                .bind(r.admitted_on)
+                .bind(r.official_on)
+                .bind(r.card_number.clone())
+                .bind(r.record_number.clone());
+        }
+        q.execute(&mut *tx).await.db()?;
+    }
+    for (chunk, chunk_ids) in fresh.chunks(BATCH).zip(ids.chunks(BATCH)) {
+        let mut sql = String::from("INSERT INTO membership (member_id, valid_from, valid_to, unit_id, reason, document) VALUES ");
+        let mut st = String::from("INSERT INTO member_status (member_id, valid_from, valid_to, status, document) VALUES ");
+        let mut n_status = 0;
+        for i in 0..chunk.len() {
+            let b = i * 4;
+            sql.push_str(&format!("{}(${}, ${}, NULL, ${}, ${}, NULL)", if i == 0 { "" } else { ", " }, b + 1, b + 2, b + 3, b + 4));
+        }
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        let mut statuses: Vec<(i64, NaiveDate, Option<NaiveDate>, &str)> = vec![];
+        for ((r, unit, joined), id) in chunk.iter().zip(chunk_ids) {
+            let reason = if *joined == r.admitted_on { "admission" } else { "entry" };
+            q = q.bind(*id).bind(*joined).bind(*unit).bind(reason);
+            statuses.push((*id, r.admitted_on, r.official_on, Status::Probationary.as_str()));
+            if let Some(o) = r.official_on {
+                statuses.push((*id, o, None, Status::Official.as_str()));
+            }
+        }
+        q.execute(&mut *tx).await.db()?;
+        for (i, _) in statuses.iter().enumerate() {
+            let b = i * 4;
+            st.push_str(&format!("{}(${}, ${}, ${}, ${}, NULL)", if i == 0 { "" } else { ", " }, b + 1, b + 2, b + 3, b + 4));
+            n_status += 1;
+        }
+        if n_status > 0 {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(st));
+            for (id, from, to, status) in &statuses {
+                q = q.bind(*id).bind(*from).bind(*to).bind(*status);
+            }
+            q.execute(&mut *tx).await.db()?;
+        }
+    }
+    // The ledger: every contribution, cut by its unit's ancestry, summed per (unit, key, day).
+    let mut earliest: std::collections::HashMap<i64, NaiveDate> = std::collections::HashMap::new();
+    for (_, unit, joined) in fresh {
+        let e = earliest.entry(*unit).or_insert(*joined);
+        *e = (*e).min(*joined);
+    }
+    let mut ancestry: std::collections::HashMap<i64, Vec<Segment>> = std::collections::HashMap::new();
+    for (unit, from) in &earliest {
+        ancestry.insert(*unit, segments(tx, *unit, Span { from: *from, to: None }).await?);
+    }
+    let mut sums: std::collections::HashMap<(i64, String, NaiveDate), i64> = std::collections::HashMap::new();
+    for (r, unit, joined) in fresh {
+        let mut statuses = vec![(Status::Probationary, Span { from: r.admitted_on, to: r.official_on })];
+        if let Some(o) = r.official_on {
+            statuses.push((Status::Official, Span { from: o, to: None }));
+        }
+        let memberships = [(*unit, Span { from: *joined, to: None })];
+        for c in contributions(&store.profile, r, &memberships, &statuses) {
+            for (from, to, path) in ancestry.get(unit).map(Vec::as_slice).unwrap_or(&[]) {
+                let f = (*from).max(c.span.from);
+                let t = match (*to, c.span.to) {
+                    (Some(a), Some(b)) => Some(a.min(b)),
+                    (a, b) => a.or(b),
+                };
+                if t.is_some_and(|t| t <= f) {
+                    continue;
+                }
+                for u in path {
+                    *sums.entry((*u, c.key.clone(), f)).or_default() += 1;
+                    if let Some(t) = t {
+                        *sums.entry((*u, c.key.clone(), t)).or_default() -= 1;
+                    }
+                }
+            }
+        }
+    }
+    let rows: Vec<_> = sums.into_iter().filter(|(_, v)| *v != 0).collect();
+    for chunk in rows.chunks(BATCH * 2) {
+        let mut sql = String::from("INSERT INTO member_ledger (unit_id, key, day, delta) VALUES ");
+        for i in 0..chunk.len() {
+            let b = i * 4;
+            sql.push_str(&format!("{}(${}, ${}, ${}, ${})", if i == 0 { "" } else { ", " }, b + 1, b + 2, b + 3, b + 4));
+        }
+        sql.push_str(" ON CONFLICT (unit_id, key, day) DO UPDATE SET delta = member_ledger.delta + excluded.delta");
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for ((unit, key, day), delta) in chunk {
+            q = q.bind(*unit).bind(key.clone()).bind(*day).bind(*delta);
+        }
+        q.execute(&mut *tx).await.db()?;
+    }
+    Ok(())
+}
+
+/// The members whose `field` (card_number or national_id) is one of `values`: value → id.
+async fn ids_by(conn: &mut Conn, field: &str, values: &[&String]) -> Result<std::collections::HashMap<String, i64>> {
+    let mut out = std::collections::HashMap::new();
+    for chunk in values.chunks(500) {
+        let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        // `field` is one of two column names fixed by the callers; the values are bound.
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {field} AS v, id FROM member WHERE {field} IN ({})", marks.join(", "))));
+        for v in chunk {
+            q = q.bind(v.as_str());
+        }
+        for r in q.fetch_all(&mut *conn).await.db()? {
+            out.insert(r.try_get::<String, _>("v").db()?, r.try_get::<i64, _>("id").db()?);
+        }
+    }
+    Ok(out)
+}
+
 fn row_error(row: usize, column: &str, value: &str, reason: impl Into<String>) -> orgwork_domain::import::RowError {
     orgwork_domain::import::RowError { row, column: column.into(), value: value.into(), reason: reason.into() }
 }
@@ -592,20 +740,23 @@ impl MemberStore for Backend {
             return Ok(report);
         }
         let today = chrono::Local::now().date_naive();
+        let mut fresh: Vec<(Record, i64, NaiveDate)> = vec![];
+        let mut units: std::collections::HashMap<UnitCode, std::result::Result<i64, String>> = std::collections::HashMap::new();
+        // The members the rows name, looked up in batches rather than row by row.
+        let cards: Vec<&String> = rows.iter().filter_map(|r| r.record.card_number.as_ref()).collect();
+        let national_ids: Vec<&String> = rows.iter().filter_map(|r| r.record.national_id.as_ref()).collect();
+        let by_card = ids_by(&mut tx, "card_number", &cards).await?;
+        let by_national_id = ids_by(&mut tx, "national_id", &national_ids).await?;
+        let mut unit_starts: std::collections::HashMap<i64, NaiveDate> = std::collections::HashMap::new();
         for r in rows {
             // The member this row is: by card number, else by national ID.
-            let mut existing: Option<i64> = None;
-            for (field, value) in [("card_number", &r.record.card_number), ("national_id", &r.record.national_id)] {
-                if existing.is_none()
-                    && let Some(v) = value
-                {
-                    existing = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT id FROM member WHERE {field} = $1")))
-                        .bind(v)
-                        .fetch_optional(&mut *tx)
-                        .await
-                        .db()?;
-                }
-            }
+            let existing = r
+                .record
+                .card_number
+                .as_ref()
+                .and_then(|c| by_card.get(c))
+                .or_else(|| r.record.national_id.as_ref().and_then(|n| by_national_id.get(n)))
+                .copied();
             let unit = r.unit.as_ref().or(default_unit);
             let Some(unit) = unit else {
                 report.errors.push(row_error(r.row, "unit", "", "no unit: give a unit column or a default unit"));
@@ -635,23 +786,42 @@ impl MemberStore for Backend {
                     }
                 }
                 None => {
-                    let unit_id = match super::structure::live_unit_id(&mut tx, unit, today).await {
-                        Ok(u) => u,
-                        Err(StoreError::Domain(e)) => {
-                            report.errors.push(row_error(r.row, "unit", unit.as_str(), e.message));
+                    // Units are few and rows many: each unit is looked up once.
+                    if !units.contains_key(unit) {
+                        let found = match super::structure::live_unit_id(&mut tx, unit, today).await {
+                            Ok(u) if super::structure::unit_ends(&mut tx, u).await?.is_some() => {
+                                Err("is dissolved; a member cannot join it".to_string())
+                            }
+                            Ok(u) => Ok(u),
+                            Err(StoreError::Domain(e)) => Err(e.message),
+                            Err(e) => return Err(e),
+                        };
+                        units.insert(unit.clone(), found);
+                    }
+                    let unit_id = match &units[unit] {
+                        Ok(u) => *u,
+                        Err(why) => {
+                            report.errors.push(row_error(r.row, "unit", unit.as_str(), why.clone()));
                             continue;
                         }
-                        Err(e) => return Err(e),
                     };
-                    let starts: NaiveDate = sqlx::query_scalar("SELECT valid_from FROM unit WHERE id = $1").bind(unit_id).fetch_one(&mut *tx).await.db()?;
-                    let joined_on = r.record.admitted_on.max(starts);
-                    match insert_member(&mut tx, self, &r.record, unit_id, joined_on, None, None).await {
-                        Ok(_) => report.created += 1,
-                        Err(StoreError::Domain(e)) => report.errors.push(row_error(r.row, e.message.split(':').next().unwrap_or(""), "", e.message.clone())),
-                        Err(e) => return Err(e),
-                    }
+                    let starts = match unit_starts.get(&unit_id) {
+                        Some(d) => *d,
+                        None => {
+                            let d: NaiveDate =
+                                sqlx::query_scalar("SELECT valid_from FROM unit WHERE id = $1").bind(unit_id).fetch_one(&mut *tx).await.db()?;
+                            unit_starts.insert(unit_id, d);
+                            d
+                        }
+                    };
+                    // New members are written together once every row has passed.
+                    fresh.push((r.record.clone(), unit_id, r.record.admitted_on.max(starts)));
+                    report.created += 1;
                 }
             }
+        }
+        if report.errors.is_empty() && !fresh.is_empty() {
+            bulk_admit(&mut tx, self, &fresh).await?;
         }
         if report.errors.is_empty() && !dry_run {
             let target = format!("import:{}", rows.len());

@@ -1,4 +1,5 @@
 pub mod audit;
+pub mod bench;
 pub mod candidate;
 pub mod demo;
 pub mod import;

@@ -1,0 +1,100 @@
+//! `orgwork bench members`: times the member register's reads on a database, in-process, each
+//! beside a baseline measured in the same run, and prints the figures. No timing is asserted
+//! anywhere: the figures are for BENCHMARKS.md.
+
+use crate::db::DbArgs;
+use anyhow::{Result, bail};
+use chrono::NaiveDate;
+use clap::Subcommand;
+use orgwork_domain::date::parse_date;
+use orgwork_domain::structure::UnitCode;
+use orgwork_store::{MemberFilter, Page};
+use std::time::{Duration, Instant};
+
+fn date(s: &str) -> Result<NaiveDate, String> {
+    parse_date("date", s).map_err(|e| e.message)
+}
+
+fn code(s: &str) -> Result<UnitCode, String> {
+    UnitCode::parse(s).map_err(|e| e.message)
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Subtree counts from the ledger beside a recount from the records; name search p50/p95.
+    Members {
+        /// The unit whose subtree to count and search (the root, say).
+        #[arg(long, value_parser = code)]
+        unit: UnitCode,
+        /// The past date to count as of.
+        #[arg(long, value_parser = date)]
+        as_of: NaiveDate,
+        /// How many searches to time.
+        #[arg(long, default_value_t = 200)]
+        searches: usize,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+fn quantile(sorted: &[Duration], q: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    sorted[((sorted.len() as f64 - 1.0) * q).round() as usize]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
+}
+
+pub async fn run(command: Command) -> Result<()> {
+    let Command::Members { unit, as_of, searches, db } = command;
+    let store = db.open().await?;
+
+    // Counts: the ledger (many runs) beside the recount from the records (once: it is slow).
+    let mut times = vec![];
+    let mut stats = store.stats(&unit, as_of).await?;
+    for _ in 0..50 {
+        let t = Instant::now();
+        stats = store.stats(&unit, as_of).await?;
+        times.push(t.elapsed());
+    }
+    times.sort();
+    let t = Instant::now();
+    let recount = store.recount(&unit, as_of).await?;
+    let recount_time = t.elapsed();
+    if recount != stats {
+        bail!("the ledger ({stats:?}) and the recount ({recount:?}) disagree");
+    }
+    println!("members of {unit} on {as_of}: {}", stats.total);
+    println!("  counts from the ledger   p50 {}  p95 {}", ms(quantile(&times, 0.5)), ms(quantile(&times, 0.95)));
+    println!("  baseline: recount        {}  (same answer)", ms(recount_time));
+
+    // Search: fragments of names present in the subtree, typed without accents.
+    let sample = store.members(Some(&unit), as_of, &MemberFilter::default(), Page::first(1000)).await?;
+    if sample.items.is_empty() {
+        bail!("no member in {unit} on {as_of} to search for");
+    }
+    let mut times = vec![];
+    let mut found = 0usize;
+    for i in 0..searches {
+        let m = &sample.items[(i * 7919) % sample.items.len()];
+        let words: Vec<String> = orgwork_domain::text::fold(&m.full_name).split(' ').map(str::to_string).collect();
+        let query =
+            if words.len() >= 2 { format!("{} {}", words[0], words[words.len() - 1]) } else { words[0].clone() };
+        let filter = MemberFilter { query: Some(query), ..Default::default() };
+        let t = Instant::now();
+        let page = store.members(Some(&unit), as_of, &filter, Page::first(20)).await?;
+        times.push(t.elapsed());
+        found += usize::from(!page.items.is_empty());
+    }
+    times.sort();
+    let t = Instant::now();
+    let _ = store.members(Some(&unit), as_of, &MemberFilter::default(), Page::first(20)).await?;
+    let plain = t.elapsed();
+    println!("name search ({searches} queries, {found} with results)");
+    println!("  p50 {}  p95 {}", ms(quantile(&times, 0.5)), ms(quantile(&times, 0.95)));
+    println!("  baseline: first page of the list without a query  {}", ms(plain));
+    Ok(())
+}
