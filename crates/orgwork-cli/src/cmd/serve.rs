@@ -9,20 +9,29 @@ pub struct Args {
     /// The address to listen on.
     #[arg(long, env = "ORGWORK_LISTEN", default_value = "127.0.0.1:8080")]
     listen: String,
+    /// Mark cookies Secure even when the proxy in front does not send X-Forwarded-Proto: https.
+    #[arg(long, env = "ORGWORK_SECURE_COOKIES")]
+    secure_cookies: bool,
     #[command(flatten)]
     db: DbArgs,
 }
 
 pub async fn run(args: Args) -> Result<()> {
     let store = args.db.open().await?;
-    serve(&args.listen, store).await
+    serve_with(&args.listen, store, args.secure_cookies).await
 }
 
 pub async fn serve(listen: &str, store: std::sync::Arc<dyn orgwork_store::Store>) -> Result<()> {
+    serve_with(listen, store, false).await
+}
+
+async fn serve_with(listen: &str, store: std::sync::Arc<dyn orgwork_store::Store>, secure_cookies: bool) -> Result<()> {
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("listening on {listen}"))?;
     let addr = listener.local_addr()?;
     println!("orgwork is serving on http://{addr}/ ({} database)", store.backend());
     println!("  the API: http://{addr}/api/v1/units   its description: http://{addr}/api/v1/openapi.json");
-    orgwork_web::serve(listener, AppState::new(store)).await?;
+    let mut state = AppState::new(store);
+    state.secure_cookies = secure_cookies;
+    orgwork_web::serve(listener, state).await?;
     Ok(())
 }
