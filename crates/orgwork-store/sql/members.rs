@@ -123,6 +123,54 @@ fn record_from_row(row: &<super::Db as sqlx::Database>::Row) -> Result<Record> {
 const RECORD_COLUMNS: &str = "full_name, other_names, sex, birth_date, ethnicity, religion, hometown, national_id, education, \
      theory_level, occupation, workplace, phone, email, admitted_on, official_on, card_number, record_number";
 
+/// Binds a record's fields in `RECORD_COLUMNS` order.
+macro_rules! bind_record {
+    ($q:expr, $r:expr) => {
+        $q.bind(&$r.full_name)
+            .bind(&$r.other_names)
+            .bind(&$r.sex)
+            .bind($r.birth_date)
+            .bind(&$r.ethnicity)
+            .bind(&$r.religion)
+            .bind(&$r.hometown)
+            .bind(&$r.national_id)
+            .bind(&$r.education)
+            .bind(&$r.theory_level)
+            .bind(&$r.occupation)
+            .bind(&$r.workplace)
+            .bind(&$r.phone)
+            .bind(&$r.email)
+            .bind($r.admitted_on)
+            .bind($r.official_on)
+            .bind(&$r.card_number)
+            .bind(&$r.record_number)
+    };
+}
+
+/// The folded text a member is searched by.
+fn name_fold(r: &Record) -> String {
+    orgwork_domain::text::fold(&format!("{} {}", r.full_name, r.other_names.as_deref().unwrap_or("")))
+}
+
+/// A plain status history: probationary from admission, official from the day made official.
+async fn insert_statuses(conn: &mut Conn, id: i64, r: &Record) -> Result<()> {
+    let mut statuses = vec![(Status::Probationary, r.admitted_on, r.official_on)];
+    if let Some(o) = r.official_on {
+        statuses.push((Status::Official, o, None));
+    }
+    for (status, from, to) in statuses {
+        sqlx::query("INSERT INTO member_status (member_id, valid_from, valid_to, status, document) VALUES ($1, $2, $3, $4, NULL)")
+            .bind(id)
+            .bind(from)
+            .bind(to)
+            .bind(status.as_str())
+            .execute(&mut *conn)
+            .await
+            .db()?;
+    }
+    Ok(())
+}
+
 fn no_member(id: i64) -> StoreError {
     Error::not_found("member_not_found", format!("no member has the id {id}")).into()
 }
@@ -287,30 +335,13 @@ pub async fn insert_member(
     check_unique(tx, record, None).await?;
     let id = store.ids.next_id();
     let r = record;
-    sqlx::query(sqlx::AssertSqlSafe(format!(
+    let insert = sqlx::query(sqlx::AssertSqlSafe(format!(
         "INSERT INTO member (id, name_key, name_fold, recorded_at, {RECORD_COLUMNS}) VALUES ($1, $22, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)"
     )))
     .bind(id)
-    .bind(orgwork_domain::text::fold(&format!("{} {}", r.full_name, r.other_names.as_deref().unwrap_or(""))))
-    .bind(now_text())
-    .bind(&r.full_name)
-    .bind(&r.other_names)
-    .bind(&r.sex)
-    .bind(r.birth_date)
-    .bind(&r.ethnicity)
-    .bind(&r.religion)
-    .bind(&r.hometown)
-    .bind(&r.national_id)
-    .bind(&r.education)
-    .bind(&r.theory_level)
-    .bind(&r.occupation)
-    .bind(&r.workplace)
-    .bind(&r.phone)
-    .bind(&r.email)
-    .bind(r.admitted_on)
-    .bind(r.official_on)
-    .bind(&r.card_number)
-    .bind(&r.record_number)
+    .bind(name_fold(r))
+    .bind(now_text());
+    bind_record!(insert, r)
     .bind(orgwork_domain::text::sort_key(&r.full_name))
     .execute(&mut *tx)
     .await
@@ -349,20 +380,7 @@ pub async fn insert_member(
         .execute(&mut *tx)
         .await
         .db()?;
-    let mut statuses = vec![(Status::Probationary, r.admitted_on, r.official_on)];
-    if let Some(o) = r.official_on {
-        statuses.push((Status::Official, o, None));
-    }
-    for (status, from, to) in statuses {
-        sqlx::query("INSERT INTO member_status (member_id, valid_from, valid_to, status, document) VALUES ($1, $2, $3, $4, NULL)")
-            .bind(id)
-            .bind(from)
-            .bind(to)
-            .bind(status.as_str())
-            .execute(&mut *tx)
-            .await
-            .db()?;
-    }
+    insert_statuses(tx, id, r).await?;
     apply_member(tx, &store.profile, id, 1).await?;
     Ok(id)
 }
@@ -513,51 +531,21 @@ async fn write_record(conn: &mut Conn, profile: &Profile, id: i64, record: &Reco
     check_unique(conn, record, Some(id)).await?;
     apply_member(conn, profile, id, -1).await?;
     let r = record;
-    sqlx::query(
-        "UPDATE member SET full_name = $2, other_names = $3, sex = $4, birth_date = $5, ethnicity = $6, religion = $7, hometown = $8, \
-         national_id = $9, education = $10, theory_level = $11, occupation = $12, workplace = $13, phone = $14, email = $15, \
-         admitted_on = $16, official_on = $17, card_number = $18, record_number = $19, name_fold = $20, name_key = $21 WHERE id = $1",
-    )
-    .bind(id)
-    .bind(&r.full_name)
-    .bind(&r.other_names)
-    .bind(&r.sex)
-    .bind(r.birth_date)
-    .bind(&r.ethnicity)
-    .bind(&r.religion)
-    .bind(&r.hometown)
-    .bind(&r.national_id)
-    .bind(&r.education)
-    .bind(&r.theory_level)
-    .bind(&r.occupation)
-    .bind(&r.workplace)
-    .bind(&r.phone)
-    .bind(&r.email)
-    .bind(r.admitted_on)
-    .bind(r.official_on)
-    .bind(&r.card_number)
-    .bind(&r.record_number)
-    .bind(orgwork_domain::text::fold(&format!("{} {}", r.full_name, r.other_names.as_deref().unwrap_or(""))))
+    let set: Vec<String> = RECORD_COLUMNS.split(", ").enumerate().map(|(i, c)| format!("{c} = ${}", i + 2)).collect();
+    let update = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "UPDATE member SET {}, name_fold = $20, name_key = $21 WHERE id = $1",
+        set.join(", ")
+    )))
+    .bind(id);
+    bind_record!(update, r)
+    .bind(name_fold(r))
     .bind(orgwork_domain::text::sort_key(&r.full_name))
     .execute(&mut *conn)
     .await
     .db()?;
     if dates_change {
         sqlx::query("DELETE FROM member_status WHERE member_id = $1").bind(id).execute(&mut *conn).await.db()?;
-        let mut statuses = vec![(Status::Probationary, r.admitted_on, r.official_on)];
-        if let Some(o) = r.official_on {
-            statuses.push((Status::Official, o, None));
-        }
-        for (status, from, to) in statuses {
-            sqlx::query("INSERT INTO member_status (member_id, valid_from, valid_to, status, document) VALUES ($1, $2, $3, $4, NULL)")
-                .bind(id)
-                .bind(from)
-                .bind(to)
-                .bind(status.as_str())
-                .execute(&mut *conn)
-                .await
-                .db()?;
-        }
+        insert_statuses(conn, id, r).await?;
     }
     apply_member(conn, profile, id, 1).await?;
     Ok(true)
@@ -583,29 +571,7 @@ async fn bulk_admit(tx: &mut Conn, store: &Backend, fresh: &[(Record, i64, Naive
         for (r, _, _) in chunk {
             let id = store.ids.next_id();
             ids.push(id);
-            q = q
-                .bind(id)
-                .bind(orgwork_domain::text::sort_key(&r.full_name))
-                .bind(orgwork_domain::text::fold(&format!("{} {}", r.full_name, r.other_names.as_deref().unwrap_or(""))))
-                .bind(now.clone())
-                .bind(r.full_name.clone())
-                .bind(r.other_names.clone())
-                .bind(r.sex.clone())
-                .bind(r.birth_date)
-                .bind(r.ethnicity.clone())
-                .bind(r.religion.clone())
-                .bind(r.hometown.clone())
-                .bind(r.national_id.clone())
-                .bind(r.education.clone())
-                .bind(r.theory_level.clone())
-                .bind(r.occupation.clone())
-                .bind(r.workplace.clone())
-                .bind(r.phone.clone())
-                .bind(r.email.clone())
-                .bind(r.admitted_on)
-                .bind(r.official_on)
-                .bind(r.card_number.clone())
-                .bind(r.record_number.clone());
+            q = bind_record!(q.bind(id).bind(orgwork_domain::text::sort_key(&r.full_name)).bind(name_fold(r)).bind(now.clone()), r);
         }
         q.execute(&mut *tx).await.db()?;
     }

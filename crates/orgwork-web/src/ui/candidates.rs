@@ -163,13 +163,10 @@ fn opt(f: &HashMap<String, String>, name: &str) -> Option<String> {
 }
 
 pub async fn add(State(s): State<AppState>, ctx: Ctx, Path(code): Path<String>, Form(f): Form<FieldsForm>) -> Response {
-    let caller = match ctx.caller() {
+    let caller = match ctx.form_caller(&f.csrf) {
         Ok(c) => c,
         Err(r) => return r,
     };
-    if let Err(r) = ctx.check_csrf(&f.csrf) {
-        return r;
-    }
     let v = &f.fields;
     let store = s.store.as_ref();
     let result = async {
@@ -223,13 +220,10 @@ pub async fn act(
     Path((id, verb)): Path<(String, String)>,
     Form(f): Form<ActForm>,
 ) -> Response {
-    let caller = match ctx.caller() {
+    let caller = match ctx.form_caller(&f.csrf) {
         Ok(c) => c,
         Err(r) => return r,
     };
-    if let Err(r) = ctx.check_csrf(&f.csrf) {
-        return r;
-    }
     let store = s.store.as_ref();
     let back = UnitCode::parse(&f.back).map(|c| c.to_string()).unwrap_or_default();
     let result = async {

@@ -213,13 +213,10 @@ pub async fn confirm(
     Path(code): Path<String>,
     Form(f): Form<ConfirmForm>,
 ) -> Response {
-    let caller = match ctx.caller() {
+    let caller = match ctx.form_caller(&f.csrf) {
         Ok(c) => c,
         Err(r) => return r,
     };
-    if let Err(r) = ctx.check_csrf(&f.csrf) {
-        return r;
-    }
     let store = s.store.as_ref();
     let unit = match UnitCode::parse(&code) {
         Ok(u) => u,

@@ -214,13 +214,10 @@ pub async fn create(
     Path(code): Path<String>,
     Form(f): Form<FieldsForm>,
 ) -> Response {
-    let caller = match ctx.caller() {
+    let caller = match ctx.form_caller(&f.csrf) {
         Ok(c) => c,
         Err(r) => return r,
     };
-    if let Err(r) = ctx.check_csrf(&f.csrf) {
-        return r;
-    }
     let store = s.store.as_ref();
     let v = &f.fields;
     let input = RecordInput {
@@ -482,13 +479,10 @@ pub async fn status(
     Path(id): Path<String>,
     Form(f): Form<FieldsForm>,
 ) -> Response {
-    let caller = match ctx.caller() {
+    let caller = match ctx.form_caller(&f.csrf) {
         Ok(c) => c,
         Err(r) => return r,
     };
-    if let Err(r) = ctx.check_csrf(&f.csrf) {
-        return r;
-    }
     let store = s.store.as_ref();
     let v = &f.fields;
     let result = async {
@@ -520,13 +514,10 @@ pub async fn status(
 
 /// Corrects the record from the member's page: each faulty field with its error.
 pub async fn edit(State(s): State<AppState>, ctx: Ctx, Path(id): Path<String>, Form(f): Form<FieldsForm>) -> Response {
-    let caller = match ctx.caller() {
+    let caller = match ctx.form_caller(&f.csrf) {
         Ok(c) => c,
         Err(r) => return r,
     };
-    if let Err(r) = ctx.check_csrf(&f.csrf) {
-        return r;
-    }
     let store = s.store.as_ref();
     let v = &f.fields;
     let member: i64 = match id.parse() {
@@ -592,13 +583,10 @@ pub async fn transfer(
     Path(id): Path<String>,
     Form(f): Form<FieldsForm>,
 ) -> Response {
-    let caller = match ctx.caller() {
+    let caller = match ctx.form_caller(&f.csrf) {
         Ok(c) => c,
         Err(r) => return r,
     };
-    if let Err(r) = ctx.check_csrf(&f.csrf) {
-        return r;
-    }
     let store = s.store.as_ref();
     let v = &f.fields;
     let result = async {
@@ -798,13 +786,10 @@ pub async fn close_transfer(
     Path((id, verb)): Path<(String, String)>,
     Form(f): Form<CloseForm>,
 ) -> Response {
-    let caller = match ctx.caller() {
+    let caller = match ctx.form_caller(&f.csrf) {
         Ok(c) => c,
         Err(r) => return r,
     };
-    if let Err(r) = ctx.check_csrf(&f.csrf) {
-        return r;
-    }
     let store = s.store.as_ref();
     let result = async {
         let on = parse_date("effective", &f.effective)?;

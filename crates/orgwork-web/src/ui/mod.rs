@@ -167,6 +167,13 @@ impl Ctx {
         }
     }
 
+    /// The signed-in caller of a submitted form, once its CSRF token has been checked.
+    pub fn form_caller(&self, csrf: &str) -> Result<Caller, Response> {
+        let caller = self.caller()?;
+        self.check_csrf(csrf)?;
+        Ok(caller)
+    }
+
     /// Does a submitted form carry this browser's CSRF token?
     pub fn check_csrf(&self, submitted: &str) -> Result<(), Response> {
         match &self.csrf_cookie {

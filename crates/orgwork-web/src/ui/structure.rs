@@ -531,13 +531,10 @@ where
     F: FnOnce(AppState, Caller, UnitCode, HashMap<String, String>) -> Fut,
     Fut: std::future::Future<Output = Result<(UnitCode, NaiveDate), ApiError>>,
 {
-    let caller = match ctx.caller() {
+    let caller = match ctx.form_caller(&f.csrf) {
         Ok(c) => c,
         Err(r) => return r,
     };
-    if let Err(r) = ctx.check_csrf(&f.csrf) {
-        return r;
-    }
     let code = match UnitCode::parse(&code) {
         Ok(c) => c,
         Err(e) => return ctx.api_error_page(ApiError::new(StatusCode::NOT_FOUND, e.code, e.message)),
