@@ -555,7 +555,10 @@ async fn write_record(conn: &mut Conn, profile: &Profile, id: i64, record: &Reco
 /// ledger computed in memory and written once, each unit's ancestry cut once. Every row has
 /// been checked; the caller's transaction holds the write lock.
 async fn bulk_admit(tx: &mut Conn, store: &Backend, fresh: &[(Record, i64, NaiveDate)]) -> Result<()> {
-    const BATCH: usize = 400;
+    // Rows per statement: binding grows faster than linearly with a statement's parameters
+    // (measured on SQLite: 400 rows of 22 values took 7x as long as 16 rows), so statements
+    // stay small and many.
+    const BATCH: usize = 16;
     let now = now_text();
     let mut ids = Vec::with_capacity(fresh.len());
     for chunk in fresh.chunks(BATCH) {
