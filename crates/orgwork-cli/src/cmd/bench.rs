@@ -96,5 +96,22 @@ pub async fn run(command: Command) -> Result<()> {
     println!("name search ({searches} queries, {found} with results)");
     println!("  p50 {}  p95 {}", ms(quantile(&times, 0.5)), ms(quantile(&times, 0.95)));
     println!("  baseline: first page of the list without a query  {}", ms(plain));
+    // The worst case: a name no member has, so that every member of the subtree is read.
+    let mut times = vec![];
+    for i in 0..20 {
+        let filter = MemberFilter { query: Some(format!("khong ai ten {i}")), ..Default::default() };
+        let t = Instant::now();
+        let page = store.members(Some(&unit), as_of, &filter, Page::first(20)).await?;
+        times.push(t.elapsed());
+        if !page.items.is_empty() {
+            bail!("a name no member has was found");
+        }
+    }
+    times.sort();
+    println!(
+        "name search for a name nobody has (20 queries): p50 {}  p95 {}",
+        ms(quantile(&times, 0.5)),
+        ms(quantile(&times, 0.95))
+    );
     Ok(())
 }
