@@ -990,3 +990,23 @@ pub async fn admits_candidates_and_counts_the_year(store: Arc<dyn Store>) {
     assert_eq!((y2025.admitted, y2025.young, y2025.students), (1, 0, 0));
     assert_eq!(s.admissions(&code("BAO"), 2024).await.unwrap().admitted, 0);
 }
+
+pub async fn search_follows_corrected_names(store: Arc<dyn Store>) {
+    let s = store.as_ref();
+    small_province(s).await;
+    let id = admit(s, "BAO", record("Trịnh Văn Cũ", "male", "1990-01-01", "2021-01-01")).await;
+    let find = |q: &'static str| {
+        let store = store.clone();
+        async move {
+            let f = orgwork_store::MemberFilter { query: Some(q.into()), ..Default::default() };
+            store.members(Some(&code("QN")), d("2022-01-01"), &f, Page::first(5)).await.unwrap().items.len()
+        }
+    };
+    assert_eq!((find("trinh van cu").await, find("ngoc moi").await), (1, 0));
+    let mut r = s.member(id, d("2022-01-01")).await.unwrap().record;
+    r.full_name = "Trịnh Ngọc Mới".into();
+    s.edit_member(&actor(), id, r).await.unwrap();
+    assert_eq!((find("trinh van cu").await, find("ngoc moi").await, find("trinh").await), (0, 1, 1));
+    // Short words cannot use the index; they are still found.
+    assert_eq!(find("tr ng").await, 1);
+}

@@ -15,6 +15,7 @@ orgwork_store_tests::backends!(
     lists_members_in_vietnamese_order,
     imports_all_or_nothing_and_exports_back,
     admits_candidates_and_counts_the_year,
+    search_follows_corrected_names,
 );
 
 #[tokio::test]

@@ -5,7 +5,7 @@
 
 use super::audit::{append, now_text, Change as AuditChange};
 use super::common::{Conn, DbResult};
-use super::Backend;
+use super::{Backend, BACKEND_NAME};
 use async_trait::async_trait;
 use chrono::NaiveDate;
 use orgwork_domain::members::{check_status_change, contributions, Record, Span, Status};
@@ -663,6 +663,42 @@ async fn bulk_admit(tx: &mut Conn, store: &Backend, fresh: &[(Record, i64, Naive
     Ok(())
 }
 
+/// Most members a search narrows to through the name index before it reads them one by one.
+const NAME_HITS: usize = 2000;
+
+/// The members a query can match, from SQLite's trigram index over folded names (with those
+/// whose card number or national ID it is), when they are few; `None` when the index cannot
+/// narrow the search (words shorter than three letters, many matches, or PostgreSQL, whose
+/// planner uses its trigram index for the LIKE itself).
+async fn name_hits(store: &Backend, query: &str) -> Result<Option<Vec<i64>>> {
+    if BACKEND_NAME != "sqlite" {
+        return Ok(None);
+    }
+    let folded = orgwork_domain::text::fold(query);
+    let words: Vec<&str> = folded.split(' ').filter(|w| w.chars().count() >= 3).collect();
+    if words.is_empty() {
+        return Ok(None);
+    }
+    // Each word as an FTS5 string (quotes doubled): every word must occur.
+    let matching = words.iter().map(|w| format!("\"{}\"", w.replace('"', "\"\""))).collect::<Vec<_>>().join(" AND ");
+    let mut ids: Vec<i64> = sqlx::query_scalar("SELECT rowid FROM member_name_fts WHERE member_name_fts MATCH $1 LIMIT $2")
+        .bind(matching)
+        .bind((NAME_HITS + 1) as i64)
+        .fetch_all(store.reader())
+        .await
+        .db()?;
+    if ids.len() > NAME_HITS {
+        return Ok(None);
+    }
+    let numbers: Vec<i64> = sqlx::query_scalar("SELECT id FROM member WHERE card_number = $1 OR national_id = $1")
+        .bind(query.trim())
+        .fetch_all(store.reader())
+        .await
+        .db()?;
+    ids.extend(numbers);
+    Ok(Some(ids))
+}
+
 /// The members whose `field` (card_number or national_id) is one of `values`: value → id.
 async fn ids_by(conn: &mut Conn, field: &str, values: &[&String]) -> Result<std::collections::HashMap<String, i64>> {
     let mut out = std::collections::HashMap::new();
@@ -891,6 +927,13 @@ impl MemberStore for Backend {
              AND CAST($1 AS BIGINT) IS NOT NULL AND m.birth_date > $6 ",
         );
         let mut binds: Vec<String> = vec![];
+        if let Some(q) = filter.query.as_deref().map(str::trim).filter(|q| !q.is_empty())
+            && let Some(ids) = name_hits(self, q).await?
+        {
+            // Few members have this name: read those, not the whole subtree.
+            let list = if ids.is_empty() { "0".to_string() } else { ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ") };
+            sql.push_str(&format!("AND m.id IN ({list}) "));
+        }
         if let Some(q) = filter.query.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
             let folded = orgwork_domain::text::fold(q).replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
             // Every word, in the order typed: `dang mai` finds "Đặng Thị Mai".
