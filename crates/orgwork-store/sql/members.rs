@@ -839,29 +839,46 @@ impl MemberStore for Backend {
         Ok(report)
     }
 
-    async fn member_records(&self, unit: &UnitCode, as_of: NaiveDate) -> Result<Vec<(Record, Status, UnitCode)>> {
+    async fn member_records(&self, unit: &UnitCode, as_of: NaiveDate, page: Page) -> Result<Paged<(Record, Status, UnitCode)>> {
+        let limit = page.effective_limit();
         let top = unit_id_on(self, unit, as_of).await?;
+        let (after_key, after_id) = match page.after.as_deref().and_then(|a| a.rsplit_once('|')) {
+            Some((k, i)) => (from_hex(k), i.parse::<i64>().unwrap_or(0)),
+            None => (Vec::new(), 0),
+        };
         let cols = RECORD_COLUMNS.split(", ").map(|c| format!("m.{c}")).collect::<Vec<_>>().join(", ");
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "{SUBTREE} SELECT {cols}, u.code, st.status FROM membership ms JOIN sub ON sub.id = ms.unit_id \
+            "{SUBTREE} SELECT {cols}, m.id, m.name_key, u.code, st.status FROM membership ms JOIN sub ON sub.id = ms.unit_id \
              JOIN member m ON m.id = ms.member_id JOIN unit u ON u.id = ms.unit_id \
              JOIN member_status st ON st.member_id = m.id AND st.valid_from <= $2 AND (st.valid_to IS NULL OR st.valid_to > $2) \
-             WHERE ms.valid_from <= $2 AND (ms.valid_to IS NULL OR ms.valid_to > $2) ORDER BY m.name_key, m.id"
+             WHERE ms.valid_from <= $2 AND (ms.valid_to IS NULL OR ms.valid_to > $2) \
+             AND (m.name_key > $3 OR (m.name_key = $3 AND m.id > $4)) ORDER BY m.name_key, m.id LIMIT $5"
         )))
         .bind(top)
         .bind(as_of)
+        .bind(after_key)
+        .bind(after_id)
+        .bind(i64::from(limit) + 1)
         .fetch_all(self.reader())
         .await
         .db()?;
-        rows.iter()
-            .map(|r| {
-                Ok((
-                    record_from_row(r)?,
-                    Status::parse(&r.try_get::<String, _>("status").db()?)?,
-                    UnitCode::from_stored(r.try_get("code").db()?),
-                ))
-            })
-            .collect()
+        let mut items = Vec::with_capacity(rows.len());
+        let mut keys = Vec::with_capacity(rows.len());
+        for r in &rows {
+            keys.push(format!("{}|{}", to_hex(&r.try_get::<Vec<u8>, _>("name_key").db()?), r.try_get::<i64, _>("id").db()?));
+            items.push((
+                record_from_row(r)?,
+                Status::parse(&r.try_get::<String, _>("status").db()?)?,
+                UnitCode::from_stored(r.try_get("code").db()?),
+            ));
+        }
+        let next = if items.len() > limit as usize {
+            items.truncate(limit as usize);
+            keys.get(limit as usize - 1).cloned()
+        } else {
+            None
+        };
+        Ok(Paged { items, next })
     }
 
     async fn edit_member(&self, actor: &Actor, id: i64, record: Record) -> Result<Member> {

@@ -343,12 +343,13 @@ pub trait MemberStore: Send + Sync {
         dry_run: bool,
     ) -> Result<ImportReport>;
     /// The records of the members of a unit's subtree on a date, with their status and unit,
-    /// in name order (for the export).
+    /// in name order, a page at a time (for exports of any size).
     async fn member_records(
         &self,
         unit: &UnitCode,
         as_of: NaiveDate,
-    ) -> Result<Vec<(orgwork_domain::members::Record, orgwork_domain::members::Status, UnitCode)>>;
+        page: Page,
+    ) -> Result<Paged<(orgwork_domain::members::Record, orgwork_domain::members::Status, UnitCode)>>;
     /// Changes a member's record (not their unit or status, which have their own operations).
     async fn edit_member(&self, actor: &Actor, id: i64, record: orgwork_domain::members::Record) -> Result<Member>;
     async fn create_member(&self, actor: &Actor, new: NewMember) -> Result<Member>;

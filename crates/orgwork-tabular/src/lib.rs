@@ -95,6 +95,27 @@ pub fn read_xlsx(bytes: &[u8]) -> Result<Vec<Vec<String>>, ReadError> {
     Ok(range.rows().map(|r| r.iter().map(cell).collect()).collect())
 }
 
+/// CSV written row by row to any output (a file, standard output), in the same form as
+/// `write_csv`: for tables too large to hold in memory.
+pub struct CsvOut<W: std::io::Write> {
+    writer: csv::Writer<W>,
+}
+
+impl<W: std::io::Write> CsvOut<W> {
+    pub fn new(mut out: W) -> std::io::Result<Self> {
+        out.write_all(b"\xEF\xBB\xBF")?;
+        Ok(CsvOut { writer: csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(out) })
+    }
+
+    pub fn row(&mut self, cells: &[String]) -> std::io::Result<()> {
+        self.writer.write_record(cells).map_err(std::io::Error::other)
+    }
+
+    pub fn finish(mut self) -> std::io::Result<()> {
+        self.writer.flush()
+    }
+}
+
 /// CSV with a byte-order mark, comma-separated, CRLF line ends.
 pub fn write_csv(rows: &[Vec<String>]) -> Vec<u8> {
     let mut out = b"\xEF\xBB\xBF".to_vec();
@@ -150,6 +171,17 @@ mod tests {
         let bytes = write_csv(&table());
         assert!(bytes.starts_with(b"\xEF\xBB\xBF"));
         assert_eq!(read(&bytes).unwrap(), table());
+    }
+
+    #[test]
+    fn csv_written_row_by_row_is_the_same_file() {
+        let mut out = vec![];
+        let mut w = CsvOut::new(&mut out).unwrap();
+        for r in table() {
+            w.row(&r).unwrap();
+        }
+        w.finish().unwrap();
+        assert_eq!(out, write_csv(&table()));
     }
 
     #[test]

@@ -112,22 +112,52 @@ pub async fn run_export(command: ExportCommand) -> Result<()> {
     let ExportCommand::Members { unit, format, as_of, output, db } = command;
     let store = db.open().await?;
     let on = as_of.unwrap_or_else(|| chrono::Local::now().date_naive());
-    let records = store.member_records(&unit, on).await?;
     let heading: Vec<String> = COLUMNS.iter().map(|c| c.to_string()).collect();
-    let rows: Vec<Vec<String>> = records.iter().map(|(r, st, u)| export_row(r, Some(*st), u.as_str())).collect();
-    let bytes = if format == "xlsx" {
-        orgwork_tabular::write_xlsx(&heading, &rows).map_err(anyhow::Error::msg)?
+    // CSV goes out a page at a time; XLSX is assembled in memory (the format is one archive).
+    let mut csv = if format == "csv" {
+        let out: Box<dyn Write> = match &output {
+            Some(path) => Box::new(std::io::BufWriter::new(
+                std::fs::File::create(path).with_context(|| format!("writing {}", path.display()))?,
+            )),
+            None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+        };
+        Some(orgwork_tabular::CsvOut::new(out).context("writing the export")?)
     } else {
-        let mut table = vec![heading];
-        table.extend(rows);
-        orgwork_tabular::write_csv(&table)
+        None
     };
-    match output {
-        Some(path) => {
-            std::fs::write(&path, &bytes).with_context(|| format!("writing {}", path.display()))?;
-            eprintln!("{} members of {unit} on {on} written to {}.", records.len(), path.display());
+    if let Some(w) = csv.as_mut() {
+        w.row(&heading).context("writing the export")?;
+    }
+    let mut kept: Vec<Vec<String>> = vec![];
+    let mut count = 0usize;
+    let mut page = orgwork_store::Page::first(orgwork_store::Page::MAX_LIMIT);
+    loop {
+        let p = store.member_records(&unit, on, page.clone()).await?;
+        for (r, st, u) in &p.items {
+            let row = export_row(r, Some(*st), u.as_str());
+            match csv.as_mut() {
+                Some(w) => w.row(&row).context("writing the export")?,
+                None => kept.push(row),
+            }
+            count += 1;
         }
-        None => std::io::stdout().write_all(&bytes).context("writing to standard output")?,
+        match p.next {
+            Some(n) => page.after = Some(n),
+            None => break,
+        }
+    }
+    match csv {
+        Some(w) => w.finish().context("writing the export")?,
+        None => {
+            let bytes = orgwork_tabular::write_xlsx(&heading, &kept).map_err(anyhow::Error::msg)?;
+            match &output {
+                Some(path) => std::fs::write(path, &bytes).with_context(|| format!("writing {}", path.display()))?,
+                None => std::io::stdout().write_all(&bytes).context("writing to standard output")?,
+            }
+        }
+    }
+    if let Some(path) = &output {
+        eprintln!("{count} members of {unit} on {on} written to {}.", path.display());
     }
     Ok(())
 }

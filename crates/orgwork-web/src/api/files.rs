@@ -157,7 +157,16 @@ pub async fn export_bytes(
     on: chrono::NaiveDate,
     format: &str,
 ) -> Result<(Vec<u8>, &'static str, &'static str), ApiError> {
-    let records = store.member_records(unit, on).await?;
+    let mut records = vec![];
+    let mut page = orgwork_store::Page::first(orgwork_store::Page::MAX_LIMIT);
+    loop {
+        let p = store.member_records(unit, on, page.clone()).await?;
+        records.extend(p.items);
+        match p.next {
+            Some(n) => page.after = Some(n),
+            None => break,
+        }
+    }
     let heading: Vec<String> = COLUMNS.iter().map(|c| c.to_string()).collect();
     let rows: Vec<Vec<String>> = records.iter().map(|(r, st, u)| export_row(r, Some(*st), u.as_str())).collect();
     match format {
