@@ -2,7 +2,7 @@
 //! or withdraw each.
 
 use super::i18n::Tr;
-use super::{Ctx, FormState, Layout, redirect};
+use super::{Ctx, FieldsForm, FormState, Layout, field as get, opt_field as opt, redirect};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::ApiError;
@@ -144,22 +144,6 @@ async fn render(
         defaults,
     };
     ctx.page(status, page)
-}
-
-#[derive(Deserialize)]
-pub struct FieldsForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(flatten)]
-    fields: HashMap<String, String>,
-}
-
-fn get(f: &HashMap<String, String>, name: &str) -> String {
-    f.get(name).map(|v| v.trim().to_string()).unwrap_or_default()
-}
-
-fn opt(f: &HashMap<String, String>, name: &str) -> Option<String> {
-    Some(get(f, name)).filter(|v| !v.is_empty())
 }
 
 pub async fn add(State(s): State<AppState>, ctx: Ctx, Path(code): Path<String>, Form(f): Form<FieldsForm>) -> Response {

@@ -4,7 +4,7 @@
 
 use super::i18n::Tr;
 use super::structure::{category_name, status_name};
-use super::{Ctx, FormState, Layout, redirect, urlencode};
+use super::{Ctx, FieldsForm, FormState, Layout, field as get, opt_field as opt, redirect, urlencode};
 use crate::AppState;
 use crate::api::members::member_in_scope;
 use crate::auth::Caller;
@@ -188,22 +188,6 @@ async fn render_list(
         defaults,
     };
     ctx.page(status, page)
-}
-
-#[derive(Deserialize)]
-pub struct FieldsForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(flatten)]
-    fields: HashMap<String, String>,
-}
-
-fn get(f: &HashMap<String, String>, name: &str) -> String {
-    f.get(name).map(|v| v.trim().to_string()).unwrap_or_default()
-}
-
-fn opt(f: &HashMap<String, String>, name: &str) -> Option<String> {
-    Some(get(f, name)).filter(|v| !v.is_empty())
 }
 
 /// Admits a member from the list page's form; a refusal shows the form again, each faulty

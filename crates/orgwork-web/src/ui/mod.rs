@@ -243,6 +243,25 @@ struct ErrorPage {
     detail: Option<String>,
 }
 
+/// A submitted form: its CSRF token and its fields by name.
+#[derive(serde::Deserialize)]
+pub struct FieldsForm {
+    #[serde(default)]
+    pub csrf: String,
+    #[serde(flatten)]
+    pub fields: HashMap<String, String>,
+}
+
+/// A form field, trimmed; empty when absent.
+pub fn field(fields: &HashMap<String, String>, name: &str) -> String {
+    fields.get(name).map(|v| v.trim().to_string()).unwrap_or_default()
+}
+
+/// A form field, trimmed; `None` when absent or empty.
+pub fn opt_field(fields: &HashMap<String, String>, name: &str) -> Option<String> {
+    Some(field(fields, name)).filter(|v| !v.is_empty())
+}
+
 /// A form's values and errors, when it is shown again after a refusal.
 #[derive(Default)]
 pub struct FormState {

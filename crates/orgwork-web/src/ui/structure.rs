@@ -2,7 +2,7 @@
 //! children, history, audit entries) and the forms of its dated changes.
 
 use super::i18n::Tr;
-use super::{Ctx, FormState, Layout, redirect};
+use super::{Ctx, FieldsForm, FormState, Layout, field as get, opt_field as opt, redirect};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::ApiError;
@@ -517,16 +517,8 @@ fn field_of(form: &str, code: &str) -> &'static str {
     }
 }
 
-#[derive(Deserialize)]
-pub struct ChangeForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(flatten)]
-    fields: HashMap<String, String>,
-}
-
 /// Runs a form's change; on refusal shows the unit page again with the error by its field.
-async fn submit<F, Fut>(s: AppState, ctx: Ctx, code: String, form: &'static str, f: ChangeForm, run: F) -> Response
+async fn submit<F, Fut>(s: AppState, ctx: Ctx, code: String, form: &'static str, f: FieldsForm, run: F) -> Response
 where
     F: FnOnce(AppState, Caller, UnitCode, HashMap<String, String>) -> Fut,
     Fut: std::future::Future<Output = Result<(UnitCode, NaiveDate), ApiError>>,
@@ -561,31 +553,23 @@ where
     }
 }
 
-fn get<'a>(fields: &'a HashMap<String, String>, name: &str) -> &'a str {
-    fields.get(name).map(String::as_str).unwrap_or("")
-}
-
-fn opt(fields: &HashMap<String, String>, name: &str) -> Option<String> {
-    fields.get(name).map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
-}
-
 fn dated(code: &UnitCode, fields: &HashMap<String, String>) -> Result<Dated, ApiError> {
     Ok(Dated {
         code: code.clone(),
-        effective: parse_date("effective", get(fields, "effective"))?,
+        effective: parse_date("effective", &get(fields, "effective"))?,
         decision: parse_decision(opt(fields, "decision").as_deref())?,
     })
 }
 
 fn names(fields: &HashMap<String, String>) -> Result<Names, ApiError> {
-    Ok(Names::parse(get(fields, "name_vi"), opt(fields, "name_en").as_deref(), opt(fields, "name_ar").as_deref())?)
+    Ok(Names::parse(&get(fields, "name_vi"), opt(fields, "name_en").as_deref(), opt(fields, "name_ar").as_deref())?)
 }
 
 pub async fn rename(
     State(s): State<AppState>,
     ctx: Ctx,
     Path(code): Path<String>,
-    Form(f): Form<ChangeForm>,
+    Form(f): Form<FieldsForm>,
 ) -> Response {
     submit(s, ctx, code, "rename", f, |s, caller, code, fields| async move {
         let change = dated(&code, &fields)?;
@@ -602,11 +586,11 @@ pub async fn move_unit(
     State(s): State<AppState>,
     ctx: Ctx,
     Path(code): Path<String>,
-    Form(f): Form<ChangeForm>,
+    Form(f): Form<FieldsForm>,
 ) -> Response {
     submit(s, ctx, code, "move", f, |s, caller, code, fields| async move {
         let change = dated(&code, &fields)?;
-        let parent = UnitCode::parse(get(&fields, "parent"))?;
+        let parent = UnitCode::parse(&get(&fields, "parent"))?;
         caller.require_change(s.store.as_ref(), &code, change.effective).await?;
         caller.require_change(s.store.as_ref(), &parent, change.effective).await.map_err(|e| {
             if e.code == "unit_not_found" {
@@ -626,7 +610,7 @@ pub async fn dissolve(
     State(s): State<AppState>,
     ctx: Ctx,
     Path(code): Path<String>,
-    Form(f): Form<ChangeForm>,
+    Form(f): Form<FieldsForm>,
 ) -> Response {
     submit(s, ctx, code, "dissolve", f, |s, caller, code, fields| async move {
         let change = dated(&code, &fields)?;
@@ -642,15 +626,15 @@ pub async fn create(
     State(s): State<AppState>,
     ctx: Ctx,
     Path(code): Path<String>,
-    Form(f): Form<ChangeForm>,
+    Form(f): Form<FieldsForm>,
 ) -> Response {
     submit(s, ctx, code, "create", f, |s, caller, parent, fields| async move {
         let new = NewUnit {
-            code: UnitCode::parse(get(&fields, "code"))?,
+            code: UnitCode::parse(&get(&fields, "code"))?,
             names: names(&fields)?,
-            kind: get(&fields, "kind").trim().to_string(),
+            kind: get(&fields, "kind"),
             parent: Some(parent.clone()),
-            valid_from: parse_date("valid_from", get(&fields, "valid_from"))?,
+            valid_from: parse_date("valid_from", &get(&fields, "valid_from"))?,
             decision: parse_decision(opt(&fields, "decision").as_deref())?,
         };
         caller.require_change(s.store.as_ref(), &parent, new.valid_from).await?;
