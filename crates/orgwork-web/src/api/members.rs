@@ -44,7 +44,8 @@ fn member_id(value: &str) -> Result<i64, ApiError> {
 }
 
 /// The member, if the caller may `what` them on `on` (judged where the member belongs then,
-/// or last belonged); otherwise 404.
+/// or last belonged): 404 when the caller may not even read them, 403 when they may read but
+/// not `what`. One load of the member and of its unit's path, whatever `what` is.
 pub async fn member_in_scope(
     store: &dyn Store,
     caller: &Caller,
@@ -66,11 +67,12 @@ pub async fn member_in_scope(
         }
         (None, None) => return Err(hidden()),
     };
-    match caller.require(store, what, &unit, when).await {
-        Ok(()) => Ok(m),
-        Err(e) if e.status == StatusCode::FORBIDDEN && what == Permission::ReadMembers => Err(hidden()),
-        Err(e) => Err(e),
-    }
+    // Who may not read members there does not learn that this one exists; who may read but
+    // not do `what` is told so.
+    let path = store.path_ids(&unit, when).await?;
+    caller.require_path(Permission::ReadMembers, &unit, &path).map_err(|_| hidden())?;
+    caller.require_path(what, &unit, &path)?;
+    Ok(m)
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -229,7 +231,6 @@ async fn edit_member(
 ) -> Result<Json<Member>, ApiError> {
     let id = member_id(&id)?;
     let record = Record::parse(&s.store.profile().members, &b).map_err(|e| ApiError::from(field_errors(&e)))?;
-    member_in_scope(s.store.as_ref(), &caller, id, today(), Permission::ReadMembers).await?;
     member_in_scope(s.store.as_ref(), &caller, id, today(), Permission::WriteMembers).await?;
     Ok(Json(s.store.edit_member(&caller.actor(), id, record).await?))
 }
@@ -259,7 +260,6 @@ async fn change_status(
     let status = Status::parse(&b.status)?;
     let on = parse_date("effective", &b.effective)?;
     let document = orgwork_domain::structure::parse_decision(b.document.as_deref())?;
-    member_in_scope(s.store.as_ref(), &caller, id, on, Permission::ReadMembers).await?;
     member_in_scope(s.store.as_ref(), &caller, id, on, Permission::WriteMembers).await?;
     Ok(Json(s.store.change_status(&caller.actor(), id, status, on, document).await?))
 }

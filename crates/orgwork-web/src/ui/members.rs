@@ -676,6 +676,8 @@ async fn render_transfers(
         caller.require(store, Permission::ReadMembers, &code, now).await?;
         let unit = store.unit(&code, now).await?;
         let all = store.transfers(&code, &orgwork_store::TransferFilter::default(), Page::first(500)).await?;
+        // The unit's own key, once: each row asks whether its receiver lies below it.
+        let top = store.path_ids(&code, now).await?.first().copied().unwrap_or_default();
         let mut rows: (Vec<TransferRow>, Vec<TransferRow>, Vec<TransferRow>) = (vec![], vec![], vec![]);
         for t in all.items {
             let place = |u: &Option<UnitCode>, o: &Option<String>| {
@@ -684,7 +686,7 @@ async fn render_transfers(
             let incoming_here = match &t.to_unit {
                 Some(u) => {
                     caller.require(store, Permission::ReadMembers, u, now).await.is_ok()
-                        && within(store, u, &code, now).await
+                        && within(store, u, top, now).await
                 }
                 None => false,
             };
@@ -745,11 +747,9 @@ async fn render_transfers(
 }
 
 /// Is `unit` in the subtree of `top` on `on`?
-async fn within(store: &dyn orgwork_store::Store, unit: &UnitCode, top: &UnitCode, on: NaiveDate) -> bool {
-    match (store.path_ids(unit, on).await, store.path_ids(top, on).await) {
-        (Ok(path), Ok(t)) => t.first().is_some_and(|id| path.contains(id)),
-        _ => false,
-    }
+/// Is `unit` in the subtree of the unit whose store key is `top`, on `on`?
+async fn within(store: &dyn orgwork_store::Store, unit: &UnitCode, top: i64, on: NaiveDate) -> bool {
+    store.path_ids(unit, on).await.is_ok_and(|path| path.contains(&top))
 }
 
 #[derive(Deserialize)]

@@ -253,10 +253,6 @@ pub struct StatsView {
     can_list: bool,
 }
 
-async fn unit_name_for(store: &dyn Store, tr: Tr, code: &UnitCode, on: NaiveDate) -> String {
-    store.unit(code, on).await.map(|u| u.name.get(tr.lang).to_string()).unwrap_or_else(|_| code.to_string())
-}
-
 /// The label of a status in the reader's language.
 pub fn status_name(tr: Tr, status: &str) -> String {
     tr.t(&format!("status-{status}"))
@@ -403,7 +399,7 @@ async fn render_unit(
             }
             Some(StatsView {
                 admissions,
-                transfers_link: tr.ta("transfers-title", "unit", unit_name_for(store, tr, code, on).await.as_str()),
+                transfers_link: tr.ta("transfers-title", "unit", unit.name.get(tr.lang)),
                 title: tr.ta("stats-title", "date", &tr.date(on)),
                 total: tr.number(st.total),
                 rows,
