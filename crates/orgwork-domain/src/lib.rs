@@ -10,6 +10,7 @@ pub mod error;
 pub mod import;
 pub mod members;
 pub mod profile;
+pub mod restructure;
 pub mod structure;
 pub mod text;
 

@@ -12,9 +12,22 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 /// A unit's code: stable, unique among the units live at any one time, kept in upper case.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(transparent)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct UnitCode(String);
+
+impl TryFrom<String> for UnitCode {
+    type Error = Error;
+    fn try_from(value: String) -> Result<UnitCode> {
+        UnitCode::parse(&value)
+    }
+}
+
+impl From<UnitCode> for String {
+    fn from(code: UnitCode) -> String {
+        code.0
+    }
+}
 
 impl UnitCode {
     pub const MAX_LEN: usize = 40;

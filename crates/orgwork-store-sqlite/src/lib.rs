@@ -94,6 +94,9 @@ mod audit {
 mod members {
     include!("../../orgwork-store/sql/members.rs");
 }
+mod restructure {
+    include!("../../orgwork-store/sql/restructure.rs");
+}
 mod structure {
     include!("../../orgwork-store/sql/structure.rs");
 }

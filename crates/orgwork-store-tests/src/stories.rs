@@ -5,6 +5,9 @@ use orgwork_domain::structure::{Change, Names, SubtreeEntry, Unit, UnitCode};
 use orgwork_store::{Dated, NewUnit, Page, Store, StoreError};
 use std::sync::Arc;
 
+mod restructure;
+pub use restructure::*;
+
 pub fn d(s: &str) -> NaiveDate {
     orgwork_domain::date::parse_date("date", s).expect("a test date")
 }

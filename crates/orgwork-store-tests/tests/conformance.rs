@@ -16,6 +16,8 @@ orgwork_store_tests::backends!(
     imports_all_or_nothing_and_exports_back,
     admits_candidates_and_counts_the_year,
     search_follows_corrected_names,
+    restructures_applies_and_undoes,
+    refuses_drafts_that_break_continuity,
 );
 
 #[tokio::test]

@@ -57,21 +57,21 @@ macro_rules! sql {
 
 /// The identity and life of a unit, as the write rules need them.
 #[derive(Debug, Clone)]
-struct UnitRef {
-    id: i64,
-    code: UnitCode,
-    valid_from: NaiveDate,
-    valid_to: Option<NaiveDate>,
+pub struct UnitRef {
+    pub id: i64,
+    pub code: UnitCode,
+    pub valid_from: NaiveDate,
+    pub valid_to: Option<NaiveDate>,
 }
 
 /// The latest version of a unit.
 #[derive(Debug, Clone)]
-struct Latest {
-    valid_from: NaiveDate,
-    valid_to: Option<NaiveDate>,
-    parent_id: Option<i64>,
-    kind: String,
-    names: Names,
+pub struct Latest {
+    pub valid_from: NaiveDate,
+    pub valid_to: Option<NaiveDate>,
+    pub parent_id: Option<i64>,
+    pub kind: String,
+    pub names: Names,
 }
 
 fn unit_ref_from_row(row: &DbRow) -> Result<UnitRef> {
@@ -84,7 +84,7 @@ fn unit_ref_from_row(row: &DbRow) -> Result<UnitRef> {
 }
 
 /// The unit with `code` whose life contains `day`; or an error saying why there is none.
-async fn live_unit(conn: &mut Conn, code: &UnitCode, day: NaiveDate, role: &str) -> Result<UnitRef> {
+pub async fn live_unit(conn: &mut Conn, code: &UnitCode, day: NaiveDate, role: &str) -> Result<UnitRef> {
     let rows = sqlx::query("SELECT id, code, valid_from, valid_to FROM unit WHERE code = $1 ORDER BY valid_from")
         .bind(code.as_str())
         .fetch_all(&mut *conn)
@@ -118,7 +118,7 @@ pub async fn live_unit_id(conn: &mut Conn, code: &UnitCode, day: NaiveDate) -> R
     Ok(live_unit(conn, code, day, "unit").await?.id)
 }
 
-async fn latest_version(conn: &mut Conn, unit_id: i64) -> Result<Latest> {
+pub async fn latest_version(conn: &mut Conn, unit_id: i64) -> Result<Latest> {
     let row = sqlx::query(
         "SELECT valid_from, valid_to, parent_id, kind, name_vi, name_en, name_ar FROM unit_version \
          WHERE unit_id = $1 ORDER BY valid_from DESC LIMIT 1",
@@ -141,7 +141,7 @@ async fn latest_version(conn: &mut Conn, unit_id: i64) -> Result<Latest> {
 }
 
 /// The kind of a unit on `day` (the day lies in its life).
-async fn kind_on(conn: &mut Conn, unit_id: i64, day: NaiveDate) -> Result<String> {
+pub async fn kind_on(conn: &mut Conn, unit_id: i64, day: NaiveDate) -> Result<String> {
     sqlx::query_scalar(sql!(
         "$2",
         "SELECT v.kind FROM unit_version v WHERE v.unit_id = $1 AND ",
@@ -175,7 +175,7 @@ async fn ancestor_codes(conn: &mut Conn, unit_id: i64, day: NaiveDate) -> Result
     Ok(rows.into_iter().map(UnitCode::from_stored).collect())
 }
 
-async fn unit_view(conn: &mut Conn, unit_id: i64, day: NaiveDate) -> Result<Unit> {
+pub async fn unit_view(conn: &mut Conn, unit_id: i64, day: NaiveDate) -> Result<Unit> {
     let row = sqlx::query(sql!(
         "$2",
         "SELECT ",
@@ -213,7 +213,7 @@ async fn unit_view(conn: &mut Conn, unit_id: i64, day: NaiveDate) -> Result<Unit
 
 /// Resolves a code for reading as of `day`: the unit live then, else the latest one with that
 /// code that had started by then (a dissolved unit), else not found.
-async fn resolve_for_read(conn: &mut Conn, code: &UnitCode, day: NaiveDate) -> Result<UnitRef> {
+pub async fn resolve_for_read(conn: &mut Conn, code: &UnitCode, day: NaiveDate) -> Result<UnitRef> {
     let rows = sqlx::query(
         "SELECT id, code, valid_from, valid_to FROM unit WHERE code = $1 AND valid_from <= $2 ORDER BY valid_from DESC",
     )
@@ -242,20 +242,20 @@ fn paged<T>(mut items: Vec<T>, limit: u32, key: impl Fn(&T) -> String) -> Paged<
 }
 
 /// A version to write.
-struct NewVersion<'a> {
-    unit_id: i64,
-    valid_from: NaiveDate,
-    valid_to: Option<NaiveDate>,
-    parent_id: Option<i64>,
-    kind: &'a str,
-    names: &'a Names,
-    change: Change,
-    decision: Option<&'a str>,
+pub struct NewVersion<'a> {
+    pub unit_id: i64,
+    pub valid_from: NaiveDate,
+    pub valid_to: Option<NaiveDate>,
+    pub parent_id: Option<i64>,
+    pub kind: &'a str,
+    pub names: &'a Names,
+    pub change: Change,
+    pub decision: Option<&'a str>,
 }
 
 /// Closes the unit's latest version at the new version's start and writes the new one, which
 /// ends where the latest ended (at a recorded dissolution, or never).
-async fn replace_latest(conn: &mut Conn, latest: &Latest, next: NewVersion<'_>) -> Result<()> {
+pub async fn replace_latest(conn: &mut Conn, latest: &Latest, next: NewVersion<'_>) -> Result<()> {
     sqlx::query("UPDATE unit_version SET valid_to = $3 WHERE unit_id = $1 AND valid_from = $2")
         .bind(next.unit_id)
         .bind(latest.valid_from)
@@ -266,7 +266,7 @@ async fn replace_latest(conn: &mut Conn, latest: &Latest, next: NewVersion<'_>) 
     insert_version(conn, NewVersion { valid_to: latest.valid_to, ..next }).await
 }
 
-async fn insert_version(conn: &mut Conn, v: NewVersion<'_>) -> Result<()> {
+pub async fn insert_version(conn: &mut Conn, v: NewVersion<'_>) -> Result<()> {
     sqlx::query(
         "INSERT INTO unit_version (unit_id, valid_from, valid_to, parent_id, kind, name_vi, name_en, name_ar, name_fold, change, decision) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",

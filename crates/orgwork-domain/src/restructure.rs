@@ -1,0 +1,685 @@
+//! Restructuring: a draft of operations on the tree with one effective date (SPEC 2.1, 2.7).
+//!
+//! A draft is written as explicit operations (TOML or JSON) or as a mapping table, the form
+//! governments publish (`from,to,to_name,to_kind,to_parent`, one row per old unit). Both end
+//! as the same list of [`Operation`]s, checked here for what can be judged without the tree
+//! (codes, shapes, a unit changed twice); the store judges the rest against the tree on the
+//! effective date, with the continuity check ([`Rule`]).
+
+use crate::structure::{Names, UnitCode, parse_decision};
+use crate::{Error, Result};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+use utoipa::ToSchema;
+
+/// One change of a draft. Operations run in order; each sees the tree as the ones before it
+/// left it on the effective date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum Operation {
+    /// A new unit under `parent` (a unit live on the date or one created earlier in the draft).
+    Create(CreateOp),
+    /// New names for a unit.
+    Rename(RenameOp),
+    /// A unit and its subtree under another parent.
+    Move(MoveOp),
+    /// Several units into one: `into` is one of `units` (it survives and absorbs the others)
+    /// or a unit created earlier in the draft (a brand-new unit). The others are dissolved;
+    /// their children and members go to `into`.
+    Merge(MergeOp),
+    /// One unit into several: each part names the children and members it takes; one part may
+    /// take the rest. The unit is dissolved unless it is one of the parts.
+    Split(SplitOp),
+    /// A unit ends; what it holds goes to `into`, or it must hold nothing by then.
+    Dissolve(DissolveOp),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateOp {
+    #[schema(value_type = String)]
+    pub code: UnitCode,
+    pub kind: String,
+    pub names: Names,
+    #[schema(value_type = String)]
+    pub parent: UnitCode,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RenameOp {
+    #[schema(value_type = String)]
+    pub unit: UnitCode,
+    pub names: Names,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MoveOp {
+    #[schema(value_type = String)]
+    pub unit: UnitCode,
+    #[schema(value_type = String)]
+    pub parent: UnitCode,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MergeOp {
+    #[schema(value_type = Vec<String>)]
+    pub units: Vec<UnitCode>,
+    #[schema(value_type = String)]
+    pub into: UnitCode,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SplitOp {
+    #[schema(value_type = String)]
+    pub unit: UnitCode,
+    pub parts: Vec<SplitPart>,
+}
+
+/// A part of a split: the unit that takes them (created earlier in the draft, an existing
+/// unit, or the split unit itself), the children it takes, the members it takes (card
+/// numbers, national IDs, or `#` and the member's id), or everything not taken by another part.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SplitPart {
+    #[schema(value_type = String)]
+    pub unit: UnitCode,
+    #[serde(default)]
+    #[schema(value_type = Vec<String>)]
+    pub children: Vec<UnitCode>,
+    #[serde(default)]
+    pub members: Vec<String>,
+    #[serde(default)]
+    pub rest: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DissolveOp {
+    #[schema(value_type = String)]
+    pub unit: UnitCode,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>)]
+    pub into: Option<UnitCode>,
+}
+
+impl Operation {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Operation::Create(_) => "create",
+            Operation::Rename(_) => "rename",
+            Operation::Move(_) => "move",
+            Operation::Merge(_) => "merge",
+            Operation::Split(_) => "split",
+            Operation::Dissolve(_) => "dissolve",
+        }
+    }
+
+    /// A one-line description for lists and logs.
+    pub fn summary(&self) -> String {
+        let codes = |v: &[UnitCode]| v.iter().map(UnitCode::as_str).collect::<Vec<_>>().join(", ");
+        match self {
+            Operation::Create(o) => format!("create {} ({}) under {}: {}", o.code, o.kind, o.parent, o.names.vi),
+            Operation::Rename(o) => format!("rename {} to {}", o.unit, o.names.vi),
+            Operation::Move(o) => format!("move {} under {}", o.unit, o.parent),
+            Operation::Merge(o) => format!("merge {} into {}", codes(&o.units), o.into),
+            Operation::Split(o) => {
+                let parts: Vec<UnitCode> = o.parts.iter().map(|p| p.unit.clone()).collect();
+                format!("split {} into {}", o.unit, codes(&parts))
+            }
+            Operation::Dissolve(o) => match &o.into {
+                Some(into) => format!("dissolve {} into {}", o.unit, into),
+                None => format!("dissolve {}", o.unit),
+            },
+        }
+    }
+}
+
+/// A restructuring draft: a title, one effective date, the decision that orders it, and its
+/// operations.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Draft {
+    pub title: String,
+    #[serde(deserialize_with = "date_or_toml_date")]
+    #[schema(value_type = String, format = Date)]
+    pub effective: NaiveDate,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<String>,
+    #[serde(rename = "operation", alias = "operations")]
+    pub operations: Vec<Operation>,
+}
+
+/// A date written as text (JSON, a quoted TOML value) or as a TOML date (`2025-02-01`, which
+/// the TOML reader hands over as a one-entry map).
+fn date_or_toml_date<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<NaiveDate, D::Error> {
+    struct V;
+    impl<'de> serde::de::Visitor<'de> for V {
+        type Value = NaiveDate;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a date (YYYY-MM-DD)")
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> std::result::Result<NaiveDate, E> {
+            v.parse().map_err(|_| E::custom(format!("'{v}' is not a date (YYYY-MM-DD)")))
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> std::result::Result<NaiveDate, A::Error> {
+            let Some((_, v)) = map.next_entry::<String, String>()? else {
+                return Err(serde::de::Error::custom("expected a date (YYYY-MM-DD)"));
+            };
+            self.visit_str(&v)
+        }
+    }
+    d.deserialize_any(V)
+}
+
+fn op_error(i: usize, op: &Operation, why: impl std::fmt::Display) -> Error {
+    Error::invalid("invalid_operation", format!("operation {} ({}): {why}", i + 1, op.name()))
+}
+
+impl Draft {
+    /// Checks what can be judged without the tree: a title, at least one operation, names,
+    /// shapes, and that no unit is taken apart (merged away, split or dissolved) twice or
+    /// created twice.
+    pub fn validate(mut self) -> Result<Draft> {
+        self.title = self.title.trim().to_string();
+        if self.title.is_empty() || self.title.chars().count() > 300 {
+            return Err(Error::invalid("invalid_title", "title: give a title of 1 to 300 characters"));
+        }
+        self.decision = parse_decision(self.decision.as_deref())?;
+        if self.operations.is_empty() {
+            return Err(Error::invalid("empty_draft", "operations: a draft needs at least one operation"));
+        }
+        let mut created = BTreeSet::new();
+        let mut ended: BTreeMap<UnitCode, usize> = BTreeMap::new();
+        let mut end = |code: &UnitCode, i: usize, op: &Operation| -> Result<()> {
+            if let Some(first) = ended.insert(code.clone(), i) {
+                return Err(op_error(i, op, format!("unit {code} is already taken apart by operation {}", first + 1)));
+            }
+            Ok(())
+        };
+        for (i, op) in self.operations.iter_mut().enumerate() {
+            let snapshot = op.clone();
+            match op {
+                Operation::Create(o) => {
+                    o.names = Names::parse(&o.names.vi, o.names.en.as_deref(), o.names.ar.as_deref())
+                        .map_err(|e| op_error(i, &snapshot, e))?;
+                    if o.parent == o.code {
+                        return Err(op_error(i, &snapshot, format!("unit {} cannot be its own parent", o.code)));
+                    }
+                    if !created.insert(o.code.clone()) {
+                        return Err(op_error(i, &snapshot, format!("unit {} is created twice", o.code)));
+                    }
+                }
+                Operation::Rename(o) => {
+                    o.names = Names::parse(&o.names.vi, o.names.en.as_deref(), o.names.ar.as_deref())
+                        .map_err(|e| op_error(i, &snapshot, e))?;
+                }
+                Operation::Move(o) => {
+                    if o.parent == o.unit {
+                        return Err(op_error(i, &snapshot, format!("unit {} cannot be its own parent", o.unit)));
+                    }
+                }
+                Operation::Merge(o) => {
+                    let distinct: BTreeSet<&UnitCode> = o.units.iter().collect();
+                    if distinct.len() != o.units.len() {
+                        return Err(op_error(i, &snapshot, "a unit is listed twice"));
+                    }
+                    let survives = o.units.contains(&o.into);
+                    if o.units.is_empty() || (survives && o.units.len() < 2) {
+                        return Err(op_error(
+                            i,
+                            &snapshot,
+                            "a merge needs at least one unit besides the one that remains",
+                        ));
+                    }
+                    for u in o.units.iter().filter(|u| **u != o.into) {
+                        end(u, i, &snapshot)?;
+                    }
+                }
+                Operation::Split(o) => {
+                    if o.parts.len() < 2 {
+                        return Err(op_error(i, &snapshot, "a split needs at least two parts"));
+                    }
+                    let units: BTreeSet<&UnitCode> = o.parts.iter().map(|p| &p.unit).collect();
+                    if units.len() != o.parts.len() {
+                        return Err(op_error(i, &snapshot, "a unit takes two parts"));
+                    }
+                    if o.parts.iter().filter(|p| p.rest).count() > 1 {
+                        return Err(op_error(i, &snapshot, "only one part may take the rest"));
+                    }
+                    let mut children = BTreeSet::new();
+                    let mut members = BTreeSet::new();
+                    for p in &o.parts {
+                        for c in &p.children {
+                            if !children.insert(c.clone()) {
+                                return Err(op_error(i, &snapshot, format!("child {c} is given to two parts")));
+                            }
+                        }
+                        for m in &p.members {
+                            if !members.insert(m.trim().to_string()) {
+                                return Err(op_error(i, &snapshot, format!("member {m} is given to two parts")));
+                            }
+                        }
+                    }
+                    if !units.contains(&o.unit) {
+                        end(&o.unit, i, &snapshot)?;
+                    }
+                }
+                Operation::Dissolve(o) => {
+                    if o.into.as_ref() == Some(&o.unit) {
+                        return Err(op_error(i, &snapshot, format!("unit {} cannot be dissolved into itself", o.unit)));
+                    }
+                    end(&o.unit, i, &snapshot)?;
+                }
+            }
+        }
+        Ok(self)
+    }
+
+    /// Reads a draft of explicit operations from TOML; errors name the line and the key.
+    pub fn from_toml(text: &str) -> Result<Draft> {
+        let draft: Draft = toml::from_str(text).map_err(|e| {
+            let at = e
+                .span()
+                .map(|s| format!("line {}: ", text[..s.start.min(text.len())].lines().count().max(1)))
+                .unwrap_or_default();
+            Error::invalid("invalid_draft", format!("{at}{}", e.message()))
+        })?;
+        draft.validate()
+    }
+}
+
+/// One row of a mapping table, with its row number in the file (the heading is row 1).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct MappingRow {
+    pub row: usize,
+    pub from: String,
+    pub to: String,
+    pub to_name: String,
+    pub to_kind: String,
+    pub to_parent: String,
+}
+
+/// The columns of a mapping table.
+pub const MAPPING_COLUMNS: [&str; 5] = ["from", "to", "to_name", "to_kind", "to_parent"];
+
+/// Reads the rows of a mapping table (its cells, heading first). Columns are found by name
+/// (any order, case and spaces ignored); `from` and `to` are required.
+pub fn mapping_rows(cells: &[Vec<String>]) -> Result<Vec<MappingRow>> {
+    let Some((heading, rows)) = cells.split_first() else {
+        return Err(Error::invalid("empty_mapping", "mapping: the file is empty"));
+    };
+    let names: Vec<String> =
+        heading.iter().map(|h| h.trim().trim_start_matches('\u{feff}').to_ascii_lowercase()).collect();
+    let col = |name: &str| names.iter().position(|h| h == name);
+    for h in &names {
+        if !h.is_empty() && !MAPPING_COLUMNS.contains(&h.as_str()) {
+            return Err(Error::invalid(
+                "unknown_column",
+                format!("mapping: unknown column '{h}' (the columns are {})", MAPPING_COLUMNS.join(", ")),
+            ));
+        }
+    }
+    let (Some(from), Some(to)) = (col("from"), col("to")) else {
+        return Err(Error::invalid("missing_column", "mapping: the columns 'from' and 'to' are required"));
+    };
+    let get =
+        |r: &[String], c: Option<usize>| c.and_then(|c| r.get(c)).map(|v| v.trim().to_string()).unwrap_or_default();
+    Ok(rows
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.iter().any(|c| !c.trim().is_empty()))
+        .map(|(i, r)| MappingRow {
+            row: i + 2,
+            from: get(r, Some(from)),
+            to: get(r, Some(to)),
+            to_name: get(r, col("to_name")),
+            to_kind: get(r, col("to_kind")),
+            to_parent: get(r, col("to_parent")),
+        })
+        .collect())
+}
+
+fn row_error(row: usize, column: &str, value: &str, why: impl std::fmt::Display) -> Error {
+    Error::invalid("invalid_mapping", format!("row {row}, column {column} ('{value}'): {why}"))
+}
+
+/// Turns a mapping table into operations. Every old unit mapped to one `to` is merged into it;
+/// a `to` equal to one of its `from` codes survives and absorbs the others (its `to_parent`,
+/// if given, moves it; its `to_name` renames it); any other `to` is a new unit, for which
+/// `to_name`, `to_kind` and `to_parent` are required (`to_parent` may be a new unit of the
+/// same table). An empty `to` dissolves the old unit, which must hold nothing by then. A row
+/// whose `to` is its own `from` and says nothing else leaves the unit as it is.
+///
+/// Order: new units (parents before children), then moves and renames, then merges, then
+/// dissolutions, so that units emptied by the merges can be dissolved.
+pub fn draft_from_mapping(
+    title: &str,
+    effective: NaiveDate,
+    decision: Option<String>,
+    rows: &[MappingRow],
+) -> Result<Draft> {
+    if rows.is_empty() {
+        return Err(Error::invalid("empty_mapping", "mapping: no rows"));
+    }
+    let mut seen_from: BTreeMap<UnitCode, usize> = BTreeMap::new();
+    // Groups by `to`, in the order first seen.
+    let mut order: Vec<UnitCode> = vec![];
+    let mut groups: BTreeMap<UnitCode, Vec<(UnitCode, &MappingRow)>> = BTreeMap::new();
+    let mut dissolve: Vec<UnitCode> = vec![];
+    for r in rows {
+        let from = UnitCode::parse(&r.from).map_err(|e| row_error(r.row, "from", &r.from, e))?;
+        if let Some(first) = seen_from.insert(from.clone(), r.row) {
+            return Err(row_error(r.row, "from", &r.from, format!("unit {from} is already mapped on row {first}")));
+        }
+        if r.to.is_empty() {
+            if !(r.to_name.is_empty() && r.to_kind.is_empty() && r.to_parent.is_empty()) {
+                return Err(row_error(
+                    r.row,
+                    "to",
+                    "",
+                    "give the unit it goes to, or leave to_name, to_kind and to_parent empty to dissolve it",
+                ));
+            }
+            dissolve.push(from);
+            continue;
+        }
+        let to = UnitCode::parse(&r.to).map_err(|e| row_error(r.row, "to", &r.to, e))?;
+        if !groups.contains_key(&to) {
+            order.push(to.clone());
+        }
+        groups.entry(to).or_default().push((from, r));
+    }
+    // One value per group for each optional column: the rows that give it must agree.
+    let agreed = |members: &[(UnitCode, &MappingRow)],
+                  column: &str,
+                  pick: fn(&MappingRow) -> &str|
+     -> Result<Option<(String, usize)>> {
+        let mut value: Option<(String, usize)> = None;
+        for (_, r) in members {
+            let v = pick(r);
+            if v.is_empty() {
+                continue;
+            }
+            match &value {
+                Some((first, row)) if first != v => {
+                    return Err(row_error(r.row, column, v, format!("row {row} gives '{first}' for the same unit")));
+                }
+                Some(_) => {}
+                None => value = Some((v.to_string(), r.row)),
+            }
+        }
+        Ok(value)
+    };
+    let mut creates: Vec<(CreateOp, Option<UnitCode>)> = vec![];
+    let mut changes: Vec<Operation> = vec![];
+    let mut merges: Vec<Operation> = vec![];
+    for to in &order {
+        let members = &groups[to];
+        let name = agreed(members, "to_name", |r| &r.to_name)?;
+        let kind = agreed(members, "to_kind", |r| &r.to_kind)?;
+        let parent = agreed(members, "to_parent", |r| &r.to_parent)?;
+        let parent_code = match &parent {
+            Some((p, row)) => Some(UnitCode::parse(p).map_err(|e| row_error(*row, "to_parent", p, e))?),
+            None => None,
+        };
+        let survives = members.iter().any(|(f, _)| f == to);
+        if survives {
+            if let Some((k, row)) = &kind {
+                return Err(row_error(
+                    *row,
+                    "to_kind",
+                    k,
+                    format!("{to} survives and keeps its kind; leave to_kind empty"),
+                ));
+            }
+            if let Some((n, row)) = &name {
+                let names = Names::parse(n, None, None).map_err(|e| row_error(*row, "to_name", n, e))?;
+                changes.push(Operation::Rename(RenameOp { unit: to.clone(), names }));
+            }
+            if let Some(p) = parent_code {
+                changes.push(Operation::Move(MoveOp { unit: to.clone(), parent: p }));
+            }
+        } else {
+            let first = members[0].1.row;
+            let (Some((n, nrow)), Some((k, _)), Some(p)) = (&name, &kind, parent_code) else {
+                let missing: Vec<&str> =
+                    [("to_name", name.is_none()), ("to_kind", kind.is_none()), ("to_parent", parent.is_none())]
+                        .into_iter()
+                        .filter(|(_, m)| *m)
+                        .map(|(c, _)| c)
+                        .collect();
+                return Err(row_error(
+                    first,
+                    missing[0],
+                    "",
+                    format!("{to} is a new unit: give {}", missing.join(", ")),
+                ));
+            };
+            let names = Names::parse(n, None, None).map_err(|e| row_error(*nrow, "to_name", n, e))?;
+            let parent_is_new = groups.contains_key(&p) && !groups[&p].iter().any(|(f, _)| *f == p);
+            creates.push((
+                CreateOp { code: to.clone(), kind: k.clone(), names, parent: p.clone() },
+                parent_is_new.then_some(p),
+            ));
+        }
+        let units: Vec<UnitCode> = members.iter().map(|(f, _)| f.clone()).collect();
+        if !(survives && units.len() == 1) {
+            merges.push(Operation::Merge(MergeOp { units, into: to.clone() }));
+        }
+    }
+    // New units, parents first.
+    let mut placed: BTreeSet<UnitCode> = BTreeSet::new();
+    let mut ordered: Vec<Operation> = vec![];
+    while ordered.len() < creates.len() {
+        let before = ordered.len();
+        for (c, new_parent) in &creates {
+            if !placed.contains(&c.code) && new_parent.as_ref().is_none_or(|p| placed.contains(p)) {
+                placed.insert(c.code.clone());
+                ordered.push(Operation::Create(c.clone()));
+            }
+        }
+        if ordered.len() == before {
+            let stuck: Vec<&str> =
+                creates.iter().filter(|(c, _)| !placed.contains(&c.code)).map(|(c, _)| c.code.as_str()).collect();
+            return Err(Error::invalid(
+                "invalid_mapping",
+                format!("to_parent: the new units {} are each other's parents", stuck.join(", ")),
+            ));
+        }
+    }
+    ordered.extend(changes);
+    ordered.extend(merges);
+    ordered.extend(dissolve.into_iter().map(|unit| Operation::Dissolve(DissolveOp { unit, into: None })));
+    Draft { title: title.to_string(), effective, decision, operations: ordered }.validate()
+}
+
+/// The rules of the continuity check. Each names what it guards; later modules add theirs
+/// (open plan items, inspections and recommendations must keep a live unit responsible).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Rule {
+    /// Each operation can be carried out on the tree as it stands on the date.
+    Operation,
+    /// The draft comes after every recorded change of the structure.
+    DateOrder,
+    /// Every member has exactly one live unit after the draft.
+    OneLiveUnit,
+    /// No member is left in a dissolved unit.
+    NoMemberInDissolvedUnit,
+    /// No live unit is left under a dissolved unit.
+    NoUnitUnderDissolvedUnit,
+    /// Every live unit's kind may have its parent's kind.
+    KindPlacement,
+    /// No code is used by two live units.
+    UniqueCode,
+    /// The tree has no cycle.
+    NoCycle,
+    /// No transfer in progress points at a unit that no longer exists.
+    TransfersRedirected,
+}
+
+impl Rule {
+    /// Every rule, in the order the check runs them.
+    pub const ALL: [Rule; 9] = [
+        Rule::Operation,
+        Rule::DateOrder,
+        Rule::OneLiveUnit,
+        Rule::NoMemberInDissolvedUnit,
+        Rule::NoUnitUnderDissolvedUnit,
+        Rule::KindPlacement,
+        Rule::UniqueCode,
+        Rule::NoCycle,
+        Rule::TransfersRedirected,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rule::Operation => "operation",
+            Rule::DateOrder => "date_order",
+            Rule::OneLiveUnit => "one_live_unit",
+            Rule::NoMemberInDissolvedUnit => "no_member_in_dissolved_unit",
+            Rule::NoUnitUnderDissolvedUnit => "no_unit_under_dissolved_unit",
+            Rule::KindPlacement => "kind_placement",
+            Rule::UniqueCode => "unique_code",
+            Rule::NoCycle => "no_cycle",
+            Rule::TransfersRedirected => "transfers_redirected",
+        }
+    }
+}
+
+/// One failure of the continuity check: the rule, the unit and member at fault, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Failure {
+    pub rule: Rule,
+    /// The operation (1-based) at fault, when one is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operation: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>)]
+    pub unit: Option<UnitCode>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub member: Option<i64>,
+    pub message: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn rows(csv: &[&str]) -> Vec<MappingRow> {
+        let cells: Vec<Vec<String>> = csv.iter().map(|l| l.split(',').map(str::to_string).collect()).collect();
+        mapping_rows(&cells).unwrap()
+    }
+
+    #[test]
+    fn a_mapping_merges_into_new_and_surviving_units_parents_first() {
+        let r = rows(&[
+            "from,to,to_name,to_kind,to_parent",
+            "X1,NEWC,Xã Mới,commune,NEWP",
+            "X2,NEWC,,,",
+            "A,NEWP,Tỉnh Mới,province,ROOT",
+            "B,NEWP,,,",
+            "C,C,,,",
+            "D,C,,,",
+            "E,E,,,",
+            "DIST,,,,",
+        ]);
+        let draft = draft_from_mapping("2025", d("2025-07-01"), None, &r).unwrap();
+        let s: Vec<String> = draft.operations.iter().map(Operation::summary).collect();
+        assert_eq!(
+            s,
+            [
+                "create NEWP (province) under ROOT: Tỉnh Mới",
+                "create NEWC (commune) under NEWP: Xã Mới",
+                "merge X1, X2 into NEWC",
+                "merge A, B into NEWP",
+                "merge C, D into C",
+                "dissolve DIST",
+            ]
+        );
+    }
+
+    #[test]
+    fn mapping_errors_name_the_row_and_column() {
+        let err = |lines: &[&str]| draft_from_mapping("t", d("2025-07-01"), None, &rows(lines)).unwrap_err().message;
+        assert_eq!(
+            err(&["from,to", "A,NEW", "B,NEW"]),
+            "row 2, column to_name (''): NEW is a new unit: give to_name, to_kind, to_parent"
+        );
+        assert_eq!(
+            err(&["from,to,to_name,to_kind,to_parent", "A,NEW,Mới,province,R", "B,NEW,Khác,,"]),
+            "row 3, column to_name ('Khác'): row 2 gives 'Mới' for the same unit"
+        );
+        assert_eq!(err(&["from,to", "A,B", "a,C"]), "row 3, column from ('a'): unit A is already mapped on row 2");
+        assert!(err(&["from,to", "A b,B"]).starts_with("row 2, column from ('A b'): code:"));
+        assert_eq!(
+            err(&["from,to,to_kind", "A,A,province", "B,A,"]),
+            "row 2, column to_kind ('province'): A survives and keeps its kind; leave to_kind empty"
+        );
+        let e = mapping_rows(&[vec!["from".into(), "dest".into()]]).unwrap_err();
+        assert!(e.message.contains("unknown column 'dest'"), "{}", e.message);
+    }
+
+    #[test]
+    fn drafts_refuse_a_unit_taken_apart_twice_and_bad_shapes() {
+        let toml = r#"
+            title = "t"
+            effective = 2025-01-01
+            [[operation]]
+            op = "merge"
+            units = ["A", "B"]
+            into = "A"
+            [[operation]]
+            op = "dissolve"
+            unit = "B"
+        "#;
+        let e = Draft::from_toml(toml).unwrap_err();
+        assert_eq!(e.message, "operation 2 (dissolve): unit B is already taken apart by operation 1");
+        let split = r#"
+            title = "t"
+            effective = 2025-01-01
+            [[operation]]
+            op = "split"
+            unit = "A"
+            parts = [{ unit = "B", children = ["C"] }, { unit = "D", children = ["C"] }]
+        "#;
+        assert_eq!(Draft::from_toml(split).unwrap_err().message, "operation 1 (split): child C is given to two parts");
+        let unknown =
+            "title = \"t\"\neffective = 2025-01-01\n[[operation]]\nop = \"move\"\nunit = \"A\"\nparnet = \"B\"\n";
+        let e = Draft::from_toml(unknown).unwrap_err();
+        assert!(e.message.starts_with("line "), "{}", e.message);
+        assert!(e.message.contains("parnet") || e.message.contains("parent"), "{}", e.message);
+    }
+
+    #[test]
+    fn a_draft_round_trips_through_json() {
+        let toml = r#"
+            title = "Tách"
+            effective = 2025-02-01
+            decision = "QĐ-1"
+            [[operation]]
+            op = "create"
+            code = "N1"
+            kind = "bloc_committee"
+            names = { vi = "Đảng bộ Mới" }
+            parent = "QN"
+            [[operation]]
+            op = "split"
+            unit = "A"
+            parts = [{ unit = "N1", children = ["C1"] }, { unit = "N2", rest = true }]
+        "#;
+        let draft = Draft::from_toml(toml).unwrap();
+        let json = serde_json::to_string(&draft).unwrap();
+        let back: Draft = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, draft);
+    }
+}

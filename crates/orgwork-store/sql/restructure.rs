@@ -1,0 +1,1302 @@
+// Restructurings, written once for both backends (see structure.rs for how this file is
+// compiled).
+//
+// A draft is run inside one write transaction: its operations in order, each recording in a
+// journal what it changed, then the continuity check's rules as set queries over the units
+// the draft touched. `check` rolls the transaction back; `apply` commits it when nothing
+// failed, with the journal (which `undo` replays backwards), the lineage and one audit entry.
+// Units are re-parented, not copied: members move only where their own unit is taken apart,
+// and the count ledger follows each moved unit (members::reattribute) without reading members.
+
+use super::Backend;
+use super::audit::{Change as AuditChange, append, now_text};
+use super::common::{Conn, DbResult};
+use super::members::{apply_member, reattribute, segments};
+use super::structure::{NewVersion, insert_version, latest_version, live_unit};
+use async_trait::async_trait;
+use chrono::NaiveDate;
+use orgwork_domain::Error;
+use orgwork_domain::members::Span;
+use orgwork_domain::restructure::{Draft, Failure, Operation, Rule};
+use orgwork_domain::structure::{Change, Names, UnitCode, check_kind_placement};
+use orgwork_store::{
+    Actor, CheckReport, Impact, ImpactUnit, LineageEntry, RestructureStore, Restructuring, Result, StoreError,
+    TreeChange,
+};
+use serde::{Deserialize, Serialize};
+use sqlx::Row;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// One change the draft made, with what undoing it needs.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "step", rename_all = "snake_case")]
+enum Step {
+    /// A unit created by the draft.
+    Created { unit: i64 },
+    /// The unit's latest version (from `closed_from`, ending at `closed_to`) was closed on the
+    /// effective date and a new one written; `moved` when the parent changed.
+    Replaced { unit: i64, closed_from: NaiveDate, closed_to: Option<NaiveDate>, moved: bool },
+    /// The version starting on the effective date (written earlier in the draft) was changed in
+    /// place; it had this parent and these names.
+    Updated { unit: i64, parent: Option<i64>, names: Names, moved: bool },
+    /// The unit was dissolved on the effective date; its latest version started `version_from`.
+    Ended { unit: i64, version_from: NaiveDate },
+    /// A member left `unit`: their membership from `row_from` (ending `row_to`) was cut at the
+    /// effective date and continued in another unit, or, starting that day, changed in place.
+    MemberMoved { member: i64, unit: i64, row_from: NaiveDate, row_to: Option<NaiveDate>, in_place: bool },
+    /// A transfer in progress now names the successor; these were its units.
+    Redirected { transfer: i64, from_unit: Option<i64>, to_unit: Option<i64> },
+}
+
+/// What happened to a unit: the order it was first touched in, the change, where its things went.
+type Touched = (usize, String, BTreeSet<UnitCode>);
+
+/// The state of one run of a draft.
+struct Run<'a> {
+    store: &'a Backend,
+    day: NaiveDate,
+    decision: Option<String>,
+    steps: Vec<Step>,
+    failures: Vec<Failure>,
+    /// Units changed, by id: what happened to each (in order of first change).
+    touched: BTreeMap<i64, Touched>,
+    ended: BTreeSet<i64>,
+    created: BTreeSet<i64>,
+    moved_units: BTreeSet<i64>,
+    moved_members: BTreeMap<i64, i64>,
+    /// Parents whose children change.
+    parents: BTreeSet<i64>,
+    lineage: Vec<(i64, i64, &'static str)>,
+    redirected: i64,
+    op: usize,
+}
+
+fn fail(
+    rule: Rule,
+    operation: Option<usize>,
+    unit: Option<&UnitCode>,
+    member: Option<i64>,
+    message: String,
+) -> Failure {
+    Failure { rule, operation, unit: unit.cloned(), member, message }
+}
+
+impl<'a> Run<'a> {
+    fn touch(&mut self, unit: i64, change: &str, to: Option<&UnitCode>) {
+        let n = self.touched.len();
+        let e = self.touched.entry(unit).or_insert((n, String::new(), BTreeSet::new()));
+        if e.1.is_empty() || change == "dissolved" || change == "merged" || change == "absorbed" || change == "split" {
+            e.1 = change.to_string();
+        }
+        if let Some(t) = to {
+            e.2.insert(t.clone());
+        }
+    }
+
+    fn op_failure(&mut self, unit: Option<&UnitCode>, message: String) {
+        self.failures.push(fail(Rule::Operation, Some(self.op), unit, None, message));
+    }
+
+    /// The unit with `code` live on the effective date, or a failure of the current operation.
+    async fn unit(&mut self, conn: &mut Conn, code: &UnitCode, role: &str) -> Result<Option<i64>> {
+        match live_unit(conn, code, self.day, role).await {
+            Ok(u) => {
+                if let Some(end) = u.valid_to {
+                    self.op_failure(
+                        Some(code),
+                        format!("{role}: unit {code} is dissolved on {end}, on or before the draft's date"),
+                    );
+                    return Ok(None);
+                }
+                Ok(Some(u.id))
+            }
+            Err(StoreError::Domain(e)) => {
+                self.op_failure(Some(code), e.message);
+                Ok(None)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Gives a unit a new parent and/or names from the effective date, keeping the count ledger.
+    async fn change_version(
+        &mut self,
+        conn: &mut Conn,
+        unit: i64,
+        parent: Option<i64>,
+        names: Option<&Names>,
+    ) -> Result<()> {
+        let latest = latest_version(conn, unit).await?;
+        let end: Option<NaiveDate> = sqlx::query_scalar("SELECT valid_to FROM unit WHERE id = $1")
+            .bind(unit)
+            .fetch_one(&mut *conn)
+            .await
+            .db()?;
+        let moved = parent.is_some_and(|p| latest.parent_id != Some(p));
+        let new_parent = if moved { parent } else { latest.parent_id };
+        let new_names = names.cloned().unwrap_or_else(|| latest.names.clone());
+        if !moved && new_names == latest.names {
+            return Ok(());
+        }
+        if latest.valid_from > self.day {
+            // Reported by the date rule.
+            return Ok(());
+        }
+        let span = Span { from: self.day, to: end };
+        let old = if moved { segments(conn, unit, span).await? } else { vec![] };
+        if latest.valid_from == self.day {
+            sqlx::query("UPDATE unit_version SET parent_id = $3, name_vi = $4, name_en = $5, name_ar = $6, name_fold = $7 WHERE unit_id = $1 AND valid_from = $2")
+                .bind(unit)
+                .bind(self.day)
+                .bind(new_parent)
+                .bind(&new_names.vi)
+                .bind(new_names.en.as_deref())
+                .bind(new_names.ar.as_deref())
+                .bind(new_names.folded())
+                .execute(&mut *conn)
+                .await
+                .db()?;
+            self.steps.push(Step::Updated { unit, parent: latest.parent_id, names: latest.names.clone(), moved });
+        } else {
+            sqlx::query("UPDATE unit_version SET valid_to = $3 WHERE unit_id = $1 AND valid_from = $2")
+                .bind(unit)
+                .bind(latest.valid_from)
+                .bind(self.day)
+                .execute(&mut *conn)
+                .await
+                .db()?;
+            let change = if moved { Change::Moved } else { Change::Renamed };
+            insert_version(
+                conn,
+                NewVersion {
+                    unit_id: unit,
+                    valid_from: self.day,
+                    valid_to: latest.valid_to,
+                    parent_id: new_parent,
+                    kind: &latest.kind,
+                    names: &new_names,
+                    change,
+                    decision: self.decision.as_deref(),
+                },
+            )
+            .await?;
+            self.steps.push(Step::Replaced { unit, closed_from: latest.valid_from, closed_to: latest.valid_to, moved });
+        }
+        if moved {
+            let new = segments(conn, unit, span).await?;
+            reattribute(conn, unit, &old, &new).await?;
+            self.moved_units.insert(unit);
+            if let Some(p) = latest.parent_id {
+                self.parents.insert(p);
+            }
+            if let Some(p) = new_parent {
+                self.parents.insert(p);
+            }
+        }
+        Ok(())
+    }
+
+    /// The live children of a unit on the effective date: (id, code).
+    async fn children(&self, conn: &mut Conn, unit: i64) -> Result<Vec<(i64, UnitCode)>> {
+        let rows = sqlx::query(
+            "SELECT u.id, u.code FROM unit_version v JOIN unit u ON u.id = v.unit_id \
+             WHERE v.parent_id = $1 AND v.valid_from <= $2 AND (v.valid_to IS NULL OR v.valid_to > $2) ORDER BY u.code",
+        )
+        .bind(unit)
+        .bind(self.day)
+        .fetch_all(&mut *conn)
+        .await
+        .db()?;
+        rows.iter().map(|r| Ok((r.try_get("id").db()?, UnitCode::from_stored(r.try_get("code").db()?)))).collect()
+    }
+
+    /// The members whose own unit is `unit` on the effective date (or from it on): (member id,
+    /// membership start, end).
+    async fn members_of(&self, conn: &mut Conn, unit: i64) -> Result<Vec<(i64, NaiveDate, Option<NaiveDate>)>> {
+        let rows = sqlx::query(
+            "SELECT member_id, valid_from, valid_to FROM membership WHERE unit_id = $1 AND valid_from <= $2 \
+             AND (valid_to IS NULL OR valid_to > $2) ORDER BY member_id",
+        )
+        .bind(unit)
+        .bind(self.day)
+        .fetch_all(&mut *conn)
+        .await
+        .db()?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("member_id").db()?, r.try_get("valid_from").db()?, r.try_get("valid_to").db()?)))
+            .collect()
+    }
+
+    /// Moves a member's membership from `from` to `to` on the effective date, keeping the ledger.
+    async fn move_member(
+        &mut self,
+        conn: &mut Conn,
+        member: i64,
+        from: i64,
+        to: i64,
+        row_from: NaiveDate,
+        row_to: Option<NaiveDate>,
+    ) -> Result<()> {
+        let profile = self.store.profile.clone();
+        apply_member(conn, &profile, member, -1).await?;
+        let in_place = row_from == self.day;
+        if in_place {
+            sqlx::query("UPDATE membership SET unit_id = $3 WHERE member_id = $1 AND valid_from = $2")
+                .bind(member)
+                .bind(row_from)
+                .bind(to)
+                .execute(&mut *conn)
+                .await
+                .db()?;
+        } else {
+            sqlx::query("UPDATE membership SET valid_to = $3 WHERE member_id = $1 AND valid_from = $2")
+                .bind(member)
+                .bind(row_from)
+                .bind(self.day)
+                .execute(&mut *conn)
+                .await
+                .db()?;
+            sqlx::query("INSERT INTO membership (member_id, valid_from, valid_to, unit_id, reason, document) VALUES ($1, $2, $3, $4, 'restructuring', $5)")
+                .bind(member)
+                .bind(self.day)
+                .bind(row_to)
+                .bind(to)
+                .bind(self.decision.as_deref())
+                .execute(&mut *conn)
+                .await
+                .db()?;
+        }
+        apply_member(conn, &profile, member, 1).await?;
+        self.steps.push(Step::MemberMoved { member, unit: from, row_from, row_to, in_place });
+        *self.moved_members.entry(from).or_default() += 1;
+        Ok(())
+    }
+
+    /// Transfers in progress from or to `from` now name `to`.
+    async fn redirect(&mut self, conn: &mut Conn, from: i64, to: i64) -> Result<()> {
+        let rows = sqlx::query("SELECT id, from_unit_id, to_unit_id FROM transfer WHERE state = 'issued' AND (from_unit_id = $1 OR to_unit_id = $1)")
+            .bind(from)
+            .fetch_all(&mut *conn)
+            .await
+            .db()?;
+        for r in rows {
+            let (id, f, t): (i64, Option<i64>, Option<i64>) =
+                (r.try_get("id").db()?, r.try_get("from_unit_id").db()?, r.try_get("to_unit_id").db()?);
+            let nf = if f == Some(from) { Some(to) } else { f };
+            let nt = if t == Some(from) { Some(to) } else { t };
+            sqlx::query("UPDATE transfer SET from_unit_id = $2, to_unit_id = $3 WHERE id = $1")
+                .bind(id)
+                .bind(nf)
+                .bind(nt)
+                .execute(&mut *conn)
+                .await
+                .db()?;
+            self.steps.push(Step::Redirected { transfer: id, from_unit: f, to_unit: t });
+            self.redirected += 1;
+        }
+        Ok(())
+    }
+
+    /// Everything `from` holds (children, members, transfers) goes to `to`.
+    async fn hand_over(&mut self, conn: &mut Conn, from: i64, to: i64) -> Result<()> {
+        for (child, _) in self.children(conn, from).await? {
+            if child != to {
+                self.change_version(conn, child, Some(to), None).await?;
+            }
+        }
+        for (member, row_from, row_to) in self.members_of(conn, from).await? {
+            self.move_member(conn, member, from, to, row_from, row_to).await?;
+        }
+        self.redirect(conn, from, to).await
+    }
+
+    /// Ends a unit on the effective date.
+    async fn end(&mut self, conn: &mut Conn, unit: i64, code: &UnitCode) -> Result<()> {
+        let latest = latest_version(conn, unit).await?;
+        if latest.valid_from >= self.day {
+            self.op_failure(
+                Some(code),
+                format!("unit {code} starts or changes on {}; it cannot end that same day", self.day),
+            );
+            return Ok(());
+        }
+        sqlx::query("UPDATE unit SET valid_to = $2, end_decision = $3 WHERE id = $1")
+            .bind(unit)
+            .bind(self.day)
+            .bind(self.decision.as_deref())
+            .execute(&mut *conn)
+            .await
+            .db()?;
+        sqlx::query("UPDATE unit_version SET valid_to = $3 WHERE unit_id = $1 AND valid_from = $2")
+            .bind(unit)
+            .bind(latest.valid_from)
+            .bind(self.day)
+            .execute(&mut *conn)
+            .await
+            .db()?;
+        self.steps.push(Step::Ended { unit, version_from: latest.valid_from });
+        self.ended.insert(unit);
+        if let Some(p) = latest.parent_id {
+            self.parents.insert(p);
+        }
+        Ok(())
+    }
+
+    async fn run(&mut self, conn: &mut Conn, draft: &Draft) -> Result<()> {
+        // The date rule: a restructuring comes after every recorded change of the structure.
+        let later = sqlx::query(
+            "SELECT u.code, v.valid_from AS day FROM unit_version v JOIN unit u ON u.id = v.unit_id WHERE v.valid_from >= $1 \
+             UNION ALL SELECT code, valid_to AS day FROM unit WHERE valid_to >= $1 ORDER BY day LIMIT 5",
+        )
+        .bind(self.day)
+        .fetch_all(&mut *conn)
+        .await
+        .db()?;
+        if !later.is_empty() {
+            for r in &later {
+                let code = UnitCode::from_stored(r.try_get("code").db()?);
+                let day: NaiveDate = r.try_get("day").db()?;
+                self.failures.push(fail(
+                    Rule::DateOrder,
+                    None,
+                    Some(&code),
+                    None,
+                    format!("unit {code} has a change recorded on {day}; a restructuring on {} must come after every recorded change", self.day),
+                ));
+            }
+            return Ok(());
+        }
+        for (i, op) in draft.operations.iter().enumerate() {
+            self.op = i + 1;
+            self.operation(conn, op).await?;
+        }
+        Ok(())
+    }
+
+    async fn operation(&mut self, conn: &mut Conn, op: &Operation) -> Result<()> {
+        match op {
+            Operation::Create(o) => {
+                let Some(parent) = self.unit(conn, &o.parent, "parent").await? else { return Ok(()) };
+                if self.store.profile.unit_kind(&o.kind).is_none() {
+                    self.op_failure(Some(&o.code), format!("kind: '{}' is not a unit kind of the profile", o.kind));
+                    return Ok(());
+                }
+                let id = self.store.ids.next_id();
+                sqlx::query(
+                    "INSERT INTO unit (id, code, valid_from, valid_to, end_decision) VALUES ($1, $2, $3, NULL, NULL)",
+                )
+                .bind(id)
+                .bind(o.code.as_str())
+                .bind(self.day)
+                .execute(&mut *conn)
+                .await
+                .db()?;
+                let decision = self.decision.clone();
+                insert_version(
+                    conn,
+                    NewVersion {
+                        unit_id: id,
+                        valid_from: self.day,
+                        valid_to: None,
+                        parent_id: Some(parent),
+                        kind: &o.kind,
+                        names: &o.names,
+                        change: Change::Created,
+                        decision: decision.as_deref(),
+                    },
+                )
+                .await?;
+                self.steps.push(Step::Created { unit: id });
+                self.created.insert(id);
+                self.parents.insert(parent);
+                self.touch(id, "created", None);
+            }
+            Operation::Rename(o) => {
+                let Some(unit) = self.unit(conn, &o.unit, "unit").await? else { return Ok(()) };
+                self.change_version(conn, unit, None, Some(&o.names)).await?;
+                self.touch(unit, "renamed", None);
+            }
+            Operation::Move(o) => {
+                let (Some(unit), Some(parent)) =
+                    (self.unit(conn, &o.unit, "unit").await?, self.unit(conn, &o.parent, "parent").await?)
+                else {
+                    return Ok(());
+                };
+                self.change_version(conn, unit, Some(parent), None).await?;
+                self.touch(unit, "moved", Some(&o.parent));
+            }
+            Operation::Merge(o) => {
+                let Some(into) = self.unit(conn, &o.into, "into").await? else { return Ok(()) };
+                let survives = o.units.contains(&o.into);
+                for code in o.units.iter().filter(|c| **c != o.into) {
+                    let Some(unit) = self.unit(conn, code, "unit").await? else { continue };
+                    self.hand_over(conn, unit, into).await?;
+                    self.end(conn, unit, code).await?;
+                    let relation = if survives { "absorbed" } else { "merged" };
+                    self.lineage.push((unit, into, relation));
+                    self.touch(unit, "merged", Some(&o.into));
+                }
+                if survives {
+                    self.touch(into, "absorbs", None);
+                }
+                self.parents.insert(into);
+            }
+            Operation::Split(o) => self.split(conn, o).await?,
+            Operation::Dissolve(o) => {
+                let Some(unit) = self.unit(conn, &o.unit, "unit").await? else { return Ok(()) };
+                if let Some(into_code) = &o.into {
+                    let Some(into) = self.unit(conn, into_code, "into").await? else { return Ok(()) };
+                    self.hand_over(conn, unit, into).await?;
+                    self.lineage.push((unit, into, "dissolved"));
+                    self.parents.insert(into);
+                }
+                self.end(conn, unit, &o.unit).await?;
+                self.touch(unit, "dissolved", o.into.as_ref());
+            }
+        }
+        Ok(())
+    }
+
+    async fn split(&mut self, conn: &mut Conn, o: &orgwork_domain::restructure::SplitOp) -> Result<()> {
+        let Some(unit) = self.unit(conn, &o.unit, "unit").await? else { return Ok(()) };
+        let mut parts = vec![];
+        for p in &o.parts {
+            let Some(id) = self.unit(conn, &p.unit, "part").await? else { return Ok(()) };
+            parts.push((p, id));
+        }
+        let children: BTreeMap<UnitCode, i64> =
+            self.children(conn, unit).await?.into_iter().map(|(id, c)| (c, id)).collect();
+        let members = self.members_of(conn, unit).await?;
+        let mut taken_children = BTreeSet::new();
+        let mut taken_members = BTreeSet::new();
+        // Members named by card number, national ID or `#id`.
+        let mut named: Vec<(usize, i64)> = vec![];
+        for (k, (p, _)) in parts.iter().enumerate() {
+            for c in &p.children {
+                if !children.contains_key(c) {
+                    self.op_failure(Some(c), format!("unit {c} is not a child of {} on {}", o.unit, self.day));
+                }
+                taken_children.insert(c.clone());
+            }
+            for m in &p.members {
+                let m = m.trim();
+                let id: Option<i64> = match m.strip_prefix('#') {
+                    Some(n) => n.parse().ok(),
+                    None => {
+                        sqlx::query_scalar("SELECT id FROM member WHERE card_number = $1 OR national_id = $1 LIMIT 1")
+                            .bind(m)
+                            .fetch_optional(&mut *conn)
+                            .await
+                            .db()?
+                    }
+                };
+                match id.filter(|id| members.iter().any(|(mid, _, _)| mid == id)) {
+                    Some(id) => {
+                        named.push((k, id));
+                        taken_members.insert(id);
+                    }
+                    None => self.op_failure(
+                        Some(&o.unit),
+                        format!("member '{m}' is not a member of {} on {}", o.unit, self.day),
+                    ),
+                }
+            }
+        }
+        let rest = parts.iter().position(|(p, _)| p.rest).or_else(|| parts.iter().position(|(_, id)| *id == unit));
+        let left_children: Vec<&UnitCode> = children.keys().filter(|c| !taken_children.contains(*c)).collect();
+        let left_members: Vec<i64> =
+            members.iter().map(|(m, _, _)| *m).filter(|m| !taken_members.contains(m)).collect();
+        if rest.is_none() {
+            for c in &left_children {
+                self.op_failure(
+                    Some(c),
+                    format!(
+                        "child {c} of {} is given to no part (name it in a part, or give one part `rest = true`)",
+                        o.unit
+                    ),
+                );
+            }
+            for m in &left_members {
+                self.failures.push(fail(
+                    Rule::Operation,
+                    Some(self.op),
+                    Some(&o.unit),
+                    Some(*m),
+                    format!(
+                        "member {m} of {} is given to no part (name them in a part, or give one part `rest = true`)",
+                        o.unit
+                    ),
+                ));
+            }
+        }
+        for (k, (p, part)) in parts.iter().enumerate() {
+            if *part == unit {
+                continue;
+            }
+            let is_rest = rest == Some(k);
+            for (code, child) in &children {
+                if (p.children.contains(code) || (is_rest && !taken_children.contains(code))) && *child != *part {
+                    self.change_version(conn, *child, Some(*part), None).await?;
+                }
+            }
+            for (member, row_from, row_to) in &members {
+                if named.contains(&(k, *member)) || (is_rest && !taken_members.contains(member)) {
+                    self.move_member(conn, *member, unit, *part, *row_from, *row_to).await?;
+                }
+            }
+            if is_rest {
+                self.redirect(conn, unit, *part).await?;
+            }
+            self.lineage.push((unit, *part, "split"));
+            self.parents.insert(*part);
+        }
+        let targets: Vec<UnitCode> = parts.iter().map(|(p, _)| p.unit.clone()).filter(|c| *c != o.unit).collect();
+        if !parts.iter().any(|(_, id)| *id == unit) {
+            self.end(conn, unit, &o.unit).await?;
+        }
+        for t in &targets {
+            self.touch(unit, "split", Some(t));
+        }
+        Ok(())
+    }
+
+    /// The continuity check's rules over the units the draft touched (set queries).
+    async fn rules(&mut self, conn: &mut Conn) -> Result<()> {
+        let day = self.day;
+        let ended: Vec<i64> = self.ended.iter().copied().collect();
+        for chunk in ended.chunks(500) {
+            let ids = id_list(chunk);
+            // Members left in a dissolved unit (including those recorded to join it later).
+            let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT m.member_id, u.code, m.valid_from FROM membership m JOIN unit u ON u.id = m.unit_id \
+                 WHERE m.unit_id IN ({ids}) AND (m.valid_to IS NULL OR m.valid_to > u.valid_to) ORDER BY u.code, m.member_id"
+            )))
+            .fetch_all(&mut *conn)
+            .await
+            .db()?;
+            for r in rows {
+                let member: i64 = r.try_get("member_id").db()?;
+                let code = UnitCode::from_stored(r.try_get("code").db()?);
+                let from: NaiveDate = r.try_get("valid_from").db()?;
+                let why = if from > day {
+                    format!("member {member} is recorded in {code} from {from}, after {code} is dissolved on {day}")
+                } else {
+                    format!("member {member} is left in {code}, which is dissolved on {day}")
+                };
+                self.failures.push(fail(Rule::NoMemberInDissolvedUnit, None, Some(&code), Some(member), why));
+            }
+            // Units left under a dissolved unit.
+            let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT c.code, p.code AS parent_code FROM unit_version v JOIN unit c ON c.id = v.unit_id JOIN unit p ON p.id = v.parent_id \
+                 WHERE v.parent_id IN ({ids}) AND (v.valid_to IS NULL OR v.valid_to > p.valid_to) ORDER BY p.code, c.code"
+            )))
+            .fetch_all(&mut *conn)
+            .await
+            .db()?;
+            for r in rows {
+                let code = UnitCode::from_stored(r.try_get("code").db()?);
+                let parent: String = r.try_get("parent_code").db()?;
+                self.failures.push(fail(
+                    Rule::NoUnitUnderDissolvedUnit,
+                    None,
+                    Some(&code),
+                    None,
+                    format!("unit {code} is left under {parent}, which is dissolved on {day}"),
+                ));
+            }
+            // Transfers in progress naming a dissolved unit.
+            let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT t.id, t.member_id, u.code FROM transfer t JOIN unit u ON u.id = t.to_unit_id OR u.id = t.from_unit_id \
+                 WHERE t.state = 'issued' AND u.id IN ({ids}) ORDER BY t.id"
+            )))
+            .fetch_all(&mut *conn)
+            .await
+            .db()?;
+            for r in rows {
+                let id: i64 = r.try_get("id").db()?;
+                let member: i64 = r.try_get("member_id").db()?;
+                let code = UnitCode::from_stored(r.try_get("code").db()?);
+                self.failures.push(fail(
+                    Rule::TransfersRedirected,
+                    None,
+                    Some(&code),
+                    Some(member),
+                    format!("transfer {id} in progress names {code}, which is dissolved on {day}; give {code} a destination or settle the transfer first"),
+                ));
+            }
+        }
+        // One live unit per member: among the members who moved.
+        let moved: Vec<i64> = self
+            .steps
+            .iter()
+            .filter_map(|s| if let Step::MemberMoved { member, .. } = s { Some(*member) } else { None })
+            .collect();
+        for chunk in moved.chunks(500) {
+            let rows: Vec<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+                "SELECT member_id FROM membership WHERE member_id IN ({}) AND valid_from <= $1 AND (valid_to IS NULL OR valid_to > $1) \
+                 GROUP BY member_id HAVING COUNT(*) <> 1",
+                id_list(chunk)
+            )))
+            .bind(day)
+            .fetch_all(&mut *conn)
+            .await
+            .db()?;
+            for member in rows {
+                self.failures.push(fail(
+                    Rule::OneLiveUnit,
+                    None,
+                    None,
+                    Some(member),
+                    format!("member {member} does not have exactly one unit on {day}"),
+                ));
+            }
+        }
+        // Kinds, codes and cycles: among the units whose version starts on the day.
+        let rows = sqlx::query(
+            "SELECT v.unit_id, u.code, v.kind, p.code AS parent_code, pv.kind AS parent_kind FROM unit_version v JOIN unit u ON u.id = v.unit_id \
+             LEFT JOIN unit p ON p.id = v.parent_id \
+             LEFT JOIN unit_version pv ON pv.unit_id = v.parent_id AND pv.valid_from <= $1 AND (pv.valid_to IS NULL OR pv.valid_to > $1) \
+             WHERE v.valid_from = $1 ORDER BY u.code",
+        )
+        .bind(day)
+        .fetch_all(&mut *conn)
+        .await
+        .db()?;
+        for r in rows {
+            let unit: i64 = r.try_get("unit_id").db()?;
+            let code = UnitCode::from_stored(r.try_get("code").db()?);
+            let kind: String = r.try_get("kind").db()?;
+            let parent: Option<String> = r.try_get("parent_code").db()?;
+            let parent_kind: Option<String> = r.try_get("parent_kind").db()?;
+            if let (Some(p), Some(pk)) = (parent, parent_kind)
+                && let Err(e) =
+                    check_kind_placement(&self.store.profile, &code, &kind, Some((&UnitCode::from_stored(p), &pk)))
+            {
+                self.failures.push(fail(Rule::KindPlacement, None, Some(&code), None, e.message));
+            }
+            if self.moved_units.contains(&unit) {
+                let path = super::members::path_on(conn, unit, day).await?;
+                let distinct: BTreeSet<&i64> = path.iter().collect();
+                if distinct.len() != path.len() {
+                    self.failures.push(fail(
+                        Rule::NoCycle,
+                        None,
+                        Some(&code),
+                        None,
+                        format!("unit {code} would be its own ancestor on {day}"),
+                    ));
+                }
+            }
+        }
+        let created: Vec<i64> = self.created.iter().copied().collect();
+        for chunk in created.chunks(500) {
+            let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT n.code, o.valid_from FROM unit n JOIN unit o ON o.code = n.code AND o.id <> n.id \
+                 WHERE n.id IN ({}) AND o.valid_from <= $1 AND (o.valid_to IS NULL OR o.valid_to > $1) ORDER BY n.code",
+                id_list(chunk)
+            )))
+            .bind(day)
+            .fetch_all(&mut *conn)
+            .await
+            .db()?;
+            for r in rows {
+                let code = UnitCode::from_stored(r.try_get("code").db()?);
+                let from: NaiveDate = r.try_get("valid_from").db()?;
+                self.failures.push(fail(
+                    Rule::UniqueCode,
+                    None,
+                    Some(&code),
+                    None,
+                    format!(
+                        "code {code} is used by a unit live on {day} (since {from}); a new unit needs a code of its own"
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The impact, read inside the run's transaction.
+    async fn impact(&self, conn: &mut Conn) -> Result<Impact> {
+        let before = self.day.pred_opt().unwrap_or(self.day);
+        let mut units = vec![];
+        let mut touched: Vec<(&i64, &Touched)> = self.touched.iter().collect();
+        touched.sort_by_key(|(_, (n, _, _))| *n);
+        let mut concerned = 0;
+        for (id, (_, change, to)) in touched {
+            let r = sqlx::query(
+                "SELECT u.code, v.name_vi, v.kind FROM unit u JOIN unit_version v ON v.unit_id = u.id WHERE u.id = $1 ORDER BY v.valid_from DESC LIMIT 1",
+            )
+            .bind(id)
+            .fetch_one(&mut *conn)
+            .await
+            .db()?;
+            let members_before = ledger_total(conn, *id, before).await?;
+            if matches!(change.as_str(), "merged" | "split" | "dissolved") {
+                concerned += members_before;
+            }
+            units.push(ImpactUnit {
+                code: UnitCode::from_stored(r.try_get("code").db()?),
+                name: r.try_get("name_vi").db()?,
+                kind: r.try_get("kind").db()?,
+                change: change.clone(),
+                to: to.iter().cloned().collect(),
+                members_moved: self.moved_members.get(id).copied().unwrap_or(0),
+                members_before,
+            });
+        }
+        let mut tree = vec![];
+        for parent in &self.parents {
+            let code: String = sqlx::query_scalar("SELECT code FROM unit WHERE id = $1")
+                .bind(parent)
+                .fetch_one(&mut *conn)
+                .await
+                .db()?;
+            let name: String = sqlx::query_scalar(
+                "SELECT name_vi FROM unit_version WHERE unit_id = $1 ORDER BY valid_from DESC LIMIT 1",
+            )
+            .bind(parent)
+            .fetch_one(&mut *conn)
+            .await
+            .db()?;
+            let kids = |day: NaiveDate| {
+                sqlx::query_scalar::<_, String>(
+                    "SELECT u.code FROM unit_version v JOIN unit u ON u.id = v.unit_id \
+                     WHERE v.parent_id = $1 AND v.valid_from <= $2 AND (v.valid_to IS NULL OR v.valid_to > $2) ORDER BY u.code",
+                )
+                .bind(*parent)
+                .bind(day)
+            };
+            let before_kids = kids(before).fetch_all(&mut *conn).await.db()?;
+            let after_kids = kids(self.day).fetch_all(&mut *conn).await.db()?;
+            if before_kids != after_kids {
+                tree.push(TreeChange {
+                    parent: UnitCode::from_stored(code),
+                    parent_name: name,
+                    before: before_kids.into_iter().map(UnitCode::from_stored).collect(),
+                    after: after_kids.into_iter().map(UnitCode::from_stored).collect(),
+                });
+            }
+        }
+        Ok(Impact {
+            units,
+            members_moved: self.moved_members.values().sum(),
+            members_concerned: concerned,
+            transfers_redirected: self.redirected,
+            committees: 0,
+            tree,
+        })
+    }
+}
+
+fn id_list(ids: &[i64]) -> String {
+    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+}
+
+/// A unit's subtree total on a day, from the ledger.
+async fn ledger_total(conn: &mut Conn, unit: i64, day: NaiveDate) -> Result<i64> {
+    let n: Option<i64> = sqlx::query_scalar(
+        "SELECT CAST(SUM(delta) AS BIGINT) FROM member_ledger WHERE unit_id = $1 AND key = 'total' AND day <= $2",
+    )
+    .bind(unit)
+    .bind(day)
+    .fetch_one(&mut *conn)
+    .await
+    .db()?;
+    Ok(n.unwrap_or(0))
+}
+
+/// Undoes the steps of an applied draft, last first.
+async fn undo_steps(conn: &mut Conn, store: &Backend, day: NaiveDate, steps: &[Step]) -> Result<()> {
+    let profile = store.profile.clone();
+    for step in steps.iter().rev() {
+        match step {
+            Step::Created { unit } => {
+                sqlx::query("DELETE FROM member_ledger WHERE unit_id = $1")
+                    .bind(unit)
+                    .execute(&mut *conn)
+                    .await
+                    .db()?;
+                sqlx::query("DELETE FROM unit_version WHERE unit_id = $1").bind(unit).execute(&mut *conn).await.db()?;
+                sqlx::query("DELETE FROM unit WHERE id = $1").bind(unit).execute(&mut *conn).await.db()?;
+            }
+            Step::Replaced { unit, closed_from, closed_to, moved } => {
+                let end: Option<NaiveDate> = sqlx::query_scalar("SELECT valid_to FROM unit WHERE id = $1")
+                    .bind(unit)
+                    .fetch_one(&mut *conn)
+                    .await
+                    .db()?;
+                let span = Span { from: day, to: end };
+                let now = if *moved { segments(conn, *unit, span).await? } else { vec![] };
+                sqlx::query("DELETE FROM unit_version WHERE unit_id = $1 AND valid_from = $2")
+                    .bind(unit)
+                    .bind(day)
+                    .execute(&mut *conn)
+                    .await
+                    .db()?;
+                sqlx::query("UPDATE unit_version SET valid_to = $3 WHERE unit_id = $1 AND valid_from = $2")
+                    .bind(unit)
+                    .bind(closed_from)
+                    .bind(closed_to)
+                    .execute(&mut *conn)
+                    .await
+                    .db()?;
+                if *moved {
+                    let back = segments(conn, *unit, span).await?;
+                    reattribute(conn, *unit, &now, &back).await?;
+                }
+            }
+            Step::Updated { unit, parent, names, moved } => {
+                let end: Option<NaiveDate> = sqlx::query_scalar("SELECT valid_to FROM unit WHERE id = $1")
+                    .bind(unit)
+                    .fetch_one(&mut *conn)
+                    .await
+                    .db()?;
+                let span = Span { from: day, to: end };
+                let now = if *moved { segments(conn, *unit, span).await? } else { vec![] };
+                sqlx::query("UPDATE unit_version SET parent_id = $3, name_vi = $4, name_en = $5, name_ar = $6, name_fold = $7 WHERE unit_id = $1 AND valid_from = $2")
+                    .bind(unit)
+                    .bind(day)
+                    .bind(parent)
+                    .bind(&names.vi)
+                    .bind(names.en.as_deref())
+                    .bind(names.ar.as_deref())
+                    .bind(names.folded())
+                    .execute(&mut *conn)
+                    .await
+                    .db()?;
+                if *moved {
+                    let back = segments(conn, *unit, span).await?;
+                    reattribute(conn, *unit, &now, &back).await?;
+                }
+            }
+            Step::Ended { unit, version_from } => {
+                sqlx::query("UPDATE unit SET valid_to = NULL, end_decision = NULL WHERE id = $1")
+                    .bind(unit)
+                    .execute(&mut *conn)
+                    .await
+                    .db()?;
+                sqlx::query("UPDATE unit_version SET valid_to = NULL WHERE unit_id = $1 AND valid_from = $2")
+                    .bind(unit)
+                    .bind(version_from)
+                    .execute(&mut *conn)
+                    .await
+                    .db()?;
+            }
+            Step::MemberMoved { member, unit, row_from, row_to, in_place } => {
+                apply_member(conn, &profile, *member, -1).await?;
+                if *in_place {
+                    sqlx::query("UPDATE membership SET unit_id = $3 WHERE member_id = $1 AND valid_from = $2")
+                        .bind(member)
+                        .bind(row_from)
+                        .bind(unit)
+                        .execute(&mut *conn)
+                        .await
+                        .db()?;
+                } else {
+                    sqlx::query("DELETE FROM membership WHERE member_id = $1 AND valid_from = $2")
+                        .bind(member)
+                        .bind(day)
+                        .execute(&mut *conn)
+                        .await
+                        .db()?;
+                    sqlx::query("UPDATE membership SET valid_to = $3 WHERE member_id = $1 AND valid_from = $2")
+                        .bind(member)
+                        .bind(row_from)
+                        .bind(row_to)
+                        .execute(&mut *conn)
+                        .await
+                        .db()?;
+                }
+                apply_member(conn, &profile, *member, 1).await?;
+            }
+            Step::Redirected { transfer, from_unit, to_unit } => {
+                sqlx::query("UPDATE transfer SET from_unit_id = $2, to_unit_id = $3 WHERE id = $1")
+                    .bind(transfer)
+                    .bind(from_unit)
+                    .bind(to_unit)
+                    .execute(&mut *conn)
+                    .await
+                    .db()?;
+            }
+        }
+    }
+    Ok(())
+}
+
+const COLUMNS: &str =
+    "id, title, effective, decision, draft_json, state, created_by, created_at, applied_by, applied_at, undone_at";
+
+fn from_row(row: &<super::Db as sqlx::Database>::Row) -> Result<Restructuring> {
+    let json: String = row.try_get("draft_json").db()?;
+    let draft: Draft =
+        serde_json::from_str(&json).map_err(|e| StoreError::Backend(format!("restructuring.draft_json: {e}")))?;
+    Ok(Restructuring {
+        id: row.try_get::<i64, _>("id").db()?.to_string(),
+        title: row.try_get("title").db()?,
+        effective: row.try_get("effective").db()?,
+        decision: row.try_get("decision").db()?,
+        state: row.try_get("state").db()?,
+        operations: draft.operations,
+        created_by: row.try_get("created_by").db()?,
+        created_at: row.try_get("created_at").db()?,
+        applied_by: row.try_get("applied_by").db()?,
+        applied_at: row.try_get("applied_at").db()?,
+        undone_at: row.try_get("undone_at").db()?,
+    })
+}
+
+async fn load(conn: &mut Conn, id: i64) -> Result<Restructuring> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM restructuring WHERE id = $1")))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await
+        .db()?
+        .ok_or_else(|| {
+            StoreError::from(Error::not_found("restructuring_not_found", format!("no restructuring has the id {id}")))
+        })?;
+    from_row(&row)
+}
+
+fn draft_of(r: &Restructuring) -> Draft {
+    Draft {
+        title: r.title.clone(),
+        effective: r.effective,
+        decision: r.decision.clone(),
+        operations: r.operations.clone(),
+    }
+}
+
+impl Backend {
+    /// Runs a draft in the caller's transaction: operations, rules, impact.
+    async fn run_draft<'a>(&'a self, conn: &mut Conn, draft: &Draft) -> Result<(Run<'a>, Impact)> {
+        let mut run = Run {
+            store: self,
+            day: draft.effective,
+            decision: draft.decision.clone(),
+            steps: vec![],
+            failures: vec![],
+            touched: BTreeMap::new(),
+            ended: BTreeSet::new(),
+            created: BTreeSet::new(),
+            moved_units: BTreeSet::new(),
+            moved_members: BTreeMap::new(),
+            parents: BTreeSet::new(),
+            lineage: vec![],
+            redirected: 0,
+            op: 0,
+        };
+        run.run(conn, draft).await?;
+        if run.failures.iter().all(|f| f.rule != Rule::DateOrder) {
+            run.rules(conn).await?;
+        }
+        let impact = run.impact(conn).await?;
+        Ok((run, impact))
+    }
+}
+
+#[async_trait]
+impl RestructureStore for Backend {
+    async fn create_restructuring(&self, actor: &Actor, draft: Draft) -> Result<Restructuring> {
+        let draft = draft.validate()?;
+        let mut tx = self.begin_write().await?;
+        let id = self.ids.next_id();
+        let json = serde_json::to_string(&draft).map_err(|e| StoreError::Backend(e.to_string()))?;
+        sqlx::query(
+            "INSERT INTO restructuring (id, title, effective, decision, draft_json, state, created_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5, 'draft', $6, $7)",
+        )
+        .bind(id)
+        .bind(&draft.title)
+        .bind(draft.effective)
+        .bind(draft.decision.as_deref())
+        .bind(&json)
+        .bind(&actor.name)
+        .bind(now_text())
+        .execute(&mut *tx)
+        .await
+        .db()?;
+        let r = load(&mut tx, id).await?;
+        let target = id.to_string();
+        let after = serde_json::to_value(&draft).ok();
+        append(
+            &mut tx,
+            actor,
+            AuditChange { action: "restructure.plan", target: &target, unit_id: None, before: None, after },
+        )
+        .await?;
+        tx.commit().await.db()?;
+        Ok(r)
+    }
+
+    async fn restructurings(&self) -> Result<Vec<Restructuring>> {
+        let mut conn = self.reader().acquire().await.db()?;
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM restructuring ORDER BY created_at DESC, id DESC"
+        )))
+        .fetch_all(&mut *conn)
+        .await
+        .db()?;
+        rows.iter().map(from_row).collect()
+    }
+
+    async fn restructuring(&self, id: i64) -> Result<Restructuring> {
+        let mut conn = self.reader().acquire().await.db()?;
+        load(&mut conn, id).await
+    }
+
+    async fn check_restructuring(&self, id: i64) -> Result<CheckReport> {
+        let mut tx = self.begin_write().await?;
+        let r = load(&mut tx, id).await?;
+        if r.state != "draft" {
+            return Err(Error::rule(
+                "not_a_draft",
+                format!("restructuring {id} is {}; only a draft is checked", r.state),
+            )
+            .into());
+        }
+        let (run, impact) = self.run_draft(&mut tx, &draft_of(&r)).await?;
+        tx.rollback().await.db()?;
+        Ok(CheckReport {
+            restructuring: r.id,
+            passed: run.failures.is_empty(),
+            applied: false,
+            rules: Rule::ALL.to_vec(),
+            failures: run.failures,
+            impact,
+        })
+    }
+
+    async fn apply_restructuring(&self, actor: &Actor, id: i64) -> Result<CheckReport> {
+        let mut tx = self.begin_write().await?;
+        let r = load(&mut tx, id).await?;
+        if r.state != "draft" {
+            return Err(Error::rule(
+                "not_a_draft",
+                format!("restructuring {id} is {}; only a draft is applied", r.state),
+            )
+            .into());
+        }
+        let (run, impact) = self.run_draft(&mut tx, &draft_of(&r)).await?;
+        if !run.failures.is_empty() {
+            tx.rollback().await.db()?;
+            return Ok(CheckReport {
+                restructuring: r.id,
+                passed: false,
+                applied: false,
+                rules: Rule::ALL.to_vec(),
+                failures: run.failures,
+                impact,
+            });
+        }
+        for (from, to, relation) in &run.lineage {
+            sqlx::query("INSERT INTO unit_lineage (restructuring_id, from_unit_id, to_unit_id, day, relation) VALUES ($1, $2, $3, $4, $5)")
+                .bind(id)
+                .bind(from)
+                .bind(to)
+                .bind(r.effective)
+                .bind(*relation)
+                .execute(&mut *tx)
+                .await
+                .db()?;
+        }
+        let undo = serde_json::to_string(&run.steps).map_err(|e| StoreError::Backend(e.to_string()))?;
+        let after = serde_json::json!({
+            "title": r.title, "effective": r.effective, "decision": r.decision,
+            "operations": r.operations, "impact": {"units": impact.units.len(), "members_moved": impact.members_moved,
+            "transfers_redirected": impact.transfers_redirected}
+        });
+        let target = id.to_string();
+        append(
+            &mut tx,
+            actor,
+            AuditChange {
+                action: "restructure.apply",
+                target: &target,
+                unit_id: None,
+                before: None,
+                after: Some(after),
+            },
+        )
+        .await?;
+        let seq: i64 = sqlx::query_scalar("SELECT MAX(seq) FROM audit_log").fetch_one(&mut *tx).await.db()?;
+        sqlx::query("UPDATE restructuring SET state = 'applied', applied_by = $2, applied_at = $3, applied_seq = $4, undo_json = $5 WHERE id = $1")
+            .bind(id)
+            .bind(&actor.name)
+            .bind(now_text())
+            .bind(seq)
+            .bind(&undo)
+            .execute(&mut *tx)
+            .await
+            .db()?;
+        tx.commit().await.db()?;
+        Ok(CheckReport {
+            restructuring: r.id,
+            passed: true,
+            applied: true,
+            rules: Rule::ALL.to_vec(),
+            failures: vec![],
+            impact,
+        })
+    }
+
+    async fn undo_restructuring(&self, actor: &Actor) -> Result<Restructuring> {
+        let mut tx = self.begin_write().await?;
+        let row = sqlx::query("SELECT id, applied_seq, undo_json FROM restructuring WHERE state = 'applied' ORDER BY applied_seq DESC LIMIT 1")
+            .fetch_optional(&mut *tx)
+            .await
+            .db()?
+            .ok_or_else(|| StoreError::from(Error::rule("nothing_to_undo", "no applied restructuring to undo")))?;
+        let id: i64 = row.try_get("id").db()?;
+        let seq: i64 = row.try_get("applied_seq").db()?;
+        let json: String = row.try_get("undo_json").db()?;
+        let steps: Vec<Step> =
+            serde_json::from_str(&json).map_err(|e| StoreError::Backend(format!("restructuring.undo_json: {e}")))?;
+        let r = load(&mut tx, id).await?;
+        // Nothing recorded after it on the units it touched (or on their members).
+        let mut units: BTreeSet<i64> = BTreeSet::new();
+        for s in &steps {
+            match s {
+                Step::Created { unit }
+                | Step::Replaced { unit, .. }
+                | Step::Updated { unit, .. }
+                | Step::Ended { unit, .. } => {
+                    units.insert(*unit);
+                }
+                Step::MemberMoved { unit, .. } => {
+                    units.insert(*unit);
+                }
+                Step::Redirected { from_unit, to_unit, .. } => units.extend(from_unit.iter().chain(to_unit)),
+            }
+        }
+        let lineage_targets: Vec<i64> =
+            sqlx::query_scalar("SELECT to_unit_id FROM unit_lineage WHERE restructuring_id = $1")
+                .bind(id)
+                .fetch_all(&mut *tx)
+                .await
+                .db()?;
+        units.extend(lineage_targets);
+        let ids: Vec<i64> = units.into_iter().collect();
+        for chunk in ids.chunks(500) {
+            let later = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT a.seq, a.action, a.target, a.at, u.code FROM audit_log a JOIN unit u ON u.id = a.unit_id \
+                 WHERE a.seq > $1 AND a.unit_id IN ({}) ORDER BY a.seq LIMIT 1",
+                id_list(chunk)
+            )))
+            .bind(seq)
+            .fetch_optional(&mut *tx)
+            .await
+            .db()?;
+            if let Some(l) = later {
+                let (action, target, at, code): (String, String, String, String) = (
+                    l.try_get("action").db()?,
+                    l.try_get("target").db()?,
+                    l.try_get("at").db()?,
+                    l.try_get("code").db()?,
+                );
+                return Err(Error::rule(
+                    "recorded_after",
+                    format!("restructuring {id} cannot be undone: {action} of {target} was recorded on unit {code} after it (at {at}); undo that first"),
+                )
+                .into());
+            }
+        }
+        sqlx::query("DELETE FROM unit_lineage WHERE restructuring_id = $1").bind(id).execute(&mut *tx).await.db()?;
+        undo_steps(&mut tx, self, r.effective, &steps).await?;
+        sqlx::query("UPDATE restructuring SET state = 'undone', undone_at = $2 WHERE id = $1")
+            .bind(id)
+            .bind(now_text())
+            .execute(&mut *tx)
+            .await
+            .db()?;
+        let target = id.to_string();
+        let before = serde_json::json!({"title": r.title, "effective": r.effective});
+        append(
+            &mut tx,
+            actor,
+            AuditChange {
+                action: "restructure.undo",
+                target: &target,
+                unit_id: None,
+                before: Some(before),
+                after: None,
+            },
+        )
+        .await?;
+        let out = load(&mut tx, id).await?;
+        tx.commit().await.db()?;
+        Ok(out)
+    }
+
+    async fn lineage(&self, code: &UnitCode) -> Result<Vec<LineageEntry>> {
+        let mut conn = self.reader().acquire().await.db()?;
+        let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM unit WHERE code = $1")
+            .bind(code.as_str())
+            .fetch_all(&mut *conn)
+            .await
+            .db()?;
+        if ids.is_empty() {
+            return Err(Error::not_found("unit_not_found", format!("no unit has the code {code}")).into());
+        }
+        let list = id_list(&ids);
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT l.restructuring_id, l.day, l.relation, f.code AS from_code, t.code AS to_code, \
+               (SELECT name_vi FROM unit_version WHERE unit_id = f.id ORDER BY valid_from DESC LIMIT 1) AS from_name, \
+               (SELECT name_vi FROM unit_version WHERE unit_id = t.id ORDER BY valid_from DESC LIMIT 1) AS to_name \
+             FROM unit_lineage l JOIN unit f ON f.id = l.from_unit_id JOIN unit t ON t.id = l.to_unit_id \
+             WHERE l.from_unit_id IN ({list}) OR l.to_unit_id IN ({list}) ORDER BY l.day, f.code, t.code"
+        )))
+        .fetch_all(&mut *conn)
+        .await
+        .db()?;
+        rows.iter()
+            .map(|r| {
+                Ok(LineageEntry {
+                    restructuring: r.try_get::<i64, _>("restructuring_id").db()?.to_string(),
+                    day: r.try_get("day").db()?,
+                    relation: r.try_get("relation").db()?,
+                    from: UnitCode::from_stored(r.try_get("from_code").db()?),
+                    from_name: r.try_get("from_name").db()?,
+                    to: UnitCode::from_stored(r.try_get("to_code").db()?),
+                    to_name: r.try_get("to_name").db()?,
+                })
+            })
+            .collect()
+    }
+
+    async fn predecessors(&self, code: &UnitCode, day: NaiveDate) -> Result<Vec<UnitCode>> {
+        let mut conn = self.reader().acquire().await.db()?;
+        let today = chrono::Local::now().date_naive().max(day);
+        let start = super::structure::resolve_for_read(&mut conn, code, today).await?;
+        // Walk back through merges and absorptions dated after `day`.
+        let mut out: Vec<(i64, UnitCode)> = vec![];
+        let mut queue = vec![(start.id, start.code.clone())];
+        let mut seen = BTreeSet::new();
+        while let Some((id, code)) = queue.pop() {
+            if !seen.insert(id) {
+                continue;
+            }
+            let rows = sqlx::query(
+                "SELECT f.id, f.code FROM unit_lineage l JOIN unit f ON f.id = l.from_unit_id \
+                 WHERE l.to_unit_id = $1 AND l.day > $2 AND l.relation IN ('merged', 'absorbed') ORDER BY f.code",
+            )
+            .bind(id)
+            .bind(day)
+            .fetch_all(&mut *conn)
+            .await
+            .db()?;
+            let valid_from: NaiveDate = sqlx::query_scalar("SELECT valid_from FROM unit WHERE id = $1")
+                .bind(id)
+                .fetch_one(&mut *conn)
+                .await
+                .db()?;
+            if valid_from <= day {
+                out.push((id, code));
+            }
+            for r in rows {
+                queue.push((r.try_get("id").db()?, UnitCode::from_stored(r.try_get("code").db()?)));
+            }
+        }
+        Ok(out.into_iter().map(|(_, c)| c).collect())
+    }
+}
