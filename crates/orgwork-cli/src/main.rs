@@ -35,6 +35,9 @@ enum Command {
     /// Transfers of members: accept, cancel, list.
     #[command(subcommand)]
     Transfer(cmd::transfer::Command),
+    /// Restructuring: drafts of merges, splits, moves and dissolutions; check, apply, undo.
+    #[command(subcommand)]
+    Restructure(cmd::restructure::Command),
     /// Import records from files.
     #[command(subcommand)]
     Import(cmd::import::ImportCommand),
@@ -87,6 +90,7 @@ fn main() -> ExitCode {
             Command::Member(c) => cmd::member::run(c).await,
             Command::Transfer(c) => cmd::transfer::run(c).await,
             Command::Candidate(c) => cmd::candidate::run(c).await,
+            Command::Restructure(c) => cmd::restructure::run(c).await,
             Command::Import(c) => cmd::import::run_import(c).await,
             Command::Export(c) => cmd::import::run_export(c).await,
             Command::Token(c) => cmd::user::run_token(c).await,

@@ -398,3 +398,203 @@ async fn sqlite_members_from_the_command_line() {
 async fn postgres_members_from_the_command_line() {
     members_from_the_command_line("postgres").await;
 }
+
+/// The 2025 merger replayed from mapping tables as a user writes them: provinces absorbed by a
+/// surviving one, the district level dissolved, communes merged into new ones; the tree and the
+/// counts as of the day before and the day after; lineage; then undo.
+async fn the_2025_merger_from_mapping_tables(backend: &str) {
+    use orgwork_store_tests::stories::{admit, create, record};
+    let db = TestDb::new(backend).await;
+    let url = db.url.clone();
+    let s = db.store.as_ref();
+    create(s, "VN", "central_committee", None, "2020-01-01", "Ban Chấp hành Trung ương").await;
+    for (p, name) in [
+        ("P01", "Đảng bộ thành phố Hà Nội"),
+        ("P17", "Đảng bộ tỉnh Hòa Bình"),
+        ("P25", "Đảng bộ tỉnh Phú Thọ"),
+        ("P26", "Đảng bộ tỉnh Vĩnh Phúc"),
+    ] {
+        create(s, p, "provincial_committee", Some("VN"), "2020-01-01", name).await;
+    }
+    // (district, its province, its communes with (cell, members))
+    let tree: [(&str, &str, &[(&str, usize)]); 4] = [
+        ("D-VY", "P26", &[("X-VY1", 2), ("X-VY2", 1)]),
+        ("D-VT", "P25", &[("X-VT1", 3)]),
+        ("D-HB", "P17", &[("X-HB1", 1)]),
+        ("D-HK", "P01", &[("X-HK1", 2)]),
+    ];
+    let mut n = 0;
+    for (district, province, communes) in tree {
+        create(s, district, "district_committee", Some(province), "2020-01-01", &format!("Huyện {district}")).await;
+        for (commune, members) in communes {
+            create(s, commune, "commune_committee", Some(district), "2020-01-01", &format!("Xã {commune}")).await;
+            let cell = format!("C-{commune}");
+            create(s, &cell, "grassroots_cell", Some(commune), "2020-01-01", &format!("Chi bộ {commune}")).await;
+            for _ in 0..*members {
+                n += 1;
+                admit(s, &cell, record(&format!("Nguyễn Văn {n}"), "male", "1980-01-01", "2010-01-01")).await;
+            }
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        p.to_str().unwrap().to_string()
+    };
+    // As users write them: Excel's BOM, CRLF, a semicolon-separated file among them.
+    let provinces = write(
+        "provinces.csv",
+        "\u{feff}from,to,to_name,to_kind,to_parent\r\nP25,P25,,,\r\nP26,P25,,,\r\nP17,P25,,,\r\nP01,P01,,,\r\n",
+    );
+    let districts = write("districts.csv", "from;to\nD-VY;\nD-VT;\nD-HB;\nD-HK;\n");
+    let communes = write(
+        "communes.csv",
+        "from,to,to_name,to_kind,to_parent\n\
+         X-VY1,X-VINHPHUC,Phường Vĩnh Phúc,commune_committee,P25\n\
+         X-VY2,X-VINHPHUC,,,\n\
+         X-VT1,X-VIETTRI,Phường Việt Trì,commune_committee,P25\n\
+         X-HB1,X-HOABINH,Phường Hòa Bình,commune_committee,P25\n\
+         X-HK1,X-HOANKIEM,Phường Hoàn Kiếm,commune_committee,P01\n",
+    );
+    let plan = orgwork(
+        &url,
+        &[
+            "restructure",
+            "plan",
+            "--effective",
+            "2025-07-01",
+            "--title",
+            "Sắp xếp đơn vị hành chính 2025",
+            "--mapping",
+            &provinces,
+            "--mapping",
+            &communes,
+            "--mapping",
+            &districts,
+        ],
+    );
+    assert!(plan.status.success(), "{}", String::from_utf8_lossy(&plan.stderr));
+    let id = String::from_utf8_lossy(&plan.stdout).trim().to_string();
+    let check = ok_json(&url, &["restructure", "check", &id, "--json"]);
+    assert_eq!(check["passed"], true, "{check}");
+    assert_eq!(check["impact"]["members_moved"], 0, "merging communes re-parents their cells; no member moves");
+    let list = ok_json(&url, &["restructure", "list", "--json"]);
+    assert_eq!(list[0]["state"], "draft");
+    let before: Vec<Value> = ["P25", "P26", "P17", "P01", "VN"]
+        .iter()
+        .map(|p| ok_json(&url, &["unit", "stats", p, "--as-of", "2025-06-30", "--json"]))
+        .collect();
+    let applied = ok_json(&url, &["restructure", "apply", &id, "--json"]);
+    assert_eq!(applied["applied"], true, "{applied}");
+    let total = |unit: &str, day: &str| {
+        ok_json(&url, &["unit", "stats", unit, "--as-of", day, "--json"])["total"].as_i64().unwrap()
+    };
+    // The day before: the old tree and counts.
+    assert_eq!((total("P25", "2025-06-30"), total("P26", "2025-06-30"), total("P17", "2025-06-30")), (3, 3, 1));
+    for (p, b) in ["P25", "P26", "P17", "P01", "VN"].iter().zip(&before) {
+        assert_eq!(&ok_json(&url, &["unit", "stats", p, "--as-of", "2025-06-30", "--json"]), b, "{p} the day before");
+    }
+    // The day after: 34-style provinces, no district level, new communes.
+    assert_eq!((total("P25", "2025-07-01"), total("X-VINHPHUC", "2025-07-01"), total("VN", "2025-07-01")), (7, 3, 9));
+    let tree_after = ok_json(&url, &["unit", "tree", "VN", "--as-of", "2025-07-01", "--json"]);
+    let codes: Vec<&str> = tree_after.as_array().unwrap().iter().map(|e| e["code"].as_str().unwrap()).collect();
+    assert!(!codes.iter().any(|c| c.starts_with("D-") || c.starts_with("X-VY") || *c == "P26"), "{codes:?}");
+    let cell = ok_json(&url, &["unit", "show", "C-X-VY2", "--as-of", "2025-07-01", "--json"]);
+    assert_eq!(cell["unit"]["parent"], "X-VINHPHUC");
+    // Lineage: a merged province's members in 2023 are the sum of its predecessors'.
+    let lineage = ok_json(&url, &["unit", "lineage", "P25", "--json"]);
+    let from: Vec<&str> = lineage.as_array().unwrap().iter().map(|l| l["from"].as_str().unwrap()).collect();
+    assert_eq!(from, ["P17", "P26"]);
+    assert_eq!(lineage[0]["relation"], "absorbed");
+    let sum: i64 = ["P25", "P26", "P17"].iter().map(|p| total(p, "2023-01-01")).sum();
+    assert_eq!(sum, total("P25", "2025-07-01"));
+    // Undo restores every answer.
+    let undo = orgwork(&url, &["restructure", "undo"]);
+    assert!(undo.status.success(), "{}", String::from_utf8_lossy(&undo.stderr));
+    assert_eq!(total("P26", "2025-07-01"), 3);
+    assert!(orgwork(&url, &["unit", "show", "X-VINHPHUC", "--as-of", "2025-07-01"]).status.code() != Some(0));
+    // A mapping with a fault is refused with its row and column, and records nothing.
+    let bad = write("bad.csv", "from,to,to_name,to_kind,to_parent\nX-VY1,X-NEW,,commune_committee,P25\n");
+    let out = orgwork(&url, &["restructure", "plan", "--effective", "2025-07-01", "--mapping", &bad]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("row 2, column to_name"), "{err}");
+    assert_eq!(ok_json(&url, &["restructure", "list", "--json"]).as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn sqlite_the_2025_merger_from_mapping_tables() {
+    the_2025_merger_from_mapping_tables("sqlite").await;
+}
+
+#[tokio::test]
+async fn postgres_the_2025_merger_from_mapping_tables() {
+    the_2025_merger_from_mapping_tables("postgres").await;
+}
+
+/// `orgwork restructure apply` killed with SIGKILL at various moments: the database is as
+/// before or as after, never in between, and the audit chain holds.
+async fn a_kill_during_apply_leaves_before_or_after(backend: &str) {
+    let db = TestDb::new(backend).await;
+    let url = db.url.clone();
+    let demo =
+        Command::new(env!("CARGO_BIN_EXE_orgwork")).args(["demo", "--no-serve", "--database", &url]).output().unwrap();
+    assert!(demo.status.success(), "{}", String::from_utf8_lossy(&demo.stderr));
+    let id = ok_json(&url, &["restructure", "list", "--json"])[0]["id"].as_str().unwrap().to_string();
+    let total =
+        |unit: &str| ok_json(&url, &["unit", "stats", unit, "--as-of", "2025-02-01", "--json"])["total"].as_i64();
+    let all = total("QN").unwrap();
+    let (mut before, mut after) = (0, 0);
+    for delay_ms in [5u64, 30, 60, 90, 120, 160, 220, 300, 400] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_orgwork"))
+            .args(["restructure", "apply", &id])
+            .env("ORGWORK_DATABASE_URL", &url)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        let _ = child.wait();
+        let state = ok_json(&url, &["restructure", "show", &id, "--json"])["state"].as_str().unwrap().to_string();
+        let bloc = ok_json(&url, &["unit", "show", "QN-KCQ", "--as-of", "2025-02-01", "--json"]);
+        match state.as_str() {
+            "draft" => {
+                before += 1;
+                assert!(bloc["unit"]["valid_to"].is_null(), "after {delay_ms} ms: a draft, but the bloc ended");
+                assert_eq!(total("QN-KCQ"), Some(all));
+                assert!(!orgwork(&url, &["unit", "show", "QN-CQD", "--as-of", "2025-02-01"]).status.success());
+            }
+            "applied" => {
+                after += 1;
+                assert_eq!(bloc["unit"]["valid_to"], "2025-02-01", "after {delay_ms} ms: applied, but the bloc lives");
+                assert_eq!(total("QN-CQD").unwrap() + total("QN-UBND").unwrap(), all);
+                let undo = orgwork(&url, &["restructure", "undo"]);
+                assert!(undo.status.success(), "{}", String::from_utf8_lossy(&undo.stderr));
+                // Undone: a new draft of the same operations for the next round.
+                let show = ok_json(&url, &["restructure", "show", &id, "--json"]);
+                assert_eq!(show["state"], "undone");
+            }
+            other => panic!("state {other}"),
+        }
+        assert_eq!(total("QN"), Some(all));
+        let verify = orgwork(&url, &["audit", "verify"]);
+        assert!(verify.status.success(), "{}", String::from_utf8_lossy(&verify.stdout));
+        if state == "applied" {
+            break;
+        }
+    }
+    eprintln!("{backend}: {before} kills left the draft, {after} found it applied");
+    assert!(before + after > 0);
+}
+
+#[tokio::test]
+async fn sqlite_a_kill_during_apply_leaves_before_or_after() {
+    a_kill_during_apply_leaves_before_or_after("sqlite").await;
+}
+
+#[tokio::test]
+async fn postgres_a_kill_during_apply_leaves_before_or_after() {
+    a_kill_during_apply_leaves_before_or_after("postgres").await;
+}

@@ -40,12 +40,24 @@ enum Step {
     /// place; it had this parent and these names.
     Updated { unit: i64, parent: Option<i64>, names: Names, moved: bool },
     /// The unit was dissolved on the effective date; its latest version started `version_from`.
-    Ended { unit: i64, version_from: NaiveDate },
+    /// When the latest version started that day (written earlier in the draft), it was removed
+    /// (`dropped`) and the one before already ended that day.
+    Ended { unit: i64, version_from: NaiveDate, dropped: Option<Dropped> },
     /// A member left `unit`: their membership from `row_from` (ending `row_to`) was cut at the
     /// effective date and continued in another unit, or, starting that day, changed in place.
     MemberMoved { member: i64, unit: i64, row_from: NaiveDate, row_to: Option<NaiveDate>, in_place: bool },
     /// A transfer in progress now names the successor; these were its units.
     Redirected { transfer: i64, from_unit: Option<i64>, to_unit: Option<i64> },
+}
+
+/// A version the draft wrote and then removed, kept to be written back by undo.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Dropped {
+    parent: Option<i64>,
+    kind: String,
+    names: Names,
+    change: String,
+    decision: Option<String>,
 }
 
 /// What happened to a unit: the order it was first touched in, the change, where its things went.
@@ -313,11 +325,15 @@ impl<'a> Run<'a> {
     /// Ends a unit on the effective date.
     async fn end(&mut self, conn: &mut Conn, unit: i64, code: &UnitCode) -> Result<()> {
         let latest = latest_version(conn, unit).await?;
-        if latest.valid_from >= self.day {
+        if self.created.contains(&unit) {
             self.op_failure(
                 Some(code),
-                format!("unit {code} starts or changes on {}; it cannot end that same day", self.day),
+                format!("unit {code} is created by this draft; it cannot also end on {}", self.day),
             );
+            return Ok(());
+        }
+        if latest.valid_from > self.day {
+            // Reported by the date rule.
             return Ok(());
         }
         sqlx::query("UPDATE unit SET valid_to = $2, end_decision = $3 WHERE id = $1")
@@ -327,14 +343,39 @@ impl<'a> Run<'a> {
             .execute(&mut *conn)
             .await
             .db()?;
-        sqlx::query("UPDATE unit_version SET valid_to = $3 WHERE unit_id = $1 AND valid_from = $2")
-            .bind(unit)
-            .bind(latest.valid_from)
-            .bind(self.day)
-            .execute(&mut *conn)
-            .await
-            .db()?;
-        self.steps.push(Step::Ended { unit, version_from: latest.valid_from });
+        if latest.valid_from == self.day {
+            // A version written earlier in this draft (the unit was moved or renamed, then taken
+            // apart): it never holds, so it goes; the version before it already ends on the day.
+            let row = sqlx::query("SELECT change, decision FROM unit_version WHERE unit_id = $1 AND valid_from = $2")
+                .bind(unit)
+                .bind(self.day)
+                .fetch_one(&mut *conn)
+                .await
+                .db()?;
+            let dropped = Dropped {
+                parent: latest.parent_id,
+                kind: latest.kind.clone(),
+                names: latest.names.clone(),
+                change: row.try_get("change").db()?,
+                decision: row.try_get("decision").db()?,
+            };
+            sqlx::query("DELETE FROM unit_version WHERE unit_id = $1 AND valid_from = $2")
+                .bind(unit)
+                .bind(self.day)
+                .execute(&mut *conn)
+                .await
+                .db()?;
+            self.steps.push(Step::Ended { unit, version_from: latest.valid_from, dropped: Some(dropped) });
+        } else {
+            sqlx::query("UPDATE unit_version SET valid_to = $3 WHERE unit_id = $1 AND valid_from = $2")
+                .bind(unit)
+                .bind(latest.valid_from)
+                .bind(self.day)
+                .execute(&mut *conn)
+                .await
+                .db()?;
+            self.steps.push(Step::Ended { unit, version_from: latest.valid_from, dropped: None });
+        }
         self.ended.insert(unit);
         if let Some(p) = latest.parent_id {
             self.parents.insert(p);
@@ -870,18 +911,41 @@ async fn undo_steps(conn: &mut Conn, store: &Backend, day: NaiveDate, steps: &[S
                     reattribute(conn, *unit, &now, &back).await?;
                 }
             }
-            Step::Ended { unit, version_from } => {
+            Step::Ended { unit, version_from, dropped } => {
                 sqlx::query("UPDATE unit SET valid_to = NULL, end_decision = NULL WHERE id = $1")
                     .bind(unit)
                     .execute(&mut *conn)
                     .await
                     .db()?;
-                sqlx::query("UPDATE unit_version SET valid_to = NULL WHERE unit_id = $1 AND valid_from = $2")
-                    .bind(unit)
-                    .bind(version_from)
-                    .execute(&mut *conn)
-                    .await
-                    .db()?;
+                match dropped {
+                    Some(v) => {
+                        sqlx::query(
+                            "INSERT INTO unit_version (unit_id, valid_from, valid_to, parent_id, kind, name_vi, name_en, name_ar, name_fold, change, decision) \
+                             VALUES ($1, $2, NULL, $3, $4, $5, $6, $7, $8, $9, $10)",
+                        )
+                        .bind(unit)
+                        .bind(day)
+                        .bind(v.parent)
+                        .bind(&v.kind)
+                        .bind(&v.names.vi)
+                        .bind(v.names.en.as_deref())
+                        .bind(v.names.ar.as_deref())
+                        .bind(v.names.folded())
+                        .bind(&v.change)
+                        .bind(v.decision.as_deref())
+                        .execute(&mut *conn)
+                        .await
+                        .db()?;
+                    }
+                    None => {
+                        sqlx::query("UPDATE unit_version SET valid_to = NULL WHERE unit_id = $1 AND valid_from = $2")
+                            .bind(unit)
+                            .bind(version_from)
+                            .execute(&mut *conn)
+                            .await
+                            .db()?;
+                    }
+                }
             }
             Step::MemberMoved { member, unit, row_from, row_to, in_place } => {
                 apply_member(conn, &profile, *member, -1).await?;

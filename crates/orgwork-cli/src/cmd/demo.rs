@@ -37,6 +37,9 @@ pub async fn run(args: Args) -> Result<()> {
         println!("Added {members} synthetic members.");
     }
     load_users(store.as_ref()).await?;
+    if let Some(id) = load_restructuring(store.as_ref()).await? {
+        println!("Recorded the seed's restructuring as draft {id}: try `orgwork restructure check {id}`.");
+    }
     println!("Log in at http://{}/ with one of these users (password: {DEMO_PASSWORD}):", args.listen);
     for (name, role, unit, who) in DEMO_USERS {
         println!("  {name:<16} {role} of {unit}: {who}");
@@ -74,6 +77,19 @@ async fn create(
         .await
         .with_context(|| format!("creating the demo unit {code}"))?;
     Ok(())
+}
+
+/// The seed's restructuring: the Agencies Bloc divided between two new committees, effective
+/// early in 2025 (a file of operations users can read as an example).
+pub const RESTRUCTURING: &str = include_str!("../demo_restructuring.toml");
+
+/// Records the seed's restructuring as a draft, once.
+pub async fn load_restructuring(store: &dyn Store) -> Result<Option<String>> {
+    if !store.restructurings().await?.is_empty() {
+        return Ok(None);
+    }
+    let draft = orgwork_domain::restructure::Draft::from_toml(RESTRUCTURING).context("the demo restructuring")?;
+    Ok(Some(store.create_restructuring(&actor(), draft).await?.id))
 }
 
 /// The demo users' password. The demo database is for trying orgwork on one's own machine.

@@ -5,6 +5,7 @@ pub mod demo;
 pub mod import;
 pub mod member;
 pub mod migrate;
+pub mod restructure;
 pub mod serve;
 pub mod transfer;
 pub mod unit;

@@ -174,6 +174,13 @@ pub enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// Show a unit's lineage: the units it replaced and those that replaced it.
+    Lineage {
+        #[arg(value_parser = code)]
+        code: UnitCode,
+        #[command(flatten)]
+        common: Common,
+    },
 }
 
 fn names(n: &NameArgs) -> Result<Names> {
@@ -320,6 +327,22 @@ pub async fn run(command: Command) -> Result<()> {
             }
             for h in &history {
                 println!("{}", output::history_line(h));
+            }
+        }
+        Command::Lineage { code, common } => {
+            let store = common.db.open().await?;
+            let lineage = store.lineage(&code).await?;
+            if common.json {
+                return output::json(&lineage);
+            }
+            if lineage.is_empty() {
+                println!("{code} has no lineage: no restructuring replaced it or made it from others.");
+            }
+            for l in &lineage {
+                println!(
+                    "{}  {} ({}) {} {} ({})  [restructuring {}]",
+                    l.day, l.from, l.from_name, l.relation, l.to, l.to_name, l.restructuring
+                );
             }
         }
     }
