@@ -417,7 +417,8 @@ async fn the_2025_merger_from_mapping_tables(backend: &str) {
         create(s, p, "provincial_committee", Some("VN"), "2020-01-01", name).await;
     }
     // (district, its province, its communes with (cell, members))
-    let tree: [(&str, &str, &[(&str, usize)]); 4] = [
+    type Communes<'a> = &'a [(&'a str, usize)];
+    let tree: [(&str, &str, Communes); 4] = [
         ("D-VY", "P26", &[("X-VY1", 2), ("X-VY2", 1)]),
         ("D-VT", "P25", &[("X-VT1", 3)]),
         ("D-HB", "P17", &[("X-HB1", 1)]),
