@@ -280,6 +280,46 @@ impl Draft {
         Ok(self)
     }
 
+    /// The existing units the draft names (those it does not create): whoever plans, checks or
+    /// applies it must be allowed to change each of them.
+    pub fn named_units(&self) -> Vec<UnitCode> {
+        let created: BTreeSet<&UnitCode> = self
+            .operations
+            .iter()
+            .filter_map(|o| if let Operation::Create(c) = o { Some(&c.code) } else { None })
+            .collect();
+        let mut out: BTreeSet<UnitCode> = BTreeSet::new();
+        for op in &self.operations {
+            match op {
+                Operation::Create(o) => {
+                    out.insert(o.parent.clone());
+                }
+                Operation::Rename(o) => {
+                    out.insert(o.unit.clone());
+                }
+                Operation::Move(o) => {
+                    out.extend([o.unit.clone(), o.parent.clone()]);
+                }
+                Operation::Merge(o) => {
+                    out.extend(o.units.iter().cloned());
+                    out.insert(o.into.clone());
+                }
+                Operation::Split(o) => {
+                    out.insert(o.unit.clone());
+                    for p in &o.parts {
+                        out.insert(p.unit.clone());
+                        out.extend(p.children.iter().cloned());
+                    }
+                }
+                Operation::Dissolve(o) => {
+                    out.insert(o.unit.clone());
+                    out.extend(o.into.iter().cloned());
+                }
+            }
+        }
+        out.into_iter().filter(|c| !created.contains(c)).collect()
+    }
+
     /// Reads a draft of explicit operations from TOML; errors name the line and the key.
     pub fn from_toml(text: &str) -> Result<Draft> {
         let draft: Draft = toml::from_str(text).map_err(|e| {

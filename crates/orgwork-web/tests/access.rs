@@ -270,6 +270,41 @@ fn table() -> Vec<Row> {
         end("2024-01-01"),
         200,
     ));
+    // Restructurings (STC is now under DN): every unit a draft names must be in scope; reading
+    // to see and check it, changing the structure and the members to plan, apply or undo it.
+    let plan = Some(json!({"title": "Đổi tên", "effective": "2030-01-01",
+        "operations": [{"op": "rename", "unit": "STC", "names": {"vi": "Sở Tài chính mới"}}]}));
+    for (u, status) in [("view", 403), ("plan", 403), ("insp", 403), ("org", 403), ("other", 201)] {
+        t.push(row(u, M::POST, "/api/v1/restructurings", "/api/v1/restructurings", plan.clone(), status));
+    }
+    for u in ["admin", "org", "insp", "plan", "view", "other"] {
+        t.push(row(u, M::GET, "/api/v1/restructurings", "/api/v1/restructurings", None, 200));
+    }
+    for (u, status) in [("admin", 200), ("org", 403), ("insp", 403), ("plan", 403), ("view", 403), ("other", 200)] {
+        t.push(row(u, M::GET, "/api/v1/restructurings/{id}", "/api/v1/restructurings/{restructuring}", None, status));
+        t.push(row(
+            u,
+            M::POST,
+            "/api/v1/restructurings/{id}/check",
+            "/api/v1/restructurings/{restructuring}/check",
+            None,
+            status,
+        ));
+        t.push(row(u, M::GET, "/api/v1/units/{code}/lineage", "/api/v1/units/STC/lineage", None, status));
+    }
+    for (u, status) in [("view", 403), ("org", 403), ("other", 200)] {
+        t.push(row(
+            u,
+            M::POST,
+            "/api/v1/restructurings/{id}/apply",
+            "/api/v1/restructurings/{restructuring}/apply",
+            None,
+            status,
+        ));
+    }
+    for (u, status) in [("view", 403), ("org", 403), ("other", 200)] {
+        t.push(row(u, M::POST, "/api/v1/restructurings/undo", "/api/v1/restructurings/undo", None, status));
+    }
     // The audit log: administrators only; the whole log for administrators of a whole tree.
     for (u, status) in [("admin", 200), ("org", 403), ("insp", 403), ("plan", 403), ("view", 403), ("other", 403)] {
         t.push(row(u, M::GET, "/api/v1/audit", "/api/v1/audit?unit=KCQ", None, status));
@@ -333,6 +368,17 @@ async fn every_endpoint_checks_its_caller(backend: &str) {
     .await;
     assert_eq!(s, StatusCode::CREATED, "{c}");
     let candidate_id = c["id"].as_str().unwrap().to_string();
+    let (s, r) = send(
+        &app,
+        &app.token,
+        Method::POST,
+        "/api/v1/restructurings",
+        Some(json!({"title": "Đổi tên Sở", "effective": "2030-01-01",
+            "operations": [{"op": "rename", "unit": "STC", "names": {"vi": "Sở Tài chính"}}]})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{r}");
+    let restructuring_id = r["id"].as_str().unwrap().to_string();
     let mut tokens = BTreeMap::new();
     tokens.insert("admin", app.token.clone());
     for (name, role, unit) in [
@@ -381,7 +427,8 @@ async fn every_endpoint_checks_its_caller(backend: &str) {
             .path
             .replace("{member}", &member_id)
             .replace("{transfer}", &transfer_id)
-            .replace("{candidate}", &candidate_id);
+            .replace("{candidate}", &candidate_id)
+            .replace("{restructuring}", &restructuring_id);
         let body =
             r.body.clone().map(|b| serde_json::from_str(&b.to_string().replace("{member}", &member_id)).unwrap());
         let (s, b) = send(&app, &tokens[r.user], r.method.clone(), &path, body).await;

@@ -429,6 +429,89 @@ async fn imports_and_exports_files(app: App) {
     assert_eq!(r.json::<Value>().await.unwrap()["unchanged"], 1, "the XLSX export imports back unchanged");
 }
 
+async fn restructures_from_a_mapping_table(app: App) {
+    app.province().await;
+    app.create("DN-1", "grassroots_cell", Some("DN"), "Chi bộ Công ty Than").await;
+    let (s, m) = app
+        .post(
+            "/api/v1/members",
+            json!({"full_name": "Bùi Thụy", "sex": "female", "birth_date": "1995-01-01", "admitted_on": "2021-06-01", "unit": "STC-C1"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{m}");
+    let before = app.state().await;
+    // A mapping that would leave a member in a dissolved cell: recorded, checked, refused.
+    let (s, bad) =
+        app.post("/api/v1/restructurings", json!({"effective": "2025-07-01", "mapping": "from,to\nSTC-C1,\n"})).await;
+    assert_eq!(s, StatusCode::CREATED, "{bad}");
+    let (s, report) =
+        app.post(&format!("/api/v1/restructurings/{}/check", bad["id"].as_str().unwrap()), json!(null)).await;
+    assert_eq!(s, StatusCode::OK, "{report}");
+    assert_eq!(report["passed"], false);
+    assert_eq!(report["failures"][0]["rule"], "no_member_in_dissolved_unit");
+    assert_eq!(report["failures"][0]["member"].as_i64().map(|v| v.to_string()), m["id"].as_str().map(str::to_string));
+    let (s, e) = app.post(&format!("/api/v1/restructurings/{}/apply", bad["id"].as_str().unwrap()), json!(null)).await;
+    assert_eq!((s, error_code(&e)), (StatusCode::UNPROCESSABLE_ENTITY, "check_failed"));
+    assert!(e["error"]["message"].as_str().unwrap().contains("STC-C1"), "{e}");
+    assert_eq!(app.state().await, before, "a refused draft changes nothing");
+    // The blocs merged into a new one.
+    let mapping = "from,to,to_name,to_kind,to_parent\nKCQ,KHOI,Đảng bộ Khối mới,bloc_committee,QN\nDN,KHOI,,,\n";
+    let (s, r) = app
+        .post(
+            "/api/v1/restructurings",
+            json!({"effective": "2025-07-01", "title": "Hợp nhất hai khối", "mapping": mapping}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{r}");
+    assert_eq!(r["operations"][0]["op"], "create");
+    assert_eq!(r["operations"][1]["op"], "merge");
+    let id = r["id"].as_str().unwrap();
+    let (s, report) = app.post(&format!("/api/v1/restructurings/{id}/apply"), json!(null)).await;
+    assert_eq!(s, StatusCode::OK, "{report}");
+    assert_eq!(report["applied"], true);
+    let (_, stc) = app.get("/api/v1/units/STC?as_of=2025-07-01").await;
+    assert_eq!(stc["parent"], "KHOI");
+    let (_, stats) = app.get("/api/v1/units/KHOI/stats?as_of=2025-07-01").await;
+    assert_eq!(stats["total"], 1);
+    let (s, lineage) = app.get("/api/v1/units/KHOI/lineage").await;
+    assert_eq!(s, StatusCode::OK);
+    let pairs: Vec<(&str, &str)> = lineage
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| (l["from"].as_str().unwrap(), l["relation"].as_str().unwrap()))
+        .collect();
+    assert_eq!(pairs, [("DN", "merged"), ("KCQ", "merged")]);
+    let (s, list) = app.get("/api/v1/restructurings").await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(list["items"].as_array().unwrap().len(), 2);
+    // Undo: every answer as before.
+    let (s, undone) = app.post("/api/v1/restructurings/undo", json!(null)).await;
+    assert_eq!((s, undone["state"].as_str()), (StatusCode::OK, Some("undone")), "{undone}");
+    assert_eq!(app.state().await, before);
+    let (s, e) = app.post("/api/v1/restructurings/undo", json!(null)).await;
+    assert_eq!((s, error_code(&e)), (StatusCode::UNPROCESSABLE_ENTITY, "nothing_to_undo"));
+    // Bad drafts name what is wrong.
+    let (s, e) =
+        app.post("/api/v1/restructurings", json!({"effective": "2025-07-01", "mapping": "from,to\nKCQ,NEW\n"})).await;
+    assert_eq!((s, error_code(&e)), (StatusCode::BAD_REQUEST, "invalid_mapping"));
+    assert!(e["error"]["message"].as_str().unwrap().starts_with("row 2, column to_name"), "{e}");
+    let (s, e) = app
+        .post(
+            "/api/v1/restructurings",
+            json!({"effective": "2025-07-01", "operations": [{"op": "merge", "units": ["KCQ"], "into": "KCQ"}]}),
+        )
+        .await;
+    assert_eq!((s, error_code(&e)), (StatusCode::BAD_REQUEST, "invalid_operation"), "{e}");
+    let (s, e) = app
+        .post(
+            "/api/v1/restructurings",
+            json!({"effective": "2025-07-01", "operations": [{"op": "explode", "unit": "KCQ"}]}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{e}");
+}
+
 macro_rules! on_both_backends {
     ($($story:ident),+ $(,)?) => {
         mod sqlite { $( #[tokio::test] async fn $story() { super::$story(super::spawn_app("sqlite").await).await } )+ }
@@ -438,6 +521,7 @@ macro_rules! on_both_backends {
 
 on_both_backends!(
     health_profile_and_openapi,
+    restructures_from_a_mapping_table,
     creates_reads_and_moves_as_of_dates,
     pages_with_a_cursor,
     bad_input_gets_its_status_and_changes_nothing,

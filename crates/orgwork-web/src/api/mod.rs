@@ -5,6 +5,7 @@ pub mod audit;
 pub mod files;
 pub mod members;
 pub mod profile;
+pub mod restructure;
 pub mod transfers;
 pub mod units;
 
@@ -33,6 +34,7 @@ use utoipa_axum::routes;
         (name = "system", description = "Health and the profile in force"),
         (name = "units", description = "The structure: units as of any date, and their dated changes"),
         (name = "members", description = "The member register and its counts"),
+        (name = "restructuring", description = "Merges, splits, moves and dissolutions with one effective date: drafts, the continuity check, apply, undo, lineage"),
         (name = "audit", description = "The audit log")
     )
 )]
@@ -78,6 +80,7 @@ pub fn routes() -> (Router<AppState>, OpenApiDoc) {
         .merge(units::routes())
         .merge(audit::routes())
         .merge(members::routes())
+        .merge(restructure::routes())
         .merge(transfers::routes())
         .merge(files::routes())
         .merge(admissions::routes())
