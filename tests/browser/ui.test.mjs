@@ -92,6 +92,44 @@ test('log in, browse the tree, search', async () => {
   assert.ok(await page.getByRole('link', { name: 'Department of Finance', exact: true }).isVisible());
 });
 
+test('the seed\'s restructuring: check, apply, the tree before and after, lineage, undo', async () => {
+  await login('admin');
+  await page.getByRole('link', { name: 'Restructuring', exact: true }).click();
+  await page.getByRole('link', { name: 'Sắp xếp Đảng bộ Khối các cơ quan tỉnh Quảng Ninh' }).click();
+  assert.ok(await page.getByText('split QN-KCQ into QN-CQD, QN-UBND').isVisible());
+  await page.getByRole('link', { name: 'Run the continuity check' }).click();
+  await page.getByRole('status').filter({ hasText: 'The continuity check passed' }).waitFor();
+  const impact = page.locator('table.impact tr', { hasText: 'QN-KCQ' });
+  assert.match(await impact.textContent(), /split/);
+  const qn = page.locator('table.before-after tr', { has: page.locator('th', { hasText: /^QN / }) });
+  assert.match(await qn.locator('td').nth(0).textContent(), /QN-KCQ/);
+  assert.match(await qn.locator('td').nth(1).textContent(), /QN-CQD\s*QN-UBND/);
+  await keep('restructuring-check');
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await page.getByRole('status').filter({ hasText: 'Applied.' }).waitFor();
+  assert.equal(await page.locator('#restructure-state').textContent(), 'applied');
+  // The tree the day before still has the bloc; on the day, the two new committees.
+  await page.getByRole('link', { name: 'The tree the day before' }).click();
+  assert.ok(await page.getByRole('link', { name: /Agencies Bloc/ }).first().isVisible());
+  await page.goBack();
+  await page.getByRole('link', { name: 'The tree on the effective date' }).click();
+  assert.ok(await page.getByRole('link', { name: /Provincial Party Agencies/ }).first().isVisible());
+  assert.equal(await page.getByRole('link', { name: /Agencies Bloc/ }).count(), 0);
+  // The bloc's page says what replaced it; the Newspaper's committee now sits under the new one.
+  await page.goto(`${base}/units/QN-KCQ?as_of=2025-01-31`);
+  assert.match(await page.locator('ul.lineage').textContent(), /split into\s*QN-CQD/);
+  await page.goto(`${base}/units/QN-KCQ-BAOQN?as_of=2025-02-01`);
+  assert.match(await page.locator('dt', { hasText: 'Parent' }).locator('xpath=following-sibling::dd[1]').textContent(), /Provincial Party Agencies/);
+  await keep('restructuring-after');
+  // Undo: as it was.
+  await page.goto(`${base}/restructurings`);
+  await page.getByRole('link', { name: 'Sắp xếp Đảng bộ Khối các cơ quan tỉnh Quảng Ninh' }).click();
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await page.getByRole('status').filter({ hasText: 'Undone' }).waitFor();
+  await page.goto(`${base}/units/QN-KCQ-BAOQN?as_of=2025-02-01`);
+  assert.match(await page.locator('dt', { hasText: 'Parent' }).locator('xpath=following-sibling::dd[1]').textContent(), /Agencies Bloc/);
+});
+
 test('create and move a unit, and see a validation error by its field', async () => {
   await login('admin');
   await page.goto(`${base}/units/QN-KCQ-STC`);

@@ -15,6 +15,7 @@ pub mod candidates;
 pub mod files;
 pub mod i18n;
 pub mod members;
+pub mod restructure;
 pub mod structure;
 
 use crate::AppState;
@@ -67,6 +68,9 @@ pub fn routes() -> Router<AppState> {
         .route("/units/{code}/members/import/confirm", post(files::confirm))
         .route("/units/{code}/candidates", get(candidates::page).post(candidates::add))
         .route("/candidates/{id}/{verb}", post(candidates::act))
+        .route("/restructurings", get(restructure::list).post(restructure::plan))
+        .route("/restructurings/{id}", get(restructure::page))
+        .route("/restructurings/{id}/{verb}", post(restructure::act))
         .route("/audit", get(audit::audit_page))
         .route("/assets/{*file}", get(asset))
 }

@@ -283,6 +283,8 @@ struct UnitPage {
     children_title: String,
     more_children: bool,
     history: Vec<HistoryRow>,
+    /// Which units this one replaced or was replaced by: (date, from, relation, to, restructuring).
+    lineage: Vec<(String, String, String, String, String)>,
     not_live: Option<String>,
     done: bool,
     general_error: Option<String>,
@@ -359,6 +361,7 @@ async fn render_unit(
             orgwork_store::Paged { items: vec![], next: None }
         };
         let history = store.history(code).await?;
+        let lineage = store.lineage(code).await?;
         let can_write = live && caller.require_path(Permission::WriteStructure, code, &path_ids).is_ok();
         let audit = if caller.require_path(Permission::ReadAudit, code, &path_ids).is_ok() {
             let entries = store.audit(Some(code), None, Page::first(50)).await?;
@@ -408,9 +411,9 @@ async fn render_unit(
         } else {
             None
         };
-        Ok::<_, ApiError>((unit, live, ancestors, kids, history, can_write, audit, stats))
+        Ok::<_, ApiError>((unit, live, ancestors, kids, history, lineage, can_write, audit, stats))
     };
-    let (unit, live, ancestors, kids, history, can_write, audit, stats) = match built.await {
+    let (unit, live, ancestors, kids, history, lineage, can_write, audit, stats) = match built.await {
         Ok(b) => b,
         Err(e) => return ctx.api_error_page(e),
     };
@@ -482,6 +485,19 @@ async fn render_unit(
         more_children: kids.next.is_some(),
         children: kids.items.iter().map(|c| line(store, tr, c)).collect(),
         history: history_rows,
+        lineage: lineage
+            .iter()
+            .map(|l| {
+                let name = |code: &orgwork_domain::structure::UnitCode, vi: &str| format!("{code} {vi}");
+                (
+                    tr.date(l.day),
+                    name(&l.from, &l.from_name),
+                    tr.t(&format!("lineage-{}", l.relation)),
+                    name(&l.to, &l.to_name),
+                    l.restructuring.clone(),
+                )
+            })
+            .collect(),
         not_live: (!live).then(|| tr.ta("unit-not-live", "date", &tr.date(on))),
         done,
         general_error,

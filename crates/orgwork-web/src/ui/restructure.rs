@@ -1,0 +1,412 @@
+//! Restructuring pages: the list of drafts and applied restructurings with a form to plan one
+//! (a mapping table or a file of operations), and a draft's page: its operations, the
+//! continuity check with the impact and the tree before and after, apply and undo.
+
+use super::i18n::Tr;
+use super::{Ctx, Layout, redirect};
+use crate::AppState;
+use crate::api::restructure::{PlanBody, draft_from_plan, draft_of, require_draft, restructuring_for};
+use crate::auth::Caller;
+use crate::error::ApiError;
+use askama::Template;
+use axum::Form;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use orgwork_domain::access::Permission;
+use orgwork_store::{CheckReport, Restructuring};
+use serde::Deserialize;
+
+fn today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+pub struct Row {
+    id: String,
+    title: String,
+    effective: String,
+    state: String,
+    operations: usize,
+}
+
+#[derive(Template)]
+#[template(path = "restructurings.html")]
+struct ListPage {
+    tr: Tr,
+    l: Layout,
+    rows: Vec<Row>,
+    error: Option<String>,
+    title_value: String,
+    effective_value: String,
+    decision_value: String,
+}
+
+pub async fn list(State(s): State<AppState>, ctx: Ctx) -> Response {
+    let caller = match ctx.caller() {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    render_list(&s, &ctx, &caller, None, Default::default(), StatusCode::OK).await
+}
+
+#[derive(Default)]
+struct PlanValues {
+    title: String,
+    effective: String,
+    decision: String,
+}
+
+async fn render_list(
+    s: &AppState,
+    ctx: &Ctx,
+    caller: &Caller,
+    error: Option<String>,
+    v: PlanValues,
+    status: StatusCode,
+) -> Response {
+    let tr = ctx.tr;
+    let all = match s.store.restructurings().await {
+        Ok(a) => a,
+        Err(e) => return ctx.api_error_page(e.into()),
+    };
+    let mut rows = vec![];
+    for r in all {
+        match require_draft(s.store.as_ref(), caller, &draft_of(&r), &[Permission::ReadStructure]).await {
+            Ok(()) => rows.push(Row {
+                title: r.title.clone(),
+                effective: tr.date(r.effective),
+                state: tr.t(&format!("restructure-state-{}", r.state)),
+                operations: r.operations.len(),
+                id: r.id,
+            }),
+            Err(e) if e.status == StatusCode::FORBIDDEN => {}
+            Err(e) => return ctx.api_error_page(e),
+        }
+    }
+    let page = ListPage {
+        tr,
+        l: ctx.layout("restructure", today()),
+        rows,
+        error,
+        title_value: v.title,
+        effective_value: v.effective,
+        decision_value: v.decision,
+    };
+    ctx.page(status, page)
+}
+
+/// Records a draft from an uploaded mapping table (CSV, XLSX) or file of operations (TOML).
+pub async fn plan(State(s): State<AppState>, ctx: Ctx, mut form: Multipart) -> Response {
+    let caller = match ctx.caller() {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let mut csrf = String::new();
+    let mut v = PlanValues::default();
+    let (mut file, mut file_name) = (vec![], String::new());
+    loop {
+        match form.next_field().await {
+            Ok(Some(field)) => {
+                let name = field.name().unwrap_or("").to_string();
+                if name == "file" {
+                    file_name = field.file_name().unwrap_or("").to_string();
+                }
+                match field.bytes().await {
+                    Ok(b) => match name.as_str() {
+                        "csrf" => csrf = String::from_utf8_lossy(&b).to_string(),
+                        "title" => v.title = String::from_utf8_lossy(&b).trim().to_string(),
+                        "effective" => v.effective = String::from_utf8_lossy(&b).trim().to_string(),
+                        "decision" => v.decision = String::from_utf8_lossy(&b).trim().to_string(),
+                        "file" => file = b.to_vec(),
+                        _ => {}
+                    },
+                    Err(e) => return render_list(&s, &ctx, &caller, Some(e.body_text()), v, e.status()).await,
+                }
+            }
+            Ok(None) => break,
+            Err(e) => return render_list(&s, &ctx, &caller, Some(e.body_text()), v, e.status()).await,
+        }
+    }
+    if let Err(r) = ctx.check_csrf(&csrf) {
+        return r;
+    }
+    let result = async {
+        let is_toml = file_name.to_ascii_lowercase().ends_with(".toml");
+        let body = if is_toml {
+            let text = String::from_utf8(file.clone()).map_err(|_| {
+                ApiError::new(StatusCode::BAD_REQUEST, "invalid_draft", "file: the TOML file is not UTF-8 text")
+            })?;
+            PlanBody {
+                title: Some(v.title.clone()),
+                effective: Some(v.effective.clone()).filter(|e| !e.is_empty()),
+                decision: Some(v.decision.clone()).filter(|d| !d.is_empty()),
+                operations: None,
+                toml: Some(text),
+                mapping: None,
+            }
+        } else {
+            // A mapping table: XLSX is read as it is, CSV as text.
+            let mapping = if orgwork_tabular::is_xlsx(&file) {
+                let cells = orgwork_tabular::read(&file)
+                    .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid_mapping", format!("file: {e}")))?;
+                String::from_utf8_lossy(&orgwork_tabular::write_csv(&cells)).to_string()
+            } else {
+                String::from_utf8_lossy(&file).to_string()
+            };
+            PlanBody {
+                title: Some(v.title.clone()),
+                effective: Some(v.effective.clone()),
+                decision: Some(v.decision.clone()).filter(|d| !d.is_empty()),
+                operations: None,
+                toml: None,
+                mapping: Some(mapping),
+            }
+        };
+        let draft = draft_from_plan(body)?;
+        require_draft(s.store.as_ref(), &caller, &draft, &[Permission::WriteStructure, Permission::WriteMembers])
+            .await?;
+        Ok::<_, ApiError>(s.store.create_restructuring(&caller.actor(), draft).await?)
+    }
+    .await;
+    match result {
+        Ok(r) => redirect(&format!("/restructurings/{}", r.id)),
+        Err(e) => {
+            let message = ctx.tr.error(&e.code).map(|m| format!("{m} ({})", e.message)).unwrap_or(e.message.clone());
+            render_list(&s, &ctx, &caller, Some(message), v, e.status).await
+        }
+    }
+}
+
+pub struct ImpactRow {
+    code: String,
+    name: String,
+    change: String,
+    to: String,
+    members_before: String,
+    members_moved: String,
+}
+
+pub struct TreeRow {
+    parent: String,
+    parent_name: String,
+    before: Vec<String>,
+    after: Vec<String>,
+}
+
+pub struct FailureRow {
+    rule: String,
+    operation: String,
+    message: String,
+}
+
+#[derive(Template)]
+#[template(path = "restructuring.html")]
+struct DraftPage {
+    tr: Tr,
+    l: Layout,
+    r: Restructuring,
+    state_text: String,
+    effective: String,
+    before_day: String,
+    operations: Vec<String>,
+    checked: bool,
+    passed: bool,
+    summary: String,
+    impact: Vec<ImpactRow>,
+    tree: Vec<TreeRow>,
+    failures: Vec<FailureRow>,
+    can_write: bool,
+    latest_applied: bool,
+    message: Option<String>,
+    error: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct DraftQuery {
+    check: Option<String>,
+    done: Option<String>,
+}
+
+pub async fn page(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(q): Query<DraftQuery>,
+) -> Response {
+    let caller = match ctx.caller() {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let message = q
+        .done
+        .as_deref()
+        .map(|d| ctx.tr.t(&format!("restructure-done-{}", if d == "undo" { "undo" } else { "apply" })));
+    render_draft(&s, &ctx, &caller, &id, q.check.is_some(), None, message, None, StatusCode::OK).await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn render_draft(
+    s: &AppState,
+    ctx: &Ctx,
+    caller: &Caller,
+    id: &str,
+    run_check: bool,
+    report: Option<CheckReport>,
+    message: Option<String>,
+    error: Option<String>,
+    status: StatusCode,
+) -> Response {
+    let tr = ctx.tr;
+    let store = s.store.as_ref();
+    let r = match restructuring_for(store, caller, id, &[Permission::ReadStructure]).await {
+        Ok(r) => r,
+        Err(e) => return ctx.api_error_page(e),
+    };
+    let can_write =
+        require_draft(store, caller, &draft_of(&r), &[Permission::WriteStructure, Permission::WriteMembers])
+            .await
+            .is_ok();
+    let report = match report {
+        Some(rep) => Some(rep),
+        None if run_check && r.state == "draft" => {
+            match store.check_restructuring(r.id.parse().unwrap_or_default()).await {
+                Ok(rep) => Some(rep),
+                Err(e) => return ctx.api_error_page(e.into()),
+            }
+        }
+        None => None,
+    };
+    let latest_applied = match store.restructurings().await {
+        Ok(all) => all
+            .iter()
+            .filter(|x| x.state == "applied")
+            .max_by(|a, b| a.applied_at.cmp(&b.applied_at))
+            .is_some_and(|x| x.id == r.id),
+        Err(e) => return ctx.api_error_page(e.into()),
+    };
+    let (checked, passed, summary, impact, tree, failures) = match &report {
+        None => (false, false, String::new(), vec![], vec![], vec![]),
+        Some(rep) => {
+            let i = &rep.impact;
+            let (units, concerned) = (tr.number(i.units.len() as i64), tr.number(i.members_concerned));
+            let (moved, transfers) = (tr.number(i.members_moved), tr.number(i.transfers_redirected));
+            let summary = tr.targs(
+                "restructure-impact",
+                &[("units", &units), ("concerned", &concerned), ("moved", &moved), ("transfers", &transfers)],
+            );
+            let impact = i
+                .units
+                .iter()
+                .map(|u| ImpactRow {
+                    code: u.code.to_string(),
+                    name: u.name.clone(),
+                    change: tr.t(&format!("restructure-change-{}", u.change)),
+                    to: u.to.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", "),
+                    members_before: tr.number(u.members_before),
+                    members_moved: tr.number(u.members_moved),
+                })
+                .collect();
+            let tree = i
+                .tree
+                .iter()
+                .map(|t| TreeRow {
+                    parent: t.parent.to_string(),
+                    parent_name: t.parent_name.clone(),
+                    before: t.before.iter().map(|c| c.to_string()).collect(),
+                    after: t.after.iter().map(|c| c.to_string()).collect(),
+                })
+                .collect();
+            let failures = rep
+                .failures
+                .iter()
+                .map(|f| FailureRow {
+                    rule: tr.t(&format!("rule-{}", f.rule.as_str())),
+                    operation: f.operation.map(|o| o.to_string()).unwrap_or_default(),
+                    message: f.message.clone(),
+                })
+                .collect();
+            (true, rep.passed, summary, impact, tree, failures)
+        }
+    };
+    let page = DraftPage {
+        tr,
+        l: ctx.layout("restructure", r.effective),
+        effective: tr.date(r.effective),
+        before_day: r.effective.pred_opt().unwrap_or(r.effective).to_string(),
+        operations: r.operations.iter().map(|o| o.summary()).collect(),
+        state_text: tr.t(&format!("restructure-state-{}", r.state)),
+        r,
+        checked,
+        passed,
+        summary,
+        impact,
+        tree,
+        failures,
+        can_write,
+        latest_applied,
+        message,
+        error,
+    };
+    ctx.page(status, page)
+}
+
+#[derive(Deserialize)]
+pub struct ActForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+/// Applies a draft, or undoes the latest restructuring.
+pub async fn act(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path((id, verb)): Path<(String, String)>,
+    Form(f): Form<ActForm>,
+) -> Response {
+    let caller = match ctx.form_caller(&f.csrf) {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let store = s.store.as_ref();
+    let writes = [Permission::WriteStructure, Permission::WriteMembers];
+    let result = async {
+        let r = restructuring_for(store, &caller, &id, &writes).await?;
+        let n: i64 = r.id.parse().unwrap_or_default();
+        match verb.as_str() {
+            "apply" => Ok::<_, ApiError>(Some(store.apply_restructuring(&caller.actor(), n).await?)),
+            "undo" => {
+                let latest = store
+                    .restructurings()
+                    .await?
+                    .into_iter()
+                    .filter(|x| x.state == "applied")
+                    .max_by(|a, b| a.applied_at.cmp(&b.applied_at));
+                if latest.is_none_or(|l| l.id != r.id) {
+                    return Err(ApiError::new(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "not_latest",
+                        "only the most recent restructuring can be undone",
+                    ));
+                }
+                store.undo_restructuring(&caller.actor()).await?;
+                Ok(None)
+            }
+            _ => Err(ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such action")),
+        }
+    }
+    .await;
+    match result {
+        Ok(Some(report)) if !report.applied => {
+            let msg = ctx.tr.t("restructure-refused");
+            render_draft(&s, &ctx, &caller, &id, false, Some(report), None, Some(msg), StatusCode::UNPROCESSABLE_ENTITY)
+                .await
+        }
+        Ok(Some(_)) => redirect(&format!("/restructurings/{id}?done=apply")),
+        Ok(None) => redirect(&format!("/restructurings/{id}?done=undo")),
+        Err(e) if e.status == StatusCode::NOT_FOUND || e.status == StatusCode::FORBIDDEN => ctx.api_error_page(e),
+        Err(e) => {
+            let message = ctx.tr.error(&e.code).map(|m| format!("{m} ({})", e.message)).unwrap_or(e.message.clone());
+            render_draft(&s, &ctx, &caller, &id, false, None, None, Some(message), e.status).await
+        }
+    }
+}
