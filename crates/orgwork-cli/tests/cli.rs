@@ -510,6 +510,8 @@ async fn the_2025_merger_from_mapping_tables(backend: &str) {
     assert_eq!(lineage[0]["relation"], "absorbed");
     let sum: i64 = ["P25", "P26", "P17"].iter().map(|p| total(p, "2023-01-01")).sum();
     assert_eq!(sum, total("P25", "2025-07-01"));
+    let through = ok_json(&url, &["unit", "stats", "P25", "--as-of", "2023-01-01", "--lineage", "--json"]);
+    assert_eq!(through["total"].as_i64(), Some(sum), "{through}");
     // Undo restores every answer.
     let undo = orgwork(&url, &["restructure", "undo"]);
     assert!(undo.status.success(), "{}", String::from_utf8_lossy(&undo.stderr));

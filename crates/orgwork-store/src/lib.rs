@@ -318,6 +318,19 @@ pub struct Stats {
     pub by_category: std::collections::BTreeMap<String, i64>,
 }
 
+impl Stats {
+    /// Adds another unit's counts (the predecessors of a merged unit, summed).
+    pub fn add(&mut self, other: &Stats) {
+        self.total += other.total;
+        for (k, v) in &other.by_status {
+            *self.by_status.entry(k.clone()).or_default() += v;
+        }
+        for (k, v) in &other.by_category {
+            *self.by_category.entry(k.clone()).or_default() += v;
+        }
+    }
+}
+
 /// What an import did, or would do (a dry run), or why it did nothing.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct ImportReport {

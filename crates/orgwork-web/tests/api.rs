@@ -482,6 +482,9 @@ async fn restructures_from_a_mapping_table(app: App) {
         .map(|l| (l["from"].as_str().unwrap(), l["relation"].as_str().unwrap()))
         .collect();
     assert_eq!(pairs, [("DN", "merged"), ("KCQ", "merged")]);
+    // The new bloc's members in 2024, through its lineage: the sum of its predecessors'.
+    let (s, through) = app.get("/api/v1/units/KHOI/stats?as_of=2024-01-01&lineage=true").await;
+    assert_eq!((s, through["total"].as_i64()), (StatusCode::OK, Some(1)), "{through}");
     let (s, list) = app.get("/api/v1/restructurings").await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(list["items"].as_array().unwrap().len(), 2);

@@ -155,6 +155,10 @@ pub enum Command {
         code: UnitCode,
         #[command(flatten)]
         as_of: AsOf,
+        /// Sum the counts of the units this one replaced (merged or absorbed into it later), so
+        /// that a merged unit's figures before the merger can be read.
+        #[arg(long)]
+        lineage: bool,
         #[command(flatten)]
         common: Common,
     },
@@ -294,10 +298,23 @@ pub async fn run(command: Command) -> Result<()> {
             let unit = store.dissolve_unit(&actor(), change).await?;
             report(&unit, common.json, "dissolved")?;
         }
-        Command::Stats { code, as_of, common } => {
+        Command::Stats { code, as_of, lineage, common } => {
             let store = common.db.open().await?;
             let day = as_of.day();
-            let stats = store.stats(&code, day).await?;
+            let stats = if lineage {
+                let mut sum = orgwork_store::Stats::default();
+                let units = store.predecessors(&code, day).await?;
+                for p in &units {
+                    sum.add(&store.stats(p, day).await?);
+                }
+                if !common.json {
+                    let list: Vec<&str> = units.iter().map(|u| u.as_str()).collect();
+                    println!("{code} through its lineage: {}", list.join(" + "));
+                }
+                sum
+            } else {
+                store.stats(&code, day).await?
+            };
             if common.json {
                 return output::json(&stats);
             }

@@ -269,6 +269,9 @@ async fn change_status(
 pub struct StatsParams {
     #[param(value_type = Option<String>, format = Date)]
     as_of: Option<String>,
+    /// Follow the lineage: the counts of the units this one replaced (merged or absorbed into
+    /// it after `as_of`), summed, so that a merged unit's figures before its merger can be read.
+    lineage: Option<bool>,
 }
 
 /// The members of a unit's subtree on a date: in all, by status and by category.
@@ -282,6 +285,16 @@ async fn unit_stats(
     ApiQuery(q): ApiQuery<StatsParams>,
 ) -> Result<Json<Stats>, ApiError> {
     let (c, on) = (UnitCode::parse(&c)?, day("as_of", &q.as_of)?);
-    caller.require(s.store.as_ref(), Permission::ReadStructure, &c, on).await?;
-    Ok(Json(s.store.stats(&c, on).await?))
+    let store = s.store.as_ref();
+    if q.lineage != Some(true) {
+        caller.require(store, Permission::ReadStructure, &c, on).await?;
+        return Ok(Json(store.stats(&c, on).await?));
+    }
+    caller.require(store, Permission::ReadStructure, &c, crate::api::units::today().max(on)).await?;
+    let mut sum = Stats::default();
+    for p in store.predecessors(&c, on).await? {
+        caller.require(store, Permission::ReadStructure, &p, on).await?;
+        sum.add(&store.stats(&p, on).await?);
+    }
+    Ok(Json(sum))
 }
