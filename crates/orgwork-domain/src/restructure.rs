@@ -390,9 +390,9 @@ fn row_error(row: usize, column: &str, value: &str, why: impl std::fmt::Display)
 
 /// Turns a mapping table into operations. Every old unit mapped to one `to` is merged into it;
 /// a `to` equal to one of its `from` codes survives and absorbs the others (its `to_parent`,
-/// if given, moves it; its `to_name` renames it); any other `to` is a new unit, for which
-/// `to_name`, `to_kind` and `to_parent` are required (`to_parent` may be a new unit of the
-/// same table). An empty `to` dissolves the old unit, which must hold nothing by then. A row
+/// if given, moves it; its `to_name` renames it); a `to` given with `to_name`, `to_kind` and
+/// `to_parent` is a new unit (`to_parent` may be a new unit of the same table); a `to` given
+/// with none of them is an existing unit, which absorbs them. An empty `to` dissolves the old unit, which must hold nothing by then. A row
 /// whose `to` is its own `from` and says nothing else leaves the unit as it is.
 ///
 /// Order: new units (parents before children), then moves and renames, then merges, then
@@ -484,6 +484,9 @@ pub fn draft_from_mapping(
             if let Some(p) = parent_code {
                 changes.push(Operation::Move(MoveOp { unit: to.clone(), parent: p }));
             }
+        } else if name.is_none() && kind.is_none() && parent.is_none() {
+            // An existing unit that is not itself mapped: it absorbs them (the check says so
+            // if there is no such unit).
         } else {
             let first = members[0].1.row;
             let (Some((n, nrow)), Some((k, _)), Some(p)) = (&name, &kind, parent_code) else {
@@ -652,9 +655,12 @@ mod tests {
     fn mapping_errors_name_the_row_and_column() {
         let err = |lines: &[&str]| draft_from_mapping("t", d("2025-07-01"), None, &rows(lines)).unwrap_err().message;
         assert_eq!(
-            err(&["from,to", "A,NEW", "B,NEW"]),
-            "row 2, column to_name (''): NEW is a new unit: give to_name, to_kind, to_parent"
+            err(&["from,to,to_name,to_kind,to_parent", "A,NEW,,province,", "B,NEW,,,"]),
+            "row 2, column to_name (''): NEW is a new unit: give to_name, to_parent"
         );
+        // A `to` with nothing else is an existing unit that absorbs them.
+        let ok = draft_from_mapping("t", d("2025-07-01"), None, &rows(&["from,to", "A,OLD", "B,OLD"])).unwrap();
+        assert_eq!(ok.operations.iter().map(Operation::summary).collect::<Vec<_>>(), ["merge A, B into OLD"]);
         assert_eq!(
             err(&["from,to,to_name,to_kind,to_parent", "A,NEW,Mới,province,R", "B,NEW,Khác,,"]),
             "row 3, column to_name ('Khác'): row 2 gives 'Mới' for the same unit"

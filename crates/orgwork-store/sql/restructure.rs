@@ -468,7 +468,8 @@ impl<'a> Run<'a> {
             }
             Operation::Merge(o) => {
                 let Some(into) = self.unit(conn, &o.into, "into").await? else { return Ok(()) };
-                let survives = o.units.contains(&o.into);
+                // Into a unit this draft created: a merge; into one that existed: an absorption.
+                let survives = !self.created.contains(&into);
                 for code in o.units.iter().filter(|c| **c != o.into) {
                     let Some(unit) = self.unit(conn, code, "unit").await? else { continue };
                     self.hand_over(conn, unit, into).await?;

@@ -495,8 +495,12 @@ async fn restructures_from_a_mapping_table(app: App) {
     let (s, e) = app.post("/api/v1/restructurings/undo", json!(null)).await;
     assert_eq!((s, error_code(&e)), (StatusCode::UNPROCESSABLE_ENTITY, "nothing_to_undo"));
     // Bad drafts name what is wrong.
-    let (s, e) =
-        app.post("/api/v1/restructurings", json!({"effective": "2025-07-01", "mapping": "from,to\nKCQ,NEW\n"})).await;
+    let (s, e) = app
+        .post(
+            "/api/v1/restructurings",
+            json!({"effective": "2025-07-01", "mapping": "from,to,to_kind\nKCQ,NEW,bloc_committee\n"}),
+        )
+        .await;
     assert_eq!((s, error_code(&e)), (StatusCode::BAD_REQUEST, "invalid_mapping"));
     assert!(e["error"]["message"].as_str().unwrap().starts_with("row 2, column to_name"), "{e}");
     let (s, e) = app
