@@ -48,7 +48,9 @@ impl SqliteStore {
         let opts = options(location)?;
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
-            .connect_with(opts.clone().create_if_missing(true))
+            // The one writer keeps a large page cache (256 MB): bulk imports and restructurings
+            // at national scale touch indexes far larger than SQLite's 2 MB default.
+            .connect_with(opts.clone().create_if_missing(true).pragma("cache_size", "-262144"))
             .await
             .map_err(|e| StoreError::Backend(format!("opening {location}: {e}")))?;
         let store_migrator = migrator();

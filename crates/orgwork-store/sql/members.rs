@@ -3,18 +3,18 @@
 // contributions out of the ledger, makes the change, and puts them back; a move of a unit
 // re-attributes the unit's subtree counts between its old and new ancestors.
 
-use super::audit::{append, now_text, Change as AuditChange};
+use super::audit::{Change as AuditChange, append, now_text};
 use super::common::{Conn, DbResult};
-use super::{Backend, BACKEND_NAME};
+use super::{BACKEND_NAME, Backend};
 use async_trait::async_trait;
 use chrono::NaiveDate;
-use orgwork_domain::members::{check_status_change, contributions, Record, Span, Status};
+use orgwork_domain::Error;
+use orgwork_domain::members::{Record, Span, Status, check_status_change, contributions};
 use orgwork_domain::profile::Profile;
 use orgwork_domain::structure::UnitCode;
-use orgwork_domain::Error;
 use orgwork_store::{
-    Actor, Member, MemberFilter, MemberStore, MemberSummary, MembershipEntry, NewMember, Page, Paged, Result, Stats, StatusEntry,
-    StoreError, StructureStore,
+    Actor, Member, MemberFilter, MemberStore, MemberSummary, MembershipEntry, NewMember, Page, Paged, Result, Stats,
+    StatusEntry, StoreError, StructureStore,
 };
 use sqlx::Row;
 use std::collections::BTreeMap;
@@ -198,20 +198,22 @@ async fn load(conn: &mut Conn, id: i64) -> Result<Parts> {
             ))
         })
         .collect::<Result<Vec<_>>>()?;
-    let statuses = sqlx::query("SELECT status, valid_from, valid_to, document FROM member_status WHERE member_id = $1 ORDER BY valid_from")
-        .bind(id)
-        .fetch_all(&mut *conn)
-        .await
-        .db()?
-        .iter()
-        .map(|r| {
-            Ok((
-                Status::parse(&r.try_get::<String, _>("status").db()?)?,
-                Span { from: r.try_get("valid_from").db()?, to: r.try_get("valid_to").db()? },
-                r.try_get("document").db()?,
-            ))
-        })
-        .collect::<Result<Vec<_>>>()?;
+    let statuses = sqlx::query(
+        "SELECT status, valid_from, valid_to, document FROM member_status WHERE member_id = $1 ORDER BY valid_from",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await
+    .db()?
+    .iter()
+    .map(|r| {
+        Ok((
+            Status::parse(&r.try_get::<String, _>("status").db()?)?,
+            Span { from: r.try_get("valid_from").db()?, to: r.try_get("valid_to").db()? },
+            r.try_get("document").db()?,
+        ))
+    })
+    .collect::<Result<Vec<_>>>()?;
     Ok(Parts { record, memberships, statuses })
 }
 
@@ -226,7 +228,9 @@ pub async fn apply_member(conn: &mut Conn, profile: &Profile, id: i64, sign: i64
         cache.insert((*unit_id, span.from, span.to), segments(conn, *unit_id, *span).await?);
     }
     for c in contributions(profile, &p.record, &memberships, &statuses) {
-        let whole = memberships.iter().find(|(u, s)| *u == c.unit_id && s.from <= c.span.from && s.to.is_none_or(|t| c.span.to.is_some_and(|ct| ct <= t)));
+        let whole = memberships.iter().find(|(u, s)| {
+            *u == c.unit_id && s.from <= c.span.from && s.to.is_none_or(|t| c.span.to.is_some_and(|ct| ct <= t))
+        });
         let segs = match whole.and_then(|(u, s)| cache.get(&(*u, s.from, s.to))) {
             Some(segs) => segs.clone(),
             None => segments(conn, c.unit_id, c.span).await?,
@@ -275,7 +279,11 @@ pub async fn reattribute(conn: &mut Conn, unit_id: i64, old: &[Segment], new: &[
         .map(|r| Ok((r.try_get("key").db()?, r.try_get("day").db()?, r.try_get("delta").db()?)))
         .collect::<Result<Vec<_>>>()?;
     let count = |key: &str, through: NaiveDate, inclusive: bool| -> i64 {
-        deltas.iter().filter(|(k, d, _)| k == key && (if inclusive { *d <= through } else { *d < through })).map(|(_, _, v)| v).sum()
+        deltas
+            .iter()
+            .filter(|(k, d, _)| k == key && (if inclusive { *d <= through } else { *d < through }))
+            .map(|(_, _, v)| v)
+            .sum()
     };
     let keys: std::collections::BTreeSet<String> = deltas.iter().map(|(k, _, _)| k.clone()).collect();
     for (i, s) in cuts.iter().enumerate() {
@@ -341,11 +349,7 @@ pub async fn insert_member(
     .bind(id)
     .bind(name_fold(r))
     .bind(now_text());
-    bind_record!(insert, r)
-    .bind(orgwork_domain::text::sort_key(&r.full_name))
-    .execute(&mut *tx)
-    .await
-    .db()?;
+    bind_record!(insert, r).bind(orgwork_domain::text::sort_key(&r.full_name)).execute(&mut *tx).await.db()?;
     let reason = match (&from_org, joined_on == r.admitted_on) {
         (Some(_), _) => "transfer_in",
         (None, true) => "admission",
@@ -354,7 +358,11 @@ pub async fn insert_member(
     if let Some(org) = &from_org {
         let org = org.trim();
         if org.is_empty() || org.chars().count() > 200 {
-            return Err(Error::invalid("invalid_organization", "from_org: the sending organization's name is needed (at most 200 characters)").into());
+            return Err(Error::invalid(
+                "invalid_organization",
+                "from_org: the sending organization's name is needed (at most 200 characters)",
+            )
+            .into());
         }
         sqlx::query(
             "INSERT INTO transfer (id, member_id, from_unit_id, to_unit_id, from_org, to_org, issued_on, document, state, closed_on, close_document, recorded_at) \
@@ -397,28 +405,34 @@ async fn open_membership_of(conn: &mut Conn, member_id: i64) -> Result<Option<(i
 /// Is the unit (id) within the subtree of `top` on `day`?
 async fn within(conn: &mut Conn, unit_id: i64, top: &UnitCode, day: NaiveDate) -> Result<bool> {
     let path = path_on(conn, unit_id, day).await?;
-    let top_id: Option<i64> = sqlx::query_scalar("SELECT id FROM unit WHERE code = $1 AND valid_from <= $2 AND (valid_to IS NULL OR valid_to > $2)")
-        .bind(top.as_str())
-        .bind(day)
-        .fetch_optional(&mut *conn)
-        .await
-        .db()?;
+    let top_id: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM unit WHERE code = $1 AND valid_from <= $2 AND (valid_to IS NULL OR valid_to > $2)",
+    )
+    .bind(top.as_str())
+    .bind(day)
+    .fetch_optional(&mut *conn)
+    .await
+    .db()?;
     Ok(top_id.is_some_and(|t| path.contains(&t)))
 }
 
 /// Does any member belong to the unit on or after `day`?
 pub async fn has_members_from(conn: &mut Conn, unit_id: i64, day: NaiveDate) -> Result<bool> {
-    let n: Option<i64> = sqlx::query_scalar("SELECT member_id FROM membership WHERE unit_id = $1 AND (valid_to IS NULL OR valid_to > $2) LIMIT 1")
-        .bind(unit_id)
-        .bind(day)
-        .fetch_optional(&mut *conn)
-        .await
-        .db()?;
+    let n: Option<i64> = sqlx::query_scalar(
+        "SELECT member_id FROM membership WHERE unit_id = $1 AND (valid_to IS NULL OR valid_to > $2) LIMIT 1",
+    )
+    .bind(unit_id)
+    .bind(day)
+    .fetch_optional(&mut *conn)
+    .await
+    .db()?;
     Ok(n.is_some())
 }
 
 async fn unit_code(conn: &mut Conn, unit_id: i64) -> Result<UnitCode> {
-    Ok(UnitCode::from_stored(sqlx::query_scalar("SELECT code FROM unit WHERE id = $1").bind(unit_id).fetch_one(&mut *conn).await.db()?))
+    Ok(UnitCode::from_stored(
+        sqlx::query_scalar("SELECT code FROM unit WHERE id = $1").bind(unit_id).fetch_one(&mut *conn).await.db()?,
+    ))
 }
 
 async fn view(conn: &mut Conn, profile: &Profile, id: i64, on: NaiveDate) -> Result<Member> {
@@ -430,7 +444,13 @@ async fn view(conn: &mut Conn, profile: &Profile, id: i64, on: NaiveDate) -> Res
         if span.from <= on && span.to.is_none_or(|t| on < t) {
             unit = Some(code.clone());
         }
-        memberships.push(MembershipEntry { unit: code, valid_from: span.from, valid_to: span.to, reason: reason.clone(), document: document.clone() });
+        memberships.push(MembershipEntry {
+            unit: code,
+            valid_from: span.from,
+            valid_to: span.to,
+            reason: reason.clone(),
+            document: document.clone(),
+        });
     }
     let status = p.statuses.iter().find(|(_, s, _)| s.from <= on && s.to.is_none_or(|t| on < t)).map(|(st, _, _)| *st);
     let categories = if unit.is_some() { p.record.categories_on(profile, on) } else { vec![] };
@@ -457,13 +477,18 @@ fn member_json(m: &Member) -> Option<serde_json::Value> {
 async fn check_unique(conn: &mut Conn, record: &Record, except: Option<i64>) -> Result<()> {
     for (field, value) in [("card_number", &record.card_number), ("national_id", &record.national_id)] {
         if let Some(v) = value {
-            let other: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT id FROM member WHERE {field} = $1")))
-                .bind(v)
-                .fetch_optional(&mut *conn)
-                .await
-                .db()?;
+            let other: Option<i64> =
+                sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT id FROM member WHERE {field} = $1")))
+                    .bind(v)
+                    .fetch_optional(&mut *conn)
+                    .await
+                    .db()?;
             if let Some(o) = other.filter(|o| Some(*o) != except) {
-                return Err(Error::conflict("duplicate_member", format!("{field}: '{v}' belongs to member {o} already")).into());
+                return Err(Error::conflict(
+                    "duplicate_member",
+                    format!("{field}: '{v}' belongs to member {o} already"),
+                )
+                .into());
             }
         }
     }
@@ -482,7 +507,10 @@ fn from_hex(text: &str) -> Vec<u8> {
 pub async fn backfill_name_keys(pool: &sqlx::Pool<super::Db>, writer: &sqlx::Pool<super::Db>) -> Result<u64> {
     let mut done = 0;
     loop {
-        let rows = sqlx::query("SELECT id, full_name FROM member WHERE name_key IS NULL LIMIT 1000").fetch_all(pool).await.db()?;
+        let rows = sqlx::query("SELECT id, full_name FROM member WHERE name_key IS NULL LIMIT 1000")
+            .fetch_all(pool)
+            .await
+            .db()?;
         if rows.is_empty() {
             return Ok(done);
         }
@@ -509,7 +537,9 @@ const SUBTREE: &str = "WITH RECURSIVE sub(id) AS (SELECT CAST($1 AS BIGINT) UNIO
 
 async fn unit_id_on(store: &Backend, unit: &UnitCode, on: NaiveDate) -> Result<i64> {
     let path = store.path_ids(unit, on).await?;
-    path.first().copied().ok_or_else(|| Error::not_found("unit_not_found", format!("no unit has the code {unit} on {on}")).into())
+    path.first()
+        .copied()
+        .ok_or_else(|| Error::not_found("unit_not_found", format!("no unit has the code {unit} on {on}")).into())
 }
 
 /// Writes a changed record; a change of the admission or official date rebuilds a plain status
@@ -522,10 +552,18 @@ async fn write_record(conn: &mut Conn, profile: &Profile, id: i64, record: &Reco
     let dates_change = p.record.admitted_on != record.admitted_on || p.record.official_on != record.official_on;
     if dates_change {
         if p.statuses.iter().any(|(s, _, _)| !s.is_member()) {
-            return Err(Error::rule("status_history", "admitted_on: the member's status history holds more than admission; change it with a status change").into());
+            return Err(Error::rule(
+                "status_history",
+                "admitted_on: the member's status history holds more than admission; change it with a status change",
+            )
+            .into());
         }
         if p.memberships.first().is_some_and(|(_, m, _, _)| m.from < record.admitted_on) {
-            return Err(Error::rule("date_after_joining", format!("admitted_on: {} is after the member joined their first unit", record.admitted_on)).into());
+            return Err(Error::rule(
+                "date_after_joining",
+                format!("admitted_on: {} is after the member joined their first unit", record.admitted_on),
+            )
+            .into());
         }
     }
     check_unique(conn, record, Some(id)).await?;
@@ -538,11 +576,11 @@ async fn write_record(conn: &mut Conn, profile: &Profile, id: i64, record: &Reco
     )))
     .bind(id);
     bind_record!(update, r)
-    .bind(name_fold(r))
-    .bind(orgwork_domain::text::sort_key(&r.full_name))
-    .execute(&mut *conn)
-    .await
-    .db()?;
+        .bind(name_fold(r))
+        .bind(orgwork_domain::text::sort_key(&r.full_name))
+        .execute(&mut *conn)
+        .await
+        .db()?;
     if dates_change {
         sqlx::query("DELETE FROM member_status WHERE member_id = $1").bind(id).execute(&mut *conn).await.db()?;
         insert_statuses(conn, id, r).await?;
@@ -555,61 +593,77 @@ async fn write_record(conn: &mut Conn, profile: &Profile, id: i64, record: &Reco
 /// ledger computed in memory and written once, each unit's ancestry cut once. Every row has
 /// been checked; the caller's transaction holds the write lock.
 async fn bulk_admit(tx: &mut Conn, store: &Backend, fresh: &[(Record, i64, NaiveDate)]) -> Result<()> {
-    // Rows per statement: binding grows faster than linearly with a statement's parameters
-    // (measured on SQLite: 400 rows of 22 values took 7x as long as 16 rows), so statements
-    // stay small and many.
-    const BATCH: usize = 16;
+    use super::common::{JsonCol::*, json_rows};
+    use serde_json::{Value, json};
+    // Rows per statement: one JSON text each (see `json_rows`).
+    const BATCH: usize = 4000;
+    async fn write(tx: &mut Conn, sql: &str, rows: &[Value]) -> Result<()> {
+        for chunk in rows.chunks(BATCH) {
+            let text = serde_json::to_string(chunk).map_err(|e| StoreError::Backend(e.to_string()))?;
+            sqlx::query(sqlx::AssertSqlSafe(sql.to_string())).bind(text).execute(&mut *tx).await.db()?;
+        }
+        Ok(())
+    }
     let now = now_text();
+    let d = |day: NaiveDate| Value::String(day.to_string());
+    let od = |day: Option<NaiveDate>| day.map(d).unwrap_or(Value::Null);
     let mut ids = Vec::with_capacity(fresh.len());
-    for chunk in fresh.chunks(BATCH) {
-        let mut sql = format!("INSERT INTO member (id, name_key, name_fold, recorded_at, {RECORD_COLUMNS}) VALUES ");
-        for i in 0..chunk.len() {
-            let b = i * 22;
-            let marks: Vec<String> = (1..=22).map(|k| format!("${}", b + k)).collect();
-            sql.push_str(if i == 0 { "(" } else { ", (" });
-            sql.push_str(&marks.join(", "));
-            sql.push(')');
-        }
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for (r, _, _) in chunk {
-            let id = store.ids.next_id();
-            ids.push(id);
-            q = bind_record!(q.bind(id).bind(orgwork_domain::text::sort_key(&r.full_name)).bind(name_fold(r)).bind(now.clone()), r);
-        }
-        q.execute(&mut *tx).await.db()?;
-    }
-    for (chunk, chunk_ids) in fresh.chunks(BATCH).zip(ids.chunks(BATCH)) {
-        let mut sql = String::from("INSERT INTO membership (member_id, valid_from, valid_to, unit_id, reason, document) VALUES ");
-        let mut st = String::from("INSERT INTO member_status (member_id, valid_from, valid_to, status, document) VALUES ");
-        let mut n_status = 0;
-        for i in 0..chunk.len() {
-            let b = i * 4;
-            sql.push_str(&format!("{}(${}, ${}, NULL, ${}, ${}, NULL)", if i == 0 { "" } else { ", " }, b + 1, b + 2, b + 3, b + 4));
-        }
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-        let mut statuses: Vec<(i64, NaiveDate, Option<NaiveDate>, &str)> = vec![];
-        for ((r, unit, joined), id) in chunk.iter().zip(chunk_ids) {
-            let reason = if *joined == r.admitted_on { "admission" } else { "entry" };
-            q = q.bind(*id).bind(*joined).bind(*unit).bind(reason);
-            statuses.push((*id, r.admitted_on, r.official_on, Status::Probationary.as_str()));
-            if let Some(o) = r.official_on {
-                statuses.push((*id, o, None, Status::Official.as_str()));
-            }
-        }
-        q.execute(&mut *tx).await.db()?;
-        for (i, _) in statuses.iter().enumerate() {
-            let b = i * 4;
-            st.push_str(&format!("{}(${}, ${}, ${}, ${}, NULL)", if i == 0 { "" } else { ", " }, b + 1, b + 2, b + 3, b + 4));
-            n_status += 1;
-        }
-        if n_status > 0 {
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(st));
-            for (id, from, to, status) in &statuses {
-                q = q.bind(*id).bind(*from).bind(*to).bind(*status);
-            }
-            q.execute(&mut *tx).await.db()?;
+    let mut member_rows = Vec::with_capacity(fresh.len());
+    let mut membership_rows = Vec::with_capacity(fresh.len());
+    let mut status_rows = Vec::with_capacity(fresh.len() * 2);
+    for (r, unit, joined) in fresh {
+        let id = store.ids.next_id();
+        ids.push(id);
+        member_rows.push(json!([
+            id,
+            to_hex(&orgwork_domain::text::sort_key(&r.full_name)),
+            name_fold(r),
+            now,
+            r.full_name,
+            r.other_names,
+            r.sex,
+            d(r.birth_date),
+            r.ethnicity,
+            r.religion,
+            r.hometown,
+            r.national_id,
+            r.education,
+            r.theory_level,
+            r.occupation,
+            r.workplace,
+            r.phone,
+            r.email,
+            d(r.admitted_on),
+            od(r.official_on),
+            r.card_number,
+            r.record_number
+        ]));
+        let reason = if *joined == r.admitted_on { "admission" } else { "entry" };
+        membership_rows.push(json!([id, d(*joined), unit, reason]));
+        status_rows.push(json!([id, d(r.admitted_on), od(r.official_on), Status::Probationary.as_str()]));
+        if let Some(o) = r.official_on {
+            status_rows.push(json!([id, d(o), Value::Null, Status::Official.as_str()]));
         }
     }
+    let member_cols = [
+        Int, Hex, Text, Text, Text, Text, Text, Date, Text, Text, Text, Text, Text, Text, Text, Text, Text, Text, Date,
+        Date, Text, Text,
+    ];
+    let sql = format!(
+        "INSERT INTO member (id, name_key, name_fold, recorded_at, {RECORD_COLUMNS}) {}",
+        json_rows(&member_cols)
+    );
+    write(tx, &sql, &member_rows).await?;
+    let sql = format!(
+        "INSERT INTO membership (member_id, valid_from, unit_id, reason) {}",
+        json_rows(&[Int, Date, Int, Text])
+    );
+    write(tx, &sql, &membership_rows).await?;
+    let sql = format!(
+        "INSERT INTO member_status (member_id, valid_from, valid_to, status) {}",
+        json_rows(&[Int, Date, Date, Text])
+    );
+    write(tx, &sql, &status_rows).await?;
     // The ledger: every contribution, cut by its unit's ancestry, summed per (unit, key, day).
     let mut earliest: std::collections::HashMap<i64, NaiveDate> = std::collections::HashMap::new();
     for (_, unit, joined) in fresh {
@@ -646,20 +700,17 @@ async fn bulk_admit(tx: &mut Conn, store: &Backend, fresh: &[(Record, i64, Naive
             }
         }
     }
-    let rows: Vec<_> = sums.into_iter().filter(|(_, v)| *v != 0).collect();
-    for chunk in rows.chunks(BATCH * 2) {
-        let mut sql = String::from("INSERT INTO member_ledger (unit_id, key, day, delta) VALUES ");
-        for i in 0..chunk.len() {
-            let b = i * 4;
-            sql.push_str(&format!("{}(${}, ${}, ${}, ${})", if i == 0 { "" } else { ", " }, b + 1, b + 2, b + 3, b + 4));
-        }
-        sql.push_str(" ON CONFLICT (unit_id, key, day) DO UPDATE SET delta = member_ledger.delta + excluded.delta");
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for ((unit, key, day), delta) in chunk {
-            q = q.bind(*unit).bind(key.clone()).bind(*day).bind(*delta);
-        }
-        q.execute(&mut *tx).await.db()?;
-    }
+    // In key order: the ledger's B-tree then grows at its end instead of at random places.
+    let mut sums: Vec<((i64, String, NaiveDate), i64)> = sums.into_iter().filter(|(_, v)| *v != 0).collect();
+    sums.sort_unstable();
+    let rows: Vec<Value> =
+        sums.into_iter().map(|((unit, key, day), delta)| json!([unit, key, d(day), delta])).collect();
+    let sql = format!(
+        "INSERT INTO member_ledger (unit_id, key, day, delta) {} WHERE true \
+         ON CONFLICT (unit_id, key, day) DO UPDATE SET delta = member_ledger.delta + excluded.delta",
+        json_rows(&[Int, Text, Date, Int])
+    );
+    write(tx, &sql, &rows).await?;
     Ok(())
 }
 
@@ -681,12 +732,13 @@ async fn name_hits(store: &Backend, query: &str) -> Result<Option<Vec<i64>>> {
     }
     // Each word as an FTS5 string (quotes doubled): every word must occur.
     let matching = words.iter().map(|w| format!("\"{}\"", w.replace('"', "\"\""))).collect::<Vec<_>>().join(" AND ");
-    let mut ids: Vec<i64> = sqlx::query_scalar("SELECT rowid FROM member_name_fts WHERE member_name_fts MATCH $1 LIMIT $2")
-        .bind(matching)
-        .bind((NAME_HITS + 1) as i64)
-        .fetch_all(store.reader())
-        .await
-        .db()?;
+    let mut ids: Vec<i64> =
+        sqlx::query_scalar("SELECT rowid FROM member_name_fts WHERE member_name_fts MATCH $1 LIMIT $2")
+            .bind(matching)
+            .bind((NAME_HITS + 1) as i64)
+            .fetch_all(store.reader())
+            .await
+            .db()?;
     if ids.len() > NAME_HITS {
         return Ok(None);
     }
@@ -705,7 +757,10 @@ async fn ids_by(conn: &mut Conn, field: &str, values: &[&String]) -> Result<std:
     for chunk in values.chunks(500) {
         let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
         // `field` is one of two column names fixed by the callers; the values are bound.
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {field} AS v, id FROM member WHERE {field} IN ({})", marks.join(", "))));
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {field} AS v, id FROM member WHERE {field} IN ({})",
+            marks.join(", ")
+        )));
         for v in chunk {
             q = q.bind(v.as_str());
         }
@@ -746,7 +801,8 @@ impl MemberStore for Backend {
         }
         let today = chrono::Local::now().date_naive();
         let mut fresh: Vec<(Record, i64, NaiveDate)> = vec![];
-        let mut units: std::collections::HashMap<UnitCode, std::result::Result<i64, String>> = std::collections::HashMap::new();
+        let mut units: std::collections::HashMap<UnitCode, std::result::Result<i64, String>> =
+            std::collections::HashMap::new();
         // The members the rows name, looked up in batches rather than row by row.
         let cards: Vec<&String> = rows.iter().filter_map(|r| r.record.card_number.as_ref()).collect();
         let national_ids: Vec<&String> = rows.iter().filter_map(|r| r.record.national_id.as_ref()).collect();
@@ -772,7 +828,8 @@ impl MemberStore for Backend {
                     if let Some((current, _)) = open_membership_of(&mut tx, id).await? {
                         let code = unit_code(&mut tx, current).await?;
                         let explicit = r.unit.is_some();
-                        let inside = if explicit { code == *unit } else { within(&mut tx, current, unit, today).await? };
+                        let inside =
+                            if explicit { code == *unit } else { within(&mut tx, current, unit, today).await? };
                         if !inside {
                             report.errors.push(row_error(
                                 r.row,
@@ -786,7 +843,12 @@ impl MemberStore for Backend {
                     match write_record(&mut tx, &self.profile, id, &r.record).await {
                         Ok(true) => report.updated += 1,
                         Ok(false) => report.unchanged += 1,
-                        Err(StoreError::Domain(e)) => report.errors.push(row_error(r.row, e.message.split(':').next().unwrap_or(""), "", e.message.clone())),
+                        Err(StoreError::Domain(e)) => report.errors.push(row_error(
+                            r.row,
+                            e.message.split(':').next().unwrap_or(""),
+                            "",
+                            e.message.clone(),
+                        )),
                         Err(e) => return Err(e),
                     }
                 }
@@ -813,8 +875,11 @@ impl MemberStore for Backend {
                     let starts = match unit_starts.get(&unit_id) {
                         Some(d) => *d,
                         None => {
-                            let d: NaiveDate =
-                                sqlx::query_scalar("SELECT valid_from FROM unit WHERE id = $1").bind(unit_id).fetch_one(&mut *tx).await.db()?;
+                            let d: NaiveDate = sqlx::query_scalar("SELECT valid_from FROM unit WHERE id = $1")
+                                .bind(unit_id)
+                                .fetch_one(&mut *tx)
+                                .await
+                                .db()?;
                             unit_starts.insert(unit_id, d);
                             d
                         }
@@ -831,7 +896,18 @@ impl MemberStore for Backend {
         if report.errors.is_empty() && !dry_run {
             let target = format!("import:{}", rows.len());
             let summary = serde_json::json!({"created": report.created, "updated": report.updated, "unchanged": report.unchanged});
-            append(&mut tx, actor, AuditChange { action: "member.import", target: &target, unit_id: None, before: None, after: Some(summary) }).await?;
+            append(
+                &mut tx,
+                actor,
+                AuditChange {
+                    action: "member.import",
+                    target: &target,
+                    unit_id: None,
+                    before: None,
+                    after: Some(summary),
+                },
+            )
+            .await?;
             tx.commit().await.db()?;
         } else {
             tx.rollback().await.db()?;
@@ -839,7 +915,12 @@ impl MemberStore for Backend {
         Ok(report)
     }
 
-    async fn member_records(&self, unit: &UnitCode, as_of: NaiveDate, page: Page) -> Result<Paged<(Record, Status, UnitCode)>> {
+    async fn member_records(
+        &self,
+        unit: &UnitCode,
+        as_of: NaiveDate,
+        page: Page,
+    ) -> Result<Paged<(Record, Status, UnitCode)>> {
         let limit = page.effective_limit();
         let top = unit_id_on(self, unit, as_of).await?;
         let (after_key, after_id) = match page.after.as_deref().and_then(|a| a.rsplit_once('|')) {
@@ -865,7 +946,11 @@ impl MemberStore for Backend {
         let mut items = Vec::with_capacity(rows.len());
         let mut keys = Vec::with_capacity(rows.len());
         for r in &rows {
-            keys.push(format!("{}|{}", to_hex(&r.try_get::<Vec<u8>, _>("name_key").db()?), r.try_get::<i64, _>("id").db()?));
+            keys.push(format!(
+                "{}|{}",
+                to_hex(&r.try_get::<Vec<u8>, _>("name_key").db()?),
+                r.try_get::<i64, _>("id").db()?
+            ));
             items.push((
                 record_from_row(r)?,
                 Status::parse(&r.try_get::<String, _>("status").db()?)?,
@@ -891,7 +976,18 @@ impl MemberStore for Backend {
         let after = view(&mut tx, &self.profile, id, today).await?;
         let target = format!("member:{id}");
         let unit = open_membership_of(&mut tx, id).await?.map(|(u, _)| u);
-        append(&mut tx, actor, AuditChange { action: "member.edit", target: &target, unit_id: unit, before: member_json(&before), after: member_json(&after) }).await?;
+        append(
+            &mut tx,
+            actor,
+            AuditChange {
+                action: "member.edit",
+                target: &target,
+                unit_id: unit,
+                before: member_json(&before),
+                after: member_json(&after),
+            },
+        )
+        .await?;
         tx.commit().await.db()?;
         Ok(after)
     }
@@ -899,11 +995,30 @@ impl MemberStore for Backend {
     async fn create_member(&self, actor: &Actor, new: NewMember) -> Result<Member> {
         let mut tx = self.begin_write().await?;
         let unit_id = super::structure::live_unit_id(&mut tx, &new.unit, new.joined_on).await?;
-        let id = insert_member(&mut tx, self, &new.record, unit_id, new.joined_on, new.document.clone(), new.from_org.clone()).await?;
+        let id = insert_member(
+            &mut tx,
+            self,
+            &new.record,
+            unit_id,
+            new.joined_on,
+            new.document.clone(),
+            new.from_org.clone(),
+        )
+        .await?;
         let m = view(&mut tx, &self.profile, id, new.joined_on).await?;
         let target = format!("member:{id}");
-        append(&mut tx, actor, AuditChange { action: "member.create", target: &target, unit_id: Some(unit_id), before: None, after: member_json(&m) })
-            .await?;
+        append(
+            &mut tx,
+            actor,
+            AuditChange {
+                action: "member.create",
+                target: &target,
+                unit_id: Some(unit_id),
+                before: None,
+                after: member_json(&m),
+            },
+        )
+        .await?;
         tx.commit().await.db()?;
         Ok(m)
     }
@@ -913,7 +1028,13 @@ impl MemberStore for Backend {
         view(&mut conn, &self.profile, id, as_of).await
     }
 
-    async fn members(&self, unit: Option<&UnitCode>, as_of: NaiveDate, filter: &MemberFilter, page: Page) -> Result<Paged<MemberSummary>> {
+    async fn members(
+        &self,
+        unit: Option<&UnitCode>,
+        as_of: NaiveDate,
+        filter: &MemberFilter,
+        page: Page,
+    ) -> Result<Paged<MemberSummary>> {
         let limit = page.effective_limit();
         let top = match unit {
             Some(u) => Some(unit_id_on(self, u, as_of).await?),
@@ -948,7 +1069,11 @@ impl MemberStore for Backend {
             && let Some(ids) = name_hits(self, q).await?
         {
             // Few members have this name: read those, not the whole subtree.
-            let list = if ids.is_empty() { "0".to_string() } else { ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ") };
+            let list = if ids.is_empty() {
+                "0".to_string()
+            } else {
+                ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")
+            };
             sql.push_str(&format!("AND m.id IN ({list}) "));
         }
         if let Some(q) = filter.query.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
@@ -957,7 +1082,10 @@ impl MemberStore for Backend {
             binds.push(format!("%{}%", folded.replace(' ', "%")));
             binds.push(q.to_string());
             let n = binds.len() + 6;
-            sql.push_str(&format!("AND (m.name_fold LIKE ${} ESCAPE '\\' OR m.card_number = ${n} OR m.national_id = ${n}) ", n - 1));
+            sql.push_str(&format!(
+                "AND (m.name_fold LIKE ${} ESCAPE '\\' OR m.card_number = ${n} OR m.national_id = ${n}) ",
+                n - 1
+            ));
         }
         if let Some(s) = filter.status {
             binds.push(s.as_str().to_string());
@@ -966,11 +1094,16 @@ impl MemberStore for Backend {
         let mut born_after = None;
         if let Some(c) = &filter.category {
             let rule = self.profile.members.categories.iter().find(|r| &r.id == c).ok_or_else(|| {
-                StoreError::from(Error::invalid("invalid_category", format!("category: '{c}' is not a category of the profile")))
+                StoreError::from(Error::invalid(
+                    "invalid_category",
+                    format!("category: '{c}' is not a category of the profile"),
+                ))
             })?;
             if let Some(age) = rule.age_under {
                 born_after = Some(as_of - chrono::Months::new(age * 12));
-            } else if let Some(field) = rule.field.as_deref().filter(|f| orgwork_domain::members::CATEGORY_FIELDS.contains(f)) {
+            } else if let Some(field) =
+                rule.field.as_deref().filter(|f| orgwork_domain::members::CATEGORY_FIELDS.contains(f))
+            {
                 let (list, negate) = match (&rule.field_in, &rule.field_not_in) {
                     (Some(l), _) => (l, false),
                     (None, Some(l)) => (l, true),
@@ -1026,7 +1159,14 @@ impl MemberStore for Backend {
         Ok(Paged { items, next })
     }
 
-    async fn change_status(&self, actor: &Actor, id: i64, status: Status, on: NaiveDate, document: Option<String>) -> Result<Member> {
+    async fn change_status(
+        &self,
+        actor: &Actor,
+        id: i64,
+        status: Status,
+        on: NaiveDate,
+        document: Option<String>,
+    ) -> Result<Member> {
         let mut tx = self.begin_write().await?;
         let parts = load(&mut tx, id).await?;
         let (current, span, _) = parts.statuses.last().cloned().ok_or_else(|| no_member(id))?;
@@ -1052,7 +1192,12 @@ impl MemberStore for Backend {
             .await
             .db()?;
         if status == Status::Official {
-            sqlx::query("UPDATE member SET official_on = $2 WHERE id = $1").bind(id).bind(on).execute(&mut *tx).await.db()?;
+            sqlx::query("UPDATE member SET official_on = $2 WHERE id = $1")
+                .bind(id)
+                .bind(on)
+                .execute(&mut *tx)
+                .await
+                .db()?;
         }
         if !status.is_member() {
             sqlx::query("UPDATE membership SET valid_to = $2 WHERE member_id = $1 AND valid_to IS NULL")
@@ -1066,7 +1211,13 @@ impl MemberStore for Backend {
         let after = view(&mut tx, &self.profile, id, on).await?;
         let target = format!("member:{id}");
         let last_unit = parts.memberships.last().map(|(u, _, _, _)| *u);
-        let entry = AuditChange { action: "member.status", target: &target, unit_id: last_unit, before: member_json(&before), after: member_json(&after) };
+        let entry = AuditChange {
+            action: "member.status",
+            target: &target,
+            unit_id: last_unit,
+            before: member_json(&before),
+            after: member_json(&after),
+        };
         append(&mut tx, actor, entry).await?;
         tx.commit().await.db()?;
         Ok(after)
