@@ -315,6 +315,31 @@ test('import a file: faults by row first, then a preview, then the import', asyn
   await page.getByRole('link', { name: 'Lý Thị Nhập' }).waitFor();
 });
 
+test('a large file is checked and imported in the background, with its progress shown', async () => {
+  await login('secretary.stc');
+  const surnames = ['Nguyễn', 'Trần', 'Lê', 'Phạm', 'Hoàng', 'Đặng', 'Bùi', 'Đỗ'];
+  const given = ['An', 'Bình', 'Châu', 'Dũng', 'Hà', 'Khánh', 'Lan', 'Minh', 'Ngọc', 'Thủy'];
+  let csv = 'full_name,sex,birth_date,admitted_on,card_number,unit\n';
+  for (let i = 0; i < 10000; i++) {
+    const name = `${surnames[i % 8]} Văn ${given[Math.floor(i / 8) % 10]} ${i}`;
+    csv += `${name},male,19${60 + (i % 40)}-0${1 + (i % 9)}-15,2021-0${1 + (i % 9)}-20,9${String(i).padStart(7, '0')},QN-KCQ-STC-C${1 + (i % 2)}\n`;
+  }
+  await page.goto(`${base}/units/QN-KCQ-STC/members/import`);
+  await page.locator('#file').setInputFiles({ name: 'lon.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await page.getByRole('button', { name: 'Check the file' }).click();
+  await page.waitForURL(/\/members\/import\/jobs\//);
+  // The page shows how far the check has got and refreshes itself until it is done.
+  const seen = await page.locator('#import-bar').count();
+  if (seen) await keep('import-progress');
+  await page.getByRole('heading', { name: /10,000 to create, 0 to update, 0 unchanged/ }).waitFor({ timeout: 180000 });
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await page.waitForURL(/\/members\/import\/jobs\//);
+  assert.ok(seen + await page.locator('#import-bar').count() > 0, 'the progress was shown');
+  await page.getByRole('status').filter({ hasText: /Imported: 10,000 created/ }).waitFor({ timeout: 180000 });
+  await page.goto(`${base}/units/QN-KCQ-STC/members?q=9999`);
+  await page.getByRole('link', { name: 'Đỗ Văn Thủy 9999' }).waitFor();
+});
+
 test('a candidate proposed, then admitted: a probationary member and the year\'s figures', async () => {
   await login('secretary.stc');
   await page.goto(`${base}/units/QN-KCQ-STC`);

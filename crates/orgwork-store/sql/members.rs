@@ -592,18 +592,30 @@ async fn write_record(conn: &mut Conn, profile: &Profile, id: i64, record: &Reco
 /// Admits many new members at once (an import): the rows in multi-row inserts, and the count
 /// ledger computed in memory and written once, each unit's ancestry cut once. Every row has
 /// been checked; the caller's transaction holds the write lock.
-async fn bulk_admit(tx: &mut Conn, store: &Backend, fresh: &[(Record, i64, NaiveDate)]) -> Result<()> {
+async fn bulk_admit(
+    tx: &mut Conn,
+    store: &Backend,
+    fresh: &[(Record, i64, NaiveDate)],
+    progress: &orgwork_store::Progress<'_>,
+) -> Result<()> {
+    use orgwork_store::ImportStage;
     use super::common::{JsonCol::*, json_rows};
     use serde_json::{Value, json};
     // Rows per statement: one JSON text each (see `json_rows`).
     const BATCH: usize = 4000;
-    async fn write(tx: &mut Conn, sql: &str, rows: &[Value]) -> Result<()> {
+    /// Writes the rows a chunk at a time, saying how many are written after each.
+    async fn write(tx: &mut Conn, sql: &str, rows: &[Value], written: &(dyn Fn(u64) + Send + Sync)) -> Result<()> {
+        let mut n = 0;
         for chunk in rows.chunks(BATCH) {
             let text = serde_json::to_string(chunk).map_err(|e| StoreError::Backend(e.to_string()))?;
             sqlx::query(sqlx::AssertSqlSafe(sql.to_string())).bind(text).execute(&mut *tx).await.db()?;
+            n += chunk.len() as u64;
+            written(n);
         }
         Ok(())
     }
+    let total = fresh.len() as u64;
+    let none = |_| {};
     let now = now_text();
     let d = |day: NaiveDate| Value::String(day.to_string());
     let od = |day: Option<NaiveDate>| day.map(d).unwrap_or(Value::Null);
@@ -645,6 +657,15 @@ async fn bulk_admit(tx: &mut Conn, store: &Backend, fresh: &[(Record, i64, Naive
             status_rows.push(json!([id, d(o), Value::Null, Status::Official.as_str()]));
         }
     }
+    // A large import into a smaller register writes its rows without the secondary indexes
+    // and builds them after (in this transaction, so a failure or a dry run leaves them).
+    let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM member").fetch_one(&mut *tx).await.db()?;
+    let rebuild = fresh.len() >= 20_000 && fresh.len() as i64 > existing;
+    if rebuild {
+        for ddl in super::BULK_DROP {
+            sqlx::query(sqlx::AssertSqlSafe(*ddl)).execute(&mut *tx).await.db()?;
+        }
+    }
     let member_cols = [
         Int, Hex, Text, Text, Text, Text, Text, Date, Text, Text, Text, Text, Text, Text, Text, Text, Text, Text, Date,
         Date, Text, Text,
@@ -653,17 +674,23 @@ async fn bulk_admit(tx: &mut Conn, store: &Backend, fresh: &[(Record, i64, Naive
         "INSERT INTO member (id, name_key, name_fold, recorded_at, {RECORD_COLUMNS}) {}",
         json_rows(&member_cols)
     );
-    write(tx, &sql, &member_rows).await?;
+    write(tx, &sql, &member_rows, &|n| progress(ImportStage::Writing, n, total)).await?;
     let sql = format!(
         "INSERT INTO membership (member_id, valid_from, unit_id, reason) {}",
         json_rows(&[Int, Date, Int, Text])
     );
-    write(tx, &sql, &membership_rows).await?;
+    write(tx, &sql, &membership_rows, &none).await?;
     let sql = format!(
         "INSERT INTO member_status (member_id, valid_from, valid_to, status) {}",
         json_rows(&[Int, Date, Date, Text])
     );
-    write(tx, &sql, &status_rows).await?;
+    write(tx, &sql, &status_rows, &none).await?;
+    if rebuild {
+        for ddl in super::BULK_CREATE {
+            sqlx::query(sqlx::AssertSqlSafe(*ddl)).execute(&mut *tx).await.db()?;
+        }
+    }
+    progress(ImportStage::Counting, 0, total);
     // The ledger: every contribution, cut by its unit's ancestry, summed per (unit, key, day).
     let mut earliest: std::collections::HashMap<i64, NaiveDate> = std::collections::HashMap::new();
     for (_, unit, joined) in fresh {
@@ -710,7 +737,8 @@ async fn bulk_admit(tx: &mut Conn, store: &Backend, fresh: &[(Record, i64, Naive
          ON CONFLICT (unit_id, key, day) DO UPDATE SET delta = member_ledger.delta + excluded.delta",
         json_rows(&[Int, Text, Date, Int])
     );
-    write(tx, &sql, &rows).await?;
+    write(tx, &sql, &rows, &none).await?;
+    progress(ImportStage::Counting, total, total);
     Ok(())
 }
 
@@ -777,13 +805,16 @@ fn row_error(row: usize, column: &str, value: &str, reason: impl Into<String>) -
 
 #[async_trait]
 impl MemberStore for Backend {
-    async fn import_members(
+    async fn import_members_with_progress(
         &self,
         actor: &Actor,
         rows: &[orgwork_domain::import::ImportRow],
         default_unit: Option<&UnitCode>,
         dry_run: bool,
+        progress: &orgwork_store::Progress<'_>,
     ) -> Result<orgwork_store::ImportReport> {
+        use orgwork_store::ImportStage;
+        let total = rows.len() as u64;
         let mut report = orgwork_store::ImportReport { dry_run, ..Default::default() };
         let mut tx = self.begin_write().await?;
         let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
@@ -809,7 +840,10 @@ impl MemberStore for Backend {
         let by_card = ids_by(&mut tx, "card_number", &cards).await?;
         let by_national_id = ids_by(&mut tx, "national_id", &national_ids).await?;
         let mut unit_starts: std::collections::HashMap<i64, NaiveDate> = std::collections::HashMap::new();
-        for r in rows {
+        for (i, r) in rows.iter().enumerate() {
+            if i % 2000 == 0 {
+                progress(ImportStage::Checking, i as u64, total);
+            }
             // The member this row is: by card number, else by national ID.
             let existing = r
                 .record
@@ -891,7 +925,8 @@ impl MemberStore for Backend {
             }
         }
         if report.errors.is_empty() && !fresh.is_empty() {
-            bulk_admit(&mut tx, self, &fresh).await?;
+            progress(ImportStage::Writing, 0, fresh.len() as u64);
+            bulk_admit(&mut tx, self, &fresh, progress).await?;
         }
         if report.errors.is_empty() && !dry_run {
             let target = format!("import:{}", rows.len());

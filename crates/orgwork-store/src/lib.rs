@@ -331,6 +331,21 @@ impl Stats {
     }
 }
 
+/// The stages of an import, as its progress reports them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportStage {
+    /// Each row against the register (who it is, which unit).
+    Checking,
+    /// The new members written.
+    Writing,
+    /// The counts brought up to date.
+    Counting,
+}
+
+/// Told how far a long operation has got: the stage, the rows done, the rows in all.
+pub type Progress<'a> = dyn Fn(ImportStage, u64, u64) + Send + Sync + 'a;
+
 /// What an import did, or would do (a dry run), or why it did nothing.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct ImportReport {
@@ -354,6 +369,19 @@ pub trait MemberStore: Send + Sync {
         rows: &[orgwork_domain::import::ImportRow],
         default_unit: Option<&UnitCode>,
         dry_run: bool,
+    ) -> Result<ImportReport> {
+        let quiet: &Progress<'_> = &|_, _, _| {};
+        self.import_members_with_progress(actor, rows, default_unit, dry_run, quiet).await
+    }
+    /// As `import_members`, telling `progress` how far it has got (the stage, rows done, rows
+    /// in all) every few thousand rows.
+    async fn import_members_with_progress(
+        &self,
+        actor: &Actor,
+        rows: &[orgwork_domain::import::ImportRow],
+        default_unit: Option<&UnitCode>,
+        dry_run: bool,
+        progress: &Progress<'_>,
     ) -> Result<ImportReport>;
     /// The records of the members of a unit's subtree on a date, with their status and unit,
     /// in name order, a page at a time (for exports of any size).

@@ -25,6 +25,8 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// Files checked in the UI and waiting for the user's confirmation.
     pub pending_imports: Arc<ui::files::PendingImports>,
+    /// Checks and imports of large files running in the background.
+    pub import_jobs: Arc<ui::files::ImportJobs>,
 }
 
 impl AppState {
@@ -34,6 +36,7 @@ impl AppState {
             limiter: Arc::new(ui::auth::LoginLimiter::default()),
             secure_cookies: false,
             pending_imports: Arc::new(ui::files::PendingImports::default()),
+            import_jobs: Arc::new(ui::files::ImportJobs::default()),
         }
     }
 }

@@ -82,9 +82,18 @@ pub async fn run_import(command: ImportCommand) -> Result<()> {
             bail!("{}: {} faults; nothing was imported", file.display(), errors.len());
         }
     };
-    bar.set_position(rows.len() as u64);
-    bar.set_message(if dry_run { "trying" } else { "importing" });
-    let report = store.import_members(&actor(), &rows, unit.as_ref(), dry_run).await?;
+    let progress = |stage: orgwork_store::ImportStage, done: u64, total: u64| {
+        use orgwork_store::ImportStage::*;
+        bar.set_message(match (stage, dry_run) {
+            (Checking, _) => "checking",
+            (Writing, true) => "trying",
+            (Writing, false) => "writing",
+            (Counting, _) => "counting",
+        });
+        bar.set_length(total);
+        bar.set_position(done);
+    };
+    let report = store.import_members_with_progress(&actor(), &rows, unit.as_ref(), dry_run, &progress).await?;
     bar.finish_and_clear();
     if json {
         crate::output::json(&report)?;

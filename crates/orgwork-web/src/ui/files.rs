@@ -63,8 +63,11 @@ struct ImportPage {
     token: String,
     done: Option<String>,
     general_error: Option<String>,
+    /// A background check or import still running: what it is doing, rows done, rows in all.
+    progress: Option<(String, u64, u64)>,
 }
 
+#[derive(Clone)]
 struct Outcome {
     preview: Option<String>,
     errors: Vec<RowError>,
@@ -73,7 +76,170 @@ struct Outcome {
     general_error: Option<String>,
 }
 
+/// Files of this many rows or more are checked and imported in the background, and the page
+/// shows how far they have got, refreshing itself (no JavaScript needed).
+pub const BACKGROUND_ROWS: usize = 10_000;
+
+/// A check or an import running in the background, for one user and unit.
+struct Job {
+    user: i64,
+    unit: String,
+    stage: Option<orgwork_store::ImportStage>,
+    done: u64,
+    total: u64,
+    result: Option<(Outcome, StatusCode)>,
+    started: Instant,
+}
+
+/// The background checks and imports, by id; finished ones are kept for `HOLD`.
+#[derive(Default)]
+pub struct ImportJobs(Mutex<HashMap<String, Job>>);
+
+impl ImportJobs {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Job>> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn start(&self, user: i64, unit: &str, total: u64) -> String {
+        let id = crate::auth::new_session_secret();
+        let mut map = self.lock();
+        map.retain(|_, j| j.result.is_none() || j.started.elapsed() < HOLD);
+        let job =
+            Job { user, unit: unit.to_string(), stage: None, done: 0, total, result: None, started: Instant::now() };
+        map.insert(id.clone(), job);
+        id
+    }
+
+    fn update(&self, id: &str, stage: orgwork_store::ImportStage, done: u64, total: u64) {
+        if let Some(j) = self.lock().get_mut(id) {
+            (j.stage, j.done, j.total) = (Some(stage), done, total);
+        }
+    }
+
+    fn finish(&self, id: &str, outcome: Outcome, status: StatusCode) {
+        if let Some(j) = self.lock().get_mut(id) {
+            j.result = Some((outcome, status));
+        }
+    }
+
+    /// The job's progress (stage, done, total) or its result, if it is this user's.
+    #[allow(clippy::type_complexity)]
+    fn get(
+        &self,
+        id: &str,
+        user: i64,
+        unit: &str,
+    ) -> Option<(Option<orgwork_store::ImportStage>, u64, u64, Option<(Outcome, StatusCode)>)> {
+        let map = self.lock();
+        let j = map.get(id).filter(|j| j.user == user && j.unit == unit)?;
+        Some((j.stage, j.done, j.total, j.result.clone()))
+    }
+}
+
+/// What a check (a dry run) or an import came to, as the page shows it. A check that passes
+/// holds the file for its confirmation (`hold` gives the token).
+fn outcome_of(
+    tr: Tr,
+    result: Result<orgwork_store::ImportReport, orgwork_store::StoreError>,
+    dry_run: bool,
+    hold: impl FnOnce() -> String,
+) -> (Outcome, StatusCode) {
+    match result {
+        Ok(report) if report.errors.is_empty() && dry_run => {
+            let preview = Some(counts(tr, "import-preview", &report));
+            (Outcome { preview, token: hold(), ..empty() }, StatusCode::OK)
+        }
+        Ok(report) if report.errors.is_empty() => {
+            (Outcome { done: Some(counts(tr, "import-done", &report)), ..empty() }, StatusCode::OK)
+        }
+        Ok(report) => {
+            let preview = Some(tr.tn("import-errors", report.errors.len()));
+            (Outcome { preview, errors: report.errors, ..empty() }, StatusCode::UNPROCESSABLE_ENTITY)
+        }
+        Err(e) => {
+            let e = ApiError::from(e);
+            let message =
+                if e.status == StatusCode::INTERNAL_SERVER_ERROR { tr.t("error-internal") } else { e.message };
+            (Outcome { general_error: Some(message), ..empty() }, e.status)
+        }
+    }
+}
+
+/// Runs a check or an import: at once for a small file, in the background for a large one
+/// (the answer is then a redirect to the page that follows it).
+async fn run_import(
+    s: &AppState,
+    ctx: &Ctx,
+    caller: &crate::auth::Caller,
+    unit: UnitCode,
+    rows: Vec<orgwork_domain::import::ImportRow>,
+    bytes: Vec<u8>,
+    dry_run: bool,
+) -> Response {
+    let (tr, user) = (ctx.tr, caller.user.id);
+    if rows.len() < BACKGROUND_ROWS {
+        let result = s.store.import_members(&caller.actor(), &rows, Some(&unit), dry_run).await;
+        let (outcome, status) = outcome_of(tr, result, dry_run, || s.pending_imports.put(user, unit.as_str(), bytes));
+        return render(s, ctx, unit.as_str(), outcome, status).await;
+    }
+    let id = s.import_jobs.start(user, unit.as_str(), rows.len() as u64);
+    let (state, job, actor) = (s.clone(), id.clone(), caller.actor());
+    let code = unit.to_string();
+    tokio::spawn(async move {
+        let progress = |stage, done, total| state.import_jobs.update(&job, stage, done, total);
+        let result = state.store.import_members_with_progress(&actor, &rows, Some(&unit), dry_run, &progress).await;
+        let (outcome, status) =
+            outcome_of(tr, result, dry_run, || state.pending_imports.put(user, unit.as_str(), bytes));
+        state.import_jobs.finish(&job, outcome, status);
+    });
+    super::redirect(&format!("/units/{code}/members/import/jobs/{id}"))
+}
+
+/// The page of a background check or import: how far it has got, then what it came to.
+pub async fn job_page(State(s): State<AppState>, ctx: Ctx, Path((code, id)): Path<(String, String)>) -> Response {
+    let caller = match ctx.caller() {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let Some((stage, done, total, result)) = s.import_jobs.get(&id, caller.user.id, &code) else {
+        return render(
+            &s,
+            &ctx,
+            &code,
+            Outcome { general_error: Some(ctx.tr.t("import-expired")), ..empty() },
+            StatusCode::GONE,
+        )
+        .await;
+    };
+    match result {
+        Some((outcome, status)) => render(&s, &ctx, &code, outcome, status).await,
+        None => {
+            let tr = ctx.tr;
+            let stage = match stage {
+                None | Some(orgwork_store::ImportStage::Checking) => "import-stage-checking",
+                Some(orgwork_store::ImportStage::Writing) => "import-stage-writing",
+                Some(orgwork_store::ImportStage::Counting) => "import-stage-counting",
+            };
+            let (d, t) = (tr.number(done as i64), tr.number(total as i64));
+            let text = format!("{} {}", tr.t(stage), tr.targs("import-progress", &[("done", &d), ("total", &t)]));
+            let progress = Some((text, done, total.max(1)));
+            render_with(&s, &ctx, &code, empty(), progress, StatusCode::OK).await
+        }
+    }
+}
+
 async fn render(s: &AppState, ctx: &Ctx, code: &str, outcome: Outcome, status: StatusCode) -> Response {
+    render_with(s, ctx, code, outcome, None, status).await
+}
+
+async fn render_with(
+    s: &AppState,
+    ctx: &Ctx,
+    code: &str,
+    outcome: Outcome,
+    progress: Option<(String, u64, u64)>,
+    status: StatusCode,
+) -> Response {
     let caller = match ctx.caller() {
         Ok(c) => c,
         Err(r) => return r,
@@ -101,6 +267,7 @@ async fn render(s: &AppState, ctx: &Ctx, code: &str, outcome: Outcome, status: S
         token: outcome.token,
         done: outcome.done,
         general_error: outcome.general_error,
+        progress,
     };
     ctx.page(status, page)
 }
@@ -168,25 +335,7 @@ pub async fn check(State(s): State<AppState>, ctx: Ctx, Path(code): Path<String>
                 .await;
         }
     };
-    match store.import_members(&caller.actor(), &rows, Some(&unit), true).await {
-        Ok(report) if report.errors.is_empty() => {
-            let token = s.pending_imports.put(caller.user.id, unit.as_str(), bytes);
-            let preview = Some(counts(tr, "import-preview", &report));
-            render(&s, &ctx, &code, Outcome { preview, token, ..empty() }, StatusCode::OK).await
-        }
-        Ok(report) => {
-            let preview = Some(tr.tn("import-errors", report.errors.len()));
-            render(
-                &s,
-                &ctx,
-                &code,
-                Outcome { preview, errors: report.errors, ..empty() },
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-        Err(e) => ctx.api_error_page(e.into()),
-    }
+    run_import(&s, &ctx, &caller, unit, rows, bytes, true).await
 }
 
 async fn too_large_or_bad(s: &AppState, ctx: &Ctx, code: &str, status: StatusCode, text: String) -> Response {
@@ -250,30 +399,7 @@ pub async fn confirm(
             .await;
         }
     };
-    match store.import_members(&caller.actor(), &rows, Some(&unit), false).await {
-        Ok(report) if report.errors.is_empty() => {
-            render(
-                &s,
-                &ctx,
-                &code,
-                Outcome { done: Some(counts(tr, "import-done", &report)), ..empty() },
-                StatusCode::OK,
-            )
-            .await
-        }
-        Ok(report) => {
-            let preview = Some(tr.tn("import-errors", report.errors.len()));
-            render(
-                &s,
-                &ctx,
-                &code,
-                Outcome { preview, errors: report.errors, ..empty() },
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-        Err(e) => ctx.api_error_page(e.into()),
-    }
+    run_import(&s, &ctx, &caller, unit, rows, vec![], false).await
 }
 
 #[derive(Deserialize)]

@@ -66,6 +66,7 @@ pub fn routes() -> Router<AppState> {
                 .layer(axum::extract::DefaultBodyLimit::max(crate::api::files::MAX_UPLOAD)),
         )
         .route("/units/{code}/members/import/confirm", post(files::confirm))
+        .route("/units/{code}/members/import/jobs/{id}", get(files::job_page))
         .route("/units/{code}/candidates", get(candidates::page).post(candidates::add))
         .route("/candidates/{id}/{verb}", post(candidates::act))
         .route("/restructurings", get(restructure::list).post(restructure::plan))
