@@ -1024,3 +1024,51 @@ pub async fn search_follows_corrected_names(store: Arc<dyn Store>) {
     // Short words cannot use the index; they are still found.
     assert_eq!(find("tr ng").await, 1);
 }
+
+/// A large import into a small register builds its indexes after the rows: a dry run leaves
+/// them as they were, and after the import, searches (by name through the trigram index, by
+/// card number) and the collation order work on every new member.
+pub async fn a_large_import_builds_its_indexes_after_the_rows(store: Arc<dyn Store>) {
+    use orgwork_domain::import::ImportRow;
+    let s = store.as_ref();
+    small_province(s).await;
+    admit(s, "BAO", record("Trần Văn Cũ", "male", "1980-01-01", "2010-01-01")).await;
+    let surnames = ["Nguyễn", "Trần", "Lê", "Phạm", "Đặng", "Bùi", "Ân", "Ông"];
+    let rows = |tag: &str, offset: usize| -> Vec<ImportRow> {
+        (0..20_000)
+            .map(|i| {
+                let mut r = record(&format!("{} Thị {tag} {i}", surnames[i % 8]), "female", "1990-01-01", "2015-01-01");
+                r.card_number = Some(format!("{}", 50_000_000 + offset + i));
+                ImportRow {
+                    row: i + 2,
+                    record: r,
+                    unit: Some(code(if i % 2 == 0 { "SO-TC-C1" } else { "SO-TC-C2" })),
+                    status: None,
+                }
+            })
+            .collect()
+    };
+    let search = |q: &'static str| {
+        let store = store.clone();
+        async move {
+            let filter = orgwork_store::MemberFilter { query: Some(q.into()), ..Default::default() };
+            store.members(Some(&code("QN")), d("2024-01-01"), &filter, Page::first(5)).await.unwrap().items
+        }
+    };
+    let dry = s.import_members(&actor(), &rows("Thử", 0), None, true).await.unwrap();
+    assert_eq!(dry.created, 20_000);
+    assert!(search("thi thu").await.is_empty(), "a dry run writes nothing");
+    assert_eq!(search("tran van cu").await.len(), 1, "the indexes are there after a dry run");
+    let done = s.import_members(&actor(), &rows("Mới", 100_000), None, false).await.unwrap();
+    assert_eq!(done.created, 20_000);
+    let found = search("dang thi moi 19996").await;
+    assert_eq!(found.iter().map(|m| m.full_name.as_str()).collect::<Vec<_>>(), ["Đặng Thị Mới 19996"]);
+    assert_eq!(search("50119997").await[0].full_name, "Bùi Thị Mới 19997");
+    assert_eq!(search("tran van cu").await.len(), 1);
+    // Vietnamese order: "Ân" before "Bùi", "Ông" after "Nguyễn".
+    let filter = orgwork_store::MemberFilter::default();
+    let first = s.members(Some(&code("QN")), d("2024-01-01"), &filter, Page::first(1)).await.unwrap().items;
+    assert!(first[0].full_name.starts_with("Ân "), "{}", first[0].full_name);
+    assert_eq!(s.stats(&code("QN"), d("2024-01-01")).await.unwrap().total, 20_001);
+    assert_ledger_agrees(s, &["QN", "SO-TC", "SO-TC-C1", "BAO"], &["2014-01-01", "2016-01-01", "2030-01-01"]).await;
+}

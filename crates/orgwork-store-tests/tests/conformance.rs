@@ -18,6 +18,7 @@ orgwork_store_tests::backends!(
     search_follows_corrected_names,
     restructures_applies_and_undoes,
     refuses_drafts_that_break_continuity,
+    a_large_import_builds_its_indexes_after_the_rows,
 );
 
 #[tokio::test]
