@@ -13,5 +13,6 @@ pub mod profile;
 pub mod restructure;
 pub mod structure;
 pub mod text;
+pub mod timeline;
 
 pub use error::{Error, ErrorKind, Result};
