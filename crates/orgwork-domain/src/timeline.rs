@@ -22,11 +22,7 @@ impl Timeline {
     }
 
     fn live(&self, unit: i64, day: NaiveDate) -> Option<Option<i64>> {
-        self.versions
-            .get(&unit)?
-            .iter()
-            .find(|(f, t, _)| *f <= day && t.is_none_or(|t| day < t))
-            .map(|(_, _, p)| *p)
+        self.versions.get(&unit)?.iter().find(|(f, t, _)| *f <= day && t.is_none_or(|t| day < t)).map(|(_, _, p)| *p)
     }
 
     /// The unit and its ancestors on `day`, the unit first; empty when it is not live then.
@@ -100,6 +96,9 @@ mod tests {
             t.segments(5, d("2021-01-01"), None),
             [(d("2021-01-01"), Some(d("2024-01-01")), vec![5, 4, 2, 1]), (d("2024-01-01"), None, vec![5, 4, 3, 1])]
         );
-        assert_eq!(t.segments(5, d("2022-01-01"), Some(d("2023-01-01"))), [(d("2022-01-01"), Some(d("2023-01-01")), vec![5, 4, 2, 1])]);
+        assert_eq!(
+            t.segments(5, d("2022-01-01"), Some(d("2023-01-01"))),
+            [(d("2022-01-01"), Some(d("2023-01-01")), vec![5, 4, 2, 1])]
+        );
     }
 }
