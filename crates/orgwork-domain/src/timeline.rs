@@ -8,10 +8,13 @@ use std::collections::HashMap;
 /// A span of days in which a unit's ancestors (itself first) stay the same.
 pub type Segment = (NaiveDate, Option<NaiveDate>, Vec<i64>);
 
-/// Every unit's versions: (valid_from, valid_to, parent), in date order.
+/// A version of a unit: valid from, valid to, parent.
+type Version = (NaiveDate, Option<NaiveDate>, Option<i64>);
+
+/// Every unit's versions, in date order.
 #[derive(Debug, Default, Clone)]
 pub struct Timeline {
-    versions: HashMap<i64, Vec<(NaiveDate, Option<NaiveDate>, Option<i64>)>>,
+    versions: HashMap<i64, Vec<Version>>,
 }
 
 impl Timeline {
