@@ -3,6 +3,7 @@
 mod cmd;
 mod db;
 mod demo_data;
+mod generate;
 mod output;
 
 use clap::{Parser, Subcommand};
@@ -19,6 +20,8 @@ struct Cli {
 enum Command {
     /// Create (or reuse) the demo database of the seed's organization and serve it.
     Demo(cmd::demo::Args),
+    /// Generate an organization (demo, province or nation scale) into a database or CSV files.
+    Generate(cmd::generate::Args),
     /// Serve the web UI and the JSON API.
     Serve(cmd::serve::Args),
     /// Apply the database migrations.
@@ -84,6 +87,7 @@ fn main() -> ExitCode {
         match cli.command {
             Command::Demo(args) => cmd::demo::run(args).await,
             Command::Serve(args) => cmd::serve::run(args).await,
+            Command::Generate(args) => cmd::generate::run(args).await,
             Command::Migrate(args) => cmd::migrate::run(args).await,
             Command::Unit(c) => cmd::unit::run(c).await,
             Command::User(c) => cmd::user::run_user(c).await,

@@ -44,6 +44,14 @@ impl Timeline {
         out
     }
 
+    /// The ancestry of a unit over its whole life, cut where it changes.
+    pub fn whole_life(&self, unit: i64) -> Vec<Segment> {
+        match self.versions.get(&unit).and_then(|v| v.first()) {
+            Some((from, _, _)) => self.segments(unit, *from, None),
+            None => vec![],
+        }
+    }
+
     /// The ancestry of a unit from `from` (to `to`, or on), cut where it changes.
     pub fn segments(&self, unit: i64, from: NaiveDate, to: Option<NaiveDate>) -> Vec<Segment> {
         let mut out = vec![];
@@ -94,6 +102,7 @@ mod tests {
         t.add(4, d("2024-01-01"), None, Some(3));
         t.add(5, d("2021-01-01"), None, Some(4));
         assert_eq!(t.path_on(5, d("2022-01-01")), [5, 4, 2, 1]);
+        assert_eq!(t.whole_life(5), t.segments(5, d("2021-01-01"), None));
         assert_eq!(t.path_on(5, d("2020-06-01")), Vec::<i64>::new());
         assert_eq!(
             t.segments(5, d("2021-01-01"), None),

@@ -1072,3 +1072,138 @@ pub async fn a_large_import_builds_its_indexes_after_the_rows(store: Arc<dyn Sto
     assert_eq!(s.stats(&code("QN"), d("2024-01-01")).await.unwrap().total, 20_001);
     assert_ledger_agrees(s, &["QN", "SO-TC", "SO-TC-C1", "BAO"], &["2014-01-01", "2016-01-01", "2030-01-01"]).await;
 }
+
+/// Bulk loads of units and of members with their histories: each fault named, nothing written
+/// when one is found; what is loaded reads as if entered one by one (counts agree with a
+/// recount on every day, transfers and deaths included).
+pub async fn loads_units_and_member_histories_in_bulk(store: Arc<dyn Store>) {
+    use orgwork_domain::members::Status;
+    use orgwork_store::{MemberHistory, NewUnit};
+    let s = store.as_ref();
+    let quiet = |_: orgwork_store::ImportStage, _: u64, _: u64| {};
+    let unit = |c: &str, kind: &str, parent: Option<&str>| NewUnit {
+        code: code(c),
+        names: names(&format!("Đơn vị {c}")),
+        kind: kind.into(),
+        parent: parent.map(code),
+        valid_from: d("2015-01-01"),
+        decision: None,
+    };
+    let units = vec![
+        unit("P", "provincial_committee", None),
+        unit("P-D1", "district_committee", Some("P")),
+        unit("P-D1-X1", "commune_committee", Some("P-D1")),
+        unit("P-D1-X1-C1", "subordinate_cell", Some("P-D1-X1")),
+        unit("P-D1-X1-C2", "subordinate_cell", Some("P-D1-X1")),
+        unit("P-G1", "grassroots_cell", Some("P")),
+    ];
+    // Faults: a child before its parent, a kind out of place, a code twice.
+    let mut wrong = units.clone();
+    wrong.swap(1, 2);
+    let e = s.load_units(&actor(), &wrong, &quiet).await.unwrap_err().to_string();
+    assert!(e.contains("unit P-D1-X1 (number 2 of the load)") && e.contains("no unit has the code P-D1"), "{e}");
+    let mut wrong = units.clone();
+    wrong.push(unit("P-BAD", "subordinate_cell", Some("P")));
+    let e = s.load_units(&actor(), &wrong, &quiet).await.unwrap_err().to_string();
+    assert!(e.contains("P-BAD") && e.contains("may not sit under"), "{e}");
+    assert!(s.roots(d("2020-01-01"), Page::first(10)).await.unwrap().items.is_empty(), "nothing was written");
+    assert_eq!(s.load_units(&actor(), &units, &quiet).await.unwrap(), 6);
+    let e = s.load_units(&actor(), &units[..1], &quiet).await.unwrap_err().to_string();
+    assert!(e.contains("already exists"), "{e}");
+    assert_eq!(s.children(&code("P-D1-X1"), d("2020-01-01"), Page::first(10)).await.unwrap().items.len(), 2);
+
+    let history = |name: &str,
+                   card: &str,
+                   units: Vec<(&str, &str, Option<&str>)>,
+                   statuses: Vec<(Status, &str, Option<&str>)>| {
+        let mut r = record(name, "female", "1990-05-05", statuses[0].1);
+        r.card_number = Some(card.into());
+        MemberHistory {
+            record: r,
+            units: units.into_iter().map(|(u, f, t)| (code(u), d(f), t.map(d))).collect(),
+            statuses: statuses.into_iter().map(|(st, f, t)| (st, d(f), t.map(d))).collect(),
+        }
+    };
+    let good = vec![
+        history(
+            "Lê Thị Một",
+            "1",
+            vec![("P-D1-X1-C1", "2016-01-01", None)],
+            vec![(Status::Probationary, "2016-01-01", Some("2017-01-01")), (Status::Official, "2017-01-01", None)],
+        ),
+        // Transferred to the other cell, then to the grassroots cell of another branch.
+        history(
+            "Trần Thị Hai",
+            "2",
+            vec![
+                ("P-D1-X1-C1", "2018-03-01", Some("2020-06-01")),
+                ("P-D1-X1-C2", "2020-06-01", Some("2022-01-01")),
+                ("P-G1", "2022-01-01", None),
+            ],
+            vec![(Status::Probationary, "2018-03-01", Some("2019-03-01")), (Status::Official, "2019-03-01", None)],
+        ),
+        // Died in 2023: the membership ends then.
+        history(
+            "Phạm Thị Ba",
+            "3",
+            vec![("P-D1-X1-C2", "2015-01-01", Some("2023-04-01"))],
+            vec![
+                (Status::Probationary, "2010-01-01", Some("2011-01-01")),
+                (Status::Official, "2011-01-01", Some("2023-04-01")),
+                (Status::Deceased, "2023-04-01", None),
+            ],
+        ),
+    ];
+    // Faults, each named, and nothing loaded.
+    let mut bad = good.clone();
+    bad[1].units[1].1 = d("2020-05-01");
+    let e = s.load_members(&actor(), &bad, &quiet).await.unwrap_err().to_string();
+    assert!(e.contains("member 2 (card 2)") && e.contains("without overlap"), "{e}");
+    let mut bad = good.clone();
+    bad[2].units[0].2 = None;
+    let e = s.load_members(&actor(), &bad, &quiet).await.unwrap_err().to_string();
+    assert!(e.contains("member 3 (card 3)") && e.contains("leaves on 2023-04-01"), "{e}");
+    let mut bad = good.clone();
+    bad[0].units[0].0 = code("NOWHERE");
+    let e = s.load_members(&actor(), &bad, &quiet).await.unwrap_err().to_string();
+    assert!(e.contains("unit NOWHERE does not exist"), "{e}");
+    let mut bad = good.clone();
+    bad[2].record.card_number = Some("1".into());
+    let e = s.load_members(&actor(), &bad, &quiet).await.unwrap_err().to_string();
+    assert!(e.contains("card_number 1 is also member 1's"), "{e}");
+    assert_eq!(s.stats(&code("P"), d("2024-01-01")).await.unwrap().total, 0, "nothing was loaded");
+
+    assert_eq!(s.load_members(&actor(), &good, &quiet).await.unwrap(), 3);
+    let total = |u: &'static str, day: &'static str| {
+        let store = store.clone();
+        async move { store.stats(&code(u), d(day)).await.unwrap().total }
+    };
+    assert_eq!((total("P-D1", "2021-01-01").await, total("P-G1", "2021-01-01").await), (3, 0));
+    assert_eq!((total("P-D1", "2022-01-01").await, total("P-G1", "2022-01-01").await), (2, 1));
+    assert_eq!(total("P", "2023-04-01").await, 2);
+    let again = s.load_members(&actor(), &good[..1], &quiet).await.unwrap_err().to_string();
+    assert!(again.contains("already member"), "{again}");
+    let units: Vec<&str> = vec!["P", "P-D1", "P-D1-X1", "P-D1-X1-C1", "P-D1-X1-C2", "P-G1"];
+    let days = [
+        "2014-01-01",
+        "2015-01-01",
+        "2016-06-01",
+        "2017-01-01",
+        "2019-03-01",
+        "2020-06-01",
+        "2022-01-01",
+        "2023-04-01",
+        "2030-01-01",
+    ];
+    assert_ledger_agrees(s, &units, &days).await;
+    let found = s
+        .members(
+            Some(&code("P")),
+            d("2021-01-01"),
+            &orgwork_store::MemberFilter { query: Some("tran thi hai".into()), ..Default::default() },
+            Page::first(5),
+        )
+        .await
+        .unwrap();
+    assert_eq!(found.items[0].unit.as_str(), "P-D1-X1-C2");
+}

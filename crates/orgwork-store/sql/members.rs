@@ -589,78 +589,95 @@ async fn write_record(conn: &mut Conn, profile: &Profile, id: i64, record: &Reco
     Ok(true)
 }
 
-/// Admits many new members at once (an import): the rows in multi-row inserts, and the count
-/// ledger computed in memory and written once, each unit's ancestry cut once. Every row has
-/// been checked; the caller's transaction holds the write lock.
+/// A new member's rows: the record, memberships (unit, from, to, reason) and statuses.
+struct NewRows<'a> {
+    record: &'a Record,
+    units: Vec<(i64, NaiveDate, Option<NaiveDate>, &'static str)>,
+    statuses: Vec<(Status, NaiveDate, Option<NaiveDate>)>,
+}
+
+/// Admits many new members at once (an import): each with one membership from the day they
+/// joined and the statuses of their record.
 async fn bulk_admit(
     tx: &mut Conn,
     store: &Backend,
     fresh: &[(Record, i64, NaiveDate)],
     progress: &orgwork_store::Progress<'_>,
 ) -> Result<()> {
-    use orgwork_store::ImportStage;
-    use super::common::{JsonCol::*, json_rows};
-    use serde_json::{Value, json};
-    // Rows per statement: one JSON text each (see `json_rows`).
-    const BATCH: usize = 4000;
-    /// Writes the rows a chunk at a time, saying how many are written after each.
-    async fn write(tx: &mut Conn, sql: &str, rows: &[Value], written: &(dyn Fn(u64) + Send + Sync)) -> Result<()> {
-        let mut n = 0;
-        for chunk in rows.chunks(BATCH) {
-            let text = serde_json::to_string(chunk).map_err(|e| StoreError::Backend(e.to_string()))?;
-            sqlx::query(sqlx::AssertSqlSafe(sql.to_string())).bind(text).execute(&mut *tx).await.db()?;
-            n += chunk.len() as u64;
-            written(n);
-        }
-        Ok(())
+    let items: Vec<NewRows> = fresh
+        .iter()
+        .map(|(r, unit, joined)| {
+            let reason = if *joined == r.admitted_on { "admission" } else { "entry" };
+            let mut statuses = vec![(Status::Probationary, r.admitted_on, r.official_on)];
+            if let Some(o) = r.official_on {
+                statuses.push((Status::Official, o, None));
+            }
+            NewRows { record: r, units: vec![(*unit, *joined, None, reason)], statuses }
+        })
+        .collect();
+    write_new_members(tx, store, &items, progress).await
+}
+
+/// Rows per statement of a bulk write: one JSON text each (see `json_rows`).
+const BULK_ROWS: usize = 4000;
+
+/// Writes rows a chunk at a time (one JSON text per statement), saying how many are written.
+pub async fn write_json(
+    tx: &mut Conn,
+    sql: &str,
+    rows: &[serde_json::Value],
+    written: &(dyn Fn(u64) + Send + Sync),
+) -> Result<()> {
+    let mut n = 0;
+    for chunk in rows.chunks(BULK_ROWS) {
+        let text = serde_json::to_string(chunk).map_err(|e| StoreError::Backend(e.to_string()))?;
+        sqlx::query(sqlx::AssertSqlSafe(sql.to_string())).bind(text).execute(&mut *tx).await.db()?;
+        n += chunk.len() as u64;
+        written(n);
     }
-    let total = fresh.len() as u64;
+    Ok(())
+}
+
+/// The whole tree over time, in memory, for bulk work.
+async fn timeline(tx: &mut Conn) -> Result<orgwork_domain::timeline::Timeline> {
+    let rows = sqlx::query("SELECT unit_id, valid_from, valid_to, parent_id FROM unit_version")
+        .fetch_all(&mut *tx)
+        .await
+        .db()?;
+    let mut t = orgwork_domain::timeline::Timeline::default();
+    for r in rows {
+        t.add(
+            r.try_get("unit_id").db()?,
+            r.try_get("valid_from").db()?,
+            r.try_get("valid_to").db()?,
+            r.try_get("parent_id").db()?,
+        );
+    }
+    Ok(t)
+}
+
+/// Writes new members and their histories: the rows in bulk statements, and the count ledger
+/// computed in memory (each unit's ancestry cut once, from the tree held in memory) and added
+/// to the ledger a few hundred thousand members at a time. Every row has been checked; the
+/// caller's transaction holds the write lock.
+async fn write_new_members(
+    tx: &mut Conn,
+    store: &Backend,
+    items: &[NewRows<'_>],
+    progress: &orgwork_store::Progress<'_>,
+) -> Result<()> {
+    use super::common::{JsonCol::*, json_rows};
+    use orgwork_store::ImportStage;
+    use serde_json::{Value, json};
+    let total = items.len() as u64;
     let none = |_| {};
     let now = now_text();
     let d = |day: NaiveDate| Value::String(day.to_string());
     let od = |day: Option<NaiveDate>| day.map(d).unwrap_or(Value::Null);
-    let mut ids = Vec::with_capacity(fresh.len());
-    let mut member_rows = Vec::with_capacity(fresh.len());
-    let mut membership_rows = Vec::with_capacity(fresh.len());
-    let mut status_rows = Vec::with_capacity(fresh.len() * 2);
-    for (r, unit, joined) in fresh {
-        let id = store.ids.next_id();
-        ids.push(id);
-        member_rows.push(json!([
-            id,
-            to_hex(&orgwork_domain::text::sort_key(&r.full_name)),
-            name_fold(r),
-            now,
-            r.full_name,
-            r.other_names,
-            r.sex,
-            d(r.birth_date),
-            r.ethnicity,
-            r.religion,
-            r.hometown,
-            r.national_id,
-            r.education,
-            r.theory_level,
-            r.occupation,
-            r.workplace,
-            r.phone,
-            r.email,
-            d(r.admitted_on),
-            od(r.official_on),
-            r.card_number,
-            r.record_number
-        ]));
-        let reason = if *joined == r.admitted_on { "admission" } else { "entry" };
-        membership_rows.push(json!([id, d(*joined), unit, reason]));
-        status_rows.push(json!([id, d(r.admitted_on), od(r.official_on), Status::Probationary.as_str()]));
-        if let Some(o) = r.official_on {
-            status_rows.push(json!([id, d(o), Value::Null, Status::Official.as_str()]));
-        }
-    }
-    // A large import into a smaller register writes its rows without the secondary indexes
-    // and builds them after (in this transaction, so a failure or a dry run leaves them).
+    // A large load into a smaller register writes its rows without the secondary indexes and
+    // builds them after (in this transaction, so a failure or a dry run leaves them).
     let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM member").fetch_one(&mut *tx).await.db()?;
-    let rebuild = fresh.len() >= 20_000 && fresh.len() as i64 > existing;
+    let rebuild = items.len() >= 20_000 && items.len() as i64 > existing;
     if rebuild {
         for ddl in super::BULK_DROP {
             sqlx::query(sqlx::AssertSqlSafe(*ddl)).execute(&mut *tx).await.db()?;
@@ -670,21 +687,67 @@ async fn bulk_admit(
         Int, Hex, Text, Text, Text, Text, Text, Date, Text, Text, Text, Text, Text, Text, Text, Text, Text, Text, Date,
         Date, Text, Text,
     ];
-    let sql = format!(
+    let member_sql = format!(
         "INSERT INTO member (id, name_key, name_fold, recorded_at, {RECORD_COLUMNS}) {}",
         json_rows(&member_cols)
     );
-    write(tx, &sql, &member_rows, &|n| progress(ImportStage::Writing, n, total)).await?;
-    let sql = format!(
-        "INSERT INTO membership (member_id, valid_from, unit_id, reason) {}",
-        json_rows(&[Int, Date, Int, Text])
+    let membership_sql = format!(
+        "INSERT INTO membership (member_id, valid_from, valid_to, unit_id, reason) {}",
+        json_rows(&[Int, Date, Date, Int, Text])
     );
-    write(tx, &sql, &membership_rows, &none).await?;
-    let sql = format!(
+    let status_sql = format!(
         "INSERT INTO member_status (member_id, valid_from, valid_to, status) {}",
         json_rows(&[Int, Date, Date, Text])
     );
-    write(tx, &sql, &status_rows, &none).await?;
+    let mut ids = Vec::with_capacity(items.len());
+    // A slice at a time, so that the rows' JSON is never held for all of a nation at once.
+    const SLICE: usize = 200_000;
+    let mut written = 0u64;
+    for slice in items.chunks(SLICE) {
+        let mut member_rows = Vec::with_capacity(slice.len());
+        let mut membership_rows = Vec::with_capacity(slice.len());
+        let mut status_rows = Vec::with_capacity(slice.len() * 2);
+        for item in slice {
+            let r = item.record;
+            let id = store.ids.next_id();
+            ids.push(id);
+            member_rows.push(json!([
+                id,
+                to_hex(&orgwork_domain::text::sort_key(&r.full_name)),
+                name_fold(r),
+                now,
+                r.full_name,
+                r.other_names,
+                r.sex,
+                d(r.birth_date),
+                r.ethnicity,
+                r.religion,
+                r.hometown,
+                r.national_id,
+                r.education,
+                r.theory_level,
+                r.occupation,
+                r.workplace,
+                r.phone,
+                r.email,
+                d(r.admitted_on),
+                od(r.official_on),
+                r.card_number,
+                r.record_number
+            ]));
+            for (unit, from, to, reason) in &item.units {
+                membership_rows.push(json!([id, d(*from), od(*to), unit, reason]));
+            }
+            for (status, from, to) in &item.statuses {
+                status_rows.push(json!([id, d(*from), od(*to), status.as_str()]));
+            }
+        }
+        let base = written;
+        write_json(tx, &member_sql, &member_rows, &|n| progress(ImportStage::Writing, base + n, total)).await?;
+        write_json(tx, &membership_sql, &membership_rows, &none).await?;
+        write_json(tx, &status_sql, &status_rows, &none).await?;
+        written += slice.len() as u64;
+    }
     if rebuild {
         for ddl in super::BULK_CREATE {
             sqlx::query(sqlx::AssertSqlSafe(*ddl)).execute(&mut *tx).await.db()?;
@@ -692,53 +755,65 @@ async fn bulk_admit(
     }
     progress(ImportStage::Counting, 0, total);
     // The ledger: every contribution, cut by its unit's ancestry, summed per (unit, key, day).
-    let mut earliest: std::collections::HashMap<i64, NaiveDate> = std::collections::HashMap::new();
-    for (_, unit, joined) in fresh {
-        let e = earliest.entry(*unit).or_insert(*joined);
-        *e = (*e).min(*joined);
-    }
-    let mut ancestry: std::collections::HashMap<i64, Vec<Segment>> = std::collections::HashMap::new();
-    for (unit, from) in &earliest {
-        ancestry.insert(*unit, segments(tx, *unit, Span { from: *from, to: None }).await?);
-    }
-    let mut sums: std::collections::HashMap<(i64, String, NaiveDate), i64> = std::collections::HashMap::new();
-    for (r, unit, joined) in fresh {
-        let mut statuses = vec![(Status::Probationary, Span { from: r.admitted_on, to: r.official_on })];
-        if let Some(o) = r.official_on {
-            statuses.push((Status::Official, Span { from: o, to: None }));
-        }
-        let memberships = [(*unit, Span { from: *joined, to: None })];
-        for c in contributions(&store.profile, r, &memberships, &statuses) {
-            for (from, to, path) in ancestry.get(unit).map(Vec::as_slice).unwrap_or(&[]) {
-                let f = (*from).max(c.span.from);
-                let t = match (*to, c.span.to) {
-                    (Some(a), Some(b)) => Some(a.min(b)),
-                    (a, b) => a.or(b),
-                };
-                if t.is_some_and(|t| t <= f) {
-                    continue;
-                }
-                for u in path {
-                    *sums.entry((*u, c.key.clone(), f)).or_default() += 1;
-                    if let Some(t) = t {
-                        *sums.entry((*u, c.key.clone(), t)).or_default() -= 1;
-                    }
-                }
-            }
-        }
-    }
-    // In key order: the ledger's B-tree then grows at its end instead of at random places.
-    let mut sums: Vec<((i64, String, NaiveDate), i64)> = sums.into_iter().filter(|(_, v)| *v != 0).collect();
-    sums.sort_unstable();
-    let rows: Vec<Value> =
-        sums.into_iter().map(|((unit, key, day), delta)| json!([unit, key, d(day), delta])).collect();
-    let sql = format!(
+    let tree = timeline(tx).await?;
+    let mut ancestry: std::collections::HashMap<i64, Vec<orgwork_domain::timeline::Segment>> =
+        std::collections::HashMap::new();
+    let mut keys: Vec<String> = vec![];
+    let mut key_index: std::collections::HashMap<String, u16> = std::collections::HashMap::new();
+    let ledger_sql = format!(
         "INSERT INTO member_ledger (unit_id, key, day, delta) {} WHERE true \
          ON CONFLICT (unit_id, key, day) DO UPDATE SET delta = member_ledger.delta + excluded.delta",
         json_rows(&[Int, Text, Date, Int])
     );
-    write(tx, &sql, &rows, &none).await?;
-    progress(ImportStage::Counting, total, total);
+    let mut counted = 0u64;
+    for slice in items.chunks(SLICE) {
+        let mut sums: std::collections::HashMap<(i64, u16, NaiveDate), i64> = std::collections::HashMap::new();
+        for item in slice {
+            let memberships: Vec<(i64, Span)> =
+                item.units.iter().map(|(u, f, t, _)| (*u, Span { from: *f, to: *t })).collect();
+            let statuses: Vec<(Status, Span)> =
+                item.statuses.iter().map(|(s, f, t)| (*s, Span { from: *f, to: *t })).collect();
+            for c in contributions(&store.profile, item.record, &memberships, &statuses) {
+                let k = match key_index.get(&c.key) {
+                    Some(k) => *k,
+                    None => {
+                        keys.push(c.key.clone());
+                        key_index.insert(c.key.clone(), (keys.len() - 1) as u16);
+                        (keys.len() - 1) as u16
+                    }
+                };
+                let segs = ancestry.entry(c.unit_id).or_insert_with(|| tree.whole_life(c.unit_id));
+                for (from, to, path) in segs.iter() {
+                    let f = (*from).max(c.span.from);
+                    let t = match (*to, c.span.to) {
+                        (Some(a), Some(b)) => Some(a.min(b)),
+                        (a, b) => a.or(b),
+                    };
+                    if t.is_some_and(|t| t <= f) {
+                        continue;
+                    }
+                    for u in path {
+                        *sums.entry((*u, k, f)).or_default() += 1;
+                        if let Some(t) = t {
+                            *sums.entry((*u, k, t)).or_default() -= 1;
+                        }
+                    }
+                }
+            }
+        }
+        // In key order: the ledger's B-tree then grows at its end instead of at random places.
+        let mut sums: Vec<((i64, &str, NaiveDate), i64)> = sums
+            .into_iter()
+            .filter(|(_, v)| *v != 0)
+            .map(|((u, k, day), v)| ((u, keys[k as usize].as_str(), day), v))
+            .collect();
+        sums.sort_unstable();
+        let rows: Vec<Value> =
+            sums.into_iter().map(|((unit, key, day), delta)| json!([unit, key, d(day), delta])).collect();
+        write_json(tx, &ledger_sql, &rows, &none).await?;
+        counted += slice.len() as u64;
+        progress(ImportStage::Counting, counted, total);
+    }
     Ok(())
 }
 
@@ -948,6 +1023,117 @@ impl MemberStore for Backend {
             tx.rollback().await.db()?;
         }
         Ok(report)
+    }
+
+    async fn load_members(
+        &self,
+        actor: &Actor,
+        members: &[orgwork_store::MemberHistory],
+        progress: &orgwork_store::Progress<'_>,
+    ) -> Result<u64> {
+        let mut tx = self.begin_write().await?;
+        // Every unit by code: (store key, life).
+        let rows = sqlx::query("SELECT id, code, valid_from, valid_to FROM unit").fetch_all(&mut *tx).await.db()?;
+        let mut lives: std::collections::HashMap<String, Vec<(i64, NaiveDate, Option<NaiveDate>)>> =
+            std::collections::HashMap::new();
+        for r in rows {
+            lives.entry(r.try_get("code").db()?).or_default().push((
+                r.try_get("id").db()?,
+                r.try_get("valid_from").db()?,
+                r.try_get("valid_to").db()?,
+            ));
+        }
+        let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        let mut items = Vec::with_capacity(members.len());
+        for (i, m) in members.iter().enumerate() {
+            let who = match &m.record.card_number {
+                Some(c) => format!("member {} (card {c})", i + 1),
+                None => format!("member {} ({})", i + 1, m.record.full_name),
+            };
+            let bad = |why: String| -> StoreError { Error::invalid("invalid_history", format!("{who}: {why}")).into() };
+            if m.units.is_empty() || m.statuses.is_empty() {
+                return Err(bad("a member needs at least one unit and one status".into()));
+            }
+            let mut units = Vec::with_capacity(m.units.len());
+            for (k, (code, from, to)) in m.units.iter().enumerate() {
+                if to.is_some_and(|t| t <= *from) || (k + 1 < m.units.len() && to.is_none_or(|t| t > m.units[k + 1].1))
+                {
+                    return Err(bad(format!(
+                        "unit {code} from {from}: memberships must follow one another without overlap"
+                    )));
+                }
+                let unit = lives.get(code.as_str()).and_then(|l| {
+                    l.iter().find(|(_, uf, ut)| *uf <= *from && ut.is_none_or(|ut| to.is_some_and(|t| t <= ut)))
+                });
+                let Some((id, _, _)) = unit else {
+                    return Err(bad(format!("unit {code} does not exist over the membership from {from}")));
+                };
+                let reason = if k > 0 {
+                    "transfer"
+                } else if *from == m.record.admitted_on {
+                    "admission"
+                } else {
+                    "entry"
+                };
+                units.push((*id, *from, *to, reason));
+            }
+            for (k, (status, from, to)) in m.statuses.iter().enumerate() {
+                if to.is_some_and(|t| t <= *from) || (k + 1 < m.statuses.len() && *to != Some(m.statuses[k + 1].1)) {
+                    return Err(bad(format!(
+                        "status {} from {from}: statuses must follow one another",
+                        status.as_str()
+                    )));
+                }
+            }
+            // Membership ends when the member leaves (dies, resigns…): the last unit's end is the
+            // day of the first status that is not a member's.
+            let left = m.statuses.iter().find(|(s, _, _)| !s.is_member()).map(|(_, f, _)| *f);
+            let last_end = m.units.last().and_then(|(_, _, t)| *t);
+            if left != last_end {
+                return Err(bad(match left {
+                    Some(l) => format!("the member leaves on {l}, so the last membership must end then"),
+                    None => "the member has not left, so the last membership must stay open".into(),
+                }));
+            }
+            for (field, value) in [("card_number", &m.record.card_number), ("national_id", &m.record.national_id)] {
+                if let Some(v) = value
+                    && let Some(first) = seen.insert(format!("{field}:{v}"), i + 1)
+                {
+                    return Err(bad(format!("{field} {v} is also member {first}'s")));
+                }
+            }
+            items.push(NewRows { record: &m.record, units, statuses: m.statuses.clone() });
+        }
+        for field in ["card_number", "national_id"] {
+            let values: Vec<&String> = members
+                .iter()
+                .filter_map(|m| {
+                    if field == "card_number" { m.record.card_number.as_ref() } else { m.record.national_id.as_ref() }
+                })
+                .collect();
+            if let Some((v, id)) = ids_by(&mut tx, field, &values).await?.into_iter().next() {
+                return Err(
+                    Error::conflict("duplicate_member", format!("{field}: {v} is already member {id}'s")).into()
+                );
+            }
+        }
+        write_new_members(&mut tx, self, &items, progress).await?;
+        let total = members.len() as u64;
+        let after = serde_json::json!({"members": total});
+        append(
+            &mut tx,
+            actor,
+            AuditChange {
+                action: "member.load",
+                target: &format!("{total} members"),
+                unit_id: None,
+                before: None,
+                after: Some(after),
+            },
+        )
+        .await?;
+        tx.commit().await.db()?;
+        Ok(total)
     }
 
     async fn member_records(

@@ -6,16 +6,16 @@
 // and `users` are the other files of this folder. The SQL below is the dialect both SQLite and
 // PostgreSQL accept: `$n` parameters, `||`, recursive CTEs, ISO dates compared as dates.
 
-use super::{Backend, DbRow, BACKEND_NAME};
+use super::audit::{Change as AuditChange, append};
+use super::{BACKEND_NAME, Backend, DbRow};
 use async_trait::async_trait;
 use chrono::NaiveDate;
+use orgwork_domain::Error;
 use orgwork_domain::profile::Profile;
 use orgwork_domain::structure::{
-    check_change_date, check_kind_placement, check_no_cycle, check_parent_life, Change, HistoryEntry, Life, Names,
-    SubtreeEntry, Unit, UnitCode,
+    Change, HistoryEntry, Life, Names, SubtreeEntry, Unit, UnitCode, check_change_date, check_kind_placement,
+    check_no_cycle, check_parent_life,
 };
-use orgwork_domain::Error;
-use super::audit::{append, Change as AuditChange};
 use orgwork_store::{Actor, Dated, NewUnit, Page, Paged, Result, Store, StoreError, StructureStore};
 use sqlx::Row;
 
@@ -23,7 +23,8 @@ use super::common::{Conn, DbResult};
 
 /// The columns of a unit as seen through one of its versions (`v`), with its identity (`u`)
 /// and its parent's identity (`p`).
-const UNIT_COLUMNS: &str = "u.code, v.name_vi, v.name_en, v.name_ar, v.kind, p.code AS parent_code, u.valid_from, u.valid_to";
+const UNIT_COLUMNS: &str =
+    "u.code, v.name_vi, v.name_en, v.name_ar, v.kind, p.code AS parent_code, u.valid_from, u.valid_to";
 
 /// A version live on the date `$D` (written as a placeholder and replaced per query).
 const LIVE_V: &str = "v.valid_from <= $D AND (v.valid_to IS NULL OR v.valid_to > $D)";
@@ -100,7 +101,9 @@ pub async fn live_unit(conn: &mut Conn, code: &UnitCode, day: NaiveDate, role: &
         Some(u) => {
             let code_name = if role == "parent" { "parent_not_live" } else { "date_outside_unit" };
             let why = match u.valid_to {
-                Some(end) if day >= end => format!("{role}: unit {code} was dissolved on {end}; it does not exist on {day}"),
+                Some(end) if day >= end => {
+                    format!("{role}: unit {code} was dissolved on {end}; it does not exist on {day}")
+                }
                 _ => format!("{role}: unit {code} starts on {}; it does not exist on {day}", u.valid_from),
             };
             Err(Error::rule(code_name, why).into())
@@ -142,16 +145,12 @@ pub async fn latest_version(conn: &mut Conn, unit_id: i64) -> Result<Latest> {
 
 /// The kind of a unit on `day` (the day lies in its life).
 pub async fn kind_on(conn: &mut Conn, unit_id: i64, day: NaiveDate) -> Result<String> {
-    sqlx::query_scalar(sql!(
-        "$2",
-        "SELECT v.kind FROM unit_version v WHERE v.unit_id = $1 AND ",
-        LIVE_V
-    ))
-    .bind(unit_id)
-    .bind(day)
-    .fetch_one(&mut *conn)
-    .await
-    .db()
+    sqlx::query_scalar(sql!("$2", "SELECT v.kind FROM unit_version v WHERE v.unit_id = $1 AND ", LIVE_V))
+        .bind(unit_id)
+        .bind(day)
+        .fetch_one(&mut *conn)
+        .await
+        .db()
 }
 
 /// The codes of the ancestors of a unit on `day`, the unit itself excluded.
@@ -226,9 +225,10 @@ pub async fn resolve_for_read(conn: &mut Conn, code: &UnitCode, day: NaiveDate) 
     if let Some(u) = units.iter().find(|u| orgwork_domain::date::contains(u.valid_from, u.valid_to, day)) {
         return Ok(u.clone());
     }
-    units.into_iter().next().ok_or_else(|| {
-        Error::not_found("unit_not_found", format!("no unit has the code {code} on {day}")).into()
-    })
+    units
+        .into_iter()
+        .next()
+        .ok_or_else(|| Error::not_found("unit_not_found", format!("no unit has the code {code} on {day}")).into())
 }
 
 fn paged<T>(mut items: Vec<T>, limit: u32, key: impl Fn(&T) -> String) -> Paged<T> {
@@ -324,12 +324,7 @@ impl StructureStore for Backend {
             }
             None => None,
         };
-        check_kind_placement(
-            &self.profile,
-            &new.code,
-            &new.kind,
-            parent.as_ref().map(|(p, k)| (&p.code, k.as_str())),
-        )?;
+        check_kind_placement(&self.profile, &new.code, &new.kind, parent.as_ref().map(|(p, k)| (&p.code, k.as_str())))?;
         let clash: Option<NaiveDate> = sqlx::query_scalar(
             "SELECT valid_from FROM unit WHERE code = $1 AND (valid_to IS NULL OR valid_to > $2) LIMIT 1",
         )
@@ -366,7 +361,13 @@ impl StructureStore for Backend {
         };
         insert_version(&mut tx, version).await?;
         let unit = unit_view(&mut tx, id, new.valid_from).await?;
-        let change = AuditChange { action: "unit.create", target: unit.code.as_str(), unit_id: Some(id), before: None, after: unit_json(&unit) };
+        let change = AuditChange {
+            action: "unit.create",
+            target: unit.code.as_str(),
+            unit_id: Some(id),
+            before: None,
+            after: unit_json(&unit),
+        };
         append(&mut tx, actor, change).await?;
         tx.commit().await.db()?;
         Ok(unit)
@@ -411,16 +412,21 @@ impl StructureStore for Backend {
         check_no_cycle(&unit.code, &parent.code, &[])?;
         check_parent_life(&parent.code, parent.valid_from, parent.valid_to, change.effective)?;
         if latest.parent_id == Some(parent.id) {
-            return Err(Error::rule("no_change", format!("parent: unit {} is already under {}", unit.code, parent.code)).into());
+            return Err(Error::rule(
+                "no_change",
+                format!("parent: unit {} is already under {}", unit.code, parent.code),
+            )
+            .into());
         }
         // The new parent's ancestry must not pass through the unit on the move's date, nor on
         // any later date on which some unit has a recorded change.
-        let mut days: Vec<NaiveDate> =
-            sqlx::query_scalar("SELECT DISTINCT valid_from FROM unit_version WHERE valid_from > $1 ORDER BY valid_from")
-                .bind(change.effective)
-                .fetch_all(&mut *tx)
-                .await
-                .db()?;
+        let mut days: Vec<NaiveDate> = sqlx::query_scalar(
+            "SELECT DISTINCT valid_from FROM unit_version WHERE valid_from > $1 ORDER BY valid_from",
+        )
+        .bind(change.effective)
+        .fetch_all(&mut *tx)
+        .await
+        .db()?;
         days.insert(0, change.effective);
         for day in days {
             if parent.valid_to.is_some_and(|end| day >= end) {
@@ -519,6 +525,106 @@ impl StructureStore for Backend {
         Ok(view)
     }
 
+    async fn load_units(
+        &self,
+        actor: &Actor,
+        units: &[NewUnit],
+        progress: &orgwork_store::Progress<'_>,
+    ) -> Result<u64> {
+        use super::common::{JsonCol::*, json_rows};
+        use serde_json::json;
+        let mut tx = self.begin_write().await?;
+        // The units already there: live codes, and the store keys and kinds of possible parents.
+        let rows = sqlx::query(
+            "SELECT u.id, u.code, u.valid_from, u.valid_to, v.kind FROM unit u JOIN unit_version v ON v.unit_id = u.id \
+             WHERE v.valid_to IS NULL OR v.valid_to = u.valid_to",
+        )
+        .fetch_all(&mut *tx)
+        .await
+        .db()?;
+        let mut known: std::collections::HashMap<String, (i64, String, NaiveDate, Option<NaiveDate>)> =
+            std::collections::HashMap::new();
+        for r in rows {
+            let to: Option<NaiveDate> = r.try_get("valid_to").db()?;
+            let code: String = r.try_get("code").db()?;
+            if to.is_none() || !known.contains_key(&code) {
+                known.insert(code, (r.try_get("id").db()?, r.try_get("kind").db()?, r.try_get("valid_from").db()?, to));
+            }
+        }
+        let mut unit_rows = Vec::with_capacity(units.len());
+        let mut version_rows = Vec::with_capacity(units.len());
+        for (i, u) in units.iter().enumerate() {
+            let at = |e: Error| -> StoreError {
+                Error { message: format!("unit {} (number {} of the load): {}", u.code, i + 1, e.message), ..e }.into()
+            };
+            if let Some((_, _, from, to)) = known.get(u.code.as_str())
+                && to.is_none_or(|t| t > u.valid_from)
+            {
+                return Err(at(Error::conflict(
+                    "duplicate_code",
+                    format!("code: a unit with the code {} already exists (live from {from})", u.code),
+                )));
+            }
+            let parent = match &u.parent {
+                Some(p) => {
+                    let Some((pid, pkind, pfrom, pto)) = known.get(p.as_str()).cloned() else {
+                        return Err(at(Error::not_found(
+                            "parent_not_found",
+                            format!("parent: no unit has the code {p} (parents come before their children)"),
+                        )));
+                    };
+                    check_parent_life(p, pfrom, pto, u.valid_from).map_err(at)?;
+                    Some((p, pid, pkind))
+                }
+                None => None,
+            };
+            check_kind_placement(&self.profile, &u.code, &u.kind, parent.as_ref().map(|(p, _, k)| (*p, k.as_str())))
+                .map_err(at)?;
+            let id = self.ids.next_id();
+            known.insert(u.code.as_str().to_string(), (id, u.kind.clone(), u.valid_from, None));
+            unit_rows.push(json!([id, u.code.as_str(), u.valid_from.to_string()]));
+            version_rows.push(json!([
+                id,
+                u.valid_from.to_string(),
+                parent.map(|(_, pid, _)| pid),
+                u.kind,
+                u.names.vi,
+                u.names.en,
+                u.names.ar,
+                u.names.folded(),
+                "created",
+                u.decision
+            ]));
+        }
+        let unit_sql = format!("INSERT INTO unit (id, code, valid_from) {}", json_rows(&[Int, Text, Date]));
+        let version_sql = format!(
+            "INSERT INTO unit_version (unit_id, valid_from, parent_id, kind, name_vi, name_en, name_ar, name_fold, change, decision) {}",
+            json_rows(&[Int, Date, Int, Text, Text, Text, Text, Text, Text, Text])
+        );
+        let total = units.len() as u64;
+        let none = |_| {};
+        super::members::write_json(&mut tx, &unit_sql, &unit_rows, &none).await?;
+        super::members::write_json(&mut tx, &version_sql, &version_rows, &|n| {
+            progress(orgwork_store::ImportStage::Writing, n, total)
+        })
+        .await?;
+        let after = serde_json::json!({"units": total});
+        append(
+            &mut tx,
+            actor,
+            AuditChange {
+                action: "unit.load",
+                target: &format!("{total} units"),
+                unit_id: None,
+                before: None,
+                after: Some(after),
+            },
+        )
+        .await?;
+        tx.commit().await.db()?;
+        Ok(total)
+    }
+
     async fn unit(&self, code: &UnitCode, as_of: NaiveDate) -> Result<Unit> {
         let mut conn = self.reader().acquire().await.db()?;
         let u = resolve_for_read(&mut conn, code, as_of).await?;
@@ -546,7 +652,13 @@ impl StructureStore for Backend {
         Ok(paged(items, limit, |u| u.code.to_string()))
     }
 
-    async fn search_units(&self, query: &str, as_of: NaiveDate, within: Option<&[i64]>, page: Page) -> Result<Paged<Unit>> {
+    async fn search_units(
+        &self,
+        query: &str,
+        as_of: NaiveDate,
+        within: Option<&[i64]>,
+        page: Page,
+    ) -> Result<Paged<Unit>> {
         let limit = page.effective_limit();
         let escape = |s: &str| s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
         let folded = orgwork_domain::text::fold(query);
@@ -557,24 +669,22 @@ impl StructureStore for Backend {
         let name_pattern = format!("%{}%", escape(&folded));
         const MATCH: &str = " AND (u.code LIKE $2 ESCAPE '\\' OR v.name_fold LIKE $3 ESCAPE '\\') AND u.code > $4 ORDER BY u.code LIMIT $5";
         let rows = match within {
-            None => {
-                sqlx::query(sql!(
-                    "$1",
-                    "SELECT ",
-                    UNIT_COLUMNS,
-                    " FROM unit_version v JOIN unit u ON u.id = v.unit_id LEFT JOIN unit p ON p.id = v.parent_id WHERE ",
-                    LIVE_V,
-                    MATCH
-                ))
-                .bind(as_of)
-                .bind(code_pattern)
-                .bind(name_pattern)
-                .bind(page.after.unwrap_or_default())
-                .bind(i64::from(limit) + 1)
-                .fetch_all(self.reader())
-                .await
-                .db()?
-            }
+            None => sqlx::query(sql!(
+                "$1",
+                "SELECT ",
+                UNIT_COLUMNS,
+                " FROM unit_version v JOIN unit u ON u.id = v.unit_id LEFT JOIN unit p ON p.id = v.parent_id WHERE ",
+                LIVE_V,
+                MATCH
+            ))
+            .bind(as_of)
+            .bind(code_pattern)
+            .bind(name_pattern)
+            .bind(page.after.unwrap_or_default())
+            .bind(i64::from(limit) + 1)
+            .fetch_all(self.reader())
+            .await
+            .db()?,
             Some(tops) => {
                 // The tops are store keys (integers), written into the text as numbers.
                 let ids = tops.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
@@ -683,7 +793,13 @@ impl StructureStore for Backend {
         rows.iter().map(|r| unit_from_row(r, as_of)).collect()
     }
 
-    async fn subtree(&self, code: &UnitCode, as_of: NaiveDate, depth: Option<u32>, page: Page) -> Result<Paged<SubtreeEntry>> {
+    async fn subtree(
+        &self,
+        code: &UnitCode,
+        as_of: NaiveDate,
+        depth: Option<u32>,
+        page: Page,
+    ) -> Result<Paged<SubtreeEntry>> {
         let limit = page.effective_limit();
         let mut conn = self.reader().acquire().await.db()?;
         let top = resolve_for_read(&mut conn, code, as_of).await?;
@@ -731,18 +847,21 @@ impl StructureStore for Backend {
         let mut conn = self.reader().acquire().await.db()?;
         let today = chrono::Local::now().date_naive();
         // The unit live today, else the latest with that code (dissolved, or starting later).
-        let rows = sqlx::query("SELECT id, code, valid_from, valid_to FROM unit WHERE code = $1 ORDER BY valid_from DESC")
-            .bind(code.as_str())
-            .fetch_all(&mut *conn)
-            .await
-            .db()?;
+        let rows =
+            sqlx::query("SELECT id, code, valid_from, valid_to FROM unit WHERE code = $1 ORDER BY valid_from DESC")
+                .bind(code.as_str())
+                .fetch_all(&mut *conn)
+                .await
+                .db()?;
         let units = rows.iter().map(unit_ref_from_row).collect::<Result<Vec<_>>>()?;
         let unit = units
             .iter()
             .find(|u| orgwork_domain::date::contains(u.valid_from, u.valid_to, today))
             .or(units.first())
             .cloned()
-            .ok_or_else(|| StoreError::from(Error::not_found("unit_not_found", format!("no unit has the code {code}"))))?;
+            .ok_or_else(|| {
+                StoreError::from(Error::not_found("unit_not_found", format!("no unit has the code {code}")))
+            })?;
         let versions = sqlx::query(
             "SELECT v.valid_from, v.kind, v.name_vi, v.name_en, v.name_ar, v.change, v.decision, p.code AS parent_code \
              FROM unit_version v LEFT JOIN unit p ON p.id = v.parent_id WHERE v.unit_id = $1 ORDER BY v.valid_from",
@@ -771,7 +890,9 @@ impl StructureStore for Backend {
                 decision: row.try_get("decision").db()?,
             };
             let entry = match out.last() {
-                Some(prev) if change == Change::Renamed => HistoryEntry { previous_name: Some(prev.name.clone()), ..entry },
+                Some(prev) if change == Change::Renamed => {
+                    HistoryEntry { previous_name: Some(prev.name.clone()), ..entry }
+                }
                 Some(prev) if change == Change::Moved => HistoryEntry { previous_parent: prev.parent.clone(), ..entry },
                 _ => entry,
             };

@@ -175,6 +175,10 @@ pub trait StructureStore: Send + Sync {
     async fn rename_unit(&self, actor: &Actor, change: Dated, names: Names) -> Result<Unit>;
     async fn move_unit(&self, actor: &Actor, change: Dated, new_parent: UnitCode) -> Result<Unit>;
     async fn dissolve_unit(&self, actor: &Actor, change: Dated) -> Result<Unit>;
+    /// Creates many units at once (a generated or migrated organization), parents before
+    /// children, in one transaction with one audit entry; each checked as `create_unit` checks
+    /// one (code used once, parent live, kind allowed under the parent's). Returns how many.
+    async fn load_units(&self, actor: &Actor, units: &[NewUnit], progress: &Progress<'_>) -> Result<u64>;
 
     /// The unit with `code` as of `as_of`; a unit dissolved before that date is returned as
     /// it last was (with its `valid_to`).
@@ -331,6 +335,16 @@ impl Stats {
     }
 }
 
+/// A member with their whole history, for bulk loads.
+#[derive(Debug, Clone)]
+pub struct MemberHistory {
+    pub record: orgwork_domain::members::Record,
+    /// The units they belonged to: (unit, from, to), in date order, one at a time.
+    pub units: Vec<(UnitCode, NaiveDate, Option<NaiveDate>)>,
+    /// Their statuses: (status, from, to), in date order, one at a time.
+    pub statuses: Vec<(orgwork_domain::members::Status, NaiveDate, Option<NaiveDate>)>,
+}
+
 /// The stages of an import, as its progress reports them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -383,6 +397,11 @@ pub trait MemberStore: Send + Sync {
         dry_run: bool,
         progress: &Progress<'_>,
     ) -> Result<ImportReport>;
+    /// Loads many members with their whole histories at once (a generated or migrated
+    /// register), in one transaction with one audit entry; every history is checked first
+    /// (units that exist over each membership, memberships and statuses in order and one at a
+    /// time, card numbers and national IDs used once) and nothing is written if one is wrong.
+    async fn load_members(&self, actor: &Actor, members: &[MemberHistory], progress: &Progress<'_>) -> Result<u64>;
     /// The records of the members of a unit's subtree on a date, with their status and unit,
     /// in name order, a page at a time (for exports of any size).
     async fn member_records(

@@ -2,6 +2,7 @@ pub mod audit;
 pub mod bench;
 pub mod candidate;
 pub mod demo;
+pub mod generate;
 pub mod import;
 pub mod member;
 pub mod migrate;

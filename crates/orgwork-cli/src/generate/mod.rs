@@ -1,0 +1,382 @@
+//! `orgwork generate`: a deterministic organization at the scale of the demo, a province or the
+//! nation, with six years of history (mid-2019 to mid-2025): admissions, members made official,
+//! transfers between cells, deaths. One seed, the same data: the generator draws from its own
+//! xorshift generator in a fixed order, so the CSV it writes is the same byte for byte.
+
+pub mod provinces;
+
+use crate::demo_data::people::Rng;
+use chrono::{Datelike, Days, NaiveDate};
+use orgwork_domain::members::{Record, Status};
+
+/// How big: one small province, a whole province, or the country before mid-2025.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Scale {
+    Demo,
+    Province,
+    Nation,
+}
+
+/// A unit, parents before children.
+#[derive(Debug, Clone)]
+pub struct GenUnit {
+    pub code: String,
+    pub kind: &'static str,
+    pub name_vi: String,
+    pub name_en: Option<String>,
+    pub parent: Option<String>,
+}
+
+/// A member and their history: units (code, from, to) and statuses (from, to), in date order.
+#[derive(Debug, Clone)]
+pub struct GenMember {
+    pub record: Record,
+    pub units: Vec<(usize, NaiveDate, Option<NaiveDate>)>,
+    pub statuses: Vec<(Status, NaiveDate, Option<NaiveDate>)>,
+}
+
+/// A generated organization: its units (the tree as it stood from `UNITS_FROM`), the cells
+/// among them (indexes into `units`), and its members.
+pub struct Organization {
+    pub units: Vec<GenUnit>,
+    pub cells: Vec<usize>,
+    pub members: Vec<GenMember>,
+}
+
+/// The day the generated units start.
+pub fn units_from() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2015, 1, 1).unwrap_or_default()
+}
+/// The history window: six years before mid-2025.
+pub fn history_from() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2019, 7, 1).unwrap_or_default()
+}
+pub fn history_to() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2025, 6, 30).unwrap_or_default()
+}
+
+/// Members of the party in the nation (January 2026: more than 5.6 million).
+const NATION_MEMBERS: u64 = 5_700_000;
+const NATION_DISTRICTS: u64 = 705;
+const NATION_COMMUNES: u64 = 10_000;
+/// Grassroots organizations besides the communes' own (agencies, schools, enterprises, units).
+const NATION_OTHER_GRASSROOTS: u64 = 42_000;
+
+const SURNAMES: &[&str] = &[
+    "Nguyễn", "Nguyễn", "Nguyễn", "Trần", "Trần", "Lê", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng",
+    "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý", "Đào", "Đinh", "Mai", "Trịnh", "Lương", "Lâm", "Tạ", "Quách", "Ông", "Âu",
+];
+const MIDDLE_M: &[&str] =
+    &["Văn", "Đức", "Minh", "Quang", "Hữu", "Thanh", "Xuân", "Đình", "Công", "Tuấn", "Ngọc", "Trọng"];
+const MIDDLE_F: &[&str] =
+    &["Thị", "Thị", "Thu", "Ngọc", "Thanh", "Hồng", "Minh", "Phương", "Thúy", "Kim", "Diệu", "Bích"];
+const GIVEN_M: &[&str] = &[
+    "An", "Bình", "Cường", "Dũng", "Giang", "Hải", "Hùng", "Khánh", "Long", "Minh", "Nam", "Phong", "Quân", "Sơn",
+    "Thắng", "Tuấn", "Việt", "Đạt", "Hiếu", "Thụy", "Ất", "Ước", "Lộc", "Nghĩa", "Trí", "Tùng", "Vĩnh", "Khoa",
+];
+const GIVEN_F: &[&str] = &[
+    "Anh", "Chi", "Dung", "Hà", "Hạnh", "Hoa", "Hương", "Lan", "Linh", "Mai", "Nga", "Ngân", "Oanh", "Phương", "Tâm",
+    "Thảo", "Thủy", "Trang", "Vân", "Yến", "Ánh", "Ngọc", "Nhung", "Quyên", "Uyên", "Xuân",
+];
+/// Names of the Cham Muslim community (An Giang, Ninh Thuận, Tây Ninh), in Arabic script, so
+/// that searches in Arabic are exercised.
+const ARABIC_GIVEN: &[&str] = &["محمد", "أحمد", "إبراهيم", "يوسف", "عائشة", "فاطمة", "مريم", "علي", "حسن", "آمنة"];
+const ARABIC_FAMILY: &[&str] = &["عبد الله", "إسماعيل", "سليمان", "الرحمن", "موسى", "هارون"];
+const ETHNICITIES: &[&str] =
+    &["Tày", "Thái", "Mường", "Khmer", "Hoa", "Nùng", "H'Mông", "Dao", "Gia Rai", "Ê Đê", "Chăm"];
+const OCCUPATIONS: &[&str] = &[
+    "farmer",
+    "farmer",
+    "worker",
+    "civil_servant",
+    "public_employee",
+    "public_employee",
+    "business",
+    "armed_forces",
+    "retired",
+    "retired",
+    "other",
+];
+const EDUCATION: &[&str] = &[
+    "lower_secondary",
+    "upper_secondary",
+    "upper_secondary",
+    "vocational",
+    "college",
+    "university",
+    "university",
+    "master",
+];
+const THEORY: &[&str] = &["none", "elementary", "elementary", "intermediate", "advanced"];
+
+fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
+}
+
+fn random_day(rng: &mut Rng, from: NaiveDate, to: NaiveDate) -> NaiveDate {
+    let span = (to - from).num_days().max(1) as u64;
+    from + Days::new(rng.below(span))
+}
+
+/// The organization of one province (`code`, two digits) with about `members` members, under
+/// `parent` (the nation's root, or none): its committee, two blocs of provincial agencies and
+/// enterprises, its districts and their communes, and their grassroots organizations and
+/// cells, in proportion to its size.
+fn province(
+    units: &mut Vec<GenUnit>,
+    cells: &mut Vec<(usize, u64)>,
+    rng: &mut Rng,
+    p: &provinces::Province,
+    parent: Option<&str>,
+    members: u64,
+    share: f64,
+) {
+    let code = format!("P{}", p.0);
+    units.push(GenUnit {
+        code: code.clone(),
+        kind: "provincial_committee",
+        name_vi: format!("Đảng bộ {}", p.1),
+        name_en: Some(format!("{} Party Committee", p.2)),
+        parent: parent.map(str::to_string),
+    });
+    let scaled = |n: u64, min: u64| ((n as f64 * share).round() as u64).max(min);
+    let districts = scaled(NATION_DISTRICTS, 2);
+    let communes = scaled(NATION_COMMUNES, districts * 2);
+    let others = scaled(NATION_OTHER_GRASSROOTS, 4);
+    let grassroots_of =
+        |units: &mut Vec<GenUnit>, cells: &mut Vec<(usize, u64)>, rng: &mut Rng, parent: &str, tag: &str, n: u64| {
+            for g in 1..=n {
+                let gcode = format!("{parent}-{tag}{g:03}");
+                let committee = rng.below(100) < 60;
+                let name = ["Trường", "Công ty", "Bệnh viện", "Phòng", "Cơ quan", "Trung tâm"][rng.below(6) as usize];
+                units.push(GenUnit {
+                    code: gcode.clone(),
+                    kind: if committee { "grassroots_committee" } else { "grassroots_cell" },
+                    name_vi: format!("{} {name} số {g}", if committee { "Đảng bộ" } else { "Chi bộ" }),
+                    name_en: None,
+                    parent: Some(parent.to_string()),
+                });
+                if committee {
+                    for c in 1..=(2 + rng.below(5)) {
+                        units.push(GenUnit {
+                            code: format!("{gcode}-C{c}"),
+                            kind: "subordinate_cell",
+                            name_vi: format!("Chi bộ {c}"),
+                            name_en: None,
+                            parent: Some(gcode.clone()),
+                        });
+                        cells.push((units.len() - 1, 1 + rng.below(4)));
+                    }
+                } else {
+                    cells.push((units.len() - 1, 1 + rng.below(4)));
+                }
+            }
+        };
+    // The blocs of provincial agencies and of enterprises: 15 % of the other organizations.
+    for (tag, vi, en) in
+        [("KCQ", "Khối các cơ quan", "Agencies Bloc"), ("KDN", "Khối doanh nghiệp", "Enterprises Bloc")]
+    {
+        let bloc = format!("{code}-{tag}");
+        units.push(GenUnit {
+            code: bloc.clone(),
+            kind: "bloc_committee",
+            name_vi: format!("Đảng bộ {vi} {}", p.1),
+            name_en: Some(format!("{} {en} Party Committee", p.2)),
+            parent: Some(code.clone()),
+        });
+        grassroots_of(units, cells, rng, &bloc, "G", (others * 15 / 200).max(1));
+    }
+    let per_district = (communes / districts).max(1);
+    let others_per_district = ((others * 85 / 100) / districts).max(1);
+    for d in 1..=districts {
+        let dcode = format!("{code}-D{d:02}");
+        units.push(GenUnit {
+            code: dcode.clone(),
+            kind: "district_committee",
+            name_vi: format!("Đảng bộ huyện {d} {}", p.1),
+            name_en: None,
+            parent: Some(code.clone()),
+        });
+        for x in 1..=per_district {
+            let xcode = format!("{dcode}-X{x:03}");
+            units.push(GenUnit {
+                code: xcode.clone(),
+                kind: "commune_committee",
+                name_vi: format!("Đảng bộ xã {x}, huyện {d}"),
+                name_en: None,
+                parent: Some(dcode.clone()),
+            });
+            // Village and residential-group cells.
+            for c in 1..=(8 + rng.below(9)) {
+                units.push(GenUnit {
+                    code: format!("{xcode}-C{c:02}"),
+                    kind: "subordinate_cell",
+                    name_vi: format!("Chi bộ thôn {c}"),
+                    name_en: None,
+                    parent: Some(xcode.clone()),
+                });
+                cells.push((units.len() - 1, 2 + rng.below(4)));
+            }
+        }
+        grassroots_of(units, cells, rng, &dcode, "G", others_per_district);
+    }
+    let _ = members;
+}
+
+/// A person admitted on `admitted` (born so as to be at least 18 then), with a record that
+/// makes sense for the cell's province (`arabic` for the Cham provinces).
+fn person(rng: &mut Rng, serial: u64, admitted: NaiveDate, arabic: bool) -> Record {
+    let female = rng.below(100) < 38;
+    let full_name = if arabic && rng.below(100) < 30 {
+        format!(
+            "{} {}",
+            ARABIC_GIVEN[rng.below(ARABIC_GIVEN.len() as u64) as usize],
+            ARABIC_FAMILY[rng.below(ARABIC_FAMILY.len() as u64) as usize]
+        )
+    } else if female {
+        format!("{} {} {}", rng.pick(SURNAMES), rng.pick(MIDDLE_F), rng.pick(GIVEN_F))
+    } else {
+        format!("{} {} {}", rng.pick(SURNAMES), rng.pick(MIDDLE_M), rng.pick(GIVEN_M))
+    };
+    let spread = if rng.below(100) < 70 { 12 } else { 30 };
+    let age_at_admission = 18 + rng.below(spread) as i32;
+    let born = day(admitted.year() - age_at_admission, 1 + rng.below(12) as u32, 1 + rng.below(28) as u32);
+    let born = born.min(admitted - Days::new(18 * 366));
+    let minority = rng.below(100) < 14;
+    let student = admitted > day(2018, 1, 1) && admitted.year() - born.year() < 23 && rng.below(100) < 40;
+    Record {
+        full_name,
+        other_names: None,
+        sex: if female { "female" } else { "male" }.into(),
+        birth_date: born,
+        ethnicity: Some(if arabic {
+            "Chăm".into()
+        } else if minority {
+            rng.pick(ETHNICITIES).into()
+        } else {
+            "Kinh".into()
+        }),
+        religion: Some(if arabic {
+            "Hồi giáo".into()
+        } else if rng.below(100) < 6 {
+            "Phật giáo".into()
+        } else {
+            "Không".into()
+        }),
+        hometown: None,
+        national_id: Some(format!("0{:011}", 10_000_000_000 + serial * 7 % 89_999_999_999)),
+        education: Some(if student { "college".into() } else { rng.pick(EDUCATION).into() }),
+        theory_level: Some(rng.pick(THEORY).into()),
+        occupation: Some(if student { "student".into() } else { rng.pick(OCCUPATIONS).into() }),
+        workplace: None,
+        phone: None,
+        email: None,
+        admitted_on: admitted,
+        official_on: None,
+        card_number: Some(format!("{:09}", 100_000_000 + serial)),
+        record_number: None,
+    }
+}
+
+/// Generates the organization at `scale` from `seed`.
+pub fn generate(scale: Scale, seed: u64) -> Organization {
+    let mut rng = Rng::new(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ 0x5EED);
+    let mut units = vec![];
+    let mut cells: Vec<(usize, u64)> = vec![];
+    let total_pop: u64 = provinces::PROVINCES.iter().map(|p| u64::from(p.3)).sum();
+    // (province, its members, its cells' range)
+    let mut spans: Vec<(usize, u64, std::ops::Range<usize>, bool)> = vec![];
+    match scale {
+        Scale::Nation => {
+            units.push(GenUnit {
+                code: "TW".into(),
+                kind: "central_committee",
+                name_vi: "Ban Chấp hành Trung ương Đảng".into(),
+                name_en: Some("Central Committee of the Communist Party of Vietnam".into()),
+                parent: None,
+            });
+            for (i, p) in provinces::PROVINCES.iter().enumerate() {
+                let share = f64::from(p.3) / total_pop as f64;
+                let members = (NATION_MEMBERS as f64 * share).round() as u64;
+                let start = cells.len();
+                province(&mut units, &mut cells, &mut rng, p, Some("TW"), members, share);
+                spans.push((i, members, start..cells.len(), matches!(p.0, "89" | "58" | "72")));
+            }
+        }
+        Scale::Province | Scale::Demo => {
+            // Quảng Ninh, the seed's province: about 100,000 members (the demo: 2,000).
+            let i = provinces::PROVINCES.iter().position(|p| p.0 == "22").unwrap_or(0);
+            let p = &provinces::PROVINCES[i];
+            let (members, share) =
+                if scale == Scale::Province { (100_000, 100_000.0 / NATION_MEMBERS as f64) } else { (2_000, 0.0) };
+            let start = cells.len();
+            province(&mut units, &mut cells, &mut rng, p, None, members, share);
+            spans.push((i, members, start..cells.len(), true));
+        }
+    }
+    let mut members = Vec::new();
+    let mut serial = 0u64;
+    let (from, to) = (history_from(), history_to());
+    for (_, n, range, arabic) in spans {
+        let weights: Vec<u64> = cells[range.clone()].iter().map(|(_, w)| *w).collect();
+        let total_w: u64 = weights.iter().sum::<u64>().max(1);
+        let cell_of = |rng: &mut Rng| -> usize {
+            let mut r = rng.below(total_w);
+            for (k, w) in weights.iter().enumerate() {
+                if r < *w {
+                    return cells[range.start + k].0;
+                }
+                r -= w;
+            }
+            cells[range.end - 1].0
+        };
+        // Members at the end of the window, about n: those there at its start, less deaths and
+        // departures, plus about 2.5 % a year admitted.
+        let base = n * 100 / 108;
+        let admitted_in_window = n - base + n / 40;
+        for k in 0..(base + admitted_in_window) {
+            serial += 1;
+            let newcomer = k >= base;
+            let admitted = if newcomer {
+                random_day(&mut rng, from, to)
+            } else {
+                random_day(&mut rng, day(1965, 1, 1), from - Days::new(1))
+            };
+            let cham = arabic && rng.below(100) < 3;
+            let mut record = person(&mut rng, serial, admitted, cham);
+            let cell = cell_of(&mut rng);
+            let joined = admitted.max(units_from());
+            let official = admitted.checked_add_months(chrono::Months::new(12)).filter(|o| *o <= to);
+            record.official_on = official;
+            let mut statuses = vec![(Status::Probationary, admitted, official)];
+            if let Some(o) = official {
+                statuses.push((Status::Official, o, None));
+            }
+            // Deaths: about 1 % a year, more among the old; a member's membership ends then.
+            let old = record.birth_date < day(1950, 1, 1);
+            let mut died = None;
+            if rng.below(1000) < if old { 150 } else { 25 } {
+                let on = random_day(&mut rng, from.max(joined + Days::new(1)), to);
+                if let Some(last) = statuses.last_mut()
+                    && last.1 < on
+                {
+                    last.2 = Some(on);
+                    statuses.push((Status::Deceased, on, None));
+                    died = Some(on);
+                }
+            }
+            let mut history = vec![(cell, joined, died)];
+            // A transfer to another cell of the province: about 2 % a year.
+            if rng.below(1000) < 120 {
+                let on = random_day(&mut rng, from.max(joined + Days::new(30)), to);
+                let next = cell_of(&mut rng);
+                if on < to && next != cell && died.is_none_or(|d| on < d) {
+                    history[0].2 = Some(on);
+                    history.push((next, on, died));
+                }
+            }
+            members.push(GenMember { record, units: history, statuses });
+        }
+    }
+    Organization { units, cells: cells.into_iter().map(|(u, _)| u).collect(), members }
+}
