@@ -630,6 +630,39 @@ async fn generates_the_same_organization_from_a_seed(backend: &str) {
     let out = orgwork(&db.url, &["bench", "members", "--unit", "P22", "--as-of", "2022-01-01", "--searches", "5"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).contains("(same answer)"));
+    // The 2025 reform from the generated mapping tables: checked, applied; the same members
+    // under the province the day after, none left under a district.
+    let maps: Vec<String> = ["provinces", "communes", "districts"]
+        .iter()
+        .map(|m| dir.path().join("a").join(format!("mapping-2025-{m}.csv")).to_str().unwrap().to_string())
+        .collect();
+    let plan = orgwork(
+        &db.url,
+        &[
+            "restructure",
+            "plan",
+            "--effective",
+            "2025-07-01",
+            "--mapping",
+            &maps[0],
+            "--mapping",
+            &maps[1],
+            "--mapping",
+            &maps[2],
+        ],
+    );
+    assert!(plan.status.success(), "{}", String::from_utf8_lossy(&plan.stderr));
+    let id = String::from_utf8_lossy(&plan.stdout).trim().to_string();
+    let applied = ok_json(&db.url, &["restructure", "apply", &id, "--json"]);
+    assert_eq!(applied["applied"], true, "{}", applied["failures"]);
+    assert_eq!(applied["impact"]["members_moved"], 0);
+    let after = ok_json(&db.url, &["unit", "stats", "P22", "--as-of", "2025-07-01", "--json"]);
+    assert_eq!(after["total"], stats["total"]);
+    let tree = ok_json(&db.url, &["unit", "tree", "P22", "--as-of", "2025-07-01", "--json"]);
+    assert!(
+        !tree.as_array().unwrap().iter().any(|e| e["kind"] == "district_committee"),
+        "no district level after 2025"
+    );
 }
 
 #[tokio::test]

@@ -20,7 +20,8 @@ pub struct Args {
     /// The same seed gives the same data.
     #[arg(long, default_value_t = 1)]
     seed: u64,
-    /// Write units.csv, members.csv and history.csv into this folder instead of a database.
+    /// Write units.csv, members.csv and history.csv into this folder instead of a database,
+    /// with the 2025 reform as mapping tables (mapping-2025-*.csv).
     #[arg(long)]
     csv: Option<PathBuf>,
     #[command(flatten)]
@@ -81,6 +82,19 @@ fn write_csv(org: &Organization, dir: &std::path::Path) -> Result<()> {
     members.finish()?;
     history.finish()?;
     bar.finish_and_clear();
+    let (provinces, districts, communes) = crate::generate::mapping_2025(org);
+    for (name, rows) in [
+        ("mapping-2025-provinces.csv", provinces),
+        ("mapping-2025-districts.csv", districts),
+        ("mapping-2025-communes.csv", communes),
+    ] {
+        let mut out = open(name)?;
+        out.row(&orgwork_domain::restructure::MAPPING_COLUMNS.map(String::from))?;
+        for r in rows {
+            out.row(&r)?;
+        }
+        out.finish()?;
+    }
     Ok(())
 }
 
@@ -96,7 +110,7 @@ pub async fn run(args: Args) -> Result<()> {
     );
     if let Some(dir) = &args.csv {
         write_csv(&org, dir)?;
-        println!("Wrote units.csv, members.csv and history.csv into {}.", dir.display());
+        println!("Wrote units.csv, members.csv, history.csv and the 2025 mapping tables into {}.", dir.display());
         return Ok(());
     }
     let store = args.db.open().await?;

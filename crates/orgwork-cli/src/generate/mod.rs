@@ -380,3 +380,61 @@ pub fn generate(scale: Scale, seed: u64) -> Organization {
     }
     Organization { units, cells: cells.into_iter().map(|(u, _)| u).collect(), members }
 }
+
+/// The 2025 reform as mapping tables (`from,to,to_name,to_kind,to_parent`), as a user writes
+/// them from the decisions: the provinces merged as Resolution 202/2025/QH15 decided (the
+/// province whose name the new one keeps absorbs the others); the district level dissolved,
+/// its own grassroots organizations placed directly under the new province; the communes of
+/// each old district merged three into one new commune under the new province.
+pub fn mapping_2025(org: &Organization) -> (Vec<[String; 5]>, Vec<[String; 5]>, Vec<[String; 5]>) {
+    let new_province = |code: &str| -> String {
+        let two = code.get(1..3).unwrap_or("");
+        let to = provinces::PROVINCES.iter().find(|p| p.0 == two).map(|p| p.4).unwrap_or(two);
+        format!("P{to}")
+    };
+    let row = |a: &str, b: &str, c: &str, d: &str, e: &str| [a, b, c, d, e].map(String::from);
+    let mut provinces_rows = vec![];
+    let mut districts_rows = vec![];
+    let mut communes_rows = vec![];
+    let mut seq: std::collections::BTreeMap<String, u32> = std::collections::BTreeMap::new();
+    let mut group: Option<(String, u32, String)> = None;
+    for u in &org.units {
+        match u.kind {
+            "provincial_committee" => provinces_rows.push(row(&u.code, &new_province(&u.code), "", "", "")),
+            "district_committee" => districts_rows.push(row(&u.code, "", "", "", "")),
+            "commune_committee" => {
+                let district = u.parent.clone().unwrap_or_default();
+                let target = new_province(&u.code);
+                let n = match &mut group {
+                    Some((d, count, _)) if *d == district && *count < 3 => {
+                        *count += 1;
+                        None
+                    }
+                    _ => Some(()),
+                };
+                if n.is_some() {
+                    let k = seq.entry(target.clone()).or_default();
+                    *k += 1;
+                    group = Some((district.clone(), 1, format!("{target}-XA{k:04}")));
+                }
+                let (_, _, to) = group.as_ref().map(|g| g.clone()).unwrap_or_default();
+                let first = communes_rows.last().is_none_or(|r: &[String; 5]| r[1] != to);
+                if first {
+                    let k = to.rsplit("XA").next().unwrap_or("");
+                    communes_rows.push(row(&u.code, &to, &format!("Đảng bộ xã mới {k}"), "commune_committee", &target));
+                } else {
+                    communes_rows.push(row(&u.code, &to, "", "", ""));
+                }
+            }
+            "grassroots_committee" | "grassroots_cell" => {
+                // Those of a district go directly under the new province.
+                let parent = u.parent.clone().unwrap_or_default();
+                if org.units.iter().any(|p| p.code == parent && p.kind == "district_committee") {
+                    communes_rows.push(row(&u.code, &u.code, "", "", &new_province(&u.code)));
+                }
+            }
+            _ => {}
+        }
+    }
+    (provinces_rows, districts_rows, communes_rows)
+}
