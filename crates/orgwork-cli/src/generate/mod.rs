@@ -381,12 +381,15 @@ pub fn generate(scale: Scale, seed: u64) -> Organization {
     Organization { units, cells: cells.into_iter().map(|(u, _)| u).collect(), members }
 }
 
+/// Rows of a mapping table: from, to, to_name, to_kind, to_parent.
+pub type MappingRows = Vec<[String; 5]>;
+
 /// The 2025 reform as mapping tables (`from,to,to_name,to_kind,to_parent`), as a user writes
 /// them from the decisions: the provinces merged as Resolution 202/2025/QH15 decided (the
 /// province whose name the new one keeps absorbs the others); the district level dissolved,
 /// its own grassroots organizations placed directly under the new province; the communes of
 /// each old district merged three into one new commune under the new province.
-pub fn mapping_2025(org: &Organization) -> (Vec<[String; 5]>, Vec<[String; 5]>, Vec<[String; 5]>) {
+pub fn mapping_2025(org: &Organization) -> (MappingRows, MappingRows, MappingRows) {
     let new_province = |code: &str| -> String {
         let two = code.get(1..3).unwrap_or("");
         let to = provinces::PROVINCES.iter().find(|p| p.0 == two).map(|p| p.4).unwrap_or(two);
@@ -417,7 +420,7 @@ pub fn mapping_2025(org: &Organization) -> (Vec<[String; 5]>, Vec<[String; 5]>, 
                     *k += 1;
                     group = Some((district.clone(), 1, format!("{target}-XA{k:04}")));
                 }
-                let (_, _, to) = group.as_ref().map(|g| g.clone()).unwrap_or_default();
+                let (_, _, to) = group.clone().unwrap_or_default();
                 let first = communes_rows.last().is_none_or(|r: &[String; 5]| r[1] != to);
                 if first {
                     let k = to.rsplit("XA").next().unwrap_or("");
