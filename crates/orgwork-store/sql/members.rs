@@ -1496,6 +1496,29 @@ impl MemberStore for Backend {
         Ok(stats)
     }
 
+    async fn count_by_query(&self, unit: &UnitCode, as_of: NaiveDate) -> Result<Stats> {
+        let top = unit_id_on(self, unit, as_of).await?;
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{SUBTREE} SELECT st.status, COUNT(*) AS n FROM sub CROSS JOIN membership ms CROSS JOIN member_status st \
+             WHERE ms.unit_id = sub.id AND ms.valid_from <= $2 AND (ms.valid_to IS NULL OR ms.valid_to > $2) \
+               AND st.member_id = ms.member_id AND st.valid_from <= $2 AND (st.valid_to IS NULL OR st.valid_to > $2) \
+             GROUP BY st.status"
+        )))
+        .bind(top)
+        .bind(as_of)
+        .fetch_all(self.reader())
+        .await
+        .db()?;
+        let mut out = Stats::default();
+        for r in rows {
+            let status: String = r.try_get("status").db()?;
+            let n: i64 = r.try_get("n").db()?;
+            out.total += n;
+            out.by_status.insert(status, n);
+        }
+        Ok(out)
+    }
+
     async fn rebuild_ledger(&self) -> Result<()> {
         let mut tx = self.begin_write().await?;
         sqlx::query("DELETE FROM member_ledger").execute(&mut *tx).await.db()?;

@@ -435,6 +435,9 @@ pub trait MemberStore: Send + Sync {
     async fn stats(&self, unit: &UnitCode, as_of: NaiveDate) -> Result<Stats>;
     /// The same counts recounted from the records (slow; the ledger's check).
     async fn recount(&self, unit: &UnitCode, as_of: NaiveDate) -> Result<Stats>;
+    /// The subtree's total and counts by status, by a plain recursive query over the tree and
+    /// the memberships (no ledger): the benchmarks' baseline, and a second check.
+    async fn count_by_query(&self, unit: &UnitCode, as_of: NaiveDate) -> Result<Stats>;
     /// Rebuilds the ledger from the records.
     async fn rebuild_ledger(&self) -> Result<()>;
 }

@@ -32,6 +32,25 @@ pub enum Command {
         /// How many searches to time.
         #[arg(long, default_value_t = 200)]
         searches: usize,
+        /// Time the searches only (the recount takes minutes at national scale; `bench counts`
+        /// checks the counts against a plain query instead).
+        #[arg(long)]
+        search_only: bool,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Subtree counts from the ledger beside a plain recursive query over the tree, for each
+    /// unit on each date; fails if the two disagree.
+    Counts {
+        /// The units to count (the root, a province, a cell…).
+        #[arg(long = "unit", value_parser = code, required = true)]
+        units: Vec<UnitCode>,
+        /// The dates to count as of.
+        #[arg(long = "as-of", value_parser = date, required = true)]
+        days: Vec<NaiveDate>,
+        /// Runs of the ledger's count per unit and date.
+        #[arg(long, default_value_t = 50)]
+        runs: usize,
         #[command(flatten)]
         db: DbArgs,
     },
@@ -48,21 +67,64 @@ fn ms(d: Duration) -> String {
     format!("{:.2} ms", d.as_secs_f64() * 1000.0)
 }
 
+async fn counts(units: Vec<UnitCode>, days: Vec<NaiveDate>, runs: usize, db: DbArgs) -> Result<()> {
+    let store = db.open().await?;
+    println!("{:<24} {:<10} {:>9}  {:>22}  {:>16}", "unit", "as of", "members", "ledger p50 / p95", "query (baseline)");
+    for unit in &units {
+        for day in &days {
+            let mut times = vec![];
+            let mut stats = store.stats(unit, *day).await?;
+            for _ in 0..runs {
+                let t = Instant::now();
+                stats = store.stats(unit, *day).await?;
+                times.push(t.elapsed());
+            }
+            times.sort();
+            let t = Instant::now();
+            let query = store.count_by_query(unit, *day).await?;
+            let query_time = t.elapsed();
+            if query.total != stats.total || query.by_status != stats.by_status {
+                bail!("{unit} on {day}: the ledger ({stats:?}) and the query ({query:?}) disagree");
+            }
+            println!(
+                "{:<24} {:<10} {:>9}  {:>9} / {:>9}  {:>16}",
+                unit.as_str(),
+                day.to_string(),
+                stats.total,
+                ms(quantile(&times, 0.5)),
+                ms(quantile(&times, 0.95)),
+                ms(query_time)
+            );
+        }
+    }
+    Ok(())
+}
+
 pub async fn run(command: Command) -> Result<()> {
-    let Command::Members { unit, as_of, searches, db } = command;
+    let (unit, as_of, searches, search_only, db) = match command {
+        Command::Counts { units, days, runs, db } => return counts(units, days, runs, db).await,
+        Command::Members { unit, as_of, searches, search_only, db } => (unit, as_of, searches, search_only, db),
+    };
     let store = db.open().await?;
 
+    if !search_only {
+        ledger_and_recount(store.as_ref(), &unit, as_of).await?;
+    }
+    search(store.as_ref(), &unit, as_of, searches).await
+}
+
+async fn ledger_and_recount(store: &dyn orgwork_store::Store, unit: &UnitCode, as_of: NaiveDate) -> Result<()> {
     // Counts: the ledger (many runs) beside the recount from the records (once: it is slow).
     let mut times = vec![];
-    let mut stats = store.stats(&unit, as_of).await?;
+    let mut stats = store.stats(unit, as_of).await?;
     for _ in 0..50 {
         let t = Instant::now();
-        stats = store.stats(&unit, as_of).await?;
+        stats = store.stats(unit, as_of).await?;
         times.push(t.elapsed());
     }
     times.sort();
     let t = Instant::now();
-    let recount = store.recount(&unit, as_of).await?;
+    let recount = store.recount(unit, as_of).await?;
     let recount_time = t.elapsed();
     if recount != stats {
         bail!("the ledger ({stats:?}) and the recount ({recount:?}) disagree");
@@ -70,9 +132,12 @@ pub async fn run(command: Command) -> Result<()> {
     println!("members of {unit} on {as_of}: {}", stats.total);
     println!("  counts from the ledger   p50 {}  p95 {}", ms(quantile(&times, 0.5)), ms(quantile(&times, 0.95)));
     println!("  baseline: recount        {}  (same answer)", ms(recount_time));
+    Ok(())
+}
 
+async fn search(store: &dyn orgwork_store::Store, unit: &UnitCode, as_of: NaiveDate, searches: usize) -> Result<()> {
     // Search: fragments of names present in the subtree, typed without accents.
-    let sample = store.members(Some(&unit), as_of, &MemberFilter::default(), Page::first(1000)).await?;
+    let sample = store.members(Some(unit), as_of, &MemberFilter::default(), Page::first(1000)).await?;
     if sample.items.is_empty() {
         bail!("no member in {unit} on {as_of} to search for");
     }
@@ -85,13 +150,13 @@ pub async fn run(command: Command) -> Result<()> {
             if words.len() >= 2 { format!("{} {}", words[0], words[words.len() - 1]) } else { words[0].clone() };
         let filter = MemberFilter { query: Some(query), ..Default::default() };
         let t = Instant::now();
-        let page = store.members(Some(&unit), as_of, &filter, Page::first(20)).await?;
+        let page = store.members(Some(unit), as_of, &filter, Page::first(20)).await?;
         times.push(t.elapsed());
         found += usize::from(!page.items.is_empty());
     }
     times.sort();
     let t = Instant::now();
-    let _ = store.members(Some(&unit), as_of, &MemberFilter::default(), Page::first(20)).await?;
+    let _ = store.members(Some(unit), as_of, &MemberFilter::default(), Page::first(20)).await?;
     let plain = t.elapsed();
     println!("name search ({searches} queries, {found} with results)");
     println!("  p50 {}  p95 {}", ms(quantile(&times, 0.5)), ms(quantile(&times, 0.95)));
@@ -101,7 +166,7 @@ pub async fn run(command: Command) -> Result<()> {
     for i in 0..20 {
         let filter = MemberFilter { query: Some(format!("khong ai ten {i}")), ..Default::default() };
         let t = Instant::now();
-        let page = store.members(Some(&unit), as_of, &filter, Page::first(20)).await?;
+        let page = store.members(Some(unit), as_of, &filter, Page::first(20)).await?;
         times.push(t.elapsed());
         if !page.items.is_empty() {
             bail!("a name no member has was found");
