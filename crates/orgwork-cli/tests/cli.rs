@@ -656,6 +656,8 @@ async fn generates_the_same_organization_from_a_seed(backend: &str) {
     let applied = ok_json(&db.url, &["restructure", "apply", &id, "--json"]);
     assert_eq!(applied["applied"], true, "{}", applied["failures"]);
     assert_eq!(applied["impact"]["members_moved"], 0);
+    let concerned = applied["impact"]["members_concerned"].as_u64().unwrap();
+    assert!(concerned > 0 && concerned <= live as u64, "members concerned counted once each: {concerned} of {live}");
     let after = ok_json(&db.url, &["unit", "stats", "P22", "--as-of", "2025-07-01", "--json"]);
     assert_eq!(after["total"], stats["total"]);
     let tree = ok_json(&db.url, &["unit", "tree", "P22", "--as-of", "2025-07-01", "--json"]);

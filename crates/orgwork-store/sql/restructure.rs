@@ -774,8 +774,16 @@ impl<'a> Run<'a> {
             .await
             .db()?;
             let members_before = ledger_total(conn, *id, before).await?;
+            // Members under a unit taken apart, counted once: not again under a unit above it
+            // that is taken apart too (a district dissolved and its communes merged).
             if matches!(change.as_str(), "merged" | "split" | "dissolved") {
-                concerned += members_before;
+                let above = super::members::path_on(conn, *id, before).await?;
+                let counted_above = above.iter().skip(1).any(|a| {
+                    self.touched.get(a).is_some_and(|(_, c, _)| matches!(c.as_str(), "merged" | "split" | "dissolved"))
+                });
+                if !counted_above {
+                    concerned += members_before;
+                }
             }
             units.push(ImpactUnit {
                 code: UnitCode::from_stored(r.try_get("code").db()?),
