@@ -73,22 +73,23 @@ pub async fn segments(conn: &mut Conn, unit_id: i64, span: Span) -> Result<Vec<S
     Ok(out)
 }
 
-async fn ledger_add(conn: &mut Conn, unit_id: i64, key: &str, day: NaiveDate, delta: i64) -> Result<()> {
-    if delta == 0 {
+/// Adds many changes to the ledger in one statement per few thousand rows.
+async fn ledger_write(conn: &mut Conn, changes: BTreeMap<(i64, String, NaiveDate), i64>) -> Result<()> {
+    use super::common::{JsonCol::*, json_rows};
+    let rows: Vec<serde_json::Value> = changes
+        .into_iter()
+        .filter(|(_, v)| *v != 0)
+        .map(|((unit, key, day), delta)| serde_json::json!([unit, key, day.to_string(), delta]))
+        .collect();
+    if rows.is_empty() {
         return Ok(());
     }
-    sqlx::query(
-        "INSERT INTO member_ledger (unit_id, key, day, delta) VALUES ($1, $2, $3, $4) \
+    let sql = format!(
+        "INSERT INTO member_ledger (unit_id, key, day, delta) {} WHERE true \
          ON CONFLICT (unit_id, key, day) DO UPDATE SET delta = member_ledger.delta + excluded.delta",
-    )
-    .bind(unit_id)
-    .bind(key)
-    .bind(day)
-    .bind(delta)
-    .execute(&mut *conn)
-    .await
-    .db()?;
-    Ok(())
+        json_rows(&[Int, Text, Date, Int])
+    );
+    write_json(conn, &sql, &rows, &|_| {}).await
 }
 
 struct Parts {
@@ -227,6 +228,7 @@ pub async fn apply_member(conn: &mut Conn, profile: &Profile, id: i64, sign: i64
     for (unit_id, span) in &memberships {
         cache.insert((*unit_id, span.from, span.to), segments(conn, *unit_id, *span).await?);
     }
+    let mut out: BTreeMap<(i64, String, NaiveDate), i64> = BTreeMap::new();
     for c in contributions(profile, &p.record, &memberships, &statuses) {
         let whole = memberships.iter().find(|(u, s)| {
             *u == c.unit_id && s.from <= c.span.from && s.to.is_none_or(|t| c.span.to.is_some_and(|ct| ct <= t))
@@ -246,14 +248,14 @@ pub async fn apply_member(conn: &mut Conn, profile: &Profile, id: i64, sign: i64
                 continue;
             }
             for unit in &path {
-                ledger_add(conn, *unit, &c.key, f, sign).await?;
+                *out.entry((*unit, c.key.clone(), f)).or_default() += sign;
                 if let Some(t) = t {
-                    ledger_add(conn, *unit, &c.key, t, -sign).await?;
+                    *out.entry((*unit, c.key.clone(), t)).or_default() -= sign;
                 }
             }
         }
     }
-    Ok(())
+    ledger_write(conn, out).await
 }
 
 /// After a unit's ancestry changed from `from` on (old and new segments of its *ancestors*,
@@ -286,6 +288,8 @@ pub async fn reattribute(conn: &mut Conn, unit_id: i64, old: &[Segment], new: &[
             .sum()
     };
     let keys: std::collections::BTreeSet<String> = deltas.iter().map(|(k, _, _)| k.clone()).collect();
+    // The changes, summed, then written in one statement (one round trip, not one per row).
+    let mut out: BTreeMap<(i64, String, NaiveDate), i64> = BTreeMap::new();
     for (i, s) in cuts.iter().enumerate() {
         let e = cuts.get(i + 1).copied();
         let o = set_at(old, *s);
@@ -305,18 +309,18 @@ pub async fn reattribute(conn: &mut Conn, unit_id: i64, old: &[Segment], new: &[
                 .collect();
             for (units, sign) in [(&lost, -1i64), (&gained, 1i64)] {
                 for x in units {
-                    ledger_add(conn, *x, key, *s, sign * at_s).await?;
+                    *out.entry((*x, key.clone(), *s)).or_default() += sign * at_s;
                     for (d, v) in &inside {
-                        ledger_add(conn, *x, key, *d, sign * v).await?;
+                        *out.entry((*x, key.clone(), *d)).or_default() += sign * v;
                     }
                     if let (Some(e), Some(b)) = (e, before_e) {
-                        ledger_add(conn, *x, key, e, -sign * b).await?;
+                        *out.entry((*x, key.clone(), e)).or_default() += -sign * b;
                     }
                 }
             }
         }
     }
-    Ok(())
+    ledger_write(conn, out).await
 }
 
 /// Admits a member (within the caller's write transaction); the checks of a new member.
