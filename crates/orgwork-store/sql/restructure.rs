@@ -157,17 +157,7 @@ impl<'a> Run<'a> {
         let span = Span { from: self.day, to: end };
         let old = if moved { segments(conn, unit, span).await? } else { vec![] };
         if latest.valid_from == self.day {
-            sqlx::query("UPDATE unit_version SET parent_id = $3, name_vi = $4, name_en = $5, name_ar = $6, name_fold = $7 WHERE unit_id = $1 AND valid_from = $2")
-                .bind(unit)
-                .bind(self.day)
-                .bind(new_parent)
-                .bind(&new_names.vi)
-                .bind(new_names.en.as_deref())
-                .bind(new_names.ar.as_deref())
-                .bind(new_names.folded())
-                .execute(&mut *conn)
-                .await
-                .db()?;
+            set_version(conn, unit, self.day, new_parent, &new_names).await?;
             self.steps.push(Step::Updated { unit, parent: latest.parent_id, names: latest.names.clone(), moved });
         } else {
             sqlx::query("UPDATE unit_version SET valid_to = $3 WHERE unit_id = $1 AND valid_from = $2")
@@ -839,6 +829,25 @@ impl<'a> Run<'a> {
     }
 }
 
+/// Sets the parent and names of the version of a unit that starts on `day`.
+async fn set_version(conn: &mut Conn, unit: i64, day: NaiveDate, parent: Option<i64>, names: &Names) -> Result<()> {
+    sqlx::query(
+        "UPDATE unit_version SET parent_id = $3, name_vi = $4, name_en = $5, name_ar = $6, name_fold = $7 \
+         WHERE unit_id = $1 AND valid_from = $2",
+    )
+    .bind(unit)
+    .bind(day)
+    .bind(parent)
+    .bind(&names.vi)
+    .bind(names.en.as_deref())
+    .bind(names.ar.as_deref())
+    .bind(names.folded())
+    .execute(&mut *conn)
+    .await
+    .db()?;
+    Ok(())
+}
+
 fn id_list(ids: &[i64]) -> String {
     ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
 }
@@ -870,7 +879,9 @@ async fn undo_steps(conn: &mut Conn, store: &Backend, day: NaiveDate, steps: &[S
                 sqlx::query("DELETE FROM unit_version WHERE unit_id = $1").bind(unit).execute(&mut *conn).await.db()?;
                 sqlx::query("DELETE FROM unit WHERE id = $1").bind(unit).execute(&mut *conn).await.db()?;
             }
-            Step::Replaced { unit, closed_from, closed_to, moved } => {
+            Step::Replaced { unit, moved, .. } | Step::Updated { unit, moved, .. } => {
+                // The version written on the day goes back to what it was; a moved unit's counts
+                // go back to the ancestors it had.
                 let end: Option<NaiveDate> = sqlx::query_scalar("SELECT valid_to FROM unit WHERE id = $1")
                     .bind(unit)
                     .fetch_one(&mut *conn)
@@ -878,43 +889,25 @@ async fn undo_steps(conn: &mut Conn, store: &Backend, day: NaiveDate, steps: &[S
                     .db()?;
                 let span = Span { from: day, to: end };
                 let now = if *moved { segments(conn, *unit, span).await? } else { vec![] };
-                sqlx::query("DELETE FROM unit_version WHERE unit_id = $1 AND valid_from = $2")
-                    .bind(unit)
-                    .bind(day)
-                    .execute(&mut *conn)
-                    .await
-                    .db()?;
-                sqlx::query("UPDATE unit_version SET valid_to = $3 WHERE unit_id = $1 AND valid_from = $2")
-                    .bind(unit)
-                    .bind(closed_from)
-                    .bind(closed_to)
-                    .execute(&mut *conn)
-                    .await
-                    .db()?;
-                if *moved {
-                    let back = segments(conn, *unit, span).await?;
-                    reattribute(conn, *unit, &now, &back).await?;
+                match step {
+                    Step::Replaced { closed_from, closed_to, .. } => {
+                        sqlx::query("DELETE FROM unit_version WHERE unit_id = $1 AND valid_from = $2")
+                            .bind(unit)
+                            .bind(day)
+                            .execute(&mut *conn)
+                            .await
+                            .db()?;
+                        sqlx::query("UPDATE unit_version SET valid_to = $3 WHERE unit_id = $1 AND valid_from = $2")
+                            .bind(unit)
+                            .bind(closed_from)
+                            .bind(closed_to)
+                            .execute(&mut *conn)
+                            .await
+                            .db()?;
+                    }
+                    Step::Updated { parent, names, .. } => set_version(conn, *unit, day, *parent, names).await?,
+                    _ => {}
                 }
-            }
-            Step::Updated { unit, parent, names, moved } => {
-                let end: Option<NaiveDate> = sqlx::query_scalar("SELECT valid_to FROM unit WHERE id = $1")
-                    .bind(unit)
-                    .fetch_one(&mut *conn)
-                    .await
-                    .db()?;
-                let span = Span { from: day, to: end };
-                let now = if *moved { segments(conn, *unit, span).await? } else { vec![] };
-                sqlx::query("UPDATE unit_version SET parent_id = $3, name_vi = $4, name_en = $5, name_ar = $6, name_fold = $7 WHERE unit_id = $1 AND valid_from = $2")
-                    .bind(unit)
-                    .bind(day)
-                    .bind(parent)
-                    .bind(&names.vi)
-                    .bind(names.en.as_deref())
-                    .bind(names.ar.as_deref())
-                    .bind(names.folded())
-                    .execute(&mut *conn)
-                    .await
-                    .db()?;
                 if *moved {
                     let back = segments(conn, *unit, span).await?;
                     reattribute(conn, *unit, &now, &back).await?;

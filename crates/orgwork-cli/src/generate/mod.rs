@@ -401,6 +401,8 @@ pub fn mapping_2025(org: &Organization) -> (MappingRows, MappingRows, MappingRow
     let mut communes_rows = vec![];
     let mut seq: std::collections::BTreeMap<String, u32> = std::collections::BTreeMap::new();
     let mut group: Option<(String, u32, String)> = None;
+    let districts: std::collections::HashSet<&str> =
+        org.units.iter().filter(|u| u.kind == "district_committee").map(|u| u.code.as_str()).collect();
     for u in &org.units {
         match u.kind {
             "provincial_committee" => provinces_rows.push(row(&u.code, &new_province(&u.code), "", "", "")),
@@ -432,7 +434,7 @@ pub fn mapping_2025(org: &Organization) -> (MappingRows, MappingRows, MappingRow
             "grassroots_committee" | "grassroots_cell" => {
                 // Those of a district go directly under the new province.
                 let parent = u.parent.clone().unwrap_or_default();
-                if org.units.iter().any(|p| p.code == parent && p.kind == "district_committee") {
+                if districts.contains(parent.as_str()) {
                     communes_rows.push(row(&u.code, &u.code, "", "", &new_province(&u.code)));
                 }
             }
