@@ -25,7 +25,7 @@ use orgwork_store::{
 };
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// One change the draft made, with what undoing it needs.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -111,17 +111,9 @@ impl<'a> Run<'a> {
 
     /// The unit with `code` live on the effective date, or a failure of the current operation.
     async fn unit(&mut self, conn: &mut Conn, code: &UnitCode, role: &str) -> Result<Option<i64>> {
+        // The date rule has run: no unit live on the day ends on or after it.
         match live_unit(conn, code, self.day, role).await {
-            Ok(u) => {
-                if let Some(end) = u.valid_to {
-                    self.op_failure(
-                        Some(code),
-                        format!("{role}: unit {code} is dissolved on {end}, on or before the draft's date"),
-                    );
-                    return Ok(None);
-                }
-                Ok(Some(u.id))
-            }
+            Ok(u) => Ok(Some(u.id)),
             Err(StoreError::Domain(e)) => {
                 self.op_failure(Some(code), e.message);
                 Ok(None)
@@ -139,22 +131,14 @@ impl<'a> Run<'a> {
         names: Option<&Names>,
     ) -> Result<()> {
         let latest = latest_version(conn, unit).await?;
-        let end: Option<NaiveDate> = sqlx::query_scalar("SELECT valid_to FROM unit WHERE id = $1")
-            .bind(unit)
-            .fetch_one(&mut *conn)
-            .await
-            .db()?;
         let moved = parent.is_some_and(|p| latest.parent_id != Some(p));
         let new_parent = if moved { parent } else { latest.parent_id };
         let new_names = names.cloned().unwrap_or_else(|| latest.names.clone());
         if !moved && new_names == latest.names {
             return Ok(());
         }
-        if latest.valid_from > self.day {
-            // Reported by the date rule.
-            return Ok(());
-        }
-        let span = Span { from: self.day, to: end };
+        // The latest version ends where the unit does (the date rule leaves no later change).
+        let span = Span { from: self.day, to: latest.valid_to };
         let old = if moved { segments(conn, unit, span).await? } else { vec![] };
         if latest.valid_from == self.day {
             set_version(conn, unit, self.day, new_parent, &new_names).await?;
@@ -200,16 +184,7 @@ impl<'a> Run<'a> {
 
     /// The live children of a unit on the effective date: (id, code).
     async fn children(&self, conn: &mut Conn, unit: i64) -> Result<Vec<(i64, UnitCode)>> {
-        let rows = sqlx::query(
-            "SELECT u.id, u.code FROM unit_version v JOIN unit u ON u.id = v.unit_id \
-             WHERE v.parent_id = $1 AND v.valid_from <= $2 AND (v.valid_to IS NULL OR v.valid_to > $2) ORDER BY u.code",
-        )
-        .bind(unit)
-        .bind(self.day)
-        .fetch_all(&mut *conn)
-        .await
-        .db()?;
-        rows.iter().map(|r| Ok((r.try_get("id").db()?, UnitCode::from_stored(r.try_get("code").db()?)))).collect()
+        Ok(children_on(conn, &[unit], self.day).await?.remove(&unit).unwrap_or_default())
     }
 
     /// The members whose own unit is `unit` on the effective date (or from it on): (member id,
@@ -322,10 +297,6 @@ impl<'a> Run<'a> {
             );
             return Ok(());
         }
-        if latest.valid_from > self.day {
-            // Reported by the date rule.
-            return Ok(());
-        }
         sqlx::query("UPDATE unit SET valid_to = $2, end_decision = $3 WHERE id = $1")
             .bind(unit)
             .bind(self.day)
@@ -413,15 +384,7 @@ impl<'a> Run<'a> {
                     return Ok(());
                 }
                 let id = self.store.ids.next_id();
-                sqlx::query(
-                    "INSERT INTO unit (id, code, valid_from, valid_to, end_decision) VALUES ($1, $2, $3, NULL, NULL)",
-                )
-                .bind(id)
-                .bind(o.code.as_str())
-                .bind(self.day)
-                .execute(&mut *conn)
-                .await
-                .db()?;
+                super::structure::insert_unit(conn, id, &o.code, self.day).await?;
                 let decision = self.decision.clone();
                 insert_version(
                     conn,
@@ -748,76 +711,61 @@ impl<'a> Run<'a> {
         Ok(())
     }
 
-    /// The impact, read inside the run's transaction.
+    /// The impact, read inside the run's transaction: a few set queries over the touched units
+    /// and the parents whose children change, not a round trip per unit.
     async fn impact(&self, conn: &mut Conn) -> Result<Impact> {
         let before = self.day.pred_opt().unwrap_or(self.day);
-        let mut units = vec![];
         let mut touched: Vec<(&i64, &Touched)> = self.touched.iter().collect();
         touched.sort_by_key(|(_, (n, _, _))| *n);
+        let ids: Vec<i64> = touched.iter().map(|(id, _)| **id).collect();
+        let facts = unit_facts(conn, &ids).await?;
+        let totals = ledger_totals(conn, &ids, before).await?;
+        let taken_apart = |c: &str| matches!(c, "merged" | "split" | "dissolved");
+        let apart: Vec<i64> = touched.iter().filter(|(_, (_, c, _))| taken_apart(c)).map(|(id, _)| **id).collect();
+        let ancestors = ancestors_on(conn, &apart, before).await?;
+        let mut units = vec![];
         let mut concerned = 0;
         for (id, (_, change, to)) in touched {
-            let r = sqlx::query(
-                "SELECT u.code, v.name_vi, v.kind FROM unit u JOIN unit_version v ON v.unit_id = u.id WHERE u.id = $1 ORDER BY v.valid_from DESC LIMIT 1",
-            )
-            .bind(id)
-            .fetch_one(&mut *conn)
-            .await
-            .db()?;
-            let members_before = ledger_total(conn, *id, before).await?;
+            let Some((code, name, kind)) = facts.get(id).cloned() else { continue };
+            let members_before = totals.get(id).copied().unwrap_or(0);
             // Members under a unit taken apart, counted once: not again under a unit above it
             // that is taken apart too (a district dissolved and its communes merged).
-            if matches!(change.as_str(), "merged" | "split" | "dissolved") {
-                let above = super::members::path_on(conn, *id, before).await?;
-                let counted_above = above.iter().skip(1).any(|a| {
-                    self.touched.get(a).is_some_and(|(_, c, _)| matches!(c.as_str(), "merged" | "split" | "dissolved"))
-                });
-                if !counted_above {
+            if taken_apart(change) {
+                let above = ancestors.get(id).map(Vec::as_slice).unwrap_or(&[]);
+                if !above.iter().any(|a| self.touched.get(a).is_some_and(|(_, c, _)| taken_apart(c))) {
                     concerned += members_before;
                 }
             }
             units.push(ImpactUnit {
-                code: UnitCode::from_stored(r.try_get("code").db()?),
-                name: r.try_get("name_vi").db()?,
-                kind: r.try_get("kind").db()?,
+                code: UnitCode::from_stored(code),
+                name,
+                kind,
                 change: change.clone(),
                 to: to.iter().cloned().collect(),
                 members_moved: self.moved_members.get(id).copied().unwrap_or(0),
                 members_before,
             });
         }
+        let parents: Vec<i64> = self.parents.iter().copied().collect();
+        let parent_facts = unit_facts(conn, &parents).await?;
+        let (mut kids_before, mut kids_after) =
+            (children_on(conn, &parents, before).await?, children_on(conn, &parents, self.day).await?);
         let mut tree = vec![];
-        for parent in &self.parents {
-            let code: String = sqlx::query_scalar("SELECT code FROM unit WHERE id = $1")
-                .bind(parent)
-                .fetch_one(&mut *conn)
-                .await
-                .db()?;
-            let name: String = sqlx::query_scalar(
-                "SELECT name_vi FROM unit_version WHERE unit_id = $1 ORDER BY valid_from DESC LIMIT 1",
-            )
-            .bind(parent)
-            .fetch_one(&mut *conn)
-            .await
-            .db()?;
-            let kids = |day: NaiveDate| {
-                sqlx::query_scalar::<_, String>(
-                    "SELECT u.code FROM unit_version v JOIN unit u ON u.id = v.unit_id \
-                     WHERE v.parent_id = $1 AND v.valid_from <= $2 AND (v.valid_to IS NULL OR v.valid_to > $2) ORDER BY u.code",
-                )
-                .bind(*parent)
-                .bind(day)
-            };
-            let before_kids = kids(before).fetch_all(&mut *conn).await.db()?;
-            let after_kids = kids(self.day).fetch_all(&mut *conn).await.db()?;
-            if before_kids != after_kids {
+        for parent in &parents {
+            let (before_kids, after_kids) =
+                (kids_before.remove(parent).unwrap_or_default(), kids_after.remove(parent).unwrap_or_default());
+            if let Some((code, name, _)) = parent_facts.get(parent).cloned()
+                && before_kids != after_kids
+            {
                 tree.push(TreeChange {
                     parent: UnitCode::from_stored(code),
                     parent_name: name,
-                    before: before_kids.into_iter().map(UnitCode::from_stored).collect(),
-                    after: after_kids.into_iter().map(UnitCode::from_stored).collect(),
+                    before: before_kids.into_iter().map(|(_, c)| c).collect(),
+                    after: after_kids.into_iter().map(|(_, c)| c).collect(),
                 });
             }
         }
+        tree.sort_by(|a, b| a.parent.cmp(&b.parent));
         Ok(Impact {
             units,
             members_moved: self.moved_members.values().sum(),
@@ -827,6 +775,95 @@ impl<'a> Run<'a> {
             tree,
         })
     }
+}
+
+/// Units' code, Vietnamese name and kind as last recorded, by store key.
+async fn unit_facts(conn: &mut Conn, ids: &[i64]) -> Result<HashMap<i64, (String, String, String)>> {
+    let mut out = HashMap::new();
+    for chunk in ids.chunks(500) {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT u.id, u.code, v.name_vi, v.kind FROM unit u JOIN unit_version v ON v.unit_id = u.id \
+             WHERE u.id IN ({}) AND v.valid_from = (SELECT MAX(l.valid_from) FROM unit_version l WHERE l.unit_id = u.id)",
+            id_list(chunk)
+        )))
+        .fetch_all(&mut *conn)
+        .await
+        .db()?;
+        for r in rows {
+            out.insert(
+                r.try_get("id").db()?,
+                (r.try_get("code").db()?, r.try_get("name_vi").db()?, r.try_get("kind").db()?),
+            );
+        }
+    }
+    Ok(out)
+}
+
+/// Units' subtree totals on a day, from the ledger, by store key.
+async fn ledger_totals(conn: &mut Conn, ids: &[i64], day: NaiveDate) -> Result<HashMap<i64, i64>> {
+    let mut out = HashMap::new();
+    for chunk in ids.chunks(500) {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT unit_id, CAST(SUM(delta) AS BIGINT) AS n FROM member_ledger \
+             WHERE unit_id IN ({}) AND key = 'total' AND day <= $1 GROUP BY unit_id",
+            id_list(chunk)
+        )))
+        .bind(day)
+        .fetch_all(&mut *conn)
+        .await
+        .db()?;
+        for r in rows {
+            out.insert(r.try_get("unit_id").db()?, r.try_get("n").db()?);
+        }
+    }
+    Ok(out)
+}
+
+/// Units' ancestors on a day (the unit itself left out), by store key.
+async fn ancestors_on(conn: &mut Conn, ids: &[i64], day: NaiveDate) -> Result<HashMap<i64, Vec<i64>>> {
+    let mut out: HashMap<i64, Vec<i64>> = HashMap::new();
+    for chunk in ids.chunks(500) {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "WITH RECURSIVE anc(start, id, depth) AS ( \
+               SELECT v.unit_id, v.parent_id, 0 FROM unit_version v WHERE v.unit_id IN ({}) \
+                 AND v.valid_from <= $1 AND (v.valid_to IS NULL OR v.valid_to > $1) AND v.parent_id IS NOT NULL \
+             UNION ALL \
+               SELECT a.start, v.parent_id, a.depth + 1 FROM anc a JOIN unit_version v ON v.unit_id = a.id \
+                 AND v.valid_from <= $1 AND (v.valid_to IS NULL OR v.valid_to > $1) \
+               WHERE v.parent_id IS NOT NULL AND a.depth < 1000) \
+             SELECT start, id FROM anc",
+            id_list(chunk)
+        )))
+        .bind(day)
+        .fetch_all(&mut *conn)
+        .await
+        .db()?;
+        for r in rows {
+            out.entry(r.try_get("start").db()?).or_default().push(r.try_get("id").db()?);
+        }
+    }
+    Ok(out)
+}
+
+/// Units' live children on a day (store key, code), in code order, by parent.
+async fn children_on(conn: &mut Conn, parents: &[i64], day: NaiveDate) -> Result<HashMap<i64, Vec<(i64, UnitCode)>>> {
+    let mut out: HashMap<i64, Vec<(i64, UnitCode)>> = HashMap::new();
+    for chunk in parents.chunks(500) {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT v.parent_id, u.id, u.code FROM unit_version v JOIN unit u ON u.id = v.unit_id \
+             WHERE v.parent_id IN ({}) AND v.valid_from <= $1 AND (v.valid_to IS NULL OR v.valid_to > $1) ORDER BY u.code",
+            id_list(chunk)
+        )))
+        .bind(day)
+        .fetch_all(&mut *conn)
+        .await
+        .db()?;
+        for r in rows {
+            let child = (r.try_get("id").db()?, UnitCode::from_stored(r.try_get("code").db()?));
+            out.entry(r.try_get("parent_id").db()?).or_default().push(child);
+        }
+    }
+    Ok(out)
 }
 
 /// Sets the parent and names of the version of a unit that starts on `day`.
@@ -852,19 +889,6 @@ fn id_list(ids: &[i64]) -> String {
     ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
 }
 
-/// A unit's subtree total on a day, from the ledger.
-async fn ledger_total(conn: &mut Conn, unit: i64, day: NaiveDate) -> Result<i64> {
-    let n: Option<i64> = sqlx::query_scalar(
-        "SELECT CAST(SUM(delta) AS BIGINT) FROM member_ledger WHERE unit_id = $1 AND key = 'total' AND day <= $2",
-    )
-    .bind(unit)
-    .bind(day)
-    .fetch_one(&mut *conn)
-    .await
-    .db()?;
-    Ok(n.unwrap_or(0))
-}
-
 /// Undoes the steps of an applied draft, last first.
 async fn undo_steps(conn: &mut Conn, store: &Backend, day: NaiveDate, steps: &[Step]) -> Result<()> {
     let profile = store.profile.clone();
@@ -882,12 +906,7 @@ async fn undo_steps(conn: &mut Conn, store: &Backend, day: NaiveDate, steps: &[S
             Step::Replaced { unit, moved, .. } | Step::Updated { unit, moved, .. } => {
                 // The version written on the day goes back to what it was; a moved unit's counts
                 // go back to the ancestors it had.
-                let end: Option<NaiveDate> = sqlx::query_scalar("SELECT valid_to FROM unit WHERE id = $1")
-                    .bind(unit)
-                    .fetch_one(&mut *conn)
-                    .await
-                    .db()?;
-                let span = Span { from: day, to: end };
+                let span = Span { from: day, to: super::structure::unit_ends(conn, *unit).await? };
                 let now = if *moved { segments(conn, *unit, span).await? } else { vec![] };
                 match step {
                     Step::Replaced { closed_from, closed_to, .. } => {

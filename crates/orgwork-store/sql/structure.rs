@@ -266,6 +266,18 @@ pub async fn replace_latest(conn: &mut Conn, latest: &Latest, next: NewVersion<'
     insert_version(conn, NewVersion { valid_to: latest.valid_to, ..next }).await
 }
 
+/// A new unit's identity row (its first version is written by `insert_version`).
+pub async fn insert_unit(conn: &mut Conn, id: i64, code: &UnitCode, valid_from: NaiveDate) -> Result<()> {
+    sqlx::query("INSERT INTO unit (id, code, valid_from, valid_to, end_decision) VALUES ($1, $2, $3, NULL, NULL)")
+        .bind(id)
+        .bind(code.as_str())
+        .bind(valid_from)
+        .execute(&mut *conn)
+        .await
+        .db()?;
+    Ok(())
+}
+
 pub async fn insert_version(conn: &mut Conn, v: NewVersion<'_>) -> Result<()> {
     sqlx::query(
         "INSERT INTO unit_version (unit_id, valid_from, valid_to, parent_id, kind, name_vi, name_en, name_ar, name_fold, change, decision) \
@@ -341,13 +353,7 @@ impl StructureStore for Backend {
             .into());
         }
         let id = self.ids.next_id();
-        sqlx::query("INSERT INTO unit (id, code, valid_from, valid_to, end_decision) VALUES ($1, $2, $3, NULL, NULL)")
-            .bind(id)
-            .bind(new.code.as_str())
-            .bind(new.valid_from)
-            .execute(&mut *tx)
-            .await
-            .db()?;
+        insert_unit(&mut tx, id, &new.code, new.valid_from).await?;
         let parent_id = parent.as_ref().map(|(p, _)| p.id);
         let version = NewVersion {
             unit_id: id,
