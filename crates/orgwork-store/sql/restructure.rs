@@ -1012,6 +1012,9 @@ async fn undo_steps(conn: &mut Conn, store: &Backend, day: NaiveDate, steps: &[S
 const COLUMNS: &str =
     "id, title, effective, decision, draft_json, state, created_by, created_at, applied_by, applied_at, undone_at";
 
+/// The most recent applied restructuring: the last one applied and not undone.
+const LATEST_APPLIED: &str = "WHERE state = 'applied' ORDER BY applied_seq DESC LIMIT 1";
+
 fn from_row(row: &<super::Db as sqlx::Database>::Row) -> Result<Restructuring> {
     let json: String = row.try_get("draft_json").db()?;
     let draft: Draft =
@@ -1041,15 +1044,6 @@ async fn load(conn: &mut Conn, id: i64) -> Result<Restructuring> {
             StoreError::from(Error::not_found("restructuring_not_found", format!("no restructuring has the id {id}")))
         })?;
     from_row(&row)
-}
-
-fn draft_of(r: &Restructuring) -> Draft {
-    Draft {
-        title: r.title.clone(),
-        effective: r.effective,
-        decision: r.decision.clone(),
-        operations: r.operations.clone(),
-    }
 }
 
 impl Backend {
@@ -1140,7 +1134,7 @@ impl RestructureStore for Backend {
             )
             .into());
         }
-        let (run, impact) = self.run_draft(&mut tx, &draft_of(&r)).await?;
+        let (run, impact) = self.run_draft(&mut tx, &r.draft()).await?;
         tx.rollback().await.db()?;
         Ok(CheckReport {
             restructuring: r.id,
@@ -1162,7 +1156,7 @@ impl RestructureStore for Backend {
             )
             .into());
         }
-        let (run, impact) = self.run_draft(&mut tx, &draft_of(&r)).await?;
+        let (run, impact) = self.run_draft(&mut tx, &r.draft()).await?;
         if !run.failures.is_empty() {
             tx.rollback().await.db()?;
             return Ok(CheckReport {
@@ -1225,13 +1219,24 @@ impl RestructureStore for Backend {
         })
     }
 
+    async fn latest_applied(&self) -> Result<Option<Restructuring>> {
+        let mut conn = self.reader().acquire().await.db()?;
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM restructuring {LATEST_APPLIED}")))
+            .fetch_optional(&mut *conn)
+            .await
+            .db()?;
+        row.as_ref().map(from_row).transpose()
+    }
+
     async fn undo_restructuring(&self, actor: &Actor) -> Result<Restructuring> {
         let mut tx = self.begin_write().await?;
-        let row = sqlx::query("SELECT id, applied_seq, undo_json FROM restructuring WHERE state = 'applied' ORDER BY applied_seq DESC LIMIT 1")
-            .fetch_optional(&mut *tx)
-            .await
-            .db()?
-            .ok_or_else(|| StoreError::from(Error::rule("nothing_to_undo", "no applied restructuring to undo")))?;
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT id, applied_seq, undo_json FROM restructuring {LATEST_APPLIED}"
+        )))
+        .fetch_optional(&mut *tx)
+        .await
+        .db()?
+        .ok_or_else(|| StoreError::from(Error::rule("nothing_to_undo", "no applied restructuring to undo")))?;
         let id: i64 = row.try_get("id").db()?;
         let seq: i64 = row.try_get("applied_seq").db()?;
         let json: String = row.try_get("undo_json").db()?;

@@ -528,6 +528,18 @@ pub struct Restructuring {
     pub undone_at: Option<String>,
 }
 
+impl Restructuring {
+    /// Its draft: the title, date, decision and operations it was recorded with.
+    pub fn draft(&self) -> orgwork_domain::restructure::Draft {
+        orgwork_domain::restructure::Draft {
+            title: self.title.clone(),
+            effective: self.effective,
+            decision: self.decision.clone(),
+            operations: self.operations.clone(),
+        }
+    }
+}
+
 /// What a draft does to one unit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct ImpactUnit {
@@ -616,6 +628,8 @@ pub trait RestructureStore: Send + Sync {
     async fn check_restructuring(&self, id: i64) -> Result<CheckReport>;
     /// Runs the check again and, if it passes, applies the draft in one transaction.
     async fn apply_restructuring(&self, actor: &Actor, id: i64) -> Result<CheckReport>;
+    /// The most recent applied restructuring (the one `undo_restructuring` would undo).
+    async fn latest_applied(&self) -> Result<Option<Restructuring>>;
     /// Undoes the most recent applied restructuring, if nothing was recorded after it on the
     /// units it touched.
     async fn undo_restructuring(&self, actor: &Actor) -> Result<Restructuring>;

@@ -35,15 +35,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(lineage))
 }
 
-pub fn draft_of(r: &Restructuring) -> Draft {
-    Draft {
-        title: r.title.clone(),
-        effective: r.effective,
-        decision: r.decision.clone(),
-        operations: r.operations.clone(),
-    }
-}
-
 /// Requires `what` on every existing unit the draft names, on the day before it takes effect.
 /// Units that do not exist then are left to the continuity check, which names them.
 pub async fn require_draft(
@@ -83,7 +74,7 @@ pub async fn restructuring_for(
     what: &[Permission],
 ) -> Result<Restructuring, ApiError> {
     let r = store.restructuring(parse_id(id)?).await?;
-    require_draft(store, caller, &draft_of(&r), what).await?;
+    require_draft(store, caller, &r.draft(), what).await?;
     Ok(r)
 }
 
@@ -93,7 +84,7 @@ pub async fn restructuring_for(
 async fn list(State(s): State<AppState>, ApiCaller(caller): ApiCaller) -> Result<Json<List<Restructuring>>, ApiError> {
     let mut items = vec![];
     for r in s.store.restructurings().await? {
-        match require_draft(s.store.as_ref(), &caller, &draft_of(&r), &[Permission::ReadStructure]).await {
+        match require_draft(s.store.as_ref(), &caller, &r.draft(), &[Permission::ReadStructure]).await {
             Ok(()) => items.push(r),
             Err(e) if e.status == StatusCode::FORBIDDEN => {}
             Err(e) => return Err(e),
@@ -247,13 +238,7 @@ async fn apply(
     responses((status = 200, body = Restructuring), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
                (status = 422, body = ErrorBody)))]
 async fn undo(State(s): State<AppState>, ApiCaller(caller): ApiCaller) -> Result<Json<Restructuring>, ApiError> {
-    let latest = s
-        .store
-        .restructurings()
-        .await?
-        .into_iter()
-        .filter(|r| r.state == "applied")
-        .max_by(|a, b| a.applied_at.cmp(&b.applied_at));
+    let latest = s.store.latest_applied().await?;
     let Some(latest) = latest else {
         return Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -261,13 +246,8 @@ async fn undo(State(s): State<AppState>, ApiCaller(caller): ApiCaller) -> Result
             "no applied restructuring to undo",
         ));
     };
-    require_draft(
-        s.store.as_ref(),
-        &caller,
-        &draft_of(&latest),
-        &[Permission::WriteStructure, Permission::WriteMembers],
-    )
-    .await?;
+    require_draft(s.store.as_ref(), &caller, &latest.draft(), &[Permission::WriteStructure, Permission::WriteMembers])
+        .await?;
     Ok(Json(s.store.undo_restructuring(&caller.actor()).await?))
 }
 

@@ -5,7 +5,7 @@
 use super::i18n::Tr;
 use super::{Ctx, Layout, redirect};
 use crate::AppState;
-use crate::api::restructure::{PlanBody, draft_from_plan, draft_of, require_draft, restructuring_for};
+use crate::api::restructure::{PlanBody, draft_from_plan, require_draft, restructuring_for};
 use crate::auth::Caller;
 use crate::error::ApiError;
 use askama::Template;
@@ -71,7 +71,7 @@ async fn render_list(
     };
     let mut rows = vec![];
     for r in all {
-        match require_draft(s.store.as_ref(), caller, &draft_of(&r), &[Permission::ReadStructure]).await {
+        match require_draft(s.store.as_ref(), caller, &r.draft(), &[Permission::ReadStructure]).await {
             Ok(()) => rows.push(Row {
                 title: r.title.clone(),
                 effective: tr.date(r.effective),
@@ -263,9 +263,7 @@ async fn render_draft(
         Err(e) => return ctx.api_error_page(e),
     };
     let can_write =
-        require_draft(store, caller, &draft_of(&r), &[Permission::WriteStructure, Permission::WriteMembers])
-            .await
-            .is_ok();
+        require_draft(store, caller, &r.draft(), &[Permission::WriteStructure, Permission::WriteMembers]).await.is_ok();
     let report = match report {
         Some(rep) => Some(rep),
         None if run_check && r.state == "draft" => {
@@ -276,12 +274,8 @@ async fn render_draft(
         }
         None => None,
     };
-    let latest_applied = match store.restructurings().await {
-        Ok(all) => all
-            .iter()
-            .filter(|x| x.state == "applied")
-            .max_by(|a, b| a.applied_at.cmp(&b.applied_at))
-            .is_some_and(|x| x.id == r.id),
+    let latest_applied = match store.latest_applied().await {
+        Ok(latest) => latest.is_some_and(|x| x.id == r.id),
         Err(e) => return ctx.api_error_page(e.into()),
     };
     let (checked, passed, summary, impact, tree, failures) = match &report {
@@ -375,12 +369,7 @@ pub async fn act(
         match verb.as_str() {
             "apply" => Ok::<_, ApiError>(Some(store.apply_restructuring(&caller.actor(), n).await?)),
             "undo" => {
-                let latest = store
-                    .restructurings()
-                    .await?
-                    .into_iter()
-                    .filter(|x| x.state == "applied")
-                    .max_by(|a, b| a.applied_at.cmp(&b.applied_at));
+                let latest = store.latest_applied().await?;
                 if latest.is_none_or(|l| l.id != r.id) {
                     return Err(ApiError::new(
                         StatusCode::UNPROCESSABLE_ENTITY,
