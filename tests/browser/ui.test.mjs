@@ -128,6 +128,20 @@ test('the seed\'s restructuring: check, apply, the tree before and after, lineag
   await page.getByRole('status').filter({ hasText: 'Undone' }).waitFor();
   await page.goto(`${base}/units/QN-KCQ-BAOQN?as_of=2025-02-01`);
   assert.match(await page.locator('dt', { hasText: 'Parent' }).locator('xpath=following-sibling::dd[1]').textContent(), /Agencies Bloc/);
+  // A new draft from a mapping table uploaded on the page: a fault named by row and column first.
+  await page.goto(`${base}/restructurings`);
+  await page.locator('summary', { hasText: 'Plan a restructuring' }).click();
+  await page.locator('#plan-effective').fill('2025-03-01');
+  await page.locator('#plan-file').setInputFiles({ name: 'sap-nhap.csv', mimeType: 'text/csv', buffer: Buffer.from('from,to,to_kind\nQN-KCQ-STP,QN-KCQ-MOI,grassroots_cell\n') });
+  await page.getByRole('button', { name: 'Record the draft' }).click();
+  await page.getByRole('alert').filter({ hasText: /row 2, column to_name/ }).waitFor();
+  await page.locator('#plan-title').fill('Sáp nhập Sở Tư pháp vào Sở Nội vụ');
+  await page.locator('#plan-file').setInputFiles({ name: 'sap-nhap.csv', mimeType: 'text/csv', buffer: Buffer.from('from,to\nQN-KCQ-STP,QN-KCQ-SNV\n') });
+  await page.getByRole('button', { name: 'Record the draft' }).click();
+  await page.getByRole('heading', { name: 'Sáp nhập Sở Tư pháp vào Sở Nội vụ' }).waitFor();
+  assert.ok(await page.getByText('merge QN-KCQ-STP into QN-KCQ-SNV').isVisible());
+  await page.getByRole('link', { name: 'Run the continuity check' }).click();
+  await page.getByRole('status').filter({ hasText: 'The continuity check passed' }).waitFor();
 });
 
 test('create and move a unit, and see a validation error by its field', async () => {

@@ -320,6 +320,28 @@ impl Draft {
         out.into_iter().filter(|c| !created.contains(c)).collect()
     }
 
+    /// The draft with the title, date or decision given in place of its own (a command's flags,
+    /// a form's fields); checked again when anything changed.
+    pub fn with(
+        mut self,
+        title: Option<String>,
+        effective: Option<NaiveDate>,
+        decision: Option<String>,
+    ) -> Result<Draft> {
+        let title = title.filter(|t| !t.trim().is_empty());
+        let changed = title.is_some() || effective.is_some() || decision.is_some();
+        if let Some(t) = title {
+            self.title = t;
+        }
+        if let Some(e) = effective {
+            self.effective = e;
+        }
+        if decision.is_some() {
+            self.decision = decision;
+        }
+        if changed { self.validate() } else { Ok(self) }
+    }
+
     /// Reads a draft of explicit operations from TOML; errors name the line and the key.
     pub fn from_toml(text: &str) -> Result<Draft> {
         let draft: Draft = toml::from_str(text).map_err(|e| {
@@ -331,6 +353,11 @@ impl Draft {
         })?;
         draft.validate()
     }
+}
+
+/// The title of a draft given none.
+pub fn default_title(effective: NaiveDate) -> String {
+    format!("Restructuring of {effective}")
 }
 
 /// One row of a mapping table, with its row number in the file (the heading is row 1).

@@ -8,7 +8,7 @@ use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
 use clap::Subcommand;
 use orgwork_domain::date::parse_date;
-use orgwork_domain::restructure::{Draft, draft_from_mapping, mapping_rows};
+use orgwork_domain::restructure::{Draft, default_title, draft_from_mapping, mapping_rows};
 use orgwork_store::{CheckReport, Restructuring};
 use std::path::PathBuf;
 
@@ -91,22 +91,14 @@ pub fn read_draft(
         (None, true) => bail!("give a file of operations (.toml or .json) or --mapping FILE.csv"),
         (Some(f), true) => {
             let text = std::fs::read_to_string(f).with_context(|| format!("reading {}", f.display()))?;
-            let mut draft = if f.extension().is_some_and(|e| e == "json") {
+            let draft = if f.extension().is_some_and(|e| e == "json") {
                 serde_json::from_str::<Draft>(&text).map_err(|e| anyhow::anyhow!("{}: {e}", f.display()))?.validate()
             } else {
                 Draft::from_toml(&text)
             }
+            .and_then(|d| d.with(title, effective, decision))
             .map_err(|e| anyhow::anyhow!("{}: {e}", f.display()))?;
-            if let Some(t) = title {
-                draft.title = t;
-            }
-            if let Some(e) = effective {
-                draft.effective = e;
-            }
-            if decision.is_some() {
-                draft.decision = decision;
-            }
-            Ok(draft.validate()?)
+            Ok(draft)
         }
         (None, false) => {
             let Some(effective) = effective else { bail!("--effective DATE is needed with --mapping") };
@@ -118,7 +110,7 @@ pub fn read_draft(
                 rows.push((m.clone(), more));
             }
             let all: Vec<_> = rows.iter().flat_map(|(_, r)| r.iter().cloned()).collect();
-            let title = title.unwrap_or_else(|| format!("Restructuring of {effective}"));
+            let title = title.unwrap_or_else(|| default_title(effective));
             draft_from_mapping(&title, effective, decision, &all).map_err(|e| {
                 let files: Vec<String> = rows.iter().map(|(p, _)| p.display().to_string()).collect();
                 anyhow::anyhow!("{}: {e}", files.join(", "))

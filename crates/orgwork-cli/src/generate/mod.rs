@@ -118,7 +118,7 @@ fn random_day(rng: &mut Rng, from: NaiveDate, to: NaiveDate) -> NaiveDate {
     from + Days::new(rng.below(span))
 }
 
-/// The organization of one province (`code`, two digits) with about `members` members, under
+/// The units of one province (`code`, two digits), `share` of the nation's in number, under
 /// `parent` (the nation's root, or none): its committee, two blocs of provincial agencies and
 /// enterprises, its districts and their communes, and their grassroots organizations and
 /// cells, in proportion to its size.
@@ -128,7 +128,6 @@ fn province(
     rng: &mut Rng,
     p: &provinces::Province,
     parent: Option<&str>,
-    members: u64,
     share: f64,
 ) {
     let code = format!("P{}", p.0);
@@ -220,7 +219,6 @@ fn province(
         }
         grassroots_of(units, cells, rng, &dcode, "G", others_per_district);
     }
-    let _ = members;
 }
 
 /// A person admitted on `admitted` (born so as to be at least 18 then), with a record that
@@ -285,7 +283,7 @@ pub fn generate(scale: Scale, seed: u64) -> Organization {
     let mut cells: Vec<(usize, u64)> = vec![];
     let total_pop: u64 = provinces::PROVINCES.iter().map(|p| u64::from(p.3)).sum();
     // (province, its members, its cells' range)
-    let mut spans: Vec<(usize, u64, std::ops::Range<usize>, bool)> = vec![];
+    let mut spans: Vec<(u64, std::ops::Range<usize>, bool)> = vec![];
     match scale {
         Scale::Nation => {
             units.push(GenUnit {
@@ -295,29 +293,28 @@ pub fn generate(scale: Scale, seed: u64) -> Organization {
                 name_en: Some("Central Committee of the Communist Party of Vietnam".into()),
                 parent: None,
             });
-            for (i, p) in provinces::PROVINCES.iter().enumerate() {
+            for p in &provinces::PROVINCES {
                 let share = f64::from(p.3) / total_pop as f64;
                 let members = (NATION_MEMBERS as f64 * share).round() as u64;
                 let start = cells.len();
-                province(&mut units, &mut cells, &mut rng, p, Some("TW"), members, share);
-                spans.push((i, members, start..cells.len(), matches!(p.0, "89" | "58" | "72")));
+                province(&mut units, &mut cells, &mut rng, p, Some("TW"), share);
+                spans.push((members, start..cells.len(), matches!(p.0, "89" | "58" | "72")));
             }
         }
         Scale::Province | Scale::Demo => {
             // Quảng Ninh, the seed's province: about 100,000 members (the demo: 2,000).
-            let i = provinces::PROVINCES.iter().position(|p| p.0 == "22").unwrap_or(0);
-            let p = &provinces::PROVINCES[i];
+            let p = provinces::PROVINCES.iter().find(|p| p.0 == "22").unwrap_or(&provinces::PROVINCES[0]);
             let (members, share) =
                 if scale == Scale::Province { (100_000, 100_000.0 / NATION_MEMBERS as f64) } else { (2_000, 0.0) };
             let start = cells.len();
-            province(&mut units, &mut cells, &mut rng, p, None, members, share);
-            spans.push((i, members, start..cells.len(), true));
+            province(&mut units, &mut cells, &mut rng, p, None, share);
+            spans.push((members, start..cells.len(), true));
         }
     }
     let mut members = Vec::new();
     let mut serial = 0u64;
     let (from, to) = (history_from(), history_to());
-    for (_, n, range, arabic) in spans {
+    for (n, range, arabic) in spans {
         let weights: Vec<u64> = cells[range.clone()].iter().map(|(_, w)| *w).collect();
         let total_w: u64 = weights.iter().sum::<u64>().max(1);
         let cell_of = |rng: &mut Rng| -> usize {
@@ -410,25 +407,26 @@ pub fn mapping_2025(org: &Organization) -> (MappingRows, MappingRows, MappingRow
             "commune_committee" => {
                 let district = u.parent.clone().unwrap_or_default();
                 let target = new_province(&u.code);
-                let n = match &mut group {
-                    Some((d, count, _)) if *d == district && *count < 3 => {
+                // A new commune for every three of a district.
+                let joins = matches!(&mut group, Some((d, count, _)) if *d == district && *count < 3);
+                match &mut group {
+                    Some((_, count, to)) if joins => {
                         *count += 1;
-                        None
+                        communes_rows.push(row(&u.code, to, "", "", ""));
                     }
-                    _ => Some(()),
-                };
-                if n.is_some() {
-                    let k = seq.entry(target.clone()).or_default();
-                    *k += 1;
-                    group = Some((district.clone(), 1, format!("{target}-XA{k:04}")));
-                }
-                let (_, _, to) = group.clone().unwrap_or_default();
-                let first = communes_rows.last().is_none_or(|r: &[String; 5]| r[1] != to);
-                if first {
-                    let k = to.rsplit("XA").next().unwrap_or("");
-                    communes_rows.push(row(&u.code, &to, &format!("Đảng bộ xã mới {k}"), "commune_committee", &target));
-                } else {
-                    communes_rows.push(row(&u.code, &to, "", "", ""));
+                    _ => {
+                        let k = seq.entry(target.clone()).or_default();
+                        *k += 1;
+                        let to = format!("{target}-XA{k:04}");
+                        communes_rows.push(row(
+                            &u.code,
+                            &to,
+                            &format!("Đảng bộ xã mới {k:04}"),
+                            "commune_committee",
+                            &target,
+                        ));
+                        group = Some((district, 1, to));
+                    }
                 }
             }
             "grassroots_committee" | "grassroots_cell" => {

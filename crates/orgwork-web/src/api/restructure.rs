@@ -17,7 +17,7 @@ use axum::http::StatusCode;
 use chrono::NaiveDate;
 use orgwork_domain::access::Permission;
 use orgwork_domain::date::parse_date;
-use orgwork_domain::restructure::{Draft, Operation, draft_from_mapping, mapping_rows};
+use orgwork_domain::restructure::{Draft, Operation, default_title, draft_from_mapping, mapping_rows};
 use orgwork_domain::structure::UnitCode;
 use orgwork_store::{CheckReport, LineageEntry, Restructuring, Store, StoreError};
 use serde::Deserialize;
@@ -122,37 +122,14 @@ pub fn draft_from_plan(p: PlanBody) -> Result<Draft, ApiError> {
     let draft = match (p.operations, p.toml, p.mapping) {
         (Some(operations), None, None) => {
             let effective = need_date()?;
-            let title = p
-                .title
-                .clone()
-                .filter(|t| !t.trim().is_empty())
-                .unwrap_or_else(|| format!("Restructuring of {effective}"));
-            Draft { title, effective, decision: p.decision.clone(), operations }.validate()?
+            let title = p.title.filter(|t| !t.trim().is_empty()).unwrap_or_else(|| default_title(effective));
+            Draft { title, effective, decision: p.decision, operations }.validate()?
         }
-        (None, Some(toml), None) => {
-            let mut d = Draft::from_toml(&toml)?;
-            if let Some(t) = p.title.clone().filter(|t| !t.trim().is_empty()) {
-                d.title = t;
-            }
-            if let Some(e) = effective {
-                d.effective = e;
-            }
-            if p.decision.is_some() {
-                d.decision = p.decision.clone();
-            }
-            d.validate()?
-        }
+        (None, Some(toml), None) => Draft::from_toml(&toml)?.with(p.title, effective, p.decision)?,
         (None, None, Some(mapping)) => {
-            let effective = need_date()?;
             let cells = orgwork_tabular::read(mapping.as_bytes())
                 .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid_mapping", format!("mapping: {e}")))?;
-            let rows = mapping_rows(&cells)?;
-            let title = p
-                .title
-                .clone()
-                .filter(|t| !t.trim().is_empty())
-                .unwrap_or_else(|| format!("Restructuring of {effective}"));
-            draft_from_mapping(&title, effective, p.decision.clone(), &rows)?
+            draft_from_cells(p.title, need_date()?, p.decision, &cells)?
         }
         _ => {
             return Err(ApiError::new(
@@ -163,6 +140,17 @@ pub fn draft_from_plan(p: PlanBody) -> Result<Draft, ApiError> {
         }
     };
     Ok(draft)
+}
+
+/// A draft from a mapping table's cells (heading first), titled after its date when untitled.
+pub fn draft_from_cells(
+    title: Option<String>,
+    effective: NaiveDate,
+    decision: Option<String>,
+    cells: &[Vec<String>],
+) -> Result<Draft, ApiError> {
+    let title = title.filter(|t| !t.trim().is_empty()).unwrap_or_else(|| default_title(effective));
+    Ok(draft_from_mapping(&title, effective, decision, &mapping_rows(cells)?)?)
 }
 
 /// Records a draft. Nothing changes in the tree until it is applied.

@@ -5,7 +5,7 @@
 use super::i18n::Tr;
 use super::{Ctx, Layout, redirect};
 use crate::AppState;
-use crate::api::restructure::{PlanBody, draft_from_plan, require_draft, restructuring_for};
+use crate::api::restructure::{draft_from_cells, require_draft, restructuring_for};
 use crate::auth::Caller;
 use crate::error::ApiError;
 use askama::Template;
@@ -14,6 +14,8 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use orgwork_domain::access::Permission;
+use orgwork_domain::date::parse_date;
+use orgwork_domain::restructure::Draft;
 use orgwork_store::{CheckReport, Restructuring};
 use serde::Deserialize;
 
@@ -131,38 +133,21 @@ pub async fn plan(State(s): State<AppState>, ctx: Ctx, mut form: Multipart) -> R
         return r;
     }
     let result = async {
-        let is_toml = file_name.to_ascii_lowercase().ends_with(".toml");
-        let body = if is_toml {
+        let title = Some(v.title.clone());
+        let decision = Some(v.decision.clone()).filter(|d| !d.is_empty());
+        let draft = if file_name.to_ascii_lowercase().ends_with(".toml") {
             let text = String::from_utf8(file.clone()).map_err(|_| {
                 ApiError::new(StatusCode::BAD_REQUEST, "invalid_draft", "file: the TOML file is not UTF-8 text")
             })?;
-            PlanBody {
-                title: Some(v.title.clone()),
-                effective: Some(v.effective.clone()).filter(|e| !e.is_empty()),
-                decision: Some(v.decision.clone()).filter(|d| !d.is_empty()),
-                operations: None,
-                toml: Some(text),
-                mapping: None,
-            }
+            let effective =
+                Some(v.effective.as_str()).filter(|e| !e.is_empty()).map(|e| parse_date("effective", e)).transpose()?;
+            Draft::from_toml(&text)?.with(title, effective, decision)?
         } else {
-            // A mapping table: XLSX is read as it is, CSV as text.
-            let mapping = if orgwork_tabular::is_xlsx(&file) {
-                let cells = orgwork_tabular::read(&file)
-                    .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid_mapping", format!("file: {e}")))?;
-                String::from_utf8_lossy(&orgwork_tabular::write_csv(&cells)).to_string()
-            } else {
-                String::from_utf8_lossy(&file).to_string()
-            };
-            PlanBody {
-                title: Some(v.title.clone()),
-                effective: Some(v.effective.clone()),
-                decision: Some(v.decision.clone()).filter(|d| !d.is_empty()),
-                operations: None,
-                toml: None,
-                mapping: Some(mapping),
-            }
+            // A mapping table, CSV or XLSX, read once into its cells.
+            let cells = orgwork_tabular::read(&file)
+                .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid_mapping", format!("file: {e}")))?;
+            draft_from_cells(title, parse_date("effective", &v.effective)?, decision, &cells)?
         };
-        let draft = draft_from_plan(body)?;
         require_draft(s.store.as_ref(), &caller, &draft, &[Permission::WriteStructure, Permission::WriteMembers])
             .await?;
         Ok::<_, ApiError>(s.store.create_restructuring(&caller.actor(), draft).await?)
