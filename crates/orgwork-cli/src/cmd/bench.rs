@@ -67,19 +67,30 @@ fn ms(d: Duration) -> String {
     format!("{:.2} ms", d.as_secs_f64() * 1000.0)
 }
 
+/// A unit's counts from the ledger, and the sorted times of `runs` reads after a first one.
+async fn timed_stats(
+    store: &dyn orgwork_store::Store,
+    unit: &UnitCode,
+    day: NaiveDate,
+    runs: usize,
+) -> Result<(orgwork_store::Stats, Vec<Duration>)> {
+    let mut stats = store.stats(unit, day).await?;
+    let mut times = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let t = Instant::now();
+        stats = store.stats(unit, day).await?;
+        times.push(t.elapsed());
+    }
+    times.sort();
+    Ok((stats, times))
+}
+
 async fn counts(units: Vec<UnitCode>, days: Vec<NaiveDate>, runs: usize, db: DbArgs) -> Result<()> {
     let store = db.open().await?;
     println!("{:<24} {:<10} {:>9}  {:>22}  {:>16}", "unit", "as of", "members", "ledger p50 / p95", "query (baseline)");
     for unit in &units {
         for day in &days {
-            let mut times = vec![];
-            let mut stats = store.stats(unit, *day).await?;
-            for _ in 0..runs {
-                let t = Instant::now();
-                stats = store.stats(unit, *day).await?;
-                times.push(t.elapsed());
-            }
-            times.sort();
+            let (stats, times) = timed_stats(store.as_ref(), unit, *day, runs).await?;
             let t = Instant::now();
             let query = store.count_by_query(unit, *day).await?;
             let query_time = t.elapsed();
@@ -115,14 +126,7 @@ pub async fn run(command: Command) -> Result<()> {
 
 async fn ledger_and_recount(store: &dyn orgwork_store::Store, unit: &UnitCode, as_of: NaiveDate) -> Result<()> {
     // Counts: the ledger (many runs) beside the recount from the records (once: it is slow).
-    let mut times = vec![];
-    let mut stats = store.stats(unit, as_of).await?;
-    for _ in 0..50 {
-        let t = Instant::now();
-        stats = store.stats(unit, as_of).await?;
-        times.push(t.elapsed());
-    }
-    times.sort();
+    let (stats, times) = timed_stats(store, unit, as_of, 50).await?;
     let t = Instant::now();
     let recount = store.recount(unit, as_of).await?;
     let recount_time = t.elapsed();
