@@ -6,6 +6,7 @@
 //! shared with SQLite (`orgwork-store/sql/`).
 
 use orgwork_domain::profile::Profile;
+use orgwork_store::cache::ReadCache;
 use orgwork_store::ids::IdGenerator;
 use orgwork_store::{Result, StoreError};
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
@@ -37,6 +38,7 @@ pub struct PostgresStore {
     pool: PgPool,
     profile: Arc<Profile>,
     ids: IdGenerator,
+    cache: ReadCache,
 }
 
 impl PostgresStore {
@@ -59,7 +61,7 @@ impl PostgresStore {
         m.set_locking(false);
         m.run(&pool).await.map_err(|e| StoreError::Backend(format!("migrating PostgreSQL at {place}: {e}")))?;
         members::backfill_name_keys(&pool, &pool).await?;
-        Ok(PostgresStore { pool, profile, ids: IdGenerator::new() })
+        Ok(PostgresStore { pool, profile, ids: IdGenerator::new(), cache: ReadCache::default() })
     }
 
     fn reader(&self) -> &Pool<Db> {

@@ -6,6 +6,7 @@
 //! (`orgwork-store/sql/`).
 
 use orgwork_domain::profile::Profile;
+use orgwork_store::cache::ReadCache;
 use orgwork_store::ids::IdGenerator;
 use orgwork_store::{Result, StoreError};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
@@ -42,6 +43,7 @@ pub struct SqliteStore {
     reader: SqlitePool,
     profile: Arc<Profile>,
     ids: IdGenerator,
+    cache: ReadCache,
 }
 
 /// Turns a database location (`sqlite:PATH`, `sqlite://PATH` or a plain path) into options.
@@ -78,7 +80,7 @@ impl SqliteStore {
             .connect_with(opts.read_only(true))
             .await
             .map_err(|e| StoreError::Backend(format!("opening {location}: {e}")))?;
-        Ok(SqliteStore { writer, reader, profile, ids: IdGenerator::new() })
+        Ok(SqliteStore { writer, reader, profile, ids: IdGenerator::new(), cache: ReadCache::default() })
     }
 
     fn reader(&self) -> &Pool<Db> {

@@ -71,6 +71,17 @@ impl TestDb {
 }
 
 impl TestDb {
+    /// Another store on the same database, as another process (the CLI beside a server) has.
+    pub async fn open_again(&self) -> Arc<dyn Store> {
+        let profile = Arc::new(self.store.profile().clone());
+        match &self.cleanup {
+            Cleanup::Sqlite(_) => Arc::new(SqliteStore::open(&self.url, profile).await.expect("open SQLite again")),
+            Cleanup::Postgres { .. } => {
+                Arc::new(PostgresStore::open(&self.url, profile).await.expect("open PostgreSQL again"))
+            }
+        }
+    }
+
     /// Runs raw SQL on the test database, behind the store's back (to tamper with it).
     pub async fn execute(&self, sql: &str) {
         match &self.cleanup {

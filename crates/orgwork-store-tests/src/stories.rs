@@ -339,6 +339,44 @@ pub async fn dissolves_and_reuses_a_code(store: Arc<dyn Store>) {
     assert_eq!(error_code(s.move_unit(&actor(), dated("SO-TC-C1", "2025-06-01"), code("T")).await), "parent_not_live");
 }
 
+/// With the read cache on (as in the server), every change made through the store is seen by
+/// the next read, and a change made by another process (another store on the same database)
+/// within the cache's head-check interval: counts, ancestries and tokens alike.
+pub async fn the_read_cache_sees_every_write(db: &crate::TestDb) {
+    use orgwork_domain::access::Role;
+    let s = db.store.as_ref();
+    s.cache_reads(true);
+    small_province(s).await;
+    s.create_user(&actor(), new_user("viewer", Role::Viewer, "QN")).await.unwrap();
+    s.create_token(&actor(), "viewer", "ow_1", "h1").await.unwrap();
+    let day = d("2024-06-01");
+    let total = |st: orgwork_store::Stats| st.total;
+    assert_eq!(total(s.stats(&code("QN"), day).await.unwrap()), 0);
+    assert_eq!(s.path_ids(&code("BAO"), day).await.unwrap().len(), 3);
+    assert!(s.user_by_token("h1").await.unwrap().is_some());
+    // Through this store: seen at once.
+    admit(s, "BAO", record("Trần Văn Một", "male", "1980-01-01", "2010-01-01")).await;
+    assert_eq!(total(s.stats(&code("QN"), day).await.unwrap()), 1);
+    s.move_unit(&actor(), dated("BAO", "2024-01-01"), code("QN")).await.unwrap();
+    assert_eq!(s.path_ids(&code("BAO"), day).await.unwrap().len(), 2);
+    assert_eq!(total(s.stats(&code("KCQ"), day).await.unwrap()), 0);
+    // Through another store on the same database: seen within the interval.
+    let other = db.open_again().await;
+    admit(other.as_ref(), "SO-TC-C1", record("Lê Thị Hai", "female", "1985-01-01", "2012-01-01")).await;
+    other.revoke_token(&actor(), "ow_1").await.unwrap();
+    tokio::time::sleep(orgwork_store::cache::HEAD_CHECK_INTERVAL * 2).await;
+    assert_eq!(total(s.stats(&code("QN"), day).await.unwrap()), 2);
+    assert_eq!(total(s.stats(&code("KCQ"), day).await.unwrap()), 1);
+    assert!(s.user_by_token("h1").await.unwrap().is_none(), "a revoked token is refused");
+    other.move_unit(&actor(), dated("SO-TC", "2024-02-01"), code("QN")).await.unwrap();
+    tokio::time::sleep(orgwork_store::cache::HEAD_CHECK_INTERVAL * 2).await;
+    assert_eq!(s.path_ids(&code("SO-TC-C1"), day).await.unwrap().len(), 3);
+    // And the cached answers are the database's.
+    s.cache_reads(false);
+    assert_eq!(total(s.stats(&code("QN"), day).await.unwrap()), 2);
+    assert_eq!(s.path_ids(&code("SO-TC-C1"), day).await.unwrap().len(), 3);
+}
+
 /// The actor of the stories' changes.
 pub fn actor() -> orgwork_store::Actor {
     orgwork_store::Actor { user_id: None, name: "test".into() }

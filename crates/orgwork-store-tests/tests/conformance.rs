@@ -34,6 +34,18 @@ async fn postgres_audit_verify_catches_tampering() {
     orgwork_store_tests::stories::audit_verify_catches_tampering(&db).await;
 }
 
+#[tokio::test]
+async fn sqlite_the_read_cache_sees_every_write() {
+    let db = orgwork_store_tests::TestDb::new("sqlite").await;
+    orgwork_store_tests::stories::the_read_cache_sees_every_write(&db).await;
+}
+
+#[tokio::test]
+async fn postgres_the_read_cache_sees_every_write() {
+    let db = orgwork_store_tests::TestDb::new("postgres").await;
+    orgwork_store_tests::stories::the_read_cache_sees_every_write(&db).await;
+}
+
 mod flat {
     orgwork_store_tests::backends!(
         profile orgwork_store_tests::stories::flat_profile => sqlite, postgres;

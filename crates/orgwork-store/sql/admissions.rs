@@ -2,15 +2,17 @@
 // is compiled). Admitting a candidate creates the member through the same path as any
 // admission, in the same transaction.
 
-use super::audit::{append, now_text, Change as AuditChange};
-use super::common::{Conn, DbResult};
 use super::Backend;
+use super::audit::{Change as AuditChange, append, now_text};
+use super::common::{Conn, DbResult};
 use async_trait::async_trait;
 use chrono::NaiveDate;
+use orgwork_domain::Error;
 use orgwork_domain::members::{Record, RecordInput};
 use orgwork_domain::structure::UnitCode;
-use orgwork_domain::Error;
-use orgwork_store::{Actor, AdmissionStore, Admissions, Candidate, Member, MemberStore, NewCandidate, Result, StoreError, StructureStore};
+use orgwork_store::{
+    Actor, AdmissionStore, Admissions, Candidate, Member, MemberStore, NewCandidate, Result, StoreError, StructureStore,
+};
 use sqlx::Row;
 
 const COLUMNS: &str = "c.id, u.code, c.full_name, c.sex, c.birth_date, c.occupation, c.national_id, c.course, c.course_done, \
@@ -36,12 +38,16 @@ fn from_row(r: &<super::Db as sqlx::Database>::Row) -> Result<Candidate> {
 }
 
 async fn load(conn: &mut Conn, id: i64) -> Result<Candidate> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM candidate c JOIN unit u ON u.id = c.unit_id WHERE c.id = $1")))
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await
-        .db()?
-        .ok_or_else(|| StoreError::from(Error::not_found("candidate_not_found", format!("no candidate has the id {id}"))))?;
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM candidate c JOIN unit u ON u.id = c.unit_id WHERE c.id = $1"
+    )))
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await
+    .db()?
+    .ok_or_else(|| {
+        StoreError::from(Error::not_found("candidate_not_found", format!("no candidate has the id {id}")))
+    })?;
     from_row(&row)
 }
 
@@ -62,7 +68,8 @@ impl AdmissionStore for Backend {
             national_id: new.national_id.clone(),
             ..Default::default()
         };
-        let record = Record::parse(&self.profile.members, &probe).map_err(|e| StoreError::from(orgwork_domain::members::field_errors(&e)))?;
+        let record = Record::parse(&self.profile.members, &probe)
+            .map_err(|e| StoreError::from(orgwork_domain::members::field_errors(&e)))?;
         let course = new.course.as_deref().map(str::trim).filter(|c| !c.is_empty()).map(str::to_string);
         if course.as_ref().is_some_and(|c| c.chars().count() > 200) {
             return Err(Error::invalid("invalid_course", "course: at most 200 characters").into());
@@ -91,8 +98,19 @@ impl AdmissionStore for Backend {
         .db()?;
         let c = load(&mut tx, id).await?;
         let target = format!("candidate:{id}");
-        append(&mut tx, actor, AuditChange { action: "candidate.add", target: &target, unit_id: Some(unit_id), before: None, after: json(&c) }).await?;
-        tx.commit().await.db()?;
+        append(
+            &mut tx,
+            actor,
+            AuditChange {
+                action: "candidate.add",
+                target: &target,
+                unit_id: Some(unit_id),
+                before: None,
+                after: json(&c),
+            },
+        )
+        .await?;
+        self.commit(tx).await?;
         Ok(c)
     }
 
@@ -131,7 +149,11 @@ impl AdmissionStore for Backend {
             return Err(Error::rule("candidate_closed", format!("candidate {id} is {} already", c.state)).into());
         }
         if admitted_on < c.proposed_on {
-            return Err(Error::rule("date_before_proposal", format!("admitted_on: {admitted_on} is before the proposal ({})", c.proposed_on)).into());
+            return Err(Error::rule(
+                "date_before_proposal",
+                format!("admitted_on: {admitted_on} is before the proposal ({})", c.proposed_on),
+            )
+            .into());
         }
         let input = RecordInput {
             full_name: c.full_name.clone(),
@@ -143,9 +165,11 @@ impl AdmissionStore for Backend {
             card_number,
             ..Default::default()
         };
-        let record = Record::parse(&self.profile.members, &input).map_err(|e| StoreError::from(orgwork_domain::members::field_errors(&e)))?;
+        let record = Record::parse(&self.profile.members, &input)
+            .map_err(|e| StoreError::from(orgwork_domain::members::field_errors(&e)))?;
         let unit_id = super::structure::live_unit_id(&mut tx, &c.unit, admitted_on).await?;
-        let member = super::members::insert_member(&mut tx, self, &record, unit_id, admitted_on, document, None).await?;
+        let member =
+            super::members::insert_member(&mut tx, self, &record, unit_id, admitted_on, document, None).await?;
         sqlx::query("UPDATE candidate SET state = 'admitted', closed_on = $2, member_id = $3 WHERE id = $1")
             .bind(id)
             .bind(admitted_on)
@@ -155,34 +179,75 @@ impl AdmissionStore for Backend {
             .db()?;
         let after = load(&mut tx, id).await?;
         let target = format!("candidate:{id}");
-        append(&mut tx, actor, AuditChange { action: "candidate.admit", target: &target, unit_id: Some(unit_id), before: json(&c), after: json(&after) }).await?;
-        tx.commit().await.db()?;
+        append(
+            &mut tx,
+            actor,
+            AuditChange {
+                action: "candidate.admit",
+                target: &target,
+                unit_id: Some(unit_id),
+                before: json(&c),
+                after: json(&after),
+            },
+        )
+        .await?;
+        self.commit(tx).await?;
         self.member(member, admitted_on).await
     }
 
-    async fn withdraw_candidate(&self, actor: &Actor, id: i64, on: NaiveDate, note: Option<String>) -> Result<Candidate> {
+    async fn withdraw_candidate(
+        &self,
+        actor: &Actor,
+        id: i64,
+        on: NaiveDate,
+        note: Option<String>,
+    ) -> Result<Candidate> {
         let mut tx = self.begin_write().await?;
         let c = load(&mut tx, id).await?;
         if c.state != "candidate" {
             return Err(Error::rule("candidate_closed", format!("candidate {id} is {} already", c.state)).into());
         }
-        sqlx::query("UPDATE candidate SET state = 'withdrawn', closed_on = $2, note = $3 WHERE id = $1").bind(id).bind(on).bind(&note).execute(&mut *tx).await.db()?;
+        sqlx::query("UPDATE candidate SET state = 'withdrawn', closed_on = $2, note = $3 WHERE id = $1")
+            .bind(id)
+            .bind(on)
+            .bind(&note)
+            .execute(&mut *tx)
+            .await
+            .db()?;
         let after = load(&mut tx, id).await?;
-        let unit_id: i64 = sqlx::query_scalar("SELECT unit_id FROM candidate WHERE id = $1").bind(id).fetch_one(&mut *tx).await.db()?;
+        let unit_id: i64 = sqlx::query_scalar("SELECT unit_id FROM candidate WHERE id = $1")
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await
+            .db()?;
         let target = format!("candidate:{id}");
-        append(&mut tx, actor, AuditChange { action: "candidate.withdraw", target: &target, unit_id: Some(unit_id), before: json(&c), after: json(&after) }).await?;
-        tx.commit().await.db()?;
+        append(
+            &mut tx,
+            actor,
+            AuditChange {
+                action: "candidate.withdraw",
+                target: &target,
+                unit_id: Some(unit_id),
+                before: json(&c),
+                after: json(&after),
+            },
+        )
+        .await?;
+        self.commit(tx).await?;
         Ok(after)
     }
 
     async fn admissions(&self, unit: &UnitCode, year: i32) -> Result<Admissions> {
-        let end = NaiveDate::from_ymd_opt(year, 12, 31).ok_or_else(|| StoreError::from(Error::invalid("invalid_year", format!("year: {year}"))))?;
+        let end = NaiveDate::from_ymd_opt(year, 12, 31)
+            .ok_or_else(|| StoreError::from(Error::invalid("invalid_year", format!("year: {year}"))))?;
         let start = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(end);
         let day = end.min(chrono::Local::now().date_naive()).max(start);
         let top = match self.path_ids(unit, day).await {
             Ok(path) => *path.first().unwrap_or(&0),
             // The unit did not exist that year: nobody was admitted under it.
-            Err(StoreError::Domain(e)) if e.kind == orgwork_domain::ErrorKind::NotFound => return Ok(Admissions { year, ..Default::default() }),
+            Err(StoreError::Domain(e)) if e.kind == orgwork_domain::ErrorKind::NotFound => {
+                return Ok(Admissions { year, ..Default::default() });
+            }
             Err(e) => return Err(e),
         };
         let rows = sqlx::query(

@@ -5,7 +5,7 @@
 use super::{Backend, Db};
 use async_trait::async_trait;
 use chrono::NaiveDate;
-use orgwork_domain::audit::{entry_hash, EntryFields, GENESIS};
+use orgwork_domain::audit::{EntryFields, GENESIS, entry_hash};
 use orgwork_domain::structure::UnitCode;
 use orgwork_store::{Actor, AuditCheck, AuditEntry, AuditStore, Page, Paged, Result, StoreError, StructureStore};
 use sqlx::Row;
@@ -94,23 +94,24 @@ impl AuditStore for Backend {
         let after: i64 = match page.after.as_deref() {
             None => 0,
             Some(c) => c.parse().map_err(|_| {
-                StoreError::from(orgwork_domain::Error::invalid("invalid_cursor", format!("after: '{c}' is not a cursor of this list")))
+                StoreError::from(orgwork_domain::Error::invalid(
+                    "invalid_cursor",
+                    format!("after: '{c}' is not a cursor of this list"),
+                ))
             })?,
         };
         let since = since.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default();
         let rows = match unit {
-            None => {
-                sqlx::query(
-                    "SELECT seq, at, actor, action, target, before_json, after_json, hash FROM audit_log \
+            None => sqlx::query(
+                "SELECT seq, at, actor, action, target, before_json, after_json, hash FROM audit_log \
                      WHERE seq > $1 AND at >= $2 ORDER BY seq LIMIT $3",
-                )
-                .bind(after)
-                .bind(&since)
-                .bind(i64::from(limit) + 1)
-                .fetch_all(self.reader())
-                .await
-                .db()?
-            }
+            )
+            .bind(after)
+            .bind(&since)
+            .bind(i64::from(limit) + 1)
+            .fetch_all(self.reader())
+            .await
+            .db()?,
             Some(code) => {
                 // The units that are or ever were in the subtree (through any version).
                 let top = self.path_ids(code, chrono::Local::now().date_naive()).await?;
@@ -171,7 +172,8 @@ impl AuditStore for Backend {
                     before: before.as_deref(),
                     after: after.as_deref(),
                 };
-                (entry_hash(&prev_hash, &fields) != hash).then(|| "its content does not match its hash (altered)".to_string())
+                (entry_hash(&prev_hash, &fields) != hash)
+                    .then(|| "its content does not match its hash (altered)".to_string())
             };
             if let Some(why) = broken {
                 return Ok(AuditCheck { entries, first_broken: Some((seq.min(expected_seq), why)) });

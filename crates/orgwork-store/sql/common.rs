@@ -6,6 +6,37 @@ use orgwork_store::{Result, StoreError};
 
 pub type Conn = <Db as sqlx::Database>::Connection;
 
+impl super::Backend {
+    /// Commits a write transaction, then moves the read cache's generation (see
+    /// `orgwork_store::cache`): every write of the store ends here.
+    pub(crate) async fn commit(&self, tx: sqlx::Transaction<'static, Db>) -> Result<()> {
+        tx.commit().await.db()?;
+        self.cache.committed();
+        Ok(())
+    }
+
+    /// The read cache's generation, to take before reading what will be shelved under it;
+    /// compares the audit log's head first when it is due (another process may have written).
+    /// `None` when the cache is off.
+    pub(crate) async fn generation(&self) -> Result<Option<u64>> {
+        if !self.cache.enabled() {
+            return Ok(None);
+        }
+        if self.cache.begin_check() {
+            let head: std::result::Result<Option<i64>, sqlx::Error> =
+                sqlx::query_scalar("SELECT MAX(seq) FROM audit_log").fetch_one(self.reader()).await;
+            match head {
+                Ok(head) => self.cache.observe_head(head.unwrap_or(0)),
+                Err(e) => {
+                    self.cache.check_failed();
+                    return Err(StoreError::Backend(e.to_string()));
+                }
+            }
+        }
+        Ok(Some(self.cache.generation()))
+    }
+}
+
 /// `.db()?` turns a database error into a `StoreError::Backend`.
 pub trait DbResult<T> {
     fn db(self) -> Result<T>;

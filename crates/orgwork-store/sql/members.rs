@@ -74,7 +74,7 @@ pub async fn segments(conn: &mut Conn, unit_id: i64, span: Span) -> Result<Vec<S
 }
 
 /// Adds many changes to the ledger in one statement per few thousand rows.
-async fn ledger_write(conn: &mut Conn, changes: BTreeMap<(i64, String, NaiveDate), i64>) -> Result<()> {
+pub async fn ledger_write(conn: &mut Conn, changes: BTreeMap<(i64, String, NaiveDate), i64>) -> Result<()> {
     use super::common::{JsonCol::*, json_rows};
     let rows: Vec<serde_json::Value> = changes
         .into_iter()
@@ -529,7 +529,7 @@ pub async fn backfill_name_keys(pool: &sqlx::Pool<super::Db>, writer: &sqlx::Poo
                 .await
                 .db()?;
         }
-        tx.commit().await.db()?;
+        tx.commit().await.db()?; // at opening, before any read is cached
         done += rows.len() as u64;
     }
 }
@@ -882,6 +882,35 @@ fn row_error(row: usize, column: &str, value: &str, reason: impl Into<String>) -
     orgwork_domain::import::RowError { row, column: column.into(), value: value.into(), reason: reason.into() }
 }
 
+impl Backend {
+    /// A subtree's counts on a date, summed from the ledger (uncached).
+    async fn stats_from_ledger(&self, unit: &UnitCode, as_of: NaiveDate) -> Result<Stats> {
+        let id = unit_id_on(self, unit, as_of).await?;
+        let rows = sqlx::query("SELECT key, CAST(SUM(delta) AS BIGINT) AS n FROM member_ledger WHERE unit_id = $1 AND day <= $2 GROUP BY key")
+            .bind(id)
+            .bind(as_of)
+            .fetch_all(self.reader())
+            .await
+            .db()?;
+        let mut stats = Stats::default();
+        for r in &rows {
+            let key: String = r.try_get("key").db()?;
+            let n: i64 = r.try_get("n").db()?;
+            if n == 0 {
+                continue;
+            }
+            if key == "total" {
+                stats.total = n;
+            } else if let Some(s) = key.strip_prefix("status:") {
+                stats.by_status.insert(s.to_string(), n);
+            } else if let Some(c) = key.strip_prefix("category:") {
+                stats.by_category.insert(c.to_string(), n);
+            }
+        }
+        Ok(stats)
+    }
+}
+
 #[async_trait]
 impl MemberStore for Backend {
     async fn import_members_with_progress(
@@ -1022,7 +1051,7 @@ impl MemberStore for Backend {
                 },
             )
             .await?;
-            tx.commit().await.db()?;
+            self.commit(tx).await?;
         } else {
             tx.rollback().await.db()?;
         }
@@ -1136,7 +1165,7 @@ impl MemberStore for Backend {
             },
         )
         .await?;
-        tx.commit().await.db()?;
+        self.commit(tx).await?;
         Ok(total)
     }
 
@@ -1213,7 +1242,7 @@ impl MemberStore for Backend {
             },
         )
         .await?;
-        tx.commit().await.db()?;
+        self.commit(tx).await?;
         Ok(after)
     }
 
@@ -1244,7 +1273,7 @@ impl MemberStore for Backend {
             },
         )
         .await?;
-        tx.commit().await.db()?;
+        self.commit(tx).await?;
         Ok(m)
     }
 
@@ -1459,33 +1488,18 @@ impl MemberStore for Backend {
             after: member_json(&after),
         };
         append(&mut tx, actor, entry).await?;
-        tx.commit().await.db()?;
+        self.commit(tx).await?;
         Ok(after)
     }
 
     async fn stats(&self, unit: &UnitCode, as_of: NaiveDate) -> Result<Stats> {
-        let id = unit_id_on(self, unit, as_of).await?;
-        let rows = sqlx::query("SELECT key, CAST(SUM(delta) AS BIGINT) AS n FROM member_ledger WHERE unit_id = $1 AND day <= $2 GROUP BY key")
-            .bind(id)
-            .bind(as_of)
-            .fetch_all(self.reader())
-            .await
-            .db()?;
-        let mut stats = Stats::default();
-        for r in &rows {
-            let key: String = r.try_get("key").db()?;
-            let n: i64 = r.try_get("n").db()?;
-            if n == 0 {
-                continue;
-            }
-            if key == "total" {
-                stats.total = n;
-            } else if let Some(s) = key.strip_prefix("status:") {
-                stats.by_status.insert(s.to_string(), n);
-            } else if let Some(c) = key.strip_prefix("category:") {
-                stats.by_category.insert(c.to_string(), n);
-            }
+        let Some(generation) = self.generation().await? else { return self.stats_from_ledger(unit, as_of).await };
+        let key = (unit.as_str().to_string(), as_of);
+        if let Some(stats) = self.cache.stats.get(generation, &key) {
+            return Ok(stats);
         }
+        let stats = self.stats_from_ledger(unit, as_of).await?;
+        self.cache.stats.put(generation, key, stats.clone());
         Ok(stats)
     }
 
@@ -1545,7 +1559,7 @@ impl MemberStore for Backend {
         for id in ids {
             apply_member(&mut tx, &self.profile, id, 1).await?;
         }
-        tx.commit().await.db()?;
+        self.commit(tx).await?;
         Ok(())
     }
 }

@@ -1104,7 +1104,7 @@ impl RestructureStore for Backend {
             AuditChange { action: "restructure.plan", target: &target, unit_id: None, before: None, after },
         )
         .await?;
-        tx.commit().await.db()?;
+        self.commit(tx).await?;
         Ok(r)
     }
 
@@ -1208,7 +1208,7 @@ impl RestructureStore for Backend {
             .execute(&mut *tx)
             .await
             .db()?;
-        tx.commit().await.db()?;
+        self.commit(tx).await?;
         Ok(CheckReport {
             restructuring: r.id,
             passed: true,
@@ -1314,7 +1314,7 @@ impl RestructureStore for Backend {
         )
         .await?;
         let out = load(&mut tx, id).await?;
-        tx.commit().await.db()?;
+        self.commit(tx).await?;
         Ok(out)
     }
 

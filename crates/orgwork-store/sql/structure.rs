@@ -317,10 +317,43 @@ impl Store for Backend {
     fn profile(&self) -> &Profile {
         &self.profile
     }
+
+    fn cache_reads(&self, on: bool) {
+        self.cache.set_enabled(on);
+    }
 }
 
 fn unit_json(u: &Unit) -> Option<serde_json::Value> {
     serde_json::to_value(u).ok()
+}
+
+impl Backend {
+    /// The ids of a unit's ancestors on a date, read from the database (uncached).
+    async fn path_ids_uncached(&self, code: &UnitCode, as_of: NaiveDate) -> Result<Vec<i64>> {
+        let mut conn = self.reader().acquire().await.db()?;
+        let unit = resolve_for_read(&mut conn, code, as_of).await?;
+        // A unit dissolved by then is placed where it was on its last day.
+        let day = match unit.valid_to {
+            Some(end) if end <= as_of => end.pred_opt().unwrap_or(end),
+            _ => as_of,
+        };
+        let rows: Vec<i64> = sqlx::query_scalar(sql!(
+            "$2",
+            "WITH RECURSIVE anc(id, parent_id, depth) AS ( \
+               SELECT v.unit_id, v.parent_id, 0 FROM unit_version v WHERE v.unit_id = $1 AND ",
+            LIVE_V,
+            " UNION ALL \
+               SELECT v.unit_id, v.parent_id, a.depth + 1 FROM anc a JOIN unit_version v ON v.unit_id = a.parent_id AND ",
+            LIVE_V,
+            " WHERE a.depth < 1000) SELECT id FROM anc ORDER BY depth"
+        ))
+        .bind(unit.id)
+        .bind(day)
+        .fetch_all(&mut *conn)
+        .await
+        .db()?;
+        Ok(rows)
+    }
 }
 
 #[async_trait]
@@ -375,7 +408,7 @@ impl StructureStore for Backend {
             after: unit_json(&unit),
         };
         append(&mut tx, actor, change).await?;
-        tx.commit().await.db()?;
+        self.commit(tx).await?;
         Ok(unit)
     }
 
@@ -406,7 +439,7 @@ impl StructureStore for Backend {
             after: unit_json(&view),
         };
         append(&mut tx, actor, entry).await?;
-        tx.commit().await.db()?;
+        self.commit(tx).await?;
         Ok(view)
     }
 
@@ -468,7 +501,7 @@ impl StructureStore for Backend {
             after: unit_json(&view),
         };
         append(&mut tx, actor, entry).await?;
-        tx.commit().await.db()?;
+        self.commit(tx).await?;
         Ok(view)
     }
 
@@ -527,7 +560,7 @@ impl StructureStore for Backend {
             after: unit_json(&view),
         };
         append(&mut tx, actor, entry).await?;
-        tx.commit().await.db()?;
+        self.commit(tx).await?;
         Ok(view)
     }
 
@@ -627,7 +660,7 @@ impl StructureStore for Backend {
             },
         )
         .await?;
-        tx.commit().await.db()?;
+        self.commit(tx).await?;
         Ok(total)
     }
 
@@ -724,29 +757,14 @@ impl StructureStore for Backend {
     }
 
     async fn path_ids(&self, code: &UnitCode, as_of: NaiveDate) -> Result<Vec<i64>> {
-        let mut conn = self.reader().acquire().await.db()?;
-        let unit = resolve_for_read(&mut conn, code, as_of).await?;
-        // A unit dissolved by then is placed where it was on its last day.
-        let day = match unit.valid_to {
-            Some(end) if end <= as_of => end.pred_opt().unwrap_or(end),
-            _ => as_of,
-        };
-        let rows: Vec<i64> = sqlx::query_scalar(sql!(
-            "$2",
-            "WITH RECURSIVE anc(id, parent_id, depth) AS ( \
-               SELECT v.unit_id, v.parent_id, 0 FROM unit_version v WHERE v.unit_id = $1 AND ",
-            LIVE_V,
-            " UNION ALL \
-               SELECT v.unit_id, v.parent_id, a.depth + 1 FROM anc a JOIN unit_version v ON v.unit_id = a.parent_id AND ",
-            LIVE_V,
-            " WHERE a.depth < 1000) SELECT id FROM anc ORDER BY depth"
-        ))
-        .bind(unit.id)
-        .bind(day)
-        .fetch_all(&mut *conn)
-        .await
-        .db()?;
-        Ok(rows)
+        let Some(generation) = self.generation().await? else { return self.path_ids_uncached(code, as_of).await };
+        let key = (code.as_str().to_string(), as_of);
+        if let Some(path) = self.cache.paths.get(generation, &key) {
+            return Ok(path);
+        }
+        let path = self.path_ids_uncached(code, as_of).await?;
+        self.cache.paths.put(generation, key, path.clone());
+        Ok(path)
     }
 
     async fn children(&self, code: &UnitCode, as_of: NaiveDate, page: Page) -> Result<Paged<Unit>> {

@@ -2,15 +2,17 @@
 // compiled). Accepting one moves the member's membership on the day of acceptance, taking the
 // member's contributions out of the count ledger and putting them back, like any member change.
 
-use super::audit::{append, now_text, Change as AuditChange};
-use super::common::{Conn, DbResult};
 use super::Backend;
+use super::audit::{Change as AuditChange, append, now_text};
+use super::common::{Conn, DbResult};
 use async_trait::async_trait;
 use chrono::NaiveDate;
+use orgwork_domain::Error;
 use orgwork_domain::members::Status;
 use orgwork_domain::structure::UnitCode;
-use orgwork_domain::Error;
-use orgwork_store::{Actor, Destination, Page, Paged, Result, StoreError, StructureStore, Transfer, TransferFilter, TransferStore};
+use orgwork_store::{
+    Actor, Destination, Page, Paged, Result, StoreError, StructureStore, Transfer, TransferFilter, TransferStore,
+};
 use sqlx::Row;
 
 const COLUMNS: &str = "t.id, t.member_id, m.full_name, fu.code AS from_code, t.from_org, tu.code AS to_code, t.to_org, t.issued_on, \
@@ -43,7 +45,9 @@ async fn load(conn: &mut Conn, id: i64, deadline_days: u32) -> Result<Transfer> 
         .fetch_optional(&mut *conn)
         .await
         .db()?
-        .ok_or_else(|| StoreError::from(Error::not_found("transfer_not_found", format!("no transfer has the id {id}"))))?;
+        .ok_or_else(|| {
+            StoreError::from(Error::not_found("transfer_not_found", format!("no transfer has the id {id}")))
+        })?;
     from_row(&row, deadline_days)
 }
 
@@ -63,21 +67,40 @@ fn json(t: &Transfer) -> Option<serde_json::Value> {
 
 #[async_trait]
 impl TransferStore for Backend {
-    async fn issue_transfer(&self, actor: &Actor, member_id: i64, to: Destination, issued_on: NaiveDate, document: Option<String>) -> Result<Transfer> {
+    async fn issue_transfer(
+        &self,
+        actor: &Actor,
+        member_id: i64,
+        to: Destination,
+        issued_on: NaiveDate,
+        document: Option<String>,
+    ) -> Result<Transfer> {
         let mut tx = self.begin_write().await?;
         let (from_unit, since) = open_membership(&mut tx, member_id).await?.ok_or_else(|| {
-            StoreError::from(Error::rule("not_a_member", format!("member {member_id} belongs to no unit; there is nothing to transfer")))
+            StoreError::from(Error::rule(
+                "not_a_member",
+                format!("member {member_id} belongs to no unit; there is nothing to transfer"),
+            ))
         })?;
         if issued_on < since {
-            return Err(Error::rule("date_outside_membership", format!("issued_on: the member is in the unit only from {since}")).into());
+            return Err(Error::rule(
+                "date_outside_membership",
+                format!("issued_on: the member is in the unit only from {since}"),
+            )
+            .into());
         }
-        let pending: Option<i64> = sqlx::query_scalar("SELECT id FROM transfer WHERE member_id = $1 AND state = 'issued'")
-            .bind(member_id)
-            .fetch_optional(&mut *tx)
-            .await
-            .db()?;
+        let pending: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM transfer WHERE member_id = $1 AND state = 'issued'")
+                .bind(member_id)
+                .fetch_optional(&mut *tx)
+                .await
+                .db()?;
         if let Some(p) = pending {
-            return Err(Error::conflict("transfer_pending", format!("member {member_id} has a transfer waiting already ({p})")).into());
+            return Err(Error::conflict(
+                "transfer_pending",
+                format!("member {member_id} has a transfer waiting already ({p})"),
+            )
+            .into());
         }
         let (to_unit, to_org) = match &to {
             Destination::Unit(code) => {
@@ -96,7 +119,11 @@ impl TransferStore for Backend {
             Destination::Outside(name) => {
                 let n = name.trim();
                 if n.is_empty() || n.chars().count() > 200 {
-                    return Err(Error::invalid("invalid_organization", "to_org: the receiving organization's name is needed (at most 200 characters)").into());
+                    return Err(Error::invalid(
+                        "invalid_organization",
+                        "to_org: the receiving organization's name is needed (at most 200 characters)",
+                    )
+                    .into());
                 }
                 (None, Some(n.to_string()))
             }
@@ -119,12 +146,29 @@ impl TransferStore for Backend {
         .db()?;
         let t = load(&mut tx, id, self.profile.members.transfer_deadline_days).await?;
         let target = format!("transfer:{id}");
-        append(&mut tx, actor, AuditChange { action: "transfer.issue", target: &target, unit_id: Some(from_unit), before: None, after: json(&t) }).await?;
-        tx.commit().await.db()?;
+        append(
+            &mut tx,
+            actor,
+            AuditChange {
+                action: "transfer.issue",
+                target: &target,
+                unit_id: Some(from_unit),
+                before: None,
+                after: json(&t),
+            },
+        )
+        .await?;
+        self.commit(tx).await?;
         Ok(t)
     }
 
-    async fn accept_transfer(&self, actor: &Actor, id: i64, on: NaiveDate, document: Option<String>) -> Result<Transfer> {
+    async fn accept_transfer(
+        &self,
+        actor: &Actor,
+        id: i64,
+        on: NaiveDate,
+        document: Option<String>,
+    ) -> Result<Transfer> {
         let deadline = self.profile.members.transfer_deadline_days;
         let mut tx = self.begin_write().await?;
         let before = load(&mut tx, id, deadline).await?;
@@ -132,16 +176,28 @@ impl TransferStore for Backend {
             return Err(Error::rule("transfer_closed", format!("transfer {id} is {} already", before.state)).into());
         }
         if on < before.issued_on {
-            return Err(Error::rule("date_before_issue", format!("effective: {on} is before the transfer was issued ({})", before.issued_on)).into());
+            return Err(Error::rule(
+                "date_before_issue",
+                format!("effective: {on} is before the transfer was issued ({})", before.issued_on),
+            )
+            .into());
         }
         let member_id: i64 = before.member_id.parse().map_err(|_| StoreError::Backend("transfer.member_id".into()))?;
-        let (from_unit, since) = open_membership(&mut tx, member_id)
-            .await?
-            .ok_or_else(|| StoreError::from(Error::rule("not_a_member", format!("member {member_id} no longer belongs to a unit"))))?;
+        let (from_unit, since) = open_membership(&mut tx, member_id).await?.ok_or_else(|| {
+            StoreError::from(Error::rule("not_a_member", format!("member {member_id} no longer belongs to a unit")))
+        })?;
         if on <= since {
-            return Err(Error::rule("date_not_after_last_change", format!("effective: the member joined the unit on {since}; the transfer must come after")).into());
+            return Err(Error::rule(
+                "date_not_after_last_change",
+                format!("effective: the member joined the unit on {since}; the transfer must come after"),
+            )
+            .into());
         }
-        let to_unit: Option<i64> = sqlx::query_scalar("SELECT to_unit_id FROM transfer WHERE id = $1").bind(id).fetch_one(&mut *tx).await.db()?;
+        let to_unit: Option<i64> = sqlx::query_scalar("SELECT to_unit_id FROM transfer WHERE id = $1")
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await
+            .db()?;
         if let Some(to) = to_unit {
             let code = before.to_unit.clone().unwrap_or_else(|| UnitCode::from_stored(String::new()));
             let live = super::structure::live_unit_id(&mut tx, &code, on).await?;
@@ -169,15 +225,26 @@ impl TransferStore for Backend {
             }
             None => {
                 // Out of the organization: the member's status becomes "transferred out".
-                let last: NaiveDate = sqlx::query_scalar("SELECT valid_from FROM member_status WHERE member_id = $1 AND valid_to IS NULL")
+                let last: NaiveDate = sqlx::query_scalar(
+                    "SELECT valid_from FROM member_status WHERE member_id = $1 AND valid_to IS NULL",
+                )
+                .bind(member_id)
+                .fetch_one(&mut *tx)
+                .await
+                .db()?;
+                if on <= last {
+                    return Err(Error::rule(
+                        "date_not_after_last_change",
+                        format!("effective: the status changed on {last}; the transfer must come after"),
+                    )
+                    .into());
+                }
+                sqlx::query("UPDATE member_status SET valid_to = $2 WHERE member_id = $1 AND valid_to IS NULL")
                     .bind(member_id)
-                    .fetch_one(&mut *tx)
+                    .bind(on)
+                    .execute(&mut *tx)
                     .await
                     .db()?;
-                if on <= last {
-                    return Err(Error::rule("date_not_after_last_change", format!("effective: the status changed on {last}; the transfer must come after")).into());
-                }
-                sqlx::query("UPDATE member_status SET valid_to = $2 WHERE member_id = $1 AND valid_to IS NULL").bind(member_id).bind(on).execute(&mut *tx).await.db()?;
                 sqlx::query("INSERT INTO member_status (member_id, valid_from, valid_to, status, document) VALUES ($1, $2, NULL, $3, $4)")
                     .bind(member_id)
                     .bind(on)
@@ -198,9 +265,15 @@ impl TransferStore for Backend {
         super::members::apply_member(&mut tx, &self.profile, member_id, 1).await?;
         let after = load(&mut tx, id, deadline).await?;
         let target = format!("transfer:{id}");
-        let entry = AuditChange { action: "transfer.accept", target: &target, unit_id: to_unit.or(Some(from_unit)), before: json(&before), after: json(&after) };
+        let entry = AuditChange {
+            action: "transfer.accept",
+            target: &target,
+            unit_id: to_unit.or(Some(from_unit)),
+            before: json(&before),
+            after: json(&after),
+        };
         append(&mut tx, actor, entry).await?;
-        tx.commit().await.db()?;
+        self.commit(tx).await?;
         Ok(after)
     }
 
@@ -212,14 +285,38 @@ impl TransferStore for Backend {
             return Err(Error::rule("transfer_closed", format!("transfer {id} is {} already", before.state)).into());
         }
         if on < before.issued_on {
-            return Err(Error::rule("date_before_issue", format!("effective: {on} is before the transfer was issued ({})", before.issued_on)).into());
+            return Err(Error::rule(
+                "date_before_issue",
+                format!("effective: {on} is before the transfer was issued ({})", before.issued_on),
+            )
+            .into());
         }
-        sqlx::query("UPDATE transfer SET state = 'cancelled', closed_on = $2 WHERE id = $1").bind(id).bind(on).execute(&mut *tx).await.db()?;
+        sqlx::query("UPDATE transfer SET state = 'cancelled', closed_on = $2 WHERE id = $1")
+            .bind(id)
+            .bind(on)
+            .execute(&mut *tx)
+            .await
+            .db()?;
         let after = load(&mut tx, id, deadline).await?;
-        let from: Option<i64> = sqlx::query_scalar("SELECT from_unit_id FROM transfer WHERE id = $1").bind(id).fetch_one(&mut *tx).await.db()?;
+        let from: Option<i64> = sqlx::query_scalar("SELECT from_unit_id FROM transfer WHERE id = $1")
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await
+            .db()?;
         let target = format!("transfer:{id}");
-        append(&mut tx, actor, AuditChange { action: "transfer.cancel", target: &target, unit_id: from, before: json(&before), after: json(&after) }).await?;
-        tx.commit().await.db()?;
+        append(
+            &mut tx,
+            actor,
+            AuditChange {
+                action: "transfer.cancel",
+                target: &target,
+                unit_id: from,
+                before: json(&before),
+                after: json(&after),
+            },
+        )
+        .await?;
+        self.commit(tx).await?;
         Ok(after)
     }
 

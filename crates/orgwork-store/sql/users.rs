@@ -1,13 +1,13 @@
 // Users, grants, API tokens and sessions, written once for both backends (see structure.rs for
 // how this file is compiled). Changes to users and tokens are audited; sessions are not.
 
-use super::audit::{append, now_text, Change};
 use super::Backend;
+use super::audit::{Change, append, now_text};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use orgwork_domain::Error;
 use orgwork_domain::access::Role;
 use orgwork_domain::structure::UnitCode;
-use orgwork_domain::Error;
 use orgwork_store::{Actor, Credentials, Grant, NewUser, Result, StoreError, TokenInfo, User, UserStore};
 use sqlx::Row;
 
@@ -84,6 +84,26 @@ async fn token_info(conn: &mut Conn, id: &str) -> Result<Option<TokenInfo>> {
     .transpose()
 }
 
+impl Backend {
+    /// The user of a valid token, read from the database (uncached).
+    async fn user_by_token_uncached(&self, secret_hash: &str) -> Result<Option<User>> {
+        let mut conn = self.reader().acquire().await.db()?;
+        let id: Option<i64> = sqlx::query_scalar(
+            "SELECT u.id FROM api_token t JOIN app_user u ON u.id = t.user_id \
+             WHERE t.secret_hash = $1 AND t.revoked_at IS NULL AND u.disabled = $2",
+        )
+        .bind(secret_hash)
+        .bind(false)
+        .fetch_optional(&mut *conn)
+        .await
+        .db()?;
+        match id {
+            Some(id) => load_user(&mut conn, id).await,
+            None => Ok(None),
+        }
+    }
+}
+
 #[async_trait]
 impl UserStore for Backend {
     async fn create_user(&self, actor: &Actor, new: NewUser) -> Result<User> {
@@ -94,7 +114,9 @@ impl UserStore for Backend {
             .await
             .db()?;
         if taken.is_some() {
-            return Err(Error::conflict("duplicate_user", format!("name: a user named '{}' exists already", new.name)).into());
+            return Err(
+                Error::conflict("duplicate_user", format!("name: a user named '{}' exists already", new.name)).into()
+            );
         }
         let today = chrono::Local::now().date_naive();
         let unit_id = super::structure::live_unit_id(&mut tx, &new.unit, today).await?;
@@ -117,15 +139,22 @@ impl UserStore for Backend {
             .db()?;
         let user = load_user(&mut tx, id).await?.ok_or_else(|| no_user(&new.name))?;
         let target = format!("user:{}", user.name);
-        let change = Change { action: "user.create", target: &target, unit_id: Some(unit_id), before: None, after: Some(user_json(&user)) };
+        let change = Change {
+            action: "user.create",
+            target: &target,
+            unit_id: Some(unit_id),
+            before: None,
+            after: Some(user_json(&user)),
+        };
         append(&mut tx, actor, change).await?;
-        tx.commit().await.db()?;
+        self.commit(tx).await?;
         Ok(user)
     }
 
     async fn users(&self) -> Result<Vec<User>> {
         let mut conn = self.reader().acquire().await.db()?;
-        let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM app_user ORDER BY name").fetch_all(&mut *conn).await.db()?;
+        let ids: Vec<i64> =
+            sqlx::query_scalar("SELECT id FROM app_user ORDER BY name").fetch_all(&mut *conn).await.db()?;
         let mut out = Vec::with_capacity(ids.len());
         for id in ids {
             out.extend(load_user(&mut conn, id).await?);
@@ -155,35 +184,57 @@ impl UserStore for Backend {
         let mut tx = self.begin_write().await?;
         let id = user_id_by_name(&mut tx, name).await?;
         let before = load_user(&mut tx, id).await?.ok_or_else(|| no_user(name))?;
-        sqlx::query("UPDATE app_user SET disabled = $2 WHERE id = $1").bind(id).bind(disabled).execute(&mut *tx).await.db()?;
+        sqlx::query("UPDATE app_user SET disabled = $2 WHERE id = $1")
+            .bind(id)
+            .bind(disabled)
+            .execute(&mut *tx)
+            .await
+            .db()?;
         if disabled {
             sqlx::query("DELETE FROM login_session WHERE user_id = $1").bind(id).execute(&mut *tx).await.db()?;
         }
         let after = load_user(&mut tx, id).await?.ok_or_else(|| no_user(name))?;
         let target = format!("user:{name}");
         let action = if disabled { "user.disable" } else { "user.enable" };
-        let change = Change { action, target: &target, unit_id: None, before: Some(user_json(&before)), after: Some(user_json(&after)) };
+        let change = Change {
+            action,
+            target: &target,
+            unit_id: None,
+            before: Some(user_json(&before)),
+            after: Some(user_json(&after)),
+        };
         append(&mut tx, actor, change).await?;
-        tx.commit().await.db()?;
+        self.commit(tx).await?;
         Ok(after)
     }
 
     async fn set_password_hash(&self, actor: &Actor, name: &str, password_hash: &str) -> Result<()> {
         let mut tx = self.begin_write().await?;
         let id = user_id_by_name(&mut tx, name).await?;
-        sqlx::query("UPDATE app_user SET password_hash = $2 WHERE id = $1").bind(id).bind(password_hash).execute(&mut *tx).await.db()?;
+        sqlx::query("UPDATE app_user SET password_hash = $2 WHERE id = $1")
+            .bind(id)
+            .bind(password_hash)
+            .execute(&mut *tx)
+            .await
+            .db()?;
         sqlx::query("DELETE FROM login_session WHERE user_id = $1").bind(id).execute(&mut *tx).await.db()?;
         let target = format!("user:{name}");
-        let change = Change { action: "user.reset_password", target: &target, unit_id: None, before: None, after: None };
+        let change =
+            Change { action: "user.reset_password", target: &target, unit_id: None, before: None, after: None };
         append(&mut tx, actor, change).await?;
-        tx.commit().await.db()?;
+        self.commit(tx).await?;
         Ok(())
     }
 
     async fn set_language(&self, actor: &Actor, user_id: i64, language: &str) -> Result<()> {
         let mut tx = self.begin_write().await?;
         let before = load_user(&mut tx, user_id).await?.ok_or_else(|| no_user(&user_id.to_string()))?;
-        sqlx::query("UPDATE app_user SET language = $2 WHERE id = $1").bind(user_id).bind(language).execute(&mut *tx).await.db()?;
+        sqlx::query("UPDATE app_user SET language = $2 WHERE id = $1")
+            .bind(user_id)
+            .bind(language)
+            .execute(&mut *tx)
+            .await
+            .db()?;
         let target = format!("user:{}", before.name);
         let change = Change {
             action: "user.language",
@@ -193,38 +244,46 @@ impl UserStore for Backend {
             after: Some(serde_json::json!({ "language": language })),
         };
         append(&mut tx, actor, change).await?;
-        tx.commit().await.db()?;
+        self.commit(tx).await?;
         Ok(())
     }
 
     async fn create_token(&self, actor: &Actor, user: &str, id: &str, secret_hash: &str) -> Result<TokenInfo> {
         let mut tx = self.begin_write().await?;
         let user_id = user_id_by_name(&mut tx, user).await?;
-        sqlx::query("INSERT INTO api_token (id, user_id, secret_hash, created_at, revoked_at) VALUES ($1, $2, $3, $4, NULL)")
-            .bind(id)
-            .bind(user_id)
-            .bind(secret_hash)
-            .bind(now_text())
-            .execute(&mut *tx)
-            .await
-            .db()?;
+        sqlx::query(
+            "INSERT INTO api_token (id, user_id, secret_hash, created_at, revoked_at) VALUES ($1, $2, $3, $4, NULL)",
+        )
+        .bind(id)
+        .bind(user_id)
+        .bind(secret_hash)
+        .bind(now_text())
+        .execute(&mut *tx)
+        .await
+        .db()?;
         let info = token_info(&mut tx, id).await?.ok_or_else(|| StoreError::Backend("token vanished".into()))?;
         let target = format!("token:{id}");
         let after = serde_json::to_value(&info).ok();
-        append(&mut tx, actor, Change { action: "token.create", target: &target, unit_id: None, before: None, after }).await?;
-        tx.commit().await.db()?;
+        append(&mut tx, actor, Change { action: "token.create", target: &target, unit_id: None, before: None, after })
+            .await?;
+        self.commit(tx).await?;
         Ok(info)
     }
 
     async fn revoke_token(&self, actor: &Actor, id: &str) -> Result<TokenInfo> {
         let mut tx = self.begin_write().await?;
-        let before = token_info(&mut tx, id)
-            .await?
-            .ok_or_else(|| StoreError::from(Error::not_found("token_not_found", format!("no token has the id '{id}'"))))?;
+        let before = token_info(&mut tx, id).await?.ok_or_else(|| {
+            StoreError::from(Error::not_found("token_not_found", format!("no token has the id '{id}'")))
+        })?;
         if before.revoked_at.is_some() {
             return Err(Error::rule("token_revoked", format!("token {id} was revoked already")).into());
         }
-        sqlx::query("UPDATE api_token SET revoked_at = $2 WHERE id = $1").bind(id).bind(now_text()).execute(&mut *tx).await.db()?;
+        sqlx::query("UPDATE api_token SET revoked_at = $2 WHERE id = $1")
+            .bind(id)
+            .bind(now_text())
+            .execute(&mut *tx)
+            .await
+            .db()?;
         let after = token_info(&mut tx, id).await?.ok_or_else(|| StoreError::Backend("token vanished".into()))?;
         let target = format!("token:{id}");
         let change = Change {
@@ -235,7 +294,7 @@ impl UserStore for Backend {
             after: serde_json::to_value(&after).ok(),
         };
         append(&mut tx, actor, change).await?;
-        tx.commit().await.db()?;
+        self.commit(tx).await?;
         Ok(after)
     }
 
@@ -259,20 +318,16 @@ impl UserStore for Backend {
     }
 
     async fn user_by_token(&self, secret_hash: &str) -> Result<Option<User>> {
-        let mut conn = self.reader().acquire().await.db()?;
-        let id: Option<i64> = sqlx::query_scalar(
-            "SELECT u.id FROM api_token t JOIN app_user u ON u.id = t.user_id \
-             WHERE t.secret_hash = $1 AND t.revoked_at IS NULL AND u.disabled = $2",
-        )
-        .bind(secret_hash)
-        .bind(false)
-        .fetch_optional(&mut *conn)
-        .await
-        .db()?;
-        match id {
-            Some(id) => load_user(&mut conn, id).await,
-            None => Ok(None),
+        let Some(generation) = self.generation().await? else { return self.user_by_token_uncached(secret_hash).await };
+        if let Some(user) = self.cache.users.get(generation, &secret_hash.to_string()) {
+            return Ok(Some(user));
         }
+        // Only valid tokens are shelved: unknown ones must not fill the shelf.
+        let user = self.user_by_token_uncached(secret_hash).await?;
+        if let Some(u) = &user {
+            self.cache.users.put(generation, secret_hash.to_string(), u.clone());
+        }
+        Ok(user)
     }
 
     async fn create_session(&self, user_id: i64, secret_hash: &str, expires_at: DateTime<Utc>) -> Result<()> {
@@ -286,7 +341,7 @@ impl UserStore for Backend {
             .execute(&mut *tx)
             .await
             .db()?;
-        tx.commit().await.db()?;
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -310,8 +365,12 @@ impl UserStore for Backend {
 
     async fn delete_session(&self, secret_hash: &str) -> Result<()> {
         let mut tx = self.begin_write().await?;
-        sqlx::query("DELETE FROM login_session WHERE secret_hash = $1").bind(secret_hash).execute(&mut *tx).await.db()?;
-        tx.commit().await.db()?;
+        sqlx::query("DELETE FROM login_session WHERE secret_hash = $1")
+            .bind(secret_hash)
+            .execute(&mut *tx)
+            .await
+            .db()?;
+        self.commit(tx).await?;
         Ok(())
     }
 }

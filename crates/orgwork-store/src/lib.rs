@@ -6,6 +6,7 @@
 //! written once and compiled into each backend crate with `include!` against that backend's
 //! concrete sqlx types (see ARCHITECTURE.md, "One implementation, two backends").
 
+pub mod cache;
 pub mod ids;
 
 use async_trait::async_trait;
@@ -737,4 +738,7 @@ pub trait Store:
     fn backend(&self) -> &'static str;
     /// The profile the store checks its rules against.
     fn profile(&self) -> &Profile;
+    /// Keep the answers of frequent reads in memory while nothing changes (see `cache`): for
+    /// long-lived processes such as the server.
+    fn cache_reads(&self, on: bool);
 }

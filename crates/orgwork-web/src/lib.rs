@@ -30,7 +30,9 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// The server's state; turns the store's read cache on (see `orgwork_store::cache`).
     pub fn new(store: Arc<dyn Store>) -> AppState {
+        store.cache_reads(true);
         AppState {
             store,
             limiter: Arc::new(ui::auth::LoginLimiter::default()),
