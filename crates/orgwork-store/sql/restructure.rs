@@ -12,7 +12,7 @@ use super::Backend;
 use super::audit::{Change as AuditChange, append, now_text};
 use super::common::{Conn, DbResult};
 use super::members::{apply_member, reattribute, segments};
-use super::structure::{NewVersion, insert_version, latest_version, live_unit};
+use super::structure::live_unit;
 use async_trait::async_trait;
 use chrono::NaiveDate;
 use orgwork_domain::Error;
@@ -63,6 +63,231 @@ struct Dropped {
 /// What happened to a unit: the order it was first touched in, the change, where its things went.
 type Touched = (usize, String, BTreeSet<UnitCode>);
 
+/// A unit as the run sees it on the effective date: loaded once, then changed in memory.
+#[derive(Debug, Clone)]
+struct WorkUnit {
+    code: UnitCode,
+    /// The start of its latest version (the effective date once the run has written one).
+    from: NaiveDate,
+    /// The end of the version it had on the effective date (kept for undo).
+    to: Option<NaiveDate>,
+    parent: Option<i64>,
+    /// Its parent before the run (none for a unit the run created).
+    parent_before: Option<i64>,
+    kind: String,
+    names: Names,
+    created: bool,
+}
+
+/// The version a unit has from the effective date, written when the operations are done.
+#[derive(Debug, Clone)]
+struct NewVersionRow {
+    parent: Option<i64>,
+    kind: String,
+    names: Names,
+    change: Change,
+}
+
+/// A member moved by the run, written when the operations are done.
+#[derive(Debug, Clone)]
+struct MemberMove {
+    member: i64,
+    to: i64,
+    row_from: NaiveDate,
+    row_to: Option<NaiveDate>,
+    in_place: bool,
+}
+
+/// What a run reads once and changes in memory, and the writes it owes the database. The
+/// operations read and change only this (no statement per unit); `Run::flush` then writes the
+/// whole draft with a few set statements and re-attributes the ledger in one pass.
+#[derive(Default)]
+struct Work {
+    units: HashMap<i64, WorkUnit>,
+    /// The live units on the day, by code.
+    by_code: HashMap<UnitCode, i64>,
+    /// Codes of the units the run ended.
+    ended_codes: BTreeSet<UnitCode>,
+    /// Live children by parent, in code order.
+    children: HashMap<i64, BTreeMap<UnitCode, i64>>,
+    /// Memberships live on the day (member, start, end) of the units the draft names.
+    members: HashMap<i64, Vec<(i64, NaiveDate, Option<NaiveDate>)>>,
+    /// Transfers in progress naming those units: (from, to), as the run has left them.
+    transfers: BTreeMap<i64, (Option<i64>, Option<i64>)>,
+    redirected: BTreeSet<i64>,
+    // The writes owed.
+    closed: Vec<i64>,
+    versions: BTreeMap<i64, NewVersionRow>,
+    created_units: Vec<i64>,
+    ended_units: Vec<i64>,
+    member_moves: Vec<MemberMove>,
+}
+
+/// The columns of a unit's version live on a day, as `Work` loads them.
+const WORK_COLUMNS: &str =
+    "u.id, u.code, v.valid_from, v.valid_to, v.parent_id, v.kind, v.name_vi, v.name_en, v.name_ar";
+const WORK_LIVE: &str = "v.valid_from <= $1 AND (v.valid_to IS NULL OR v.valid_to > $1) \
+     AND u.valid_from <= $1 AND (u.valid_to IS NULL OR u.valid_to > $1)";
+
+impl Work {
+    /// Adds the units of rows of `WORK_COLUMNS`; returns their ids.
+    fn add_rows(&mut self, rows: &[<super::Db as sqlx::Database>::Row]) -> Result<Vec<i64>> {
+        let mut ids = vec![];
+        for r in rows {
+            let id: i64 = r.try_get("id").db()?;
+            if self.units.contains_key(&id) {
+                continue;
+            }
+            let code = UnitCode::from_stored(r.try_get("code").db()?);
+            let parent: Option<i64> = r.try_get("parent_id").db()?;
+            self.by_code.entry(code.clone()).or_insert(id);
+            if let Some(p) = parent {
+                self.children.entry(p).or_default().insert(code.clone(), id);
+            }
+            self.units.insert(
+                id,
+                WorkUnit {
+                    code,
+                    from: r.try_get("valid_from").db()?,
+                    to: r.try_get("valid_to").db()?,
+                    parent,
+                    parent_before: parent,
+                    kind: r.try_get("kind").db()?,
+                    names: Names {
+                        vi: r.try_get("name_vi").db()?,
+                        en: r.try_get("name_en").db()?,
+                        ar: r.try_get("name_ar").db()?,
+                    },
+                    created: false,
+                },
+            );
+            ids.push(id);
+        }
+        Ok(ids)
+    }
+
+    /// Loads the live units of `codes` on `day`, their live children, and the ancestors of all
+    /// of these; the memberships and transfers in progress of the units of `codes`.
+    async fn load(conn: &mut Conn, codes: &[UnitCode], day: NaiveDate) -> Result<Work> {
+        use super::common::{JsonCol, json_rows};
+        let mut work = Work::default();
+        let mut named = vec![];
+        let by_codes = json_rows(&[JsonCol::Text]).replacen("$1", "$2", 1);
+        for chunk in codes.chunks(2000) {
+            let list: Vec<serde_json::Value> = chunk.iter().map(|c| serde_json::json!([c.as_str()])).collect();
+            let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT {WORK_COLUMNS} FROM unit u JOIN unit_version v ON v.unit_id = u.id \
+                 WHERE u.code IN ({by_codes}) AND {WORK_LIVE}"
+            )))
+            .bind(day)
+            .bind(serde_json::Value::Array(list).to_string())
+            .fetch_all(&mut *conn)
+            .await
+            .db()?;
+            named.extend(work.add_rows(&rows)?);
+        }
+        work.load_children_and_ancestors(conn, &named, day).await?;
+        for chunk in named.chunks(500) {
+            let ids = id_list(chunk);
+            let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT unit_id, member_id, valid_from, valid_to FROM membership WHERE unit_id IN ({ids}) \
+                 AND valid_from <= $1 AND (valid_to IS NULL OR valid_to > $1) ORDER BY unit_id, member_id"
+            )))
+            .bind(day)
+            .fetch_all(&mut *conn)
+            .await
+            .db()?;
+            for r in rows {
+                work.members.entry(r.try_get("unit_id").db()?).or_default().push((
+                    r.try_get("member_id").db()?,
+                    r.try_get("valid_from").db()?,
+                    r.try_get("valid_to").db()?,
+                ));
+            }
+            let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT id, from_unit_id, to_unit_id FROM transfer WHERE state = 'issued' \
+                 AND (from_unit_id IN ({ids}) OR to_unit_id IN ({ids}))"
+            )))
+            .fetch_all(&mut *conn)
+            .await
+            .db()?;
+            for r in rows {
+                work.transfers
+                    .insert(r.try_get("id").db()?, (r.try_get("from_unit_id").db()?, r.try_get("to_unit_id").db()?));
+            }
+        }
+        Ok(work)
+    }
+
+    /// Loads the live children of `ids`, then the ancestors of everything loaded.
+    async fn load_children_and_ancestors(&mut self, conn: &mut Conn, ids: &[i64], day: NaiveDate) -> Result<()> {
+        for chunk in ids.chunks(500) {
+            let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT {WORK_COLUMNS} FROM unit_version v JOIN unit u ON u.id = v.unit_id \
+                 WHERE v.parent_id IN ({}) AND {WORK_LIVE}",
+                id_list(chunk)
+            )))
+            .bind(day)
+            .fetch_all(&mut *conn)
+            .await
+            .db()?;
+            self.add_rows(&rows)?;
+        }
+        loop {
+            let missing: BTreeSet<i64> =
+                self.units.values().filter_map(|u| u.parent_before).filter(|p| !self.units.contains_key(p)).collect();
+            if missing.is_empty() {
+                return Ok(());
+            }
+            let missing: Vec<i64> = missing.into_iter().collect();
+            let mut found = 0;
+            for chunk in missing.chunks(500) {
+                let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "SELECT {WORK_COLUMNS} FROM unit_version v JOIN unit u ON u.id = v.unit_id \
+                     WHERE u.id IN ({}) AND {WORK_LIVE}",
+                    id_list(chunk)
+                )))
+                .bind(day)
+                .fetch_all(&mut *conn)
+                .await
+                .db()?;
+                found += self.add_rows(&rows)?.len();
+            }
+            if found == 0 {
+                return Ok(());
+            }
+        }
+    }
+
+    /// The unit's ancestors (itself left out), following `parent` (after the run) or
+    /// `parent_before`; stops at a unit not loaded or at a repeat.
+    fn ancestors(&self, unit: i64, after: bool) -> Vec<i64> {
+        let mut out = vec![];
+        let mut cur = self.units.get(&unit).and_then(|u| if after { u.parent } else { u.parent_before });
+        while let Some(p) = cur {
+            if p == unit || out.contains(&p) {
+                break;
+            }
+            out.push(p);
+            cur = self.units.get(&p).and_then(|u| if after { u.parent } else { u.parent_before });
+        }
+        out
+    }
+
+    /// Does following the unit's parents after the run come back to a unit already passed?
+    fn in_cycle(&self, unit: i64) -> bool {
+        let mut seen = BTreeSet::new();
+        let mut cur = Some(unit);
+        while let Some(u) = cur {
+            if !seen.insert(u) {
+                return true;
+            }
+            cur = self.units.get(&u).and_then(|w| w.parent);
+        }
+        false
+    }
+}
+
 /// The state of one run of a draft.
 struct Run<'a> {
     store: &'a Backend,
@@ -81,6 +306,7 @@ struct Run<'a> {
     lineage: Vec<(i64, i64, &'static str)>,
     redirected: i64,
     op: usize,
+    work: Work,
 }
 
 fn fail(
@@ -111,9 +337,33 @@ impl<'a> Run<'a> {
 
     /// The unit with `code` live on the effective date, or a failure of the current operation.
     async fn unit(&mut self, conn: &mut Conn, code: &UnitCode, role: &str) -> Result<Option<i64>> {
-        // The date rule has run: no unit live on the day ends on or after it.
+        if let Some(id) = self.work.by_code.get(code) {
+            return Ok(Some(*id));
+        }
+        if self.work.ended_codes.contains(code) {
+            let day = self.day;
+            self.op_failure(
+                Some(code),
+                format!("{role}: unit {code} was dissolved on {day}; it does not exist on {day}"),
+            );
+            return Ok(None);
+        }
+        // Not among the units the draft names: the database says why (or has it after all).
         match live_unit(conn, code, self.day, role).await {
-            Ok(u) => Ok(Some(u.id)),
+            Ok(u) => {
+                let day = self.day;
+                let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "SELECT {WORK_COLUMNS} FROM unit_version v JOIN unit u ON u.id = v.unit_id WHERE u.id = $2 AND {WORK_LIVE}"
+                )))
+                .bind(day)
+                .bind(u.id)
+                .fetch_all(&mut *conn)
+                .await
+                .db()?;
+                let ids = self.work.add_rows(&rows)?;
+                self.work.load_children_and_ancestors(conn, &ids, day).await?;
+                Ok(Some(u.id))
+            }
             Err(StoreError::Domain(e)) => {
                 self.op_failure(Some(code), e.message);
                 Ok(None)
@@ -122,226 +372,151 @@ impl<'a> Run<'a> {
         }
     }
 
-    /// Gives a unit a new parent and/or names from the effective date, keeping the count ledger.
-    async fn change_version(
-        &mut self,
-        conn: &mut Conn,
-        unit: i64,
-        parent: Option<i64>,
-        names: Option<&Names>,
-    ) -> Result<()> {
-        let latest = latest_version(conn, unit).await?;
-        let moved = parent.is_some_and(|p| latest.parent_id != Some(p));
-        let new_parent = if moved { parent } else { latest.parent_id };
-        let new_names = names.cloned().unwrap_or_else(|| latest.names.clone());
-        if !moved && new_names == latest.names {
-            return Ok(());
+    /// Gives a unit a new parent and/or names from the effective date.
+    fn change_version(&mut self, unit: i64, parent: Option<i64>, names: Option<&Names>) {
+        let Some(u) = self.work.units.get(&unit).cloned() else { return };
+        let moved = parent.is_some_and(|p| u.parent != Some(p));
+        let new_parent = if moved { parent } else { u.parent };
+        let new_names = names.cloned().unwrap_or_else(|| u.names.clone());
+        if !moved && new_names == u.names {
+            return;
         }
-        // The latest version ends where the unit does (the date rule leaves no later change).
-        let span = Span { from: self.day, to: latest.valid_to };
-        let old = if moved { segments(conn, unit, span).await? } else { vec![] };
-        if latest.valid_from == self.day {
-            set_version(conn, unit, self.day, new_parent, &new_names).await?;
-            self.steps.push(Step::Updated { unit, parent: latest.parent_id, names: latest.names.clone(), moved });
+        if u.from == self.day {
+            // A version this run wrote: changed in place.
+            if let Some(v) = self.work.versions.get_mut(&unit) {
+                v.parent = new_parent;
+                v.names = new_names.clone();
+            }
+            self.steps.push(Step::Updated { unit, parent: u.parent, names: u.names.clone(), moved });
         } else {
-            sqlx::query("UPDATE unit_version SET valid_to = $3 WHERE unit_id = $1 AND valid_from = $2")
-                .bind(unit)
-                .bind(latest.valid_from)
-                .bind(self.day)
-                .execute(&mut *conn)
-                .await
-                .db()?;
+            self.work.closed.push(unit);
             let change = if moved { Change::Moved } else { Change::Renamed };
-            insert_version(
-                conn,
-                NewVersion {
-                    unit_id: unit,
-                    valid_from: self.day,
-                    valid_to: latest.valid_to,
-                    parent_id: new_parent,
-                    kind: &latest.kind,
-                    names: &new_names,
-                    change,
-                    decision: self.decision.as_deref(),
-                },
-            )
-            .await?;
-            self.steps.push(Step::Replaced { unit, closed_from: latest.valid_from, closed_to: latest.valid_to, moved });
+            self.work.versions.insert(
+                unit,
+                NewVersionRow { parent: new_parent, kind: u.kind.clone(), names: new_names.clone(), change },
+            );
+            self.steps.push(Step::Replaced { unit, closed_from: u.from, closed_to: u.to, moved });
         }
         if moved {
-            let new = segments(conn, unit, span).await?;
-            reattribute(conn, unit, &old, &new).await?;
-            self.moved_units.insert(unit);
-            if let Some(p) = latest.parent_id {
+            if let Some(p) = u.parent {
+                if let Some(kids) = self.work.children.get_mut(&p) {
+                    kids.remove(&u.code);
+                }
                 self.parents.insert(p);
             }
             if let Some(p) = new_parent {
+                self.work.children.entry(p).or_default().insert(u.code.clone(), unit);
                 self.parents.insert(p);
             }
+            self.moved_units.insert(unit);
         }
-        Ok(())
+        let w = self.work.units.get_mut(&unit).expect("loaded above");
+        w.from = self.day;
+        w.parent = new_parent;
+        w.names = new_names;
     }
 
-    /// The live children of a unit on the effective date: (id, code).
-    async fn children(&self, conn: &mut Conn, unit: i64) -> Result<Vec<(i64, UnitCode)>> {
-        Ok(children_on(conn, &[unit], self.day).await?.remove(&unit).unwrap_or_default())
+    /// The live children of a unit on the effective date: (id, code), in code order.
+    fn children(&self, unit: i64) -> Vec<(i64, UnitCode)> {
+        self.work
+            .children
+            .get(&unit)
+            .map(|kids| kids.iter().map(|(c, id)| (*id, c.clone())).collect())
+            .unwrap_or_default()
     }
 
-    /// The members whose own unit is `unit` on the effective date (or from it on): (member id,
-    /// membership start, end).
-    async fn members_of(&self, conn: &mut Conn, unit: i64) -> Result<Vec<(i64, NaiveDate, Option<NaiveDate>)>> {
-        let rows = sqlx::query(
-            "SELECT member_id, valid_from, valid_to FROM membership WHERE unit_id = $1 AND valid_from <= $2 \
-             AND (valid_to IS NULL OR valid_to > $2) ORDER BY member_id",
-        )
-        .bind(unit)
-        .bind(self.day)
-        .fetch_all(&mut *conn)
-        .await
-        .db()?;
-        rows.iter()
-            .map(|r| Ok((r.try_get("member_id").db()?, r.try_get("valid_from").db()?, r.try_get("valid_to").db()?)))
-            .collect()
+    /// The members whose own unit is `unit` on the effective date: (member id, membership
+    /// start, end).
+    fn members_of(&self, unit: i64) -> Vec<(i64, NaiveDate, Option<NaiveDate>)> {
+        self.work.members.get(&unit).cloned().unwrap_or_default()
     }
 
-    /// Moves a member's membership from `from` to `to` on the effective date, keeping the ledger.
-    async fn move_member(
-        &mut self,
-        conn: &mut Conn,
-        member: i64,
-        from: i64,
-        to: i64,
-        row_from: NaiveDate,
-        row_to: Option<NaiveDate>,
-    ) -> Result<()> {
-        let profile = self.store.profile.clone();
-        apply_member(conn, &profile, member, -1).await?;
+    /// Moves a member's membership from `from` to `to` on the effective date.
+    fn move_member(&mut self, member: i64, from: i64, to: i64, row_from: NaiveDate, row_to: Option<NaiveDate>) {
         let in_place = row_from == self.day;
-        if in_place {
-            sqlx::query("UPDATE membership SET unit_id = $3 WHERE member_id = $1 AND valid_from = $2")
-                .bind(member)
-                .bind(row_from)
-                .bind(to)
-                .execute(&mut *conn)
-                .await
-                .db()?;
-        } else {
-            sqlx::query("UPDATE membership SET valid_to = $3 WHERE member_id = $1 AND valid_from = $2")
-                .bind(member)
-                .bind(row_from)
-                .bind(self.day)
-                .execute(&mut *conn)
-                .await
-                .db()?;
-            sqlx::query("INSERT INTO membership (member_id, valid_from, valid_to, unit_id, reason, document) VALUES ($1, $2, $3, $4, 'restructuring', $5)")
-                .bind(member)
-                .bind(self.day)
-                .bind(row_to)
-                .bind(to)
-                .bind(self.decision.as_deref())
-                .execute(&mut *conn)
-                .await
-                .db()?;
+        self.work.member_moves.push(MemberMove { member, to, row_from, row_to, in_place });
+        if let Some(list) = self.work.members.get_mut(&from) {
+            list.retain(|(m, _, _)| *m != member);
         }
-        apply_member(conn, &profile, member, 1).await?;
+        if let Some(list) = self.work.members.get_mut(&to) {
+            list.push((member, self.day, row_to));
+            list.sort();
+        }
         self.steps.push(Step::MemberMoved { member, unit: from, row_from, row_to, in_place });
         *self.moved_members.entry(from).or_default() += 1;
-        Ok(())
     }
 
     /// Transfers in progress from or to `from` now name `to`.
-    async fn redirect(&mut self, conn: &mut Conn, from: i64, to: i64) -> Result<()> {
-        let rows = sqlx::query("SELECT id, from_unit_id, to_unit_id FROM transfer WHERE state = 'issued' AND (from_unit_id = $1 OR to_unit_id = $1)")
-            .bind(from)
-            .fetch_all(&mut *conn)
-            .await
-            .db()?;
-        for r in rows {
-            let (id, f, t): (i64, Option<i64>, Option<i64>) =
-                (r.try_get("id").db()?, r.try_get("from_unit_id").db()?, r.try_get("to_unit_id").db()?);
+    fn redirect(&mut self, from: i64, to: i64) {
+        let ids: Vec<i64> = self
+            .work
+            .transfers
+            .iter()
+            .filter(|(_, (f, t))| *f == Some(from) || *t == Some(from))
+            .map(|(id, _)| *id)
+            .collect();
+        for id in ids {
+            let (f, t) = self.work.transfers[&id];
             let nf = if f == Some(from) { Some(to) } else { f };
             let nt = if t == Some(from) { Some(to) } else { t };
-            sqlx::query("UPDATE transfer SET from_unit_id = $2, to_unit_id = $3 WHERE id = $1")
-                .bind(id)
-                .bind(nf)
-                .bind(nt)
-                .execute(&mut *conn)
-                .await
-                .db()?;
+            self.work.transfers.insert(id, (nf, nt));
+            self.work.redirected.insert(id);
             self.steps.push(Step::Redirected { transfer: id, from_unit: f, to_unit: t });
             self.redirected += 1;
         }
-        Ok(())
     }
 
     /// Everything `from` holds (children, members, transfers) goes to `to`.
-    async fn hand_over(&mut self, conn: &mut Conn, from: i64, to: i64) -> Result<()> {
-        for (child, _) in self.children(conn, from).await? {
+    fn hand_over(&mut self, from: i64, to: i64) {
+        for (child, _) in self.children(from) {
             if child != to {
-                self.change_version(conn, child, Some(to), None).await?;
+                self.change_version(child, Some(to), None);
             }
         }
-        for (member, row_from, row_to) in self.members_of(conn, from).await? {
-            self.move_member(conn, member, from, to, row_from, row_to).await?;
+        for (member, row_from, row_to) in self.members_of(from) {
+            self.move_member(member, from, to, row_from, row_to);
         }
-        self.redirect(conn, from, to).await
+        self.redirect(from, to)
     }
 
     /// Ends a unit on the effective date.
-    async fn end(&mut self, conn: &mut Conn, unit: i64, code: &UnitCode) -> Result<()> {
-        let latest = latest_version(conn, unit).await?;
+    fn end(&mut self, unit: i64, code: &UnitCode) {
         if self.created.contains(&unit) {
             self.op_failure(
                 Some(code),
                 format!("unit {code} is created by this draft; it cannot also end on {}", self.day),
             );
-            return Ok(());
+            return;
         }
-        sqlx::query("UPDATE unit SET valid_to = $2, end_decision = $3 WHERE id = $1")
-            .bind(unit)
-            .bind(self.day)
-            .bind(self.decision.as_deref())
-            .execute(&mut *conn)
-            .await
-            .db()?;
-        if latest.valid_from == self.day {
+        let Some(u) = self.work.units.get(&unit).cloned() else { return };
+        self.work.ended_units.push(unit);
+        if u.from == self.day {
             // A version written earlier in this draft (the unit was moved or renamed, then taken
             // apart): it never holds, so it goes; the version before it already ends on the day.
-            let row = sqlx::query("SELECT change, decision FROM unit_version WHERE unit_id = $1 AND valid_from = $2")
-                .bind(unit)
-                .bind(self.day)
-                .fetch_one(&mut *conn)
-                .await
-                .db()?;
+            let v = self.work.versions.remove(&unit);
             let dropped = Dropped {
-                parent: latest.parent_id,
-                kind: latest.kind.clone(),
-                names: latest.names.clone(),
-                change: row.try_get("change").db()?,
-                decision: row.try_get("decision").db()?,
+                parent: u.parent,
+                kind: u.kind.clone(),
+                names: u.names.clone(),
+                change: v.map(|v| v.change.as_str().to_string()).unwrap_or_default(),
+                decision: self.decision.clone(),
             };
-            sqlx::query("DELETE FROM unit_version WHERE unit_id = $1 AND valid_from = $2")
-                .bind(unit)
-                .bind(self.day)
-                .execute(&mut *conn)
-                .await
-                .db()?;
-            self.steps.push(Step::Ended { unit, version_from: latest.valid_from, dropped: Some(dropped) });
+            self.steps.push(Step::Ended { unit, version_from: u.from, dropped: Some(dropped) });
         } else {
-            sqlx::query("UPDATE unit_version SET valid_to = $3 WHERE unit_id = $1 AND valid_from = $2")
-                .bind(unit)
-                .bind(latest.valid_from)
-                .bind(self.day)
-                .execute(&mut *conn)
-                .await
-                .db()?;
-            self.steps.push(Step::Ended { unit, version_from: latest.valid_from, dropped: None });
+            self.work.closed.push(unit);
+            self.steps.push(Step::Ended { unit, version_from: u.from, dropped: None });
         }
         self.ended.insert(unit);
-        if let Some(p) = latest.parent_id {
+        if let Some(p) = u.parent {
+            if let Some(kids) = self.work.children.get_mut(&p) {
+                kids.remove(&u.code);
+            }
             self.parents.insert(p);
         }
-        Ok(())
+        if self.work.by_code.get(&u.code) == Some(&unit) {
+            self.work.by_code.remove(&u.code);
+            self.work.ended_codes.insert(u.code.clone());
+        }
     }
 
     async fn run(&mut self, conn: &mut Conn, draft: &Draft) -> Result<()> {
@@ -368,11 +543,20 @@ impl<'a> Run<'a> {
             }
             return Ok(());
         }
+        // Every code the draft names, the new ones too (a new code may be taken already).
+        let mut codes: BTreeSet<UnitCode> = draft.named_units().into_iter().collect();
+        for op in &draft.operations {
+            if let Operation::Create(o) = op {
+                codes.insert(o.code.clone());
+            }
+        }
+        let codes: Vec<UnitCode> = codes.into_iter().collect();
+        self.work = Work::load(conn, &codes, self.day).await?;
         for (i, op) in draft.operations.iter().enumerate() {
             self.op = i + 1;
             self.operation(conn, op).await?;
         }
-        Ok(())
+        self.flush(conn).await
     }
 
     async fn operation(&mut self, conn: &mut Conn, op: &Operation) -> Result<()> {
@@ -384,22 +568,32 @@ impl<'a> Run<'a> {
                     return Ok(());
                 }
                 let id = self.store.ids.next_id();
-                super::structure::insert_unit(conn, id, &o.code, self.day).await?;
-                let decision = self.decision.clone();
-                insert_version(
-                    conn,
-                    NewVersion {
-                        unit_id: id,
-                        valid_from: self.day,
-                        valid_to: None,
-                        parent_id: Some(parent),
-                        kind: &o.kind,
-                        names: &o.names,
-                        change: Change::Created,
-                        decision: decision.as_deref(),
+                self.work.units.insert(
+                    id,
+                    WorkUnit {
+                        code: o.code.clone(),
+                        from: self.day,
+                        to: None,
+                        parent: Some(parent),
+                        parent_before: None,
+                        kind: o.kind.clone(),
+                        names: o.names.clone(),
+                        created: true,
                     },
-                )
-                .await?;
+                );
+                self.work.by_code.entry(o.code.clone()).or_insert(id);
+                self.work.children.entry(parent).or_default().insert(o.code.clone(), id);
+                self.work.members.insert(id, vec![]);
+                self.work.created_units.push(id);
+                self.work.versions.insert(
+                    id,
+                    NewVersionRow {
+                        parent: Some(parent),
+                        kind: o.kind.clone(),
+                        names: o.names.clone(),
+                        change: Change::Created,
+                    },
+                );
                 self.steps.push(Step::Created { unit: id });
                 self.created.insert(id);
                 self.parents.insert(parent);
@@ -407,7 +601,7 @@ impl<'a> Run<'a> {
             }
             Operation::Rename(o) => {
                 let Some(unit) = self.unit(conn, &o.unit, "unit").await? else { return Ok(()) };
-                self.change_version(conn, unit, None, Some(&o.names)).await?;
+                self.change_version(unit, None, Some(&o.names));
                 self.touch(unit, "renamed", None);
             }
             Operation::Move(o) => {
@@ -416,7 +610,7 @@ impl<'a> Run<'a> {
                 else {
                     return Ok(());
                 };
-                self.change_version(conn, unit, Some(parent), None).await?;
+                self.change_version(unit, Some(parent), None);
                 self.touch(unit, "moved", Some(&o.parent));
             }
             Operation::Merge(o) => {
@@ -425,8 +619,8 @@ impl<'a> Run<'a> {
                 let survives = !self.created.contains(&into);
                 for code in o.units.iter().filter(|c| **c != o.into) {
                     let Some(unit) = self.unit(conn, code, "unit").await? else { continue };
-                    self.hand_over(conn, unit, into).await?;
-                    self.end(conn, unit, code).await?;
+                    self.hand_over(unit, into);
+                    self.end(unit, code);
                     let relation = if survives { "absorbed" } else { "merged" };
                     self.lineage.push((unit, into, relation));
                     self.touch(unit, "merged", Some(&o.into));
@@ -441,11 +635,11 @@ impl<'a> Run<'a> {
                 let Some(unit) = self.unit(conn, &o.unit, "unit").await? else { return Ok(()) };
                 if let Some(into_code) = &o.into {
                     let Some(into) = self.unit(conn, into_code, "into").await? else { return Ok(()) };
-                    self.hand_over(conn, unit, into).await?;
+                    self.hand_over(unit, into);
                     self.lineage.push((unit, into, "dissolved"));
                     self.parents.insert(into);
                 }
-                self.end(conn, unit, &o.unit).await?;
+                self.end(unit, &o.unit);
                 self.touch(unit, "dissolved", o.into.as_ref());
             }
         }
@@ -459,9 +653,8 @@ impl<'a> Run<'a> {
             let Some(id) = self.unit(conn, &p.unit, "part").await? else { return Ok(()) };
             parts.push((p, id));
         }
-        let children: BTreeMap<UnitCode, i64> =
-            self.children(conn, unit).await?.into_iter().map(|(id, c)| (c, id)).collect();
-        let members = self.members_of(conn, unit).await?;
+        let children: BTreeMap<UnitCode, i64> = self.children(unit).into_iter().map(|(id, c)| (c, id)).collect();
+        let members = self.members_of(unit);
         let mut taken_children = BTreeSet::new();
         let mut taken_members = BTreeSet::new();
         // Members named by card number, national ID or `#id`.
@@ -531,28 +724,212 @@ impl<'a> Run<'a> {
             let is_rest = rest == Some(k);
             for (code, child) in &children {
                 if (p.children.contains(code) || (is_rest && !taken_children.contains(code))) && *child != *part {
-                    self.change_version(conn, *child, Some(*part), None).await?;
+                    self.change_version(*child, Some(*part), None);
                 }
             }
             for (member, row_from, row_to) in &members {
                 if named.contains(&(k, *member)) || (is_rest && !taken_members.contains(member)) {
-                    self.move_member(conn, *member, unit, *part, *row_from, *row_to).await?;
+                    self.move_member(*member, unit, *part, *row_from, *row_to);
                 }
             }
             if is_rest {
-                self.redirect(conn, unit, *part).await?;
+                self.redirect(unit, *part);
             }
             self.lineage.push((unit, *part, "split"));
             self.parents.insert(*part);
         }
         let targets: Vec<UnitCode> = parts.iter().map(|(p, _)| p.unit.clone()).filter(|c| *c != o.unit).collect();
         if !parts.iter().any(|(_, id)| *id == unit) {
-            self.end(conn, unit, &o.unit).await?;
+            self.end(unit, &o.unit);
         }
         for t in &targets {
             self.touch(unit, "split", Some(t));
         }
         Ok(())
+    }
+
+    /// Writes what the operations did, in this order: the moved members' counts taken out
+    /// while the tree is as before; the ledger re-attributed for every re-parented unit in one
+    /// pass; the units and versions written with a few set statements; the members' rows moved
+    /// and their counts put back where they now are.
+    async fn flush(&mut self, conn: &mut Conn) -> Result<()> {
+        use super::common::{JsonCol::*, json_rows};
+        use super::members::write_json;
+        let profile = self.store.profile.clone();
+        let day = self.day;
+        let mut members: Vec<i64> = vec![];
+        for m in &self.work.member_moves {
+            if !members.contains(&m.member) {
+                members.push(m.member);
+            }
+        }
+        for m in &members {
+            apply_member(conn, &profile, *m, -1).await?;
+        }
+        self.reattribute_moved(conn).await?;
+
+        let nothing = |_: u64| {};
+        let created: Vec<serde_json::Value> = self
+            .work
+            .created_units
+            .iter()
+            .map(|id| serde_json::json!([id, self.work.units[id].code.as_str(), day.to_string()]))
+            .collect();
+        let sql = format!("INSERT INTO unit (id, code, valid_from) {}", json_rows(&[Int, Text, Date]));
+        write_json(conn, &sql, &created, &nothing).await?;
+        for chunk in self.work.closed.chunks(500) {
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "UPDATE unit_version SET valid_to = $1 WHERE valid_to IS NULL AND unit_id IN ({})",
+                id_list(chunk)
+            )))
+            .bind(day)
+            .execute(&mut *conn)
+            .await
+            .db()?;
+        }
+        for chunk in self.work.ended_units.chunks(500) {
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "UPDATE unit SET valid_to = $1, end_decision = $2 WHERE id IN ({})",
+                id_list(chunk)
+            )))
+            .bind(day)
+            .bind(self.decision.as_deref())
+            .execute(&mut *conn)
+            .await
+            .db()?;
+        }
+        let versions: Vec<serde_json::Value> = self
+            .work
+            .versions
+            .iter()
+            .map(|(id, v)| {
+                serde_json::json!([
+                    id,
+                    day.to_string(),
+                    v.parent,
+                    v.kind,
+                    v.names.vi,
+                    v.names.en,
+                    v.names.ar,
+                    v.names.folded(),
+                    v.change.as_str(),
+                    self.decision
+                ])
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO unit_version (unit_id, valid_from, parent_id, kind, name_vi, name_en, name_ar, name_fold, change, decision) {}",
+            json_rows(&[Int, Date, Int, Text, Text, Text, Text, Text, Text, Text])
+        );
+        write_json(conn, &sql, &versions, &nothing).await?;
+
+        for m in &self.work.member_moves {
+            if m.in_place {
+                sqlx::query("UPDATE membership SET unit_id = $3 WHERE member_id = $1 AND valid_from = $2")
+                    .bind(m.member)
+                    .bind(m.row_from)
+                    .bind(m.to)
+                    .execute(&mut *conn)
+                    .await
+                    .db()?;
+            } else {
+                sqlx::query("UPDATE membership SET valid_to = $3 WHERE member_id = $1 AND valid_from = $2")
+                    .bind(m.member)
+                    .bind(m.row_from)
+                    .bind(day)
+                    .execute(&mut *conn)
+                    .await
+                    .db()?;
+                sqlx::query("INSERT INTO membership (member_id, valid_from, valid_to, unit_id, reason, document) VALUES ($1, $2, $3, $4, 'restructuring', $5)")
+                    .bind(m.member)
+                    .bind(day)
+                    .bind(m.row_to)
+                    .bind(m.to)
+                    .bind(self.decision.as_deref())
+                    .execute(&mut *conn)
+                    .await
+                    .db()?;
+            }
+        }
+        for id in &self.work.redirected {
+            let (f, t) = self.work.transfers[id];
+            sqlx::query("UPDATE transfer SET from_unit_id = $2, to_unit_id = $3 WHERE id = $1")
+                .bind(id)
+                .bind(f)
+                .bind(t)
+                .execute(&mut *conn)
+                .await
+                .db()?;
+        }
+        for m in &members {
+            apply_member(conn, &profile, *m, 1).await?;
+        }
+        Ok(())
+    }
+
+    /// Re-attributes the counts of every re-parented unit in one pass (after the moved members'
+    /// counts were taken out). Each re-parented unit U carries its *block*: its subtree's
+    /// counts less those of the re-parented units nearest below it, whose blocks travel on their
+    /// own. A block leaves the ancestors U had before and not after, and joins those it has after
+    /// and not before, from the effective date on (the date rule leaves no later change of the
+    /// tree). So one read of the ledger rows of the re-parented units, summed from the day on,
+    /// and one write of the ancestors' changes, however the operations were ordered.
+    async fn reattribute_moved(&self, conn: &mut Conn) -> Result<()> {
+        let work = &self.work;
+        let moved: BTreeSet<i64> =
+            work.units.iter().filter(|(_, u)| !u.created && u.parent != u.parent_before).map(|(id, _)| *id).collect();
+        if moved.is_empty() {
+            return Ok(());
+        }
+        // The re-parented units nearest below each one (before the run).
+        let mut below: HashMap<i64, Vec<i64>> = HashMap::new();
+        for u in &moved {
+            if let Some(a) = work.ancestors(*u, false).into_iter().find(|a| moved.contains(a)) {
+                below.entry(a).or_default().push(*u);
+            }
+        }
+        // How many times each unit's series goes to each ancestor.
+        let mut coef: BTreeMap<(i64, i64), i64> = BTreeMap::new();
+        for u in &moved {
+            let (before, after) = (work.ancestors(*u, false), work.ancestors(*u, true));
+            let lost = before.iter().filter(|a| !after.contains(a)).map(|a| (*a, -1));
+            let gained = after.iter().filter(|a| !before.contains(a)).map(|a| (*a, 1));
+            for (a, sign) in lost.chain(gained) {
+                *coef.entry((*u, a)).or_default() += sign;
+                for v in below.get(u).map(Vec::as_slice).unwrap_or(&[]) {
+                    *coef.entry((*v, a)).or_default() -= sign;
+                }
+            }
+        }
+        coef.retain(|_, c| *c != 0);
+        let mut by_unit: BTreeMap<i64, Vec<(i64, i64)>> = BTreeMap::new();
+        for ((v, a), c) in &coef {
+            by_unit.entry(*v).or_default().push((*a, *c));
+        }
+        let units: Vec<i64> = by_unit.keys().copied().collect();
+        let mut out: BTreeMap<(i64, String, NaiveDate), i64> = BTreeMap::new();
+        for chunk in units.chunks(500) {
+            let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT unit_id, key, CASE WHEN day < $1 THEN $1 ELSE day END AS d, CAST(SUM(delta) AS BIGINT) AS n \
+                 FROM member_ledger WHERE unit_id IN ({}) GROUP BY unit_id, key, CASE WHEN day < $1 THEN $1 ELSE day END",
+                id_list(chunk)
+            )))
+            .bind(self.day)
+            .fetch_all(&mut *conn)
+            .await
+            .db()?;
+            for r in rows {
+                let (v, key, d, n): (i64, String, NaiveDate, i64) =
+                    (r.try_get("unit_id").db()?, r.try_get("key").db()?, r.try_get("d").db()?, r.try_get("n").db()?);
+                if n == 0 {
+                    continue;
+                }
+                for (a, c) in &by_unit[&v] {
+                    *out.entry((*a, key.clone(), d)).or_default() += c * n;
+                }
+            }
+        }
+        super::members::ledger_write(conn, out).await
     }
 
     /// The continuity check's rules over the units the draft touched (set queries).
@@ -669,18 +1046,14 @@ impl<'a> Run<'a> {
             {
                 self.failures.push(fail(Rule::KindPlacement, None, Some(&code), None, e.message));
             }
-            if self.moved_units.contains(&unit) {
-                let path = super::members::path_on(conn, unit, day).await?;
-                let distinct: BTreeSet<&i64> = path.iter().collect();
-                if distinct.len() != path.len() {
-                    self.failures.push(fail(
-                        Rule::NoCycle,
-                        None,
-                        Some(&code),
-                        None,
-                        format!("unit {code} would be its own ancestor on {day}"),
-                    ));
-                }
+            if self.moved_units.contains(&unit) && self.work.in_cycle(unit) {
+                self.failures.push(fail(
+                    Rule::NoCycle,
+                    None,
+                    Some(&code),
+                    None,
+                    format!("unit {code} would be its own ancestor on {day}"),
+                ));
             }
         }
         let created: Vec<i64> = self.created.iter().copied().collect();
@@ -1064,6 +1437,7 @@ impl Backend {
             lineage: vec![],
             redirected: 0,
             op: 0,
+            work: Work::default(),
         };
         run.run(conn, draft).await?;
         if run.failures.iter().all(|f| f.rule != Rule::DateOrder) {
