@@ -33,6 +33,16 @@ const BULK_CREATE: &[&str] = &[
     "CREATE INDEX membership_unit ON membership (unit_id, valid_from)",
     "CREATE INDEX member_name_trgm ON member USING gin (name_fold gin_trgm_ops)",
 ];
+/// Run after a bulk load, so that the planner knows the tables' new sizes and spreads (without
+/// fresh statistics it plans the next queries for the empty tables it saw last).
+const AFTER_BULK: &[&str] = &[
+    "ANALYZE unit",
+    "ANALYZE unit_version",
+    "ANALYZE member",
+    "ANALYZE membership",
+    "ANALYZE member_status",
+    "ANALYZE member_ledger",
+];
 
 pub struct PostgresStore {
     pool: PgPool,

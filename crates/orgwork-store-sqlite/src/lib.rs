@@ -36,6 +36,9 @@ const BULK_CREATE: &[&str] = &[
      INSERT INTO member_name_fts (rowid, name_fold) VALUES (new.id, new.name_fold); END",
     "INSERT INTO member_name_fts (member_name_fts) VALUES ('rebuild')",
 ];
+/// Run after a bulk load (PostgreSQL refreshes its planner's statistics; SQLite's planner does
+/// well without them, and `ANALYZE` would read every index of a national database).
+const AFTER_BULK: &[&str] = &[];
 
 /// The store on one SQLite database file.
 pub struct SqliteStore {

@@ -1061,6 +1061,24 @@ pub async fn search_follows_corrected_names(store: Arc<dyn Store>) {
     assert_eq!((find("trinh van cu").await, find("ngoc moi").await, find("trinh").await), (0, 1, 1));
     // Short words cannot use the index; they are still found.
     assert_eq!(find("tr ng").await, 1);
+    // Under a unit, only the members under it on that day, through the index or not.
+    admit(s, "SO-TC-C1", record("Trịnh Ngọc Mới", "female", "1991-01-01", "2021-01-01")).await;
+    s.move_unit(&actor(), dated("SO-TC", "2023-01-01"), code("QN")).await.unwrap();
+    let under = |unit: &'static str, day: &'static str, q: &'static str| {
+        let store = store.clone();
+        async move {
+            let f = orgwork_store::MemberFilter { query: Some(q.into()), ..Default::default() };
+            let page = store.members(Some(&code(unit)), d(day), &f, Page::first(5)).await.unwrap();
+            page.items.iter().map(|m| m.unit.to_string()).collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(under("QN", "2022-01-01", "ngoc moi").await.len(), 2);
+    assert_eq!(under("SO-TC", "2022-01-01", "ngoc moi").await, ["SO-TC-C1"]);
+    assert_eq!(under("BAO", "2022-01-01", "ngoc moi").await, ["BAO"]);
+    assert_eq!(under("KCQ", "2022-01-01", "ngoc moi").await.len(), 2, "SO-TC was under KCQ in 2022");
+    assert_eq!(under("KCQ", "2024-01-01", "ngoc moi").await, ["BAO"], "and no longer in 2024");
+    assert_eq!(under("KCQ", "2024-01-01", "tr ng").await, ["BAO"], "without the index too");
+    assert!(under("SO-TC-C2", "2024-01-01", "ngoc moi").await.is_empty());
 }
 
 /// A large import into a small register builds its indexes after the rows: a dry run leaves

@@ -818,6 +818,11 @@ async fn write_new_members(
         counted += slice.len() as u64;
         progress(ImportStage::Counting, counted, total);
     }
+    if rebuild {
+        for statement in super::AFTER_BULK {
+            sqlx::query(sqlx::AssertSqlSafe(*statement)).execute(&mut *tx).await.db()?;
+        }
+    }
     Ok(())
 }
 
@@ -1315,9 +1320,27 @@ impl MemberStore for Backend {
             None => (Vec::new(), 0),
         };
         // The text is assembled from fixed pieces and whitelisted field names; every value is bound.
+        let query = filter.query.as_deref().map(str::trim).filter(|q| !q.is_empty());
+        let hits = match query {
+            Some(q) => name_hits(self, q).await?,
+            None => None,
+        };
+        let hit_list = hits.as_ref().map(|ids| {
+            if ids.is_empty() { "0".to_string() } else { ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ") }
+        });
         let mut sql = String::new();
-        if top.is_some() {
-            sql.push_str(SUBTREE);
+        match (top, &hit_list) {
+            // Few members have this name: climb from their units to see which lie under the
+            // unit, instead of walking its whole subtree (30,000 units under a province).
+            (Some(_), Some(list)) => sql.push_str(&format!(
+                "WITH RECURSIVE up(start, id) AS (SELECT ms.unit_id, ms.unit_id FROM membership ms \
+                 WHERE ms.member_id IN ({list}) AND ms.valid_from <= $2 AND (ms.valid_to IS NULL OR ms.valid_to > $2) \
+                 UNION SELECT up.start, v.parent_id FROM up JOIN unit_version v ON v.unit_id = up.id \
+                 AND v.valid_from <= $2 AND (v.valid_to IS NULL OR v.valid_to > $2) WHERE v.parent_id IS NOT NULL), \
+                 sub(id) AS (SELECT start FROM up WHERE id = CAST($1 AS BIGINT)) "
+            )),
+            (Some(_), None) => sql.push_str(SUBTREE),
+            (None, _) => {}
         }
         sql.push_str(
             "SELECT m.id, m.full_name, m.name_key, m.birth_date, m.sex, m.card_number, u.code, st.status \
@@ -1334,18 +1357,11 @@ impl MemberStore for Backend {
              AND CAST($1 AS BIGINT) IS NOT NULL AND m.birth_date > $6 ",
         );
         let mut binds: Vec<String> = vec![];
-        if let Some(q) = filter.query.as_deref().map(str::trim).filter(|q| !q.is_empty())
-            && let Some(ids) = name_hits(self, q).await?
-        {
+        if let Some(list) = &hit_list {
             // Few members have this name: read those, not the whole subtree.
-            let list = if ids.is_empty() {
-                "0".to_string()
-            } else {
-                ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")
-            };
             sql.push_str(&format!("AND m.id IN ({list}) "));
         }
-        if let Some(q) = filter.query.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        if let Some(q) = query {
             let folded = orgwork_domain::text::fold(q).replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
             // Every word, in the order typed: `dang mai` finds "Đặng Thị Mai".
             binds.push(format!("%{}%", folded.replace(' ', "%")));

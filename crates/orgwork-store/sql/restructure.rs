@@ -908,17 +908,26 @@ impl<'a> Run<'a> {
         }
         let units: Vec<i64> = by_unit.keys().copied().collect();
         let mut out: BTreeMap<(i64, String, NaiveDate), i64> = BTreeMap::new();
+        // Two reads per chunk, each in the primary key's order (no sort): the counts on the day,
+        // then the changes after it.
         for chunk in units.chunks(500) {
-            let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-                "SELECT unit_id, key, CASE WHEN day < $1 THEN $1 ELSE day END AS d, CAST(SUM(delta) AS BIGINT) AS n \
-                 FROM member_ledger WHERE unit_id IN ({}) GROUP BY unit_id, key, CASE WHEN day < $1 THEN $1 ELSE day END",
-                id_list(chunk)
+            let ids = id_list(chunk);
+            let on_day = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT unit_id, key, $1 AS d, CAST(SUM(delta) AS BIGINT) AS n FROM member_ledger \
+                 WHERE unit_id IN ({ids}) AND day <= $1 GROUP BY unit_id, key"
             )))
             .bind(self.day)
             .fetch_all(&mut *conn)
             .await
             .db()?;
-            for r in rows {
+            let later = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT unit_id, key, day AS d, delta AS n FROM member_ledger WHERE unit_id IN ({ids}) AND day > $1"
+            )))
+            .bind(self.day)
+            .fetch_all(&mut *conn)
+            .await
+            .db()?;
+            for r in on_day.iter().chain(&later) {
                 let (v, key, d, n): (i64, String, NaiveDate, i64) =
                     (r.try_get("unit_id").db()?, r.try_get("key").db()?, r.try_get("d").db()?, r.try_get("n").db()?);
                 if n == 0 {
