@@ -876,8 +876,14 @@ impl<'a> Run<'a> {
     /// and one write of the ancestors' changes, however the operations were ordered.
     async fn reattribute_moved(&self, conn: &mut Conn) -> Result<()> {
         let work = &self.work;
-        let moved: BTreeSet<i64> =
-            work.units.iter().filter(|(_, u)| !u.created && u.parent != u.parent_before).map(|(id, _)| *id).collect();
+        // A unit the draft ends carries nothing once the draft passes its check (no member, no
+        // unit left in it), so only re-parented units that live on carry a block.
+        let moved: BTreeSet<i64> = work
+            .units
+            .iter()
+            .filter(|(id, u)| !u.created && u.parent != u.parent_before && !self.ended.contains(id))
+            .map(|(id, _)| *id)
+            .collect();
         if moved.is_empty() {
             return Ok(());
         }
@@ -906,8 +912,27 @@ impl<'a> Run<'a> {
         for ((v, a), c) in &coef {
             by_unit.entry(*v).or_default().push((*a, *c));
         }
+        // When every unit under an ended unit goes the same way (a merged commune's cells and
+        // organizations all to the new commune), their counts together are the ended unit's:
+        // read its series once instead of each of theirs.
+        let mut before_children: HashMap<i64, Vec<i64>> = HashMap::new();
+        for (id, u) in &work.units {
+            if let Some(p) = u.parent_before.filter(|p| self.ended.contains(p)) {
+                before_children.entry(p).or_default().push(*id);
+            }
+        }
+        for (ended, kids) in before_children {
+            let Some(row) = by_unit.get(&kids[0]).cloned() else { continue };
+            if kids.iter().all(|k| by_unit.get(k) == Some(&row)) {
+                for k in &kids {
+                    by_unit.remove(k);
+                }
+                by_unit.insert(ended, row);
+            }
+        }
         let units: Vec<i64> = by_unit.keys().copied().collect();
-        let mut out: BTreeMap<(i64, String, NaiveDate), i64> = BTreeMap::new();
+        let mut keys: Vec<String> = vec![];
+        let mut out: BTreeMap<(i64, usize, NaiveDate), i64> = BTreeMap::new();
         // Two reads per chunk, each in the primary key's order (no sort): the counts on the day,
         // then the changes after it.
         for chunk in units.chunks(500) {
@@ -933,11 +958,19 @@ impl<'a> Run<'a> {
                 if n == 0 {
                     continue;
                 }
+                let k = match keys.iter().position(|x| *x == key) {
+                    Some(k) => k,
+                    None => {
+                        keys.push(key);
+                        keys.len() - 1
+                    }
+                };
                 for (a, c) in &by_unit[&v] {
-                    *out.entry((*a, key.clone(), d)).or_default() += c * n;
+                    *out.entry((*a, k, d)).or_default() += c * n;
                 }
             }
         }
+        let out = out.into_iter().map(|((a, k, d), n)| ((a, keys[k].clone(), d), n)).collect();
         super::members::ledger_write(conn, out).await
     }
 
