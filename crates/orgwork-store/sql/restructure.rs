@@ -551,12 +551,23 @@ impl<'a> Run<'a> {
             }
         }
         let codes: Vec<UnitCode> = codes.into_iter().collect();
+        let clock = std::time::Instant::now();
         self.work = Work::load(conn, &codes, self.day).await?;
+        tracing::debug!(units = self.work.units.len(), ms = clock.elapsed().as_millis() as u64, "restructure: loaded");
+        let clock = std::time::Instant::now();
         for (i, op) in draft.operations.iter().enumerate() {
             self.op = i + 1;
             self.operation(conn, op).await?;
         }
-        self.flush(conn).await
+        tracing::debug!(
+            operations = draft.operations.len(),
+            ms = clock.elapsed().as_millis() as u64,
+            "restructure: operations"
+        );
+        let clock = std::time::Instant::now();
+        self.flush(conn).await?;
+        tracing::debug!(ms = clock.elapsed().as_millis() as u64, "restructure: written");
+        Ok(())
     }
 
     async fn operation(&mut self, conn: &mut Conn, op: &Operation) -> Result<()> {
@@ -766,7 +777,9 @@ impl<'a> Run<'a> {
         for m in &members {
             apply_member(conn, &profile, *m, -1).await?;
         }
+        let clock = std::time::Instant::now();
         self.reattribute_moved(conn).await?;
+        tracing::debug!(ms = clock.elapsed().as_millis() as u64, "restructure: ledger re-attributed");
 
         let nothing = |_: u64| {};
         let created: Vec<serde_json::Value> = self
@@ -864,6 +877,34 @@ impl<'a> Run<'a> {
         for m in &members {
             apply_member(conn, &profile, *m, 1).await?;
         }
+        self.zero_ended(conn).await
+    }
+
+    /// The units the draft ends count nothing from the day on (once the draft passes, nothing
+    /// is left in them): their ledger rows from the day on go, and one row per key on the day
+    /// brings their sum to zero. A few rows per unit, where re-attributing the blocks that left
+    /// them would write one per key and later day.
+    async fn zero_ended(&self, conn: &mut Conn) -> Result<()> {
+        let ended: Vec<i64> = self.ended.iter().copied().collect();
+        for chunk in ended.chunks(500) {
+            let ids = id_list(chunk);
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "DELETE FROM member_ledger WHERE unit_id IN ({ids}) AND day >= $1"
+            )))
+            .bind(self.day)
+            .execute(&mut *conn)
+            .await
+            .db()?;
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "INSERT INTO member_ledger (unit_id, key, day, delta) \
+                 SELECT unit_id, key, $1, -CAST(SUM(delta) AS BIGINT) FROM member_ledger \
+                 WHERE unit_id IN ({ids}) AND day < $1 GROUP BY unit_id, key HAVING SUM(delta) <> 0"
+            )))
+            .bind(self.day)
+            .execute(&mut *conn)
+            .await
+            .db()?;
+        }
         Ok(())
     }
 
@@ -900,7 +941,8 @@ impl<'a> Run<'a> {
             let (before, after) = (work.ancestors(*u, false), work.ancestors(*u, true));
             let lost = before.iter().filter(|a| !after.contains(a)).map(|a| (*a, -1));
             let gained = after.iter().filter(|a| !before.contains(a)).map(|a| (*a, 1));
-            for (a, sign) in lost.chain(gained) {
+            // Units the draft ends are zeroed from the day on at the end (`zero_ended`).
+            for (a, sign) in lost.chain(gained).filter(|(a, _)| !self.ended.contains(a)) {
                 *coef.entry((*u, a)).or_default() += sign;
                 for v in below.get(u).map(Vec::as_slice).unwrap_or(&[]) {
                     *coef.entry((*v, a)).or_default() -= sign;
@@ -1482,10 +1524,14 @@ impl Backend {
             work: Work::default(),
         };
         run.run(conn, draft).await?;
+        let clock = std::time::Instant::now();
         if run.failures.iter().all(|f| f.rule != Rule::DateOrder) {
             run.rules(conn).await?;
         }
+        tracing::debug!(ms = clock.elapsed().as_millis() as u64, "restructure: rules");
+        let clock = std::time::Instant::now();
         let impact = run.impact(conn).await?;
+        tracing::debug!(ms = clock.elapsed().as_millis() as u64, "restructure: impact");
         Ok((run, impact))
     }
 }
