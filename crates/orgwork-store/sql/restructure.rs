@@ -877,34 +877,6 @@ impl<'a> Run<'a> {
         for m in &members {
             apply_member(conn, &profile, *m, 1).await?;
         }
-        self.zero_ended(conn).await
-    }
-
-    /// The units the draft ends count nothing from the day on (once the draft passes, nothing
-    /// is left in them): their ledger rows from the day on go, and one row per key on the day
-    /// brings their sum to zero. A few rows per unit, where re-attributing the blocks that left
-    /// them would write one per key and later day.
-    async fn zero_ended(&self, conn: &mut Conn) -> Result<()> {
-        let ended: Vec<i64> = self.ended.iter().copied().collect();
-        for chunk in ended.chunks(500) {
-            let ids = id_list(chunk);
-            sqlx::query(sqlx::AssertSqlSafe(format!(
-                "DELETE FROM member_ledger WHERE unit_id IN ({ids}) AND day >= $1"
-            )))
-            .bind(self.day)
-            .execute(&mut *conn)
-            .await
-            .db()?;
-            sqlx::query(sqlx::AssertSqlSafe(format!(
-                "INSERT INTO member_ledger (unit_id, key, day, delta) \
-                 SELECT unit_id, key, $1, -CAST(SUM(delta) AS BIGINT) FROM member_ledger \
-                 WHERE unit_id IN ({ids}) AND day < $1 GROUP BY unit_id, key HAVING SUM(delta) <> 0"
-            )))
-            .bind(self.day)
-            .execute(&mut *conn)
-            .await
-            .db()?;
-        }
         Ok(())
     }
 
@@ -941,8 +913,7 @@ impl<'a> Run<'a> {
             let (before, after) = (work.ancestors(*u, false), work.ancestors(*u, true));
             let lost = before.iter().filter(|a| !after.contains(a)).map(|a| (*a, -1));
             let gained = after.iter().filter(|a| !before.contains(a)).map(|a| (*a, 1));
-            // Units the draft ends are zeroed from the day on at the end (`zero_ended`).
-            for (a, sign) in lost.chain(gained).filter(|(a, _)| !self.ended.contains(a)) {
+            for (a, sign) in lost.chain(gained) {
                 *coef.entry((*u, a)).or_default() += sign;
                 for v in below.get(u).map(Vec::as_slice).unwrap_or(&[]) {
                     *coef.entry((*v, a)).or_default() -= sign;
@@ -963,6 +934,7 @@ impl<'a> Run<'a> {
                 before_children.entry(p).or_default().push(*id);
             }
         }
+        let mut emptied: BTreeSet<i64> = BTreeSet::new();
         for (ended, kids) in before_children {
             let Some(row) = by_unit.get(&kids[0]).cloned() else { continue };
             if kids.iter().all(|k| by_unit.get(k) == Some(&row)) {
@@ -970,7 +942,15 @@ impl<'a> Run<'a> {
                     by_unit.remove(k);
                 }
                 by_unit.insert(ended, row);
+                emptied.insert(ended);
             }
+        }
+        // Such an ended unit, whose series is read anyway, is emptied directly: its rows after
+        // the day go and one row per key on the day brings its sum to zero (a few rows, where
+        // the blocks leaving it would write one per key and later day). The moved members'
+        // contributions, put back afterwards, leave it again on the day: their sum there is nil.
+        for row in by_unit.values_mut() {
+            row.retain(|(a, _)| !emptied.contains(a));
         }
         let units: Vec<i64> = by_unit.keys().copied().collect();
         let mut keys: Vec<String> = vec![];
@@ -994,7 +974,7 @@ impl<'a> Run<'a> {
             .fetch_all(&mut *conn)
             .await
             .db()?;
-            for r in on_day.iter().chain(&later) {
+            for (r, is_on_day) in on_day.iter().map(|r| (r, true)).chain(later.iter().map(|r| (r, false))) {
                 let (v, key, d, n): (i64, String, NaiveDate, i64) =
                     (r.try_get("unit_id").db()?, r.try_get("key").db()?, r.try_get("d").db()?, r.try_get("n").db()?);
                 if n == 0 {
@@ -1010,7 +990,21 @@ impl<'a> Run<'a> {
                 for (a, c) in &by_unit[&v] {
                     *out.entry((*a, k, d)).or_default() += c * n;
                 }
+                if is_on_day && emptied.contains(&v) {
+                    *out.entry((v, k, d)).or_default() -= n;
+                }
             }
+        }
+        // After the reads: the emptied units' later rows were part of their series.
+        for chunk in emptied.iter().copied().collect::<Vec<_>>().chunks(500) {
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "DELETE FROM member_ledger WHERE unit_id IN ({}) AND day > $1",
+                id_list(chunk)
+            )))
+            .bind(self.day)
+            .execute(&mut *conn)
+            .await
+            .db()?;
         }
         let out = out.into_iter().map(|((a, k, d), n)| ((a, keys[k].clone(), d), n)).collect();
         super::members::ledger_write(conn, out).await
