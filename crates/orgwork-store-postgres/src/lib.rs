@@ -44,6 +44,14 @@ const AFTER_BULK: &[&str] = &[
     "ANALYZE member_ledger",
 ];
 
+/// Run after a bulk load has committed, outside its transaction (see `members::after_large_load`).
+const AFTER_BULK_COMMIT: &[&str] = &[
+    "VACUUM (ANALYZE) member_ledger",
+    "VACUUM (ANALYZE) membership",
+    "VACUUM (ANALYZE) member_status",
+    "VACUUM (ANALYZE) member",
+];
+
 pub struct PostgresStore {
     pool: PgPool,
     profile: Arc<Profile>,

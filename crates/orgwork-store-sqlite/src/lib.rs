@@ -40,6 +40,9 @@ const BULK_CREATE: &[&str] = &[
 /// well without them, and `ANALYZE` would read every index of a national database).
 const AFTER_BULK: &[&str] = &[];
 
+/// Run after a bulk load has committed, outside its transaction (see `members::after_large_load`).
+const AFTER_BULK_COMMIT: &[&str] = &[];
+
 /// The store on one SQLite database file.
 pub struct SqliteStore {
     writer: SqlitePool,

@@ -607,7 +607,7 @@ async fn bulk_admit(
     store: &Backend,
     fresh: &[(Record, i64, NaiveDate)],
     progress: &orgwork_store::Progress<'_>,
-) -> Result<()> {
+) -> Result<bool> {
     let items: Vec<NewRows> = fresh
         .iter()
         .map(|(r, unit, joined)| {
@@ -669,7 +669,7 @@ async fn write_new_members(
     store: &Backend,
     items: &[NewRows<'_>],
     progress: &orgwork_store::Progress<'_>,
-) -> Result<()> {
+) -> Result<bool> {
     use super::common::{JsonCol::*, json_rows};
     use orgwork_store::ImportStage;
     use serde_json::{Value, json};
@@ -823,7 +823,19 @@ async fn write_new_members(
             sqlx::query(sqlx::AssertSqlSafe(*statement)).execute(&mut *tx).await.db()?;
         }
     }
-    Ok(())
+    Ok(rebuild)
+}
+
+impl Backend {
+    /// After a large load has committed: PostgreSQL's `VACUUM` of the tables the load rewrote
+    /// (the ledger's rows are updated once per slice of the load, and until a vacuum every
+    /// read of a unit's counts visits the dead versions too). Nothing on SQLite.
+    async fn after_large_load(&self) -> Result<()> {
+        for statement in super::AFTER_BULK_COMMIT {
+            sqlx::query(sqlx::AssertSqlSafe(*statement)).execute(self.reader()).await.db()?;
+        }
+        Ok(())
+    }
 }
 
 /// Most members a search narrows to through the name index before it reads them one by one.
@@ -1037,9 +1049,10 @@ impl MemberStore for Backend {
                 }
             }
         }
+        let mut large = false;
         if report.errors.is_empty() && !fresh.is_empty() {
             progress(ImportStage::Writing, 0, fresh.len() as u64);
-            bulk_admit(&mut tx, self, &fresh, progress).await?;
+            large = bulk_admit(&mut tx, self, &fresh, progress).await?;
         }
         if report.errors.is_empty() && !dry_run {
             let target = format!("import:{}", rows.len());
@@ -1057,6 +1070,9 @@ impl MemberStore for Backend {
             )
             .await?;
             self.commit(tx).await?;
+            if large {
+                self.after_large_load().await?;
+            }
         } else {
             tx.rollback().await.db()?;
         }
@@ -1155,7 +1171,7 @@ impl MemberStore for Backend {
                 );
             }
         }
-        write_new_members(&mut tx, self, &items, progress).await?;
+        let large = write_new_members(&mut tx, self, &items, progress).await?;
         let total = members.len() as u64;
         let after = serde_json::json!({"members": total});
         append(
@@ -1171,6 +1187,9 @@ impl MemberStore for Backend {
         )
         .await?;
         self.commit(tx).await?;
+        if large {
+            self.after_large_load().await?;
+        }
         Ok(total)
     }
 
