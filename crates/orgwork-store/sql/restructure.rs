@@ -76,7 +76,6 @@ struct WorkUnit {
     parent_before: Option<i64>,
     kind: String,
     names: Names,
-    created: bool,
 }
 
 /// The version a unit has from the effective date, written when the operations are done.
@@ -118,8 +117,6 @@ struct Work {
     // The writes owed.
     closed: Vec<i64>,
     versions: BTreeMap<i64, NewVersionRow>,
-    created_units: Vec<i64>,
-    ended_units: Vec<i64>,
     member_moves: Vec<MemberMove>,
 }
 
@@ -158,7 +155,6 @@ impl Work {
                         en: r.try_get("name_en").db()?,
                         ar: r.try_get("name_ar").db()?,
                     },
-                    created: false,
                 },
             );
             ids.push(id);
@@ -489,7 +485,6 @@ impl<'a> Run<'a> {
             return;
         }
         let Some(u) = self.work.units.get(&unit).cloned() else { return };
-        self.work.ended_units.push(unit);
         if u.from == self.day {
             // A version written earlier in this draft (the unit was moved or renamed, then taken
             // apart): it never holds, so it goes; the version before it already ends on the day.
@@ -589,13 +584,11 @@ impl<'a> Run<'a> {
                         parent_before: None,
                         kind: o.kind.clone(),
                         names: o.names.clone(),
-                        created: true,
                     },
                 );
                 self.work.by_code.entry(o.code.clone()).or_insert(id);
                 self.work.children.entry(parent).or_default().insert(o.code.clone(), id);
                 self.work.members.insert(id, vec![]);
-                self.work.created_units.push(id);
                 self.work.versions.insert(
                     id,
                     NewVersionRow {
@@ -783,8 +776,7 @@ impl<'a> Run<'a> {
 
         let nothing = |_: u64| {};
         let created: Vec<serde_json::Value> = self
-            .work
-            .created_units
+            .created
             .iter()
             .map(|id| serde_json::json!([id, self.work.units[id].code.as_str(), day.to_string()]))
             .collect();
@@ -800,7 +792,7 @@ impl<'a> Run<'a> {
             .await
             .db()?;
         }
-        for chunk in self.work.ended_units.chunks(500) {
+        for chunk in self.ended.iter().copied().collect::<Vec<_>>().chunks(500) {
             sqlx::query(sqlx::AssertSqlSafe(format!(
                 "UPDATE unit SET valid_to = $1, end_decision = $2 WHERE id IN ({})",
                 id_list(chunk)
@@ -894,7 +886,7 @@ impl<'a> Run<'a> {
         let moved: BTreeSet<i64> = work
             .units
             .iter()
-            .filter(|(id, u)| !u.created && u.parent != u.parent_before && !self.ended.contains(id))
+            .filter(|(id, u)| !self.created.contains(id) && u.parent != u.parent_before && !self.ended.contains(id))
             .map(|(id, _)| *id)
             .collect();
         if moved.is_empty() {
