@@ -33,23 +33,17 @@ const BULK_CREATE: &[&str] = &[
     "CREATE INDEX membership_unit ON membership (unit_id, valid_from)",
     "CREATE INDEX member_name_trgm ON member USING gin (name_fold gin_trgm_ops)",
 ];
-/// Run after a bulk load, so that the planner knows the tables' new sizes and spreads (without
-/// fresh statistics it plans the next queries for the empty tables it saw last).
-const AFTER_BULK: &[&str] = &[
-    "ANALYZE unit",
-    "ANALYZE unit_version",
-    "ANALYZE member",
-    "ANALYZE membership",
-    "ANALYZE member_status",
-    "ANALYZE member_ledger",
-];
 
-/// Run after a bulk load has committed, outside its transaction (see `members::after_large_load`).
+/// Run after a bulk load has committed, outside its transaction (see `members::after_large_load`):
+/// fresh planner statistics for the tables loaded (without them the planner plans for the empty
+/// tables it saw last), and a vacuum of those it rewrote.
 const AFTER_BULK_COMMIT: &[&str] = &[
     "VACUUM (ANALYZE) member_ledger",
     "VACUUM (ANALYZE) membership",
     "VACUUM (ANALYZE) member_status",
     "VACUUM (ANALYZE) member",
+    "ANALYZE unit",
+    "ANALYZE unit_version",
 ];
 
 pub struct PostgresStore {

@@ -36,9 +36,6 @@ const BULK_CREATE: &[&str] = &[
      INSERT INTO member_name_fts (rowid, name_fold) VALUES (new.id, new.name_fold); END",
     "INSERT INTO member_name_fts (member_name_fts) VALUES ('rebuild')",
 ];
-/// Run after a bulk load (PostgreSQL refreshes its planner's statistics; SQLite's planner does
-/// well without them, and `ANALYZE` would read every index of a national database).
-const AFTER_BULK: &[&str] = &[];
 
 /// Run after a bulk load has committed, outside its transaction (see `members::after_large_load`).
 const AFTER_BULK_COMMIT: &[&str] = &[];

@@ -17,6 +17,27 @@ impl super::Backend {
 
     /// The read cache's generation, to take before reading what will be shelved under it;
     /// compares the audit log's head first when it is due (another process may have written).
+    /// The answer shelved for `key`, or `read`'s (awaited only then), shelved under the
+    /// generation taken before it ran; `read`'s alone when the cache is off.
+    pub(crate) async fn through_cache<K, V>(
+        &self,
+        shelf: &orgwork_store::cache::Shelf<K, V>,
+        key: K,
+        read: impl std::future::Future<Output = Result<V>> + Send,
+    ) -> Result<V>
+    where
+        K: Eq + std::hash::Hash + Send,
+        V: Clone + Send,
+    {
+        let Some(generation) = self.generation().await? else { return read.await };
+        if let Some(value) = shelf.get(generation, &key) {
+            return Ok(value);
+        }
+        let value = read.await?;
+        shelf.put(generation, key, value.clone());
+        Ok(value)
+    }
+
     /// `None` when the cache is off.
     pub(crate) async fn generation(&self) -> Result<Option<u64>> {
         if !self.cache.enabled() {

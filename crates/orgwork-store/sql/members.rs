@@ -818,18 +818,14 @@ async fn write_new_members(
         counted += slice.len() as u64;
         progress(ImportStage::Counting, counted, total);
     }
-    if rebuild {
-        for statement in super::AFTER_BULK {
-            sqlx::query(sqlx::AssertSqlSafe(*statement)).execute(&mut *tx).await.db()?;
-        }
-    }
     Ok(rebuild)
 }
 
 impl Backend {
-    /// After a large load has committed: PostgreSQL's `VACUUM` of the tables the load rewrote
-    /// (the ledger's rows are updated once per slice of the load, and until a vacuum every
-    /// read of a unit's counts visits the dead versions too). Nothing on SQLite.
+    /// After a large load has committed: on PostgreSQL, fresh statistics and a `VACUUM` of the
+    /// tables the load rewrote (the ledger's rows are updated once per slice of the load, and
+    /// until a vacuum every read of a unit's counts visits the dead versions too). Nothing on
+    /// SQLite, whose planner does well without statistics.
     async fn after_large_load(&self) -> Result<()> {
         for statement in super::AFTER_BULK_COMMIT {
             sqlx::query(sqlx::AssertSqlSafe(*statement)).execute(self.reader()).await.db()?;
@@ -1528,14 +1524,8 @@ impl MemberStore for Backend {
     }
 
     async fn stats(&self, unit: &UnitCode, as_of: NaiveDate) -> Result<Stats> {
-        let Some(generation) = self.generation().await? else { return self.stats_from_ledger(unit, as_of).await };
         let key = (unit.as_str().to_string(), as_of);
-        if let Some(stats) = self.cache.stats.get(generation, &key) {
-            return Ok(stats);
-        }
-        let stats = self.stats_from_ledger(unit, as_of).await?;
-        self.cache.stats.put(generation, key, stats.clone());
-        Ok(stats)
+        self.through_cache(&self.cache.stats, key, self.stats_from_ledger(unit, as_of)).await
     }
 
     async fn recount(&self, unit: &UnitCode, as_of: NaiveDate) -> Result<Stats> {

@@ -757,14 +757,8 @@ impl StructureStore for Backend {
     }
 
     async fn path_ids(&self, code: &UnitCode, as_of: NaiveDate) -> Result<Vec<i64>> {
-        let Some(generation) = self.generation().await? else { return self.path_ids_uncached(code, as_of).await };
         let key = (code.as_str().to_string(), as_of);
-        if let Some(path) = self.cache.paths.get(generation, &key) {
-            return Ok(path);
-        }
-        let path = self.path_ids_uncached(code, as_of).await?;
-        self.cache.paths.put(generation, key, path.clone());
-        Ok(path)
+        self.through_cache(&self.cache.paths, key, self.path_ids_uncached(code, as_of)).await
     }
 
     async fn children(&self, code: &UnitCode, as_of: NaiveDate, page: Page) -> Result<Paged<Unit>> {
