@@ -90,7 +90,13 @@ async fn tree(s: &dyn Store) -> Vec<i64> {
     create(s, "GC", "grassroots_cell", Some("B2"), "2020-01-01", "GC").await;
     let mut members = vec![];
     for (i, unit) in ["C1", "C1", "C2", "C3", "C4", "C5", "GC", "C2"].iter().enumerate() {
-        let born = 1970 + 3 * i as i32;
+        // Two members turn 30 after the effective date (2025-05-05, 2026-05-05): the young
+        // category then changes after the day, so the ledger has rows after it to carry.
+        let born = match i {
+            2 => 1995,
+            6 => 1996,
+            _ => 1970 + 3 * i as i32,
+        };
         let r = record(
             &format!("Đảng viên {i}"),
             if i % 2 == 0 { "male" } else { "female" },

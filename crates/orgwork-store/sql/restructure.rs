@@ -945,6 +945,7 @@ impl<'a> Run<'a> {
             row.retain(|(a, _)| !emptied.contains(a));
         }
         let units: Vec<i64> = by_unit.keys().copied().collect();
+        let clock = std::time::Instant::now();
         let mut keys: Vec<String> = vec![];
         let mut out: BTreeMap<(i64, usize, NaiveDate), i64> = BTreeMap::new();
         // Two reads per chunk, each in the primary key's order (no sort): the counts on the day,
@@ -980,15 +981,28 @@ impl<'a> Run<'a> {
                     }
                 };
                 for (a, c) in &by_unit[&v] {
-                    *out.entry((*a, k, d)).or_default() += c * n;
+                    // An ended unit's later rows are deleted below, not offset.
+                    if is_on_day || !self.ended.contains(a) {
+                        *out.entry((*a, k, d)).or_default() += c * n;
+                    }
                 }
                 if is_on_day && emptied.contains(&v) {
                     *out.entry((v, k, d)).or_default() -= n;
                 }
             }
         }
-        // After the reads: the emptied units' later rows were part of their series.
-        for chunk in emptied.iter().copied().collect::<Vec<_>>().chunks(500) {
+        tracing::debug!(
+            units = units.len(),
+            emptied = emptied.len(),
+            changes = out.len(),
+            ms = clock.elapsed().as_millis() as u64,
+            "restructure: ledger read"
+        );
+        // After the reads, every unit the draft ends loses its rows after the day: once the
+        // draft passes its check nothing is left in it (no member, no unit), so what its later
+        // rows counted has left with the blocks and the moved members, and the blocks leaving
+        // it were summed on the day only. (An emptied unit's later rows were part of its series.)
+        for chunk in self.ended.iter().copied().collect::<Vec<_>>().chunks(500) {
             sqlx::query(sqlx::AssertSqlSafe(format!(
                 "DELETE FROM member_ledger WHERE unit_id IN ({}) AND day > $1",
                 id_list(chunk)
