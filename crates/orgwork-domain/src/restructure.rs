@@ -320,6 +320,25 @@ impl Draft {
         out.into_iter().filter(|c| !created.contains(c)).collect()
     }
 
+    /// The units whose children, members and transfers in progress the draft hands over to
+    /// other units: the units merged into another, dissolved into another, or split.
+    pub fn taken_apart(&self) -> Vec<UnitCode> {
+        let mut out: BTreeSet<UnitCode> = BTreeSet::new();
+        for op in &self.operations {
+            match op {
+                Operation::Merge(o) => out.extend(o.units.iter().filter(|u| **u != o.into).cloned()),
+                Operation::Split(o) => {
+                    out.insert(o.unit.clone());
+                }
+                Operation::Dissolve(o) if o.into.is_some() => {
+                    out.insert(o.unit.clone());
+                }
+                _ => {}
+            }
+        }
+        out.into_iter().collect()
+    }
+
     /// The draft with the title, date or decision given in place of its own (a command's flags,
     /// a form's fields); checked again when anything changed.
     pub fn with(

@@ -211,3 +211,41 @@ proptest! {
         run("postgres", ops)?;
     }
 }
+
+/// A merge into a unit without members of its own, then of that unit into a third: the first
+/// merge's members go on to the third (the run follows the members it has moved).
+fn merges_in_a_chain(backend: &'static str) {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    rt.block_on(async move {
+        let db = TestDb::new(backend).await;
+        let s = db.store.as_ref();
+        let members = tree(s).await;
+        create(s, "C6", "subordinate_cell", Some("G1"), "2020-01-01", "C6").await;
+        let merge = |from: &str, into: &str| {
+            Operation::Merge(MergeOp { units: vec![code(from), code(into)], into: code(into) })
+        };
+        let draft = Draft {
+            title: "Nối".into(),
+            effective: d(EFFECTIVE),
+            decision: None,
+            operations: vec![merge("C1", "C6"), merge("C6", "C2")],
+        };
+        let r = s.create_restructuring(&actor(), draft.validate().unwrap()).await.unwrap();
+        let applied = s.apply_restructuring(&actor(), r.id.parse().unwrap()).await.unwrap();
+        assert!(applied.applied, "{:?}", applied.failures);
+        for m in &members[..2] {
+            assert_eq!(s.member(*m, d(EFFECTIVE)).await.unwrap().unit, Some(code("C2")), "member {m}");
+        }
+        assert_eq!(s.stats(&code("C2"), d(EFFECTIVE)).await.unwrap().total, 4);
+    });
+}
+
+#[test]
+fn sqlite_merges_in_a_chain() {
+    merges_in_a_chain("sqlite");
+}
+
+#[test]
+fn postgres_merges_in_a_chain() {
+    merges_in_a_chain("postgres");
+}

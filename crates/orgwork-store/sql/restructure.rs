@@ -109,9 +109,11 @@ struct Work {
     ended_codes: BTreeSet<UnitCode>,
     /// Live children by parent, in code order.
     children: HashMap<i64, BTreeMap<UnitCode, i64>>,
-    /// Memberships live on the day (member, start, end) of the units the draft names.
+    /// Memberships live on the day (member, start, end) of the units the draft takes apart
+    /// (and of those it creates), as the run has left them.
     members: HashMap<i64, Vec<(i64, NaiveDate, Option<NaiveDate>)>>,
-    /// Transfers in progress naming those units: (from, to), as the run has left them.
+    /// Transfers in progress naming the units the draft takes apart: (from, to), as the run
+    /// has left them.
     transfers: BTreeMap<i64, (Option<i64>, Option<i64>)>,
     redirected: BTreeSet<i64>,
     // The writes owed.
@@ -162,12 +164,14 @@ impl Work {
         Ok(ids)
     }
 
-    /// Loads the live units of `codes` on `day`, their live children, and the ancestors of all
-    /// of these; the memberships and transfers in progress of the units of `codes`.
-    async fn load(conn: &mut Conn, codes: &[UnitCode], day: NaiveDate) -> Result<Work> {
+    /// Loads the live units of `codes` on `day`, the live children of those the draft takes
+    /// apart (`apart`: their children, members and transfers are handed over), and the
+    /// ancestors of all of these; the memberships and transfers in progress of `apart`. A unit
+    /// only moved or renamed keeps its children and members: they are not read (at national
+    /// scale, the 200,000 cells under the grassroots organizations that move).
+    async fn load(conn: &mut Conn, codes: &[UnitCode], apart: &[UnitCode], day: NaiveDate) -> Result<Work> {
         use super::common::{JsonCol, json_rows};
         let mut work = Work::default();
-        let mut named = vec![];
         let by_codes = json_rows(&[JsonCol::Text]).replacen("$1", "$2", 1);
         for chunk in codes.chunks(2000) {
             let list: Vec<serde_json::Value> = chunk.iter().map(|c| serde_json::json!([c.as_str()])).collect();
@@ -180,10 +184,14 @@ impl Work {
             .fetch_all(&mut *conn)
             .await
             .db()?;
-            named.extend(work.add_rows(&rows)?);
+            work.add_rows(&rows)?;
         }
-        work.load_children_and_ancestors(conn, &named, day).await?;
-        for chunk in named.chunks(500) {
+        let apart: Vec<i64> = apart.iter().filter_map(|c| work.by_code.get(c).copied()).collect();
+        work.load_children_and_ancestors(conn, &apart, day).await?;
+        for id in &apart {
+            work.members.insert(*id, vec![]);
+        }
+        for chunk in apart.chunks(500) {
             let ids = id_list(chunk);
             let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
                 "SELECT unit_id, member_id, valid_from, valid_to FROM membership WHERE unit_id IN ({ids}) \
@@ -434,10 +442,9 @@ impl<'a> Run<'a> {
         if let Some(list) = self.work.members.get_mut(&from) {
             list.retain(|(m, _, _)| *m != member);
         }
-        if let Some(list) = self.work.members.get_mut(&to) {
-            list.push((member, self.day, row_to));
-            list.sort();
-        }
+        let list = self.work.members.entry(to).or_default();
+        list.push((member, self.day, row_to));
+        list.sort();
         self.steps.push(Step::MemberMoved { member, unit: from, row_from, row_to, in_place });
         *self.moved_members.entry(from).or_default() += 1;
     }
@@ -547,7 +554,7 @@ impl<'a> Run<'a> {
         }
         let codes: Vec<UnitCode> = codes.into_iter().collect();
         let clock = std::time::Instant::now();
-        self.work = Work::load(conn, &codes, self.day).await?;
+        self.work = Work::load(conn, &codes, &draft.taken_apart(), self.day).await?;
         tracing::debug!(units = self.work.units.len(), ms = clock.elapsed().as_millis() as u64, "restructure: loaded");
         let clock = std::time::Instant::now();
         for (i, op) in draft.operations.iter().enumerate() {
