@@ -8,11 +8,11 @@
 // Units are re-parented, not copied: members move only where their own unit is taken apart,
 // and the count ledger follows each moved unit (members::reattribute) without reading members.
 
-use super::Backend;
 use super::audit::{Change as AuditChange, append, now_text};
 use super::common::{Conn, DbResult};
 use super::members::{apply_member, reattribute, segments};
 use super::structure::live_unit;
+use super::{BACKEND_NAME, Backend};
 use async_trait::async_trait;
 use chrono::NaiveDate;
 use orgwork_domain::Error;
@@ -884,9 +884,12 @@ impl<'a> Run<'a> {
     /// counts less those of the re-parented units nearest below it, whose blocks travel on their
     /// own. A block leaves the ancestors U had before and not after, and joins those it has after
     /// and not before, from the effective date on (the date rule leaves no later change of the
-    /// tree). So one read of the ledger rows of the re-parented units, summed from the day on,
-    /// and one write of the ancestors' changes, however the operations were ordered.
+    /// tree). So the coefficients (unit, ancestor, ±n) are staged in a temporary table and one
+    /// `INSERT … SELECT` sums the units' ledger rows from the day on into their ancestors',
+    /// however the operations were ordered; the rows stay in the database.
     async fn reattribute_moved(&self, conn: &mut Conn) -> Result<()> {
+        use super::common::{JsonCol::*, json_rows};
+        use super::members::write_json;
         let work = &self.work;
         // A unit the draft ends carries nothing once the draft passes its check (no member, no
         // unit left in it), so only re-parented units that live on carry a block.
@@ -951,64 +954,67 @@ impl<'a> Run<'a> {
         for row in by_unit.values_mut() {
             row.retain(|(a, _)| !emptied.contains(a));
         }
-        let units: Vec<i64> = by_unit.keys().copied().collect();
+        // The coefficients, staged: (unit, ancestor, coefficient, whether the unit's rows after
+        // the day go to the ancestor too). An ended ancestor takes the sums on the day only: its
+        // rows after the day are deleted below. An emptied unit gives minus its own sums on the
+        // day to itself.
         let clock = std::time::Instant::now();
-        let mut keys: Vec<String> = vec![];
-        let mut out: BTreeMap<(i64, usize, NaiveDate), i64> = BTreeMap::new();
-        // Two reads per chunk, each in the primary key's order (no sort): the counts on the day,
-        // then the changes after it.
-        for chunk in units.chunks(500) {
-            let ids = id_list(chunk);
-            let on_day = sqlx::query(sqlx::AssertSqlSafe(format!(
-                "SELECT unit_id, key, $1 AS d, CAST(SUM(delta) AS BIGINT) AS n FROM member_ledger \
-                 WHERE unit_id IN ({ids}) AND day <= $1 GROUP BY unit_id, key"
-            )))
-            .bind(self.day)
-            .fetch_all(&mut *conn)
-            .await
-            .db()?;
-            let later = sqlx::query(sqlx::AssertSqlSafe(format!(
-                "SELECT unit_id, key, day AS d, delta AS n FROM member_ledger WHERE unit_id IN ({ids}) AND day > $1"
-            )))
-            .bind(self.day)
-            .fetch_all(&mut *conn)
-            .await
-            .db()?;
-            for (r, is_on_day) in on_day.iter().map(|r| (r, true)).chain(later.iter().map(|r| (r, false))) {
-                let (v, key, d, n): (i64, String, NaiveDate, i64) =
-                    (r.try_get("unit_id").db()?, r.try_get("key").db()?, r.try_get("d").db()?, r.try_get("n").db()?);
-                if n == 0 {
-                    continue;
-                }
-                let k = match keys.iter().position(|x| *x == key) {
-                    Some(k) => k,
-                    None => {
-                        keys.push(key);
-                        keys.len() - 1
-                    }
-                };
-                for (a, c) in &by_unit[&v] {
-                    // An ended unit's later rows are deleted below, not offset.
-                    if is_on_day || !self.ended.contains(a) {
-                        *out.entry((*a, k, d)).or_default() += c * n;
-                    }
-                }
-                if is_on_day && emptied.contains(&v) {
-                    *out.entry((v, k, d)).or_default() -= n;
-                }
+        let mut staged: Vec<serde_json::Value> = vec![];
+        for (v, row) in &by_unit {
+            for (a, c) in row {
+                staged.push(serde_json::json!([v, a, c, i64::from(!self.ended.contains(a))]));
+            }
+            if emptied.contains(v) {
+                staged.push(serde_json::json!([v, v, -1, 0]));
             }
         }
+        sqlx::query(
+            "CREATE TEMP TABLE IF NOT EXISTS reattribution (unit_id BIGINT NOT NULL, ancestor BIGINT NOT NULL, \
+             coef BIGINT NOT NULL, later BIGINT NOT NULL)",
+        )
+        .execute(&mut *conn)
+        .await
+        .db()?;
+        sqlx::query("DELETE FROM reattribution").execute(&mut *conn).await.db()?;
+        let sql =
+            format!("INSERT INTO reattribution (unit_id, ancestor, coef, later) {}", json_rows(&[Int, Int, Int, Int]));
+        write_json(conn, &sql, &staged, &|_| {}).await?;
+        if BACKEND_NAME == "postgres" {
+            sqlx::query("ANALYZE reattribution").execute(&mut *conn).await.db()?;
+        }
+        // One statement: each staged unit's sums on the day (read in the primary key's order, no
+        // sort) and its rows after it, times the coefficients, summed by ancestor, key and day,
+        // and added to the ledger. No row leaves the database.
+        let changes = sqlx::query(
+            "INSERT INTO member_ledger (unit_id, key, day, delta) \
+             SELECT r.ancestor, s.key, s.d, CAST(SUM(r.coef * s.n) AS BIGINT) FROM ( \
+               SELECT unit_id, key, $1 AS d, SUM(delta) AS n, 0 AS later FROM member_ledger \
+               WHERE unit_id IN (SELECT unit_id FROM reattribution) AND day <= $1 GROUP BY unit_id, key \
+               UNION ALL \
+               SELECT unit_id, key, day AS d, delta AS n, 1 AS later FROM member_ledger \
+               WHERE unit_id IN (SELECT unit_id FROM reattribution) AND day > $1 \
+             ) s JOIN reattribution r ON r.unit_id = s.unit_id AND (s.later = 0 OR r.later = 1) \
+             WHERE true GROUP BY r.ancestor, s.key, s.d HAVING SUM(r.coef * s.n) <> 0 \
+             ON CONFLICT (unit_id, key, day) DO UPDATE SET delta = member_ledger.delta + excluded.delta",
+        )
+        .bind(self.day)
+        .execute(&mut *conn)
+        .await
+        .db()?
+        .rows_affected();
+        sqlx::query("DROP TABLE reattribution").execute(&mut *conn).await.db()?;
         tracing::debug!(
-            units = units.len(),
+            units = by_unit.len(),
             emptied = emptied.len(),
-            changes = out.len(),
+            staged = staged.len(),
+            changes,
             ms = clock.elapsed().as_millis() as u64,
-            "restructure: ledger read"
+            "restructure: ledger summed and written"
         );
-        // After the reads, every unit the draft ends loses its rows after the day: once the
-        // draft passes its check nothing is left in it (no member, no unit), so what its later
-        // rows counted has left with the blocks and the moved members, and the blocks leaving
-        // it were summed on the day only. (An emptied unit's later rows were part of its series.)
+        // Then every unit the draft ends loses its rows after the day: once the draft passes its
+        // check nothing is left in it (no member, no unit), so what its later rows counted has
+        // left with the blocks and the moved members, and the blocks leaving it were summed on
+        // the day only. (An emptied unit's later rows were read above, as part of its series.)
         for chunk in self.ended.iter().copied().collect::<Vec<_>>().chunks(500) {
             sqlx::query(sqlx::AssertSqlSafe(format!(
                 "DELETE FROM member_ledger WHERE unit_id IN ({}) AND day > $1",
@@ -1019,8 +1025,7 @@ impl<'a> Run<'a> {
             .await
             .db()?;
         }
-        let out = out.into_iter().map(|((a, k, d), n)| ((a, keys[k].clone(), d), n)).collect();
-        super::members::ledger_write(conn, out).await
+        Ok(())
     }
 
     /// The continuity check's rules over the units the draft touched (set queries).
