@@ -837,44 +837,13 @@ impl Backend {
 /// Most members a search narrows to through the name index before it reads them one by one.
 const NAME_HITS: usize = 2000;
 
-/// On PostgreSQL, the first matches in name order a search reads before it looks at their
-/// units (see `name_hits`).
-const PG_NAME_HITS: usize = 1000;
-
-/// The `LIKE` pattern of a query: folded, every word in the order typed (`dang mai` finds
-/// "Đặng Thị Mai"), `\` escaping.
-fn like_pattern(query: &str) -> String {
-    let folded = orgwork_domain::text::fold(query).replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-    format!("%{}%", folded.replace(' ', "%"))
-}
-
-/// The members a query can match, when an index can narrow the search, with whether the list
-/// is complete; `None` when it cannot (words shorter than three letters or many matches, on
-/// SQLite).
-///
-/// - SQLite: every match from the trigram index over folded names (FTS5), with the members
-///   whose card number or national ID it is, when they are at most `NAME_HITS`.
-/// - PostgreSQL: the first `PG_NAME_HITS` matches after the page's cursor in name order (the
-///   planner reads them through the `pg_trgm` index and sorts only those), so that the units,
-///   statuses and memberships of a few members are read, not of every match (a common name
-///   has thousands: reading them all took 0.5–2 s at national scale). When the list is cut
-///   short and the page does not fill from it, the search runs again without it.
-async fn name_hits(store: &Backend, query: &str, after: (&[u8], i64)) -> Result<Option<(Vec<i64>, bool)>> {
-    if BACKEND_NAME == "postgres" {
-        let ids: Vec<i64> = sqlx::query_scalar(
-            "SELECT id FROM member WHERE (name_fold LIKE $1 ESCAPE '\\' OR card_number = $2 OR national_id = $2) \
-             AND (name_key > $3 OR (name_key = $3 AND id > $4)) ORDER BY name_key, id LIMIT $5",
-        )
-        .bind(like_pattern(query))
-        .bind(query.trim())
-        .bind(after.0)
-        .bind(after.1)
-        .bind(PG_NAME_HITS as i64)
-        .fetch_all(store.reader())
-        .await
-        .db()?;
-        let complete = ids.len() < PG_NAME_HITS;
-        return Ok(Some((ids, complete)));
+/// The members a query can match, from SQLite's trigram index over folded names (with those
+/// whose card number or national ID it is), when they are few; `None` when the index cannot
+/// narrow the search (words shorter than three letters, many matches, or PostgreSQL, whose
+/// planner uses its trigram index for the LIKE itself).
+async fn name_hits(store: &Backend, query: &str) -> Result<Option<Vec<i64>>> {
+    if BACKEND_NAME != "sqlite" {
+        return Ok(None);
     }
     let folded = orgwork_domain::text::fold(query);
     let words: Vec<&str> = folded.split(' ').filter(|w| w.chars().count() >= 3).collect();
@@ -899,7 +868,7 @@ async fn name_hits(store: &Backend, query: &str, after: (&[u8], i64)) -> Result<
         .await
         .db()?;
     ids.extend(numbers);
-    Ok(Some((ids, true)))
+    Ok(Some(ids))
 }
 
 /// The members whose `field` (card_number or national_id) is one of `values`: value → id.
@@ -1367,115 +1336,105 @@ impl MemberStore for Backend {
         };
         // The text is assembled from fixed pieces and whitelisted field names; every value is bound.
         let query = filter.query.as_deref().map(str::trim).filter(|q| !q.is_empty());
-        let mut hits = match query {
-            Some(q) => name_hits(self, q, (&after_key, after_id)).await?,
+        let hits = match query {
+            Some(q) => name_hits(self, q).await?,
             None => None,
         };
-        let rows = loop {
-            let hit_list = hits.as_ref().map(|(ids, _)| {
-                if ids.is_empty() {
-                    "0".to_string()
-                } else {
-                    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")
-                }
-            });
-            let mut sql = String::new();
-            match (top, &hit_list) {
-                // Few members have this name: climb from their units to see which lie under the
-                // unit, instead of walking its whole subtree (30,000 units under a province).
-                (Some(_), Some(list)) => sql.push_str(&format!(
-                    "WITH RECURSIVE up(start, id) AS (SELECT ms.unit_id, ms.unit_id FROM membership ms \
+        let hit_list = hits.as_ref().map(|ids| {
+            if ids.is_empty() { "0".to_string() } else { ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ") }
+        });
+        let mut sql = String::new();
+        match (top, &hit_list) {
+            // Few members have this name: climb from their units to see which lie under the
+            // unit, instead of walking its whole subtree (30,000 units under a province).
+            (Some(_), Some(list)) => sql.push_str(&format!(
+                "WITH RECURSIVE up(start, id) AS (SELECT ms.unit_id, ms.unit_id FROM membership ms \
                  WHERE ms.member_id IN ({list}) AND ms.valid_from <= $2 AND (ms.valid_to IS NULL OR ms.valid_to > $2) \
                  UNION SELECT up.start, v.parent_id FROM up JOIN unit_version v ON v.unit_id = up.id \
                  AND v.valid_from <= $2 AND (v.valid_to IS NULL OR v.valid_to > $2) WHERE v.parent_id IS NOT NULL), \
                  sub(id) AS (SELECT start FROM up WHERE id = CAST($1 AS BIGINT)) "
-                )),
-                (Some(_), None) => sql.push_str(SUBTREE),
-                (None, _) => {}
-            }
-            sql.push_str(
+            )),
+            (Some(_), None) => sql.push_str(SUBTREE),
+            (None, _) => {}
+        }
+        sql.push_str(
             "SELECT m.id, m.full_name, m.name_key, m.birth_date, m.sex, m.card_number, u.code, st.status \
              FROM membership ms JOIN member m ON m.id = ms.member_id JOIN unit u ON u.id = ms.unit_id \
              JOIN member_status st ON st.member_id = m.id AND st.valid_from <= $2 AND (st.valid_to IS NULL OR st.valid_to > $2) ",
         );
-            if top.is_some() {
-                sql.push_str("JOIN sub ON sub.id = ms.unit_id ");
-            }
-            // $1 (the subtree's top) and $6 (born after, for an age category) are always bound and
-            // always used, so that both databases see the same parameters.
-            sql.push_str(
+        if top.is_some() {
+            sql.push_str("JOIN sub ON sub.id = ms.unit_id ");
+        }
+        // $1 (the subtree's top) and $6 (born after, for an age category) are always bound and
+        // always used, so that both databases see the same parameters.
+        sql.push_str(
             "WHERE ms.valid_from <= $2 AND (ms.valid_to IS NULL OR ms.valid_to > $2) AND (m.name_key > $3 OR (m.name_key = $3 AND m.id > $4)) \
              AND CAST($1 AS BIGINT) IS NOT NULL AND m.birth_date > $6 ",
         );
-            let mut binds: Vec<String> = vec![];
-            if let Some(list) = &hit_list {
-                // Few members have this name: read those, not the whole subtree.
-                sql.push_str(&format!("AND m.id IN ({list}) "));
-            }
-            if let Some(q) = query {
-                binds.push(like_pattern(q));
-                binds.push(q.to_string());
-                let n = binds.len() + 6;
-                sql.push_str(&format!(
-                    "AND (m.name_fold LIKE ${} ESCAPE '\\' OR m.card_number = ${n} OR m.national_id = ${n}) ",
-                    n - 1
-                ));
-            }
-            if let Some(s) = filter.status {
-                binds.push(s.as_str().to_string());
-                sql.push_str(&format!("AND st.status = ${} ", binds.len() + 6));
-            }
-            let mut born_after = None;
-            if let Some(c) = &filter.category {
-                let rule = self.profile.members.categories.iter().find(|r| &r.id == c).ok_or_else(|| {
-                    StoreError::from(Error::invalid(
-                        "invalid_category",
-                        format!("category: '{c}' is not a category of the profile"),
-                    ))
-                })?;
-                if let Some(age) = rule.age_under {
-                    born_after = Some(as_of - chrono::Months::new(age * 12));
-                } else if let Some(field) =
-                    rule.field.as_deref().filter(|f| orgwork_domain::members::CATEGORY_FIELDS.contains(f))
-                {
-                    let (list, negate) = match (&rule.field_in, &rule.field_not_in) {
-                        (Some(l), _) => (l, false),
-                        (None, Some(l)) => (l, true),
-                        _ => return Ok(Paged { items: vec![], next: None }),
-                    };
-                    let mut marks = vec![];
-                    for v in list {
-                        binds.push(v.clone());
-                        marks.push(format!("${}", binds.len() + 6));
-                    }
-                    let inside = format!("COALESCE(m.{field}, '') IN ({})", marks.join(", "));
-                    // As in the domain's rule: an unknown value is not "another value".
-                    sql.push_str(&if negate {
-                        format!("AND COALESCE(m.{field}, '') <> '' AND NOT {inside} ")
-                    } else {
-                        format!("AND {inside} ")
-                    });
+        let mut binds: Vec<String> = vec![];
+        if let Some(list) = &hit_list {
+            // Few members have this name: read those, not the whole subtree.
+            sql.push_str(&format!("AND m.id IN ({list}) "));
+        }
+        if let Some(q) = query {
+            let folded = orgwork_domain::text::fold(q).replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+            // Every word, in the order typed: `dang mai` finds "Đặng Thị Mai".
+            binds.push(format!("%{}%", folded.replace(' ', "%")));
+            binds.push(q.to_string());
+            let n = binds.len() + 6;
+            sql.push_str(&format!(
+                "AND (m.name_fold LIKE ${} ESCAPE '\\' OR m.card_number = ${n} OR m.national_id = ${n}) ",
+                n - 1
+            ));
+        }
+        if let Some(s) = filter.status {
+            binds.push(s.as_str().to_string());
+            sql.push_str(&format!("AND st.status = ${} ", binds.len() + 6));
+        }
+        let mut born_after = None;
+        if let Some(c) = &filter.category {
+            let rule = self.profile.members.categories.iter().find(|r| &r.id == c).ok_or_else(|| {
+                StoreError::from(Error::invalid(
+                    "invalid_category",
+                    format!("category: '{c}' is not a category of the profile"),
+                ))
+            })?;
+            if let Some(age) = rule.age_under {
+                born_after = Some(as_of - chrono::Months::new(age * 12));
+            } else if let Some(field) =
+                rule.field.as_deref().filter(|f| orgwork_domain::members::CATEGORY_FIELDS.contains(f))
+            {
+                let (list, negate) = match (&rule.field_in, &rule.field_not_in) {
+                    (Some(l), _) => (l, false),
+                    (None, Some(l)) => (l, true),
+                    _ => return Ok(Paged { items: vec![], next: None }),
+                };
+                let mut marks = vec![];
+                for v in list {
+                    binds.push(v.clone());
+                    marks.push(format!("${}", binds.len() + 6));
                 }
+                let inside = format!("COALESCE(m.{field}, '') IN ({})", marks.join(", "));
+                // As in the domain's rule: an unknown value is not "another value".
+                sql.push_str(&if negate {
+                    format!("AND COALESCE(m.{field}, '') <> '' AND NOT {inside} ")
+                } else {
+                    format!("AND {inside} ")
+                });
             }
-            sql.push_str("ORDER BY m.name_key, m.id LIMIT $5");
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql))
-                .bind(top.unwrap_or(0))
-                .bind(as_of)
-                .bind(after_key.clone())
-                .bind(after_id)
-                .bind(i64::from(limit) + 1)
-                .bind(born_after.unwrap_or(NaiveDate::from_ymd_opt(1, 1, 1).unwrap_or_default()));
-            for b in binds {
-                q = q.bind(b);
-            }
-            let rows = q.fetch_all(self.reader()).await.db()?;
-            // A list of matches cut short that did not fill the page: the matches after it may.
-            if hits.as_ref().is_some_and(|(_, complete)| !complete) && rows.len() <= limit as usize {
-                hits = None;
-                continue;
-            }
-            break rows;
-        };
+        }
+        sql.push_str("ORDER BY m.name_key, m.id LIMIT $5");
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(top.unwrap_or(0))
+            .bind(as_of)
+            .bind(after_key)
+            .bind(after_id)
+            .bind(i64::from(limit) + 1)
+            .bind(born_after.unwrap_or(NaiveDate::from_ymd_opt(1, 1, 1).unwrap_or_default()));
+        for b in binds {
+            q = q.bind(b);
+        }
+        let rows = q.fetch_all(self.reader()).await.db()?;
         let mut items = vec![];
         let mut keys = vec![];
         for r in &rows {
