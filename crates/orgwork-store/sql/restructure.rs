@@ -1361,6 +1361,37 @@ fn id_list(ids: &[i64]) -> String {
 /// Undoes the steps of an applied draft, last first.
 async fn undo_steps(conn: &mut Conn, store: &Backend, day: NaiveDate, steps: &[Step]) -> Result<()> {
     let profile = store.profile.clone();
+    // A unit the draft moved and then ended carried no block forward (ended units carry none),
+    // but replaying the steps backwards re-attributes each move in turn, through a tree that
+    // for a moment holds the moved version again (a unit moved under its own child, then
+    // dissolved: a cycle). The ledger is then rebuilt from the records after the replay: slow
+    // at national scale, but right; other drafts keep the replay's re-attribution.
+    let moved: BTreeSet<i64> = steps
+        .iter()
+        .filter_map(|s| match s {
+            Step::Replaced { unit, moved: true, .. } | Step::Updated { unit, moved: true, .. } => Some(*unit),
+            _ => None,
+        })
+        .collect();
+    let rebuild = steps.iter().any(|s| matches!(s, Step::Ended { unit, .. } if moved.contains(unit)));
+    undo_replay(conn, &profile, day, steps).await?;
+    if rebuild {
+        sqlx::query("DELETE FROM member_ledger").execute(&mut *conn).await.db()?;
+        let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM member ORDER BY id").fetch_all(&mut *conn).await.db()?;
+        for id in ids {
+            apply_member(conn, &profile, id, 1).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Replays a run's steps backwards.
+async fn undo_replay(
+    conn: &mut Conn,
+    profile: &orgwork_domain::profile::Profile,
+    day: NaiveDate,
+    steps: &[Step],
+) -> Result<()> {
     for step in steps.iter().rev() {
         match step {
             Step::Created { unit } => {
