@@ -1469,7 +1469,7 @@ async fn undo_replay(
                 }
             }
             Step::MemberMoved { member, unit, row_from, row_to, in_place } => {
-                apply_member(conn, &profile, *member, -1).await?;
+                apply_member(conn, profile, *member, -1).await?;
                 if *in_place {
                     sqlx::query("UPDATE membership SET unit_id = $3 WHERE member_id = $1 AND valid_from = $2")
                         .bind(member)
@@ -1493,7 +1493,7 @@ async fn undo_replay(
                         .await
                         .db()?;
                 }
-                apply_member(conn, &profile, *member, 1).await?;
+                apply_member(conn, profile, *member, 1).await?;
             }
             Step::Redirected { transfer, from_unit, to_unit } => {
                 sqlx::query("UPDATE transfer SET from_unit_id = $2, to_unit_id = $3 WHERE id = $1")
