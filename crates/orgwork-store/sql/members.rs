@@ -73,6 +73,16 @@ pub async fn segments(conn: &mut Conn, unit_id: i64, span: Span) -> Result<Vec<S
     Ok(out)
 }
 
+/// Recomputes the whole ledger from the membership records, in the caller's transaction.
+pub async fn rebuild_ledger_in(conn: &mut Conn, profile: &orgwork_domain::profile::Profile) -> Result<()> {
+    sqlx::query("DELETE FROM member_ledger").execute(&mut *conn).await.db()?;
+    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM member ORDER BY id").fetch_all(&mut *conn).await.db()?;
+    for id in ids {
+        apply_member(conn, profile, id, 1).await?;
+    }
+    Ok(())
+}
+
 /// Adds many changes to the ledger in one statement per few thousand rows.
 pub async fn ledger_write(conn: &mut Conn, changes: BTreeMap<(i64, String, NaiveDate), i64>) -> Result<()> {
     use super::common::{JsonCol::*, json_rows};
@@ -1579,11 +1589,7 @@ impl MemberStore for Backend {
 
     async fn rebuild_ledger(&self) -> Result<()> {
         let mut tx = self.begin_write().await?;
-        sqlx::query("DELETE FROM member_ledger").execute(&mut *tx).await.db()?;
-        let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM member ORDER BY id").fetch_all(&mut *tx).await.db()?;
-        for id in ids {
-            apply_member(&mut tx, &self.profile, id, 1).await?;
-        }
+        rebuild_ledger_in(&mut tx, &self.profile).await?;
         self.commit(tx).await?;
         Ok(())
     }

@@ -1376,11 +1376,7 @@ async fn undo_steps(conn: &mut Conn, store: &Backend, day: NaiveDate, steps: &[S
     let rebuild = steps.iter().any(|s| matches!(s, Step::Ended { unit, .. } if moved.contains(unit)));
     undo_replay(conn, &profile, day, steps).await?;
     if rebuild {
-        sqlx::query("DELETE FROM member_ledger").execute(&mut *conn).await.db()?;
-        let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM member ORDER BY id").fetch_all(&mut *conn).await.db()?;
-        for id in ids {
-            apply_member(conn, &profile, id, 1).await?;
-        }
+        super::members::rebuild_ledger_in(conn, &profile).await?;
     }
     Ok(())
 }
