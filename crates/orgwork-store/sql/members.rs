@@ -163,6 +163,63 @@ fn name_fold(r: &Record) -> String {
     orgwork_domain::text::fold(&format!("{} {}", r.full_name, r.other_names.as_deref().unwrap_or("")))
 }
 
+/// The distinct words of a folded name: a member's entries in the word index.
+fn name_words(fold: &str) -> Vec<&str> {
+    let mut words: Vec<&str> = fold.split(' ').filter(|w| !w.is_empty()).collect();
+    words.sort_unstable();
+    words.dedup();
+    words
+}
+
+/// Puts members' names into the word index (`sign` 1) or takes them out (`sign` -1): one
+/// posting (word, name key, member, folded names) per distinct word of a member's folded names, and each
+/// word's count of members in the vocabulary (a word nobody has any more leaves it). Each
+/// member is given as (id, folded names, name key).
+async fn index_words(conn: &mut Conn, members: &[(i64, &str, &[u8])], sign: i64) -> Result<()> {
+    use super::common::{JsonCol::*, json_rows};
+    use serde_json::{Value, json};
+    let mut counts: std::collections::BTreeMap<&str, i64> = std::collections::BTreeMap::new();
+    let mut postings = Vec::with_capacity(members.len() * 3);
+    for (id, fold, key) in members {
+        for w in name_words(fold) {
+            *counts.entry(w).or_default() += sign;
+            postings.push((w, *key, *id, *fold));
+        }
+    }
+    // In key order: the index's B-tree is then written region by region.
+    postings.sort_unstable();
+    let none = |_| {};
+    if sign > 0 {
+        let rows: Vec<Value> = postings.iter().map(|(w, k, id, fold)| json!([w, to_hex(k), id, fold])).collect();
+        let sql = format!(
+            "INSERT INTO member_word (word, name_key, member_id, name_fold) {}",
+            json_rows(&[Text, Hex, Int, Text])
+        );
+        write_json(conn, &sql, &rows, &none).await?;
+    } else {
+        for (w, k, id, _) in &postings {
+            sqlx::query("DELETE FROM member_word WHERE word = $1 AND name_key = $2 AND member_id = $3")
+                .bind(*w)
+                .bind(*k)
+                .bind(*id)
+                .execute(&mut *conn)
+                .await
+                .db()?;
+        }
+    }
+    let rows: Vec<Value> = counts.iter().map(|(w, n)| json!([w, n])).collect();
+    let sql = format!(
+        "INSERT INTO name_word (word, members) {} WHERE true \
+         ON CONFLICT (word) DO UPDATE SET members = name_word.members + excluded.members",
+        json_rows(&[Text, Int])
+    );
+    write_json(conn, &sql, &rows, &none).await?;
+    if sign < 0 {
+        sqlx::query("DELETE FROM name_word WHERE members <= 0").execute(&mut *conn).await.db()?;
+    }
+    Ok(())
+}
+
 /// A plain status history: probationary from admission, official from the day made official.
 async fn insert_statuses(conn: &mut Conn, id: i64, r: &Record) -> Result<()> {
     let mut statuses = vec![(Status::Probationary, r.admitted_on, r.official_on)];
@@ -363,7 +420,9 @@ pub async fn insert_member(
     .bind(id)
     .bind(name_fold(r))
     .bind(now_text());
-    bind_record!(insert, r).bind(orgwork_domain::text::sort_key(&r.full_name)).execute(&mut *tx).await.db()?;
+    let key = orgwork_domain::text::sort_key(&r.full_name);
+    bind_record!(insert, r).bind(&key).execute(&mut *tx).await.db()?;
+    index_words(tx, &[(id, &name_fold(r), &key)], 1).await?;
     let reason = match (&from_org, joined_on == r.admitted_on) {
         (Some(_), _) => "transfer_in",
         (None, true) => "admission",
@@ -521,7 +580,7 @@ fn from_hex(text: &str) -> Vec<u8> {
 pub async fn backfill_name_keys(pool: &sqlx::Pool<super::Db>, writer: &sqlx::Pool<super::Db>) -> Result<u64> {
     let mut done = 0;
     loop {
-        let rows = sqlx::query("SELECT id, full_name FROM member WHERE name_key IS NULL LIMIT 1000")
+        let rows = sqlx::query("SELECT id, full_name, name_fold FROM member WHERE name_key IS NULL LIMIT 1000")
             .fetch_all(pool)
             .await
             .db()?;
@@ -532,12 +591,17 @@ pub async fn backfill_name_keys(pool: &sqlx::Pool<super::Db>, writer: &sqlx::Poo
         for r in &rows {
             let id: i64 = r.try_get("id").db()?;
             let name: String = r.try_get("full_name").db()?;
+            let fold: String = r.try_get("name_fold").db()?;
+            let key = orgwork_domain::text::sort_key(&name);
             sqlx::query("UPDATE member SET name_key = $2 WHERE id = $1")
                 .bind(id)
-                .bind(orgwork_domain::text::sort_key(&name))
+                .bind(&key)
                 .execute(&mut *tx)
                 .await
                 .db()?;
+            // The word index took the rows without a key with an empty one.
+            index_words(&mut tx, &[(id, &fold, &[])], -1).await?;
+            index_words(&mut tx, &[(id, &fold, &key)], 1).await?;
         }
         tx.commit().await.db()?; // at opening, before any read is cached
         done += rows.len() as u64;
@@ -582,6 +646,20 @@ async fn write_record(conn: &mut Conn, profile: &Profile, id: i64, record: &Reco
     }
     check_unique(conn, record, Some(id)).await?;
     apply_member(conn, profile, id, -1).await?;
+    // The name as stored (the index holds these), and as it will be.
+    let stored = sqlx::query("SELECT name_fold, name_key FROM member WHERE id = $1")
+        .bind(id)
+        .fetch_one(&mut *conn)
+        .await
+        .db()?;
+    let (old_fold, old_key): (String, Option<Vec<u8>>) =
+        (stored.try_get("name_fold").db()?, stored.try_get("name_key").db()?);
+    let old_key = old_key.unwrap_or_default();
+    let (fold, key) = (name_fold(record), orgwork_domain::text::sort_key(&record.full_name));
+    if (&old_fold, &old_key) != (&fold, &key) {
+        index_words(conn, &[(id, &old_fold, &old_key)], -1).await?;
+        index_words(conn, &[(id, &fold, &key)], 1).await?;
+    }
     let r = record;
     let set: Vec<String> = RECORD_COLUMNS.split(", ").enumerate().map(|(i, c)| format!("{c} = ${}", i + 2)).collect();
     let update = sqlx::query(sqlx::AssertSqlSafe(format!(
@@ -589,12 +667,7 @@ async fn write_record(conn: &mut Conn, profile: &Profile, id: i64, record: &Reco
         set.join(", ")
     )))
     .bind(id);
-    bind_record!(update, r)
-        .bind(name_fold(r))
-        .bind(orgwork_domain::text::sort_key(&r.full_name))
-        .execute(&mut *conn)
-        .await
-        .db()?;
+    bind_record!(update, r).bind(&fold).bind(&key).execute(&mut *conn).await.db()?;
     if dates_change {
         sqlx::query("DELETE FROM member_status WHERE member_id = $1").bind(id).execute(&mut *conn).await.db()?;
         insert_statuses(conn, id, r).await?;
@@ -721,14 +794,16 @@ async fn write_new_members(
         let mut member_rows = Vec::with_capacity(slice.len());
         let mut membership_rows = Vec::with_capacity(slice.len());
         let mut status_rows = Vec::with_capacity(slice.len() * 2);
+        let mut names = Vec::with_capacity(slice.len());
         for item in slice {
             let r = item.record;
             let id = store.ids.next_id();
             ids.push(id);
+            let (fold, key) = (name_fold(r), orgwork_domain::text::sort_key(&r.full_name));
             member_rows.push(json!([
                 id,
-                to_hex(&orgwork_domain::text::sort_key(&r.full_name)),
-                name_fold(r),
+                to_hex(&key),
+                fold,
                 now,
                 r.full_name,
                 r.other_names,
@@ -755,11 +830,14 @@ async fn write_new_members(
             for (status, from, to) in &item.statuses {
                 status_rows.push(json!([id, d(*from), od(*to), status.as_str()]));
             }
+            names.push((id, fold, key));
         }
         let base = written;
         write_json(tx, &member_sql, &member_rows, &|n| progress(ImportStage::Writing, base + n, total)).await?;
         write_json(tx, &membership_sql, &membership_rows, &none).await?;
         write_json(tx, &status_sql, &status_rows, &none).await?;
+        let names: Vec<(i64, &str, &[u8])> = names.iter().map(|(id, f, k)| (*id, f.as_str(), k.as_slice())).collect();
+        index_words(tx, &names, 1).await?;
         written += slice.len() as u64;
     }
     if rebuild {
@@ -872,12 +950,7 @@ async fn name_hits(store: &Backend, query: &str) -> Result<Option<Vec<i64>>> {
     if ids.len() > NAME_HITS {
         return Ok(None);
     }
-    let numbers: Vec<i64> = sqlx::query_scalar("SELECT id FROM member WHERE card_number = $1 OR national_id = $1")
-        .bind(query.trim())
-        .fetch_all(store.reader())
-        .await
-        .db()?;
-    ids.extend(numbers);
+    ids.extend(numbers_match(store, query).await?);
     Ok(Some(ids))
 }
 
@@ -933,6 +1006,429 @@ impl Backend {
         Ok(stats)
     }
 }
+
+/// How a search by name finds its candidates (see ARCHITECTURE.md, "Search").
+enum NamePlan {
+    /// A word of the query is in no member's name: only a card number or national ID can match.
+    Nobody,
+    /// Read the members of these words (those of the vocabulary containing the query's rarest
+    /// word) from the word index in list order, until the page is full.
+    Walk(Vec<String>),
+    /// Read the members of the subtree (narrowed by SQLite's trigram index when few match).
+    Scan,
+}
+
+/// Most vocabulary words a query word may stand for before it is not worth walking ("an"
+/// is in hundreds of words; the list read in name order finds its matches soon anyway).
+const WALK_WORDS: usize = 64;
+
+/// The LIKE pattern of a query over folded names: every word, in the order typed (`dang mai`
+/// finds "Đặng Thị Mai").
+fn name_pattern(query: &str) -> String {
+    format!("%{}%", like_escape(&orgwork_domain::text::fold(query)).replace(' ', "%"))
+}
+
+/// The members whose card number or national ID the query is.
+async fn numbers_match(store: &Backend, query: &str) -> Result<Vec<i64>> {
+    sqlx::query_scalar("SELECT id FROM member WHERE card_number = $1 OR national_id = $1")
+        .bind(query.trim())
+        .fetch_all(store.reader())
+        .await
+        .db()
+}
+
+/// `text` with LIKE's special characters escaped (for `ESCAPE '\\'`).
+fn like_escape(text: &str) -> String {
+    text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
+impl Backend {
+    /// The members of a subtree on a day (`top`, or everyone), on a page after `after` (name
+    /// key, id), filtered, and among `hits` when given: the summaries and their paging keys.
+    #[allow(clippy::too_many_arguments)]
+    async fn select_members(
+        &self,
+        top: Option<i64>,
+        as_of: NaiveDate,
+        filter: &MemberFilter,
+        query: Option<&str>,
+        hits: Option<&[i64]>,
+        after: (&[u8], i64),
+        want: i64,
+    ) -> Result<Found> {
+        let (after_key, after_id) = after;
+        let hit_list = hits.map(|ids| {
+            if ids.is_empty() { "0".to_string() } else { ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ") }
+        });
+        let mut sql = String::new();
+        match (top, &hit_list) {
+            // Few members have this name: climb from their units to see which lie under the
+            // unit, instead of walking its whole subtree (30,000 units under a province).
+            (Some(_), Some(list)) => sql.push_str(&format!(
+                "WITH RECURSIVE up(start, id) AS (SELECT ms.unit_id, ms.unit_id FROM membership ms \
+                 WHERE ms.member_id IN ({list}) AND ms.valid_from <= $2 AND (ms.valid_to IS NULL OR ms.valid_to > $2) \
+                 UNION SELECT up.start, v.parent_id FROM up JOIN unit_version v ON v.unit_id = up.id \
+                 AND v.valid_from <= $2 AND (v.valid_to IS NULL OR v.valid_to > $2) WHERE v.parent_id IS NOT NULL), \
+                 sub(id) AS (SELECT start FROM up WHERE id = CAST($1 AS BIGINT)) "
+            )),
+            (Some(_), None) => sql.push_str(SUBTREE),
+            (None, _) => {}
+        }
+        sql.push_str(
+            "SELECT m.id, m.full_name, m.name_key, m.birth_date, m.sex, m.card_number, u.code, ms.unit_id, st.status \
+             FROM membership ms JOIN member m ON m.id = ms.member_id JOIN unit u ON u.id = ms.unit_id \
+             JOIN member_status st ON st.member_id = m.id AND st.valid_from <= $2 AND (st.valid_to IS NULL OR st.valid_to > $2) ",
+        );
+        if top.is_some() {
+            sql.push_str("JOIN sub ON sub.id = ms.unit_id ");
+        }
+        // $1 (the subtree's top) and $6 (born after, for an age category) are always bound and
+        // always used, so that both databases see the same parameters.
+        sql.push_str(
+            "WHERE ms.valid_from <= $2 AND (ms.valid_to IS NULL OR ms.valid_to > $2) AND (m.name_key > $3 OR (m.name_key = $3 AND m.id > $4)) \
+             AND CAST($1 AS BIGINT) IS NOT NULL AND m.birth_date > $6 ",
+        );
+        let mut binds: Vec<String> = vec![];
+        if let Some(list) = &hit_list {
+            // Few members have this name: read those, not the whole subtree.
+            sql.push_str(&format!("AND m.id IN ({list}) "));
+        }
+        if let Some(q) = query {
+            binds.push(name_pattern(q));
+            binds.push(q.to_string());
+            let n = binds.len() + 6;
+            sql.push_str(&format!(
+                "AND (m.name_fold LIKE ${} ESCAPE '\\' OR m.card_number = ${n} OR m.national_id = ${n}) ",
+                n - 1
+            ));
+        }
+        if let Some(s) = filter.status {
+            binds.push(s.as_str().to_string());
+            sql.push_str(&format!("AND st.status = ${} ", binds.len() + 6));
+        }
+        let mut born_after = None;
+        if let Some(c) = &filter.category {
+            let rule = self.profile.members.categories.iter().find(|r| &r.id == c).ok_or_else(|| {
+                StoreError::from(Error::invalid(
+                    "invalid_category",
+                    format!("category: '{c}' is not a category of the profile"),
+                ))
+            })?;
+            if let Some(age) = rule.age_under {
+                born_after = Some(as_of - chrono::Months::new(age * 12));
+            } else if let Some(field) =
+                rule.field.as_deref().filter(|f| orgwork_domain::members::CATEGORY_FIELDS.contains(f))
+            {
+                let (list, negate) = match (&rule.field_in, &rule.field_not_in) {
+                    (Some(l), _) => (l, false),
+                    (None, Some(l)) => (l, true),
+                    _ => return Ok(Found::default()),
+                };
+                let mut marks = vec![];
+                for v in list {
+                    binds.push(v.clone());
+                    marks.push(format!("${}", binds.len() + 6));
+                }
+                let inside = format!("COALESCE(m.{field}, '') IN ({})", marks.join(", "));
+                // As in the domain's rule: an unknown value is not "another value".
+                sql.push_str(&if negate {
+                    format!("AND COALESCE(m.{field}, '') <> '' AND NOT {inside} ")
+                } else {
+                    format!("AND {inside} ")
+                });
+            }
+        }
+        sql.push_str("ORDER BY m.name_key, m.id LIMIT $5");
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(top.unwrap_or(0))
+            .bind(as_of)
+            .bind(after_key)
+            .bind(after_id)
+            .bind(want)
+            .bind(born_after.unwrap_or(NaiveDate::from_ymd_opt(1, 1, 1).unwrap_or_default()));
+        for b in binds {
+            q = q.bind(b);
+        }
+        let rows = q.fetch_all(self.reader()).await.db()?;
+        let mut found = Found::default();
+        for r in &rows {
+            let id: i64 = r.try_get("id").db()?;
+            found.keys.push(format!("{}|{id}", to_hex(&r.try_get::<Vec<u8>, _>("name_key").db()?)));
+            found.units.push(r.try_get("unit_id").db()?);
+            found.items.push(MemberSummary {
+                id: id.to_string(),
+                full_name: r.try_get("full_name").db()?,
+                birth_date: r.try_get("birth_date").db()?,
+                sex: r.try_get("sex").db()?,
+                unit: UnitCode::from_stored(r.try_get("code").db()?),
+                status: Status::parse(&r.try_get::<String, _>("status").db()?)?,
+                card_number: r.try_get("card_number").db()?,
+            });
+        }
+        Ok(found)
+    }
+
+    /// How to search for `query` under `top` (everyone when `None`) on a day, for a page of
+    /// `want` rows. The walk reads at most the postings of the query's rarest word, and about
+    /// `want` × (everyone / the subtree's members) of them before the page is full when the
+    /// matches are spread evenly; the scan reads every member of the subtree. The walk is taken
+    /// when it should read fewer.
+    async fn name_plan(&self, query: &str, top: Option<i64>, as_of: NaiveDate, want: i64) -> Result<NamePlan> {
+        let folded = orgwork_domain::text::fold(query);
+        // Names have no digits: such a query is a card number or an ID, or a part of one.
+        if folded.chars().any(|c| c.is_ascii_digit()) {
+            return Ok(NamePlan::Scan);
+        }
+        let mut best: Option<(i64, Vec<String>)> = None;
+        for word in folded.split(' ').filter(|w| !w.is_empty()) {
+            let rows = sqlx::query("SELECT word, members FROM name_word WHERE word LIKE $1 ESCAPE '\\' LIMIT $2")
+                .bind(format!("%{}%", like_escape(word)))
+                .bind(WALK_WORDS as i64 + 1)
+                .fetch_all(self.reader())
+                .await
+                .db()?;
+            if rows.is_empty() {
+                return Ok(NamePlan::Nobody);
+            }
+            if rows.len() > WALK_WORDS {
+                continue;
+            }
+            let mut cost = 0i64;
+            let mut words = Vec::with_capacity(rows.len());
+            for r in &rows {
+                words.push(r.try_get::<String, _>("word").db()?);
+                cost += r.try_get::<i64, _>("members").db()?;
+            }
+            if best.as_ref().is_none_or(|(c, _)| cost < *c) {
+                best = Some((cost, words));
+            }
+        }
+        let Some((cost, words)) = best else {
+            return Ok(NamePlan::Scan);
+        };
+        // A query that is both a name and someone's card number is searched the plain way.
+        if !numbers_match(self, query).await?.is_empty() {
+            return Ok(NamePlan::Scan);
+        }
+        let Some(top) = top else {
+            return Ok(NamePlan::Walk(words));
+        };
+        let everyone = self.members_under(None, as_of).await?;
+        let scope = self.members_under(Some(top), as_of).await?.max(1);
+        let expected = cost.min(WALK_SPREAD * want * everyone / scope);
+        tracing::debug!(cost, expected, scope, everyone, words = words.len(), "search: plan");
+        Ok(if expected < scope { NamePlan::Walk(words) } else { NamePlan::Scan })
+    }
+
+    /// Members counted under a unit (or under the root) on a day, from the ledger.
+    async fn members_under(&self, unit: Option<i64>, as_of: NaiveDate) -> Result<i64> {
+        let unit = match unit {
+            Some(u) => u,
+            None => {
+                let root: Option<i64> = sqlx::query_scalar(
+                    "SELECT unit_id FROM unit_version WHERE parent_id IS NULL AND valid_from <= $1 AND (valid_to IS NULL OR valid_to > $1) LIMIT 1",
+                )
+                .bind(as_of)
+                .fetch_optional(self.reader())
+                .await
+                .db()?;
+                let Some(root) = root else { return Ok(0) };
+                root
+            }
+        };
+        let n: Option<i64> = sqlx::query_scalar(
+            "SELECT CAST(SUM(delta) AS BIGINT) FROM member_ledger WHERE unit_id = $1 AND key = 'total' AND day <= $2",
+        )
+        .bind(unit)
+        .bind(as_of)
+        .fetch_one(self.reader())
+        .await
+        .db()?;
+        Ok(n.unwrap_or(0))
+    }
+
+    /// The search through the word index: the postings of `words` whose folded names match,
+    /// after the page's cursor, in list order, a batch at a time (growing); each batch's
+    /// members are then read and judged by the other filters and by their unit, until `want`
+    /// rows are found or the postings end.
+    #[allow(clippy::too_many_arguments)]
+    async fn walk_words(
+        &self,
+        top: Option<i64>,
+        as_of: NaiveDate,
+        filter: &MemberFilter,
+        query: Option<&str>,
+        words: &[String],
+        after: (&[u8], i64),
+        want: i64,
+    ) -> Result<Found> {
+        // Each word's next postings in order, merged; a member with two of the words once.
+        let parts: Vec<String> = (0..words.len())
+            .map(|i| {
+                format!(
+                    "SELECT * FROM (SELECT name_key, member_id FROM member_word WHERE word = ${} AND name_key >= $1 \
+                     AND (name_key > $1 OR member_id > $2) AND name_fold LIKE $4 ESCAPE '\\' \
+                     ORDER BY name_key, member_id LIMIT $3) AS w{i}",
+                    i + 5
+                )
+            })
+            .collect();
+        let sql = format!(
+            "SELECT DISTINCT name_key, member_id FROM ({}) AS p ORDER BY name_key, member_id LIMIT $3",
+            parts.join(" UNION ALL ")
+        );
+        // Names are judged in the index: only the members whose names match are read.
+        let pattern = name_pattern(query.unwrap_or_default());
+        let mut found = Found::default();
+        let mut under = Under::new(top);
+        let mut cursor = (after.0.to_vec(), after.1);
+        // Small first (a common word under the root fills the page from its first postings),
+        // then doubling.
+        let mut batch = 2 * want;
+        let clock = std::time::Instant::now();
+        let (mut read, mut rounds) = (0, 0);
+        loop {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
+                .bind(&cursor.0)
+                .bind(cursor.1)
+                .bind(batch)
+                .bind(&pattern);
+            for w in words {
+                q = q.bind(w);
+            }
+            let postings = q.fetch_all(self.reader()).await.db()?;
+            let Some(last) = postings.last() else { break };
+            (read, rounds) = (read + postings.len(), rounds + 1);
+            let next = (last.try_get::<Vec<u8>, _>("name_key").db()?, last.try_get::<i64, _>("member_id").db()?);
+            let ids =
+                postings.iter().map(|r| r.try_get::<i64, _>("member_id")).collect::<sqlx::Result<Vec<_>>>().db()?;
+            // The batch's members (their names matched in the index) that pass the other
+            // filters, in order, wherever they are; then those under the unit, judged from
+            // their units' ancestries. Without the name's condition, the planner reads the
+            // members by id (with it, PostgreSQL may prefer the trigram index).
+            let matching = self.select_members(None, as_of, filter, None, Some(&ids), after, batch).await?;
+            let inside = self.under_top(&mut under, &matching.units, as_of).await?;
+            for (i, ((item, key), unit)) in
+                matching.items.into_iter().zip(matching.keys).zip(matching.units).enumerate()
+            {
+                if inside[i] && (found.items.len() as i64) < want {
+                    found.items.push(item);
+                    found.keys.push(key);
+                    found.units.push(unit);
+                }
+            }
+            if found.items.len() as i64 >= want || (postings.len() as i64) < batch {
+                break;
+            }
+            cursor = next;
+            batch = (batch * 2).min(WALK_BATCH_MOST);
+        }
+        tracing::debug!(
+            read,
+            rounds,
+            found = found.items.len(),
+            ms = clock.elapsed().as_millis() as u64,
+            "search: walked"
+        );
+        Ok(found)
+    }
+
+    /// Whether each of `units` lies under the search's unit on a day: each unit's ancestry is
+    /// climbed a level at a time for all units at once, and every unit passed on the way is
+    /// remembered for the rest of the search.
+    async fn under_top(&self, under: &mut Under, units: &[i64], as_of: NaiveDate) -> Result<Vec<bool>> {
+        let Some(top) = under.top else {
+            return Ok(vec![true; units.len()]);
+        };
+        let mut frontier: Vec<i64> = units.iter().copied().filter(|u| !under.known.contains_key(u)).collect();
+        frontier.sort_unstable();
+        frontier.dedup();
+        let mut climbed: Vec<i64> = vec![];
+        while !frontier.is_empty() {
+            let list = frontier.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+            // Ids from the database, written as numbers.
+            let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT unit_id, parent_id FROM unit_version WHERE unit_id IN ({list}) \
+                 AND valid_from <= $1 AND (valid_to IS NULL OR valid_to > $1)"
+            )))
+            .bind(as_of)
+            .fetch_all(self.reader())
+            .await
+            .db()?;
+            let mut next = vec![];
+            for r in &rows {
+                let unit: i64 = r.try_get("unit_id").db()?;
+                let parent: Option<i64> = r.try_get("parent_id").db()?;
+                under.parent.insert(unit, parent);
+                if let Some(p) = parent
+                    && p != top
+                    && !under.known.contains_key(&p)
+                    && !under.parent.contains_key(&p)
+                {
+                    next.push(p);
+                }
+            }
+            climbed.extend(frontier);
+            next.sort_unstable();
+            next.dedup();
+            frontier = next;
+        }
+        // Settle every unit climbed through, from its ancestors down.
+        for u in climbed {
+            let mut chain = vec![];
+            let mut at = Some(u);
+            let verdict = loop {
+                match at {
+                    None => break false,
+                    Some(a) if a == top => break true,
+                    Some(a) => {
+                        if let Some(v) = under.known.get(&a) {
+                            break *v;
+                        }
+                        chain.push(a);
+                        // A unit with no version on the day is under nothing.
+                        at = under.parent.get(&a).copied().flatten();
+                    }
+                }
+            };
+            for c in chain {
+                under.known.insert(c, verdict);
+            }
+        }
+        Ok(units.iter().map(|u| under.known.get(u).copied().unwrap_or(false)).collect())
+    }
+}
+
+/// Members found by a search: their summaries, paging keys and units, in list order.
+#[derive(Default)]
+struct Found {
+    items: Vec<MemberSummary>,
+    keys: Vec<String>,
+    units: Vec<i64>,
+}
+
+/// What a search has learnt of the tree: for each unit passed, whether it lies under the
+/// search's unit (`top`; everything does when there is none), and the parents read.
+struct Under {
+    top: Option<i64>,
+    known: std::collections::HashMap<i64, bool>,
+    parent: std::collections::HashMap<i64, Option<i64>>,
+}
+
+impl Under {
+    fn new(top: Option<i64>) -> Under {
+        let mut known = std::collections::HashMap::new();
+        if let Some(t) = top {
+            known.insert(t, true);
+        }
+        Under { top, known, parent: std::collections::HashMap::new() }
+    }
+}
+
+/// The walk's first batch is this many times the page (see `Backend::name_plan`).
+const WALK_SPREAD: i64 = 8;
+/// The walk's largest batch of postings.
+const WALK_BATCH_MOST: i64 = 8192;
 
 #[async_trait]
 impl MemberStore for Backend {
@@ -1346,123 +1842,31 @@ impl MemberStore for Backend {
         };
         // The text is assembled from fixed pieces and whitelisted field names; every value is bound.
         let query = filter.query.as_deref().map(str::trim).filter(|q| !q.is_empty());
-        let hits = match query {
-            Some(q) => name_hits(self, q).await?,
-            None => None,
+        let want = i64::from(limit) + 1;
+        let plan = match query {
+            Some(q) => self.name_plan(q, top, as_of, want).await?,
+            None => NamePlan::Scan,
         };
-        let hit_list = hits.as_ref().map(|ids| {
-            if ids.is_empty() { "0".to_string() } else { ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ") }
-        });
-        let mut sql = String::new();
-        match (top, &hit_list) {
-            // Few members have this name: climb from their units to see which lie under the
-            // unit, instead of walking its whole subtree (30,000 units under a province).
-            (Some(_), Some(list)) => sql.push_str(&format!(
-                "WITH RECURSIVE up(start, id) AS (SELECT ms.unit_id, ms.unit_id FROM membership ms \
-                 WHERE ms.member_id IN ({list}) AND ms.valid_from <= $2 AND (ms.valid_to IS NULL OR ms.valid_to > $2) \
-                 UNION SELECT up.start, v.parent_id FROM up JOIN unit_version v ON v.unit_id = up.id \
-                 AND v.valid_from <= $2 AND (v.valid_to IS NULL OR v.valid_to > $2) WHERE v.parent_id IS NOT NULL), \
-                 sub(id) AS (SELECT start FROM up WHERE id = CAST($1 AS BIGINT)) "
-            )),
-            (Some(_), None) => sql.push_str(SUBTREE),
-            (None, _) => {}
-        }
-        sql.push_str(
-            "SELECT m.id, m.full_name, m.name_key, m.birth_date, m.sex, m.card_number, u.code, st.status \
-             FROM membership ms JOIN member m ON m.id = ms.member_id JOIN unit u ON u.id = ms.unit_id \
-             JOIN member_status st ON st.member_id = m.id AND st.valid_from <= $2 AND (st.valid_to IS NULL OR st.valid_to > $2) ",
-        );
-        if top.is_some() {
-            sql.push_str("JOIN sub ON sub.id = ms.unit_id ");
-        }
-        // $1 (the subtree's top) and $6 (born after, for an age category) are always bound and
-        // always used, so that both databases see the same parameters.
-        sql.push_str(
-            "WHERE ms.valid_from <= $2 AND (ms.valid_to IS NULL OR ms.valid_to > $2) AND (m.name_key > $3 OR (m.name_key = $3 AND m.id > $4)) \
-             AND CAST($1 AS BIGINT) IS NOT NULL AND m.birth_date > $6 ",
-        );
-        let mut binds: Vec<String> = vec![];
-        if let Some(list) = &hit_list {
-            // Few members have this name: read those, not the whole subtree.
-            sql.push_str(&format!("AND m.id IN ({list}) "));
-        }
-        if let Some(q) = query {
-            let folded = orgwork_domain::text::fold(q).replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-            // Every word, in the order typed: `dang mai` finds "Đặng Thị Mai".
-            binds.push(format!("%{}%", folded.replace(' ', "%")));
-            binds.push(q.to_string());
-            let n = binds.len() + 6;
-            sql.push_str(&format!(
-                "AND (m.name_fold LIKE ${} ESCAPE '\\' OR m.card_number = ${n} OR m.national_id = ${n}) ",
-                n - 1
-            ));
-        }
-        if let Some(s) = filter.status {
-            binds.push(s.as_str().to_string());
-            sql.push_str(&format!("AND st.status = ${} ", binds.len() + 6));
-        }
-        let mut born_after = None;
-        if let Some(c) = &filter.category {
-            let rule = self.profile.members.categories.iter().find(|r| &r.id == c).ok_or_else(|| {
-                StoreError::from(Error::invalid(
-                    "invalid_category",
-                    format!("category: '{c}' is not a category of the profile"),
-                ))
-            })?;
-            if let Some(age) = rule.age_under {
-                born_after = Some(as_of - chrono::Months::new(age * 12));
-            } else if let Some(field) =
-                rule.field.as_deref().filter(|f| orgwork_domain::members::CATEGORY_FIELDS.contains(f))
-            {
-                let (list, negate) = match (&rule.field_in, &rule.field_not_in) {
-                    (Some(l), _) => (l, false),
-                    (None, Some(l)) => (l, true),
-                    _ => return Ok(Paged { items: vec![], next: None }),
-                };
-                let mut marks = vec![];
-                for v in list {
-                    binds.push(v.clone());
-                    marks.push(format!("${}", binds.len() + 6));
-                }
-                let inside = format!("COALESCE(m.{field}, '') IN ({})", marks.join(", "));
-                // As in the domain's rule: an unknown value is not "another value".
-                sql.push_str(&if negate {
-                    format!("AND COALESCE(m.{field}, '') <> '' AND NOT {inside} ")
-                } else {
-                    format!("AND {inside} ")
-                });
+        let Found { mut items, mut keys, .. } = match plan {
+            NamePlan::Walk(words) => {
+                self.walk_words(top, as_of, filter, query, &words, (&after_key, after_id), want).await?
             }
-        }
-        sql.push_str("ORDER BY m.name_key, m.id LIMIT $5");
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(top.unwrap_or(0))
-            .bind(as_of)
-            .bind(after_key)
-            .bind(after_id)
-            .bind(i64::from(limit) + 1)
-            .bind(born_after.unwrap_or(NaiveDate::from_ymd_opt(1, 1, 1).unwrap_or_default()));
-        for b in binds {
-            q = q.bind(b);
-        }
-        let rows = q.fetch_all(self.reader()).await.db()?;
-        let mut items = vec![];
-        let mut keys = vec![];
-        for r in &rows {
-            let id: i64 = r.try_get("id").db()?;
-            keys.push(format!("{}|{id}", to_hex(&r.try_get::<Vec<u8>, _>("name_key").db()?)));
-            items.push(MemberSummary {
-                id: id.to_string(),
-                full_name: r.try_get("full_name").db()?,
-                birth_date: r.try_get("birth_date").db()?,
-                sex: r.try_get("sex").db()?,
-                unit: UnitCode::from_stored(r.try_get("code").db()?),
-                status: Status::parse(&r.try_get::<String, _>("status").db()?)?,
-                card_number: r.try_get("card_number").db()?,
-            });
-        }
+            NamePlan::Nobody => {
+                let hits = numbers_match(self, query.unwrap_or_default()).await?;
+                self.select_members(top, as_of, filter, query, Some(&hits), (&after_key, after_id), want).await?
+            }
+            NamePlan::Scan => {
+                let hits = match query {
+                    Some(q) => name_hits(self, q).await?,
+                    None => None,
+                };
+                self.select_members(top, as_of, filter, query, hits.as_deref(), (&after_key, after_id), want).await?
+            }
+        };
         let next = if items.len() > limit as usize {
             items.truncate(limit as usize);
-            keys.get(limit as usize - 1).cloned()
+            keys.truncate(limit as usize);
+            keys.pop()
         } else {
             None
         };
