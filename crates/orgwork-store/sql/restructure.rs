@@ -1358,36 +1358,53 @@ fn id_list(ids: &[i64]) -> String {
     ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
 }
 
-/// Undoes the steps of an applied draft, last first.
-async fn undo_steps(conn: &mut Conn, store: &Backend, day: NaiveDate, steps: &[Step]) -> Result<()> {
-    let profile = store.profile.clone();
-    // A unit the draft moved and then ended carried no block forward (ended units carry none),
-    // but replaying the steps backwards re-attributes each move in turn, through a tree that
-    // for a moment holds the moved version again (a unit moved under its own child, then
-    // dissolved: a cycle). The ledger is then rebuilt from the records after the replay: slow
-    // at national scale, but right; other drafts keep the replay's re-attribution.
-    let moved: BTreeSet<i64> = steps
-        .iter()
-        .filter_map(|s| match s {
-            Step::Replaced { unit, moved: true, .. } | Step::Updated { unit, moved: true, .. } => Some(*unit),
-            _ => None,
-        })
-        .collect();
-    let rebuild = steps.iter().any(|s| matches!(s, Step::Ended { unit, .. } if moved.contains(unit)));
-    undo_replay(conn, &profile, day, steps).await?;
-    if rebuild {
-        super::members::rebuild_ledger_in(conn, &profile).await?;
-    }
-    Ok(())
+/// How a unit the draft moved and then ended is put back: its version from before the draft
+/// reopened (`Reopen`), or, when that version started on the day itself, written back with
+/// the parent and names it had (`Rewrite`).
+enum Restore {
+    Reopen { from: NaiveDate, to: Option<NaiveDate> },
+    Rewrite { parent: Option<i64>, names: Names },
 }
 
-/// Replays a run's steps backwards.
+/// Undoes the steps of an applied draft, last first.
+///
+/// A unit the draft moved and then ended never carried its counts to the parent it was moved
+/// under (an ended unit carries nothing forward), so it is put back where it was before the
+/// draft as soon as its end is undone, before its members and children come back to it, and
+/// its own version steps are then skipped: the replay never passes through the moved version
+/// (which could, for a moment, make a cycle: a unit moved under its own child, then dissolved).
 async fn undo_replay(
     conn: &mut Conn,
     profile: &orgwork_domain::profile::Profile,
     day: NaiveDate,
     steps: &[Step],
 ) -> Result<()> {
+    let ended: BTreeSet<i64> =
+        steps.iter().filter_map(|s| if let Step::Ended { unit, .. } = s { Some(*unit) } else { None }).collect();
+    let moved_then_ended: BTreeSet<i64> = steps
+        .iter()
+        .filter_map(|s| match s {
+            Step::Replaced { unit, moved: true, .. } | Step::Updated { unit, moved: true, .. }
+                if ended.contains(unit) =>
+            {
+                Some(*unit)
+            }
+            _ => None,
+        })
+        .collect();
+    // The state before the draft: the unit's first version step tells it.
+    let mut restore: HashMap<i64, Restore> = HashMap::new();
+    for step in steps {
+        match step {
+            Step::Replaced { unit, closed_from, closed_to, .. } if moved_then_ended.contains(unit) => {
+                restore.entry(*unit).or_insert(Restore::Reopen { from: *closed_from, to: *closed_to });
+            }
+            Step::Updated { unit, parent, names, .. } if moved_then_ended.contains(unit) => {
+                restore.entry(*unit).or_insert(Restore::Rewrite { parent: *parent, names: names.clone() });
+            }
+            _ => {}
+        }
+    }
     for step in steps.iter().rev() {
         match step {
             Step::Created { unit } => {
@@ -1398,6 +1415,9 @@ async fn undo_replay(
                     .db()?;
                 sqlx::query("DELETE FROM unit_version WHERE unit_id = $1").bind(unit).execute(&mut *conn).await.db()?;
                 sqlx::query("DELETE FROM unit WHERE id = $1").bind(unit).execute(&mut *conn).await.db()?;
+            }
+            Step::Replaced { unit, .. } | Step::Updated { unit, .. } if restore.contains_key(unit) => {
+                // Put back when its end was undone.
             }
             Step::Replaced { unit, moved, .. } | Step::Updated { unit, moved, .. } => {
                 // The version written on the day goes back to what it was; a moved unit's counts
@@ -1434,27 +1454,22 @@ async fn undo_replay(
                     .execute(&mut *conn)
                     .await
                     .db()?;
-                match dropped {
-                    Some(v) => {
-                        sqlx::query(
-                            "INSERT INTO unit_version (unit_id, valid_from, valid_to, parent_id, kind, name_vi, name_en, name_ar, name_fold, change, decision) \
-                             VALUES ($1, $2, NULL, $3, $4, $5, $6, $7, $8, $9, $10)",
-                        )
-                        .bind(unit)
-                        .bind(day)
-                        .bind(v.parent)
-                        .bind(&v.kind)
-                        .bind(&v.names.vi)
-                        .bind(v.names.en.as_deref())
-                        .bind(v.names.ar.as_deref())
-                        .bind(v.names.folded())
-                        .bind(&v.change)
-                        .bind(v.decision.as_deref())
-                        .execute(&mut *conn)
-                        .await
-                        .db()?;
+                match (restore.get(unit), dropped) {
+                    (Some(Restore::Reopen { from, to }), _) => {
+                        sqlx::query("UPDATE unit_version SET valid_to = $3 WHERE unit_id = $1 AND valid_from = $2")
+                            .bind(unit)
+                            .bind(from)
+                            .bind(to)
+                            .execute(&mut *conn)
+                            .await
+                            .db()?;
                     }
-                    None => {
+                    (Some(Restore::Rewrite { parent, names }), Some(v)) => {
+                        let before = Dropped { parent: *parent, names: names.clone(), ..v.clone() };
+                        insert_dropped(conn, *unit, day, &before).await?;
+                    }
+                    (_, Some(v)) => insert_dropped(conn, *unit, day, v).await?,
+                    (_, None) => {
                         sqlx::query("UPDATE unit_version SET valid_to = NULL WHERE unit_id = $1 AND valid_from = $2")
                             .bind(unit)
                             .bind(version_from)
@@ -1502,6 +1517,28 @@ async fn undo_replay(
             }
         }
     }
+    Ok(())
+}
+
+/// Writes back a version the draft removed, from the day.
+async fn insert_dropped(conn: &mut Conn, unit: i64, day: NaiveDate, v: &Dropped) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO unit_version (unit_id, valid_from, valid_to, parent_id, kind, name_vi, name_en, name_ar, name_fold, change, decision) \
+         VALUES ($1, $2, NULL, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(unit)
+    .bind(day)
+    .bind(v.parent)
+    .bind(&v.kind)
+    .bind(&v.names.vi)
+    .bind(v.names.en.as_deref())
+    .bind(v.names.ar.as_deref())
+    .bind(v.names.folded())
+    .bind(&v.change)
+    .bind(v.decision.as_deref())
+    .execute(&mut *conn)
+    .await
+    .db()?;
     Ok(())
 }
 
@@ -1793,7 +1830,7 @@ impl RestructureStore for Backend {
             }
         }
         sqlx::query("DELETE FROM unit_lineage WHERE restructuring_id = $1").bind(id).execute(&mut *tx).await.db()?;
-        undo_steps(&mut tx, self, r.effective, &steps).await?;
+        undo_replay(&mut tx, &self.profile, r.effective, &steps).await?;
         sqlx::query("UPDATE restructuring SET state = 'undone', undone_at = $2 WHERE id = $1")
             .bind(id)
             .bind(now_text())
