@@ -20,8 +20,8 @@ const ARABIC: [&str; 3] = ["محمد عبد الله", "فاطمة الزهرا�
 const CELLS: [&str; 4] = ["C1", "C2", "C3", "C4"];
 const SCOPES: [&str; 6] = ["QN", "B1", "B2", "G1", "G2", "C1"];
 /// What users type: whole words, parts of words, two words in order or not, diacritics or
-/// not, a word nobody has, Arabic with and without its letter variants.
-const QUERIES: [&str; 16] = [
+/// not, a word nobody has (with a digit, too), Arabic with and without its letter variants.
+const QUERIES: [&str; 17] = [
     "nguyen",
     "Nguyễn Mai",
     "an",
@@ -38,6 +38,7 @@ const QUERIES: [&str; 16] = [
     "احمد",
     "dang thi",
     "ông thị mới",
+    "an 7",
 ];
 
 #[derive(Debug, Clone)]

@@ -1175,10 +1175,6 @@ impl Backend {
     /// when it should read fewer.
     async fn name_plan(&self, query: &str, top: Option<i64>, as_of: NaiveDate, want: i64) -> Result<NamePlan> {
         let folded = orgwork_domain::text::fold(query);
-        // Names have no digits: such a query is a card number or an ID, or a part of one.
-        if folded.chars().any(|c| c.is_ascii_digit()) {
-            return Ok(NamePlan::Scan);
-        }
         let mut best: Option<(i64, Vec<String>)> = None;
         for word in folded.split(' ').filter(|w| !w.is_empty()) {
             let rows = sqlx::query("SELECT word, members FROM name_word WHERE word LIKE $1 ESCAPE '\\' LIMIT $2")
@@ -1300,23 +1296,22 @@ impl Backend {
             let Some(last) = postings.last() else { break };
             (read, rounds) = (read + postings.len(), rounds + 1);
             let next = (last.try_get::<Vec<u8>, _>("name_key").db()?, last.try_get::<i64, _>("member_id").db()?);
-            let ids =
+            let mut ids =
                 postings.iter().map(|r| r.try_get::<i64, _>("member_id")).collect::<sqlx::Result<Vec<_>>>().db()?;
-            // The batch's members (their names matched in the index) that pass the other
-            // filters, in order, wherever they are; then those under the unit, judged from
-            // their units' ancestries. Without the name's condition, the planner reads the
-            // members by id (with it, PostgreSQL may prefer the trigram index).
-            let matching = self.select_members(None, as_of, filter, None, Some(&ids), after, batch).await?;
-            let inside = self.under_top(&mut under, &matching.units, as_of).await?;
-            for (i, ((item, key), unit)) in
-                matching.items.into_iter().zip(matching.keys).zip(matching.units).enumerate()
-            {
-                if inside[i] && (found.items.len() as i64) < want {
-                    found.items.push(item);
-                    found.keys.push(key);
-                    found.units.push(unit);
-                }
+            if top.is_some() {
+                // Under a unit: the members' units first (one read each), so that only those
+                // under it are read whole.
+                ids = self.members_under_top(&mut under, &ids, as_of).await?;
             }
+            // The batch's members (their names matched in the index, their units under the
+            // searched one) that pass the other filters, in order. Without the name's
+            // condition, the planner reads the members by id (with it, PostgreSQL may prefer
+            // the trigram index).
+            let matching = self.select_members(None, as_of, filter, None, Some(&ids), after, batch).await?;
+            let room = (want as usize).saturating_sub(found.items.len());
+            found.items.extend(matching.items.into_iter().take(room));
+            found.keys.extend(matching.keys.into_iter().take(room));
+            found.units.extend(matching.units.into_iter().take(room));
             if found.items.len() as i64 >= want || (postings.len() as i64) < batch {
                 break;
             }
@@ -1331,6 +1326,31 @@ impl Backend {
             "search: walked"
         );
         Ok(found)
+    }
+
+    /// Those of `members` whose unit on a day lies under the search's unit, in their order.
+    async fn members_under_top(&self, under: &mut Under, members: &[i64], as_of: NaiveDate) -> Result<Vec<i64>> {
+        if members.is_empty() {
+            return Ok(vec![]);
+        }
+        let list = members.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+        // Ids from the database, written as numbers.
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT member_id, unit_id FROM membership WHERE member_id IN ({list}) \
+             AND valid_from <= $1 AND (valid_to IS NULL OR valid_to > $1)"
+        )))
+        .bind(as_of)
+        .fetch_all(self.reader())
+        .await
+        .db()?;
+        let mut unit_of = std::collections::HashMap::with_capacity(rows.len());
+        for r in &rows {
+            unit_of.insert(r.try_get::<i64, _>("member_id").db()?, r.try_get::<i64, _>("unit_id").db()?);
+        }
+        let placed: Vec<(i64, i64)> = members.iter().filter_map(|m| Some((*m, *unit_of.get(m)?))).collect();
+        let units: Vec<i64> = placed.iter().map(|(_, u)| *u).collect();
+        let inside = self.under_top(under, &units, as_of).await?;
+        Ok(placed.into_iter().zip(inside).filter(|(_, inside)| *inside).map(|((m, _), _)| m).collect())
     }
 
     /// Whether each of `units` lies under the search's unit on a day: each unit's ancestry is
