@@ -1012,8 +1012,9 @@ enum NamePlan {
     /// A word of the query is in no member's name: only a card number or national ID can match.
     Nobody,
     /// Read the members of these words (those of the vocabulary containing the query's rarest
-    /// word) from the word index in list order, until the page is full.
-    Walk(Vec<String>),
+    /// word) from the word index in list order, until the page is full; `spread` is how many
+    /// members there are in all for one under the searched unit.
+    Walk { words: Vec<String>, spread: i64 },
     /// Read the members of the subtree (narrowed by SQLite's trigram index when few match).
     Scan,
 }
@@ -1207,13 +1208,31 @@ impl Backend {
             return Ok(NamePlan::Scan);
         }
         let Some(top) = top else {
-            return Ok(NamePlan::Walk(words));
+            return Ok(NamePlan::Walk { words, spread: 1 });
         };
         let everyone = self.members_under(None, as_of).await?;
         let scope = self.members_under(Some(top), as_of).await?.max(1);
         let expected = cost.min(WALK_SPREAD * want * everyone / scope);
         tracing::debug!(cost, expected, scope, everyone, words = words.len(), "search: plan");
-        Ok(if expected < scope { NamePlan::Walk(words) } else { NamePlan::Scan })
+        Ok(if expected < scope { NamePlan::Walk { words, spread: (everyone / scope).max(1) } } else { NamePlan::Scan })
+    }
+
+    /// How to list the members under `top` without a name: the walk of every member in list
+    /// order when the unit holds so many that the page fills soon (a province of a nation:
+    /// reading its whole subtree to sort it takes seconds), else the scan of its subtree.
+    async fn list_plan(&self, top: Option<i64>, as_of: NaiveDate, want: i64) -> Result<NamePlan> {
+        let Some(top) = top else {
+            return Ok(NamePlan::Scan);
+        };
+        let everyone = self.members_under(None, as_of).await?;
+        let scope = self.members_under(Some(top), as_of).await?.max(1);
+        let expected = WALK_SPREAD * want * everyone / scope;
+        tracing::debug!(expected, scope, everyone, "list: plan");
+        Ok(if expected < scope {
+            NamePlan::Walk { words: vec![], spread: (everyone / scope).max(1) }
+        } else {
+            NamePlan::Scan
+        })
     }
 
     /// Members counted under a unit (or under the root) on a day, from the ledger.
@@ -1243,7 +1262,8 @@ impl Backend {
         Ok(n.unwrap_or(0))
     }
 
-    /// The search through the word index: the postings of `words` whose folded names match,
+    /// The search through the word index (or, without `words`, through the members in list
+    /// order): the postings of `words` whose folded names match,
     /// after the page's cursor, in list order, a batch at a time (growing); each batch's
     /// members are then read and judged by the other filters and by their unit, until `want`
     /// rows are found or the postings end.
@@ -1257,6 +1277,7 @@ impl Backend {
         words: &[String],
         after: (&[u8], i64),
         want: i64,
+        spread: i64,
     ) -> Result<Found> {
         // Each word's next postings in order, merged; a member with two of the words once.
         let parts: Vec<String> = (0..words.len())
@@ -1269,18 +1290,25 @@ impl Backend {
                 )
             })
             .collect();
-        let sql = format!(
-            "SELECT DISTINCT name_key, member_id FROM ({}) AS p ORDER BY name_key, member_id LIMIT $3",
-            parts.join(" UNION ALL ")
-        );
+        let sql = if words.is_empty() {
+            // No name: every member, in list order (the pattern, bound all the same, is '%').
+            "SELECT name_key, id AS member_id FROM member WHERE name_key >= $1 AND (name_key > $1 OR id > $2) \
+             AND CAST($4 AS TEXT) IS NOT NULL ORDER BY name_key, id LIMIT $3"
+                .to_string()
+        } else {
+            format!(
+                "SELECT DISTINCT name_key, member_id FROM ({}) AS p ORDER BY name_key, member_id LIMIT $3",
+                parts.join(" UNION ALL ")
+            )
+        };
         // Names are judged in the index: only the members whose names match are read.
         let pattern = name_pattern(query.unwrap_or_default());
         let mut found = Found::default();
         let mut under = Under::new(top);
         let mut cursor = (after.0.to_vec(), after.1);
-        // Small first (a common word under the root fills the page from its first postings),
-        // then doubling.
-        let mut batch = 2 * want;
+        // Small first (a common word under the root fills the page from its first postings;
+        // under a unit, one member in `spread` is expected to be under it), then doubling.
+        let mut batch = (2 * want).max(want * spread).min(WALK_BATCH_MOST);
         let clock = std::time::Instant::now();
         let (mut read, mut rounds) = (0, 0);
         loop {
@@ -1865,11 +1893,11 @@ impl MemberStore for Backend {
         let want = i64::from(limit) + 1;
         let plan = match query {
             Some(q) => self.name_plan(q, top, as_of, want).await?,
-            None => NamePlan::Scan,
+            None => self.list_plan(top, as_of, want).await?,
         };
         let Found { mut items, mut keys, .. } = match plan {
-            NamePlan::Walk(words) => {
-                self.walk_words(top, as_of, filter, query, &words, (&after_key, after_id), want).await?
+            NamePlan::Walk { words, spread } => {
+                self.walk_words(top, as_of, filter, query, &words, (&after_key, after_id), want, spread).await?
             }
             NamePlan::Nobody => {
                 let hits = numbers_match(self, query.unwrap_or_default()).await?;
