@@ -1405,6 +1405,15 @@ async fn undo_replay(
             _ => {}
         }
     }
+    // Every unit the draft ended is back first, where it was before the draft, so that the
+    // members and children that come back to it (and to the units under it) find their whole
+    // ancestry in place: a district dissolved after its province was merged is reopened under
+    // that province, which must itself be open again by then.
+    for step in steps.iter().rev() {
+        if let Step::Ended { unit, version_from, dropped } = step {
+            undo_end(conn, day, *unit, *version_from, dropped.as_ref(), restore.get(unit)).await?;
+        }
+    }
     for step in steps.iter().rev() {
         match step {
             Step::Created { unit } => {
@@ -1448,36 +1457,8 @@ async fn undo_replay(
                     reattribute(conn, *unit, &now, &back).await?;
                 }
             }
-            Step::Ended { unit, version_from, dropped } => {
-                sqlx::query("UPDATE unit SET valid_to = NULL, end_decision = NULL WHERE id = $1")
-                    .bind(unit)
-                    .execute(&mut *conn)
-                    .await
-                    .db()?;
-                match (restore.get(unit), dropped) {
-                    (Some(Restore::Reopen { from, to }), _) => {
-                        sqlx::query("UPDATE unit_version SET valid_to = $3 WHERE unit_id = $1 AND valid_from = $2")
-                            .bind(unit)
-                            .bind(from)
-                            .bind(to)
-                            .execute(&mut *conn)
-                            .await
-                            .db()?;
-                    }
-                    (Some(Restore::Rewrite { parent, names }), Some(v)) => {
-                        let before = Dropped { parent: *parent, names: names.clone(), ..v.clone() };
-                        insert_dropped(conn, *unit, day, &before).await?;
-                    }
-                    (_, Some(v)) => insert_dropped(conn, *unit, day, v).await?,
-                    (_, None) => {
-                        sqlx::query("UPDATE unit_version SET valid_to = NULL WHERE unit_id = $1 AND valid_from = $2")
-                            .bind(unit)
-                            .bind(version_from)
-                            .execute(&mut *conn)
-                            .await
-                            .db()?;
-                    }
-                }
+            Step::Ended { .. } => {
+                // Undone first (above).
             }
             Step::MemberMoved { member, unit, row_from, row_to, in_place } => {
                 apply_member(conn, profile, *member, -1).await?;
@@ -1515,6 +1496,48 @@ async fn undo_replay(
                     .await
                     .db()?;
             }
+        }
+    }
+    Ok(())
+}
+
+/// Opens again a unit the draft ended: the version it ended reopened, or the one it removed
+/// written back, or (moved and then ended by the draft) its version from before the draft.
+async fn undo_end(
+    conn: &mut Conn,
+    day: NaiveDate,
+    unit: i64,
+    version_from: NaiveDate,
+    dropped: Option<&Dropped>,
+    restore: Option<&Restore>,
+) -> Result<()> {
+    sqlx::query("UPDATE unit SET valid_to = NULL, end_decision = NULL WHERE id = $1")
+        .bind(unit)
+        .execute(&mut *conn)
+        .await
+        .db()?;
+    match (restore, dropped) {
+        (Some(Restore::Reopen { from, to }), _) => {
+            sqlx::query("UPDATE unit_version SET valid_to = $3 WHERE unit_id = $1 AND valid_from = $2")
+                .bind(unit)
+                .bind(from)
+                .bind(to)
+                .execute(&mut *conn)
+                .await
+                .db()?;
+        }
+        (Some(Restore::Rewrite { parent, names }), Some(v)) => {
+            let before = Dropped { parent: *parent, names: names.clone(), ..v.clone() };
+            insert_dropped(conn, unit, day, &before).await?;
+        }
+        (_, Some(v)) => insert_dropped(conn, unit, day, v).await?,
+        (_, None) => {
+            sqlx::query("UPDATE unit_version SET valid_to = NULL WHERE unit_id = $1 AND valid_from = $2")
+                .bind(unit)
+                .bind(version_from)
+                .execute(&mut *conn)
+                .await
+                .db()?;
         }
     }
     Ok(())
