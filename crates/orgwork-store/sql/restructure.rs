@@ -1370,9 +1370,9 @@ enum Restore {
 ///
 /// A unit the draft moved and then ended never carried its counts to the parent it was moved
 /// under (an ended unit carries nothing forward), so it is put back where it was before the
-/// draft as soon as its end is undone, before its members and children come back to it, and
-/// its own version steps are then skipped: the replay never passes through the moved version
-/// (which could, for a moment, make a cycle: a unit moved under its own child, then dissolved).
+/// draft and its own version steps are skipped: the replay never passes through the moved
+/// version (which could, for a moment, make a cycle: a unit moved under its own child, then
+/// dissolved).
 async fn undo_replay(
     conn: &mut Conn,
     profile: &orgwork_domain::profile::Profile,
@@ -1441,13 +1441,7 @@ async fn undo_replay(
                             .execute(&mut *conn)
                             .await
                             .db()?;
-                        sqlx::query("UPDATE unit_version SET valid_to = $3 WHERE unit_id = $1 AND valid_from = $2")
-                            .bind(unit)
-                            .bind(closed_from)
-                            .bind(closed_to)
-                            .execute(&mut *conn)
-                            .await
-                            .db()?;
+                        reopen_version(conn, *unit, *closed_from, *closed_to).await?;
                     }
                     Step::Updated { parent, names, .. } => set_version(conn, *unit, day, *parent, names).await?,
                     _ => {}
@@ -1517,29 +1511,26 @@ async fn undo_end(
         .await
         .db()?;
     match (restore, dropped) {
-        (Some(Restore::Reopen { from, to }), _) => {
-            sqlx::query("UPDATE unit_version SET valid_to = $3 WHERE unit_id = $1 AND valid_from = $2")
-                .bind(unit)
-                .bind(from)
-                .bind(to)
-                .execute(&mut *conn)
-                .await
-                .db()?;
-        }
         (Some(Restore::Rewrite { parent, names }), Some(v)) => {
             let before = Dropped { parent: *parent, names: names.clone(), ..v.clone() };
             insert_dropped(conn, unit, day, &before).await?;
         }
-        (_, Some(v)) => insert_dropped(conn, unit, day, v).await?,
-        (_, None) => {
-            sqlx::query("UPDATE unit_version SET valid_to = NULL WHERE unit_id = $1 AND valid_from = $2")
-                .bind(unit)
-                .bind(version_from)
-                .execute(&mut *conn)
-                .await
-                .db()?;
-        }
+        (None, Some(v)) => insert_dropped(conn, unit, day, v).await?,
+        (Some(Restore::Reopen { from, to }), _) => reopen_version(conn, unit, *from, *to).await?,
+        (_, None) => reopen_version(conn, unit, version_from, None).await?,
     }
+    Ok(())
+}
+
+/// Gives the version of a unit that starts `from` its end back (`to`; `None`: open).
+async fn reopen_version(conn: &mut Conn, unit: i64, from: NaiveDate, to: Option<NaiveDate>) -> Result<()> {
+    sqlx::query("UPDATE unit_version SET valid_to = $3 WHERE unit_id = $1 AND valid_from = $2")
+        .bind(unit)
+        .bind(from)
+        .bind(to)
+        .execute(&mut *conn)
+        .await
+        .db()?;
     Ok(())
 }
 
