@@ -1058,22 +1058,22 @@ impl Backend {
         want: i64,
     ) -> Result<Found> {
         let (after_key, after_id) = after;
+        // Few members have this name: those under the unit are found by climbing from their
+        // units, instead of walking its whole subtree (30,000 units under a province).
+        let under_top;
+        let (top, hits) = match (top, hits) {
+            (Some(t), Some(ids)) => {
+                under_top = self.members_under_top(&mut Under::new(Some(t)), ids, as_of).await?;
+                (None, Some(under_top.as_slice()))
+            }
+            other => other,
+        };
         let hit_list = hits.map(|ids| {
             if ids.is_empty() { "0".to_string() } else { ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ") }
         });
         let mut sql = String::new();
-        match (top, &hit_list) {
-            // Few members have this name: climb from their units to see which lie under the
-            // unit, instead of walking its whole subtree (30,000 units under a province).
-            (Some(_), Some(list)) => sql.push_str(&format!(
-                "WITH RECURSIVE up(start, id) AS (SELECT ms.unit_id, ms.unit_id FROM membership ms \
-                 WHERE ms.member_id IN ({list}) AND ms.valid_from <= $2 AND (ms.valid_to IS NULL OR ms.valid_to > $2) \
-                 UNION SELECT up.start, v.parent_id FROM up JOIN unit_version v ON v.unit_id = up.id \
-                 AND v.valid_from <= $2 AND (v.valid_to IS NULL OR v.valid_to > $2) WHERE v.parent_id IS NOT NULL), \
-                 sub(id) AS (SELECT start FROM up WHERE id = CAST($1 AS BIGINT)) "
-            )),
-            (Some(_), None) => sql.push_str(SUBTREE),
-            (None, _) => {}
+        if top.is_some() {
+            sql.push_str(SUBTREE);
         }
         sql.push_str(
             "SELECT m.id, m.full_name, m.name_key, m.birth_date, m.sex, m.card_number, u.code, ms.unit_id, st.status \
@@ -1174,7 +1174,14 @@ impl Backend {
     /// `want` × (everyone / the subtree's members) of them before the page is full when the
     /// matches are spread evenly; the scan reads every member of the subtree. The walk is taken
     /// when it should read fewer.
-    async fn name_plan(&self, query: &str, top: Option<i64>, as_of: NaiveDate, want: i64) -> Result<NamePlan> {
+    async fn name_plan(
+        &self,
+        query: &str,
+        top: Option<i64>,
+        root: Option<i64>,
+        as_of: NaiveDate,
+        want: i64,
+    ) -> Result<NamePlan> {
         let folded = orgwork_domain::text::fold(query);
         let mut best: Option<(i64, Vec<String>)> = None;
         for word in folded.split(' ').filter(|w| !w.is_empty()) {
@@ -1210,8 +1217,11 @@ impl Backend {
         let Some(top) = top else {
             return Ok(NamePlan::Walk { words, spread: 1 });
         };
-        let everyone = self.members_under(None, as_of).await?;
-        let scope = self.members_under(Some(top), as_of).await?.max(1);
+        let Some(root) = root else {
+            return Ok(NamePlan::Scan);
+        };
+        let everyone = self.members_under(root, as_of).await?;
+        let scope = self.members_under(top, as_of).await?.max(1);
         let expected = cost.min(WALK_SPREAD * want * everyone / scope);
         tracing::debug!(cost, expected, scope, everyone, words = words.len(), "search: plan");
         Ok(if expected < scope { NamePlan::Walk { words, spread: (everyone / scope).max(1) } } else { NamePlan::Scan })
@@ -1220,12 +1230,12 @@ impl Backend {
     /// How to list the members under `top` without a name: the walk of every member in list
     /// order when the unit holds so many that the page fills soon (a province of a nation:
     /// reading its whole subtree to sort it takes seconds), else the scan of its subtree.
-    async fn list_plan(&self, top: Option<i64>, as_of: NaiveDate, want: i64) -> Result<NamePlan> {
-        let Some(top) = top else {
+    async fn list_plan(&self, top: Option<i64>, root: Option<i64>, as_of: NaiveDate, want: i64) -> Result<NamePlan> {
+        let (Some(top), Some(root)) = (top, root) else {
             return Ok(NamePlan::Scan);
         };
-        let everyone = self.members_under(None, as_of).await?;
-        let scope = self.members_under(Some(top), as_of).await?.max(1);
+        let everyone = self.members_under(root, as_of).await?;
+        let scope = self.members_under(top, as_of).await?.max(1);
         let expected = WALK_SPREAD * want * everyone / scope;
         tracing::debug!(expected, scope, everyone, "list: plan");
         Ok(if expected < scope {
@@ -1235,22 +1245,8 @@ impl Backend {
         })
     }
 
-    /// Members counted under a unit (or under the root) on a day, from the ledger.
-    async fn members_under(&self, unit: Option<i64>, as_of: NaiveDate) -> Result<i64> {
-        let unit = match unit {
-            Some(u) => u,
-            None => {
-                let root: Option<i64> = sqlx::query_scalar(
-                    "SELECT unit_id FROM unit_version WHERE parent_id IS NULL AND valid_from <= $1 AND (valid_to IS NULL OR valid_to > $1) LIMIT 1",
-                )
-                .bind(as_of)
-                .fetch_optional(self.reader())
-                .await
-                .db()?;
-                let Some(root) = root else { return Ok(0) };
-                root
-            }
-        };
+    /// Members counted under a unit on a day, from the ledger.
+    async fn members_under(&self, unit: i64, as_of: NaiveDate) -> Result<i64> {
         let n: Option<i64> = sqlx::query_scalar(
             "SELECT CAST(SUM(delta) AS BIGINT) FROM member_ledger WHERE unit_id = $1 AND key = 'total' AND day <= $2",
         )
@@ -1356,26 +1352,40 @@ impl Backend {
         Ok(found)
     }
 
-    /// Those of `members` whose unit on a day lies under the search's unit, in their order.
-    async fn members_under_top(&self, under: &mut Under, members: &[i64], as_of: NaiveDate) -> Result<Vec<i64>> {
-        if members.is_empty() {
+    /// (`key`, `value`) of the rows of a dated table (`membership`, `unit_version`) whose `key`
+    /// is one of `ids` and that hold on a day.
+    async fn rows_on(
+        &self,
+        table: &str,
+        key: &str,
+        value: &str,
+        ids: &[i64],
+        as_of: NaiveDate,
+    ) -> Result<Vec<(i64, Option<i64>)>> {
+        if ids.is_empty() {
             return Ok(vec![]);
         }
-        let list = members.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
-        // Ids from the database, written as numbers.
+        let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+        // Table and column names fixed by the callers; ids from the database, written as numbers.
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT member_id, unit_id FROM membership WHERE member_id IN ({list}) \
+            "SELECT {key} AS k, {value} AS v FROM {table} WHERE {key} IN ({list}) \
              AND valid_from <= $1 AND (valid_to IS NULL OR valid_to > $1)"
         )))
         .bind(as_of)
         .fetch_all(self.reader())
         .await
         .db()?;
-        let mut unit_of = std::collections::HashMap::with_capacity(rows.len());
-        for r in &rows {
-            unit_of.insert(r.try_get::<i64, _>("member_id").db()?, r.try_get::<i64, _>("unit_id").db()?);
+        rows.iter().map(|r| Ok((r.try_get::<i64, _>("k").db()?, r.try_get::<Option<i64>, _>("v").db()?))).collect()
+    }
+
+    /// Those of `members` whose unit on a day lies under the search's unit, in their order.
+    async fn members_under_top(&self, under: &mut Under, members: &[i64], as_of: NaiveDate) -> Result<Vec<i64>> {
+        if members.is_empty() {
+            return Ok(vec![]);
         }
-        let placed: Vec<(i64, i64)> = members.iter().filter_map(|m| Some((*m, *unit_of.get(m)?))).collect();
+        let unit_of: std::collections::HashMap<i64, Option<i64>> =
+            self.rows_on("membership", "member_id", "unit_id", members, as_of).await?.into_iter().collect();
+        let placed: Vec<(i64, i64)> = members.iter().filter_map(|m| Some((*m, (*unit_of.get(m)?)?))).collect();
         let units: Vec<i64> = placed.iter().map(|(_, u)| *u).collect();
         let inside = self.under_top(under, &units, as_of).await?;
         Ok(placed.into_iter().zip(inside).filter(|(_, inside)| *inside).map(|((m, _), _)| m).collect())
@@ -1393,20 +1403,8 @@ impl Backend {
         frontier.dedup();
         let mut climbed: Vec<i64> = vec![];
         while !frontier.is_empty() {
-            let list = frontier.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
-            // Ids from the database, written as numbers.
-            let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-                "SELECT unit_id, parent_id FROM unit_version WHERE unit_id IN ({list}) \
-                 AND valid_from <= $1 AND (valid_to IS NULL OR valid_to > $1)"
-            )))
-            .bind(as_of)
-            .fetch_all(self.reader())
-            .await
-            .db()?;
             let mut next = vec![];
-            for r in &rows {
-                let unit: i64 = r.try_get("unit_id").db()?;
-                let parent: Option<i64> = r.try_get("parent_id").db()?;
+            for (unit, parent) in self.rows_on("unit_version", "unit_id", "parent_id", &frontier, as_of).await? {
                 under.parent.insert(unit, parent);
                 if let Some(p) = parent
                     && p != top
@@ -1870,6 +1868,8 @@ impl MemberStore for Backend {
         };
         // The only root of the tree on that day holds every member: no subtree to walk (at
         // national scale the walk alone costs half a second).
+        // The root, read once: a plan weighs the unit's members against everyone's.
+        let mut root = None;
         let top = match top {
             Some(t) => {
                 let roots: Vec<i64> = sqlx::query_scalar(
@@ -1879,6 +1879,7 @@ impl MemberStore for Backend {
                 .fetch_all(self.reader())
                 .await
                 .db()?;
+                root = roots.first().copied().filter(|_| roots.len() == 1);
                 if roots == [t] { None } else { Some(t) }
             }
             None => None,
@@ -1892,8 +1893,8 @@ impl MemberStore for Backend {
         let query = filter.query.as_deref().map(str::trim).filter(|q| !q.is_empty());
         let want = i64::from(limit) + 1;
         let plan = match query {
-            Some(q) => self.name_plan(q, top, as_of, want).await?,
-            None => self.list_plan(top, as_of, want).await?,
+            Some(q) => self.name_plan(q, top, root, as_of, want).await?,
+            None => self.list_plan(top, root, as_of, want).await?,
         };
         let Found { mut items, mut keys, .. } = match plan {
             NamePlan::Walk { words, spread } => {
