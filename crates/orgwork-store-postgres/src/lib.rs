@@ -54,6 +54,7 @@ pub struct PostgresStore {
     profile: Arc<Profile>,
     ids: IdGenerator,
     cache: ReadCache,
+    tree: orgwork_store::tree::TreeKeeper,
 }
 
 impl PostgresStore {
@@ -76,7 +77,13 @@ impl PostgresStore {
         m.set_locking(false);
         m.run(&pool).await.map_err(|e| StoreError::Backend(format!("migrating PostgreSQL at {place}: {e}")))?;
         members::backfill_name_keys(&pool, &pool).await?;
-        Ok(PostgresStore { pool, profile, ids: IdGenerator::new(), cache: ReadCache::default() })
+        Ok(PostgresStore {
+            pool,
+            profile,
+            ids: IdGenerator::new(),
+            cache: ReadCache::default(),
+            tree: Default::default(),
+        })
     }
 
     fn reader(&self) -> &Pool<Db> {

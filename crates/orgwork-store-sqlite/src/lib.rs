@@ -47,6 +47,7 @@ pub struct SqliteStore {
     profile: Arc<Profile>,
     ids: IdGenerator,
     cache: ReadCache,
+    tree: orgwork_store::tree::TreeKeeper,
 }
 
 /// Turns a database location (`sqlite:PATH`, `sqlite://PATH` or a plain path) into options.
@@ -83,7 +84,14 @@ impl SqliteStore {
             .connect_with(opts.read_only(true))
             .await
             .map_err(|e| StoreError::Backend(format!("opening {location}: {e}")))?;
-        Ok(SqliteStore { writer, reader, profile, ids: IdGenerator::new(), cache: ReadCache::default() })
+        Ok(SqliteStore {
+            writer,
+            reader,
+            profile,
+            ids: IdGenerator::new(),
+            cache: ReadCache::default(),
+            tree: Default::default(),
+        })
     }
 
     fn reader(&self) -> &Pool<Db> {

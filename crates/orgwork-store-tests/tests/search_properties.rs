@@ -3,7 +3,9 @@
 //! after the move, read page by page, returns exactly the members of that subtree whose folded
 //! names hold the query's words in order (or whose card number it is), in list order. Small
 //! pages make the word index's walk read several batches; scopes from the root to a cell make
-//! the search take the word index and the subtree scan alike.
+//! the search take the word index and the subtree scan alike; half the cases climb the unit
+//! tree in memory (read at the first search, and again after the move, which comes half-way
+//! through the searches).
 
 use chrono::NaiveDate;
 use orgwork_domain::import::ImportRow;
@@ -60,6 +62,8 @@ struct Case {
     renames: Vec<(usize, usize)>,
     moved: bool,
     searches: Vec<(usize, usize, bool, u32)>,
+    /// Searches climb the unit tree in memory from their first (else in the database).
+    tree: bool,
 }
 
 fn person() -> impl Strategy<Value = Person> {
@@ -91,8 +95,9 @@ fn case() -> impl Strategy<Value = Case> {
         prop::collection::vec((0..50usize, 0..GIVEN.len()), 0..5),
         any::<bool>(),
         prop::collection::vec((0..QUERIES.len(), 0..SCOPES.len(), any::<bool>(), 1..4u32), 1..12),
+        any::<bool>(),
     )
-        .prop_map(|(people, renames, moved, searches)| Case { people, renames, moved, searches })
+        .prop_map(|(people, renames, moved, searches, tree)| Case { people, renames, moved, searches, tree })
 }
 
 fn name(p: &Person, given: usize) -> String {
@@ -131,6 +136,9 @@ fn run(backend: &'static str, case: Case) -> Result<(), TestCaseError> {
     rt.block_on(async move {
         let db = TestDb::new(backend).await;
         let s: &dyn Store = db.store.as_ref();
+        if case.tree {
+            s.load_tree_after(0);
+        }
         create(s, "QN", "provincial_committee", None, "2020-01-01", "Tỉnh").await;
         create(s, "B1", "bloc_committee", Some("QN"), "2020-01-01", "Khối một").await;
         create(s, "B2", "bloc_committee", Some("QN"), "2020-01-01", "Khối hai").await;
@@ -190,15 +198,18 @@ fn run(backend: &'static str, case: Case) -> Result<(), TestCaseError> {
             s.edit_member(&actor(), k.id, r).await.unwrap();
             k.name = renamed;
         }
-        // G1 (cells C1, C2) moves from B1 to B2 on 2022-01-01.
-        if case.moved {
-            let change = Dated { code: code("G1"), effective: day("2022-01-01"), decision: None };
-            s.move_unit(&actor(), change, code("B2")).await.unwrap();
-        }
-        for (qi, si, after_move, size) in &case.searches {
+        // G1 (cells C1, C2) moves from B1 to B2 on 2022-01-01, half-way through the searches
+        // (a tree read in memory before it must not be used after it).
+        let mut move_made = false;
+        for (i, (qi, si, after_move, size)) in case.searches.iter().enumerate() {
+            if case.moved && !move_made && i >= case.searches.len() / 2 {
+                let change = Dated { code: code("G1"), effective: day("2022-01-01"), decision: None };
+                s.move_unit(&actor(), change, code("B2")).await.unwrap();
+                move_made = true;
+            }
             let (query, scope) = (QUERIES[*qi], SCOPES[*si]);
             let on = day(if *after_move { "2022-06-01" } else { "2021-06-01" });
-            let moved = case.moved && *after_move;
+            let moved = move_made && *after_move;
             let under = |cell: usize| -> bool {
                 let committee = if cell < 2 { "G1" } else { "G2" };
                 // G1 sits under B1 until it moves to B2.

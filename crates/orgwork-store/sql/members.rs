@@ -1401,6 +1401,14 @@ impl Backend {
         let mut frontier: Vec<i64> = units.iter().copied().filter(|u| !under.known.contains_key(u)).collect();
         frontier.sort_unstable();
         frontier.dedup();
+        if !frontier.is_empty()
+            && let Some(tree) = self.tree_in_memory().await?
+        {
+            for u in frontier {
+                under.known.insert(u, tree.under(u, top, as_of));
+            }
+            return Ok(units.iter().map(|u| under.known.get(u).copied().unwrap_or(false)).collect());
+        }
         let mut climbed: Vec<i64> = vec![];
         while !frontier.is_empty() {
             let mut next = vec![];
@@ -1419,6 +1427,7 @@ impl Backend {
             next.dedup();
             frontier = next;
         }
+        self.tree.climbed(climbed.len() as u64);
         // Settle every unit climbed through, from its ancestors down.
         for u in climbed {
             let mut chain = vec![];
@@ -1442,6 +1451,62 @@ impl Backend {
             }
         }
         Ok(units.iter().map(|u| under.known.get(u).copied().unwrap_or(false)).collect())
+    }
+}
+
+impl Backend {
+    /// The unit tree in memory (`orgwork_store::tree`), when searches have climbed enough to
+    /// make reading it pay: the kept one if the database's stamp is still the one it was read
+    /// under, else read now. `None` while climbing in the database is still cheaper.
+    async fn tree_in_memory(&self) -> Result<Option<std::sync::Arc<orgwork_store::tree::Tree>>> {
+        if !self.tree.worth_reading() {
+            return Ok(None);
+        }
+        if self.tree.needs_size() {
+            let rows: i64 =
+                sqlx::query_scalar("SELECT COUNT(*) FROM unit_version").fetch_one(self.reader()).await.db()?;
+            self.tree.size(rows.max(0) as u64);
+            if !self.tree.worth_reading() {
+                return Ok(None);
+            }
+        }
+        let stamp = self.structure_stamp().await?;
+        if let Some(tree) = self.tree.current(stamp) {
+            return Ok(Some(tree));
+        }
+        if !self.tree.worth_reading() {
+            // The structure changed since the tree was read: climb in the database again.
+            return Ok(None);
+        }
+        let clock = std::time::Instant::now();
+        let rows = sqlx::query("SELECT unit_id, parent_id, valid_from, valid_to FROM unit_version")
+            .fetch_all(self.reader())
+            .await
+            .db()?;
+        let rows = rows
+            .iter()
+            .map(|r| {
+                Ok((
+                    r.try_get::<i64, _>("unit_id").db()?,
+                    r.try_get::<Option<i64>, _>("parent_id").db()?,
+                    r.try_get::<NaiveDate, _>("valid_from").db()?,
+                    r.try_get::<Option<NaiveDate>, _>("valid_to").db()?,
+                ))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        // Read between two equal stamps, the rows are the tree of that stamp (every write of
+        // unit_version moves it in its own transaction); otherwise they may mix two trees.
+        if self.structure_stamp().await? != stamp {
+            return Ok(None);
+        }
+        let tree = std::sync::Arc::new(orgwork_store::tree::Tree::from_rows(stamp, rows));
+        tracing::debug!(versions = tree.len(), ms = clock.elapsed().as_millis() as u64, "search: tree read");
+        self.tree.keep(tree.clone());
+        Ok(Some(tree))
+    }
+
+    async fn structure_stamp(&self) -> Result<i64> {
+        sqlx::query_scalar("SELECT n FROM structure_clock WHERE id = 1").fetch_one(self.reader()).await.db()
     }
 }
 

@@ -321,6 +321,10 @@ impl Store for Backend {
     fn cache_reads(&self, on: bool) {
         self.cache.set_enabled(on);
     }
+
+    fn load_tree_after(&self, units: u64) {
+        self.tree.set_load_after(units);
+    }
 }
 
 fn unit_json(u: &Unit) -> Option<serde_json::Value> {

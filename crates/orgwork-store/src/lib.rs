@@ -8,6 +8,7 @@
 
 pub mod cache;
 pub mod ids;
+pub mod tree;
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -741,4 +742,7 @@ pub trait Store:
     /// Keep the answers of frequent reads in memory while nothing changes (see `cache`): for
     /// long-lived processes such as the server.
     fn cache_reads(&self, on: bool);
+    /// Read the unit tree into memory for searches once they have climbed this many units in
+    /// the database (see `tree`; by default a share of the tree's size; 0 for at once).
+    fn load_tree_after(&self, units: u64);
 }
