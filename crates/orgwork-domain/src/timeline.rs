@@ -44,6 +44,31 @@ impl Timeline {
         out
     }
 
+    /// Whether `unit` lies under `top` (or is `top`) on `day`; a unit not live then lies
+    /// under nothing. Climbs without building the path (a search asks this of many units).
+    pub fn under(&self, unit: i64, top: i64, day: NaiveDate) -> bool {
+        let mut at = unit;
+        for _ in 0..=1000 {
+            if at == top {
+                return true;
+            }
+            match self.live(at, day) {
+                Some(Some(parent)) => at = parent,
+                _ => return false,
+            }
+        }
+        false
+    }
+
+    /// How many versions the timeline holds.
+    pub fn len(&self) -> usize {
+        self.versions.values().map(Vec::len).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.versions.is_empty()
+    }
+
     /// The ancestry of a unit over its whole life, cut where it changes.
     pub fn whole_life(&self, unit: i64) -> Vec<Segment> {
         match self.versions.get(&unit).and_then(|v| v.first()) {
@@ -112,5 +137,21 @@ mod tests {
             t.segments(5, d("2022-01-01"), Some(d("2023-01-01"))),
             [(d("2022-01-01"), Some(d("2023-01-01")), vec![5, 4, 2, 1])]
         );
+        assert_eq!(t.len(), 6);
+        assert!(t.under(5, 2, d("2023-06-01")));
+        assert!(!t.under(5, 2, d("2024-06-01")));
+        assert!(t.under(5, 3, d("2024-06-01")));
+        assert!(t.under(5, 1, d("2024-06-01")));
+        assert!(t.under(3, 3, d("2024-06-01")), "a unit lies under itself");
+        // Before its first version, a unit lies under nothing.
+        assert!(!t.under(5, 1, d("2020-06-01")));
+    }
+
+    #[test]
+    fn a_parent_loop_ends() {
+        let mut t = Timeline::default();
+        t.add(1, d("2020-01-01"), None, Some(2));
+        t.add(2, d("2020-01-01"), None, Some(1));
+        assert!(!t.under(1, 3, d("2021-01-01")));
     }
 }

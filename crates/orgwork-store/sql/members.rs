@@ -725,7 +725,7 @@ pub async fn write_json(
     Ok(())
 }
 
-/// The whole tree over time, in memory, for bulk work.
+/// The whole tree over time, in memory, for bulk work and a long-lived process's searches.
 async fn timeline(tx: &mut Conn) -> Result<orgwork_domain::timeline::Timeline> {
     let rows = sqlx::query("SELECT unit_id, valid_from, valid_to, parent_id FROM unit_version")
         .fetch_all(&mut *tx)
@@ -1405,7 +1405,7 @@ impl Backend {
             && let Some(tree) = self.tree_in_memory().await?
         {
             for u in frontier {
-                under.known.insert(u, tree.under(u, top, as_of));
+                under.known.insert(u, tree.timeline.under(u, top, as_of));
             }
             return Ok(units.iter().map(|u| under.known.get(u).copied().unwrap_or(false)).collect());
         }
@@ -1479,28 +1479,14 @@ impl Backend {
             return Ok(None);
         }
         let clock = std::time::Instant::now();
-        let rows = sqlx::query("SELECT unit_id, parent_id, valid_from, valid_to FROM unit_version")
-            .fetch_all(self.reader())
-            .await
-            .db()?;
-        let rows = rows
-            .iter()
-            .map(|r| {
-                Ok((
-                    r.try_get::<i64, _>("unit_id").db()?,
-                    r.try_get::<Option<i64>, _>("parent_id").db()?,
-                    r.try_get::<NaiveDate, _>("valid_from").db()?,
-                    r.try_get::<Option<NaiveDate>, _>("valid_to").db()?,
-                ))
-            })
-            .collect::<Result<Vec<_>>>()?;
+        let timeline = timeline(&mut *self.reader().acquire().await.db()?).await?;
         // Read between two equal stamps, the rows are the tree of that stamp (every write of
         // unit_version moves it in its own transaction); otherwise they may mix two trees.
         if self.structure_stamp().await? != stamp {
             return Ok(None);
         }
-        let tree = std::sync::Arc::new(orgwork_store::tree::Tree::from_rows(stamp, rows));
-        tracing::debug!(versions = tree.len(), ms = clock.elapsed().as_millis() as u64, "search: tree read");
+        let tree = std::sync::Arc::new(orgwork_store::tree::Tree { stamp, timeline });
+        tracing::debug!(versions = tree.timeline.len(), ms = clock.elapsed().as_millis() as u64, "search: tree read");
         self.tree.keep(tree.clone());
         Ok(Some(tree))
     }

@@ -14,8 +14,7 @@
 //! the tree only if it was read under the same stamp; otherwise the tree is dropped and the
 //! process climbs in the database again until renting costs more than buying once more.
 
-use chrono::{Datelike, NaiveDate};
-use std::collections::HashMap;
+use orgwork_domain::timeline::Timeline;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
@@ -29,82 +28,11 @@ pub const FIRST_LOOK: u64 = 1_000;
 /// divided by this.
 pub const ROWS_PER_CLIMB: u64 = 8;
 
-/// The deepest a climb goes (the tree has a handful of levels; this only guards a corrupt
-/// parent chain against looping).
-const DEEPEST: usize = 64;
-
-/// One version of a unit: the days it holds (`from` inclusive, `to` exclusive) and its parent.
-#[derive(Clone, Copy, Debug)]
-struct Version {
-    from: i32,
-    to: i32,
-    parent: Option<i64>,
-}
-
-fn day_number(day: NaiveDate) -> i32 {
-    day.num_days_from_ce()
-}
-
-/// Every version of every unit, read under one stamp.
+/// The tree's whole history, read under one stamp.
 #[derive(Debug)]
 pub struct Tree {
-    stamp: i64,
-    /// Each unit's versions: a range of `versions`, in order of `from`.
-    ranges: HashMap<i64, (u32, u32)>,
-    versions: Vec<Version>,
-}
-
-impl Tree {
-    /// The tree from `unit_version` rows (unit, parent, valid from, valid to), in any order.
-    pub fn from_rows(stamp: i64, mut rows: Vec<(i64, Option<i64>, NaiveDate, Option<NaiveDate>)>) -> Tree {
-        rows.sort_unstable_by_key(|r| (r.0, r.2));
-        let mut ranges = HashMap::with_capacity(rows.len());
-        let mut versions = Vec::with_capacity(rows.len());
-        for (unit, parent, from, to) in rows {
-            let at = versions.len() as u32;
-            versions.push(Version { from: day_number(from), to: to.map_or(i32::MAX, day_number), parent });
-            ranges.entry(unit).and_modify(|r: &mut (u32, u32)| r.1 += 1).or_insert((at, 1));
-        }
-        Tree { stamp, ranges, versions }
-    }
-
-    /// The stamp the tree was read under.
-    pub fn stamp(&self) -> i64 {
-        self.stamp
-    }
-
-    /// How many versions the tree holds.
-    pub fn len(&self) -> usize {
-        self.versions.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.versions.is_empty()
-    }
-
-    /// The unit's parent on a day: `None` when the unit has no version on that day,
-    /// `Some(None)` for a root.
-    pub fn parent_on(&self, unit: i64, day: NaiveDate) -> Option<Option<i64>> {
-        let d = day_number(day);
-        let &(at, n) = self.ranges.get(&unit)?;
-        self.versions[at as usize..(at + n) as usize].iter().find(|v| v.from <= d && d < v.to).map(|v| v.parent)
-    }
-
-    /// Whether `unit` lies under `top` (or is `top`) on a day. A unit with no version on the
-    /// day lies under nothing.
-    pub fn under(&self, unit: i64, top: i64, day: NaiveDate) -> bool {
-        let mut at = unit;
-        for _ in 0..DEEPEST {
-            if at == top {
-                return true;
-            }
-            match self.parent_on(at, day) {
-                Some(Some(parent)) => at = parent,
-                _ => return false,
-            }
-        }
-        false
-    }
+    pub stamp: i64,
+    pub timeline: Timeline,
 }
 
 /// The tree a process keeps, and what it has climbed in the database meanwhile.
@@ -190,49 +118,8 @@ impl TreeKeeper {
 mod tests {
     use super::*;
 
-    fn d(s: &str) -> NaiveDate {
-        s.parse().unwrap()
-    }
-
     fn tree(stamp: i64) -> Tree {
-        // 1 root; 2 under 1; 3 under 2 until 2022-01-01, then under 4; 4 under 1 from 2021;
-        // 5 under 3, ended on 2023-01-01.
-        Tree::from_rows(
-            stamp,
-            vec![
-                (3, Some(4), d("2022-01-01"), None),
-                (1, None, d("2020-01-01"), None),
-                (2, Some(1), d("2020-01-01"), None),
-                (3, Some(2), d("2020-01-01"), Some(d("2022-01-01"))),
-                (4, Some(1), d("2021-01-01"), None),
-                (5, Some(3), d("2020-06-01"), Some(d("2023-01-01"))),
-            ],
-        )
-    }
-
-    #[test]
-    fn parents_and_ancestry_by_day() {
-        let t = tree(7);
-        assert_eq!(t.len(), 6);
-        assert_eq!(t.parent_on(1, d("2020-01-01")), Some(None));
-        assert_eq!(t.parent_on(3, d("2021-12-31")), Some(Some(2)));
-        assert_eq!(t.parent_on(3, d("2022-01-01")), Some(Some(4)));
-        assert_eq!(t.parent_on(4, d("2020-12-31")), None);
-        assert_eq!(t.parent_on(9, d("2022-01-01")), None);
-        assert!(t.under(5, 2, d("2021-06-01")));
-        assert!(!t.under(5, 2, d("2022-06-01")));
-        assert!(t.under(5, 4, d("2022-06-01")));
-        assert!(t.under(5, 1, d("2022-06-01")));
-        assert!(t.under(2, 2, d("2022-06-01")), "a unit lies under itself");
-        // Before its first version and after its end, a unit lies under nothing.
-        assert!(!t.under(5, 1, d("2020-05-31")));
-        assert!(!t.under(5, 1, d("2023-01-01")));
-    }
-
-    #[test]
-    fn a_parent_loop_ends() {
-        let t = Tree::from_rows(1, vec![(1, Some(2), d("2020-01-01"), None), (2, Some(1), d("2020-01-01"), None)]);
-        assert!(!t.under(1, 3, d("2021-01-01")));
+        Tree { stamp, timeline: Timeline::default() }
     }
 
     #[test]
@@ -265,10 +152,10 @@ mod tests {
         assert!(keeper.worth_reading());
         assert!(keeper.current(7).is_none(), "nothing kept yet");
         keeper.keep(Arc::new(tree(7)));
-        assert_eq!(keeper.current(7).map(|t| t.stamp()), Some(7));
+        assert_eq!(keeper.current(7).map(|t| t.stamp), Some(7));
         // An older tree never replaces a newer one.
         keeper.keep(Arc::new(tree(6)));
-        assert_eq!(keeper.current(7).map(|t| t.stamp()), Some(7));
+        assert_eq!(keeper.current(7).map(|t| t.stamp), Some(7));
         // The structure changed: the tree goes, and climbing counts from nothing again.
         assert!(keeper.current(8).is_none());
         assert!(!keeper.worth_reading());
