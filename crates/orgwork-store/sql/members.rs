@@ -726,19 +726,38 @@ pub async fn write_json(
 }
 
 /// The whole tree over time, in memory, for bulk work and a long-lived process's searches.
+/// The rows come as one text ("unit,parent,from,to;…"): a row at a time through the driver
+/// took 1.3 s for the nation's 268,000 versions on SQLite, the text a small part of that.
 async fn timeline(tx: &mut Conn) -> Result<orgwork_domain::timeline::Timeline> {
-    let rows = sqlx::query("SELECT unit_id, valid_from, valid_to, parent_id FROM unit_version")
-        .fetch_all(&mut *tx)
-        .await
-        .db()?;
+    // Dates as ISO text whatever PostgreSQL's DateStyle (SQLite stores them so).
+    let (aggregate, from, to) = if BACKEND_NAME == "postgres" {
+        ("string_agg", "to_char(valid_from, 'YYYY-MM-DD')", "to_char(valid_to, 'YYYY-MM-DD')")
+    } else {
+        ("group_concat", "valid_from", "valid_to")
+    };
+    let text: Option<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT {aggregate}(CAST(unit_id AS TEXT) || ',' || COALESCE(CAST(parent_id AS TEXT), '') || ',' || \
+         {from} || ',' || COALESCE({to}, ''), ';') FROM unit_version"
+    )))
+    .fetch_one(&mut *tx)
+    .await
+    .db()?;
     let mut t = orgwork_domain::timeline::Timeline::default();
-    for r in rows {
-        t.add(
-            r.try_get("unit_id").db()?,
-            r.try_get("valid_from").db()?,
-            r.try_get("valid_to").db()?,
-            r.try_get("parent_id").db()?,
-        );
+    let bad = |row: &str| StoreError::Backend(format!("unit_version row '{row}' read as text"));
+    for row in text.as_deref().unwrap_or_default().split(';').filter(|r| !r.is_empty()) {
+        let mut f = row.split(',');
+        let mut next = || f.next().ok_or_else(|| bad(row));
+        let unit: i64 = next()?.parse().map_err(|_| bad(row))?;
+        let parent = match next()? {
+            "" => None,
+            p => Some(p.parse::<i64>().map_err(|_| bad(row))?),
+        };
+        let from: NaiveDate = next()?.parse().map_err(|_| bad(row))?;
+        let to = match next()? {
+            "" => None,
+            d => Some(d.parse::<NaiveDate>().map_err(|_| bad(row))?),
+        };
+        t.add(unit, from, to, parent);
     }
     Ok(t)
 }
@@ -1486,7 +1505,12 @@ impl Backend {
             return Ok(None);
         }
         let tree = std::sync::Arc::new(orgwork_store::tree::Tree { stamp, timeline });
-        tracing::debug!(versions = tree.timeline.len(), ms = clock.elapsed().as_millis() as u64, "search: tree read");
+        tracing::debug!(
+            versions = tree.timeline.len(),
+            climbed = self.tree.climbed_so_far(),
+            ms = clock.elapsed().as_millis() as u64,
+            "search: tree read"
+        );
         self.tree.keep(tree.clone());
         Ok(Some(tree))
     }
