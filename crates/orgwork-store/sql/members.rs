@@ -1243,7 +1243,7 @@ impl Backend {
         let scope = self.members_under(top, as_of).await?.max(1);
         let expected = cost.min(WALK_SPREAD * want * everyone / scope);
         tracing::debug!(cost, expected, scope, everyone, words = words.len(), "search: plan");
-        Ok(if expected < scope { NamePlan::Walk { words, spread: (everyone / scope).max(1) } } else { NamePlan::Scan })
+        Ok(if expected < scope { NamePlan::Walk { words, spread: ceil_div(everyone, scope) } } else { NamePlan::Scan })
     }
 
     /// How to list the members under `top` without a name: the walk of every member in list
@@ -1258,7 +1258,7 @@ impl Backend {
         let expected = WALK_SPREAD * want * everyone / scope;
         tracing::debug!(expected, scope, everyone, "list: plan");
         Ok(if expected < scope {
-            NamePlan::Walk { words: vec![], spread: (everyone / scope).max(1) }
+            NamePlan::Walk { words: vec![], spread: ceil_div(everyone, scope) }
         } else {
             NamePlan::Scan
         })
@@ -1322,8 +1322,9 @@ impl Backend {
         let mut under = Under::new(top);
         let mut cursor = (after.0.to_vec(), after.1);
         // Small first (a common word under the root fills the page from its first postings;
-        // under a unit, one member in `spread` is expected to be under it), then doubling.
-        let mut batch = (2 * want).max(want * spread).min(WALK_BATCH_MOST);
+        // under a unit, one member in `spread` is expected to be under it, and half as many
+        // again are read so that an unlucky batch seldom needs a second), then doubling.
+        let mut batch = (2 * want).max(want * spread * 3 / 2).min(WALK_BATCH_MOST);
         let clock = std::time::Instant::now();
         let (mut read, mut rounds) = (0, 0);
         loop {
@@ -1359,7 +1360,11 @@ impl Backend {
                 break;
             }
             cursor = next;
-            batch = (batch * 2).min(WALK_BATCH_MOST);
+            // The next batch from the share found so far (half as many again), or twice this
+            // one when none was: a second batch reads about what the page still lacks.
+            let (got, lacking) = (found.items.len() as i64, want - found.items.len() as i64);
+            batch = if got > 0 { ((lacking * read as i64 * 3 + 2 * got - 1) / (2 * got)).max(want) } else { batch * 2 }
+                .min(WALK_BATCH_MOST);
         }
         tracing::debug!(
             read,
@@ -1544,6 +1549,11 @@ impl Under {
         }
         Under { top, known, parent: std::collections::HashMap::new() }
     }
+}
+
+/// How many members in all for one under the unit, rounded up (at least 1).
+fn ceil_div(everyone: i64, scope: i64) -> i64 {
+    ((everyone + scope.max(1) - 1) / scope.max(1)).max(1)
 }
 
 /// The walk's first batch is this many times the page (see `Backend::name_plan`).
