@@ -1502,6 +1502,10 @@ impl Backend {
             // The structure changed since the tree was read: climb in the database again.
             return Ok(None);
         }
+        let Some(_reading) = self.tree.begin_reading() else {
+            // Another search is reading it: climb in the database meanwhile.
+            return Ok(None);
+        };
         let clock = std::time::Instant::now();
         let timeline = timeline(&mut *self.reader().acquire().await.db()?).await?;
         // Read between two equal stamps, the rows are the tree of that stamp (every write of

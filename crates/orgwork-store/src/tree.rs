@@ -41,7 +41,19 @@ pub struct TreeKeeper {
     load_after: AtomicU64,
     /// Whether `load_after` has been set from the tree's size (or by hand).
     sized: AtomicBool,
+    /// One search reads the tree at a time; the others climb in the database meanwhile.
+    reading: AtomicBool,
     tree: RwLock<Option<Arc<Tree>>>,
+}
+
+/// The right to read the tree, held by one search at a time (see `TreeKeeper::begin_reading`);
+/// given back when dropped, whether the reading succeeded or not.
+pub struct Reading<'a>(&'a TreeKeeper);
+
+impl Drop for Reading<'_> {
+    fn drop(&mut self) {
+        self.0.reading.store(false, Ordering::SeqCst);
+    }
 }
 
 impl Default for TreeKeeper {
@@ -50,6 +62,7 @@ impl Default for TreeKeeper {
             climbed: AtomicU64::new(0),
             load_after: AtomicU64::new(FIRST_LOOK),
             sized: AtomicBool::new(false),
+            reading: AtomicBool::new(false),
             tree: RwLock::new(None),
         }
     }
@@ -110,6 +123,13 @@ impl TreeKeeper {
         None
     }
 
+    /// The right to read the tree now, unless another search is reading it (concurrent
+    /// searches of a server would otherwise each read a copy at once).
+    pub fn begin_reading(&self) -> Option<Reading<'_>> {
+        // (Built only when granted: a `Reading` dropped gives the right back.)
+        if self.reading.swap(true, Ordering::SeqCst) { None } else { Some(Reading(self)) }
+    }
+
     /// Keeps a tree just read (a newer one already kept stays).
     pub fn keep(&self, tree: Arc<Tree>) {
         let mut kept = self.tree.write().unwrap_or_else(|e| e.into_inner());
@@ -161,6 +181,13 @@ mod tests {
         // An older tree never replaces a newer one.
         keeper.keep(Arc::new(tree(6)));
         assert_eq!(keeper.current(7).map(|t| t.stamp), Some(7));
+        // One reader at a time, until it is done.
+        let first = keeper.begin_reading();
+        assert!(first.is_some());
+        assert!(keeper.begin_reading().is_none());
+        assert!(keeper.begin_reading().is_none(), "a refused search does not give the right back");
+        drop(first);
+        assert!(keeper.begin_reading().is_some());
         // The structure changed: the tree goes, and climbing counts from nothing again.
         assert!(keeper.current(8).is_none());
         assert!(!keeper.worth_reading());
