@@ -522,6 +522,12 @@ impl<'a> Run<'a> {
     }
 
     async fn run(&mut self, conn: &mut Conn, draft: &Draft) -> Result<()> {
+        if BACKEND_NAME == "postgres" {
+            // The run's set statements read millions of ledger rows, so their estimated costs
+            // pass the threshold of PostgreSQL's JIT compilation, which then costs more than it
+            // saves (measured at national scale). For this transaction only.
+            sqlx::query("SET LOCAL jit = off").execute(&mut *conn).await.db()?;
+        }
         // The date rule: a restructuring comes after every recorded change of the structure.
         let later = sqlx::query(
             "SELECT u.code, v.valid_from AS day FROM unit_version v JOIN unit u ON u.id = v.unit_id WHERE v.valid_from >= $1 \
@@ -985,18 +991,30 @@ impl<'a> Run<'a> {
         // One statement: each staged unit's sums on the day (read in the primary key's order, no
         // sort) and its rows after it, times the coefficients, summed by ancestor, key and day,
         // and added to the ledger. No row leaves the database.
-        let changes = sqlx::query(
+        // On PostgreSQL each staged unit's rows are read once, by its key range (`LATERAL`),
+        // the rows up to the day summed into one per key on the day; left to itself the planner
+        // scanned the whole ledger twice (12.6 s against 7.9 s for 38,000 units of the nation).
+        // SQLite reads each unit's key range in both branches and needs no sort; grouping the
+        // one pass by the day it computes makes it sort every row (over 100 s).
+        let series = if BACKEND_NAME == "postgres" {
+            "SELECT u.unit_id, l.key, l.d, l.n, CASE WHEN l.d > $1 THEN 1 ELSE 0 END AS later \
+             FROM (SELECT DISTINCT unit_id FROM reattribution) u CROSS JOIN LATERAL ( \
+               SELECT key, GREATEST(day, $1) AS d, SUM(delta) AS n FROM member_ledger m \
+               WHERE m.unit_id = u.unit_id GROUP BY key, GREATEST(day, $1)) l"
+        } else {
+            "SELECT unit_id, key, $1 AS d, SUM(delta) AS n, 0 AS later FROM member_ledger \
+             WHERE unit_id IN (SELECT unit_id FROM reattribution) AND day <= $1 GROUP BY unit_id, key \
+             UNION ALL \
+             SELECT unit_id, key, day AS d, delta AS n, 1 AS later FROM member_ledger \
+             WHERE unit_id IN (SELECT unit_id FROM reattribution) AND day > $1"
+        };
+        let changes = sqlx::query(sqlx::AssertSqlSafe(format!(
             "INSERT INTO member_ledger (unit_id, key, day, delta) \
-             SELECT r.ancestor, s.key, s.d, CAST(SUM(r.coef * s.n) AS BIGINT) FROM ( \
-               SELECT unit_id, key, $1 AS d, SUM(delta) AS n, 0 AS later FROM member_ledger \
-               WHERE unit_id IN (SELECT unit_id FROM reattribution) AND day <= $1 GROUP BY unit_id, key \
-               UNION ALL \
-               SELECT unit_id, key, day AS d, delta AS n, 1 AS later FROM member_ledger \
-               WHERE unit_id IN (SELECT unit_id FROM reattribution) AND day > $1 \
-             ) s JOIN reattribution r ON r.unit_id = s.unit_id AND (s.later = 0 OR r.later = 1) \
+             SELECT r.ancestor, s.key, s.d, CAST(SUM(r.coef * s.n) AS BIGINT) FROM ({series}) s \
+             JOIN reattribution r ON r.unit_id = s.unit_id AND (s.later = 0 OR r.later = 1) \
              WHERE true GROUP BY r.ancestor, s.key, s.d HAVING SUM(r.coef * s.n) <> 0 \
-             ON CONFLICT (unit_id, key, day) DO UPDATE SET delta = member_ledger.delta + excluded.delta",
-        )
+             ON CONFLICT (unit_id, key, day) DO UPDATE SET delta = member_ledger.delta + excluded.delta"
+        )))
         .bind(self.day)
         .execute(&mut *conn)
         .await
