@@ -1323,7 +1323,8 @@ impl Backend {
         let mut cursor = (after.0.to_vec(), after.1);
         // Small first (a common word under the root fills the page from its first postings;
         // under a unit, one member in `spread` is expected to be under it, and half as many
-        // again are read so that an unlucky batch seldom needs a second), then doubling.
+        // again are read so that an unlucky batch seldom needs a second); the next batches are
+        // sized below from what the earlier ones found.
         let mut batch = (2 * want).max(want * spread * 3 / 2).min(WALK_BATCH_MOST);
         let clock = std::time::Instant::now();
         let (mut read, mut rounds) = (0, 0);
