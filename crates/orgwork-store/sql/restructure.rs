@@ -996,6 +996,11 @@ impl<'a> Run<'a> {
         // scanned the whole ledger twice (12.6 s against 7.9 s for 38,000 units of the nation).
         // SQLite reads each unit's key range in both branches and needs no sort; grouping the
         // one pass by the day it computes makes it sort every row (over 100 s).
+        // Every key the ledger holds: the later rows are read and deleted by (unit, key) ranges
+        // from the day on, instead of each unit's whole history filtered by day (SQLite, 38,000
+        // units of the nation: 2.05 s against 0.39 s).
+        let keys = ledger_keys(conn).await?;
+        let key_params = (0..keys.len()).map(|i| format!("${}", i + 2)).collect::<Vec<_>>().join(", ");
         let series = if BACKEND_NAME == "postgres" {
             "SELECT u.unit_id, l.key, l.d, l.n, CASE WHEN l.d > $1 THEN 1 ELSE 0 END AS later \
              FROM (SELECT DISTINCT unit_id FROM reattribution) u CROSS JOIN LATERAL ( \
@@ -1006,20 +1011,24 @@ impl<'a> Run<'a> {
              WHERE unit_id IN (SELECT unit_id FROM reattribution) AND day <= $1 GROUP BY unit_id, key \
              UNION ALL \
              SELECT unit_id, key, day AS d, delta AS n, 1 AS later FROM member_ledger \
-             WHERE unit_id IN (SELECT unit_id FROM reattribution) AND day > $1"
+             WHERE unit_id IN (SELECT unit_id FROM reattribution) AND key IN (KEYS) AND day > $1"
         };
-        let changes = sqlx::query(sqlx::AssertSqlSafe(format!(
+        let mut insert = sqlx::query(sqlx::AssertSqlSafe(format!(
             "INSERT INTO member_ledger (unit_id, key, day, delta) \
              SELECT r.ancestor, s.key, s.d, CAST(SUM(r.coef * s.n) AS BIGINT) FROM ({series}) s \
              JOIN reattribution r ON r.unit_id = s.unit_id AND (s.later = 0 OR r.later = 1) \
              WHERE true GROUP BY r.ancestor, s.key, s.d HAVING SUM(r.coef * s.n) <> 0 \
-             ON CONFLICT (unit_id, key, day) DO UPDATE SET delta = member_ledger.delta + excluded.delta"
+             ON CONFLICT (unit_id, key, day) DO UPDATE SET delta = member_ledger.delta + excluded.delta",
+            series = series.replace("KEYS", &key_params)
         )))
-        .bind(self.day)
-        .execute(&mut *conn)
-        .await
-        .db()?
-        .rows_affected();
+        .bind(self.day);
+        if series.contains("KEYS") {
+            for k in &keys {
+                insert = insert.bind(k);
+            }
+        }
+        // A ledger without keys holds no rows: nothing to carry.
+        let changes = if keys.is_empty() { 0 } else { insert.execute(&mut *conn).await.db()?.rows_affected() };
         sqlx::query("DROP TABLE reattribution").execute(&mut *conn).await.db()?;
         tracing::debug!(
             units = by_unit.len(),
@@ -1034,14 +1043,18 @@ impl<'a> Run<'a> {
         // left with the blocks and the moved members, and the blocks leaving it were summed on
         // the day only. (An emptied unit's later rows were read above, as part of its series.)
         for chunk in self.ended.iter().copied().collect::<Vec<_>>().chunks(500) {
-            sqlx::query(sqlx::AssertSqlSafe(format!(
-                "DELETE FROM member_ledger WHERE unit_id IN ({}) AND day > $1",
+            if keys.is_empty() {
+                break;
+            }
+            let mut delete = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "DELETE FROM member_ledger WHERE unit_id IN ({}) AND key IN ({key_params}) AND day > $1",
                 id_list(chunk)
             )))
-            .bind(self.day)
-            .execute(&mut *conn)
-            .await
-            .db()?;
+            .bind(self.day);
+            for k in &keys {
+                delete = delete.bind(k);
+            }
+            delete.execute(&mut *conn).await.db()?;
         }
         Ok(())
     }
@@ -1262,6 +1275,20 @@ impl<'a> Run<'a> {
             tree,
         })
     }
+}
+
+/// Every key of the ledger (`total`, each status and category ever counted). Every member's
+/// contribution reaches the root of the tree it was in, and restructuring carries keys as they
+/// are, so the keys of the units that are or were roots are all the ledger's keys: a few
+/// thousand rows to read rather than the whole ledger.
+async fn ledger_keys(conn: &mut Conn) -> Result<Vec<String>> {
+    sqlx::query_scalar(
+        "SELECT DISTINCT key FROM member_ledger WHERE unit_id IN (SELECT unit_id FROM unit_version WHERE parent_id IS NULL) \
+         ORDER BY key",
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .db()
 }
 
 /// Units' code, Vietnamese name and kind as last recorded, by store key.
