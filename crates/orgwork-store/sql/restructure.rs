@@ -988,46 +988,51 @@ impl<'a> Run<'a> {
         if BACKEND_NAME == "postgres" {
             sqlx::query("ANALYZE reattribution").execute(&mut *conn).await.db()?;
         }
-        // One statement: each staged unit's sums on the day (read in the primary key's order, no
-        // sort) and its rows after it, times the coefficients, summed by ancestor, key and day,
-        // and added to the ledger. No row leaves the database.
-        // On PostgreSQL each staged unit's rows are read once, by its key range (`LATERAL`),
-        // the rows up to the day summed into one per key on the day; left to itself the planner
-        // scanned the whole ledger twice (12.6 s against 7.9 s for 38,000 units of the nation).
-        // SQLite reads each unit's key range in both branches and needs no sort; grouping the
-        // one pass by the day it computes makes it sort every row (over 100 s).
-        // Every key the ledger holds: the later rows are read and deleted by (unit, key) ranges
-        // from the day on, instead of each unit's whole history filtered by day (SQLite, 38,000
-        // units of the nation: 2.05 s against 0.39 s).
+        // One statement: each staged unit's sums on the day and its rows after it, times the
+        // coefficients, summed by ancestor, key and day, and added to the ledger. No row leaves
+        // the database. The rows after the day are entered by (unit, key) ranges over the
+        // ledger's keys, not found by reading each unit's whole history (SQLite, 38,000 units of
+        // the nation: 0.39 s against 2.05 s). On PostgreSQL each unit's rows are read once, by
+        // its range (`LATERAL`), those up to the day summed into one per key; left to itself the
+        // planner scanned the whole ledger twice (7.9 s against 12.6 s). On SQLite that one pass
+        // would sort every row by the day it computes (over 100 s): two branches, no sort.
         let keys = ledger_keys(conn).await?;
         let key_params = (0..keys.len()).map(|i| format!("${}", i + 2)).collect::<Vec<_>>().join(", ");
-        let series = if BACKEND_NAME == "postgres" {
-            "SELECT u.unit_id, l.key, l.d, l.n, CASE WHEN l.d > $1 THEN 1 ELSE 0 END AS later \
-             FROM (SELECT DISTINCT unit_id FROM reattribution) u CROSS JOIN LATERAL ( \
-               SELECT key, GREATEST(day, $1) AS d, SUM(delta) AS n FROM member_ledger m \
-               WHERE m.unit_id = u.unit_id GROUP BY key, GREATEST(day, $1)) l"
+        let (series, binds_keys) = if BACKEND_NAME == "postgres" {
+            (
+                "SELECT u.unit_id, l.key, l.d, l.n, CASE WHEN l.d > $1 THEN 1 ELSE 0 END AS later \
+                 FROM (SELECT DISTINCT unit_id FROM reattribution) u CROSS JOIN LATERAL ( \
+                   SELECT key, GREATEST(day, $1) AS d, SUM(delta) AS n FROM member_ledger m \
+                   WHERE m.unit_id = u.unit_id GROUP BY key, GREATEST(day, $1)) l"
+                    .to_string(),
+                false,
+            )
         } else {
-            "SELECT unit_id, key, $1 AS d, SUM(delta) AS n, 0 AS later FROM member_ledger \
-             WHERE unit_id IN (SELECT unit_id FROM reattribution) AND day <= $1 GROUP BY unit_id, key \
-             UNION ALL \
-             SELECT unit_id, key, day AS d, delta AS n, 1 AS later FROM member_ledger \
-             WHERE unit_id IN (SELECT unit_id FROM reattribution) AND key IN (KEYS) AND day > $1"
+            (
+                format!(
+                    "SELECT unit_id, key, $1 AS d, SUM(delta) AS n, 0 AS later FROM member_ledger \
+                     WHERE unit_id IN (SELECT unit_id FROM reattribution) AND day <= $1 GROUP BY unit_id, key \
+                     UNION ALL \
+                     SELECT unit_id, key, day AS d, delta AS n, 1 AS later FROM member_ledger \
+                     WHERE unit_id IN (SELECT unit_id FROM reattribution) AND key IN ({key_params}) AND day > $1"
+                ),
+                true,
+            )
         };
         let mut insert = sqlx::query(sqlx::AssertSqlSafe(format!(
             "INSERT INTO member_ledger (unit_id, key, day, delta) \
              SELECT r.ancestor, s.key, s.d, CAST(SUM(r.coef * s.n) AS BIGINT) FROM ({series}) s \
              JOIN reattribution r ON r.unit_id = s.unit_id AND (s.later = 0 OR r.later = 1) \
              WHERE true GROUP BY r.ancestor, s.key, s.d HAVING SUM(r.coef * s.n) <> 0 \
-             ON CONFLICT (unit_id, key, day) DO UPDATE SET delta = member_ledger.delta + excluded.delta",
-            series = series.replace("KEYS", &key_params)
+             ON CONFLICT (unit_id, key, day) DO UPDATE SET delta = member_ledger.delta + excluded.delta"
         )))
         .bind(self.day);
-        if series.contains("KEYS") {
+        if binds_keys {
             for k in &keys {
                 insert = insert.bind(k);
             }
         }
-        // A ledger without keys holds no rows: nothing to carry.
+        // A ledger without keys holds no rows: nothing to carry, nothing to delete below.
         let changes = if keys.is_empty() { 0 } else { insert.execute(&mut *conn).await.db()?.rows_affected() };
         sqlx::query("DROP TABLE reattribution").execute(&mut *conn).await.db()?;
         tracing::debug!(
@@ -1042,10 +1047,8 @@ impl<'a> Run<'a> {
         // check nothing is left in it (no member, no unit), so what its later rows counted has
         // left with the blocks and the moved members, and the blocks leaving it were summed on
         // the day only. (An emptied unit's later rows were read above, as part of its series.)
-        for chunk in self.ended.iter().copied().collect::<Vec<_>>().chunks(500) {
-            if keys.is_empty() {
-                break;
-            }
+        let ended: Vec<i64> = if keys.is_empty() { vec![] } else { self.ended.iter().copied().collect() };
+        for chunk in ended.chunks(500) {
             let mut delete = sqlx::query(sqlx::AssertSqlSafe(format!(
                 "DELETE FROM member_ledger WHERE unit_id IN ({}) AND key IN ({key_params}) AND day > $1",
                 id_list(chunk)
