@@ -2,15 +2,16 @@
 //!
 //! A name search under a unit reads the units of its candidates and climbs their ancestries to
 //! keep those under the unit (see the search's walk). Each climb is a few index reads per
-//! candidate; at national scale a search under a province climbs several hundred units. The
-//! whole history of the tree (every `unit_version` row: unit, parent, from, to) fits in a few
-//! megabytes, so once a process has climbed more units than the tree holds it pays to read the
-//! tree once and climb in memory instead ("ski rental": a one-shot command never loads it, a
-//! server or a benchmark loads it after its first searches, and never pays more than twice).
+//! candidate; at national scale a search under a province climbs over a thousand units. The
+//! whole history of the tree (every `unit_version` row: unit, parent, from, to; the timeline
+//! the bulk paths build) takes some tens of megabytes, so once a process has climbed a share
+//! of the units the tree holds it pays to read the tree once and climb in memory instead ("ski
+//! rental": a one-shot command never loads it, a server or a benchmark loads it after its first
+//! searches, and never pays more than about twice).
 //!
 //! The tree is exact, not a cache that may lag: the database keeps a stamp
-//! (`structure_clock`) that every statement writing `unit_version` moves, in the writing
-//! transaction (triggers, so no write path can forget it). A search reads the stamp and uses
+//! (`structure_clock`) that every write of `unit_version` moves, in the writing transaction
+//! (triggers, so no write path can forget it; once per transaction on PostgreSQL). A search reads the stamp and uses
 //! the tree only if it was read under the same stamp; otherwise the tree is dropped and the
 //! process climbs in the database again until renting costs more than buying once more.
 
