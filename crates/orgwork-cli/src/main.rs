@@ -59,6 +59,9 @@ enum Command {
     /// The audit log.
     #[command(subcommand)]
     Audit(cmd::audit::Command),
+    /// The count ledger's upkeep: its checkpoints.
+    #[command(subcommand)]
+    Ledger(cmd::ledger::Command),
 }
 
 fn main() -> ExitCode {
@@ -99,6 +102,7 @@ fn main() -> ExitCode {
             Command::Export(c) => cmd::import::run_export(c).await,
             Command::Token(c) => cmd::user::run_token(c).await,
             Command::Audit(c) => cmd::audit::run(c).await,
+            Command::Ledger(c) => cmd::ledger::run(c).await,
             Command::Bench(c) => cmd::bench::run(c).await,
         }
     });

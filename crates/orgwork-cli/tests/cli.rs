@@ -437,6 +437,11 @@ async fn the_2025_merger_from_mapping_tables(backend: &str) {
             }
         }
     }
+    // Checkpoints of the ledger on either side of the day: the check reads their balances, and
+    // apply and undo keep them.
+    let set = orgwork(&url, &["ledger", "checkpoints", "--day", "2026-01-01", "--day", "2025-01-01"]);
+    assert!(set.status.success(), "{}", String::from_utf8_lossy(&set.stderr));
+    assert!(String::from_utf8_lossy(&set.stdout).ends_with("2025-01-01\n2026-01-01\n"));
     let dir = tempfile::tempdir().unwrap();
     let write = |name: &str, text: &str| {
         let p = dir.path().join(name);
@@ -512,6 +517,14 @@ async fn the_2025_merger_from_mapping_tables(backend: &str) {
     assert_eq!(sum, total("P25", "2025-07-01"));
     let through = ok_json(&url, &["unit", "stats", "P25", "--as-of", "2023-01-01", "--lineage", "--json"]);
     assert_eq!(through["total"].as_i64(), Some(sum), "{through}");
+    // Without checkpoints the counts are the same.
+    let after: Vec<i64> = ["P25", "P01", "VN"].iter().map(|p| total(p, "2025-07-01")).collect();
+    let none = orgwork(&url, &["ledger", "checkpoints", "--none"]);
+    assert!(String::from_utf8_lossy(&none.stdout).ends_with("The ledger has no checkpoint.\n"));
+    assert_eq!(["P25", "P01", "VN"].iter().map(|p| total(p, "2025-07-01")).collect::<Vec<_>>(), after);
+    let recent = orgwork(&url, &["ledger", "checkpoints", "--recent"]);
+    assert!(recent.status.success(), "{}", String::from_utf8_lossy(&recent.stderr));
+    assert_eq!(String::from_utf8_lossy(&recent.stdout).lines().filter(|l| l.ends_with("-01-01")).count(), 2);
     // Undo restores every answer.
     let undo = orgwork(&url, &["restructure", "undo"]);
     assert!(undo.status.success(), "{}", String::from_utf8_lossy(&undo.stderr));

@@ -39,6 +39,7 @@ const BULK_CREATE: &[&str] = &[
 /// tables it saw last), and a vacuum of those it rewrote.
 const AFTER_BULK_COMMIT: &[&str] = &[
     "VACUUM (ANALYZE) member_ledger",
+    "VACUUM (ANALYZE) member_ledger_balance",
     "VACUUM (ANALYZE) membership",
     "VACUUM (ANALYZE) member_status",
     "VACUUM (ANALYZE) member",

@@ -1,5 +1,7 @@
 //! The count ledger against a recount from the records, after random sequences of admissions,
-//! status changes and moves of grassroots committees between blocs, dated in any order.
+//! status changes and moves of grassroots committees between blocs, dated in any order, with
+//! the ledger's checkpoints set to random days between them (the counts then read the balances
+//! the triggers kept).
 
 use chrono::{Days, NaiveDate};
 use orgwork_domain::members::Status;
@@ -18,6 +20,7 @@ enum Op {
     Admit { cell: usize, day: u64, born: i32, female: bool },
     Status { member: usize, official: bool, day: u64 },
     Move { committee: usize, bloc: usize, day: u64 },
+    Checkpoints { days: Vec<u64> },
 }
 
 fn day(n: u64) -> NaiveDate {
@@ -29,6 +32,7 @@ fn op() -> impl Strategy<Value = Op> {
         4 => (0..CELLS.len(), 0..2000u64, 1960..2004i32, any::<bool>()).prop_map(|(cell, day, born, female)| Op::Admit { cell, day, born, female }),
         2 => (0..20usize, any::<bool>(), 0..2500u64).prop_map(|(member, official, day)| Op::Status { member, official, day }),
         2 => (0..COMMITTEES.len(), 0..BLOCS.len(), 1..2500u64).prop_map(|(committee, bloc, day)| Op::Move { committee, bloc, day }),
+        1 => proptest::collection::vec(0..3200u64, 0..3).prop_map(|days| Op::Checkpoints { days }),
     ]
 }
 
@@ -53,7 +57,16 @@ fn run(backend: &'static str, ops: Vec<Op>) -> Result<(), TestCaseError> {
         tree(s).await;
         let mut members: Vec<i64> = vec![];
         for op in &ops {
+            if let Op::Checkpoints { days } = op {
+                let days: Vec<NaiveDate> = days.iter().map(|n| day(*n)).collect();
+                s.set_ledger_checkpoints(&days).await.unwrap();
+                let mut kept = days.clone();
+                kept.sort();
+                kept.dedup();
+                prop_assert_eq!(s.ledger_checkpoints().await.unwrap(), kept);
+            }
             match *op {
+                Op::Checkpoints { .. } => {}
                 Op::Admit { cell, day: n, born, female } => {
                     let admitted = day(n).max(NaiveDate::from_ymd_opt(born + 18, 6, 1).unwrap());
                     let r = record(

@@ -1,6 +1,8 @@
 //! Random drafts on a small tree with members: each either fails the continuity check (and
 //! changes nothing) or applies; after applying, the tree has no cycle, every member has one
 //! live unit, the counts agree with a recount, the past is unchanged; undo restores every answer.
+//! The ledger has checkpoints on random days (before, on and after the effective date), so that
+//! the check reads balances and the triggers keep them through apply and undo.
 
 use orgwork_domain::restructure::{
     CreateOp, DissolveOp, Draft, MergeOp, MoveOp, Operation, RenameOp, SplitOp, SplitPart,
@@ -14,6 +16,13 @@ const UNITS: [&str; 12] = ["QN", "B1", "B2", "G1", "G2", "G3", "C1", "C2", "C3",
 const NEW: [&str; 2] = ["N1", "N2"];
 const DAYS: [&str; 4] = ["2024-12-31", "2025-01-01", "2025-06-01", "2027-01-01"];
 const EFFECTIVE: &str = "2025-01-01";
+/// Days the ledger's checkpoints are drawn from.
+const CHECKPOINTS: [&str; 7] =
+    ["2019-01-01", "2020-01-01", "2024-06-01", "2025-01-01", "2025-06-01", "2026-01-01", "2026-06-01"];
+
+fn checkpoints() -> impl Strategy<Value = Vec<&'static str>> {
+    proptest::sample::subsequence(CHECKPOINTS.to_vec(), 0..=3)
+}
 
 fn any_unit() -> impl Strategy<Value = String> {
     prop_oneof![4 => (0..UNITS.len()).prop_map(|i| UNITS[i].to_string()), 1 => (0..NEW.len()).prop_map(|i| NEW[i].to_string())]
@@ -129,7 +138,7 @@ async fn answers(s: &dyn Store) -> Vec<String> {
 }
 
 /// Whether the draft applied (false when it is invalid or failed its check).
-fn run(backend: &'static str, ops: Vec<Operation>) -> Result<bool, TestCaseError> {
+fn run(backend: &'static str, ops: Vec<Operation>, checkpoints: Vec<&str>) -> Result<bool, TestCaseError> {
     let draft = Draft { title: "Thử".into(), effective: d(EFFECTIVE), decision: None, operations: ops };
     let Ok(draft) = draft.validate() else { return Ok(false) };
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
@@ -137,6 +146,8 @@ fn run(backend: &'static str, ops: Vec<Operation>) -> Result<bool, TestCaseError
         let db = TestDb::new(backend).await;
         let s = db.store.as_ref();
         let members = tree(s).await;
+        let days: Vec<_> = checkpoints.iter().map(|c| d(c)).collect();
+        s.set_ledger_checkpoints(&days).await.unwrap();
         let before = answers(s).await;
         let summary: Vec<String> = draft.operations.iter().map(Operation::summary).collect();
         let r = s.create_restructuring(&actor(), draft).await.unwrap();
@@ -199,8 +210,8 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
 
     #[test]
-    fn sqlite_random_drafts_fail_or_apply_and_undo(ops in proptest::collection::vec(op(), 1..5)) {
-        run("sqlite", ops)?;
+    fn sqlite_random_drafts_fail_or_apply_and_undo(ops in proptest::collection::vec(op(), 1..5), checkpoints in checkpoints()) {
+        run("sqlite", ops, checkpoints)?;
     }
 }
 
@@ -208,8 +219,8 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
 
     #[test]
-    fn postgres_random_drafts_fail_or_apply_and_undo(ops in proptest::collection::vec(op(), 1..5)) {
-        run("postgres", ops)?;
+    fn postgres_random_drafts_fail_or_apply_and_undo(ops in proptest::collection::vec(op(), 1..5), checkpoints in checkpoints()) {
+        run("postgres", ops, checkpoints)?;
     }
 }
 
@@ -258,7 +269,8 @@ fn postgres_merges_in_a_chain() {
 fn dissolved_after_its_parent_merged(backend: &'static str) {
     let merge = Operation::Merge(MergeOp { units: vec![code("B1"), code("B2")], into: code("B1") });
     let dissolve = Operation::Dissolve(DissolveOp { unit: code("G3"), into: Some(code("G1")) });
-    let applied = run(backend, vec![merge, dissolve]).unwrap_or_else(|e| panic!("{e}"));
+    let applied =
+        run(backend, vec![merge, dissolve], vec!["2024-06-01", "2026-01-01"]).unwrap_or_else(|e| panic!("{e}"));
     assert!(applied, "the draft should apply");
 }
 

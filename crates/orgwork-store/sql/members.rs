@@ -73,12 +73,77 @@ pub async fn segments(conn: &mut Conn, unit_id: i64, span: Span) -> Result<Vec<S
     Ok(out)
 }
 
-/// Recomputes the whole ledger from the membership records, in the caller's transaction.
+/// Recomputes the whole ledger from the membership records, in the caller's transaction. Its
+/// checkpoints are dropped first (so that the triggers have nothing to keep) and taken again.
 pub async fn rebuild_ledger_in(conn: &mut Conn, profile: &orgwork_domain::profile::Profile) -> Result<()> {
+    let checkpoints = checkpoints_in(conn).await?;
+    set_checkpoints_in(conn, &[]).await?;
     sqlx::query("DELETE FROM member_ledger").execute(&mut *conn).await.db()?;
     let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM member ORDER BY id").fetch_all(&mut *conn).await.db()?;
     for id in ids {
         apply_member(conn, profile, id, 1).await?;
+    }
+    set_checkpoints_in(conn, &checkpoints).await
+}
+
+/// The day before every ledger row: where a sum starts when no checkpoint precedes its day.
+pub fn ledger_floor() -> NaiveDate {
+    NaiveDate::from_ymd_opt(1, 1, 1).expect("a valid date")
+}
+
+/// The SQL of the latest ledger checkpoint on or before the day bound as `$day` (or the floor,
+/// bound as `$floor`): a unit's sum under a key on that day is its balance on the checkpoint
+/// (`member_ledger_balance`, zero when missing) plus its rows from the checkpoint to the day.
+/// One scalar subquery, so that a read outside a transaction sees the checkpoint and its
+/// balances in one snapshot.
+pub fn checkpoint_sql(day: &str, floor: &str) -> String {
+    format!("(SELECT COALESCE(MAX(day), {floor}) FROM ledger_checkpoint WHERE day <= {day})")
+}
+
+/// The latest ledger checkpoint on or before `day`, or the floor (read in a transaction).
+pub async fn checkpoint_on(conn: &mut Conn, day: NaiveDate) -> Result<NaiveDate> {
+    let found: Option<NaiveDate> = sqlx::query_scalar("SELECT MAX(day) FROM ledger_checkpoint WHERE day <= $1")
+        .bind(day)
+        .fetch_one(&mut *conn)
+        .await
+        .db()?;
+    Ok(found.unwrap_or_else(ledger_floor))
+}
+
+/// The ledger's checkpoints, in order.
+pub async fn checkpoints_in(conn: &mut Conn) -> Result<Vec<NaiveDate>> {
+    sqlx::query_scalar("SELECT day FROM ledger_checkpoint ORDER BY day").fetch_all(&mut *conn).await.db()
+}
+
+/// Keeps checkpoints on exactly `days`, in the caller's transaction: the others' balances are
+/// deleted; each new one is summed from the ledger in one pass (the rows before its day, by
+/// unit and key, in the ledger's key order) before its day is listed, so the triggers never see
+/// a checkpoint without its balances. On PostgreSQL the ledger is locked against writers first:
+/// a write committed between the sum and the listing would be missed.
+pub async fn set_checkpoints_in(conn: &mut Conn, days: &[NaiveDate]) -> Result<()> {
+    if BACKEND_NAME == "postgres" {
+        sqlx::query("LOCK TABLE member_ledger IN SHARE ROW EXCLUSIVE MODE").execute(&mut *conn).await.db()?;
+    }
+    let kept = checkpoints_in(conn).await?;
+    for day in kept.iter().filter(|d| !days.contains(d)) {
+        sqlx::query("DELETE FROM ledger_checkpoint WHERE day = $1").bind(day).execute(&mut *conn).await.db()?;
+        sqlx::query("DELETE FROM member_ledger_balance WHERE day = $1").bind(day).execute(&mut *conn).await.db()?;
+    }
+    let new: std::collections::BTreeSet<NaiveDate> = days.iter().filter(|d| !kept.contains(d)).copied().collect();
+    for day in new {
+        let clock = std::time::Instant::now();
+        let n = sqlx::query(
+            "INSERT INTO member_ledger_balance (day, unit_id, key, total) \
+             SELECT $1, unit_id, key, CAST(SUM(delta) AS BIGINT) FROM member_ledger WHERE day < $1 \
+             GROUP BY unit_id, key HAVING SUM(delta) <> 0",
+        )
+        .bind(day)
+        .execute(&mut *conn)
+        .await
+        .db()?
+        .rows_affected();
+        sqlx::query("INSERT INTO ledger_checkpoint (day) VALUES ($1)").bind(day).execute(&mut *conn).await.db()?;
+        tracing::debug!(%day, balances = n, ms = clock.elapsed().as_millis() as u64, "ledger: checkpoint taken");
     }
     Ok(())
 }
@@ -929,11 +994,17 @@ async fn write_new_members(
 }
 
 impl Backend {
-    /// After a large load has committed: on PostgreSQL, fresh statistics and a `VACUUM` of the
+    /// After a large load has committed: the default ledger checkpoints, if missing (in a
+    /// transaction of their own: without them counts are the same, only slower); on PostgreSQL, fresh statistics and a `VACUUM` of the
     /// tables the load rewrote (the ledger's rows are updated once per slice of the load, and
     /// until a vacuum every read of a unit's counts visits the dead versions too). Nothing on
     /// SQLite, whose planner does well without statistics.
     async fn after_large_load(&self) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        let mut days = checkpoints_in(&mut tx).await?;
+        days.extend(orgwork_store::default_checkpoints(chrono::Local::now().date_naive()));
+        set_checkpoints_in(&mut tx, &days).await?;
+        self.commit(tx).await?;
         for statement in super::AFTER_BULK_COMMIT {
             sqlx::query(sqlx::AssertSqlSafe(*statement)).execute(self.reader()).await.db()?;
         }
@@ -1001,12 +1072,21 @@ impl Backend {
     /// A subtree's counts on a date, summed from the ledger (uncached).
     async fn stats_from_ledger(&self, unit: &UnitCode, as_of: NaiveDate) -> Result<Stats> {
         let id = unit_id_on(self, unit, as_of).await?;
-        let rows = sqlx::query("SELECT key, CAST(SUM(delta) AS BIGINT) AS n FROM member_ledger WHERE unit_id = $1 AND day <= $2 GROUP BY key")
-            .bind(id)
-            .bind(as_of)
-            .fetch_all(self.reader())
-            .await
-            .db()?;
+        // The balance on the latest checkpoint, and the rows since.
+        let since = checkpoint_sql("$2", "$3");
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT key, CAST(SUM(n) AS BIGINT) AS n FROM ( \
+               SELECT key, total AS n FROM member_ledger_balance WHERE day = {since} AND unit_id = $1 \
+               UNION ALL \
+               SELECT key, delta AS n FROM member_ledger WHERE unit_id = $1 AND day >= {since} AND day <= $2 \
+             ) s GROUP BY key"
+        )))
+        .bind(id)
+        .bind(as_of)
+        .bind(ledger_floor())
+        .fetch_all(self.reader())
+        .await
+        .db()?;
         let mut stats = Stats::default();
         for r in &rows {
             let key: String = r.try_get("key").db()?;
@@ -1266,11 +1346,17 @@ impl Backend {
 
     /// Members counted under a unit on a day, from the ledger.
     async fn members_under(&self, unit: i64, as_of: NaiveDate) -> Result<i64> {
-        let n: Option<i64> = sqlx::query_scalar(
-            "SELECT CAST(SUM(delta) AS BIGINT) FROM member_ledger WHERE unit_id = $1 AND key = 'total' AND day <= $2",
-        )
+        let since = checkpoint_sql("$2", "$3");
+        let n: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT CAST(SUM(n) AS BIGINT) FROM ( \
+               SELECT total AS n FROM member_ledger_balance WHERE day = {since} AND unit_id = $1 AND key = 'total' \
+               UNION ALL \
+               SELECT delta AS n FROM member_ledger WHERE unit_id = $1 AND key = 'total' AND day >= {since} AND day <= $2 \
+             ) s"
+        )))
         .bind(unit)
         .bind(as_of)
+        .bind(ledger_floor())
         .fetch_one(self.reader())
         .await
         .db()?;
@@ -2133,6 +2219,18 @@ impl MemberStore for Backend {
     async fn rebuild_ledger(&self) -> Result<()> {
         let mut tx = self.begin_write().await?;
         rebuild_ledger_in(&mut tx, &self.profile).await?;
+        self.commit(tx).await?;
+        Ok(())
+    }
+
+    async fn ledger_checkpoints(&self) -> Result<Vec<NaiveDate>> {
+        let mut conn = self.reader().acquire().await.db()?;
+        checkpoints_in(&mut conn).await
+    }
+
+    async fn set_ledger_checkpoints(&self, days: &[NaiveDate]) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        set_checkpoints_in(&mut tx, days).await?;
         self.commit(tx).await?;
         Ok(())
     }

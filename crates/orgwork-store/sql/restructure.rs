@@ -990,33 +990,42 @@ impl<'a> Run<'a> {
         }
         // One statement: each staged unit's sums on the day and its rows after it, times the
         // coefficients, summed by ancestor, key and day, and added to the ledger. No row leaves
-        // the database. The rows after the day are entered by (unit, key) ranges over the
-        // ledger's keys, not found by reading each unit's whole history (SQLite, 38,000 units of
-        // the nation: 0.39 s against 2.05 s). On PostgreSQL each unit's rows are read once, by
-        // its range (`LATERAL`), those up to the day summed into one per key; left to itself the
-        // planner scanned the whole ledger twice (7.9 s against 12.6 s). On SQLite that one pass
-        // would sort every row by the day it computes (over 100 s): two branches, no sort.
+        // the database. A sum on the day is the unit's balance on the latest checkpoint before
+        // it plus its rows since; its rows are entered by (unit, key) ranges over the ledger's
+        // keys at the checkpoint, not found by reading each unit's whole history (SQLite,
+        // 38,000 units of the nation, the rows after the day alone: 0.39 s against 2.05 s). On
+        // PostgreSQL each unit's rows are read once, by its ranges (`LATERAL`), those up to the
+        // day summed into one per key; left to itself the planner scanned the whole ledger twice
+        // (7.9 s against 12.6 s). On SQLite that one pass would sort every row by the day it
+        // computes (over 100 s): two branches, no sort.
         let keys = ledger_keys(conn).await?;
-        let key_params = (0..keys.len()).map(|i| format!("${}", i + 2)).collect::<Vec<_>>().join(", ");
-        let (series, binds_keys) = if BACKEND_NAME == "postgres" {
-            (
+        let key_marks =
+            |first: usize| (0..keys.len()).map(|i| format!("${}", i + first)).collect::<Vec<_>>().join(", ");
+        let key_params = key_marks(3);
+        // The sums on the day start from the latest checkpoint's balances ($2; the floor when
+        // there is none): the history before it is not read.
+        let since = super::members::checkpoint_on(conn, self.day).await?;
+        let balances = "SELECT unit_id, key, $1 AS d, total AS n, 0 AS later FROM member_ledger_balance \
+                        WHERE day = $2 AND unit_id IN (SELECT unit_id FROM reattribution)";
+        let series = if BACKEND_NAME == "postgres" {
+            format!(
                 "SELECT u.unit_id, l.key, l.d, l.n, CASE WHEN l.d > $1 THEN 1 ELSE 0 END AS later \
                  FROM (SELECT DISTINCT unit_id FROM reattribution) u CROSS JOIN LATERAL ( \
                    SELECT key, GREATEST(day, $1) AS d, SUM(delta) AS n FROM member_ledger m \
-                   WHERE m.unit_id = u.unit_id GROUP BY key, GREATEST(day, $1)) l"
-                    .to_string(),
-                false,
+                   WHERE m.unit_id = u.unit_id AND m.key IN ({key_params}) AND m.day >= $2 \
+                   GROUP BY key, GREATEST(day, $1)) l \
+                 UNION ALL {balances}"
             )
         } else {
-            (
-                format!(
-                    "SELECT unit_id, key, $1 AS d, SUM(delta) AS n, 0 AS later FROM member_ledger \
-                     WHERE unit_id IN (SELECT unit_id FROM reattribution) AND day <= $1 GROUP BY unit_id, key \
-                     UNION ALL \
-                     SELECT unit_id, key, day AS d, delta AS n, 1 AS later FROM member_ledger \
-                     WHERE unit_id IN (SELECT unit_id FROM reattribution) AND key IN ({key_params}) AND day > $1"
-                ),
-                true,
+            format!(
+                "{balances} \
+                 UNION ALL \
+                 SELECT unit_id, key, $1 AS d, SUM(delta) AS n, 0 AS later FROM member_ledger \
+                 WHERE unit_id IN (SELECT unit_id FROM reattribution) AND key IN ({key_params}) AND day >= $2 AND day <= $1 \
+                 GROUP BY unit_id, key \
+                 UNION ALL \
+                 SELECT unit_id, key, day AS d, delta AS n, 1 AS later FROM member_ledger \
+                 WHERE unit_id IN (SELECT unit_id FROM reattribution) AND key IN ({key_params}) AND day > $1"
             )
         };
         let mut insert = sqlx::query(sqlx::AssertSqlSafe(format!(
@@ -1026,11 +1035,10 @@ impl<'a> Run<'a> {
              WHERE true GROUP BY r.ancestor, s.key, s.d HAVING SUM(r.coef * s.n) <> 0 \
              ON CONFLICT (unit_id, key, day) DO UPDATE SET delta = member_ledger.delta + excluded.delta"
         )))
-        .bind(self.day);
-        if binds_keys {
-            for k in &keys {
-                insert = insert.bind(k);
-            }
+        .bind(self.day)
+        .bind(since);
+        for k in &keys {
+            insert = insert.bind(k);
         }
         // A ledger without keys holds no rows: nothing to carry, nothing to delete below.
         let changes = if keys.is_empty() { 0 } else { insert.execute(&mut *conn).await.db()?.rows_affected() };
@@ -1048,6 +1056,7 @@ impl<'a> Run<'a> {
         // left with the blocks and the moved members, and the blocks leaving it were summed on
         // the day only. (An emptied unit's later rows were read above, as part of its series.)
         let ended: Vec<i64> = if keys.is_empty() { vec![] } else { self.ended.iter().copied().collect() };
+        let key_params = key_marks(2);
         for chunk in ended.chunks(500) {
             let mut delete = sqlx::query(sqlx::AssertSqlSafe(format!(
                 "DELETE FROM member_ledger WHERE unit_id IN ({}) AND key IN ({key_params}) AND day > $1",
@@ -1316,16 +1325,22 @@ async fn unit_facts(conn: &mut Conn, ids: &[i64]) -> Result<HashMap<i64, (String
     Ok(out)
 }
 
-/// Units' subtree totals on a day, from the ledger, by store key.
+/// Units' subtree totals on a day, from the ledger (the balances on the latest checkpoint
+/// before it and the rows since), by store key.
 async fn ledger_totals(conn: &mut Conn, ids: &[i64], day: NaiveDate) -> Result<HashMap<i64, i64>> {
+    let since = super::members::checkpoint_on(conn, day).await?;
     let mut out = HashMap::new();
     for chunk in ids.chunks(500) {
+        let ids = id_list(chunk);
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT unit_id, CAST(SUM(delta) AS BIGINT) AS n FROM member_ledger \
-             WHERE unit_id IN ({}) AND key = 'total' AND day <= $1 GROUP BY unit_id",
-            id_list(chunk)
+            "SELECT unit_id, CAST(SUM(n) AS BIGINT) AS n FROM ( \
+               SELECT unit_id, total AS n FROM member_ledger_balance WHERE day = $2 AND unit_id IN ({ids}) AND key = 'total' \
+               UNION ALL \
+               SELECT unit_id, delta AS n FROM member_ledger WHERE unit_id IN ({ids}) AND key = 'total' AND day >= $2 AND day <= $1 \
+             ) s GROUP BY unit_id"
         )))
         .bind(day)
+        .bind(since)
         .fetch_all(&mut *conn)
         .await
         .db()?;

@@ -440,8 +440,14 @@ pub trait MemberStore: Send + Sync {
     /// The subtree's total and counts by status, by a plain recursive query over the tree and
     /// the memberships (no ledger): the benchmarks' baseline, and a second check.
     async fn count_by_query(&self, unit: &UnitCode, as_of: NaiveDate) -> Result<Stats>;
-    /// Rebuilds the ledger from the records.
+    /// Rebuilds the ledger from the records (its checkpoints are kept, and taken again).
     async fn rebuild_ledger(&self) -> Result<()>;
+    /// The ledger's checkpoints: the days before which each unit's sums are kept, so that a
+    /// count on a later day reads the rows since the checkpoint only (ARCHITECTURE.md).
+    async fn ledger_checkpoints(&self) -> Result<Vec<NaiveDate>>;
+    /// Keeps checkpoints on exactly these days: those missing are summed from the ledger, the
+    /// others dropped. Counts are the same with or without them.
+    async fn set_ledger_checkpoints(&self, days: &[NaiveDate]) -> Result<()>;
 }
 
 /// Where a transfer goes: a unit of the tree, or an organization outside it.
@@ -745,4 +751,12 @@ pub trait Store:
     /// Read the unit tree into memory for searches once they have climbed this many units in
     /// the database (see `tree`; by default a share of the tree's size; 0 for at once).
     fn load_tree_after(&self, units: u64);
+}
+
+/// The checkpoints a large load leaves: 1 January of this year and of the last, so that counts
+/// and restructurings dated since then read one balance per unit and key and at most two years
+/// of rows.
+pub fn default_checkpoints(today: NaiveDate) -> Vec<NaiveDate> {
+    use chrono::Datelike;
+    [today.year() - 1, today.year()].iter().filter_map(|y| NaiveDate::from_ymd_opt(*y, 1, 1)).collect()
 }

@@ -4,6 +4,7 @@ pub mod candidate;
 pub mod demo;
 pub mod generate;
 pub mod import;
+pub mod ledger;
 pub mod member;
 pub mod migrate;
 pub mod restructure;
