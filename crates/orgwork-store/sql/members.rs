@@ -100,6 +100,21 @@ pub fn checkpoint_sql(day: &str, floor: &str) -> String {
     format!("(SELECT COALESCE(MAX(day), {floor}) FROM ledger_checkpoint WHERE day <= {day})")
 }
 
+/// The terms whose sum by key is a unit's (`$1`) count on a day (`$2`), as (key, n): its balance
+/// on the latest checkpoint and its rows since (`$3` binds the floor). None once the unit has
+/// ended by the day: a unit is dissolved or merged only when no member is left in it, so its
+/// counts from its end on are nil, whatever ledger rows it keeps after that day (a
+/// restructuring leaves an ended unit's rows from its end on as they were).
+fn ledger_terms_sql(key_filter: &str) -> String {
+    let since = checkpoint_sql("$2", "$3");
+    let live = "EXISTS (SELECT 1 FROM unit_version v WHERE v.unit_id = $1 AND (v.valid_to IS NULL OR v.valid_to > $2))";
+    format!(
+        "SELECT key, total AS n FROM member_ledger_balance WHERE day = {since} AND unit_id = $1 {key_filter} AND {live} \
+         UNION ALL \
+         SELECT key, delta AS n FROM member_ledger WHERE unit_id = $1 {key_filter} AND day >= {since} AND day <= $2 AND {live}"
+    )
+}
+
 /// The latest ledger checkpoint on or before `day`, or the floor (read in a transaction).
 pub async fn checkpoint_on(conn: &mut Conn, day: NaiveDate) -> Result<NaiveDate> {
     let found: Option<NaiveDate> = sqlx::query_scalar("SELECT MAX(day) FROM ledger_checkpoint WHERE day <= $1")
@@ -1072,14 +1087,9 @@ impl Backend {
     /// A subtree's counts on a date, summed from the ledger (uncached).
     async fn stats_from_ledger(&self, unit: &UnitCode, as_of: NaiveDate) -> Result<Stats> {
         let id = unit_id_on(self, unit, as_of).await?;
-        // The balance on the latest checkpoint, and the rows since.
-        let since = checkpoint_sql("$2", "$3");
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT key, CAST(SUM(n) AS BIGINT) AS n FROM ( \
-               SELECT key, total AS n FROM member_ledger_balance WHERE day = {since} AND unit_id = $1 \
-               UNION ALL \
-               SELECT key, delta AS n FROM member_ledger WHERE unit_id = $1 AND day >= {since} AND day <= $2 \
-             ) s GROUP BY key"
+            "SELECT key, CAST(SUM(n) AS BIGINT) AS n FROM ({}) s GROUP BY key",
+            ledger_terms_sql("")
         )))
         .bind(id)
         .bind(as_of)
@@ -1346,13 +1356,9 @@ impl Backend {
 
     /// Members counted under a unit on a day, from the ledger.
     async fn members_under(&self, unit: i64, as_of: NaiveDate) -> Result<i64> {
-        let since = checkpoint_sql("$2", "$3");
         let n: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-            "SELECT CAST(SUM(n) AS BIGINT) FROM ( \
-               SELECT total AS n FROM member_ledger_balance WHERE day = {since} AND unit_id = $1 AND key = 'total' \
-               UNION ALL \
-               SELECT delta AS n FROM member_ledger WHERE unit_id = $1 AND key = 'total' AND day >= {since} AND day <= $2 \
-             ) s"
+            "SELECT CAST(SUM(n) AS BIGINT) FROM ({}) s",
+            ledger_terms_sql("AND key = 'total'")
         )))
         .bind(unit)
         .bind(as_of)

@@ -928,7 +928,12 @@ impl<'a> Run<'a> {
                 }
             }
         }
-        coef.retain(|_, c| *c != 0);
+        // An ended ancestor takes nothing: a unit's counts are read only on days it is live
+        // (`unit_not_found` otherwise), and the draft ends it on the day, so its rows from the
+        // day on are never read again and are left as they are (undo has nothing to put back).
+        // At national scale this halves the ledger's changes: the 2025 reform ends every old
+        // commune and district and most provinces above the moved blocks.
+        coef.retain(|(_, a), c| *c != 0 && !self.ended.contains(a));
         let mut by_unit: BTreeMap<i64, Vec<(i64, i64)>> = BTreeMap::new();
         for ((v, a), c) in &coef {
             by_unit.entry(*v).or_default().push((*a, *c));
@@ -953,37 +958,23 @@ impl<'a> Run<'a> {
                 emptied.insert(ended);
             }
         }
-        // Such an ended unit, whose series is read anyway, is emptied directly: its rows after
-        // the day go and one row per key on the day brings its sum to zero (a few rows, where
-        // the blocks leaving it would write one per key and later day). The moved members'
-        // contributions, put back afterwards, leave it again on the day: their sum there is nil.
-        for row in by_unit.values_mut() {
-            row.retain(|(a, _)| !emptied.contains(a));
-        }
-        // The coefficients, staged: (unit, ancestor, coefficient, whether the unit's rows after
-        // the day go to the ancestor too). An ended ancestor takes the sums on the day only: its
-        // rows after the day are deleted below. An emptied unit gives minus its own sums on the
-        // day to itself.
+        // The coefficients, staged: (unit, ancestor, coefficient).
         let clock = std::time::Instant::now();
         let mut staged: Vec<serde_json::Value> = vec![];
         for (v, row) in &by_unit {
             for (a, c) in row {
-                staged.push(serde_json::json!([v, a, c, i64::from(!self.ended.contains(a))]));
-            }
-            if emptied.contains(v) {
-                staged.push(serde_json::json!([v, v, -1, 0]));
+                staged.push(serde_json::json!([v, a, c]));
             }
         }
         sqlx::query(
             "CREATE TEMP TABLE IF NOT EXISTS reattribution (unit_id BIGINT NOT NULL, ancestor BIGINT NOT NULL, \
-             coef BIGINT NOT NULL, later BIGINT NOT NULL)",
+             coef BIGINT NOT NULL)",
         )
         .execute(&mut *conn)
         .await
         .db()?;
         sqlx::query("DELETE FROM reattribution").execute(&mut *conn).await.db()?;
-        let sql =
-            format!("INSERT INTO reattribution (unit_id, ancestor, coef, later) {}", json_rows(&[Int, Int, Int, Int]));
+        let sql = format!("INSERT INTO reattribution (unit_id, ancestor, coef) {}", json_rows(&[Int, Int, Int]));
         write_json(conn, &sql, &staged, &|_| {}).await?;
         if BACKEND_NAME == "postgres" {
             sqlx::query("ANALYZE reattribution").execute(&mut *conn).await.db()?;
@@ -999,17 +990,15 @@ impl<'a> Run<'a> {
         // (7.9 s against 12.6 s). On SQLite that one pass would sort every row by the day it
         // computes (over 100 s): two branches, no sort.
         let keys = ledger_keys(conn).await?;
-        let key_marks =
-            |first: usize| (0..keys.len()).map(|i| format!("${}", i + first)).collect::<Vec<_>>().join(", ");
-        let key_params = key_marks(3);
+        let key_params = (0..keys.len()).map(|i| format!("${}", i + 3)).collect::<Vec<_>>().join(", ");
         // The sums on the day start from the latest checkpoint's balances ($2; the floor when
         // there is none): the history before it is not read.
         let since = super::members::checkpoint_on(conn, self.day).await?;
-        let balances = "SELECT unit_id, key, $1 AS d, total AS n, 0 AS later FROM member_ledger_balance \
+        let balances = "SELECT unit_id, key, $1 AS d, total AS n FROM member_ledger_balance \
                         WHERE day = $2 AND unit_id IN (SELECT unit_id FROM reattribution)";
         let series = if BACKEND_NAME == "postgres" {
             format!(
-                "SELECT u.unit_id, l.key, l.d, l.n, CASE WHEN l.d > $1 THEN 1 ELSE 0 END AS later \
+                "SELECT u.unit_id, l.key, l.d, l.n \
                  FROM (SELECT DISTINCT unit_id FROM reattribution) u CROSS JOIN LATERAL ( \
                    SELECT key, GREATEST(day, $1) AS d, SUM(delta) AS n FROM member_ledger m \
                    WHERE m.unit_id = u.unit_id AND m.key IN ({key_params}) AND m.day >= $2 \
@@ -1020,18 +1009,18 @@ impl<'a> Run<'a> {
             format!(
                 "{balances} \
                  UNION ALL \
-                 SELECT unit_id, key, $1 AS d, SUM(delta) AS n, 0 AS later FROM member_ledger \
+                 SELECT unit_id, key, $1 AS d, SUM(delta) AS n FROM member_ledger \
                  WHERE unit_id IN (SELECT unit_id FROM reattribution) AND key IN ({key_params}) AND day >= $2 AND day <= $1 \
                  GROUP BY unit_id, key \
                  UNION ALL \
-                 SELECT unit_id, key, day AS d, delta AS n, 1 AS later FROM member_ledger \
+                 SELECT unit_id, key, day AS d, delta AS n FROM member_ledger \
                  WHERE unit_id IN (SELECT unit_id FROM reattribution) AND key IN ({key_params}) AND day > $1"
             )
         };
         let mut insert = sqlx::query(sqlx::AssertSqlSafe(format!(
             "INSERT INTO member_ledger (unit_id, key, day, delta) \
              SELECT r.ancestor, s.key, s.d, CAST(SUM(r.coef * s.n) AS BIGINT) FROM ({series}) s \
-             JOIN reattribution r ON r.unit_id = s.unit_id AND (s.later = 0 OR r.later = 1) \
+             JOIN reattribution r ON r.unit_id = s.unit_id \
              WHERE true GROUP BY r.ancestor, s.key, s.d HAVING SUM(r.coef * s.n) <> 0 \
              ON CONFLICT (unit_id, key, day) DO UPDATE SET delta = member_ledger.delta + excluded.delta"
         )))
@@ -1040,7 +1029,7 @@ impl<'a> Run<'a> {
         for k in &keys {
             insert = insert.bind(k);
         }
-        // A ledger without keys holds no rows: nothing to carry, nothing to delete below.
+        // A ledger without keys holds no rows: nothing to carry.
         let changes = if keys.is_empty() { 0 } else { insert.execute(&mut *conn).await.db()?.rows_affected() };
         sqlx::query("DROP TABLE reattribution").execute(&mut *conn).await.db()?;
         tracing::debug!(
@@ -1051,23 +1040,6 @@ impl<'a> Run<'a> {
             ms = clock.elapsed().as_millis() as u64,
             "restructure: ledger summed and written"
         );
-        // Then every unit the draft ends loses its rows after the day: once the draft passes its
-        // check nothing is left in it (no member, no unit), so what its later rows counted has
-        // left with the blocks and the moved members, and the blocks leaving it were summed on
-        // the day only. (An emptied unit's later rows were read above, as part of its series.)
-        let ended: Vec<i64> = if keys.is_empty() { vec![] } else { self.ended.iter().copied().collect() };
-        let key_params = key_marks(2);
-        for chunk in ended.chunks(500) {
-            let mut delete = sqlx::query(sqlx::AssertSqlSafe(format!(
-                "DELETE FROM member_ledger WHERE unit_id IN ({}) AND key IN ({key_params}) AND day > $1",
-                id_list(chunk)
-            )))
-            .bind(self.day);
-            for k in &keys {
-                delete = delete.bind(k);
-            }
-            delete.execute(&mut *conn).await.db()?;
-        }
         Ok(())
     }
 
@@ -1417,6 +1389,30 @@ async fn set_version(conn: &mut Conn, unit: i64, day: NaiveDate, parent: Option<
     Ok(())
 }
 
+/// Brings the units' ledger sums to zero on `day` and deletes their rows after it.
+async fn empty_from(conn: &mut Conn, units: &BTreeSet<i64>, day: NaiveDate) -> Result<()> {
+    let units: Vec<i64> = units.iter().copied().collect();
+    for chunk in units.chunks(500) {
+        let ids = id_list(chunk);
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "INSERT INTO member_ledger (unit_id, key, day, delta) \
+             SELECT unit_id, key, $1, -CAST(SUM(delta) AS BIGINT) FROM member_ledger \
+             WHERE unit_id IN ({ids}) AND day <= $1 GROUP BY unit_id, key HAVING SUM(delta) <> 0 \
+             ON CONFLICT (unit_id, key, day) DO UPDATE SET delta = member_ledger.delta + excluded.delta"
+        )))
+        .bind(day)
+        .execute(&mut *conn)
+        .await
+        .db()?;
+        sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM member_ledger WHERE unit_id IN ({ids}) AND day > $1")))
+            .bind(day)
+            .execute(&mut *conn)
+            .await
+            .db()?;
+    }
+    Ok(())
+}
+
 fn id_list(ids: &[i64]) -> String {
     ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
 }
@@ -1468,6 +1464,11 @@ async fn undo_replay(
             _ => {}
         }
     }
+    // Apply left the ended units' ledger rows from the day on as they were (they are never
+    // read: a unit's counts from its end on are nil). The replay takes every block and member
+    // back to them as if they had given everything up on the day, so they do that first: their
+    // sums on the day are brought to zero and their later rows deleted.
+    empty_from(conn, &ended, day).await?;
     // Every unit the draft ended is back first, where it was before the draft, so that the
     // members and children that come back to it (and to the units under it) find their whole
     // ancestry in place: a district dissolved after its province was merged is reopened under
