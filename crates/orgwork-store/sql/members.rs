@@ -160,6 +160,11 @@ pub async fn set_checkpoints_in(conn: &mut Conn, days: &[NaiveDate]) -> Result<(
         sqlx::query("INSERT INTO ledger_checkpoint (day) VALUES ($1)").bind(day).execute(&mut *conn).await.db()?;
         tracing::debug!(%day, balances = n, ms = clock.elapsed().as_millis() as u64, "ledger: checkpoint taken");
     }
+    if BACKEND_NAME == "postgres" {
+        // Without fresh statistics the planner takes the new table for empty and reads a
+        // restructuring's 50,000 units' balances by scanning it once per 500 (impact 3 -> 16 s).
+        sqlx::query("ANALYZE member_ledger_balance").execute(&mut *conn).await.db()?;
+    }
     Ok(())
 }
 

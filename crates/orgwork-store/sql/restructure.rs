@@ -1202,11 +1202,15 @@ impl<'a> Run<'a> {
         let mut touched: Vec<(&i64, &Touched)> = self.touched.iter().collect();
         touched.sort_by_key(|(_, (n, _, _))| *n);
         let ids: Vec<i64> = touched.iter().map(|(id, _)| **id).collect();
+        let clock = std::time::Instant::now();
         let facts = unit_facts(conn, &ids).await?;
+        let facts_ms = clock.elapsed().as_millis() as u64;
         let totals = ledger_totals(conn, &ids, before).await?;
+        let totals_ms = clock.elapsed().as_millis() as u64 - facts_ms;
         let taken_apart = |c: &str| matches!(c, "merged" | "split" | "dissolved");
         let apart: Vec<i64> = touched.iter().filter(|(_, (_, c, _))| taken_apart(c)).map(|(id, _)| **id).collect();
         let ancestors = ancestors_on(conn, &apart, before).await?;
+        let ancestors_ms = clock.elapsed().as_millis() as u64 - facts_ms - totals_ms;
         let mut units = vec![];
         let mut concerned = 0;
         for (id, (_, change, to)) in touched {
@@ -1250,6 +1254,14 @@ impl<'a> Run<'a> {
             }
         }
         tree.sort_by(|a, b| a.parent.cmp(&b.parent));
+        tracing::debug!(
+            units = ids.len(),
+            facts_ms,
+            totals_ms,
+            ancestors_ms,
+            ms = clock.elapsed().as_millis() as u64,
+            "restructure: impact's parts"
+        );
         Ok(Impact {
             units,
             members_moved: self.moved_members.values().sum(),
