@@ -928,11 +928,11 @@ impl<'a> Run<'a> {
                 }
             }
         }
-        // An ended ancestor takes nothing: a unit's counts are read only on days it is live
-        // (`unit_not_found` otherwise), and the draft ends it on the day, so its rows from the
-        // day on are never read again and are left as they are (undo has nothing to put back).
-        // At national scale this halves the ledger's changes: the 2025 reform ends every old
-        // commune and district and most provinces above the moved blocks.
+        // An ended ancestor takes nothing: from its end on a unit's counts are nil by rule (no
+        // member is left in it) and read as such (`members::ledger_terms_sql`), so its rows from
+        // the day on are left as they are; undo empties them before its replay. The 2025 reform
+        // ends every old commune and district and most provinces above the moved blocks: at
+        // national scale this takes the staged coefficients from 96,940 to 25,959.
         coef.retain(|(_, a), c| *c != 0 && !self.ended.contains(a));
         let mut by_unit: BTreeMap<i64, Vec<(i64, i64)>> = BTreeMap::new();
         for ((v, a), c) in &coef {
@@ -947,7 +947,7 @@ impl<'a> Run<'a> {
                 before_children.entry(p).or_default().push(*id);
             }
         }
-        let mut emptied: BTreeSet<i64> = BTreeSet::new();
+        let mut gathered: BTreeSet<i64> = BTreeSet::new();
         for (ended, kids) in before_children {
             let Some(row) = by_unit.get(&kids[0]).cloned() else { continue };
             if kids.iter().all(|k| by_unit.get(k) == Some(&row)) {
@@ -955,7 +955,7 @@ impl<'a> Run<'a> {
                     by_unit.remove(k);
                 }
                 by_unit.insert(ended, row);
-                emptied.insert(ended);
+                gathered.insert(ended);
             }
         }
         // The coefficients, staged: (unit, ancestor, coefficient).
@@ -1034,7 +1034,7 @@ impl<'a> Run<'a> {
         sqlx::query("DROP TABLE reattribution").execute(&mut *conn).await.db()?;
         tracing::debug!(
             units = by_unit.len(),
-            emptied = emptied.len(),
+            gathered = gathered.len(),
             staged = staged.len(),
             changes,
             ms = clock.elapsed().as_millis() as u64,
