@@ -91,6 +91,11 @@ impl PostgresStore {
         &self.pool
     }
 
+    /// The connection for upkeep after a bulk load.
+    fn upkeep(&self) -> &Pool<Db> {
+        &self.pool
+    }
+
     async fn begin_write(&self) -> Result<Transaction<'static, Db>> {
         let mut tx = self.pool.begin().await.map_err(|e| StoreError::Backend(e.to_string()))?;
         sqlx::query("SELECT id FROM write_lock WHERE id = 1 FOR UPDATE")

@@ -37,8 +37,10 @@ const BULK_CREATE: &[&str] = &[
     "INSERT INTO member_name_fts (member_name_fts) VALUES ('rebuild')",
 ];
 
-/// Run after a bulk load has committed, outside its transaction (see `members::after_large_load`).
-const AFTER_BULK_COMMIT: &[&str] = &[];
+/// Run after a bulk load has committed, outside its transaction (see `members::after_large_load`):
+/// the write-ahead log folded into the database and truncated. A national load leaves a 7 GB log
+/// otherwise, which the next process to open the file reads whole to rebuild its index.
+const AFTER_BULK_COMMIT: &[&str] = &["PRAGMA wal_checkpoint(TRUNCATE)"];
 
 /// The store on one SQLite database file.
 pub struct SqliteStore {
@@ -96,6 +98,11 @@ impl SqliteStore {
 
     fn reader(&self) -> &Pool<Db> {
         &self.reader
+    }
+
+    /// The connection for upkeep after a bulk load (the writer: the readers are read-only).
+    fn upkeep(&self) -> &Pool<Db> {
+        &self.writer
     }
 
     async fn begin_write(&self) -> Result<Transaction<'static, Db>> {

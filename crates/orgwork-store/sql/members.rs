@@ -1015,10 +1015,11 @@ async fn write_new_members(
 
 impl Backend {
     /// After a large load has committed: the default ledger checkpoints, if missing (in a
-    /// transaction of their own: without them counts are the same, only slower); on PostgreSQL, fresh statistics and a `VACUUM` of the
-    /// tables the load rewrote (the ledger's rows are updated once per slice of the load, and
-    /// until a vacuum every read of a unit's counts visits the dead versions too). Nothing on
-    /// SQLite, whose planner does well without statistics.
+    /// transaction of their own: without them counts are the same, only slower); then, on
+    /// SQLite, the write-ahead log folded into the database and truncated (its planner does well
+    /// without statistics); on PostgreSQL, fresh statistics and a `VACUUM` of the tables the load
+    /// rewrote (the ledger's rows are updated once per slice of the load, and until a vacuum
+    /// every read of a unit's counts visits the dead versions too).
     async fn after_large_load(&self) -> Result<()> {
         let mut tx = self.begin_write().await?;
         let mut days = checkpoints_in(&mut tx).await?;
@@ -1026,7 +1027,7 @@ impl Backend {
         set_checkpoints_in(&mut tx, &days).await?;
         self.commit(tx).await?;
         for statement in super::AFTER_BULK_COMMIT {
-            sqlx::query(sqlx::AssertSqlSafe(*statement)).execute(self.reader()).await.db()?;
+            sqlx::query(sqlx::AssertSqlSafe(*statement)).execute(self.upkeep()).await.db()?;
         }
         Ok(())
     }
