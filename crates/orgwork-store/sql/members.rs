@@ -100,19 +100,43 @@ pub fn checkpoint_sql(day: &str, floor: &str) -> String {
     format!("(SELECT COALESCE(MAX(day), {floor}) FROM ledger_checkpoint WHERE day <= {day})")
 }
 
-/// The terms whose sum by key is a unit's (`$1`) count on a day (`$2`), as (key, n): its balance
-/// on the latest checkpoint and its rows since (`$3` binds the floor). None once the unit has
+/// Units' counts on a day from the ledger, as (unit, key, n), all keys or one: each unit's
+/// balance on the latest checkpoint on or before the day plus its rows since. Nothing for a unit
 /// ended by the day: a unit is dissolved or merged only when no member is left in it, so its
 /// counts from its end on are nil, whatever ledger rows it keeps after that day (a
-/// restructuring leaves an ended unit's rows from its end on as they were).
-fn ledger_terms_sql(key_filter: &str) -> String {
-    let since = checkpoint_sql("$2", "$3");
-    let live = "EXISTS (SELECT 1 FROM unit_version v WHERE v.unit_id = $1 AND (v.valid_to IS NULL OR v.valid_to > $2))";
-    format!(
-        "SELECT key, total AS n FROM member_ledger_balance WHERE day = {since} AND unit_id = $1 {key_filter} AND {live} \
-         UNION ALL \
-         SELECT key, delta AS n FROM member_ledger WHERE unit_id = $1 {key_filter} AND day >= {since} AND day <= $2 AND {live}"
-    )
+/// restructuring leaves an ended unit's rows from its end on as they were). One statement per
+/// 500 units, the checkpoint read inside it (`checkpoint_sql`).
+pub async fn ledger_sums(
+    conn: &mut Conn,
+    units: &[i64],
+    day: NaiveDate,
+    key: Option<&str>,
+) -> Result<Vec<(i64, String, i64)>> {
+    let since = checkpoint_sql("$1", "$2");
+    let key_filter = if key.is_some() { "AND key = $3" } else { "" };
+    let mut out = vec![];
+    for chunk in units.chunks(500) {
+        let live = format!(
+            "unit_id IN (SELECT unit_id FROM unit_version WHERE unit_id IN ({}) AND (valid_to IS NULL OR valid_to > $1))",
+            chunk.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT unit_id, key, CAST(SUM(n) AS BIGINT) AS n FROM ( \
+               SELECT unit_id, key, total AS n FROM member_ledger_balance WHERE day = {since} AND {live} {key_filter} \
+               UNION ALL \
+               SELECT unit_id, key, delta AS n FROM member_ledger WHERE {live} {key_filter} AND day >= {since} AND day <= $1 \
+             ) s GROUP BY unit_id, key"
+        )))
+        .bind(day)
+        .bind(ledger_floor());
+        if let Some(k) = key {
+            query = query.bind(k);
+        }
+        for r in query.fetch_all(&mut *conn).await.db()? {
+            out.push((r.try_get("unit_id").db()?, r.try_get("key").db()?, r.try_get("n").db()?));
+        }
+    }
+    Ok(out)
 }
 
 /// The latest ledger checkpoint on or before `day`, or the floor (read in a transaction).
@@ -1093,20 +1117,9 @@ impl Backend {
     /// A subtree's counts on a date, summed from the ledger (uncached).
     async fn stats_from_ledger(&self, unit: &UnitCode, as_of: NaiveDate) -> Result<Stats> {
         let id = unit_id_on(self, unit, as_of).await?;
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT key, CAST(SUM(n) AS BIGINT) AS n FROM ({}) s GROUP BY key",
-            ledger_terms_sql("")
-        )))
-        .bind(id)
-        .bind(as_of)
-        .bind(ledger_floor())
-        .fetch_all(self.reader())
-        .await
-        .db()?;
+        let rows = ledger_sums(&mut *self.reader().acquire().await.db()?, &[id], as_of, None).await?;
         let mut stats = Stats::default();
-        for r in &rows {
-            let key: String = r.try_get("key").db()?;
-            let n: i64 = r.try_get("n").db()?;
+        for (_, key, n) in rows {
             if n == 0 {
                 continue;
             }
@@ -1362,17 +1375,8 @@ impl Backend {
 
     /// Members counted under a unit on a day, from the ledger.
     async fn members_under(&self, unit: i64, as_of: NaiveDate) -> Result<i64> {
-        let n: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-            "SELECT CAST(SUM(n) AS BIGINT) FROM ({}) s",
-            ledger_terms_sql("AND key = 'total'")
-        )))
-        .bind(unit)
-        .bind(as_of)
-        .bind(ledger_floor())
-        .fetch_one(self.reader())
-        .await
-        .db()?;
-        Ok(n.unwrap_or(0))
+        let sums = ledger_sums(&mut *self.reader().acquire().await.db()?, &[unit], as_of, Some("total")).await?;
+        Ok(sums.first().map_or(0, |(_, _, n)| *n))
     }
 
     /// The search through the word index (or, without `words`, through the members in list

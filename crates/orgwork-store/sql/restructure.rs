@@ -929,7 +929,7 @@ impl<'a> Run<'a> {
             }
         }
         // An ended ancestor takes nothing: from its end on a unit's counts are nil by rule (no
-        // member is left in it) and read as such (`members::ledger_terms_sql`), so its rows from
+        // member is left in it) and read as such (`members::ledger_sums`), so its rows from
         // the day on are left as they are; undo empties them before its replay. The 2025 reform
         // ends every old commune and district and most provinces above the moved blocks: at
         // national scale this takes the staged coefficients from 96,940 to 25,959.
@@ -1205,7 +1205,11 @@ impl<'a> Run<'a> {
         let clock = std::time::Instant::now();
         let facts = unit_facts(conn, &ids).await?;
         let facts_ms = clock.elapsed().as_millis() as u64;
-        let totals = ledger_totals(conn, &ids, before).await?;
+        let totals: HashMap<i64, i64> = super::members::ledger_sums(conn, &ids, before, Some("total"))
+            .await?
+            .into_iter()
+            .map(|(unit, _, n)| (unit, n))
+            .collect();
         let totals_ms = clock.elapsed().as_millis() as u64 - facts_ms;
         let taken_apart = |c: &str| matches!(c, "merged" | "split" | "dissolved");
         let apart: Vec<i64> = touched.iter().filter(|(_, (_, c, _))| taken_apart(c)).map(|(id, _)| **id).collect();
@@ -1304,32 +1308,6 @@ async fn unit_facts(conn: &mut Conn, ids: &[i64]) -> Result<HashMap<i64, (String
                 r.try_get("id").db()?,
                 (r.try_get("code").db()?, r.try_get("name_vi").db()?, r.try_get("kind").db()?),
             );
-        }
-    }
-    Ok(out)
-}
-
-/// Units' subtree totals on a day, from the ledger (the balances on the latest checkpoint
-/// before it and the rows since), by store key.
-async fn ledger_totals(conn: &mut Conn, ids: &[i64], day: NaiveDate) -> Result<HashMap<i64, i64>> {
-    let since = super::members::checkpoint_on(conn, day).await?;
-    let mut out = HashMap::new();
-    for chunk in ids.chunks(500) {
-        let ids = id_list(chunk);
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT unit_id, CAST(SUM(n) AS BIGINT) AS n FROM ( \
-               SELECT unit_id, total AS n FROM member_ledger_balance WHERE day = $2 AND unit_id IN ({ids}) AND key = 'total' \
-               UNION ALL \
-               SELECT unit_id, delta AS n FROM member_ledger WHERE unit_id IN ({ids}) AND key = 'total' AND day >= $2 AND day <= $1 \
-             ) s GROUP BY unit_id"
-        )))
-        .bind(day)
-        .bind(since)
-        .fetch_all(&mut *conn)
-        .await
-        .db()?;
-        for r in rows {
-            out.insert(r.try_get("unit_id").db()?, r.try_get("n").db()?);
         }
     }
     Ok(out)
