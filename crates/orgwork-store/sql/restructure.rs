@@ -10,13 +10,12 @@
 
 use super::audit::{Change as AuditChange, append, now_text};
 use super::common::{Conn, DbResult};
-use super::members::{apply_member, reattribute, segments};
+use super::members::apply_member;
 use super::structure::live_unit;
 use super::{BACKEND_NAME, Backend};
 use async_trait::async_trait;
 use chrono::NaiveDate;
 use orgwork_domain::Error;
-use orgwork_domain::members::Span;
 use orgwork_domain::restructure::{Draft, Failure, Operation, Rule};
 use orgwork_domain::structure::{Change, Names, UnitCode, check_kind_placement};
 use orgwork_store::{
@@ -886,16 +885,11 @@ impl<'a> Run<'a> {
     }
 
     /// Re-attributes the counts of every re-parented unit in one pass (after the moved members'
-    /// counts were taken out). Each re-parented unit U carries its *block*: its subtree's
-    /// counts less those of the re-parented units nearest below it, whose blocks travel on their
-    /// own. A block leaves the ancestors U had before and not after, and joins those it has after
-    /// and not before, from the effective date on (the date rule leaves no later change of the
-    /// tree). So the coefficients (unit, ancestor, ±n) are staged in a temporary table and one
-    /// `INSERT … SELECT` sums the units' ledger rows from the day on into their ancestors',
-    /// however the operations were ordered; the rows stay in the database.
+    /// counts were taken out): each carries its block from the ancestors it had before the run
+    /// to those it has after, from the effective date on (the date rule leaves no later change
+    /// of the tree), however the operations were ordered (`coefficients`, then `carry`: one
+    /// `INSERT … SELECT`; the rows stay in the database). Undo runs the same two the other way.
     async fn reattribute_moved(&self, conn: &mut Conn) -> Result<()> {
-        use super::common::{JsonCol::*, json_rows};
-        use super::members::write_json;
         let work = &self.work;
         // A unit the draft ends carries nothing once the draft passes its check (no member, no
         // unit left in it), so only re-parented units that live on carry a block.
@@ -908,26 +902,7 @@ impl<'a> Run<'a> {
         if moved.is_empty() {
             return Ok(());
         }
-        // The re-parented units nearest below each one (before the run).
-        let mut below: HashMap<i64, Vec<i64>> = HashMap::new();
-        for u in &moved {
-            if let Some(a) = work.ancestors(*u, false).into_iter().find(|a| moved.contains(a)) {
-                below.entry(a).or_default().push(*u);
-            }
-        }
-        // How many times each unit's series goes to each ancestor.
-        let mut coef: BTreeMap<(i64, i64), i64> = BTreeMap::new();
-        for u in &moved {
-            let (before, after) = (work.ancestors(*u, false), work.ancestors(*u, true));
-            let lost = before.iter().filter(|a| !after.contains(a)).map(|a| (*a, -1));
-            let gained = after.iter().filter(|a| !before.contains(a)).map(|a| (*a, 1));
-            for (a, sign) in lost.chain(gained) {
-                *coef.entry((*u, a)).or_default() += sign;
-                for v in below.get(u).map(Vec::as_slice).unwrap_or(&[]) {
-                    *coef.entry((*v, a)).or_default() -= sign;
-                }
-            }
-        }
+        let mut coef = coefficients(&moved, |u| work.ancestors(u, false), |u| work.ancestors(u, true));
         // An ended ancestor takes nothing: from its end on a unit's counts are nil by rule (no
         // member is left in it) and read as such (`members::ledger_sums`), so its rows from
         // the day on are left as they are; undo empties them before its replay. The 2025 reform
@@ -958,84 +933,12 @@ impl<'a> Run<'a> {
                 gathered.insert(ended);
             }
         }
-        // The coefficients, staged: (unit, ancestor, coefficient).
         let clock = std::time::Instant::now();
-        let mut staged: Vec<serde_json::Value> = vec![];
-        for (v, row) in &by_unit {
-            for (a, c) in row {
-                staged.push(serde_json::json!([v, a, c]));
-            }
-        }
-        sqlx::query(
-            "CREATE TEMP TABLE IF NOT EXISTS reattribution (unit_id BIGINT NOT NULL, ancestor BIGINT NOT NULL, \
-             coef BIGINT NOT NULL)",
-        )
-        .execute(&mut *conn)
-        .await
-        .db()?;
-        sqlx::query("DELETE FROM reattribution").execute(&mut *conn).await.db()?;
-        let sql = format!("INSERT INTO reattribution (unit_id, ancestor, coef) {}", json_rows(&[Int, Int, Int]));
-        write_json(conn, &sql, &staged, &|_| {}).await?;
-        if BACKEND_NAME == "postgres" {
-            sqlx::query("ANALYZE reattribution").execute(&mut *conn).await.db()?;
-        }
-        // One statement: each staged unit's sums on the day and its rows after it, times the
-        // coefficients, summed by ancestor, key and day, and added to the ledger. No row leaves
-        // the database. A sum on the day is the unit's balance on the latest checkpoint before
-        // it plus its rows since; its rows are entered by (unit, key) ranges over the ledger's
-        // keys at the checkpoint, not found by reading each unit's whole history (SQLite,
-        // 38,000 units of the nation, the rows after the day alone: 0.39 s against 2.05 s). On
-        // PostgreSQL each unit's rows are read once, by its ranges (`LATERAL`), those up to the
-        // day summed into one per key; left to itself the planner scanned the whole ledger twice
-        // (7.9 s against 12.6 s). On SQLite that one pass would sort every row by the day it
-        // computes (over 100 s): two branches, no sort.
-        let keys = ledger_keys(conn).await?;
-        let key_params = (0..keys.len()).map(|i| format!("${}", i + 3)).collect::<Vec<_>>().join(", ");
-        // The sums on the day start from the latest checkpoint's balances ($2; the floor when
-        // there is none): the history before it is not read.
-        let since = super::members::checkpoint_on(conn, self.day).await?;
-        let balances = "SELECT unit_id, key, $1 AS d, total AS n FROM member_ledger_balance \
-                        WHERE day = $2 AND unit_id IN (SELECT unit_id FROM reattribution)";
-        let series = if BACKEND_NAME == "postgres" {
-            format!(
-                "SELECT u.unit_id, l.key, l.d, l.n \
-                 FROM (SELECT DISTINCT unit_id FROM reattribution) u CROSS JOIN LATERAL ( \
-                   SELECT key, GREATEST(day, $1) AS d, SUM(delta) AS n FROM member_ledger m \
-                   WHERE m.unit_id = u.unit_id AND m.key IN ({key_params}) AND m.day >= $2 \
-                   GROUP BY key, GREATEST(day, $1)) l \
-                 UNION ALL {balances}"
-            )
-        } else {
-            format!(
-                "{balances} \
-                 UNION ALL \
-                 SELECT unit_id, key, $1 AS d, SUM(delta) AS n FROM member_ledger \
-                 WHERE unit_id IN (SELECT unit_id FROM reattribution) AND key IN ({key_params}) AND day >= $2 AND day <= $1 \
-                 GROUP BY unit_id, key \
-                 UNION ALL \
-                 SELECT unit_id, key, day AS d, delta AS n FROM member_ledger \
-                 WHERE unit_id IN (SELECT unit_id FROM reattribution) AND key IN ({key_params}) AND day > $1"
-            )
-        };
-        let mut insert = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "INSERT INTO member_ledger (unit_id, key, day, delta) \
-             SELECT r.ancestor, s.key, s.d, CAST(SUM(r.coef * s.n) AS BIGINT) FROM ({series}) s \
-             JOIN reattribution r ON r.unit_id = s.unit_id \
-             WHERE true GROUP BY r.ancestor, s.key, s.d HAVING SUM(r.coef * s.n) <> 0 \
-             ON CONFLICT (unit_id, key, day) DO UPDATE SET delta = member_ledger.delta + excluded.delta"
-        )))
-        .bind(self.day)
-        .bind(since);
-        for k in &keys {
-            insert = insert.bind(k);
-        }
-        // A ledger without keys holds no rows: nothing to carry.
-        let changes = if keys.is_empty() { 0 } else { insert.execute(&mut *conn).await.db()?.rows_affected() };
-        sqlx::query("DROP TABLE reattribution").execute(&mut *conn).await.db()?;
+        let (staged, changes) = carry(conn, self.day, &by_unit).await?;
         tracing::debug!(
             units = by_unit.len(),
             gathered = gathered.len(),
-            staged = staged.len(),
+            staged,
             changes,
             ms = clock.elapsed().as_millis() as u64,
             "restructure: ledger summed and written"
@@ -1281,6 +1184,121 @@ impl<'a> Run<'a> {
 /// contribution reaches the root of the tree it was in, and restructuring carries keys as they
 /// are, so the keys of the units that are or were roots are all the ledger's keys: a few
 /// thousand rows to read rather than the whole ledger.
+/// How many times each re-parented unit's series goes to each ancestor when the units of
+/// `moved` go from the ancestors `before` gives to those `after` gives (each nearest first,
+/// the unit left out). Each carries its *block*: its subtree's series less those of the
+/// re-parented units nearest below it (as the series stand, under `before`), which travel on
+/// their own. A block leaves the ancestors it had and not after, and joins those it has after
+/// and not before.
+fn coefficients(
+    moved: &BTreeSet<i64>,
+    before: impl Fn(i64) -> Vec<i64>,
+    after: impl Fn(i64) -> Vec<i64>,
+) -> BTreeMap<(i64, i64), i64> {
+    let mut below: HashMap<i64, Vec<i64>> = HashMap::new();
+    for u in moved {
+        if let Some(a) = before(*u).into_iter().find(|a| moved.contains(a)) {
+            below.entry(a).or_default().push(*u);
+        }
+    }
+    let mut coef: BTreeMap<(i64, i64), i64> = BTreeMap::new();
+    for u in moved {
+        let (was, is) = (before(*u), after(*u));
+        let lost = was.iter().filter(|a| !is.contains(a)).map(|a| (*a, -1));
+        let gained = is.iter().filter(|a| !was.contains(a)).map(|a| (*a, 1));
+        for (a, sign) in lost.chain(gained) {
+            *coef.entry((*u, a)).or_default() += sign;
+            for v in below.get(u).map(Vec::as_slice).unwrap_or(&[]) {
+                *coef.entry((*v, a)).or_default() -= sign;
+            }
+        }
+    }
+    coef
+}
+
+/// Carries blocks of counts from the effective day on, in one statement: each unit's sums on
+/// the day and its rows after it, times its coefficients (ancestor, n), summed by ancestor,
+/// key and day, and added to the ledger. No row leaves the database. Returns the coefficients
+/// staged and the ledger rows written.
+async fn carry(conn: &mut Conn, day: NaiveDate, by_unit: &BTreeMap<i64, Vec<(i64, i64)>>) -> Result<(usize, u64)> {
+    use super::common::{JsonCol::*, json_rows};
+    use super::members::write_json;
+    // The coefficients, staged: (unit, ancestor, coefficient).
+    let mut staged: Vec<serde_json::Value> = vec![];
+    for (v, row) in by_unit {
+        for (a, c) in row {
+            staged.push(serde_json::json!([v, a, c]));
+        }
+    }
+    sqlx::query(
+        "CREATE TEMP TABLE IF NOT EXISTS reattribution (unit_id BIGINT NOT NULL, ancestor BIGINT NOT NULL, \
+         coef BIGINT NOT NULL)",
+    )
+    .execute(&mut *conn)
+    .await
+    .db()?;
+    sqlx::query("DELETE FROM reattribution").execute(&mut *conn).await.db()?;
+    let sql = format!("INSERT INTO reattribution (unit_id, ancestor, coef) {}", json_rows(&[Int, Int, Int]));
+    write_json(conn, &sql, &staged, &|_| {}).await?;
+    if BACKEND_NAME == "postgres" {
+        sqlx::query("ANALYZE reattribution").execute(&mut *conn).await.db()?;
+    }
+    // One statement: each staged unit's sums on the day and its rows after it, times the
+    // coefficients, summed by ancestor, key and day, and added to the ledger. No row leaves
+    // the database. A sum on the day is the unit's balance on the latest checkpoint before
+    // it plus its rows since; its rows are entered by (unit, key) ranges over the ledger's
+    // keys at the checkpoint, not found by reading each unit's whole history (SQLite,
+    // 38,000 units of the nation, the rows after the day alone: 0.39 s against 2.05 s). On
+    // PostgreSQL each unit's rows are read once, by its ranges (`LATERAL`), those up to the
+    // day summed into one per key; left to itself the planner scanned the whole ledger twice
+    // (7.9 s against 12.6 s). On SQLite that one pass would sort every row by the day it
+    // computes (over 100 s): two branches, no sort.
+    let keys = ledger_keys(conn).await?;
+    let key_params = (0..keys.len()).map(|i| format!("${}", i + 3)).collect::<Vec<_>>().join(", ");
+    // The sums on the day start from the latest checkpoint's balances ($2; the floor when
+    // there is none): the history before it is not read.
+    let since = super::members::checkpoint_on(conn, day).await?;
+    let balances = "SELECT unit_id, key, $1 AS d, total AS n FROM member_ledger_balance \
+                    WHERE day = $2 AND unit_id IN (SELECT unit_id FROM reattribution)";
+    let series = if BACKEND_NAME == "postgres" {
+        format!(
+            "SELECT u.unit_id, l.key, l.d, l.n \
+             FROM (SELECT DISTINCT unit_id FROM reattribution) u CROSS JOIN LATERAL ( \
+               SELECT key, GREATEST(day, $1) AS d, SUM(delta) AS n FROM member_ledger m \
+               WHERE m.unit_id = u.unit_id AND m.key IN ({key_params}) AND m.day >= $2 \
+               GROUP BY key, GREATEST(day, $1)) l \
+             UNION ALL {balances}"
+        )
+    } else {
+        format!(
+            "{balances} \
+             UNION ALL \
+             SELECT unit_id, key, $1 AS d, SUM(delta) AS n FROM member_ledger \
+             WHERE unit_id IN (SELECT unit_id FROM reattribution) AND key IN ({key_params}) AND day >= $2 AND day <= $1 \
+             GROUP BY unit_id, key \
+             UNION ALL \
+             SELECT unit_id, key, day AS d, delta AS n FROM member_ledger \
+             WHERE unit_id IN (SELECT unit_id FROM reattribution) AND key IN ({key_params}) AND day > $1"
+        )
+    };
+    let mut insert = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "INSERT INTO member_ledger (unit_id, key, day, delta) \
+         SELECT r.ancestor, s.key, s.d, CAST(SUM(r.coef * s.n) AS BIGINT) FROM ({series}) s \
+         JOIN reattribution r ON r.unit_id = s.unit_id \
+         WHERE true GROUP BY r.ancestor, s.key, s.d HAVING SUM(r.coef * s.n) <> 0 \
+         ON CONFLICT (unit_id, key, day) DO UPDATE SET delta = member_ledger.delta + excluded.delta"
+    )))
+    .bind(day)
+    .bind(since);
+    for k in &keys {
+        insert = insert.bind(k);
+    }
+    // A ledger without keys holds no rows: nothing to carry.
+    let changes = if keys.is_empty() { 0 } else { insert.execute(&mut *conn).await.db()?.rows_affected() };
+    sqlx::query("DROP TABLE reattribution").execute(&mut *conn).await.db()?;
+    Ok((staged.len(), changes))
+}
+
 async fn ledger_keys(conn: &mut Conn) -> Result<Vec<String>> {
     sqlx::query_scalar(
         "SELECT DISTINCT key FROM member_ledger WHERE unit_id IN (SELECT unit_id FROM unit_version WHERE parent_id IS NULL) \
@@ -1325,7 +1343,7 @@ async fn ancestors_on(conn: &mut Conn, ids: &[i64], day: NaiveDate) -> Result<Ha
                SELECT a.start, v.parent_id, a.depth + 1 FROM anc a JOIN unit_version v ON v.unit_id = a.id \
                  AND v.valid_from <= $1 AND (v.valid_to IS NULL OR v.valid_to > $1) \
                WHERE v.parent_id IS NOT NULL AND a.depth < 1000) \
-             SELECT start, id FROM anc",
+             SELECT start, id FROM anc ORDER BY start, depth",
             id_list(chunk)
         )))
         .bind(day)
@@ -1415,7 +1433,14 @@ enum Restore {
     Rewrite { parent: Option<i64>, names: Names },
 }
 
-/// Undoes the steps of an applied draft, last first.
+/// Undoes the steps of an applied draft, as apply wrote them: set-wise, the ledger in one pass.
+///
+/// The moved members' counts are taken out first (as the draft left them), the tree is put
+/// back (every unit the draft ended opened again, every version it wrote removed or given back
+/// its parent and names, the units it created deleted last), the re-parented units' blocks are
+/// carried from the ancestors they have after the draft to those they had before it in one
+/// statement (`carry`, as apply), and the members' counts go back in where they were. No
+/// statement is written per re-parented unit, so no ledger trigger fires per unit either.
 ///
 /// A unit the draft moved and then ended never carried its counts to the parent it was moved
 /// under (an ended unit carries nothing forward), so it is put back where it was before the
@@ -1430,6 +1455,8 @@ async fn undo_replay(
 ) -> Result<()> {
     let ended: BTreeSet<i64> =
         steps.iter().filter_map(|s| if let Step::Ended { unit, .. } = s { Some(*unit) } else { None }).collect();
+    let created: BTreeSet<i64> =
+        steps.iter().filter_map(|s| if let Step::Created { unit } = s { Some(*unit) } else { None }).collect();
     let moved_then_ended: BTreeSet<i64> = steps
         .iter()
         .filter_map(|s| match s {
@@ -1443,6 +1470,7 @@ async fn undo_replay(
         .collect();
     // The state before the draft: the unit's first version step tells it.
     let mut restore: HashMap<i64, Restore> = HashMap::new();
+    let mut first: BTreeMap<i64, &Step> = BTreeMap::new();
     for step in steps {
         match step {
             Step::Replaced { unit, closed_from, closed_to, .. } if moved_then_ended.contains(unit) => {
@@ -1451,14 +1479,43 @@ async fn undo_replay(
             Step::Updated { unit, parent, names, .. } if moved_then_ended.contains(unit) => {
                 restore.entry(*unit).or_insert(Restore::Rewrite { parent: *parent, names: names.clone() });
             }
+            Step::Replaced { unit, .. } | Step::Updated { unit, .. } if !created.contains(unit) => {
+                first.entry(*unit).or_insert(step);
+            }
             _ => {}
         }
     }
+    // The re-parented units that live on: each carries its block back.
+    let moved: BTreeSet<i64> = steps
+        .iter()
+        .filter_map(|s| match s {
+            Step::Replaced { unit, moved: true, .. } | Step::Updated { unit, moved: true, .. }
+                if !created.contains(unit) && !ended.contains(unit) =>
+            {
+                Some(*unit)
+            }
+            _ => None,
+        })
+        .collect();
+    let mut members: Vec<i64> = vec![];
+    for s in steps {
+        if let Step::MemberMoved { member, .. } = s
+            && !members.contains(member)
+        {
+            members.push(*member);
+        }
+    }
     // Apply left the ended units' ledger rows from the day on as they were (they are never
-    // read: a unit's counts from its end on are nil). The replay takes every block and member
+    // read: a unit's counts from its end on are nil). The undo takes every block and member
     // back to them as if they had given everything up on the day, so they do that first: their
     // sums on the day are brought to zero and their later rows deleted.
     empty_from(conn, &ended, day).await?;
+    for m in &members {
+        apply_member(conn, profile, *m, -1).await?;
+    }
+    let ids: Vec<i64> = moved.iter().copied().collect();
+    let after_draft = ancestors_on(conn, &ids, day).await?;
+
     // Every unit the draft ended is back first, where it was before the draft, so that the
     // members and children that come back to it (and to the units under it) find their whole
     // ancestry in place: a district dissolved after its province was merged is reopened under
@@ -1468,48 +1525,61 @@ async fn undo_replay(
             undo_end(conn, day, *unit, *version_from, dropped.as_ref(), restore.get(unit)).await?;
         }
     }
+    // The versions the draft wrote on the day: removed (the one they closed reopened), or given
+    // back the parent and names they had; grouped so that a statement serves many units.
+    let mut replaced: BTreeMap<(NaiveDate, Option<NaiveDate>), Vec<i64>> = BTreeMap::new();
+    for step in first.values() {
+        match step {
+            Step::Replaced { unit, closed_from, closed_to, .. } => {
+                replaced.entry((*closed_from, *closed_to)).or_default().push(*unit)
+            }
+            Step::Updated { unit, parent, names, .. } => set_version(conn, *unit, day, *parent, names).await?,
+            _ => {}
+        }
+    }
+    for ((from, to), units) in &replaced {
+        for chunk in units.chunks(500) {
+            let ids = id_list(chunk);
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "DELETE FROM unit_version WHERE valid_from = $1 AND unit_id IN ({ids})"
+            )))
+            .bind(day)
+            .execute(&mut *conn)
+            .await
+            .db()?;
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "UPDATE unit_version SET valid_to = $2 WHERE valid_from = $1 AND unit_id IN ({ids})"
+            )))
+            .bind(from)
+            .bind(to)
+            .execute(&mut *conn)
+            .await
+            .db()?;
+        }
+    }
+    // The blocks go back to the ancestors they had; a unit the draft created takes nothing (its
+    // rows are deleted with it).
+    let before_draft = ancestors_on(conn, &ids, day).await?;
+    let along = |map: &HashMap<i64, Vec<i64>>, u: i64| map.get(&u).cloned().unwrap_or_default();
+    let mut coef = coefficients(&moved, |u| along(&after_draft, u), |u| along(&before_draft, u));
+    coef.retain(|(_, a), c| *c != 0 && !created.contains(a));
+    let mut by_unit: BTreeMap<i64, Vec<(i64, i64)>> = BTreeMap::new();
+    for ((v, a), c) in &coef {
+        by_unit.entry(*v).or_default().push((*a, *c));
+    }
+    let clock = std::time::Instant::now();
+    let (staged, changes) = carry(conn, day, &by_unit).await?;
+    tracing::debug!(
+        units = by_unit.len(),
+        staged,
+        changes,
+        ms = clock.elapsed().as_millis() as u64,
+        "restructure undo: ledger summed and written"
+    );
+
     for step in steps.iter().rev() {
         match step {
-            Step::Created { unit } => {
-                sqlx::query("DELETE FROM member_ledger WHERE unit_id = $1")
-                    .bind(unit)
-                    .execute(&mut *conn)
-                    .await
-                    .db()?;
-                sqlx::query("DELETE FROM unit_version WHERE unit_id = $1").bind(unit).execute(&mut *conn).await.db()?;
-                sqlx::query("DELETE FROM unit WHERE id = $1").bind(unit).execute(&mut *conn).await.db()?;
-            }
-            Step::Replaced { unit, .. } | Step::Updated { unit, .. } if restore.contains_key(unit) => {
-                // Put back when its end was undone.
-            }
-            Step::Replaced { unit, moved, .. } | Step::Updated { unit, moved, .. } => {
-                // The version written on the day goes back to what it was; a moved unit's counts
-                // go back to the ancestors it had.
-                let span = Span { from: day, to: super::structure::unit_ends(conn, *unit).await? };
-                let now = if *moved { segments(conn, *unit, span).await? } else { vec![] };
-                match step {
-                    Step::Replaced { closed_from, closed_to, .. } => {
-                        sqlx::query("DELETE FROM unit_version WHERE unit_id = $1 AND valid_from = $2")
-                            .bind(unit)
-                            .bind(day)
-                            .execute(&mut *conn)
-                            .await
-                            .db()?;
-                        reopen_version(conn, *unit, *closed_from, *closed_to).await?;
-                    }
-                    Step::Updated { parent, names, .. } => set_version(conn, *unit, day, *parent, names).await?,
-                    _ => {}
-                }
-                if *moved {
-                    let back = segments(conn, *unit, span).await?;
-                    reattribute(conn, *unit, &now, &back).await?;
-                }
-            }
-            Step::Ended { .. } => {
-                // Undone first (above).
-            }
             Step::MemberMoved { member, unit, row_from, row_to, in_place } => {
-                apply_member(conn, profile, *member, -1).await?;
                 if *in_place {
                     sqlx::query("UPDATE membership SET unit_id = $3 WHERE member_id = $1 AND valid_from = $2")
                         .bind(member)
@@ -1533,7 +1603,6 @@ async fn undo_replay(
                         .await
                         .db()?;
                 }
-                apply_member(conn, profile, *member, 1).await?;
             }
             Step::Redirected { transfer, from_unit, to_unit } => {
                 sqlx::query("UPDATE transfer SET from_unit_id = $2, to_unit_id = $3 WHERE id = $1")
@@ -1544,7 +1613,26 @@ async fn undo_replay(
                     .await
                     .db()?;
             }
+            _ => {}
         }
+    }
+    for m in &members {
+        apply_member(conn, profile, *m, 1).await?;
+    }
+    // Last, when nothing names them any more: the units the draft created.
+    let created: Vec<i64> = created.into_iter().collect();
+    for chunk in created.chunks(500) {
+        let ids = id_list(chunk);
+        for table in ["member_ledger", "unit_version"] {
+            sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {table} WHERE unit_id IN ({ids})")))
+                .execute(&mut *conn)
+                .await
+                .db()?;
+        }
+        sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM unit WHERE id IN ({ids})")))
+            .execute(&mut *conn)
+            .await
+            .db()?;
     }
     Ok(())
 }
