@@ -1397,30 +1397,6 @@ async fn set_version(conn: &mut Conn, unit: i64, day: NaiveDate, parent: Option<
     Ok(())
 }
 
-/// Brings the units' ledger sums to zero on `day` and deletes their rows after it.
-async fn empty_from(conn: &mut Conn, units: &BTreeSet<i64>, day: NaiveDate) -> Result<()> {
-    let units: Vec<i64> = units.iter().copied().collect();
-    for chunk in units.chunks(500) {
-        let ids = id_list(chunk);
-        sqlx::query(sqlx::AssertSqlSafe(format!(
-            "INSERT INTO member_ledger (unit_id, key, day, delta) \
-             SELECT unit_id, key, $1, -CAST(SUM(delta) AS BIGINT) FROM member_ledger \
-             WHERE unit_id IN ({ids}) AND day <= $1 GROUP BY unit_id, key HAVING SUM(delta) <> 0 \
-             ON CONFLICT (unit_id, key, day) DO UPDATE SET delta = member_ledger.delta + excluded.delta"
-        )))
-        .bind(day)
-        .execute(&mut *conn)
-        .await
-        .db()?;
-        sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM member_ledger WHERE unit_id IN ({ids}) AND day > $1")))
-            .bind(day)
-            .execute(&mut *conn)
-            .await
-            .db()?;
-    }
-    Ok(())
-}
-
 fn id_list(ids: &[i64]) -> String {
     ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
 }
@@ -1505,11 +1481,6 @@ async fn undo_replay(
             members.push(*member);
         }
     }
-    // Apply left the ended units' ledger rows from the day on as they were (they are never
-    // read: a unit's counts from its end on are nil). The undo takes every block and member
-    // back to them as if they had given everything up on the day, so they do that first: their
-    // sums on the day are brought to zero and their later rows deleted.
-    empty_from(conn, &ended, day).await?;
     for m in &members {
         apply_member(conn, profile, *m, -1).await?;
     }
@@ -1557,12 +1528,14 @@ async fn undo_replay(
             .db()?;
         }
     }
-    // The blocks go back to the ancestors they had; a unit the draft created takes nothing (its
-    // rows are deleted with it).
+    // The blocks go back to the ancestors they had. A unit the draft created takes nothing (its
+    // rows are deleted with it), nor does one it ended: apply left its rows from the day on as
+    // they were (an ended unit takes nothing), so they are already what they were before it,
+    // once the moved members are back.
     let before_draft = ancestors_on(conn, &ids, day).await?;
     let along = |map: &HashMap<i64, Vec<i64>>, u: i64| map.get(&u).cloned().unwrap_or_default();
     let mut coef = coefficients(&moved, |u| along(&after_draft, u), |u| along(&before_draft, u));
-    coef.retain(|(_, a), c| *c != 0 && !created.contains(a));
+    coef.retain(|(_, a), c| *c != 0 && !created.contains(a) && !ended.contains(a));
     let mut by_unit: BTreeMap<i64, Vec<(i64, i64)>> = BTreeMap::new();
     for ((v, a), c) in &coef {
         by_unit.entry(*v).or_default().push((*a, *c));
