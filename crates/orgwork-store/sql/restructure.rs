@@ -310,6 +310,10 @@ struct Run<'a> {
     redirected: i64,
     op: usize,
     work: Work,
+    /// Whether the run keeps the count ledger (apply) or leaves it (a check, rolled back: the
+    /// rules and the impact read the tree, the memberships and the counts before the day, none
+    /// of which the ledger's re-attribution changes).
+    keep_ledger: bool,
 }
 
 fn fail(
@@ -767,14 +771,15 @@ impl<'a> Run<'a> {
     /// Writes what the operations did, in this order: the moved members' counts taken out
     /// while the tree is as before; the ledger re-attributed for every re-parented unit in one
     /// pass; the units and versions written with a few set statements; the members' rows moved
-    /// and their counts put back where they now are.
+    /// and their counts put back where they now are. A check leaves the counts alone.
     async fn flush(&mut self, conn: &mut Conn) -> Result<()> {
         use super::common::{JsonCol::*, json_rows};
         use super::members::write_json;
         let profile = self.store.profile.clone();
         let day = self.day;
+        // The moved members whose counts move with them (none when the ledger is left).
         let mut members: Vec<i64> = vec![];
-        for m in &self.work.member_moves {
+        for m in self.work.member_moves.iter().filter(|_| self.keep_ledger) {
             if !members.contains(&m.member) {
                 members.push(m.member);
             }
@@ -782,9 +787,11 @@ impl<'a> Run<'a> {
         for m in &members {
             apply_member(conn, &profile, *m, -1).await?;
         }
-        let clock = std::time::Instant::now();
-        self.reattribute_moved(conn).await?;
-        tracing::debug!(ms = clock.elapsed().as_millis() as u64, "restructure: ledger re-attributed");
+        if self.keep_ledger {
+            let clock = std::time::Instant::now();
+            self.reattribute_moved(conn).await?;
+            tracing::debug!(ms = clock.elapsed().as_millis() as u64, "restructure: ledger re-attributed");
+        }
 
         let nothing = |_: u64| {};
         let created: Vec<serde_json::Value> = self
@@ -1730,7 +1737,9 @@ async fn load(conn: &mut Conn, id: i64) -> Result<Restructuring> {
 
 impl Backend {
     /// Runs a draft in the caller's transaction: operations, rules, impact.
-    async fn run_draft<'a>(&'a self, conn: &mut Conn, draft: &Draft) -> Result<(Run<'a>, Impact)> {
+    /// Runs a draft in the caller's transaction: its operations, written (with the count
+    /// ledger when `keep_ledger`: apply), then the rules and the impact.
+    async fn run_draft<'a>(&'a self, conn: &mut Conn, draft: &Draft, keep_ledger: bool) -> Result<(Run<'a>, Impact)> {
         let mut run = Run {
             store: self,
             day: draft.effective,
@@ -1747,6 +1756,7 @@ impl Backend {
             redirected: 0,
             op: 0,
             work: Work::default(),
+            keep_ledger,
         };
         run.run(conn, draft).await?;
         let clock = std::time::Instant::now();
@@ -1821,7 +1831,7 @@ impl RestructureStore for Backend {
             )
             .into());
         }
-        let (run, impact) = self.run_draft(&mut tx, &r.draft()).await?;
+        let (run, impact) = self.run_draft(&mut tx, &r.draft(), false).await?;
         tx.rollback().await.db()?;
         Ok(CheckReport {
             restructuring: r.id,
@@ -1843,7 +1853,7 @@ impl RestructureStore for Backend {
             )
             .into());
         }
-        let (run, impact) = self.run_draft(&mut tx, &r.draft()).await?;
+        let (run, impact) = self.run_draft(&mut tx, &r.draft(), true).await?;
         if !run.failures.is_empty() {
             tx.rollback().await.db()?;
             return Ok(CheckReport {
