@@ -1191,10 +1191,6 @@ impl<'a> Run<'a> {
     }
 }
 
-/// Every key of the ledger (`total`, each status and category ever counted). Every member's
-/// contribution reaches the root of the tree it was in, and restructuring carries keys as they
-/// are, so the keys of the units that are or were roots are all the ledger's keys: a few
-/// thousand rows to read rather than the whole ledger.
 /// How many times each re-parented unit's series goes to each ancestor when the units of
 /// `moved` go from the ancestors `before` gives to those `after` gives (each nearest first,
 /// the unit left out). Each carries its *block*: its subtree's series less those of the
@@ -1313,6 +1309,10 @@ async fn carry(conn: &mut Conn, day: NaiveDate, by_unit: &BTreeMap<i64, Vec<(i64
     Ok((staged.len(), changes))
 }
 
+/// Every key of the ledger (`total`, each status and category ever counted). Every member's
+/// contribution reaches the root of the tree it was in, and restructuring carries keys as they
+/// are, so the keys of the units that are or were roots are all the ledger's keys: a few
+/// thousand rows to read rather than the whole ledger.
 async fn ledger_keys(conn: &mut Conn) -> Result<Vec<String>> {
     sqlx::query_scalar(
         "SELECT DISTINCT key FROM member_ledger WHERE unit_id IN (SELECT unit_id FROM unit_version WHERE parent_id IS NULL) \
@@ -1371,9 +1371,11 @@ async fn ancestors_on(conn: &mut Conn, ids: &[i64], day: NaiveDate) -> Result<Ha
     Ok(out)
 }
 
-/// Units' live children (store key, code), in code order, by parent: on the day before the
-/// effective date and on it, read together (one pass over the children for both).
+/// Live children (store key, code) in code order, by parent.
 type Children = HashMap<i64, Vec<(i64, UnitCode)>>;
+
+/// Units' live children on the day before the effective date and on it, read together (one
+/// pass over the children for both).
 async fn children_around(conn: &mut Conn, parents: &[i64], day: NaiveDate) -> Result<(Children, Children)> {
     let before = day.pred_opt().unwrap_or(day);
     let (mut was, mut is): (Children, Children) = (HashMap::new(), HashMap::new());
@@ -1736,7 +1738,6 @@ async fn load(conn: &mut Conn, id: i64) -> Result<Restructuring> {
 }
 
 impl Backend {
-    /// Runs a draft in the caller's transaction: operations, rules, impact.
     /// Runs a draft in the caller's transaction: its operations, written (with the count
     /// ledger when `keep_ledger`: apply), then the rules and the impact.
     async fn run_draft<'a>(&'a self, conn: &mut Conn, draft: &Draft, keep_ledger: bool) -> Result<(Run<'a>, Impact)> {
