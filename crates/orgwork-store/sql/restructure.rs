@@ -1866,17 +1866,20 @@ impl RestructureStore for Backend {
                 impact,
             });
         }
-        for (from, to, relation) in &run.lineage {
-            sqlx::query("INSERT INTO unit_lineage (restructuring_id, from_unit_id, to_unit_id, day, relation) VALUES ($1, $2, $3, $4, $5)")
-                .bind(id)
-                .bind(from)
-                .bind(to)
-                .bind(r.effective)
-                .bind(*relation)
-                .execute(&mut *tx)
-                .await
-                .db()?;
-        }
+        // The lineage in bulk statements (9,714 rows for the 2025 reform).
+        let lineage: Vec<serde_json::Value> = run
+            .lineage
+            .iter()
+            .map(|(from, to, relation)| serde_json::json!([id, from, to, r.effective.to_string(), relation]))
+            .collect();
+        let sql = {
+            use super::common::{JsonCol::*, json_rows};
+            format!(
+                "INSERT INTO unit_lineage (restructuring_id, from_unit_id, to_unit_id, day, relation) {}",
+                json_rows(&[Int, Int, Int, Date, Text])
+            )
+        };
+        super::members::write_json(&mut tx, &sql, &lineage, &|_| {}).await?;
         let undo = serde_json::to_string(&run.steps).map_err(|e| StoreError::Backend(e.to_string()))?;
         let after = serde_json::json!({
             "title": r.title, "effective": r.effective, "decision": r.decision,
