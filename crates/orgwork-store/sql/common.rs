@@ -6,6 +6,12 @@ use orgwork_store::{Result, StoreError};
 
 pub type Conn = <Db as sqlx::Database>::Connection;
 
+/// Store keys written into a statement's text as an `IN (…)` list (integers from the database
+/// or the run, never user text).
+pub fn id_list(ids: &[i64]) -> String {
+    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+}
+
 impl super::Backend {
     /// Commits a write transaction, then moves the read cache's generation (see
     /// `orgwork_store::cache`): every write of the store ends here.

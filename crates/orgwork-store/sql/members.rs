@@ -45,7 +45,7 @@ pub async fn segments(conn: &mut Conn, unit_id: i64, span: Span) -> Result<Vec<S
     let mut cur = span.from;
     loop {
         let path = path_on(conn, unit_id, cur).await?;
-        let ids = path.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+        let ids = super::common::id_list(&path);
         let next: Option<NaiveDate> = if path.is_empty() {
             None
         } else {
@@ -118,7 +118,7 @@ pub async fn ledger_sums(
     for chunk in units.chunks(500) {
         let live = format!(
             "unit_id IN (SELECT unit_id FROM unit_version WHERE unit_id IN ({}) AND (valid_to IS NULL OR valid_to > $1))",
-            chunk.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+            super::common::id_list(chunk)
         );
         let mut query = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT unit_id, key, CAST(SUM(n) AS BIGINT) AS n FROM ( \
@@ -1196,9 +1196,7 @@ impl Backend {
             }
             other => other,
         };
-        let hit_list = hits.map(|ids| {
-            if ids.is_empty() { "0".to_string() } else { ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ") }
-        });
+        let hit_list = hits.map(|ids| if ids.is_empty() { "0".to_string() } else { super::common::id_list(ids) });
         let mut sql = String::new();
         if top.is_some() {
             sql.push_str(SUBTREE);
@@ -1492,7 +1490,7 @@ impl Backend {
         if ids.is_empty() {
             return Ok(vec![]);
         }
-        let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+        let list = super::common::id_list(ids);
         // Table and column names fixed by the callers; ids from the database, written as numbers.
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {key} AS k, {value} AS v FROM {table} WHERE {key} IN ({list}) \

@@ -9,7 +9,7 @@
 // and the count ledger follows each moved unit (members::reattribute) without reading members.
 
 use super::audit::{Change as AuditChange, append, now_text};
-use super::common::{Conn, DbResult};
+use super::common::{Conn, DbResult, id_list};
 use super::members::apply_member;
 use super::structure::live_unit;
 use super::{BACKEND_NAME, Backend};
@@ -779,9 +779,11 @@ impl<'a> Run<'a> {
         let day = self.day;
         // The moved members whose counts move with them (none when the ledger is left).
         let mut members: Vec<i64> = vec![];
-        for m in self.work.member_moves.iter().filter(|_| self.keep_ledger) {
-            if !members.contains(&m.member) {
-                members.push(m.member);
+        if self.keep_ledger {
+            for m in &self.work.member_moves {
+                if !members.contains(&m.member) {
+                    members.push(m.member);
+                }
             }
         }
         for m in &members {
@@ -912,7 +914,7 @@ impl<'a> Run<'a> {
         let mut coef = coefficients(&moved, |u| work.ancestors(u, false), |u| work.ancestors(u, true));
         // An ended ancestor takes nothing: from its end on a unit's counts are nil by rule (no
         // member is left in it) and read as such (`members::ledger_sums`), so its rows from
-        // the day on are left as they are; undo empties them before its replay. The 2025 reform
+        // the day on are left as they are (and undo gives it nothing back). The 2025 reform
         // ends every old commune and district and most provinces above the moved blocks: at
         // national scale this takes the staged coefficients from 96,940 to 25,959.
         coef.retain(|(_, a), c| *c != 0 && !self.ended.contains(a));
@@ -1230,6 +1232,9 @@ fn coefficients(
 async fn carry(conn: &mut Conn, day: NaiveDate, by_unit: &BTreeMap<i64, Vec<(i64, i64)>>) -> Result<(usize, u64)> {
     use super::common::{JsonCol::*, json_rows};
     use super::members::write_json;
+    if by_unit.is_empty() {
+        return Ok((0, 0));
+    }
     // The coefficients, staged: (unit, ancestor, coefficient).
     let mut staged: Vec<serde_json::Value> = vec![];
     for (v, row) in by_unit {
@@ -1424,10 +1429,6 @@ async fn set_version(conn: &mut Conn, unit: i64, day: NaiveDate, parent: Option<
     .await
     .db()?;
     Ok(())
-}
-
-fn id_list(ids: &[i64]) -> String {
-    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
 }
 
 /// How a unit the draft moved and then ended is put back: its version from before the draft

@@ -730,7 +730,7 @@ impl StructureStore for Backend {
             .db()?,
             Some(tops) => {
                 // The tops are store keys (integers), written into the text as numbers.
-                let ids = tops.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+                let ids = super::common::id_list(tops);
                 let text = [
                     "WITH RECURSIVE sub(id) AS (SELECT u.id FROM unit u WHERE u.id IN (",
                     &ids,
