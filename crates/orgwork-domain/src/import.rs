@@ -161,9 +161,7 @@ pub fn read_rows(profile: &Profile, rows: &[Vec<String>]) -> Result<Vec<ImportRo
         }
         let get = |field: &str| -> Option<String> {
             let i = fields.iter().position(|f| *f == Some(field))?;
-            let v: String =
-                unicode_normalization::UnicodeNormalization::nfc(row.get(i).map(String::as_str).unwrap_or("").trim())
-                    .collect();
+            let v = crate::text::nfc(row.get(i).map(String::as_str).unwrap_or("").trim());
             Some(v).filter(|v| !v.is_empty())
         };
         let input = RecordInput {

@@ -154,7 +154,7 @@ pub fn field_errors(errors: &[FieldError]) -> Error {
 }
 
 fn text(field: &str, value: Option<&str>, max: usize, errors: &mut Vec<FieldError>) -> Option<String> {
-    let v: String = unicode_normalization::UnicodeNormalization::nfc(value.unwrap_or("").trim()).collect();
+    let v = crate::text::nfc(value.unwrap_or("").trim());
     if v.is_empty() {
         return None;
     }

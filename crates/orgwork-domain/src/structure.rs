@@ -94,7 +94,7 @@ impl Names {
             if t.chars().any(char::is_control) {
                 return Err(Error::invalid("invalid_name", format!("name.{lang}: contains a control character")));
             }
-            Ok(unicode_normalization::UnicodeNormalization::nfc(t).collect())
+            Ok(crate::text::nfc(t))
         };
         let vi = one("vi", vi)?;
         if vi.is_empty() {

@@ -4,6 +4,15 @@
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
+/// `text` in Unicode normal form C (composed: "ệ" one character, as Vietnamese keyboards
+/// write it). Most text is already so, which the quick check tells without composing it again.
+pub fn nfc(text: &str) -> String {
+    match unicode_normalization::is_nfc_quick(text.chars()) {
+        unicode_normalization::IsNormalized::Yes => text.to_string(),
+        _ => text.nfc().collect(),
+    }
+}
+
 /// Folds text for matching: lower case, Vietnamese diacritics dropped (đ→d), Arabic alef forms,
 /// alef maqsura, ta marbuta, tatweel and tashkeel normalized, runs of spaces collapsed.
 pub fn fold(text: &str) -> String {
@@ -76,7 +85,19 @@ pub fn sort_key(text: &str) -> Vec<u8> {
 
 #[cfg(test)]
 mod tests {
-    use super::{fold, sort_key};
+    use super::{fold, nfc, sort_key};
+
+    #[test]
+    fn nfc_composes_what_is_decomposed_and_keeps_what_is_not() {
+        // "Nguyễn Thị Ánh" typed with combining marks (e + circumflex + tilde, A + acute).
+        let decomposed = "Nguye\u{302}\u{303}n Thi\u{323} A\u{301}nh";
+        assert_eq!(nfc(decomposed), "Nguyễn Thị Ánh");
+        assert_ne!(decomposed, "Nguyễn Thị Ánh");
+        assert_eq!(nfc("Nguyễn Thị Ánh"), "Nguyễn Thị Ánh");
+        assert_eq!(nfc("محمد"), "محمد");
+        // Out of canonical order: the quick check says "maybe" or "no", and the marks are put in order.
+        assert_eq!(nfc("a\u{323}\u{302}"), nfc("a\u{302}\u{323}"));
+    }
 
     #[test]
     fn names_sort_in_vietnamese_order() {
