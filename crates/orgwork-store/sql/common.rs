@@ -102,6 +102,6 @@ pub fn json_rows(cols: &[JsonCol]) -> String {
             (_, _) => format!("value ->> {k}"),
         })
         .collect();
-    let from = if pg { "jsonb_array_elements($1::jsonb) AS j(value)" } else { "json_each($1)" };
+    let from = if pg { "jsonb_array_elements($1::jsonb) AS j(value)" } else { "jsonb_each($1)" };
     format!("SELECT {} FROM {from}", exprs.join(", "))
 }

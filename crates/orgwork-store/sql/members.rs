@@ -286,7 +286,6 @@ fn name_words(fold: &str) -> Vec<&str> {
 /// member is given as (id, folded names, name key).
 async fn index_words(conn: &mut Conn, members: &[(i64, &str, &[u8])], sign: i64) -> Result<()> {
     use super::common::{JsonCol::*, json_rows};
-    use serde_json::{Value, json};
     let mut counts: std::collections::BTreeMap<&str, i64> = std::collections::BTreeMap::new();
     let mut postings = Vec::with_capacity(members.len() * 3);
     for (id, fold, key) in members {
@@ -299,7 +298,8 @@ async fn index_words(conn: &mut Conn, members: &[(i64, &str, &[u8])], sign: i64)
     postings.sort_unstable();
     let none = |_| {};
     if sign > 0 {
-        let rows: Vec<Value> = postings.iter().map(|(w, k, id, fold)| json!([w, to_hex(k), id, fold])).collect();
+        let rows: Vec<(&str, String, i64, &str)> =
+            postings.iter().map(|(w, k, id, fold)| (*w, to_hex(k), *id, *fold)).collect();
         let sql = format!(
             "INSERT INTO member_word (word, name_key, member_id, name_fold) {}",
             json_rows(&[Text, Hex, Int, Text])
@@ -316,7 +316,7 @@ async fn index_words(conn: &mut Conn, members: &[(i64, &str, &[u8])], sign: i64)
                 .db()?;
         }
     }
-    let rows: Vec<Value> = counts.iter().map(|(w, n)| json!([w, n])).collect();
+    let rows: Vec<(&str, i64)> = counts.iter().map(|(w, n)| (*w, *n)).collect();
     let sql = format!(
         "INSERT INTO name_word (word, members) {} WHERE true \
          ON CONFLICT (word) DO UPDATE SET members = name_word.members + excluded.members",
@@ -678,7 +678,7 @@ async fn check_unique(conn: &mut Conn, record: &Record, except: Option<i64>) -> 
 }
 
 fn to_hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(bytes)
 }
 
 fn from_hex(text: &str) -> Vec<u8> {
@@ -818,10 +818,12 @@ async fn bulk_admit(
 const BULK_ROWS: usize = 4000;
 
 /// Writes rows a chunk at a time (one JSON text per statement), saying how many are written.
-pub async fn write_json(
+/// A row is anything serialized as a JSON array: a `serde_json::Value`, or for the bulk paths a
+/// tuple (struct), which is written straight to text without building a tree of values.
+pub async fn write_json<T: serde::Serialize + Sync>(
     tx: &mut Conn,
     sql: &str,
-    rows: &[serde_json::Value],
+    rows: &[T],
     written: &(dyn Fn(u64) + Send + Sync),
 ) -> Result<()> {
     let mut n = 0;
@@ -883,12 +885,9 @@ async fn write_new_members(
 ) -> Result<bool> {
     use super::common::{JsonCol::*, json_rows};
     use orgwork_store::ImportStage;
-    use serde_json::{Value, json};
     let total = items.len() as u64;
     let none = |_| {};
     let now = now_text();
-    let d = |day: NaiveDate| Value::String(day.to_string());
-    let od = |day: Option<NaiveDate>| day.map(d).unwrap_or(Value::Null);
     // A large load into a smaller register writes its rows without the secondary indexes and
     // builds them after (in this transaction, so a failure or a dry run leaves them).
     let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM member").fetch_one(&mut *tx).await.db()?;
@@ -914,11 +913,40 @@ async fn write_new_members(
         "INSERT INTO member_status (member_id, valid_from, valid_to, status) {}",
         json_rows(&[Int, Date, Date, Text])
     );
+    /// A member's row, serialized as a JSON array in `member_cols`' order.
+    #[derive(serde::Serialize)]
+    struct MemberRow<'a>(
+        i64,
+        String,
+        String,
+        &'a str,
+        &'a str,
+        &'a Option<String>,
+        &'a str,
+        NaiveDate,
+        &'a Option<String>,
+        &'a Option<String>,
+        &'a Option<String>,
+        &'a Option<String>,
+        &'a Option<String>,
+        &'a Option<String>,
+        &'a Option<String>,
+        &'a Option<String>,
+        &'a Option<String>,
+        &'a Option<String>,
+        NaiveDate,
+        Option<NaiveDate>,
+        &'a Option<String>,
+        &'a Option<String>,
+    );
     let mut ids = Vec::with_capacity(items.len());
+    let clock = std::time::Instant::now();
+    let mut phases = [0u128; 5];
     // A slice at a time, so that the rows' JSON is never held for all of a nation at once.
     const SLICE: usize = 200_000;
     let mut written = 0u64;
     for slice in items.chunks(SLICE) {
+        let mut lap = std::time::Instant::now();
         let mut member_rows = Vec::with_capacity(slice.len());
         let mut membership_rows = Vec::with_capacity(slice.len());
         let mut status_rows = Vec::with_capacity(slice.len() * 2);
@@ -928,51 +956,71 @@ async fn write_new_members(
             let id = store.ids.next_id();
             ids.push(id);
             let (fold, key) = (name_fold(r), orgwork_domain::text::sort_key(&r.full_name));
-            member_rows.push(json!([
+            member_rows.push(MemberRow(
                 id,
                 to_hex(&key),
-                fold,
-                now,
-                r.full_name,
-                r.other_names,
-                r.sex,
-                d(r.birth_date),
-                r.ethnicity,
-                r.religion,
-                r.hometown,
-                r.national_id,
-                r.education,
-                r.theory_level,
-                r.occupation,
-                r.workplace,
-                r.phone,
-                r.email,
-                d(r.admitted_on),
-                od(r.official_on),
-                r.card_number,
-                r.record_number
-            ]));
+                fold.clone(),
+                &now,
+                &r.full_name,
+                &r.other_names,
+                &r.sex,
+                r.birth_date,
+                &r.ethnicity,
+                &r.religion,
+                &r.hometown,
+                &r.national_id,
+                &r.education,
+                &r.theory_level,
+                &r.occupation,
+                &r.workplace,
+                &r.phone,
+                &r.email,
+                r.admitted_on,
+                r.official_on,
+                &r.card_number,
+                &r.record_number,
+            ));
             for (unit, from, to, reason) in &item.units {
-                membership_rows.push(json!([id, d(*from), od(*to), unit, reason]));
+                membership_rows.push((id, *from, *to, *unit, *reason));
             }
             for (status, from, to) in &item.statuses {
-                status_rows.push(json!([id, d(*from), od(*to), status.as_str()]));
+                status_rows.push((id, *from, *to, status.as_str()));
             }
             names.push((id, fold, key));
         }
         let base = written;
+        let mut phase = |k: usize| {
+            phases[k] += lap.elapsed().as_millis();
+            lap = std::time::Instant::now();
+        };
+        phase(0);
         write_json(tx, &member_sql, &member_rows, &|n| progress(ImportStage::Writing, base + n, total)).await?;
+        phase(1);
         write_json(tx, &membership_sql, &membership_rows, &none).await?;
         write_json(tx, &status_sql, &status_rows, &none).await?;
+        phase(2);
         let names: Vec<(i64, &str, &[u8])> = names.iter().map(|(id, f, k)| (*id, f.as_str(), k.as_slice())).collect();
         index_words(tx, &names, 1).await?;
+        phase(3);
         written += slice.len() as u64;
     }
+    let built = std::time::Instant::now();
     if rebuild {
         for ddl in super::BULK_CREATE {
             sqlx::query(sqlx::AssertSqlSafe(*ddl)).execute(&mut *tx).await.db()?;
         }
     }
+    tracing::debug!(
+        rows = items.len(),
+        rebuild,
+        rows_ms = phases[0] as u64,
+        members_ms = phases[1] as u64,
+        histories_ms = phases[2] as u64,
+        words_ms = phases[3] as u64,
+        indexes_ms = built.elapsed().as_millis() as u64,
+        ms = clock.elapsed().as_millis() as u64,
+        "import: rows written"
+    );
     progress(ImportStage::Counting, 0, total);
     // The ledger: every contribution, cut by its unit's ancestry, summed per (unit, key, day).
     let tree = timeline(tx).await?;
@@ -1028,12 +1076,13 @@ async fn write_new_members(
             .map(|((u, k, day), v)| ((u, keys[k as usize].as_str(), day), v))
             .collect();
         sums.sort_unstable();
-        let rows: Vec<Value> =
-            sums.into_iter().map(|((unit, key, day), delta)| json!([unit, key, d(day), delta])).collect();
+        let rows: Vec<(i64, &str, NaiveDate, i64)> =
+            sums.into_iter().map(|((unit, key, day), delta)| (unit, key, day, delta)).collect();
         write_json(tx, &ledger_sql, &rows, &none).await?;
         counted += slice.len() as u64;
         progress(ImportStage::Counting, counted, total);
     }
+    tracing::debug!(ms = clock.elapsed().as_millis() as u64, "import: ledger written");
     Ok(rebuild)
 }
 
@@ -1679,6 +1728,7 @@ impl MemberStore for Backend {
         use orgwork_store::ImportStage;
         let total = rows.len() as u64;
         let mut report = orgwork_store::ImportReport { dry_run, ..Default::default() };
+        let clock = std::time::Instant::now();
         let mut tx = self.begin_write().await?;
         let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
         for r in rows {
@@ -1787,6 +1837,7 @@ impl MemberStore for Backend {
                 }
             }
         }
+        tracing::debug!(rows = rows.len(), ms = clock.elapsed().as_millis() as u64, "import: rows checked");
         let mut large = false;
         if report.errors.is_empty() && !fresh.is_empty() {
             progress(ImportStage::Writing, 0, fresh.len() as u64);
@@ -1808,6 +1859,7 @@ impl MemberStore for Backend {
             )
             .await?;
             self.commit(tx).await?;
+            tracing::debug!(ms = clock.elapsed().as_millis() as u64, "import: committed");
             if large {
                 self.after_large_load().await?;
             }

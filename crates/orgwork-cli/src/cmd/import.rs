@@ -60,9 +60,11 @@ pub enum ExportCommand {
 
 pub async fn run_import(command: ImportCommand) -> Result<()> {
     let ImportCommand::Members { file, unit, dry_run, db, json } = command;
+    let clock = std::time::Instant::now();
     let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
     let store = db.open().await?;
     let table = orgwork_tabular::read(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    tracing::debug!(rows = table.len(), ms = clock.elapsed().as_millis() as u64, "import: file read");
     let bar = indicatif::ProgressBar::new(table.len().saturating_sub(1) as u64);
     bar.set_style(
         indicatif::ProgressStyle::with_template("{msg} {bar:40} {pos}/{len} rows")
@@ -82,6 +84,7 @@ pub async fn run_import(command: ImportCommand) -> Result<()> {
             bail!("{}: {} faults; nothing was imported", file.display(), errors.len());
         }
     };
+    tracing::debug!(ms = clock.elapsed().as_millis() as u64, "import: rows read");
     let progress = |stage: orgwork_store::ImportStage, done: u64, total: u64| {
         use orgwork_store::ImportStage::*;
         bar.set_message(match (stage, dry_run) {
