@@ -797,7 +797,7 @@ struct NewRows<'a> {
 async fn bulk_admit(
     tx: &mut Conn,
     store: &Backend,
-    fresh: &[(Record, i64, NaiveDate)],
+    fresh: &[(&Record, i64, NaiveDate)],
     progress: &orgwork_store::Progress<'_>,
 ) -> Result<bool> {
     let items: Vec<NewRows> = fresh
@@ -1730,11 +1730,11 @@ impl MemberStore for Backend {
         let mut report = orgwork_store::ImportReport { dry_run, ..Default::default() };
         let clock = std::time::Instant::now();
         let mut tx = self.begin_write().await?;
-        let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        let mut seen: std::collections::HashMap<(&str, &str), usize> = std::collections::HashMap::new();
         for r in rows {
             for (field, value) in [("card_number", &r.record.card_number), ("national_id", &r.record.national_id)] {
                 if let Some(v) = value
-                    && let Some(first) = seen.insert(format!("{field}:{v}"), r.row)
+                    && let Some(first) = seen.insert((field, v.as_str()), r.row)
                 {
                     report.errors.push(row_error(r.row, field, v, format!("is on row {first} too")));
                 }
@@ -1744,7 +1744,7 @@ impl MemberStore for Backend {
             return Ok(report);
         }
         let today = chrono::Local::now().date_naive();
-        let mut fresh: Vec<(Record, i64, NaiveDate)> = vec![];
+        let mut fresh: Vec<(&Record, i64, NaiveDate)> = vec![];
         let mut units: std::collections::HashMap<UnitCode, std::result::Result<i64, String>> =
             std::collections::HashMap::new();
         // The members the rows name, looked up in batches rather than row by row.
@@ -1832,7 +1832,7 @@ impl MemberStore for Backend {
                         }
                     };
                     // New members are written together once every row has passed.
-                    fresh.push((r.record.clone(), unit_id, r.record.admitted_on.max(starts)));
+                    fresh.push((&r.record, unit_id, r.record.admitted_on.max(starts)));
                     report.created += 1;
                 }
             }

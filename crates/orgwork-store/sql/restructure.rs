@@ -128,35 +128,33 @@ const WORK_LIVE: &str = "v.valid_from <= $1 AND (v.valid_to IS NULL OR v.valid_t
      AND u.valid_from <= $1 AND (u.valid_to IS NULL OR u.valid_to > $1)";
 
 impl Work {
-    /// Adds the units of rows of `WORK_COLUMNS`; returns their ids.
-    fn add_rows(&mut self, rows: &[<super::Db as sqlx::Database>::Row]) -> Result<Vec<i64>> {
+    /// `SELECT WORK_COLUMNS <from_where>` as one JSON text of rows (see `json_agg`).
+    fn json_sql(from_where: &str) -> String {
+        super::common::json_agg(
+            &format!("SELECT {WORK_COLUMNS} {from_where}"),
+            &["id", "code", "valid_from", "valid_to", "parent_id", "kind", "name_vi", "name_en", "name_ar"],
+        )
+    }
+
+    /// Adds the units of a `json_sql` text, in code order; returns their ids.
+    fn add_json(&mut self, text: &str) -> Result<Vec<i64>> {
+        type Row =
+            (i64, String, NaiveDate, Option<NaiveDate>, Option<i64>, String, String, Option<String>, Option<String>);
+        let mut rows: Vec<Row> = super::common::from_json_rows(text)?;
+        rows.sort_by(|a, b| a.1.cmp(&b.1));
         let mut ids = vec![];
-        for r in rows {
-            let id: i64 = r.try_get("id").db()?;
+        for (id, code, from, to, parent, kind, vi, en, ar) in rows {
             if self.units.contains_key(&id) {
                 continue;
             }
-            let code = UnitCode::from_stored(r.try_get("code").db()?);
-            let parent: Option<i64> = r.try_get("parent_id").db()?;
+            let code = UnitCode::from_stored(code);
             self.by_code.entry(code.clone()).or_insert(id);
             if let Some(p) = parent {
                 self.children.entry(p).or_default().insert(code.clone(), id);
             }
             self.units.insert(
                 id,
-                WorkUnit {
-                    code,
-                    from: r.try_get("valid_from").db()?,
-                    to: r.try_get("valid_to").db()?,
-                    parent,
-                    parent_before: parent,
-                    kind: r.try_get("kind").db()?,
-                    names: Names {
-                        vi: r.try_get("name_vi").db()?,
-                        en: r.try_get("name_en").db()?,
-                        ar: r.try_get("name_ar").db()?,
-                    },
-                },
+                WorkUnit { code, from, to, parent, parent_before: parent, kind, names: Names { vi, en, ar } },
             );
             ids.push(id);
         }
@@ -174,16 +172,15 @@ impl Work {
         let by_codes = json_rows(&[JsonCol::Text]).replacen("$1", "$2", 1);
         for chunk in codes.chunks(2000) {
             let list: Vec<serde_json::Value> = chunk.iter().map(|c| serde_json::json!([c.as_str()])).collect();
-            let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-                "SELECT {WORK_COLUMNS} FROM unit u JOIN unit_version v ON v.unit_id = u.id \
-                 WHERE u.code IN ({by_codes}) AND {WORK_LIVE}"
-            )))
+            let text: String = sqlx::query_scalar(sqlx::AssertSqlSafe(Work::json_sql(&format!(
+                "FROM unit u JOIN unit_version v ON v.unit_id = u.id WHERE u.code IN ({by_codes}) AND {WORK_LIVE}"
+            ))))
             .bind(day)
             .bind(serde_json::Value::Array(list).to_string())
-            .fetch_all(&mut *conn)
+            .fetch_one(&mut *conn)
             .await
             .db()?;
-            work.add_rows(&rows)?;
+            work.add_json(&text)?;
         }
         let apart: Vec<i64> = apart.iter().filter_map(|c| work.by_code.get(c).copied()).collect();
         work.load_children_and_ancestors(conn, &apart, day).await?;
@@ -225,16 +222,15 @@ impl Work {
     /// Loads the live children of `ids`, then the ancestors of everything loaded.
     async fn load_children_and_ancestors(&mut self, conn: &mut Conn, ids: &[i64], day: NaiveDate) -> Result<()> {
         for chunk in ids.chunks(500) {
-            let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-                "SELECT {WORK_COLUMNS} FROM unit_version v JOIN unit u ON u.id = v.unit_id \
-                 WHERE v.parent_id IN ({}) AND {WORK_LIVE}",
+            let text: String = sqlx::query_scalar(sqlx::AssertSqlSafe(Work::json_sql(&format!(
+                "FROM unit_version v JOIN unit u ON u.id = v.unit_id WHERE v.parent_id IN ({}) AND {WORK_LIVE}",
                 id_list(chunk)
-            )))
+            ))))
             .bind(day)
-            .fetch_all(&mut *conn)
+            .fetch_one(&mut *conn)
             .await
             .db()?;
-            self.add_rows(&rows)?;
+            self.add_json(&text)?;
         }
         loop {
             let missing: BTreeSet<i64> =
@@ -245,16 +241,15 @@ impl Work {
             let missing: Vec<i64> = missing.into_iter().collect();
             let mut found = 0;
             for chunk in missing.chunks(500) {
-                let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-                    "SELECT {WORK_COLUMNS} FROM unit_version v JOIN unit u ON u.id = v.unit_id \
-                     WHERE u.id IN ({}) AND {WORK_LIVE}",
+                let text: String = sqlx::query_scalar(sqlx::AssertSqlSafe(Work::json_sql(&format!(
+                    "FROM unit_version v JOIN unit u ON u.id = v.unit_id WHERE u.id IN ({}) AND {WORK_LIVE}",
                     id_list(chunk)
-                )))
+                ))))
                 .bind(day)
-                .fetch_all(&mut *conn)
+                .fetch_one(&mut *conn)
                 .await
                 .db()?;
-                found += self.add_rows(&rows)?.len();
+                found += self.add_json(&text)?.len();
             }
             if found == 0 {
                 return Ok(());
@@ -359,15 +354,15 @@ impl<'a> Run<'a> {
         match live_unit(conn, code, self.day, role).await {
             Ok(u) => {
                 let day = self.day;
-                let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-                    "SELECT {WORK_COLUMNS} FROM unit_version v JOIN unit u ON u.id = v.unit_id WHERE u.id = $2 AND {WORK_LIVE}"
-                )))
+                let text: String = sqlx::query_scalar(sqlx::AssertSqlSafe(Work::json_sql(&format!(
+                    "FROM unit_version v JOIN unit u ON u.id = v.unit_id WHERE u.id = $2 AND {WORK_LIVE}"
+                ))))
                 .bind(day)
                 .bind(u.id)
-                .fetch_all(&mut *conn)
+                .fetch_one(&mut *conn)
                 .await
                 .db()?;
-                let ids = self.work.add_rows(&rows)?;
+                let ids = self.work.add_json(&text)?;
                 self.work.load_children_and_ancestors(conn, &ids, day).await?;
                 Ok(Some(u.id))
             }
@@ -1047,22 +1042,24 @@ impl<'a> Run<'a> {
             }
         }
         // Kinds, codes and cycles: among the units whose version starts on the day.
-        let rows = sqlx::query(
+        // One JSON text: 160,000 rows for the 2025 reform (see `json_agg`).
+        let text: String = sqlx::query_scalar(sqlx::AssertSqlSafe(super::common::json_agg(
             "SELECT v.unit_id, u.code, v.kind, p.code AS parent_code, pv.kind AS parent_kind FROM unit_version v JOIN unit u ON u.id = v.unit_id \
              LEFT JOIN unit p ON p.id = v.parent_id \
              LEFT JOIN unit_version pv ON pv.unit_id = v.parent_id AND pv.valid_from <= $1 AND (pv.valid_to IS NULL OR pv.valid_to > $1) \
-             WHERE v.valid_from = $1 ORDER BY u.code",
-        )
+             WHERE v.valid_from = $1",
+            &["unit_id", "code", "kind", "parent_code", "parent_kind"],
+        )))
         .bind(day)
-        .fetch_all(&mut *conn)
+        .fetch_one(&mut *conn)
         .await
         .db()?;
-        for r in rows {
-            let unit: i64 = r.try_get("unit_id").db()?;
-            let code = UnitCode::from_stored(r.try_get("code").db()?);
-            let kind: String = r.try_get("kind").db()?;
-            let parent: Option<String> = r.try_get("parent_code").db()?;
-            let parent_kind: Option<String> = r.try_get("parent_kind").db()?;
+        // (unit, code, kind, parent's code, parent's kind)
+        type Placed = (i64, String, String, Option<String>, Option<String>);
+        let mut rows: Vec<Placed> = super::common::from_json_rows(&text)?;
+        rows.sort_by(|a, b| a.1.cmp(&b.1));
+        for (unit, code, kind, parent, parent_kind) in rows {
+            let code = UnitCode::from_stored(code);
             if let (Some(p), Some(pk)) = (parent, parent_kind)
                 && let Err(e) =
                     check_kind_placement(&self.store.profile, &code, &kind, Some((&UnitCode::from_stored(p), &pk)))
@@ -1331,21 +1328,20 @@ async fn ledger_keys(conn: &mut Conn) -> Result<Vec<String>> {
 /// Units' code, Vietnamese name and kind as last recorded, by store key.
 async fn unit_facts(conn: &mut Conn, ids: &[i64]) -> Result<HashMap<i64, (String, String, String)>> {
     let mut out = HashMap::new();
-    for chunk in ids.chunks(500) {
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT u.id, u.code, v.name_vi, v.kind FROM unit u JOIN unit_version v ON v.unit_id = u.id \
-             WHERE u.id IN ({}) AND v.valid_from = (SELECT MAX(l.valid_from) FROM unit_version l WHERE l.unit_id = u.id)",
-            id_list(chunk)
+    for chunk in ids.chunks(2000) {
+        let text: String = sqlx::query_scalar(sqlx::AssertSqlSafe(super::common::json_agg(
+            &format!(
+                "SELECT u.id, u.code, v.name_vi, v.kind FROM unit u JOIN unit_version v ON v.unit_id = u.id \
+                 WHERE u.id IN ({}) AND v.valid_from = (SELECT MAX(l.valid_from) FROM unit_version l WHERE l.unit_id = u.id)",
+                id_list(chunk)
+            ),
+            &["id", "code", "name_vi", "kind"],
         )))
-        .fetch_all(&mut *conn)
+        .fetch_one(&mut *conn)
         .await
         .db()?;
-        for r in rows {
-            out.insert(
-                r.try_get("id").db()?,
-                (r.try_get("code").db()?, r.try_get("name_vi").db()?, r.try_get("kind").db()?),
-            );
-        }
+        let rows: Vec<(i64, String, String, String)> = super::common::from_json_rows(&text)?;
+        out.extend(rows.into_iter().map(|(id, code, name, kind)| (id, (code, name, kind))));
     }
     Ok(out)
 }
@@ -1382,24 +1378,27 @@ type Children = HashMap<i64, Vec<(i64, UnitCode)>>;
 /// Units' live children on the day before the effective date and on it, read together (one
 /// pass over the children for both).
 async fn children_around(conn: &mut Conn, parents: &[i64], day: NaiveDate) -> Result<(Children, Children)> {
+    use super::common::{from_json_rows, json_agg};
     let before = day.pred_opt().unwrap_or(day);
     let (mut was, mut is): (Children, Children) = (HashMap::new(), HashMap::new());
-    for chunk in parents.chunks(500) {
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+    for chunk in parents.chunks(2000) {
+        let select = format!(
             "SELECT v.parent_id, v.valid_from, v.valid_to, u.id, u.code FROM unit_version v JOIN unit u ON u.id = v.unit_id \
-             WHERE v.parent_id IN ({}) AND v.valid_from <= $2 AND (v.valid_to IS NULL OR v.valid_to > $1) ORDER BY u.code",
+             WHERE v.parent_id IN ({}) AND v.valid_from <= $2 AND (v.valid_to IS NULL OR v.valid_to > $1)",
             id_list(chunk)
+        );
+        let text: String = sqlx::query_scalar(sqlx::AssertSqlSafe(json_agg(
+            &select,
+            &["parent_id", "valid_from", "valid_to", "id", "code"],
         )))
         .bind(before)
         .bind(day)
-        .fetch_all(&mut *conn)
+        .fetch_one(&mut *conn)
         .await
         .db()?;
-        for r in rows {
-            let (from, to): (NaiveDate, Option<NaiveDate>) =
-                (r.try_get("valid_from").db()?, r.try_get("valid_to").db()?);
-            let parent: i64 = r.try_get("parent_id").db()?;
-            let child = (r.try_get("id").db()?, UnitCode::from_stored(r.try_get("code").db()?));
+        let rows: Vec<(i64, NaiveDate, Option<NaiveDate>, i64, String)> = from_json_rows(&text)?;
+        for (parent, from, to, id, code) in rows {
+            let child = (id, UnitCode::from_stored(code));
             let live = |d: NaiveDate| from <= d && to.is_none_or(|t| t > d);
             if live(before) {
                 was.entry(parent).or_default().push(child.clone());
@@ -1408,6 +1407,9 @@ async fn children_around(conn: &mut Conn, parents: &[i64], day: NaiveDate) -> Re
                 is.entry(parent).or_default().push(child);
             }
         }
+    }
+    for children in was.values_mut().chain(is.values_mut()) {
+        children.sort_by(|a, b| a.1.cmp(&b.1));
     }
     Ok((was, is))
 }
