@@ -34,6 +34,10 @@ const BULK_CREATE: &[&str] = &[
     "CREATE INDEX member_name_trgm ON member USING gin (name_fold gin_trgm_ops)",
 ];
 
+/// Around the writes of a large load (see the SQLite store's): nothing to set on PostgreSQL.
+const BULK_WRITE_BEGIN: &[&str] = &[];
+const BULK_WRITE_END: &[&str] = &[];
+
 /// Run after a bulk load has committed, outside its transaction (see `members::after_large_load`):
 /// fresh planner statistics for the tables loaded (without them the planner plans for the empty
 /// tables it saw last), and a vacuum of those it rewrote.

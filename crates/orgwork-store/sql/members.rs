@@ -876,8 +876,30 @@ async fn timeline(tx: &mut Conn) -> Result<orgwork_domain::timeline::Timeline> {
 /// Writes new members and their histories: the rows in bulk statements, and the count ledger
 /// computed in memory (each unit's ancestry cut once, from the tree held in memory) and added
 /// to the ledger a few hundred thousand members at a time. Every row has been checked; the
-/// caller's transaction holds the write lock.
+/// caller's transaction holds the write lock. A large load runs between `BULK_WRITE_BEGIN` and
+/// `BULK_WRITE_END` (the second whatever the outcome).
 async fn write_new_members(
+    tx: &mut Conn,
+    store: &Backend,
+    items: &[NewRows<'_>],
+    progress: &orgwork_store::Progress<'_>,
+) -> Result<bool> {
+    let large = items.len() >= 20_000;
+    if large {
+        for statement in super::BULK_WRITE_BEGIN {
+            sqlx::query(sqlx::AssertSqlSafe(*statement)).execute(&mut *tx).await.db()?;
+        }
+    }
+    let written = write_new_members_in(tx, store, items, progress).await;
+    if large {
+        for statement in super::BULK_WRITE_END {
+            sqlx::query(sqlx::AssertSqlSafe(*statement)).execute(&mut *tx).await.db()?;
+        }
+    }
+    written
+}
+
+async fn write_new_members_in(
     tx: &mut Conn,
     store: &Backend,
     items: &[NewRows<'_>],
@@ -1034,8 +1056,15 @@ async fn write_new_members(
         json_rows(&[Int, Text, Date, Int])
     );
     let mut counted = 0u64;
-    for slice in items.chunks(SLICE) {
-        let mut sums: std::collections::HashMap<(i64, u16, NaiveDate), i64> = std::collections::HashMap::new();
+    // The sums are held across slices and written when they grow past `LEDGER_HELD` entries
+    // (about 200 MB) and at the end: members spread over the same units meet the same (unit,
+    // key, day) rows slice after slice, and each row is then written once rather than once per
+    // slice and updated after (1,000,000 members into the demo's cells: ledger rows written five
+    // times over, and on PostgreSQL each update leaves a dead row).
+    const LEDGER_HELD: usize = 4_000_000;
+    let mut sums: std::collections::HashMap<(i64, u16, NaiveDate), i64> = std::collections::HashMap::new();
+    let slices = items.len().div_ceil(SLICE);
+    for (i, slice) in items.chunks(SLICE).enumerate() {
         for item in slice {
             let memberships: Vec<(i64, Span)> =
                 item.units.iter().map(|(u, f, t, _)| (*u, Span { from: *f, to: *t })).collect();
@@ -1069,17 +1098,19 @@ async fn write_new_members(
                 }
             }
         }
+        counted += slice.len() as u64;
+        if sums.len() < LEDGER_HELD && i + 1 < slices {
+            progress(ImportStage::Counting, counted, total);
+            continue;
+        }
         // In key order: the ledger's B-tree then grows at its end instead of at random places.
-        let mut sums: Vec<((i64, &str, NaiveDate), i64)> = sums
+        let mut rows: Vec<(i64, &str, NaiveDate, i64)> = std::mem::take(&mut sums)
             .into_iter()
             .filter(|(_, v)| *v != 0)
-            .map(|((u, k, day), v)| ((u, keys[k as usize].as_str(), day), v))
+            .map(|((u, k, day), v)| (u, keys[k as usize].as_str(), day, v))
             .collect();
-        sums.sort_unstable();
-        let rows: Vec<(i64, &str, NaiveDate, i64)> =
-            sums.into_iter().map(|((unit, key, day), delta)| (unit, key, day, delta)).collect();
+        rows.sort_unstable();
         write_json(tx, &ledger_sql, &rows, &none).await?;
-        counted += slice.len() as u64;
         progress(ImportStage::Counting, counted, total);
     }
     tracing::debug!(ms = clock.elapsed().as_millis() as u64, "import: ledger written");
@@ -1091,8 +1122,8 @@ impl Backend {
     /// transaction of their own: without them counts are the same, only slower); then, on
     /// SQLite, the write-ahead log folded into the database and truncated (its planner does well
     /// without statistics); on PostgreSQL, fresh statistics and a `VACUUM` of the tables the load
-    /// rewrote (the ledger's rows are updated once per slice of the load, and until a vacuum
-    /// every read of a unit's counts visits the dead versions too).
+    /// rewrote (a ledger row written before may be updated by the load, and until a vacuum every
+    /// read of a unit's counts visits the dead versions too).
     async fn after_large_load(&self) -> Result<()> {
         let mut tx = self.begin_write().await?;
         let mut days = checkpoints_in(&mut tx).await?;

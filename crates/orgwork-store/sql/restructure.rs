@@ -1869,6 +1869,7 @@ impl RestructureStore for Backend {
                 impact,
             });
         }
+        let clock = std::time::Instant::now();
         // The lineage in bulk statements (9,714 rows for the 2025 reform).
         let lineage: Vec<serde_json::Value> = run
             .lineage
@@ -1912,7 +1913,15 @@ impl RestructureStore for Backend {
             .execute(&mut *tx)
             .await
             .db()?;
+        let recorded_ms = clock.elapsed().as_millis() as u64;
         self.commit(tx).await?;
+        tracing::debug!(
+            lineage = run.lineage.len(),
+            journal_bytes = undo.len(),
+            recorded_ms,
+            ms = clock.elapsed().as_millis() as u64,
+            "restructure: recorded and committed"
+        );
         Ok(CheckReport {
             restructuring: r.id,
             passed: true,
