@@ -1328,7 +1328,7 @@ async fn ledger_keys(conn: &mut Conn) -> Result<Vec<String>> {
 /// Units' code, Vietnamese name and kind as last recorded, by store key.
 async fn unit_facts(conn: &mut Conn, ids: &[i64]) -> Result<HashMap<i64, (String, String, String)>> {
     let mut out = HashMap::new();
-    for chunk in ids.chunks(2000) {
+    for chunk in ids.chunks(500) {
         let text: String = sqlx::query_scalar(sqlx::AssertSqlSafe(super::common::json_agg(
             &format!(
                 "SELECT u.id, u.code, v.name_vi, v.kind FROM unit u JOIN unit_version v ON v.unit_id = u.id \
@@ -1381,7 +1381,7 @@ async fn children_around(conn: &mut Conn, parents: &[i64], day: NaiveDate) -> Re
     use super::common::{from_json_rows, json_agg};
     let before = day.pred_opt().unwrap_or(day);
     let (mut was, mut is): (Children, Children) = (HashMap::new(), HashMap::new());
-    for chunk in parents.chunks(2000) {
+    for chunk in parents.chunks(500) {
         let select = format!(
             "SELECT v.parent_id, v.valid_from, v.valid_to, u.id, u.code FROM unit_version v JOIN unit u ON u.id = v.unit_id \
              WHERE v.parent_id IN ({}) AND v.valid_from <= $2 AND (v.valid_to IS NULL OR v.valid_to > $1)",
