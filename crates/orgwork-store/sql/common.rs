@@ -106,22 +106,44 @@ pub fn json_rows(cols: &[JsonCol]) -> String {
     format!("SELECT {} FROM {from}", exprs.join(", "))
 }
 
-/// `select` (a `SELECT` whose result columns are `columns`, by name) read back as one JSON text:
-/// an array of rows, each an array of the columns in order (`[]` when there is none). Taken
-/// with `query_scalar` and `from_json_rows`, many rows cross the driver as one value: through
-/// sqlx's SQLite driver each row costs several microseconds of its own (the children of the
-/// 2025 reform's 13,973 parents, 200,000 rows: about 3 s row by row against a quarter of a
-/// second in the database). The order of the rows is not kept: sort them after.
-pub fn json_agg(select: &str, columns: &[&str]) -> String {
-    let columns = columns.iter().map(|c| format!("rows.{c}")).collect::<Vec<_>>().join(", ");
-    if super::BACKEND_NAME == "postgres" {
-        format!("SELECT CAST(COALESCE(json_agg(json_build_array({columns})), '[]') AS TEXT) FROM ({select}) AS rows")
-    } else {
-        format!("SELECT json_group_array(json_array({columns})) FROM ({select}) AS rows")
-    }
+/// A value bound to `read_rows`' statement.
+pub enum Arg {
+    Int(i64),
+    Date(chrono::NaiveDate),
+    Text(String),
 }
 
-/// The rows of a `json_agg` text, each as `T` (a tuple of the columns' types).
-pub fn from_json_rows<T: serde::de::DeserializeOwned>(text: &str) -> Result<Vec<T>> {
-    serde_json::from_str(text).map_err(|e| StoreError::Backend(format!("rows read as JSON: {e}")))
+/// The rows of `select` (whose result columns are `columns`, by name, in `T`'s order), with
+/// `args` bound as $1, $2…; their order is not kept (sort them after). On SQLite they cross the
+/// driver as one JSON text (`json_group_array`), decoded here: row by row, sqlx's SQLite driver
+/// costs several microseconds a row (the children of the 2025 reform's 13,973 parents, 162,323
+/// rows: about 3 s row by row against a quarter of a second in the database). PostgreSQL's
+/// rows are cheap and building one JSON text in the server is not: there they are read as rows.
+pub async fn read_rows<T>(conn: &mut Conn, select: &str, columns: &[&str], args: &[Arg]) -> Result<Vec<T>>
+where
+    T: serde::de::DeserializeOwned + for<'r> sqlx::FromRow<'r, <Db as sqlx::Database>::Row> + Send + Unpin,
+{
+    if super::BACKEND_NAME == "postgres" {
+        let mut query = sqlx::query_as::<_, T>(sqlx::AssertSqlSafe(select.to_string()));
+        for a in args {
+            query = match a {
+                Arg::Int(n) => query.bind(*n),
+                Arg::Date(d) => query.bind(*d),
+                Arg::Text(t) => query.bind(t.as_str()),
+            };
+        }
+        return query.fetch_all(&mut *conn).await.db();
+    }
+    let columns = columns.iter().map(|c| format!("rows.{c}")).collect::<Vec<_>>().join(", ");
+    let sql = format!("SELECT json_group_array(json_array({columns})) FROM ({select}) AS rows");
+    let mut query = sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(sql));
+    for a in args {
+        query = match a {
+            Arg::Int(n) => query.bind(*n),
+            Arg::Date(d) => query.bind(*d),
+            Arg::Text(t) => query.bind(t.as_str()),
+        };
+    }
+    let text = query.fetch_one(&mut *conn).await.db()?;
+    serde_json::from_str(&text).map_err(|e| StoreError::Backend(format!("rows read as JSON: {e}")))
 }

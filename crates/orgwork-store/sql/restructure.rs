@@ -9,7 +9,7 @@
 // and the count ledger follows each moved unit (members::reattribute) without reading members.
 
 use super::audit::{Change as AuditChange, append, now_text};
-use super::common::{Conn, DbResult, id_list};
+use super::common::{Arg, Conn, DbResult, id_list, read_rows};
 use super::members::apply_member;
 use super::structure::live_unit;
 use super::{BACKEND_NAME, Backend};
@@ -121,26 +121,27 @@ struct Work {
     member_moves: Vec<MemberMove>,
 }
 
-/// The columns of a unit's version live on a day, as `Work` loads them.
+/// The columns of a unit's version live on a day, as `Work` loads them, and their types.
+type WorkRow = (i64, String, NaiveDate, Option<NaiveDate>, Option<i64>, String, String, Option<String>, Option<String>);
 const WORK_COLUMNS: &str =
     "u.id, u.code, v.valid_from, v.valid_to, v.parent_id, v.kind, v.name_vi, v.name_en, v.name_ar";
 const WORK_LIVE: &str = "v.valid_from <= $1 AND (v.valid_to IS NULL OR v.valid_to > $1) \
      AND u.valid_from <= $1 AND (u.valid_to IS NULL OR u.valid_to > $1)";
 
 impl Work {
-    /// `SELECT WORK_COLUMNS <from_where>` as one JSON text of rows (see `json_agg`).
-    fn json_sql(from_where: &str) -> String {
-        super::common::json_agg(
+    /// The units `SELECT WORK_COLUMNS <from_where>` finds (see `read_rows`).
+    async fn read(conn: &mut Conn, from_where: &str, args: &[Arg]) -> Result<Vec<WorkRow>> {
+        read_rows(
+            conn,
             &format!("SELECT {WORK_COLUMNS} {from_where}"),
             &["id", "code", "valid_from", "valid_to", "parent_id", "kind", "name_vi", "name_en", "name_ar"],
+            args,
         )
+        .await
     }
 
-    /// Adds the units of a `json_sql` text, in code order; returns their ids.
-    fn add_json(&mut self, text: &str) -> Result<Vec<i64>> {
-        type Row =
-            (i64, String, NaiveDate, Option<NaiveDate>, Option<i64>, String, String, Option<String>, Option<String>);
-        let mut rows: Vec<Row> = super::common::from_json_rows(text)?;
+    /// Adds the units `read` found, in code order; returns their ids.
+    fn add(&mut self, mut rows: Vec<WorkRow>) -> Vec<i64> {
         rows.sort_by(|a, b| a.1.cmp(&b.1));
         let mut ids = vec![];
         for (id, code, from, to, parent, kind, vi, en, ar) in rows {
@@ -158,7 +159,7 @@ impl Work {
             );
             ids.push(id);
         }
-        Ok(ids)
+        ids
     }
 
     /// Loads the live units of `codes` on `day`, the live children of those the draft takes
@@ -172,15 +173,15 @@ impl Work {
         let by_codes = json_rows(&[JsonCol::Text]).replacen("$1", "$2", 1);
         for chunk in codes.chunks(2000) {
             let list: Vec<serde_json::Value> = chunk.iter().map(|c| serde_json::json!([c.as_str()])).collect();
-            let text: String = sqlx::query_scalar(sqlx::AssertSqlSafe(Work::json_sql(&format!(
-                "FROM unit u JOIN unit_version v ON v.unit_id = u.id WHERE u.code IN ({by_codes}) AND {WORK_LIVE}"
-            ))))
-            .bind(day)
-            .bind(serde_json::Value::Array(list).to_string())
-            .fetch_one(&mut *conn)
-            .await
-            .db()?;
-            work.add_json(&text)?;
+            let rows = Work::read(
+                conn,
+                &format!(
+                    "FROM unit u JOIN unit_version v ON v.unit_id = u.id WHERE u.code IN ({by_codes}) AND {WORK_LIVE}"
+                ),
+                &[Arg::Date(day), Arg::Text(serde_json::Value::Array(list).to_string())],
+            )
+            .await?;
+            work.add(rows);
         }
         let apart: Vec<i64> = apart.iter().filter_map(|c| work.by_code.get(c).copied()).collect();
         work.load_children_and_ancestors(conn, &apart, day).await?;
@@ -222,15 +223,16 @@ impl Work {
     /// Loads the live children of `ids`, then the ancestors of everything loaded.
     async fn load_children_and_ancestors(&mut self, conn: &mut Conn, ids: &[i64], day: NaiveDate) -> Result<()> {
         for chunk in ids.chunks(500) {
-            let text: String = sqlx::query_scalar(sqlx::AssertSqlSafe(Work::json_sql(&format!(
-                "FROM unit_version v JOIN unit u ON u.id = v.unit_id WHERE v.parent_id IN ({}) AND {WORK_LIVE}",
-                id_list(chunk)
-            ))))
-            .bind(day)
-            .fetch_one(&mut *conn)
-            .await
-            .db()?;
-            self.add_json(&text)?;
+            let rows = Work::read(
+                conn,
+                &format!(
+                    "FROM unit_version v JOIN unit u ON u.id = v.unit_id WHERE v.parent_id IN ({}) AND {WORK_LIVE}",
+                    id_list(chunk)
+                ),
+                &[Arg::Date(day)],
+            )
+            .await?;
+            self.add(rows);
         }
         loop {
             let missing: BTreeSet<i64> =
@@ -241,15 +243,16 @@ impl Work {
             let missing: Vec<i64> = missing.into_iter().collect();
             let mut found = 0;
             for chunk in missing.chunks(500) {
-                let text: String = sqlx::query_scalar(sqlx::AssertSqlSafe(Work::json_sql(&format!(
-                    "FROM unit_version v JOIN unit u ON u.id = v.unit_id WHERE u.id IN ({}) AND {WORK_LIVE}",
-                    id_list(chunk)
-                ))))
-                .bind(day)
-                .fetch_one(&mut *conn)
-                .await
-                .db()?;
-                found += self.add_json(&text)?.len();
+                let rows = Work::read(
+                    conn,
+                    &format!(
+                        "FROM unit_version v JOIN unit u ON u.id = v.unit_id WHERE u.id IN ({}) AND {WORK_LIVE}",
+                        id_list(chunk)
+                    ),
+                    &[Arg::Date(day)],
+                )
+                .await?;
+                found += self.add(rows).len();
             }
             if found == 0 {
                 return Ok(());
@@ -354,15 +357,13 @@ impl<'a> Run<'a> {
         match live_unit(conn, code, self.day, role).await {
             Ok(u) => {
                 let day = self.day;
-                let text: String = sqlx::query_scalar(sqlx::AssertSqlSafe(Work::json_sql(&format!(
-                    "FROM unit_version v JOIN unit u ON u.id = v.unit_id WHERE u.id = $2 AND {WORK_LIVE}"
-                ))))
-                .bind(day)
-                .bind(u.id)
-                .fetch_one(&mut *conn)
-                .await
-                .db()?;
-                let ids = self.work.add_json(&text)?;
+                let rows = Work::read(
+                    conn,
+                    &format!("FROM unit_version v JOIN unit u ON u.id = v.unit_id WHERE u.id = $2 AND {WORK_LIVE}"),
+                    &[Arg::Date(day), Arg::Int(u.id)],
+                )
+                .await?;
+                let ids = self.work.add(rows);
                 self.work.load_children_and_ancestors(conn, &ids, day).await?;
                 Ok(Some(u.id))
             }
@@ -1042,21 +1043,19 @@ impl<'a> Run<'a> {
             }
         }
         // Kinds, codes and cycles: among the units whose version starts on the day.
-        // One JSON text: 160,000 rows for the 2025 reform (see `json_agg`).
-        let text: String = sqlx::query_scalar(sqlx::AssertSqlSafe(super::common::json_agg(
+        // 160,000 rows for the 2025 reform (see `read_rows`).
+        // (unit, code, kind, parent's code, parent's kind)
+        type Placed = (i64, String, String, Option<String>, Option<String>);
+        let mut rows: Vec<Placed> = read_rows(
+            conn,
             "SELECT v.unit_id, u.code, v.kind, p.code AS parent_code, pv.kind AS parent_kind FROM unit_version v JOIN unit u ON u.id = v.unit_id \
              LEFT JOIN unit p ON p.id = v.parent_id \
              LEFT JOIN unit_version pv ON pv.unit_id = v.parent_id AND pv.valid_from <= $1 AND (pv.valid_to IS NULL OR pv.valid_to > $1) \
              WHERE v.valid_from = $1",
             &["unit_id", "code", "kind", "parent_code", "parent_kind"],
-        )))
-        .bind(day)
-        .fetch_one(&mut *conn)
-        .await
-        .db()?;
-        // (unit, code, kind, parent's code, parent's kind)
-        type Placed = (i64, String, String, Option<String>, Option<String>);
-        let mut rows: Vec<Placed> = super::common::from_json_rows(&text)?;
+            &[Arg::Date(day)],
+        )
+        .await?;
         rows.sort_by(|a, b| a.1.cmp(&b.1));
         for (unit, code, kind, parent, parent_kind) in rows {
             let code = UnitCode::from_stored(code);
@@ -1329,18 +1328,17 @@ async fn ledger_keys(conn: &mut Conn) -> Result<Vec<String>> {
 async fn unit_facts(conn: &mut Conn, ids: &[i64]) -> Result<HashMap<i64, (String, String, String)>> {
     let mut out = HashMap::new();
     for chunk in ids.chunks(500) {
-        let text: String = sqlx::query_scalar(sqlx::AssertSqlSafe(super::common::json_agg(
+        let rows: Vec<(i64, String, String, String)> = read_rows(
+            conn,
             &format!(
                 "SELECT u.id, u.code, v.name_vi, v.kind FROM unit u JOIN unit_version v ON v.unit_id = u.id \
                  WHERE u.id IN ({}) AND v.valid_from = (SELECT MAX(l.valid_from) FROM unit_version l WHERE l.unit_id = u.id)",
                 id_list(chunk)
             ),
             &["id", "code", "name_vi", "kind"],
-        )))
-        .fetch_one(&mut *conn)
-        .await
-        .db()?;
-        let rows: Vec<(i64, String, String, String)> = super::common::from_json_rows(&text)?;
+            &[],
+        )
+        .await?;
         out.extend(rows.into_iter().map(|(id, code, name, kind)| (id, (code, name, kind))));
     }
     Ok(out)
@@ -1378,7 +1376,6 @@ type Children = HashMap<i64, Vec<(i64, UnitCode)>>;
 /// Units' live children on the day before the effective date and on it, read together (one
 /// pass over the children for both).
 async fn children_around(conn: &mut Conn, parents: &[i64], day: NaiveDate) -> Result<(Children, Children)> {
-    use super::common::{from_json_rows, json_agg};
     let before = day.pred_opt().unwrap_or(day);
     let (mut was, mut is): (Children, Children) = (HashMap::new(), HashMap::new());
     for chunk in parents.chunks(500) {
@@ -1387,16 +1384,13 @@ async fn children_around(conn: &mut Conn, parents: &[i64], day: NaiveDate) -> Re
              WHERE v.parent_id IN ({}) AND v.valid_from <= $2 AND (v.valid_to IS NULL OR v.valid_to > $1)",
             id_list(chunk)
         );
-        let text: String = sqlx::query_scalar(sqlx::AssertSqlSafe(json_agg(
+        let rows: Vec<(i64, NaiveDate, Option<NaiveDate>, i64, String)> = read_rows(
+            conn,
             &select,
             &["parent_id", "valid_from", "valid_to", "id", "code"],
-        )))
-        .bind(before)
-        .bind(day)
-        .fetch_one(&mut *conn)
-        .await
-        .db()?;
-        let rows: Vec<(i64, NaiveDate, Option<NaiveDate>, i64, String)> = from_json_rows(&text)?;
+            &[Arg::Date(before), Arg::Date(day)],
+        )
+        .await?;
         for (parent, from, to, id, code) in rows {
             let child = (id, UnitCode::from_stored(code));
             let live = |d: NaiveDate| from <= d && to.is_none_or(|t| t > d);
