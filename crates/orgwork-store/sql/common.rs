@@ -108,7 +108,6 @@ pub fn json_rows(cols: &[JsonCol]) -> String {
 
 /// A value bound to `read_rows`' statement.
 pub enum Arg {
-    Int(i64),
     Date(chrono::NaiveDate),
     Text(String),
 }
@@ -127,7 +126,6 @@ where
         let mut query = sqlx::query_as::<_, T>(sqlx::AssertSqlSafe(select.to_string()));
         for a in args {
             query = match a {
-                Arg::Int(n) => query.bind(*n),
                 Arg::Date(d) => query.bind(*d),
                 Arg::Text(t) => query.bind(t.as_str()),
             };
@@ -139,7 +137,6 @@ where
     let mut query = sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(sql));
     for a in args {
         query = match a {
-            Arg::Int(n) => query.bind(*n),
             Arg::Date(d) => query.bind(*d),
             Arg::Text(t) => query.bind(t.as_str()),
         };

@@ -140,6 +140,19 @@ impl Work {
         .await
     }
 
+    /// The live units on `day` whose `column` (`u.id` or `v.parent_id`) is one of `ids`.
+    async fn read_ids(conn: &mut Conn, column: &str, ids: &[i64], day: NaiveDate) -> Result<Vec<WorkRow>> {
+        Work::read(
+            conn,
+            &format!(
+                "FROM unit_version v JOIN unit u ON u.id = v.unit_id WHERE {column} IN ({}) AND {WORK_LIVE}",
+                id_list(ids)
+            ),
+            &[Arg::Date(day)],
+        )
+        .await
+    }
+
     /// Adds the units `read` found, in code order; returns their ids.
     fn add(&mut self, mut rows: Vec<WorkRow>) -> Vec<i64> {
         rows.sort_by(|a, b| a.1.cmp(&b.1));
@@ -223,15 +236,7 @@ impl Work {
     /// Loads the live children of `ids`, then the ancestors of everything loaded.
     async fn load_children_and_ancestors(&mut self, conn: &mut Conn, ids: &[i64], day: NaiveDate) -> Result<()> {
         for chunk in ids.chunks(500) {
-            let rows = Work::read(
-                conn,
-                &format!(
-                    "FROM unit_version v JOIN unit u ON u.id = v.unit_id WHERE v.parent_id IN ({}) AND {WORK_LIVE}",
-                    id_list(chunk)
-                ),
-                &[Arg::Date(day)],
-            )
-            .await?;
+            let rows = Work::read_ids(conn, "v.parent_id", chunk, day).await?;
             self.add(rows);
         }
         loop {
@@ -243,15 +248,7 @@ impl Work {
             let missing: Vec<i64> = missing.into_iter().collect();
             let mut found = 0;
             for chunk in missing.chunks(500) {
-                let rows = Work::read(
-                    conn,
-                    &format!(
-                        "FROM unit_version v JOIN unit u ON u.id = v.unit_id WHERE u.id IN ({}) AND {WORK_LIVE}",
-                        id_list(chunk)
-                    ),
-                    &[Arg::Date(day)],
-                )
-                .await?;
+                let rows = Work::read_ids(conn, "u.id", chunk, day).await?;
                 found += self.add(rows).len();
             }
             if found == 0 {
@@ -357,12 +354,7 @@ impl<'a> Run<'a> {
         match live_unit(conn, code, self.day, role).await {
             Ok(u) => {
                 let day = self.day;
-                let rows = Work::read(
-                    conn,
-                    &format!("FROM unit_version v JOIN unit u ON u.id = v.unit_id WHERE u.id = $2 AND {WORK_LIVE}"),
-                    &[Arg::Date(day), Arg::Int(u.id)],
-                )
-                .await?;
+                let rows = Work::read_ids(conn, "u.id", &[u.id], day).await?;
                 let ids = self.work.add(rows);
                 self.work.load_children_and_ancestors(conn, &ids, day).await?;
                 Ok(Some(u.id))
@@ -792,11 +784,8 @@ impl<'a> Run<'a> {
         }
 
         let nothing = |_: u64| {};
-        let created: Vec<serde_json::Value> = self
-            .created
-            .iter()
-            .map(|id| serde_json::json!([id, self.work.units[id].code.as_str(), day.to_string()]))
-            .collect();
+        let created: Vec<(i64, &str, NaiveDate)> =
+            self.created.iter().map(|id| (*id, self.work.units[id].code.as_str(), day)).collect();
         let sql = format!("INSERT INTO unit (id, code, valid_from) {}", json_rows(&[Int, Text, Date]));
         write_json(conn, &sql, &created, &nothing).await?;
         for chunk in self.work.closed.chunks(500) {
@@ -820,23 +809,23 @@ impl<'a> Run<'a> {
             .await
             .db()?;
         }
-        let versions: Vec<serde_json::Value> = self
+        let versions: Vec<_> = self
             .work
             .versions
             .iter()
             .map(|(id, v)| {
-                serde_json::json!([
-                    id,
-                    day.to_string(),
+                (
+                    *id,
+                    day,
                     v.parent,
-                    v.kind,
-                    v.names.vi,
-                    v.names.en,
-                    v.names.ar,
+                    v.kind.as_str(),
+                    v.names.vi.as_str(),
+                    &v.names.en,
+                    &v.names.ar,
                     v.names.folded(),
                     v.change.as_str(),
-                    self.decision
-                ])
+                    &self.decision,
+                )
             })
             .collect();
         let sql = format!(
@@ -1232,12 +1221,8 @@ async fn carry(conn: &mut Conn, day: NaiveDate, by_unit: &BTreeMap<i64, Vec<(i64
         return Ok((0, 0));
     }
     // The coefficients, staged: (unit, ancestor, coefficient).
-    let mut staged: Vec<serde_json::Value> = vec![];
-    for (v, row) in by_unit {
-        for (a, c) in row {
-            staged.push(serde_json::json!([v, a, c]));
-        }
-    }
+    let staged: Vec<(i64, i64, i64)> =
+        by_unit.iter().flat_map(|(v, row)| row.iter().map(move |(a, c)| (*v, *a, *c))).collect();
     sqlx::query(
         "CREATE TEMP TABLE IF NOT EXISTS reattribution (unit_id BIGINT NOT NULL, ancestor BIGINT NOT NULL, \
          coef BIGINT NOT NULL)",
@@ -1865,11 +1850,8 @@ impl RestructureStore for Backend {
         }
         let clock = std::time::Instant::now();
         // The lineage in bulk statements (9,714 rows for the 2025 reform).
-        let lineage: Vec<serde_json::Value> = run
-            .lineage
-            .iter()
-            .map(|(from, to, relation)| serde_json::json!([id, from, to, r.effective.to_string(), relation]))
-            .collect();
+        let lineage: Vec<(i64, i64, i64, NaiveDate, &str)> =
+            run.lineage.iter().map(|(from, to, relation)| (id, *from, *to, r.effective, *relation)).collect();
         let sql = {
             use super::common::{JsonCol::*, json_rows};
             format!(
