@@ -783,23 +783,20 @@ impl<'a> Run<'a> {
     /// does not change (each staged unit's rows and balance as committed; the moved members'
     /// counts, taken out first, are the one thing that would change them), and every write
     /// holds the write lock, so what that connection reads is what the run started from. There
-    /// the sums'
-    /// read is about two thirds of the pass (2.8 of 4.2 s at national scale) and the tree's
-    /// writes as long. On SQLite the pass is one statement in the writer (a reader's rows would
-    /// cross the driver twice).
+    /// the sums' read is about two thirds of the pass (2.8 of 4.2 s at national scale) and the
+    /// tree's writes as long. On SQLite the pass is one statement in the writer (a reader's
+    /// rows would cross the driver twice).
     async fn flush(&mut self, conn: &mut Conn) -> Result<()> {
-        let profile = self.store.profile.clone();
-        // The moved members whose counts move with them (none when the ledger is left).
-        let mut members: Vec<i64> = vec![];
-        if self.keep_ledger {
-            for m in &self.work.member_moves {
-                if !members.contains(&m.member) {
-                    members.push(m.member);
-                }
-            }
-        }
         if !self.keep_ledger {
             return self.write_tree(conn).await;
+        }
+        let profile = self.store.profile.clone();
+        // The moved members, whose counts move with them.
+        let mut members: Vec<i64> = vec![];
+        for m in &self.work.member_moves {
+            if !members.contains(&m.member) {
+                members.push(m.member);
+            }
         }
         let clock = std::time::Instant::now();
         let by_unit = self.reattribution();
