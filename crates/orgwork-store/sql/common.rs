@@ -123,24 +123,32 @@ where
     T: serde::de::DeserializeOwned + for<'r> sqlx::FromRow<'r, <Db as sqlx::Database>::Row> + Send + Unpin,
 {
     if super::BACKEND_NAME == "postgres" {
-        let mut query = sqlx::query_as::<_, T>(sqlx::AssertSqlSafe(select.to_string()));
-        for a in args {
-            query = match a {
-                Arg::Date(d) => query.bind(*d),
-                Arg::Text(t) => query.bind(t.as_str()),
-            };
-        }
-        return query.fetch_all(&mut *conn).await.db();
+        return bind(sqlx::query_as::<_, T>(sqlx::AssertSqlSafe(select.to_string())), args).fetch_all(&mut *conn).await.db();
     }
     let columns = columns.iter().map(|c| format!("rows.{c}")).collect::<Vec<_>>().join(", ");
     let sql = format!("SELECT json_group_array(json_array({columns})) FROM ({select}) AS rows");
-    let mut query = sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(sql));
+    let (text,): (String,) = bind(sqlx::query_as(sqlx::AssertSqlSafe(sql)), args).fetch_one(&mut *conn).await.db()?;
+    serde_json::from_str(&text).map_err(|e| StoreError::Backend(format!("rows read as JSON: {e}")))
+}
+
+/// `args` bound to `query` in order.
+fn bind<'q, O>(
+    mut query: sqlx::query::QueryAs<'q, Db, O, <Db as sqlx::Database>::Arguments>,
+    args: &'q [Arg],
+) -> sqlx::query::QueryAs<'q, Db, O, <Db as sqlx::Database>::Arguments> {
     for a in args {
         query = match a {
             Arg::Date(d) => query.bind(*d),
             Arg::Text(t) => query.bind(t.as_str()),
         };
     }
-    let text = query.fetch_one(&mut *conn).await.db()?;
-    serde_json::from_str(&text).map_err(|e| StoreError::Backend(format!("rows read as JSON: {e}")))
+    query
+}
+
+/// Runs each of `statements` (a backend's fixed list, such as `BULK_DROP`) in order.
+pub async fn execute_all(conn: &mut Conn, statements: &[&str]) -> Result<()> {
+    for statement in statements {
+        sqlx::query(sqlx::AssertSqlSafe(*statement)).execute(&mut *conn).await.db()?;
+    }
+    Ok(())
 }

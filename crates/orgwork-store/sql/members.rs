@@ -194,21 +194,22 @@ pub async fn set_checkpoints_in(conn: &mut Conn, days: &[NaiveDate]) -> Result<(
 
 /// Adds many changes to the ledger in one statement per few thousand rows.
 pub async fn ledger_write(conn: &mut Conn, changes: BTreeMap<(i64, String, NaiveDate), i64>) -> Result<()> {
+    let rows: Vec<(i64, String, NaiveDate, i64)> =
+        changes.into_iter().filter(|(_, v)| *v != 0).map(|((unit, key, day), delta)| (unit, key, day, delta)).collect();
+    ledger_add(conn, &rows).await
+}
+
+/// Adds rows (unit, key, day, delta) to the ledger, each to the row already there for its
+/// (unit, key, day) if any, in one statement per few thousand rows; best in the ledger's key
+/// order (its B-tree then grows at its end rather than at random places).
+pub async fn ledger_add<K: serde::Serialize + Sync>(conn: &mut Conn, rows: &[(i64, K, NaiveDate, i64)]) -> Result<()> {
     use super::common::{JsonCol::*, json_rows};
-    let rows: Vec<serde_json::Value> = changes
-        .into_iter()
-        .filter(|(_, v)| *v != 0)
-        .map(|((unit, key, day), delta)| serde_json::json!([unit, key, day.to_string(), delta]))
-        .collect();
-    if rows.is_empty() {
-        return Ok(());
-    }
     let sql = format!(
         "INSERT INTO member_ledger (unit_id, key, day, delta) {} WHERE true \
          ON CONFLICT (unit_id, key, day) DO UPDATE SET delta = member_ledger.delta + excluded.delta",
         json_rows(&[Int, Text, Date, Int])
     );
-    write_json(conn, &sql, &rows, &|_| {}).await
+    write_json(conn, &sql, rows, &|_| {}).await
 }
 
 struct Parts {
@@ -890,15 +891,11 @@ async fn write_new_members(
 ) -> Result<bool> {
     let large = items.len() >= LARGE_LOAD;
     if large {
-        for statement in super::BULK_WRITE_BEGIN {
-            sqlx::query(sqlx::AssertSqlSafe(*statement)).execute(&mut *tx).await.db()?;
-        }
+        super::common::execute_all(tx, super::BULK_WRITE_BEGIN).await?;
     }
     let written = write_new_members_in(tx, store, items, progress).await;
     if large {
-        for statement in super::BULK_WRITE_END {
-            sqlx::query(sqlx::AssertSqlSafe(*statement)).execute(&mut *tx).await.db()?;
-        }
+        super::common::execute_all(tx, super::BULK_WRITE_END).await?;
     }
     written
 }
@@ -919,9 +916,7 @@ async fn write_new_members_in(
     let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM member").fetch_one(&mut *tx).await.db()?;
     let rebuild = items.len() >= LARGE_LOAD && items.len() as i64 > existing;
     if rebuild {
-        for ddl in super::BULK_DROP {
-            sqlx::query(sqlx::AssertSqlSafe(*ddl)).execute(&mut *tx).await.db()?;
-        }
+        super::common::execute_all(tx, super::BULK_DROP).await?;
     }
     let member_cols = [
         Int, Hex, Text, Text, Text, Text, Text, Date, Text, Text, Text, Text, Text, Text, Text, Text, Text, Text, Date,
@@ -1033,9 +1028,7 @@ async fn write_new_members_in(
     }
     let built = std::time::Instant::now();
     if rebuild {
-        for ddl in super::BULK_CREATE {
-            sqlx::query(sqlx::AssertSqlSafe(*ddl)).execute(&mut *tx).await.db()?;
-        }
+        super::common::execute_all(tx, super::BULK_CREATE).await?;
     }
     tracing::debug!(
         rows = items.len(),
@@ -1055,11 +1048,6 @@ async fn write_new_members_in(
         std::collections::HashMap::new();
     let mut keys: Vec<String> = vec![];
     let mut key_index: std::collections::HashMap<String, u16> = std::collections::HashMap::new();
-    let ledger_sql = format!(
-        "INSERT INTO member_ledger (unit_id, key, day, delta) {} WHERE true \
-         ON CONFLICT (unit_id, key, day) DO UPDATE SET delta = member_ledger.delta + excluded.delta",
-        json_rows(&[Int, Text, Date, Int])
-    );
     let mut counted = 0u64;
     // The sums are held across slices and written when they grow past `LEDGER_HELD` entries
     // (about 200 MB) and at the end: members spread over the same units meet the same (unit,
@@ -1108,14 +1096,14 @@ async fn write_new_members_in(
             progress(ImportStage::Counting, counted, total);
             continue;
         }
-        // In key order: the ledger's B-tree then grows at its end instead of at random places.
+        // In key order (see `ledger_add`).
         let mut rows: Vec<(i64, &str, NaiveDate, i64)> = std::mem::take(&mut sums)
             .into_iter()
             .filter(|(_, v)| *v != 0)
             .map(|((u, k, day), v)| (u, keys[k as usize].as_str(), day, v))
             .collect();
         rows.sort_unstable();
-        write_json(tx, &ledger_sql, &rows, &none).await?;
+        ledger_add(tx, &rows).await?;
         progress(ImportStage::Counting, counted, total);
     }
     tracing::debug!(ms = clock.elapsed().as_millis() as u64, "import: ledger written");

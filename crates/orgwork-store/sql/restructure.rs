@@ -806,37 +806,20 @@ impl<'a> Run<'a> {
                 let mut rtx = reader.begin().await.db()?;
                 let sums = carried(&mut rtx, day, &by_unit).await;
                 rtx.rollback().await.db()?;
-                Ok::<_, StoreError>((sums?, clock.elapsed().as_millis() as u64))
+                tracing::debug!(ms = clock.elapsed().as_millis() as u64, "restructure: ledger summed beside the writes");
+                sums
             };
-            let tree = async {
-                self.write_tree(conn).await?;
-                Ok::<_, StoreError>(clock.elapsed().as_millis() as u64)
-            };
-            let (tree_ms, sums) = futures_util::future::join(tree, sums).await;
-            let tree_ms = tree_ms?;
-            let (sums, sums_ms) = sums?;
-            let changes = write_carried(conn, &sums).await?;
-            tracing::debug!(
-                units = by_unit.len(),
-                tree_ms,
-                sums_ms,
-                changes,
-                ms = clock.elapsed().as_millis() as u64,
-                "restructure: ledger summed beside the tree's writes, and written"
-            );
+            let (written, sums) = futures_util::future::join(self.write_tree(conn), sums).await;
+            written?;
+            let (staged, rows) = sums?;
+            super::members::ledger_add(conn, &rows).await?;
+            carry_logged("restructure", by_unit.len(), (staged, rows.len() as u64), clock);
             return Ok(());
         }
         for m in &members {
             apply_member(conn, &profile, *m, -1).await?;
         }
-        let (staged, changes) = carry(conn, self.day, &by_unit).await?;
-        tracing::debug!(
-            units = by_unit.len(),
-            staged,
-            changes,
-            ms = clock.elapsed().as_millis() as u64,
-            "restructure: ledger summed and written"
-        );
+        carry_logged("restructure", by_unit.len(), carry(conn, self.day, &by_unit).await?, clock);
         self.write_tree(conn).await?;
         for m in &members {
             apply_member(conn, &profile, *m, 1).await?;
@@ -1302,9 +1285,10 @@ async fn stage(conn: &mut Conn, day: NaiveDate, by_unit: &BTreeMap<i64, Vec<(i64
         sqlx::query("SET LOCAL work_mem = '256MB'").execute(&mut *conn).await.db()?;
     }
     // One statement: each staged unit's sums on the day and its rows after it, times the
-    // coefficients, summed by ancestor, key and day. A sum on the day is the unit's balance on the latest checkpoint before
-    // it plus its rows since; its rows are entered by (unit, key) ranges over the ledger's
-    // keys at the checkpoint, not found by reading each unit's whole history (SQLite,
+    // coefficients, summed by ancestor, key and day. A sum on the day is the unit's balance
+    // on the latest checkpoint before it plus its rows since; its rows are entered by (unit,
+    // key) ranges over the ledger's keys at the checkpoint, not found by reading each unit's
+    // whole history (SQLite,
     // 38,000 units of the nation, the rows after the day alone: 0.39 s against 2.05 s). On
     // PostgreSQL each unit's rows are read once, by its ranges (`LATERAL`), those up to the
     // day summed into one per key; left to itself the planner scanned the whole ledger twice
@@ -1378,32 +1362,25 @@ async fn carry(conn: &mut Conn, day: NaiveDate, by_unit: &BTreeMap<i64, Vec<(i64
 /// A carried sum: (ancestor, key, day, delta).
 type Carried = (i64, String, NaiveDate, i64);
 
-/// The blocks' sums (`stage`) read back as rows, in the ledger's key order, for
-/// `write_carried` on another connection.
-async fn carried(conn: &mut Conn, day: NaiveDate, by_unit: &BTreeMap<i64, Vec<(i64, i64)>>) -> Result<Vec<Carried>> {
-    let Some(staged) = stage(conn, day, by_unit).await? else { return Ok(vec![]) };
+/// The blocks' sums (`stage`) read back as rows in the ledger's key order, for
+/// `members::ledger_add` on another connection; with the coefficients staged.
+async fn carried(
+    conn: &mut Conn,
+    day: NaiveDate,
+    by_unit: &BTreeMap<i64, Vec<(i64, i64)>>,
+) -> Result<(usize, Vec<Carried>)> {
+    let Some(staged) = stage(conn, day, by_unit).await? else { return Ok((0, vec![])) };
     let mut args = vec![Arg::Date(day), Arg::Date(staged.since)];
     args.extend(staged.keys.into_iter().map(Arg::Text));
     let mut rows: Vec<Carried> = read_rows(conn, &staged.sums, &["unit_id", "key", "day", "delta"], &args).await?;
     unstage(conn).await?;
-    rows.sort_unstable_by(|a, b| (a.0, &a.1, a.2).cmp(&(b.0, &b.1, b.2)));
-    Ok(rows)
+    rows.sort_unstable();
+    Ok((staged.coefficients, rows))
 }
 
-/// Adds carried sums to the ledger in one statement (the balances' triggers run once);
-/// returns the rows written.
-async fn write_carried(conn: &mut Conn, rows: &[Carried]) -> Result<u64> {
-    use super::common::{JsonCol::*, json_rows};
-    if rows.is_empty() {
-        return Ok(0);
-    }
-    let text = serde_json::to_string(rows).map_err(|e| StoreError::Backend(e.to_string()))?;
-    let sql = format!(
-        "INSERT INTO member_ledger (unit_id, key, day, delta) {} WHERE true \
-         ON CONFLICT (unit_id, key, day) DO UPDATE SET delta = member_ledger.delta + excluded.delta",
-        json_rows(&[Int, Text, Date, Int])
-    );
-    Ok(sqlx::query(sqlx::AssertSqlSafe(sql)).bind(text).execute(&mut *conn).await.db()?.rows_affected())
+/// The ledger pass's debug line (apply's and undo's).
+fn carry_logged(what: &str, units: usize, (staged, changes): (usize, u64), clock: std::time::Instant) {
+    tracing::debug!(units, staged, changes, ms = clock.elapsed().as_millis() as u64, "{what}: ledger summed and written");
 }
 
 /// Every key of the ledger (`total`, each status and category ever counted). Every member's
@@ -1663,14 +1640,7 @@ async fn undo_replay(
         by_unit.entry(*v).or_default().push((*a, *c));
     }
     let clock = std::time::Instant::now();
-    let (staged, changes) = carry(conn, day, &by_unit).await?;
-    tracing::debug!(
-        units = by_unit.len(),
-        staged,
-        changes,
-        ms = clock.elapsed().as_millis() as u64,
-        "restructure undo: ledger summed and written"
-    );
+    carry_logged("restructure undo", by_unit.len(), carry(conn, day, &by_unit).await?, clock);
 
     for step in steps.iter().rev() {
         match step {
