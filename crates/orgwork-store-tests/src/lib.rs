@@ -82,6 +82,27 @@ impl TestDb {
         }
     }
 
+    /// Runs raw SQL on the test database, behind the store's back; the database's error if it
+    /// refuses it.
+    pub async fn try_execute(&self, sql: &str) -> Result<(), String> {
+        let done = match &self.cleanup {
+            Cleanup::Sqlite(_) => {
+                let pool =
+                    sqlx::sqlite::SqlitePoolOptions::new().max_connections(1).connect(&self.url).await.expect("open");
+                let done = pool.execute(sqlx::AssertSqlSafe(sql.to_string())).await.map(|_| ());
+                pool.close().await;
+                done
+            }
+            Cleanup::Postgres { .. } => {
+                let pool = PgPoolOptions::new().max_connections(1).connect(&self.url).await.expect("connect");
+                let done = pool.execute(sqlx::AssertSqlSafe(sql.to_string())).await.map(|_| ());
+                pool.close().await;
+                done
+            }
+        };
+        done.map_err(|e| e.to_string())
+    }
+
     /// Runs raw SQL on the test database, behind the store's back (to tamper with it).
     pub async fn execute(&self, sql: &str) {
         match &self.cleanup {

@@ -489,6 +489,46 @@ pub async fn audit_verify_catches_tampering(db: &crate::TestDb) {
     assert!(why.contains("missing"), "{why}");
 }
 
+/// A large import may set keys aside while it writes (PostgreSQL drops the histories' foreign
+/// keys, the name words' key and the members' unique numbers, and adds them back, checking every
+/// row): after it, each key refuses what it refused before.
+pub async fn a_large_import_keeps_the_keys(db: &crate::TestDb) {
+    use orgwork_domain::import::ImportRow;
+    let s = db.store.as_ref();
+    small_province(s).await;
+    let rows: Vec<ImportRow> = (0..20_000)
+        .map(|i| {
+            let mut r = record(&format!("Nguyễn Thị Khóa {i}"), "female", "1990-01-01", "2015-01-01");
+            r.card_number = Some(format!("{}", 60_000_000 + i));
+            r.national_id = Some(format!("{:012}", 70_000_000 + i));
+            ImportRow { row: i + 2, record: r, unit: Some(code("SO-TC-C1")), status: None }
+        })
+        .collect();
+    assert_eq!(s.import_members(&actor(), &rows, None, false).await.unwrap().created, 20_000);
+    for (what, sql) in [
+        (
+            "a membership of no member",
+            "INSERT INTO membership (member_id, valid_from, unit_id, reason) SELECT -1, '2020-01-01', unit_id, 'x' FROM membership LIMIT 1",
+        ),
+        (
+            "a membership in no unit",
+            "INSERT INTO membership (member_id, valid_from, unit_id, reason) SELECT id, '1999-01-01', -1, 'x' FROM member LIMIT 1",
+        ),
+        (
+            "a status of no member",
+            "INSERT INTO member_status (member_id, valid_from, status) VALUES (-1, '2020-01-01', 'official')",
+        ),
+        (
+            "a name word twice",
+            "INSERT INTO member_word (word, name_key, member_id, name_fold) SELECT word, name_key, member_id, name_fold FROM member_word LIMIT 1",
+        ),
+        ("a card number twice", "UPDATE member SET card_number = '60000001' WHERE card_number = '60000002'"),
+        ("a national ID twice", "UPDATE member SET national_id = '000070000001' WHERE national_id = '000070000002'"),
+    ] {
+        assert!(db.try_execute(sql).await.is_err(), "{what} is refused after a large import");
+    }
+}
+
 pub fn record(name: &str, sex: &str, born: &str, admitted: &str) -> orgwork_domain::members::Record {
     let input = orgwork_domain::members::RecordInput {
         full_name: name.into(),
