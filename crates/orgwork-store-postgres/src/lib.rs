@@ -129,6 +129,37 @@ impl PostgresStore {
     }
 }
 
+/// Writes bulk rows into `table (columns)` by `COPY … FROM STDIN` (`orgwork_store::copy`), a
+/// megabyte of text a message (`written` told the rows sent after each); a failure is the statement's error, the copy abandoned.
+async fn insert_rows<R: orgwork_store::copy::CopyRow + serde::Serialize + Sync>(
+    conn: &mut sqlx::PgConnection,
+    table: &str,
+    columns: &[(&str, common::JsonCol)],
+    rows: &[R],
+    written: &(dyn Fn(u64) + Send + Sync),
+) -> Result<()> {
+    use common::DbResult;
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let names = columns.iter().map(|(name, _)| *name).collect::<Vec<_>>().join(", ");
+    let mut copy = conn.copy_in_raw(&format!("COPY {table} ({names}) FROM STDIN")).await.db()?;
+    let mut text = String::with_capacity(1 << 20);
+    for (k, row) in rows.iter().enumerate() {
+        row.copy_row(&mut text);
+        if text.len() >= 1 << 20 || k + 1 == rows.len() {
+            if let Err(e) = copy.send(text.as_bytes()).await {
+                let _ = copy.abort(e.to_string()).await;
+                return Err(StoreError::Backend(e.to_string()));
+            }
+            text.clear();
+            written(k as u64 + 1);
+        }
+    }
+    copy.finish().await.db()?;
+    Ok(())
+}
+
 /// The URL without its password, for messages.
 pub fn redact(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {

@@ -128,6 +128,21 @@ pub fn migrator() -> sqlx::migrate::Migrator {
 }
 
 // The implementation shared with the other backend (see orgwork-store/sql/).
+/// Writes bulk rows into `table (columns)`: one statement per few thousand rows, the rows bound
+/// as one JSON text (`common::json_rows`).
+async fn insert_rows<R: orgwork_store::copy::CopyRow + serde::Serialize + Sync>(
+    conn: &mut sqlx::SqliteConnection,
+    table: &str,
+    columns: &[(&str, common::JsonCol)],
+    rows: &[R],
+    written: &(dyn Fn(u64) + Send + Sync),
+) -> Result<()> {
+    let names = columns.iter().map(|(name, _)| *name).collect::<Vec<_>>().join(", ");
+    let types: Vec<common::JsonCol> = columns.iter().map(|(_, t)| *t).collect();
+    let sql = format!("INSERT INTO {table} ({names}) {}", common::json_rows(&types));
+    members::write_json(conn, &sql, rows, written).await
+}
+
 mod common {
     include!("../../orgwork-store/sql/common.rs");
 }

@@ -812,8 +812,14 @@ impl<'a> Run<'a> {
             let (written, sums) = futures_util::future::join(self.write_tree(conn), sums).await;
             written?;
             let (staged, rows) = sums?;
-            super::members::ledger_add(conn, &rows).await?;
-            carry_logged("restructure", by_unit.len(), (staged, rows.len() as u64), clock);
+            // The units the run created have no rows yet: theirs are plain inserts.
+            let (fresh, others): (Vec<Carried>, Vec<Carried>) =
+                rows.into_iter().partition(|r| self.created.contains(&r.0));
+            super::members::ledger_insert(conn, &fresh).await?;
+            super::members::ledger_add(conn, &others).await?;
+            let rows = fresh.len() + others.len();
+            tracing::debug!(fresh = fresh.len(), others = others.len(), "restructure: carried sums");
+            carry_logged("restructure", by_unit.len(), (staged, rows as u64), clock);
             return Ok(());
         }
         for m in &members {
@@ -878,11 +884,19 @@ impl<'a> Run<'a> {
                 )
             })
             .collect();
-        let sql = format!(
-            "INSERT INTO unit_version (unit_id, valid_from, parent_id, kind, name_vi, name_en, name_ar, name_fold, change, decision) {}",
-            json_rows(&[Int, Date, Int, Text, Text, Text, Text, Text, Text, Text])
-        );
-        write_json(conn, &sql, &versions, &nothing).await?;
+        let columns = [
+            ("unit_id", Int),
+            ("valid_from", Date),
+            ("parent_id", Int),
+            ("kind", Text),
+            ("name_vi", Text),
+            ("name_en", Text),
+            ("name_ar", Text),
+            ("name_fold", Text),
+            ("change", Text),
+            ("decision", Text),
+        ];
+        super::insert_rows(conn, "unit_version", &columns, &versions, &nothing).await?;
 
         for m in &self.work.member_moves {
             if m.in_place {

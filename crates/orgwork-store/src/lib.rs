@@ -7,6 +7,7 @@
 //! concrete sqlx types (see ARCHITECTURE.md, "One implementation, two backends").
 
 pub mod cache;
+pub mod copy;
 pub mod ids;
 pub mod tree;
 
