@@ -393,8 +393,10 @@ impl<'a> Run<'a> {
                 let day = self.day;
                 let rows = Work::read_ids(conn, "u.id", &[u.id], day).await?;
                 let ids = self.work.add(rows);
-                let children = Work::read_ids(conn, "v.parent_id", &ids, day).await?;
-                self.work.add(children);
+                if !ids.is_empty() {
+                    let children = Work::read_ids(conn, "v.parent_id", &ids, day).await?;
+                    self.work.add(children);
+                }
                 self.work.load_ancestors(conn, day).await?;
                 Ok(Some(u.id))
             }
