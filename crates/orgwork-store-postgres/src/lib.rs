@@ -130,7 +130,8 @@ impl PostgresStore {
 }
 
 /// Writes bulk rows into `table (columns)` by `COPY … FROM STDIN` (`orgwork_store::copy`), a
-/// megabyte of text a message (`written` told the rows sent after each); a failure is the statement's error, the copy abandoned.
+/// megabyte of text a message (`written` told the rows sent after each); a failure is the
+/// statement's error, the copy abandoned.
 async fn insert_rows<R: orgwork_store::copy::CopyRow + serde::Serialize + Sync>(
     conn: &mut sqlx::PgConnection,
     table: &str,
@@ -142,7 +143,7 @@ async fn insert_rows<R: orgwork_store::copy::CopyRow + serde::Serialize + Sync>(
     if rows.is_empty() {
         return Ok(());
     }
-    let names = columns.iter().map(|(name, _)| *name).collect::<Vec<_>>().join(", ");
+    let names = common::column_list(columns);
     let mut copy = conn.copy_in_raw(&format!("COPY {table} ({names}) FROM STDIN")).await.db()?;
     let mut text = String::with_capacity(1 << 20);
     for (k, row) in rows.iter().enumerate() {

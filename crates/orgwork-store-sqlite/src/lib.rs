@@ -127,7 +127,6 @@ pub fn migrator() -> sqlx::migrate::Migrator {
     sqlx::migrate!("./migrations")
 }
 
-// The implementation shared with the other backend (see orgwork-store/sql/).
 /// Writes bulk rows into `table (columns)`: one statement per few thousand rows, the rows bound
 /// as one JSON text (`common::json_rows`).
 async fn insert_rows<R: orgwork_store::copy::CopyRow + serde::Serialize + Sync>(
@@ -137,12 +136,12 @@ async fn insert_rows<R: orgwork_store::copy::CopyRow + serde::Serialize + Sync>(
     rows: &[R],
     written: &(dyn Fn(u64) + Send + Sync),
 ) -> Result<()> {
-    let names = columns.iter().map(|(name, _)| *name).collect::<Vec<_>>().join(", ");
     let types: Vec<common::JsonCol> = columns.iter().map(|(_, t)| *t).collect();
-    let sql = format!("INSERT INTO {table} ({names}) {}", common::json_rows(&types));
+    let sql = format!("INSERT INTO {table} ({}) {}", common::column_list(columns), common::json_rows(&types));
     members::write_json(conn, &sql, rows, written).await
 }
 
+// The implementation shared with the other backend (see orgwork-store/sql/).
 mod common {
     include!("../../orgwork-store/sql/common.rs");
 }

@@ -105,19 +105,7 @@ impl TestDb {
 
     /// Runs raw SQL on the test database, behind the store's back (to tamper with it).
     pub async fn execute(&self, sql: &str) {
-        match &self.cleanup {
-            Cleanup::Sqlite(_) => {
-                let pool =
-                    sqlx::sqlite::SqlitePoolOptions::new().max_connections(1).connect(&self.url).await.expect("open");
-                pool.execute(sqlx::AssertSqlSafe(sql.to_string())).await.expect("raw SQL");
-                pool.close().await;
-            }
-            Cleanup::Postgres { .. } => {
-                let pool = PgPoolOptions::new().max_connections(1).connect(&self.url).await.expect("connect");
-                pool.execute(sqlx::AssertSqlSafe(sql.to_string())).await.expect("raw SQL");
-                pool.close().await;
-            }
-        }
+        self.try_execute(sql).await.expect("raw SQL");
     }
 }
 

@@ -106,6 +106,11 @@ pub fn json_rows(cols: &[JsonCol]) -> String {
     format!("SELECT {} FROM {from}", exprs.join(", "))
 }
 
+/// The names of a bulk write's columns, for its statement (`insert_rows`).
+pub fn column_list(columns: &[(&str, JsonCol)]) -> String {
+    columns.iter().map(|(name, _)| *name).collect::<Vec<_>>().join(", ")
+}
+
 /// A value bound to `read_rows`' statement.
 pub enum Arg {
     Date(chrono::NaiveDate),

@@ -1095,10 +1095,7 @@ async fn write_new_members_in(
             let statuses: Vec<(Status, Span)> =
                 item.statuses.iter().map(|(s, f, t)| (*s, Span { from: *f, to: *t })).collect();
             for c in contributions(&store.profile, item.record, &memberships, &statuses) {
-                let k = match key_index.get(&c.key) {
-                    Some(k) => *k,
-                    None => intern(&mut keys, &mut key_index, c.key),
-                };
+                let k = intern(&mut keys, &mut key_index, c.key);
                 let segs = ancestry.entry(c.unit_id).or_insert_with(|| tree.whole_life(c.unit_id));
                 for (from, to, path) in segs.iter() {
                     let f = (*from).max(c.span.from);

@@ -612,7 +612,7 @@ impl<'a> Run<'a> {
         // processes; SQLite: the writer's thread and a reader's).
         let clock = std::time::Instant::now();
         let touched: Vec<i64> = self.touched.keys().copied().collect();
-        let before = self.day.pred_opt().unwrap_or(self.day);
+        let before = self.day_before();
         let reader = self.store.reader();
         let totals = async move {
             let mut conn = reader.acquire().await.db()?;
@@ -1186,14 +1186,20 @@ impl<'a> Run<'a> {
         Ok(())
     }
 
-    /// The impact, read inside the run's transaction: a few set queries over the touched units
-    /// and the parents whose children change, not a round trip per unit.
+    /// The day before the effective date: the last day of the tree as it was.
+    fn day_before(&self) -> NaiveDate {
+        self.day.pred_opt().unwrap_or(self.day)
+    }
+
     /// The units taken apart and the parents whose children change, for `TreeBefore`.
     fn impact_ids(&self) -> (Vec<i64>, Vec<i64>) {
         let apart = self.touched.iter().filter(|(_, (_, c, _))| taken_apart(c)).map(|(id, _)| *id).collect();
         (apart, self.parents.iter().copied().collect())
     }
 
+    /// The impact, read inside the run's transaction (with the tree the day before read beside
+    /// it): a few set queries over the touched units and the parents whose children change,
+    /// not a round trip per unit.
     async fn impact(&self, conn: &mut Conn, tree_before: TreeBefore) -> Result<Impact> {
         let mut touched: Vec<(&i64, &Touched)> = self.touched.iter().collect();
         touched.sort_by_key(|(_, (n, _, _))| *n);
@@ -1891,8 +1897,7 @@ impl Backend {
         let clock = std::time::Instant::now();
         // The impact's reads of the tree the day before, beside the rules.
         let (apart, parents) = run.impact_ids();
-        let before = draft.effective.pred_opt().unwrap_or(draft.effective);
-        let tree_before = TreeBefore::read(self.reader(), &apart, &parents, before);
+        let tree_before = TreeBefore::read(self.reader(), &apart, &parents, run.day_before());
         let rules = async {
             if run.failures.iter().all(|f| f.rule != Rule::DateOrder) {
                 run.rules(conn).await?;
