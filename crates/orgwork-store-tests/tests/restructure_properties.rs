@@ -11,6 +11,7 @@ use orgwork_store::{NewMember, Page, Store};
 use orgwork_store_tests::TestDb;
 use orgwork_store_tests::stories::{actor, code, create, d, names, record};
 use proptest::prelude::*;
+use std::collections::{BTreeMap, BTreeSet};
 
 const UNITS: [&str; 12] = ["QN", "B1", "B2", "G1", "G2", "G3", "C1", "C2", "C3", "C4", "C5", "GC"];
 const NEW: [&str; 2] = ["N1", "N2"];
@@ -168,6 +169,51 @@ fn run(backend: &'static str, ops: Vec<Operation>, checkpoints: Vec<&str>) -> Re
             return Ok(false);
         }
         let day = d(EFFECTIVE);
+        let day_before = day.pred_opt().unwrap();
+        // The impact's tree: the parents whose children differ from the day before to the
+        // day, with those children, as the store reads them on each day.
+        let children = |on| async move {
+            let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+            for e in s.subtree(&code("QN"), on, None, Page::first(1000)).await.unwrap().items {
+                if let Some(p) = e.unit.parent {
+                    out.entry(p.to_string()).or_default().push(e.unit.code.to_string());
+                }
+            }
+            out.values_mut().for_each(|kids| kids.sort());
+            out
+        };
+        let (kids_before, kids_after) = (children(day_before).await, children(day).await);
+        let mut changed: Vec<(String, Vec<String>, Vec<String>)> = vec![];
+        for parent in kids_before.keys().chain(kids_after.keys()).collect::<BTreeSet<_>>() {
+            let (b, a) = (
+                kids_before.get(parent).cloned().unwrap_or_default(),
+                kids_after.get(parent).cloned().unwrap_or_default(),
+            );
+            if b != a {
+                changed.push((parent.clone(), b, a));
+            }
+        }
+        let reported: Vec<(String, Vec<String>, Vec<String>)> = applied
+            .impact
+            .tree
+            .iter()
+            .map(|t| {
+                let codes =
+                    |c: &[orgwork_domain::structure::UnitCode]| c.iter().map(|c| c.to_string()).collect::<Vec<_>>();
+                (t.parent.to_string(), codes(&t.before), codes(&t.after))
+            })
+            .collect();
+        prop_assert_eq!(&reported, &changed, "the impact's tree after {:?}", summary);
+        // Each unit of the impact under its name as last recorded: on the day if it lives on
+        // (renamed or not), the day before if the draft ended it.
+        for u in &applied.impact.units {
+            let unit = match s.unit(&u.code, day).await {
+                Ok(unit) => unit,
+                Err(_) => s.unit(&u.code, day_before).await.unwrap(),
+            };
+            prop_assert_eq!(&u.name, &unit.name.vi, "the impact's name of {} after {:?}", u.code, summary);
+            prop_assert_eq!(&u.kind, &unit.kind);
+        }
         // No cycle: every live unit's ancestors end at the root.
         let live = s.subtree(&code("QN"), day, None, Page::first(1000)).await.unwrap().items;
         for e in &live {
@@ -282,4 +328,23 @@ fn sqlite_dissolved_after_its_parent_merged() {
 #[test]
 fn postgres_dissolved_after_its_parent_merged() {
     dissolved_after_its_parent_merged("postgres");
+}
+
+/// A unit renamed, then dissolved, by one draft: the version the rename wrote is dropped, and
+/// the impact names the unit as it was last recorded (its name before the draft).
+fn renamed_then_dissolved(backend: &'static str) {
+    let rename = Operation::Rename(RenameOp { unit: code("G3"), names: names("Tên mới") });
+    let dissolve = Operation::Dissolve(DissolveOp { unit: code("G3"), into: Some(code("G1")) });
+    let applied = run(backend, vec![rename, dissolve], vec![]).unwrap_or_else(|e| panic!("{e}"));
+    assert!(applied, "the draft should apply");
+}
+
+#[test]
+fn sqlite_renamed_then_dissolved() {
+    renamed_then_dissolved("sqlite");
+}
+
+#[test]
+fn postgres_renamed_then_dissolved() {
+    renamed_then_dissolved("postgres");
 }

@@ -24,7 +24,7 @@ use orgwork_store::{
 };
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// One change the draft made, with what undoing it needs.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -75,6 +75,8 @@ struct WorkUnit {
     parent_before: Option<i64>,
     kind: String,
     names: Names,
+    /// Its Vietnamese name before the run: what a unit renamed, then ended, was last recorded as.
+    name_before: String,
 }
 
 /// The version a unit has from the effective date, written when the operations are done.
@@ -200,7 +202,16 @@ impl Work {
             }
             self.units.insert(
                 id,
-                WorkUnit { code, from, to, parent, parent_before: parent, kind, names: Names { vi, en, ar } },
+                WorkUnit {
+                    code,
+                    from,
+                    to,
+                    parent,
+                    parent_before: parent,
+                    kind,
+                    name_before: vi.clone(),
+                    names: Names { vi, en, ar },
+                },
             );
             ids.push(id);
         }
@@ -644,6 +655,7 @@ impl<'a> Run<'a> {
                         parent_before: None,
                         kind: o.kind.clone(),
                         names: o.names.clone(),
+                        name_before: o.names.vi.clone(),
                     },
                 );
                 self.work.by_code.entry(o.code.clone()).or_insert(id);
@@ -1197,6 +1209,49 @@ impl<'a> Run<'a> {
         (apart, self.parents.iter().copied().collect())
     }
 
+    /// Units' code, Vietnamese name and kind as last recorded (`unit_facts`): as the run left
+    /// them for the units it loaded (a version it wrote is the last; a unit it ended keeps the
+    /// last it had before, the version it wrote for it dropped), read for the others.
+    async fn facts(&self, conn: &mut Conn, ids: &[i64]) -> Result<HashMap<i64, (String, String, String)>> {
+        let mut out = HashMap::with_capacity(ids.len());
+        let mut unknown = vec![];
+        for id in ids {
+            match self.work.units.get(id) {
+                Some(u) => {
+                    let name = if self.ended.contains(id) { &u.name_before } else { &u.names.vi };
+                    out.insert(*id, (u.code.as_str().to_string(), name.clone(), u.kind.clone()));
+                }
+                None => unknown.push(*id),
+            }
+        }
+        out.extend(unit_facts(conn, &unknown).await?);
+        Ok(out)
+    }
+
+    /// The parents' live children on the day, from those of the day before: a child the run
+    /// did not load kept its parent (only the run changes the tree on the day: the date rule),
+    /// and a loaded unit is where the run left it, ended or not.
+    fn children_after(&self, parents: &[i64], before: &Children) -> Children {
+        let wanted: HashSet<i64> = parents.iter().copied().collect();
+        let mut out: Children = HashMap::new();
+        for (id, u) in &self.work.units {
+            if let Some(p) = u.parent.filter(|p| wanted.contains(p))
+                && !self.ended.contains(id)
+            {
+                out.entry(p).or_default().push((*id, u.code.clone()));
+            }
+        }
+        for (p, kids) in before {
+            let stayed = kids.iter().filter(|(id, _)| !self.work.units.contains_key(id)).cloned();
+            out.entry(*p).or_default().extend(stayed);
+        }
+        for kids in out.values_mut() {
+            kids.sort_by(|a, b| a.1.cmp(&b.1));
+        }
+        out.retain(|_, kids| !kids.is_empty());
+        out
+    }
+
     /// The impact, read inside the run's transaction (with the tree the day before read beside
     /// it): a few set queries over the touched units and the parents whose children change,
     /// not a round trip per unit.
@@ -1205,7 +1260,7 @@ impl<'a> Run<'a> {
         touched.sort_by_key(|(_, (n, _, _))| *n);
         let ids: Vec<i64> = touched.iter().map(|(id, _)| **id).collect();
         let clock = std::time::Instant::now();
-        let facts = unit_facts(conn, &ids).await?;
+        let facts = self.facts(conn, &ids).await?;
         let facts_ms = clock.elapsed().as_millis() as u64;
         let totals = &self.totals_before;
         let ancestors = &tree_before.ancestors;
@@ -1234,9 +1289,9 @@ impl<'a> Run<'a> {
         }
         let parents: Vec<i64> = self.parents.iter().copied().collect();
         let units_ms = clock.elapsed().as_millis() as u64;
-        let parent_facts = unit_facts(conn, &parents).await?;
+        let parent_facts = self.facts(conn, &parents).await?;
+        let mut kids_after = self.children_after(&parents, &tree_before.children);
         let mut kids_before = tree_before.children;
-        let mut kids_after = children_on(conn, &parents, self.day).await?;
         let children_ms = clock.elapsed().as_millis() as u64 - units_ms;
         let mut tree = vec![];
         for parent in &parents {
