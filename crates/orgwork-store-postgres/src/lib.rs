@@ -75,6 +75,7 @@ pub struct PostgresStore {
     ids: IdGenerator,
     cache: ReadCache,
     tree: orgwork_store::tree::TreeKeeper,
+    bulk: orgwork_store::BulkSizes,
 }
 
 impl PostgresStore {
@@ -103,7 +104,13 @@ impl PostgresStore {
             ids: IdGenerator::new(),
             cache: ReadCache::default(),
             tree: Default::default(),
+            bulk: Default::default(),
         })
+    }
+
+    /// The same store, cutting its large loads of members as `bulk` says (see `BulkSizes`).
+    pub fn with_bulk_sizes(self, bulk: orgwork_store::BulkSizes) -> PostgresStore {
+        PostgresStore { bulk, ..self }
     }
 
     fn reader(&self) -> &Pool<Db> {

@@ -57,6 +57,7 @@ pub struct SqliteStore {
     ids: IdGenerator,
     cache: ReadCache,
     tree: orgwork_store::tree::TreeKeeper,
+    bulk: orgwork_store::BulkSizes,
 }
 
 /// Turns a database location (`sqlite:PATH`, `sqlite://PATH` or a plain path) into options.
@@ -100,7 +101,13 @@ impl SqliteStore {
             ids: IdGenerator::new(),
             cache: ReadCache::default(),
             tree: Default::default(),
+            bulk: Default::default(),
         })
+    }
+
+    /// The same store, cutting its large loads of members as `bulk` says (see `BulkSizes`).
+    pub fn with_bulk_sizes(self, bulk: orgwork_store::BulkSizes) -> SqliteStore {
+        SqliteStore { bulk, ..self }
     }
 
     fn reader(&self) -> &Pool<Db> {

@@ -41,13 +41,23 @@ impl TestDb {
     }
 
     pub async fn with_profile(backend: &str, profile: Profile) -> TestDb {
+        Self::with(backend, profile, orgwork_store::BulkSizes::default()).await
+    }
+
+    /// A store that cuts its large loads of members as `bulk` says (several slices, the
+    /// ledger's sums written in several parts, with far fewer members than a nation).
+    pub async fn with_bulk_sizes(backend: &str, bulk: orgwork_store::BulkSizes) -> TestDb {
+        Self::with(backend, Profile::default_profile(), bulk).await
+    }
+
+    async fn with(backend: &str, profile: Profile, bulk: orgwork_store::BulkSizes) -> TestDb {
         let profile = Arc::new(profile);
         match backend {
             "sqlite" => {
                 let dir = tempfile::tempdir().expect("a temporary directory");
                 let path = dir.path().join("orgwork-test.db");
                 let url = format!("sqlite:{}", path.display());
-                let store = SqliteStore::open(&url, profile).await.expect("open SQLite");
+                let store = SqliteStore::open(&url, profile).await.expect("open SQLite").with_bulk_sizes(bulk);
                 TestDb { store: Arc::new(store), url, cleanup: Cleanup::Sqlite(dir) }
             }
             "postgres" => {
@@ -61,7 +71,8 @@ impl TestDb {
                 pool.execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).await.expect("CREATE DATABASE");
                 pool.close().await;
                 let opts = admin_opts.database(&name);
-                let store = PostgresStore::connect(opts.clone(), profile).await.expect("open PostgreSQL");
+                let store =
+                    PostgresStore::connect(opts.clone(), profile).await.expect("open PostgreSQL").with_bulk_sizes(bulk);
                 let url = replace_database(&admin, &name);
                 TestDb { store: Arc::new(store), url, cleanup: Cleanup::Postgres { admin, name } }
             }

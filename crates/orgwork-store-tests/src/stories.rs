@@ -1188,6 +1188,56 @@ pub async fn a_large_import_builds_its_indexes_after_the_rows(store: Arc<dyn Sto
     assert_eq!(new.items.len(), 5);
 }
 
+/// A large import cut into several slices, its count ledger written in several parts (the
+/// store's `BulkSizes` set small): the first part into a ledger that already holds rows for
+/// some of the same units, keys and days, the later parts onto the rows the earlier ones wrote.
+/// The counts agree with a recount on every day, the young category's later changes included;
+/// then again after a second import, which adds to every part.
+pub async fn a_large_import_in_slices_counts_as_one(db: &crate::TestDb) {
+    use orgwork_domain::import::ImportRow;
+    let s = db.store.as_ref();
+    small_province(s).await;
+    // Rows the ledger holds before the import, on days the import meets again.
+    for (i, unit) in ["SO-TC-C1", "SO-TC-C2", "BAO"].iter().enumerate() {
+        admit(s, unit, record(&format!("Đảng viên cũ {i}"), "female", "1998-03-05", "2020-01-02")).await;
+    }
+    let cells = ["SO-TC-C1", "SO-TC-C2", "BAO"];
+    let rows = |tag: &str, n: usize| -> Vec<ImportRow> {
+        (0..n)
+            .map(|i| {
+                let born = format!("{}-{:02}-{:02}", 1990 + i % 11, i % 12 + 1, i % 28 + 1);
+                let admitted = d("2020-01-02") + chrono::Days::new((i % 40) as u64);
+                let sex = if i % 3 == 0 { "male" } else { "female" };
+                ImportRow {
+                    row: i + 2,
+                    record: record(&format!("Đảng viên {tag} {i}"), sex, &born, &admitted.to_string()),
+                    unit: Some(code(cells[i % 3])),
+                    status: None,
+                }
+            })
+            .collect()
+    };
+    let units = ["QN", "KCQ", "SO-TC", "SO-TC-C1", "SO-TC-C2", "BAO"];
+    let days = [
+        "2020-01-01",
+        "2020-01-02",
+        "2020-01-20",
+        "2020-03-01",
+        "2024-06-01",
+        "2027-05-01",
+        "2031-01-01",
+        "2040-01-01",
+    ];
+    let first = s.import_members(&actor(), &rows("A", 2_000), None, false).await.unwrap();
+    assert_eq!(first.created, 2_000);
+    assert_eq!(s.stats(&code("QN"), d("2024-06-01")).await.unwrap().total, 2_003);
+    assert_ledger_agrees(s, &units, &days).await;
+    let second = s.import_members(&actor(), &rows("B", 1_500), None, false).await.unwrap();
+    assert_eq!(second.created, 1_500);
+    assert_eq!(s.stats(&code("QN"), d("2024-06-01")).await.unwrap().total, 3_503);
+    assert_ledger_agrees(s, &units, &days).await;
+}
+
 /// Bulk loads of units and of members with their histories: each fault named, nothing written
 /// when one is found; what is loaded reads as if entered one by one (counts agree with a
 /// recount on every day, transfers and deaths included).

@@ -46,6 +46,23 @@ async fn postgres_a_large_import_keeps_the_keys() {
     orgwork_store_tests::stories::a_large_import_keeps_the_keys(&db).await;
 }
 
+/// Loads of 1,000 members or more are large ones, cut into slices of 400 members; the
+/// ledger's sums are written whenever they pass 100 entries.
+const SMALL_BULK: orgwork_store::BulkSizes =
+    orgwork_store::BulkSizes { large_load: 1_000, slice: 400, ledger_held: 100 };
+
+#[tokio::test]
+async fn sqlite_a_large_import_in_slices_counts_as_one() {
+    let db = orgwork_store_tests::TestDb::with_bulk_sizes("sqlite", SMALL_BULK).await;
+    orgwork_store_tests::stories::a_large_import_in_slices_counts_as_one(&db).await;
+}
+
+#[tokio::test]
+async fn postgres_a_large_import_in_slices_counts_as_one() {
+    let db = orgwork_store_tests::TestDb::with_bulk_sizes("postgres", SMALL_BULK).await;
+    orgwork_store_tests::stories::a_large_import_in_slices_counts_as_one(&db).await;
+}
+
 #[tokio::test]
 async fn sqlite_the_read_cache_sees_every_write() {
     let db = orgwork_store_tests::TestDb::new("sqlite").await;

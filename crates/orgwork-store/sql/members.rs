@@ -887,10 +887,6 @@ async fn timeline(tx: &mut Conn) -> Result<orgwork_domain::timeline::Timeline> {
     Ok(t)
 }
 
-/// A load of this many members or more is a large one: written with SQLite's larger page cache
-/// (`BULK_WRITE_BEGIN`), and without the secondary indexes when it is larger than the register.
-const LARGE_LOAD: usize = 20_000;
-
 /// Writes new members and their histories: the rows in bulk statements, and the count ledger
 /// computed in memory (each unit's ancestry cut once, from the tree held in memory) and added
 /// to the ledger a few hundred thousand members at a time. Every row has been checked; the
@@ -902,7 +898,7 @@ async fn write_new_members(
     items: &[NewRows<'_>],
     progress: &orgwork_store::Progress<'_>,
 ) -> Result<bool> {
-    let large = items.len() >= LARGE_LOAD;
+    let large = items.len() >= store.bulk.large_load;
     if large {
         super::common::execute_all(tx, super::BULK_WRITE_BEGIN).await?;
     }
@@ -928,7 +924,7 @@ async fn write_new_members_in(
     // A large load into a smaller register writes its rows without the secondary indexes and
     // builds them after (in this transaction, so a failure or a dry run leaves them).
     let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM member").fetch_one(&mut *tx).await.db()?;
-    let rebuild = items.len() >= LARGE_LOAD && items.len() as i64 > existing;
+    let rebuild = items.len() >= store.bulk.large_load && items.len() as i64 > existing;
     if rebuild {
         super::common::execute_all(tx, super::BULK_DROP).await?;
     }
@@ -986,9 +982,9 @@ async fn write_new_members_in(
     // Milliseconds building the rows, writing members, histories, name words.
     let mut phases = [0u128; 4];
     // A slice at a time, so that the rows' JSON is never held for all of a nation at once.
-    const SLICE: usize = 200_000;
+    let orgwork_store::BulkSizes { slice: slice_size, ledger_held, .. } = store.bulk;
     let mut written = 0u64;
-    for slice in items.chunks(SLICE) {
+    for slice in items.chunks(slice_size) {
         let mut lap = std::time::Instant::now();
         let mut member_rows = Vec::with_capacity(slice.len());
         let mut membership_rows = Vec::with_capacity(slice.len());
@@ -1071,12 +1067,11 @@ async fn write_new_members_in(
     let mut keys: Vec<String> = vec![];
     let mut key_index: std::collections::HashMap<String, u16> = std::collections::HashMap::new();
     let mut counted = 0u64;
-    // The sums are held across slices and written when they grow past `LEDGER_HELD` entries
-    // (about 200 MB) and at the end: members spread over the same units meet the same (unit,
+    // The sums are held across slices and written when they grow past `ledger_held` entries
+    // (by default about 200 MB) and at the end: members spread over the same units meet the same (unit,
     // key, day) rows slice after slice, and each row is then written once rather than once per
     // slice and updated after (1,000,000 members into the demo's cells: ledger rows written five
     // times over, and on PostgreSQL each update leaves a dead row).
-    const LEDGER_HELD: usize = 4_000_000;
     let mut sums: std::collections::HashMap<(i64, u16, NaiveDate), i64> = std::collections::HashMap::new();
     // A load larger than the register: the ledger's rows before it (as many as the register's,
     // fewer than the load's), so that the first rows written can be plain inserts where none is
@@ -1087,8 +1082,8 @@ async fn write_new_members_in(
             sqlx::query_as("SELECT unit_id, key, day FROM member_ledger").fetch_all(&mut *tx).await.db()?;
         before = Some(rows.into_iter().map(|(u, key, day)| (u, intern(&mut keys, &mut key_index, key), day)).collect());
     }
-    let slices = items.len().div_ceil(SLICE);
-    for (i, slice) in items.chunks(SLICE).enumerate() {
+    let slices = items.len().div_ceil(slice_size);
+    for (i, slice) in items.chunks(slice_size).enumerate() {
         for item in slice {
             let memberships: Vec<(i64, Span)> =
                 item.units.iter().map(|(u, f, t, _)| (*u, Span { from: *f, to: *t })).collect();
@@ -1116,7 +1111,7 @@ async fn write_new_members_in(
             }
         }
         counted += slice.len() as u64;
-        if sums.len() < LEDGER_HELD && i + 1 < slices {
+        if sums.len() < ledger_held && i + 1 < slices {
             progress(ImportStage::Counting, counted, total);
             continue;
         }

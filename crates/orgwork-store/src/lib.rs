@@ -754,6 +754,26 @@ pub trait Store:
     fn load_tree_after(&self, units: u64);
 }
 
+/// How loads of members cut their work. A load of `large_load` members or more is a large one:
+/// written with SQLite's larger page cache, and without the secondary indexes when it is larger
+/// than the register. Members are written `slice` at a time, and the count ledger's sums are
+/// held in memory across slices until they pass `ledger_held` entries (then written, and again
+/// at the end). The defaults suit a nation (20,000; 200,000 members; about 200 MB of sums);
+/// tests set them small to load a few thousand members in several slices and write their sums
+/// in several parts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BulkSizes {
+    pub large_load: usize,
+    pub slice: usize,
+    pub ledger_held: usize,
+}
+
+impl Default for BulkSizes {
+    fn default() -> Self {
+        BulkSizes { large_load: 20_000, slice: 200_000, ledger_held: 4_000_000 }
+    }
+}
+
 /// The checkpoints a large load leaves: 1 January of this year and of the last, so that counts
 /// and restructurings dated since then read one balance per unit and key and at most two years
 /// of rows.
