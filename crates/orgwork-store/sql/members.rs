@@ -1068,10 +1068,10 @@ async fn write_new_members_in(
     let mut key_index: std::collections::HashMap<String, u16> = std::collections::HashMap::new();
     let mut counted = 0u64;
     // The sums are held across slices and written when they grow past `ledger_held` entries
-    // (by default about 200 MB) and at the end: members spread over the same units meet the same (unit,
-    // key, day) rows slice after slice, and each row is then written once rather than once per
-    // slice and updated after (1,000,000 members into the demo's cells: ledger rows written five
-    // times over, and on PostgreSQL each update leaves a dead row).
+    // (by default about 200 MB) and at the end: members spread over the same units meet the
+    // same (unit, key, day) rows slice after slice, and each row is then written once rather
+    // than once per slice and updated after (1,000,000 members into the demo's cells: ledger
+    // rows written five times over, and on PostgreSQL each update leaves a dead row).
     let mut sums: std::collections::HashMap<(i64, u16, NaiveDate), i64> = std::collections::HashMap::new();
     // A load larger than the register: the ledger's rows before it (as many as the register's,
     // fewer than the load's), so that the first rows written can be plain inserts where none is
