@@ -1197,11 +1197,11 @@ pub async fn a_large_import_in_slices_counts_as_one(db: &crate::TestDb) {
     use orgwork_domain::import::ImportRow;
     let s = db.store.as_ref();
     small_province(s).await;
+    let cells = ["SO-TC-C1", "SO-TC-C2", "BAO"];
     // Rows the ledger holds before the import, on days the import meets again.
-    for (i, unit) in ["SO-TC-C1", "SO-TC-C2", "BAO"].iter().enumerate() {
+    for (i, unit) in cells.iter().enumerate() {
         admit(s, unit, record(&format!("Đảng viên cũ {i}"), "female", "1998-03-05", "2020-01-02")).await;
     }
-    let cells = ["SO-TC-C1", "SO-TC-C2", "BAO"];
     let rows = |tag: &str, n: usize| -> Vec<ImportRow> {
         (0..n)
             .map(|i| {

@@ -902,7 +902,7 @@ async fn write_new_members(
     if large {
         super::common::execute_all(tx, super::BULK_WRITE_BEGIN).await?;
     }
-    let written = write_new_members_in(tx, store, items, progress).await;
+    let written = write_new_members_in(tx, store, items, large, progress).await;
     if large {
         super::common::execute_all(tx, super::BULK_WRITE_END).await?;
     }
@@ -913,6 +913,7 @@ async fn write_new_members_in(
     tx: &mut Conn,
     store: &Backend,
     items: &[NewRows<'_>],
+    large: bool,
     progress: &orgwork_store::Progress<'_>,
 ) -> Result<bool> {
     use super::common::{JsonCol, JsonCol::*};
@@ -924,7 +925,7 @@ async fn write_new_members_in(
     // A large load into a smaller register writes its rows without the secondary indexes and
     // builds them after (in this transaction, so a failure or a dry run leaves them).
     let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM member").fetch_one(&mut *tx).await.db()?;
-    let rebuild = items.len() >= store.bulk.large_load && items.len() as i64 > existing;
+    let rebuild = large && items.len() as i64 > existing;
     if rebuild {
         super::common::execute_all(tx, super::BULK_DROP).await?;
     }

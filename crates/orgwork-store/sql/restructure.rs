@@ -75,8 +75,9 @@ struct WorkUnit {
     parent_before: Option<i64>,
     kind: String,
     names: Names,
-    /// Its Vietnamese name before the run: what a unit renamed, then ended, was last recorded as.
-    name_before: String,
+    /// Its names before the run: a unit renamed, then ended, is left with them (the version
+    /// the rename wrote is dropped).
+    names_before: Names,
 }
 
 /// The version a unit has from the effective date, written when the operations are done.
@@ -209,7 +210,7 @@ impl Work {
                     parent,
                     parent_before: parent,
                     kind,
-                    name_before: vi.clone(),
+                    names_before: Names { vi: vi.clone(), en: en.clone(), ar: ar.clone() },
                     names: Names { vi, en, ar },
                 },
             );
@@ -547,6 +548,9 @@ impl<'a> Run<'a> {
                 decision: self.decision.clone(),
             };
             self.steps.push(Step::Ended { unit, version_from: u.from, dropped: Some(dropped) });
+            // Its last version is again the one it had: so are its names.
+            let w = self.work.units.get_mut(&unit).expect("loaded above");
+            w.names = w.names_before.clone();
         } else {
             self.work.closed.push(unit);
             self.steps.push(Step::Ended { unit, version_from: u.from, dropped: None });
@@ -655,7 +659,7 @@ impl<'a> Run<'a> {
                         parent_before: None,
                         kind: o.kind.clone(),
                         names: o.names.clone(),
-                        name_before: o.names.vi.clone(),
+                        names_before: o.names.clone(),
                     },
                 );
                 self.work.by_code.entry(o.code.clone()).or_insert(id);
@@ -1210,16 +1214,14 @@ impl<'a> Run<'a> {
     }
 
     /// Units' code, Vietnamese name and kind as last recorded (`unit_facts`): as the run left
-    /// them for the units it loaded (a version it wrote is the last; a unit it ended keeps the
-    /// last it had before, the version it wrote for it dropped), read for the others.
+    /// them for the units it loaded, read for the others.
     async fn facts(&self, conn: &mut Conn, ids: &[i64]) -> Result<HashMap<i64, (String, String, String)>> {
         let mut out = HashMap::with_capacity(ids.len());
         let mut unknown = vec![];
         for id in ids {
             match self.work.units.get(id) {
                 Some(u) => {
-                    let name = if self.ended.contains(id) { &u.name_before } else { &u.names.vi };
-                    out.insert(*id, (u.code.as_str().to_string(), name.clone(), u.kind.clone()));
+                    out.insert(*id, (u.code.as_str().to_string(), u.names.vi.clone(), u.kind.clone()));
                 }
                 None => unknown.push(*id),
             }
@@ -1248,13 +1250,11 @@ impl<'a> Run<'a> {
         for kids in out.values_mut() {
             kids.sort_by(|a, b| a.1.cmp(&b.1));
         }
-        out.retain(|_, kids| !kids.is_empty());
         out
     }
 
-    /// The impact, read inside the run's transaction (with the tree the day before read beside
-    /// it): a few set queries over the touched units and the parents whose children change,
-    /// not a round trip per unit.
+    /// The impact: from the run's own units, the totals and the tree the day before (both
+    /// read beside the run); only units the run did not load are read, in its transaction.
     async fn impact(&self, conn: &mut Conn, tree_before: TreeBefore) -> Result<Impact> {
         let mut touched: Vec<(&i64, &Touched)> = self.touched.iter().collect();
         touched.sort_by_key(|(_, (n, _, _))| *n);
