@@ -619,24 +619,6 @@ impl<'a> Run<'a> {
             ms = clock.elapsed().as_millis() as u64,
             "restructure: operations"
         );
-        // The impact's totals the day before are read on a connection of their own while the
-        // run writes on its own: nothing the run writes is dated before the day (the date
-        // rule; the ledger is carried from the day on, and a moved member's counts are taken
-        // out and put back whole), so the database as committed answers as the run's
-        // transaction would. The two share the machine's cores (PostgreSQL: two server
-        // processes; SQLite: the writer's thread and a reader's).
-        let clock = std::time::Instant::now();
-        let touched: Vec<i64> = self.touched.keys().copied().collect();
-        let before = self.day_before();
-        let reader = self.store.reader();
-        let totals = async move {
-            let mut conn = reader.acquire().await.db()?;
-            super::members::ledger_sums(&mut conn, &touched, before, Some("total")).await
-        };
-        let (written, totals) = futures_util::future::join(self.flush(conn), totals).await;
-        written?;
-        self.totals_before = totals?.into_iter().map(|(unit, _, n)| (unit, n)).collect();
-        tracing::debug!(ms = clock.elapsed().as_millis() as u64, "restructure: written");
         Ok(())
     }
 
@@ -828,21 +810,27 @@ impl<'a> Run<'a> {
         Ok(())
     }
 
+    /// The ledger's blocks when their sums are read on a connection of their own beside the
+    /// writer (`carried`) and written after the rules (`write_carried`): on PostgreSQL, in an
+    /// apply that moves no member. The sums read only what the run does not change (each staged
+    /// unit's rows and balance as committed; the moved members' counts, taken out first, are the
+    /// one thing that would change them), and every write holds the write lock, so what that
+    /// connection reads is what the run started from. At national scale the sums' read is the
+    /// longest part of the pass, as long as the tree's writes and the rules together. `None`:
+    /// `flush` carries them itself (on SQLite one statement in the writer: a reader's rows would
+    /// cross the driver twice).
+    fn carried_beside(&self) -> Option<BTreeMap<i64, Vec<(i64, i64)>>> {
+        (BACKEND_NAME == "postgres" && self.keep_ledger && self.work.member_moves.is_empty())
+            .then(|| self.reattribution())
+    }
+
     /// Writes what the operations did, in this order: the moved members' counts taken out
     /// while the tree is as before; the ledger re-attributed for every re-parented unit in one
     /// pass; the units and versions written with a few set statements; the members' rows moved
-    /// and their counts put back where they now are. A check leaves the counts alone.
-    ///
-    /// On PostgreSQL, when no member moves, the ledger's sums are read on a connection of their
-    /// own while the tree is written, then written into the ledger: they read only what the run
-    /// does not change (each staged unit's rows and balance as committed; the moved members'
-    /// counts, taken out first, are the one thing that would change them), and every write
-    /// holds the write lock, so what that connection reads is what the run started from. There
-    /// the sums' read is about two thirds of the pass (2.8 of 4.2 s at national scale) and the
-    /// tree's writes as long. On SQLite the pass is one statement in the writer (a reader's
-    /// rows would cross the driver twice).
-    async fn flush(&mut self, conn: &mut Conn) -> Result<()> {
-        if !self.keep_ledger {
+    /// and their counts put back where they now are. A check leaves the counts alone, and so
+    /// does a run whose blocks are carried beside (`beside`, see `carried_beside`).
+    async fn flush(&mut self, conn: &mut Conn, beside: bool) -> Result<()> {
+        if !self.keep_ledger || beside {
             return self.write_tree(conn).await;
         }
         let profile = self.store.profile.clone();
@@ -855,28 +843,6 @@ impl<'a> Run<'a> {
         }
         let clock = std::time::Instant::now();
         let by_unit = self.reattribution();
-        if BACKEND_NAME == "postgres" && members.is_empty() {
-            let (day, reader) = (self.day, self.store.reader());
-            let sums = async {
-                let mut rtx = reader.begin().await.db()?;
-                let sums = carried(&mut rtx, day, &by_unit).await;
-                rtx.rollback().await.db()?;
-                tracing::debug!(ms = clock.elapsed().as_millis() as u64, "restructure: ledger summed beside the writes");
-                sums
-            };
-            let (written, sums) = futures_util::future::join(self.write_tree(conn), sums).await;
-            written?;
-            let (staged, rows) = sums?;
-            // The units the run created have no rows yet: theirs are plain inserts.
-            let (fresh, others): (Vec<Carried>, Vec<Carried>) =
-                rows.into_iter().partition(|r| self.created.contains(&r.0));
-            super::members::ledger_insert(conn, &fresh).await?;
-            super::members::ledger_add(conn, &others).await?;
-            let rows = fresh.len() + others.len();
-            tracing::debug!(fresh = fresh.len(), others = others.len(), "restructure: carried sums");
-            carry_logged("restructure", by_unit.len(), (staged, rows as u64), clock);
-            return Ok(());
-        }
         for m in &members {
             apply_member(conn, &profile, *m, -1).await?;
         }
@@ -885,6 +851,18 @@ impl<'a> Run<'a> {
         for m in &members {
             apply_member(conn, &profile, *m, 1).await?;
         }
+        Ok(())
+    }
+
+    /// Writes the blocks' sums read beside (`carried`): the rows of units the run created,
+    /// which have none yet, as plain inserts; the others added to those there.
+    async fn write_carried(&self, conn: &mut Conn, units: usize, (staged, rows): (usize, Vec<Carried>)) -> Result<()> {
+        let clock = std::time::Instant::now();
+        let (fresh, others): (Vec<Carried>, Vec<Carried>) = rows.into_iter().partition(|r| self.created.contains(&r.0));
+        super::members::ledger_insert(conn, &fresh).await?;
+        super::members::ledger_add(conn, &others).await?;
+        tracing::debug!(fresh = fresh.len(), others = others.len(), "restructure: carried sums");
+        carry_logged("restructure", units, (staged, (fresh.len() + others.len()) as u64), clock);
         Ok(())
     }
 
@@ -1949,21 +1927,57 @@ impl Backend {
             totals_before: HashMap::new(),
         };
         run.run(conn, draft).await?;
+        let dated = run.failures.iter().all(|f| f.rule != Rule::DateOrder);
+        // Beside the writer, on connections of their own: the impact's totals and tree the day
+        // before, and on PostgreSQL the ledger's blocks (`carried_beside`). Nothing the run
+        // writes is dated before the day (the date rule; the ledger is carried from the day on,
+        // and a moved member's counts are taken out and put back whole), so the database as
+        // committed answers as the run's transaction would. Meanwhile the writer writes the tree
+        // and checks the rules (which read no ledger row); the blocks are written last, and only
+        // when the rules passed. The connections share the machine's cores (PostgreSQL: server
+        // processes; SQLite: the writer's thread and readers').
         let clock = std::time::Instant::now();
-        // The impact's reads of the tree the day before, beside the rules.
+        let reader = self.reader();
         let (apart, parents) = run.impact_ids();
-        let tree_before = TreeBefore::read(self.reader(), &apart, &parents, run.day_before());
-        let rules = async {
-            if run.failures.iter().all(|f| f.rule != Rule::DateOrder) {
-                run.rules(conn).await?;
+        let before = run.day_before();
+        let touched: Vec<i64> = run.touched.keys().copied().collect();
+        let totals = async {
+            if !dated {
+                return Ok(vec![]);
             }
-            tracing::debug!(ms = clock.elapsed().as_millis() as u64, "restructure: rules");
+            let mut conn = reader.acquire().await.db()?;
+            super::members::ledger_sums(&mut conn, &touched, before, Some("total")).await
+        };
+        let tree_before = TreeBefore::read(reader, &apart, &parents, before);
+        let beside = if dated { run.carried_beside() } else { None };
+        let (day, units) = (run.day, beside.as_ref().map_or(0, BTreeMap::len));
+        let sums = async {
+            let Some(by_unit) = &beside else { return Ok(None) };
+            let mut rtx = reader.begin().await.db()?;
+            let sums = carried(&mut rtx, day, by_unit).await?;
+            rtx.rollback().await.db()?;
+            tracing::debug!(ms = clock.elapsed().as_millis() as u64, "restructure: ledger summed beside the writes");
+            Ok::<_, StoreError>(Some(sums))
+        };
+        let writer = async {
+            if dated {
+                run.flush(conn, beside.is_some()).await?;
+                tracing::debug!(ms = clock.elapsed().as_millis() as u64, "restructure: written");
+                run.rules(conn).await?;
+                tracing::debug!(ms = clock.elapsed().as_millis() as u64, "restructure: rules");
+            }
             Ok::<_, StoreError>(())
         };
-        let (ruled, tree_before) = futures_util::future::join(rules, tree_before).await;
-        ruled?;
+        let (written, totals, tree_before, sums) = futures_util::future::join4(writer, totals, tree_before, sums).await;
+        written?;
+        run.totals_before = totals?.into_iter().map(|(unit, _, n)| (unit, n)).collect();
         let tree_before = tree_before?;
-        tracing::debug!(ms = clock.elapsed().as_millis() as u64, "restructure: rules and the tree before");
+        if let Some(sums) = sums?
+            && run.failures.is_empty()
+        {
+            run.write_carried(conn, units, sums).await?;
+        }
+        tracing::debug!(ms = clock.elapsed().as_millis() as u64, "restructure: written and ruled");
         let clock = std::time::Instant::now();
         let impact = run.impact(conn, tree_before).await?;
         tracing::debug!(ms = clock.elapsed().as_millis() as u64, "restructure: impact");
