@@ -356,7 +356,7 @@ struct Run<'a> {
     /// rules and the impact read the tree, the memberships and the counts before the day, none
     /// of which the ledger's re-attribution changes).
     keep_ledger: bool,
-    /// The touched units' member totals the day before, read while the run writes (`run`).
+    /// The touched units' member totals the day before, read beside the writer (`run_draft`).
     totals_before: HashMap<i64, i64>,
 }
 
@@ -568,6 +568,8 @@ impl<'a> Run<'a> {
         }
     }
 
+    /// The date rule, the load (`Work::load`) and the operations, carried out in memory:
+    /// nothing is written yet (`Backend::run_draft` writes, checks the rules and reads beside).
     async fn run(&mut self, conn: &mut Conn, draft: &Draft) -> Result<()> {
         if BACKEND_NAME == "postgres" {
             // The run's set statements read millions of ledger rows, so their estimated costs
