@@ -822,17 +822,21 @@ impl<'a> Run<'a> {
     /// `flush` carries them itself (on SQLite one statement in the writer: a reader's rows would
     /// cross the driver twice).
     fn carried_beside(&self) -> Option<BTreeMap<i64, Vec<(i64, i64)>>> {
-        (BACKEND_NAME == "postgres" && self.keep_ledger && self.work.member_moves.is_empty())
-            .then(|| self.reattribution())
+        self.ledger_beside().then(|| self.reattribution())
+    }
+
+    /// Whether the ledger's blocks are carried beside the writer (`carried_beside`).
+    fn ledger_beside(&self) -> bool {
+        BACKEND_NAME == "postgres" && self.keep_ledger && self.work.member_moves.is_empty()
     }
 
     /// Writes what the operations did, in this order: the moved members' counts taken out
     /// while the tree is as before; the ledger re-attributed for every re-parented unit in one
     /// pass; the units and versions written with a few set statements; the members' rows moved
     /// and their counts put back where they now are. A check leaves the counts alone, and so
-    /// does a run whose blocks are carried beside (`beside`, see `carried_beside`).
-    async fn flush(&mut self, conn: &mut Conn, beside: bool) -> Result<()> {
-        if !self.keep_ledger || beside {
+    /// does a run whose blocks are carried beside (`carried_beside`).
+    async fn flush(&mut self, conn: &mut Conn) -> Result<()> {
+        if !self.keep_ledger || self.ledger_beside() {
             return self.write_tree(conn).await;
         }
         let profile = self.store.profile.clone();
@@ -1944,9 +1948,6 @@ impl Backend {
         let before = run.day_before();
         let touched: Vec<i64> = run.touched.keys().copied().collect();
         let totals = async {
-            if !dated {
-                return Ok(vec![]);
-            }
             let mut conn = reader.acquire().await.db()?;
             super::members::ledger_sums(&mut conn, &touched, before, Some("total")).await
         };
@@ -1963,7 +1964,7 @@ impl Backend {
         };
         let writer = async {
             if dated {
-                run.flush(conn, beside.is_some()).await?;
+                run.flush(conn).await?;
                 tracing::debug!(ms = clock.elapsed().as_millis() as u64, "restructure: written");
                 run.rules(conn).await?;
                 tracing::debug!(ms = clock.elapsed().as_millis() as u64, "restructure: rules");
