@@ -2008,7 +2008,8 @@ impl Backend {
         let reader = self.reader();
         let (known, parents) = run.tree_before_known();
         let before = run.day_before();
-        let touched: Vec<i64> = run.touched.keys().copied().collect();
+        // A unit the run created had no members the day before: nothing to read.
+        let touched: Vec<i64> = run.touched.keys().copied().filter(|id| !run.created.contains(id)).collect();
         let totals = async {
             let mut conn = reader.acquire().await.db()?;
             super::members::ledger_sums(&mut conn, &touched, before, Some("total")).await
