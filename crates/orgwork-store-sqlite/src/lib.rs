@@ -44,6 +44,10 @@ const BULK_CREATE: &[&str] = &[
 const BULK_WRITE_BEGIN: &[&str] = &["PRAGMA cache_size = -1048576"];
 const BULK_WRITE_END: &[&str] = &["PRAGMA cache_size = -262144"];
 
+/// Run after a restructuring's check has rolled back and after an undo has committed
+/// (`Backend::after_tree_writes`): nothing; a rolled-back SQLite transaction leaves no dead rows.
+const AFTER_TREE_WRITES: &[&str] = &[];
+
 /// Run after a bulk load has committed, outside its transaction (see `members::after_large_load`):
 /// the write-ahead log folded into the database and truncated. A national load leaves a 7 GB log
 /// otherwise, which the next process to open the file reads whole to rebuild its index.

@@ -1973,6 +1973,16 @@ async fn load(conn: &mut Conn, id: i64) -> Result<Restructuring> {
 }
 
 impl Backend {
+    /// After a check (rolled back) or an undo (committed), outside their transactions: the
+    /// backend's upkeep of the tree's tables (`AFTER_TREE_WRITES`), so that the next run does
+    /// not visit the row versions they left dead.
+    async fn after_tree_writes(&self) -> Result<()> {
+        for statement in super::AFTER_TREE_WRITES {
+            sqlx::query(sqlx::AssertSqlSafe(*statement)).execute(self.upkeep()).await.db()?;
+        }
+        Ok(())
+    }
+
     /// Runs a draft in the caller's transaction: its operations, written (with the count
     /// ledger when `keep_ledger`: apply), then the rules and the impact.
     async fn run_draft<'a>(&'a self, conn: &mut Conn, draft: &Draft, keep_ledger: bool) -> Result<(Run<'a>, Impact)> {
@@ -2115,6 +2125,7 @@ impl RestructureStore for Backend {
         }
         let (run, impact) = self.run_draft(&mut tx, &r.draft(), false).await?;
         tx.rollback().await.db()?;
+        self.after_tree_writes().await?;
         Ok(CheckReport {
             restructuring: r.id,
             passed: run.failures.is_empty(),
@@ -2303,6 +2314,7 @@ impl RestructureStore for Backend {
         .await?;
         let out = load(&mut tx, id).await?;
         self.commit(tx).await?;
+        self.after_tree_writes().await?;
         Ok(out)
     }
 
