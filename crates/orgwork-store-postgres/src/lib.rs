@@ -53,8 +53,8 @@ const BULK_CREATE: &[&str] = &[
 const BULK_WRITE_BEGIN: &[&str] = &[];
 const BULK_WRITE_END: &[&str] = &[];
 
-/// Run after a restructuring's check has rolled back and after an undo has committed, outside
-/// their transactions (`Backend::after_tree_writes`): a vacuum of the tree's tables. A check
+/// Run after a restructuring's run has rolled back (a check, an apply that failed its rules) and
+/// after an undo has committed, outside their transactions (`Backend::after_tree_writes`): a vacuum of the tree's tables. A check
 /// of the 2025 reform leaves some 320,000 dead row versions in `unit_version` (the versions it
 /// wrote and the closes it rolled back) with their index entries, and the apply that follows
 /// visits them all: 11.3-13.5 s at national scale straight after a check, 9.2-10.6 s with this

@@ -44,7 +44,7 @@ const BULK_CREATE: &[&str] = &[
 const BULK_WRITE_BEGIN: &[&str] = &["PRAGMA cache_size = -1048576"];
 const BULK_WRITE_END: &[&str] = &["PRAGMA cache_size = -262144"];
 
-/// Run after a restructuring's check has rolled back and after an undo has committed
+/// Run after a restructuring's run has rolled back and after an undo has committed
 /// (`Backend::after_tree_writes`): nothing; a rolled-back SQLite transaction leaves no dead rows.
 const AFTER_TREE_WRITES: &[&str] = &[];
 

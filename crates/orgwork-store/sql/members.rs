@@ -1162,10 +1162,8 @@ impl Backend {
         days.extend(orgwork_store::default_checkpoints(chrono::Local::now().date_naive()));
         set_checkpoints_in(&mut tx, &days).await?;
         self.commit(tx).await?;
-        for statement in super::AFTER_BULK_COMMIT {
-            sqlx::query(sqlx::AssertSqlSafe(*statement)).execute(self.upkeep()).await.db()?;
-        }
-        Ok(())
+        let mut conn = self.upkeep().acquire().await.db()?;
+        super::common::execute_all(&mut conn, super::AFTER_BULK_COMMIT).await
     }
 }
 

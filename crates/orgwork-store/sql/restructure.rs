@@ -1129,19 +1129,7 @@ impl<'a> Run<'a> {
             }
         }
         // Kinds, codes and cycles: among the units whose version starts on the day.
-        let mut rows = match self.placed() {
-            Some(rows) => rows,
-            None => read_rows(
-                conn,
-                "SELECT v.unit_id, u.code, v.kind, p.code AS parent_code, pv.kind AS parent_kind FROM unit_version v JOIN unit u ON u.id = v.unit_id \
-                 LEFT JOIN unit p ON p.id = v.parent_id \
-                 LEFT JOIN unit_version pv ON pv.unit_id = v.parent_id AND pv.valid_from <= $1 AND (pv.valid_to IS NULL OR pv.valid_to > $1) \
-                 WHERE v.valid_from = $1",
-                &["unit_id", "code", "kind", "parent_code", "parent_kind"],
-                &[Arg::Date(day)],
-            )
-            .await?,
-        };
+        let mut rows = self.placed()?;
         rows.sort_by(|a, b| a.1.cmp(&b.1));
         for (unit, code, kind, parent, parent_kind) in rows {
             let code = UnitCode::from_stored(code);
@@ -1191,27 +1179,32 @@ impl<'a> Run<'a> {
 
     /// The versions starting on the day, as `rules` checks their kinds: (unit, code, kind,
     /// parent's code, parent's kind on the day; no kind when the parent ends that day), from
-    /// what the run wrote. Those are every version starting on the day (the date rule left
-    /// none before the run), each with the parent and kind `write_tree` wrote, and the run
-    /// loaded every parent it gave (by code) with its kind, which no restructuring changes.
-    /// `None` if a parent is not loaded after all: the rows are then read from the database
-    /// (at national scale 160,000 rows, 0.6 s of the writer's connection).
-    fn placed(&self) -> Option<Vec<Placed>> {
-        let units = &self.work.units;
+    /// what the run wrote rather than read back (at national scale 160,000 rows, 0.6 s of the
+    /// writer's connection). Those are every version starting on the day (the date rule left
+    /// none before the run), each with the parent and kind `write_tree` wrote; every unit and
+    /// parent they name was loaded (`unit` loads what the draft names, with its ancestors),
+    /// with its kind, which no restructuring changes.
+    fn placed(&self) -> Result<Vec<Placed>> {
+        let unit = |id: i64| {
+            self.work
+                .units
+                .get(&id)
+                .ok_or_else(|| StoreError::Backend(format!("restructure: unit {id} has a new version but was not loaded")))
+        };
         let mut rows = Vec::with_capacity(self.work.versions.len());
         for (id, v) in &self.work.versions {
-            let code = units.get(id)?.code.as_str().to_string();
+            let code = unit(*id)?.code.as_str().to_string();
             let (parent, parent_kind) = match v.parent {
                 None => (None, None),
                 Some(p) => {
-                    let w = units.get(&p)?;
+                    let w = unit(p)?;
                     let kind = (!self.ended.contains(&p)).then(|| w.kind.clone());
                     (Some(w.code.as_str().to_string()), kind)
                 }
             };
             rows.push((*id, code, v.kind.clone(), parent, parent_kind));
         }
-        Some(rows)
+        Ok(rows)
     }
 
     /// The day before the effective date: the last day of the tree as it was.
@@ -1973,14 +1966,16 @@ async fn load(conn: &mut Conn, id: i64) -> Result<Restructuring> {
 }
 
 impl Backend {
-    /// After a check (rolled back) or an undo (committed), outside their transactions: the
-    /// backend's upkeep of the tree's tables (`AFTER_TREE_WRITES`), so that the next run does
-    /// not visit the row versions they left dead.
+    /// After a run rolled back (a check, an apply that failed its rules) or an undo committed,
+    /// outside their transactions: the backend's upkeep of the tree's tables
+    /// (`AFTER_TREE_WRITES`), so that the next run does not visit the row versions they left
+    /// dead.
     async fn after_tree_writes(&self) -> Result<()> {
-        for statement in super::AFTER_TREE_WRITES {
-            sqlx::query(sqlx::AssertSqlSafe(*statement)).execute(self.upkeep()).await.db()?;
+        if super::AFTER_TREE_WRITES.is_empty() {
+            return Ok(());
         }
-        Ok(())
+        let mut conn = self.upkeep().acquire().await.db()?;
+        super::common::execute_all(&mut conn, super::AFTER_TREE_WRITES).await
     }
 
     /// Runs a draft in the caller's transaction: its operations, written (with the count
@@ -2149,6 +2144,7 @@ impl RestructureStore for Backend {
         let (run, impact) = self.run_draft(&mut tx, &r.draft(), true).await?;
         if !run.failures.is_empty() {
             tx.rollback().await.db()?;
+            self.after_tree_writes().await?;
             return Ok(CheckReport {
                 restructuring: r.id,
                 passed: false,
