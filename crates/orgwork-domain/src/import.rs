@@ -55,6 +55,30 @@ pub struct RowError {
     pub reason: String,
 }
 
+/// The most faults an import's report lists: a file of millions of bad rows is answered with
+/// its first faults and their total count, not with a report as large as the file.
+pub const MAX_FAULTS: usize = 1000;
+
+/// The faults of a file: the first `MAX_FAULTS` of them and how many there are in all.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Faults {
+    pub errors: Vec<RowError>,
+    pub total: usize,
+}
+
+impl Faults {
+    pub fn push(&mut self, e: RowError) {
+        self.total += 1;
+        if self.errors.len() < MAX_FAULTS {
+            self.errors.push(e);
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.total == 0
+    }
+}
+
 /// A good row: the record, the unit (from its column, or the default), the status if given.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportRow {
@@ -101,16 +125,18 @@ fn normal_sex(value: &str) -> String {
     }
 }
 
-/// Reads the rows (the first is the heading row) into records, or every fault at once.
-pub fn read_rows(profile: &Profile, rows: &[Vec<String>]) -> Result<Vec<ImportRow>, Vec<RowError>> {
-    let mut errors = vec![];
+/// Reads the rows (the first is the heading row) into records, or the faults (the first
+/// `MAX_FAULTS` and their count).
+pub fn read_rows(profile: &Profile, rows: &[Vec<String>]) -> Result<Vec<ImportRow>, Faults> {
+    let mut errors = Faults::default();
     let Some(head) = rows.first() else {
-        return Err(vec![RowError {
+        errors.push(RowError {
             row: 1,
             column: String::new(),
             value: String::new(),
             reason: "the file is empty".into(),
-        }]);
+        });
+        return Err(errors);
     };
     let mut fields: Vec<Option<&'static str>> = vec![];
     for (i, h) in head.iter().enumerate() {
@@ -221,10 +247,10 @@ pub fn read_rows(profile: &Profile, rows: &[Vec<String>]) -> Result<Vec<ImportRo
             }
         } else {
             // Name the value as it stands in the file, not as it was read.
-            errors.extend(row_errors.into_iter().map(|e| {
+            for e in row_errors {
                 let value = get(&e.field).filter(|_| e.field != "status").unwrap_or(e.value);
-                RowError { row: line, column: heading_of(&e.field), value, reason: e.reason }
-            }));
+                errors.push(RowError { row: line, column: heading_of(&e.field), value, reason: e.reason });
+            }
         }
     }
     if errors.is_empty() { Ok(out) } else { Err(errors) }
@@ -293,7 +319,7 @@ mod tests {
             ]),
         )
         .unwrap_err();
-        let cells: Vec<_> = e.iter().map(|e| (e.row, e.column.as_str(), e.value.as_str())).collect();
+        let cells: Vec<_> = e.errors.iter().map(|e| (e.row, e.column.as_str(), e.value.as_str())).collect();
         assert_eq!(
             cells,
             [(3, "sex", "x"), (3, "birth_date", "1990-13-01"), (5, "full_name", ""), (5, "admitted_on", "2000-01-01")]
@@ -304,8 +330,18 @@ mod tests {
     fn unknown_and_missing_columns_are_refused() {
         let p = Profile::default_profile();
         let e = read_rows(&p, &rows(&[&["full_name", "shoe size", "sex"]])).unwrap_err();
-        assert!(e.iter().any(|e| e.column == "shoe size"));
-        assert!(e.iter().any(|e| e.column == "birth_date" && e.reason.contains("required")));
+        assert!(e.errors.iter().any(|e| e.column == "shoe size"));
+        assert!(e.errors.iter().any(|e| e.column == "birth_date" && e.reason.contains("required")));
+    }
+
+    #[test]
+    fn a_file_of_many_bad_rows_is_answered_with_its_first_faults_and_their_count() {
+        let p = Profile::default_profile();
+        let mut file = rows(&[&["full_name", "sex", "birth_date", "admitted_on"]]);
+        file.extend((0..3 * MAX_FAULTS).map(|_| rows(&[&["An", "x", "1990-01-01", "2015-01-01"]]).remove(0)));
+        let e = read_rows(&p, &file).unwrap_err();
+        assert_eq!((e.errors.len(), e.total), (MAX_FAULTS, 3 * MAX_FAULTS));
+        assert_eq!(e.errors[0].row, 2);
     }
 
     #[test]

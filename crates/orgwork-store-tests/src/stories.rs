@@ -984,7 +984,7 @@ pub async fn imports_all_or_nothing_and_exports_back(store: Arc<dyn Store>) {
                Đỗ Văn Trùng,male,1990-01-01,2019-01-01,20000001,BAO\n\
                Hoàng Văn Xa,male,1990-01-01,2019-01-01,20000004,NOPE\n";
     let parsed = read_rows(&profile, &orgwork_tabular::read(bad.as_bytes()).unwrap());
-    let errors = parsed.unwrap_err();
+    let errors = parsed.unwrap_err().errors;
     assert_eq!(errors.len(), 1);
     assert_eq!((errors[0].row, errors[0].column.as_str(), errors[0].value.as_str()), (3, "birth_date", "1991-02-30"));
     let good_only = "full_name,sex,birth_date,admitted_on,card_number,unit\n\

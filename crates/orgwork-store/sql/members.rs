@@ -671,6 +671,21 @@ fn member_json(m: &Member) -> Option<serde_json::Value> {
 }
 
 async fn check_unique(conn: &mut Conn, record: &Record, except: Option<i64>) -> Result<()> {
+    match unique_owner(conn, record, except).await? {
+        Some((field, v, o)) => {
+            Err(Error::conflict("duplicate_member", format!("{field}: '{v}' belongs to member {o} already")).into())
+        }
+        None => Ok(()),
+    }
+}
+
+/// The first of the record's numbers (card, national ID) that another member than `except`
+/// holds: the field, the value and that member.
+async fn unique_owner(
+    conn: &mut Conn,
+    record: &Record,
+    except: Option<i64>,
+) -> Result<Option<(&'static str, String, i64)>> {
     for (field, value) in [("card_number", &record.card_number), ("national_id", &record.national_id)] {
         if let Some(v) = value {
             let other: Option<i64> =
@@ -680,15 +695,38 @@ async fn check_unique(conn: &mut Conn, record: &Record, except: Option<i64>) -> 
                     .await
                     .db()?;
             if let Some(o) = other.filter(|o| Some(*o) != except) {
-                return Err(Error::conflict(
-                    "duplicate_member",
-                    format!("{field}: '{v}' belongs to member {o} already"),
-                )
-                .into());
+                return Ok(Some((field, v.clone(), o)));
             }
         }
     }
-    Ok(())
+    Ok(None)
+}
+
+/// What an import row is told when it meets a member the importer may not see: neither the
+/// member nor their unit.
+const HIDDEN_MEMBER: &str = "is a member's outside the units you may see: such a row cannot be imported here";
+
+/// What an import row is told when it meets a member who belongs to no unit now.
+const LEFT_MEMBER: &str =
+    "is a member's who belongs to no unit now (transferred out, or no longer a member): an import cannot change them";
+
+/// May the importer read the member (judged where they belong on `day`, or last belonged)?
+async fn readable(conn: &mut Conn, scope: &orgwork_store::ImportScope, member: i64, day: NaiveDate) -> Result<bool> {
+    let Some(tops) = &scope.readable else { return Ok(true) };
+    let last: Option<(i64, NaiveDate, Option<NaiveDate>)> = sqlx::query_as(
+        "SELECT unit_id, valid_from, valid_to FROM membership WHERE member_id = $1 ORDER BY valid_from DESC LIMIT 1",
+    )
+    .bind(member)
+    .fetch_optional(&mut *conn)
+    .await
+    .db()?;
+    let Some((unit, from, to)) = last else { return Ok(false) };
+    let on = match to {
+        Some(end) if end <= day => end.pred_opt().unwrap_or(end),
+        _ => day.max(from),
+    };
+    let path = path_on(conn, unit, on).await?;
+    Ok(path.iter().any(|p| tops.contains(p)))
 }
 
 fn to_hex(bytes: &[u8]) -> String {
@@ -1784,6 +1822,7 @@ impl MemberStore for Backend {
         rows: &[orgwork_domain::import::ImportRow],
         default_unit: Option<&UnitCode>,
         dry_run: bool,
+        scope: &orgwork_store::ImportScope,
         progress: &orgwork_store::Progress<'_>,
     ) -> Result<orgwork_store::ImportReport> {
         use orgwork_store::ImportStage;
@@ -1797,7 +1836,7 @@ impl MemberStore for Backend {
                 if let Some(v) = value
                     && let Some(first) = seen.insert((field, v.as_str()), r.row)
                 {
-                    report.errors.push(row_error(r.row, field, v, format!("is on row {first} too")));
+                    report.fault(row_error(r.row, field, v, format!("is on row {first} too")));
                 }
             }
         }
@@ -1828,30 +1867,55 @@ impl MemberStore for Backend {
                 .copied();
             let unit = r.unit.as_ref().or(default_unit);
             let Some(unit) = unit else {
-                report.errors.push(row_error(r.row, "unit", "", "no unit: give a unit column or a default unit"));
+                report.fault(row_error(r.row, "unit", "", "no unit: give a unit column or a default unit"));
                 continue;
             };
             match existing {
                 Some(id) => {
-                    if let Some((current, _)) = open_membership_of(&mut tx, id).await? {
-                        let code = unit_code(&mut tx, current).await?;
-                        let explicit = r.unit.is_some();
-                        let inside =
-                            if explicit { code == *unit } else { within(&mut tx, current, unit, today).await? };
-                        if !inside {
-                            report.errors.push(row_error(
+                    let key = match &r.record.card_number {
+                        Some(c) if by_card.contains_key(c) => ("card_number", c.as_str()),
+                        _ => ("national_id", r.record.national_id.as_deref().unwrap_or("")),
+                    };
+                    let Some((current, _)) = open_membership_of(&mut tx, id).await? else {
+                        // Who has left the register (transferred out of the tree, deceased,
+                        // expelled) is no import's to change.
+                        if !readable(&mut tx, scope, id, today).await? {
+                            report.hidden_matches += 1;
+                        }
+                        report.fault(row_error(r.row, key.0, key.1, LEFT_MEMBER));
+                        continue;
+                    };
+                    let code = unit_code(&mut tx, current).await?;
+                    let explicit = r.unit.is_some();
+                    let inside = if explicit { code == *unit } else { within(&mut tx, current, unit, today).await? };
+                    if !inside {
+                        if readable(&mut tx, scope, id, today).await? {
+                            report.fault(row_error(
                                 r.row,
                                 "unit",
                                 unit.as_str(),
                                 format!("member {id} belongs to {code}: a transfer moves members, an import does not"),
                             ));
-                            continue;
+                        } else {
+                            report.hidden_matches += 1;
+                            report.fault(row_error(r.row, key.0, key.1, HIDDEN_MEMBER));
                         }
+                        continue;
+                    }
+                    // The row's other number may be another member's.
+                    if let Some((field, value, other)) = unique_owner(&mut tx, &r.record, Some(id)).await? {
+                        if readable(&mut tx, scope, other, today).await? {
+                            report.fault(row_error(r.row, field, &value, format!("belongs to member {other} already")));
+                        } else {
+                            report.hidden_matches += 1;
+                            report.fault(row_error(r.row, field, &value, HIDDEN_MEMBER));
+                        }
+                        continue;
                     }
                     match write_record(&mut tx, &self.profile, id, &r.record).await {
                         Ok(true) => report.updated += 1,
                         Ok(false) => report.unchanged += 1,
-                        Err(StoreError::Domain(e)) => report.errors.push(row_error(
+                        Err(StoreError::Domain(e)) => report.fault(row_error(
                             r.row,
                             e.message.split(':').next().unwrap_or(""),
                             "",
@@ -1876,7 +1940,7 @@ impl MemberStore for Backend {
                     let unit_id = match &units[unit] {
                         Ok(u) => *u,
                         Err(why) => {
-                            report.errors.push(row_error(r.row, "unit", unit.as_str(), why.clone()));
+                            report.fault(row_error(r.row, "unit", unit.as_str(), why.clone()));
                             continue;
                         }
                     };
@@ -1892,8 +1956,29 @@ impl MemberStore for Backend {
                             d
                         }
                     };
+                    let joins = r.record.admitted_on.max(starts);
+                    if let Some(writable) = &scope.writable_from {
+                        match writable.get(unit) {
+                            Some(from) if joins >= *from => {}
+                            Some(from) => {
+                                report.fault(row_error(
+                                    r.row,
+                                    "admitted_on",
+                                    &r.record.admitted_on.to_string(),
+                                    format!(
+                                        "the member would be counted in {unit} from {joins}, but {unit} is yours to change only from {from} (it lay outside your units before)"
+                                    ),
+                                ));
+                                continue;
+                            }
+                            None => {
+                                report.fault(row_error(r.row, "unit", unit.as_str(), "is not a unit you may change"));
+                                continue;
+                            }
+                        }
+                    }
                     // New members are written together once every row has passed.
-                    fresh.push((&r.record, unit_id, r.record.admitted_on.max(starts)));
+                    fresh.push((&r.record, unit_id, joins));
                     report.created += 1;
                 }
             }

@@ -765,6 +765,36 @@ impl StructureStore for Backend {
         self.through_cache(&self.cache.paths, key, self.path_ids_uncached(code, as_of)).await
     }
 
+    async fn paths_over(&self, code: &UnitCode, from: NaiveDate, to: NaiveDate) -> Result<Vec<(NaiveDate, Vec<i64>)>> {
+        let (from, to) = (from.min(to), from.max(to));
+        let mut conn = self.reader().acquire().await.db()?;
+        let rows = sqlx::query(
+            "SELECT id, code, valid_from, valid_to FROM unit \
+             WHERE code = $1 AND valid_from <= $3 AND (valid_to IS NULL OR valid_to > $2) ORDER BY valid_from",
+        )
+        .bind(code.as_str())
+        .bind(from)
+        .bind(to)
+        .fetch_all(&mut *conn)
+        .await
+        .db()?;
+        let units = rows.iter().map(unit_ref_from_row).collect::<Result<Vec<_>>>()?;
+        if units.is_empty() {
+            drop(conn);
+            return Ok(vec![(from, self.path_ids(code, from).await?)]);
+        }
+        let mut out = vec![];
+        for u in units {
+            // The days of the range the unit lives, as a half-open span.
+            let end = u.valid_to.map_or(to.succ_opt(), |t| Some(t.min(to.succ_opt().unwrap_or(t))));
+            let span = orgwork_domain::members::Span { from: u.valid_from.max(from), to: end };
+            for (day, _, path) in super::members::segments(&mut conn, u.id, span).await? {
+                out.push((day, path));
+            }
+        }
+        Ok(out)
+    }
+
     async fn children(&self, code: &UnitCode, as_of: NaiveDate, page: Page) -> Result<Paged<Unit>> {
         let limit = page.effective_limit();
         let mut conn = self.reader().acquire().await.db()?;

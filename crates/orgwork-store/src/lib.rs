@@ -213,6 +213,11 @@ pub trait StructureStore: Send + Sync {
     /// The store keys of the unit and its ancestors as of `as_of` (the unit first); for a
     /// unit dissolved by then, as of its last day. Scope checks use it.
     async fn path_ids(&self, code: &UnitCode, as_of: NaiveDate) -> Result<Vec<i64>>;
+    /// Every path (as `path_ids` gives it) that the unit with `code` has on some day from
+    /// `from` to `to` (both included), each with the first of those days it holds: a write
+    /// whose effects reach over those days is judged on each of them. A code that names no
+    /// unit live on any of those days is judged where that unit last stood (`path_ids`).
+    async fn paths_over(&self, code: &UnitCode, from: NaiveDate, to: NaiveDate) -> Result<Vec<(NaiveDate, Vec<i64>)>>;
 }
 
 /// Users, their grants, API tokens and login sessions. Secrets are stored only as hashes.
@@ -369,9 +374,47 @@ pub struct ImportReport {
     pub created: usize,
     pub updated: usize,
     pub unchanged: usize,
-    /// Every fault found; when there is any, nothing was applied.
+    /// The first faults found (at most `orgwork_domain::import::MAX_FAULTS`); when there is
+    /// any, nothing was applied.
     pub errors: Vec<orgwork_domain::import::RowError>,
+    /// How many faults there are in all (`errors` holds the first of them).
+    pub error_count: usize,
     pub dry_run: bool,
+    /// Rows refused because they met a member the importer may not see (by card number or
+    /// national ID): the server counts them against the importer, so that the register cannot
+    /// be probed one number at a time. Not sent.
+    #[serde(skip)]
+    pub hidden_matches: usize,
+}
+
+impl ImportReport {
+    /// Records a fault: counted always, kept while fewer than `MAX_FAULTS` are.
+    pub fn fault(&mut self, e: orgwork_domain::import::RowError) {
+        self.error_count += 1;
+        if self.errors.len() < orgwork_domain::import::MAX_FAULTS {
+            self.errors.push(e);
+        }
+    }
+
+    /// The report of a file whose rows could not be read.
+    pub fn of_faults(faults: orgwork_domain::import::Faults, dry_run: bool) -> ImportReport {
+        ImportReport { error_count: faults.total, errors: faults.errors, dry_run, ..Default::default() }
+    }
+}
+
+/// What an import may touch, for the user who sends it. The default (everything) is for the
+/// command line, which holds the database itself.
+#[derive(Debug, Clone, Default)]
+pub struct ImportScope {
+    /// The units (store keys) at the top of the subtrees whose members the importer may read;
+    /// `None` for all. A row that meets a member outside them is refused without naming the
+    /// member or their unit.
+    pub readable: Option<Vec<i64>>,
+    /// For each unit rows may admit members into, the first day from which the importer may
+    /// write there on every day up to today; `None` for no limit. A new member joins on the
+    /// day of their admission (or the unit's start), and is counted there from that day, so
+    /// a unit missing here, or a day before its entry, is refused.
+    pub writable_from: Option<std::collections::HashMap<UnitCode, NaiveDate>>,
 }
 
 /// The member register.
@@ -388,16 +431,17 @@ pub trait MemberStore: Send + Sync {
         dry_run: bool,
     ) -> Result<ImportReport> {
         let quiet: &Progress<'_> = &|_, _, _| {};
-        self.import_members_with_progress(actor, rows, default_unit, dry_run, quiet).await
+        self.import_members_with_progress(actor, rows, default_unit, dry_run, &ImportScope::default(), quiet).await
     }
-    /// As `import_members`, telling `progress` how far it has got (the stage, rows done, rows
-    /// in all) every few thousand rows.
+    /// As `import_members`, within what `scope` lets the importer touch, telling `progress`
+    /// how far it has got (the stage, rows done, rows in all) every few thousand rows.
     async fn import_members_with_progress(
         &self,
         actor: &Actor,
         rows: &[orgwork_domain::import::ImportRow],
         default_unit: Option<&UnitCode>,
         dry_run: bool,
+        scope: &ImportScope,
         progress: &Progress<'_>,
     ) -> Result<ImportReport>;
     /// Loads many members with their whole histories at once (a generated or migrated

@@ -60,6 +60,11 @@ pub fn new_session_secret() -> String {
     random_text(32)
 }
 
+/// Today, by the server's clock: the far end of the days a write's scope is judged on.
+pub fn today() -> NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
 /// The authenticated caller of a request.
 #[derive(Debug, Clone)]
 pub struct Caller {
@@ -84,24 +89,62 @@ impl Caller {
         self.require_path(what, unit, &path)
     }
 
-    /// As `require`, for a change dated `effective`: a unit that does not exist on that date
-    /// is judged where it stands today, so that the change itself can say what is wrong with
-    /// its date (422) rather than a 404.
+    /// May the caller do `what` on `unit` on every day from `from` to today (from today to
+    /// `from` for a change planned ahead)? A write holds from its effective date on, so a unit
+    /// that was in the caller's scope on that date and has been moved out of it since (or the
+    /// other way round) is refused: judged on the date in the request alone, a backdated write
+    /// would reach into another committee's subtree. 404 / 403 as `require`.
+    pub async fn require_from(
+        &self,
+        store: &dyn Store,
+        what: Permission,
+        unit: &UnitCode,
+        from: NaiveDate,
+    ) -> Result<(), ApiError> {
+        self.require_span(store, what, unit, from, today()).await
+    }
+
+    /// As `require_from`, over the days from `from` to `to` (in either order).
+    pub async fn require_span(
+        &self,
+        store: &dyn Store,
+        what: Permission,
+        unit: &UnitCode,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<(), ApiError> {
+        let paths = store.paths_over(unit, from, to).await?;
+        let first = paths.first().map(|(day, _)| *day);
+        for (day, path) in &paths {
+            self.require_path(what, unit, path).map_err(|e| match Some(*day) == first {
+                true => e,
+                // In scope on the date asked about, not on a later (or earlier) day it reaches.
+                false => ApiError::new(
+                    StatusCode::FORBIDDEN,
+                    &e.code,
+                    format!("unit {unit} is outside the units you may change from {day}, a day this change reaches"),
+                ),
+            })?;
+        }
+        Ok(())
+    }
+
+    /// As `require_from`, for a change of the structure dated `effective`: a unit that does
+    /// not exist on any of those days is judged where it stands today, so that the change
+    /// itself can say what is wrong with its date (422) rather than a 404.
     pub async fn require_change(
         &self,
         store: &dyn Store,
         unit: &UnitCode,
         effective: NaiveDate,
     ) -> Result<(), ApiError> {
-        let path = match store.path_ids(unit, effective).await {
-            Ok(path) => path,
-            Err(orgwork_store::StoreError::Domain(e)) if e.kind == orgwork_domain::ErrorKind::NotFound => {
+        match self.require_from(store, Permission::WriteStructure, unit, effective).await {
+            Err(e) if e.status == StatusCode::NOT_FOUND => {
                 let latest = store.history(unit).await?.last().map(|h| h.effective).unwrap_or(effective);
-                store.path_ids(unit, latest.max(chrono::Local::now().date_naive())).await?
+                self.require_span(store, Permission::WriteStructure, unit, latest, today().max(latest)).await
             }
-            Err(e) => return Err(e.into()),
-        };
-        self.require_path(Permission::WriteStructure, unit, &path)
+            other => other,
+        }
     }
 
     pub fn require_path(&self, what: Permission, unit: &UnitCode, path: &[i64]) -> Result<(), ApiError> {

@@ -27,6 +27,8 @@ pub struct AppState {
     pub pending_imports: Arc<ui::files::PendingImports>,
     /// Checks and imports of large files running in the background.
     pub import_jobs: Arc<ui::files::ImportJobs>,
+    /// Import rows that met members their sender may not see, per user.
+    pub probes: Arc<api::files::ProbeBudget>,
 }
 
 impl AppState {
@@ -39,6 +41,7 @@ impl AppState {
             secure_cookies: false,
             pending_imports: Arc::new(ui::files::PendingImports::default()),
             import_jobs: Arc::new(ui::files::ImportJobs::default()),
+            probes: Arc::new(api::files::ProbeBudget::default()),
         }
     }
 }

@@ -2,85 +2,11 @@
 //! CSRF, languages, the tree opened by links, forms with errors by their fields, scope.
 
 mod common;
-use common::spawn_app;
+use common::{Browser, spawn_app};
 use orgwork_domain::access::Role;
-use reqwest::header::{ACCEPT_LANGUAGE, COOKIE, LOCATION, SET_COOKIE};
-use reqwest::{Client, StatusCode};
+use reqwest::StatusCode;
+use reqwest::header::ACCEPT_LANGUAGE;
 use serde_json::json;
-
-struct Browser {
-    http: Client,
-    base: String,
-    cookies: Vec<(String, String)>,
-    set_cookie_lines: Vec<String>,
-}
-
-impl Browser {
-    fn new(base: &str) -> Browser {
-        let http = Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-        Browser { http, base: base.to_string(), cookies: vec![], set_cookie_lines: vec![] }
-    }
-
-    fn cookie_header(&self) -> String {
-        self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
-    }
-
-    fn keep(&mut self, r: &reqwest::Response) {
-        for h in r.headers().get_all(SET_COOKIE) {
-            let line = h.to_str().unwrap().to_string();
-            let (k, v) = line.split(';').next().unwrap().split_once('=').unwrap();
-            self.cookies.retain(|(name, _)| name != k);
-            if !v.is_empty() {
-                self.cookies.push((k.to_string(), v.to_string()));
-            }
-            self.set_cookie_lines.push(line);
-        }
-    }
-
-    async fn get(&mut self, path: &str, headers: &[(&str, &str)]) -> (StatusCode, String, Option<String>) {
-        let mut req = self.http.get(format!("{}{path}", self.base)).header(COOKIE, self.cookie_header());
-        for (k, v) in headers {
-            req = req.header(*k, *v);
-        }
-        let r = req.send().await.unwrap();
-        self.keep(&r);
-        let location = r.headers().get(LOCATION).map(|l| l.to_str().unwrap().to_string());
-        (r.status(), r.text().await.unwrap(), location)
-    }
-
-    async fn post(
-        &mut self,
-        path: &str,
-        form: &[(&str, &str)],
-        headers: &[(&str, &str)],
-    ) -> (StatusCode, String, Option<String>) {
-        let mut req = self.http.post(format!("{}{path}", self.base)).header(COOKIE, self.cookie_header()).form(form);
-        for (k, v) in headers {
-            req = req.header(*k, *v);
-        }
-        let r = req.send().await.unwrap();
-        self.keep(&r);
-        let location = r.headers().get(LOCATION).map(|l| l.to_str().unwrap().to_string());
-        (r.status(), r.text().await.unwrap(), location)
-    }
-
-    fn csrf(&self) -> String {
-        self.cookies.iter().find(|(k, _)| k == "orgwork_csrf").map(|(_, v)| v.clone()).expect("a CSRF cookie")
-    }
-
-    async fn login(&mut self, name: &str) -> (StatusCode, Option<String>) {
-        self.get("/login", &[]).await;
-        let csrf = self.csrf();
-        let (s, _, loc) = self
-            .post(
-                "/login",
-                &[("csrf", &csrf), ("name", name), ("password", "a long enough password"), ("next", "/units")],
-                &[],
-            )
-            .await;
-        (s, loc)
-    }
-}
 
 async fn the_ui_without_javascript(backend: &str) {
     let app = spawn_app(backend).await;

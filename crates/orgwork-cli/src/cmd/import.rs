@@ -73,15 +73,15 @@ pub async fn run_import(command: ImportCommand) -> Result<()> {
     bar.set_message("checking");
     let rows = match read_rows(store.profile(), &table) {
         Ok(rows) => rows,
-        Err(errors) => {
+        Err(faults) => {
             bar.finish_and_clear();
             if json {
-                crate::output::json(&serde_json::json!({ "errors": errors }))?;
+                crate::output::json(&serde_json::json!({ "errors": faults.errors, "error_count": faults.total }))?;
             }
-            for e in &errors {
+            for e in &faults.errors {
                 eprintln!("row {}, column {}: '{}' {}", e.row, e.column, e.value, e.reason);
             }
-            bail!("{}: {} faults; nothing was imported", file.display(), errors.len());
+            bail!("{}: {} faults; nothing was imported", file.display(), faults.total);
         }
     };
     tracing::debug!(ms = clock.elapsed().as_millis() as u64, "import: rows read");
@@ -96,7 +96,9 @@ pub async fn run_import(command: ImportCommand) -> Result<()> {
         bar.set_length(total);
         bar.set_position(done);
     };
-    let report = store.import_members_with_progress(&actor(), &rows, unit.as_ref(), dry_run, &progress).await?;
+    let everything = orgwork_store::ImportScope::default();
+    let report =
+        store.import_members_with_progress(&actor(), &rows, unit.as_ref(), dry_run, &everything, &progress).await?;
     bar.finish_and_clear();
     if json {
         crate::output::json(&report)?;
@@ -105,7 +107,7 @@ pub async fn run_import(command: ImportCommand) -> Result<()> {
         for e in &report.errors {
             eprintln!("row {}, column {}: '{}' {}", e.row, e.column, e.value, e.reason);
         }
-        bail!("{}: {} faults; nothing was imported", file.display(), report.errors.len());
+        bail!("{}: {} faults; nothing was imported", file.display(), report.error_count);
     }
     if !json {
         let verb = if dry_run { "would create" } else { "created" };

@@ -10,7 +10,7 @@ use crate::extract::{ApiJson, ApiQuery};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use chrono::Datelike;
+use chrono::{Datelike, NaiveDate};
 use orgwork_domain::access::Permission;
 use orgwork_domain::date::parse_date;
 use orgwork_domain::structure::{UnitCode, parse_decision};
@@ -32,15 +32,21 @@ fn hidden(id: &str) -> ApiError {
     ApiError::new(StatusCode::NOT_FOUND, "candidate_not_found", format!("no candidate has the id {id}"))
 }
 
-/// The candidate, if the caller may write members in its unit (404 if they may not read them).
-async fn candidate_to_change(store: &dyn Store, caller: &Caller, id: &str) -> Result<Candidate, ApiError> {
+/// The candidate, if the caller may write members in its unit from `on` (the day of the
+/// admission or withdrawal) to today; 404 if they may not read them.
+pub async fn candidate_to_change(
+    store: &dyn Store,
+    caller: &Caller,
+    id: &str,
+    on: NaiveDate,
+) -> Result<Candidate, ApiError> {
     let n: i64 = id.trim().parse().map_err(|_| hidden(id))?;
     let c = store.candidate(n).await.map_err(|_| hidden(id))?;
-    let on = c.closed_on.unwrap_or(c.proposed_on).max(c.proposed_on);
+    let on = on.max(c.proposed_on);
     if caller.require(store, Permission::ReadMembers, &c.unit, on).await.is_err() {
         return Err(hidden(id));
     }
-    caller.require(store, Permission::WriteMembers, &c.unit, on).await?;
+    caller.require_from(store, Permission::WriteMembers, &c.unit, on).await?;
     Ok(c)
 }
 
@@ -104,7 +110,7 @@ async fn add(
         course_done: b.course_done.as_deref().map(|d| parse_date("course_done", d)).transpose()?,
         proposed_on: parse_date("proposed_on", &b.proposed_on)?,
     };
-    caller.require(s.store.as_ref(), Permission::WriteMembers, &new.unit, new.proposed_on).await?;
+    caller.require_from(s.store.as_ref(), Permission::WriteMembers, &new.unit, new.proposed_on).await?;
     Ok((StatusCode::CREATED, Json(s.store.add_candidate(&caller.actor(), new).await?)))
 }
 
@@ -130,7 +136,7 @@ async fn admit(
 ) -> Result<Json<Member>, ApiError> {
     let on = parse_date("admitted_on", &b.admitted_on)?;
     let document = parse_decision(b.document.as_deref())?;
-    let c = candidate_to_change(s.store.as_ref(), &caller, &id).await?;
+    let c = candidate_to_change(s.store.as_ref(), &caller, &id, on).await?;
     Ok(Json(
         s.store.admit_candidate(&caller.actor(), c.id.parse().unwrap_or_default(), on, b.card_number, document).await?,
     ))
@@ -156,7 +162,7 @@ async fn withdraw(
 ) -> Result<Json<Candidate>, ApiError> {
     let on = parse_date("effective", &b.effective)?;
     let note = parse_decision(b.note.as_deref())?;
-    let c = candidate_to_change(s.store.as_ref(), &caller, &id).await?;
+    let c = candidate_to_change(s.store.as_ref(), &caller, &id, on).await?;
     Ok(Json(s.store.withdraw_candidate(&caller.actor(), c.id.parse().unwrap_or_default(), on, note).await?))
 }
 

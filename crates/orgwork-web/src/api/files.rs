@@ -2,7 +2,7 @@
 
 use crate::AppState;
 use crate::api::units::today;
-use crate::auth::ApiCaller;
+use crate::auth::{ApiCaller, Caller};
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::ApiQuery;
 use axum::Json;
@@ -10,12 +10,16 @@ use axum::body::Bytes;
 use axum::extract::{FromRequest, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use chrono::NaiveDate;
 use orgwork_domain::access::Permission;
 use orgwork_domain::date::parse_date;
-use orgwork_domain::import::{COLUMNS, export_row, read_rows};
+use orgwork_domain::import::{COLUMNS, Faults, ImportRow, RowError, export_row, read_rows};
 use orgwork_domain::structure::UnitCode;
-use orgwork_store::ImportReport;
+use orgwork_store::{ImportReport, ImportScope, Progress};
 use serde::Deserialize;
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -81,22 +85,48 @@ async fn import(
     let dry_run = p.dry_run.unwrap_or(false);
     let rows = match read_rows(store.profile(), &table) {
         Ok(rows) => rows,
-        Err(errors) => {
-            let report = ImportReport { errors, dry_run, ..Default::default() };
+        Err(faults) => {
+            let report = ImportReport::of_faults(faults, dry_run);
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, Json(report)).into_response());
         }
     };
-    // Every unit named in the file must be the caller's to write, and under `unit`.
-    let mut units: Vec<&UnitCode> = rows.iter().filter_map(|r| r.unit.as_ref()).collect();
+    let quiet: &Progress<'_> = &|_, _, _| {};
+    let report = import_within_scope(&s, &caller, &unit, &rows, dry_run, quiet).await?;
+    let status = if report.errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    Ok((status, Json(report)).into_response())
+}
+
+/// An import sent by a user (through the API or the web UI), within what they may touch: every
+/// unit a row falls under must lie under `unit` and be theirs to change from the day its new
+/// members join until today; a row that meets a member they may not see is refused without
+/// naming the member or their unit, and such rows count against the user's probe budget.
+pub async fn import_within_scope(
+    s: &AppState,
+    caller: &Caller,
+    unit: &UnitCode,
+    rows: &[ImportRow],
+    dry_run: bool,
+    progress: &Progress<'_>,
+) -> Result<ImportReport, ApiError> {
+    let store = s.store.as_ref();
+    s.probes.check(caller.user.id)?;
+    let now = today();
+    let top = store.path_ids(unit, now).await?.first().copied().unwrap_or_default();
+    let mut units: Vec<&UnitCode> = rows.iter().map(|r| r.unit.as_ref().unwrap_or(unit)).collect();
     units.sort();
     units.dedup();
-    let top = store.path_ids(&unit, today()).await?.first().copied().unwrap_or_default();
-    let mut errors = vec![];
+    let mut writable = HashMap::new();
+    let mut faults = Faults::default();
     for u in units {
-        let inside = store.path_ids(u, today()).await.map(|p| p.contains(&top)).unwrap_or(false);
-        if !inside || caller.require(store, Permission::WriteMembers, u, today()).await.is_err() {
-            for r in rows.iter().filter(|r| r.unit.as_ref() == Some(u)) {
-                errors.push(orgwork_domain::import::RowError {
+        let inside = store.path_ids(u, now).await.map(|p| p.contains(&top)).unwrap_or(false);
+        let of_u = || rows.iter().filter(|r| r.unit.as_ref().unwrap_or(unit) == u);
+        let earliest = of_u().map(|r| r.record.admitted_on).min().unwrap_or(now).min(now);
+        if inside && let Some(from) = writable_from(store, caller, u, earliest).await? {
+            writable.insert(u.clone(), from);
+        }
+        if !writable.contains_key(u) {
+            for r in of_u() {
+                faults.push(RowError {
                     row: r.row,
                     column: "unit".into(),
                     value: u.to_string(),
@@ -105,14 +135,82 @@ async fn import(
             }
         }
     }
-    if !errors.is_empty() {
-        errors.sort_by_key(|e| e.row);
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, Json(ImportReport { errors, dry_run, ..Default::default() }))
-            .into_response());
+    if !faults.is_empty() {
+        faults.errors.sort_by_key(|e| e.row);
+        return Ok(ImportReport::of_faults(faults, dry_run));
     }
-    let report = store.import_members(&caller.actor(), &rows, Some(&unit), dry_run).await?;
-    let status = if report.errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    Ok((status, Json(report)).into_response())
+    let readable = caller.tops(store, Permission::ReadMembers, now).await?;
+    let scope = ImportScope { readable, writable_from: Some(writable) };
+    let report =
+        store.import_members_with_progress(&caller.actor(), rows, Some(unit), dry_run, &scope, progress).await?;
+    s.probes.spend(caller.user.id, report.hidden_matches)?;
+    Ok(report)
+}
+
+/// The first day from which the caller may write members in `unit` on every day up to today,
+/// looking back as far as `earliest`; `None` when they may not write there today.
+async fn writable_from(
+    store: &dyn orgwork_store::Store,
+    caller: &Caller,
+    unit: &UnitCode,
+    earliest: NaiveDate,
+) -> Result<Option<NaiveDate>, ApiError> {
+    let segments = store.paths_over(unit, earliest, today()).await?;
+    let mut from = None;
+    for (k, (day, path)) in segments.iter().enumerate().rev() {
+        if caller.require_path(Permission::WriteMembers, unit, path).is_err() {
+            break;
+        }
+        // In scope over every segment from here on; from the first, over the whole range.
+        from = Some(if k == 0 { NaiveDate::MIN } else { *day });
+    }
+    Ok(from)
+}
+
+/// How many import rows that met a member the user may not see (by card number or national
+/// ID) each user may send in an hour; past that, imports are refused until the hour is over.
+/// An honest file meets few such members; a file that tries the register's numbers one after
+/// another meets many.
+pub const PROBE_BUDGET: usize = 20;
+
+/// Rows that met hidden members, per user, in the current hour.
+#[derive(Default)]
+pub struct ProbeBudget(Mutex<HashMap<i64, (Instant, usize)>>);
+
+impl ProbeBudget {
+    const WINDOW: Duration = Duration::from_secs(3600);
+
+    fn refused(since: Instant) -> ApiError {
+        let minutes = Self::WINDOW.saturating_sub(since.elapsed()).as_secs().div_ceil(60);
+        ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_hidden_matches",
+            format!(
+                "your imports have met too many members outside the units you may see; try again in {minutes} minutes"
+            ),
+        )
+    }
+
+    /// Refused while the user's budget is spent.
+    pub fn check(&self, user: i64) -> Result<(), ApiError> {
+        let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        map.retain(|_, (since, _)| since.elapsed() < Self::WINDOW);
+        match map.get(&user) {
+            Some((since, n)) if *n >= PROBE_BUDGET => Err(Self::refused(*since)),
+            _ => Ok(()),
+        }
+    }
+
+    /// Spends `n` of the user's budget; refused (the report withheld) once it is spent.
+    pub fn spend(&self, user: i64, n: usize) -> Result<(), ApiError> {
+        if n == 0 {
+            return Ok(());
+        }
+        let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let entry = map.entry(user).or_insert((Instant::now(), 0));
+        entry.1 += n;
+        if entry.1 > PROBE_BUDGET { Err(Self::refused(entry.0)) } else { Ok(()) }
+    }
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -45,7 +45,8 @@ fn member_id(value: &str) -> Result<i64, ApiError> {
 
 /// The member, if the caller may `what` them on `on` (judged where the member belongs then,
 /// or last belonged): 404 when the caller may not even read them, 403 when they may read but
-/// not `what`. One load of the member and of its unit's path, whatever `what` is.
+/// not `what`. A write (`WriteMembers`) dated `on` holds from `on` on, so it is judged on every
+/// day from `on` to today, in each unit the member belongs to on those days.
 pub async fn member_in_scope(
     store: &dyn Store,
     caller: &Caller,
@@ -72,6 +73,15 @@ pub async fn member_in_scope(
     let path = store.path_ids(&unit, when).await?;
     caller.require_path(Permission::ReadMembers, &unit, &path).map_err(|_| hidden())?;
     caller.require_path(what, &unit, &path)?;
+    if what == Permission::WriteMembers {
+        let (from, to) = (on.min(today()), on.max(today()));
+        for ms in &m.memberships {
+            let (a, b) = (ms.valid_from.max(from), ms.valid_to.and_then(|t| t.pred_opt()).map_or(to, |t| t.min(to)));
+            if a <= b {
+                caller.require_span(store, what, &ms.unit, a, b).await?;
+            }
+        }
+    }
     Ok(m)
 }
 
@@ -213,7 +223,7 @@ async fn create_member(
     ApiJson(b): ApiJson<CreateMember>,
 ) -> Result<(StatusCode, Json<Member>), ApiError> {
     let new = parse_new_member(s.store.as_ref(), &b)?;
-    caller.require(s.store.as_ref(), Permission::WriteMembers, &new.unit, new.joined_on).await?;
+    caller.require_from(s.store.as_ref(), Permission::WriteMembers, &new.unit, new.joined_on).await?;
     let m = s.store.create_member(&caller.actor(), new).await?;
     Ok((StatusCode::CREATED, Json(m)))
 }

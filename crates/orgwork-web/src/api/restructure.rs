@@ -35,7 +35,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(lineage))
 }
 
-/// Requires `what` on every existing unit the draft names, on the day before it takes effect.
+/// Requires `what` on every existing unit the draft names, on the day before it takes effect
+/// and on every day from then to today (a draft dated in the past reaches those days too).
 /// Units that do not exist then are left to the continuity check, which names them.
 pub async fn require_draft(
     store: &dyn Store,
@@ -48,13 +49,11 @@ pub async fn require_draft(
         return Ok(());
     }
     for code in draft.named_units() {
-        let path = match store.path_ids(&code, day).await {
-            Ok(p) => p,
-            Err(StoreError::Domain(_)) => continue,
-            Err(e) => return Err(e.into()),
-        };
+        if let Err(StoreError::Domain(_)) = store.path_ids(&code, day).await {
+            continue;
+        }
         for w in what {
-            caller.require_path(*w, &code, &path)?;
+            caller.require_span(store, *w, &code, day, day.max(crate::auth::today())).await?;
         }
     }
     Ok(())

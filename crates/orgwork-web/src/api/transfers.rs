@@ -33,13 +33,15 @@ fn hidden(id: &str) -> ApiError {
     ApiError::new(StatusCode::NOT_FOUND, "transfer_not_found", format!("no transfer has the id {id}"))
 }
 
-/// The transfer, if the caller may `what` it on its `side` ("from", "to", or either).
+/// The transfer, if the caller may `what` it on its `side` ("from", "to", or either); with
+/// `reach`, on every day from `reach` to today (a write that holds from that day on).
 pub async fn transfer_in_scope(
     store: &dyn Store,
     caller: &Caller,
     id: &str,
     what: Permission,
     side: &str,
+    reach: Option<NaiveDate>,
 ) -> Result<Transfer, ApiError> {
     let n: i64 = id.trim().parse().map_err(|_| hidden(id))?;
     let t = store.transfer(n).await.map_err(|_| hidden(id))?;
@@ -57,7 +59,11 @@ pub async fn transfer_in_scope(
     }
     let mut last = hidden(id);
     for u in sides {
-        match caller.require(store, what, &u, when).await {
+        let allowed = match reach {
+            Some(from) => caller.require_from(store, what, &u, from).await,
+            None => caller.require(store, what, &u, when).await,
+        };
+        match allowed {
             Ok(()) => return Ok(t),
             Err(e) => last = e,
         }
@@ -169,7 +175,7 @@ async fn get_transfer(
     ApiCaller(caller): ApiCaller,
     Path(id): Path<String>,
 ) -> Result<Json<Transfer>, ApiError> {
-    Ok(Json(transfer_in_scope(s.store.as_ref(), &caller, &id, Permission::ReadMembers, "either").await?))
+    Ok(Json(transfer_in_scope(s.store.as_ref(), &caller, &id, Permission::ReadMembers, "either", None).await?))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -193,9 +199,9 @@ async fn accept(
 ) -> Result<Json<Transfer>, ApiError> {
     let on = parse_date("effective", &b.effective)?;
     let document = parse_decision(b.document.as_deref())?;
-    let t = transfer_in_scope(s.store.as_ref(), &caller, &id, Permission::ReadMembers, "either").await?;
+    let t = transfer_in_scope(s.store.as_ref(), &caller, &id, Permission::ReadMembers, "either", None).await?;
     let side = if t.to_unit.is_some() { "to" } else { "from" };
-    transfer_in_scope(s.store.as_ref(), &caller, &id, Permission::WriteMembers, side).await?;
+    transfer_in_scope(s.store.as_ref(), &caller, &id, Permission::WriteMembers, side, Some(on)).await?;
     Ok(Json(s.store.accept_transfer(&caller.actor(), t.id.parse().unwrap_or_default(), on, document).await?))
 }
 
@@ -210,7 +216,8 @@ async fn cancel(
     ApiJson(b): ApiJson<CloseTransfer>,
 ) -> Result<Json<Transfer>, ApiError> {
     let on = parse_date("effective", &b.effective)?;
-    let t = transfer_in_scope(s.store.as_ref(), &caller, &id, Permission::ReadMembers, "either").await?;
-    transfer_in_scope(s.store.as_ref(), &caller, &id, Permission::WriteMembers, "from").await?;
+    let t = transfer_in_scope(s.store.as_ref(), &caller, &id, Permission::ReadMembers, "either", None).await?;
+    transfer_in_scope(s.store.as_ref(), &caller, &id, Permission::WriteMembers, "from", Some(on.min(t.issued_on)))
+        .await?;
     Ok(Json(s.store.cancel_transfer(&caller.actor(), t.id.parse().unwrap_or_default(), on).await?))
 }

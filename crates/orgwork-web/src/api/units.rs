@@ -137,7 +137,7 @@ fn as_of(value: &Option<String>) -> Result<NaiveDate, ApiError> {
 }
 
 pub fn today() -> NaiveDate {
-    chrono::Local::now().date_naive()
+    crate::auth::today()
 }
 
 fn page(limit: Option<u32>, after: &Option<String>) -> Result<Page, ApiError> {

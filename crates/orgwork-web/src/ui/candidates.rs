@@ -165,7 +165,7 @@ pub async fn add(State(s): State<AppState>, ctx: Ctx, Path(code): Path<String>, 
             course_done: opt(v, "course_done").map(|d| parse_date("course_done", &d)).transpose()?,
             proposed_on: parse_date("proposed_on", &get(v, "proposed_on"))?,
         };
-        caller.require(store, Permission::WriteMembers, &new.unit, new.proposed_on).await?;
+        caller.require_from(store, Permission::WriteMembers, &new.unit, new.proposed_on).await?;
         store.add_candidate(&caller.actor(), new).await?;
         Ok::<_, ApiError>(())
     }
@@ -212,16 +212,8 @@ pub async fn act(
     let back = UnitCode::parse(&f.back).map(|c| c.to_string()).unwrap_or_default();
     let result = async {
         let on = parse_date("effective", &f.effective)?;
-        let n: i64 =
-            id.parse().map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "candidate_not_found", "no such candidate"))?;
-        let c = store
-            .candidate(n)
-            .await
-            .map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "candidate_not_found", "no such candidate"))?;
-        if caller.require(store, Permission::ReadMembers, &c.unit, on.max(c.proposed_on)).await.is_err() {
-            return Err(ApiError::new(StatusCode::NOT_FOUND, "candidate_not_found", "no such candidate"));
-        }
-        caller.require(store, Permission::WriteMembers, &c.unit, on.max(c.proposed_on)).await?;
+        crate::api::admissions::candidate_to_change(store, &caller, &id, on).await?;
+        let n: i64 = id.trim().parse().unwrap_or_default();
         match verb.as_str() {
             "admit" => {
                 let card = Some(f.card_number.trim().to_string()).filter(|c| !c.is_empty());

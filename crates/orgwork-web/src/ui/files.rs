@@ -4,6 +4,7 @@
 use super::i18n::Tr;
 use super::{Ctx, Layout};
 use crate::AppState;
+use crate::api::files::import_within_scope;
 use crate::error::ApiError;
 use askama::Template;
 use axum::Form;
@@ -140,7 +141,7 @@ impl ImportJobs {
 /// holds the file for its confirmation (`hold` gives the token).
 fn outcome_of(
     tr: Tr,
-    result: Result<orgwork_store::ImportReport, orgwork_store::StoreError>,
+    result: Result<orgwork_store::ImportReport, ApiError>,
     dry_run: bool,
     hold: impl FnOnce() -> String,
 ) -> (Outcome, StatusCode) {
@@ -153,11 +154,10 @@ fn outcome_of(
             (Outcome { done: Some(counts(tr, "import-done", &report)), ..empty() }, StatusCode::OK)
         }
         Ok(report) => {
-            let preview = Some(tr.tn("import-errors", report.errors.len()));
+            let preview = Some(tr.tn("import-errors", report.error_count));
             (Outcome { preview, errors: report.errors, ..empty() }, StatusCode::UNPROCESSABLE_ENTITY)
         }
         Err(e) => {
-            let e = ApiError::from(e);
             let message =
                 if e.status == StatusCode::INTERNAL_SERVER_ERROR { tr.t("error-internal") } else { e.message };
             (Outcome { general_error: Some(message), ..empty() }, e.status)
@@ -178,16 +178,17 @@ async fn run_import(
 ) -> Response {
     let (tr, user) = (ctx.tr, caller.user.id);
     if rows.len() < BACKGROUND_ROWS {
-        let result = s.store.import_members(&caller.actor(), &rows, Some(&unit), dry_run).await;
+        let quiet: &orgwork_store::Progress<'_> = &|_, _, _| {};
+        let result = import_within_scope(s, caller, &unit, &rows, dry_run, quiet).await;
         let (outcome, status) = outcome_of(tr, result, dry_run, || s.pending_imports.put(user, unit.as_str(), bytes));
         return render(s, ctx, unit.as_str(), outcome, status).await;
     }
     let id = s.import_jobs.start(user, unit.as_str(), rows.len() as u64);
-    let (state, job, actor) = (s.clone(), id.clone(), caller.actor());
+    let (state, job, caller) = (s.clone(), id.clone(), caller.clone());
     let code = unit.to_string();
     tokio::spawn(async move {
         let progress = |stage, done, total| state.import_jobs.update(&job, stage, done, total);
-        let result = state.store.import_members_with_progress(&actor, &rows, Some(&unit), dry_run, &progress).await;
+        let result = import_within_scope(&state, &caller, &unit, &rows, dry_run, &progress).await;
         let (outcome, status) =
             outcome_of(tr, result, dry_run, || state.pending_imports.put(user, unit.as_str(), bytes));
         state.import_jobs.finish(&job, outcome, status);
@@ -329,8 +330,9 @@ pub async fn check(State(s): State<AppState>, ctx: Ctx, Path(code): Path<String>
     let tr = ctx.tr;
     let rows = match read_rows(store.profile(), &table) {
         Ok(rows) => rows,
-        Err(errors) => {
-            let preview = Some(tr.tn("import-errors", errors.len()));
+        Err(faults) => {
+            let preview = Some(tr.tn("import-errors", faults.total));
+            let errors = faults.errors;
             return render(&s, &ctx, &code, Outcome { preview, errors, ..empty() }, StatusCode::UNPROCESSABLE_ENTITY)
                 .await;
         }
@@ -388,12 +390,12 @@ pub async fn confirm(
     let table = orgwork_tabular::read(&bytes).unwrap_or_default();
     let rows = match read_rows(store.profile(), &table) {
         Ok(r) => r,
-        Err(errors) => {
+        Err(faults) => {
             return render(
                 &s,
                 &ctx,
                 &code,
-                Outcome { preview: Some(tr.tn("import-errors", errors.len())), errors, ..empty() },
+                Outcome { preview: Some(tr.tn("import-errors", faults.total)), errors: faults.errors, ..empty() },
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
             .await;

@@ -235,7 +235,7 @@ pub async fn create(
             Some(d) => parse_date("joined_on", &d)?,
             None => record.admitted_on,
         };
-        caller.require(store, Permission::WriteMembers, &unit, joined_on).await?;
+        caller.require_from(store, Permission::WriteMembers, &unit, joined_on).await?;
         let document = orgwork_domain::structure::parse_decision(opt(v, "document").as_deref())?;
         let m = store
             .create_member(&caller.actor(), NewMember { record, unit, joined_on, document, from_org: None })
@@ -777,17 +777,20 @@ pub async fn close_transfer(
     let store = s.store.as_ref();
     let result = async {
         let on = parse_date("effective", &f.effective)?;
-        let t =
-            crate::api::transfers::transfer_in_scope(store, &caller, &id, Permission::ReadMembers, "either").await?;
+        let t = crate::api::transfers::transfer_in_scope(store, &caller, &id, Permission::ReadMembers, "either", None)
+            .await?;
         let n: i64 = t.id.parse().unwrap_or_default();
         match verb.as_str() {
             "accept" => {
                 let side = if t.to_unit.is_some() { "to" } else { "from" };
-                crate::api::transfers::transfer_in_scope(store, &caller, &id, Permission::WriteMembers, side).await?;
+                crate::api::transfers::transfer_in_scope(store, &caller, &id, Permission::WriteMembers, side, Some(on))
+                    .await?;
                 store.accept_transfer(&caller.actor(), n, on, None).await?;
             }
             "cancel" => {
-                crate::api::transfers::transfer_in_scope(store, &caller, &id, Permission::WriteMembers, "from").await?;
+                let from = Some(on.min(t.issued_on));
+                crate::api::transfers::transfer_in_scope(store, &caller, &id, Permission::WriteMembers, "from", from)
+                    .await?;
                 store.cancel_transfer(&caller.actor(), n, on).await?;
             }
             _ => return Err(ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such action")),

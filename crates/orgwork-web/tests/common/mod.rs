@@ -8,6 +8,8 @@ use orgwork_domain::structure::{Names, UnitCode};
 use orgwork_store::{Actor, NewUnit, NewUser};
 use orgwork_store_tests::TestDb;
 use orgwork_web::AppState;
+use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
+use reqwest::{Client, StatusCode};
 
 pub struct App {
     pub base: String,
@@ -62,5 +64,80 @@ impl App {
         let (id, token) = orgwork_web::auth::new_token();
         store.create_token(&actor(), name, &id, &orgwork_web::auth::secret_hash(&token)).await.unwrap();
         token
+    }
+}
+
+/// A browser without JavaScript: keeps cookies, follows no redirect.
+pub struct Browser {
+    pub http: Client,
+    pub base: String,
+    pub cookies: Vec<(String, String)>,
+    pub set_cookie_lines: Vec<String>,
+}
+
+impl Browser {
+    pub fn new(base: &str) -> Browser {
+        let http = Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        Browser { http, base: base.to_string(), cookies: vec![], set_cookie_lines: vec![] }
+    }
+
+    pub fn cookie_header(&self) -> String {
+        self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
+    }
+
+    pub fn keep(&mut self, r: &reqwest::Response) {
+        for h in r.headers().get_all(SET_COOKIE) {
+            let line = h.to_str().unwrap().to_string();
+            let (k, v) = line.split(';').next().unwrap().split_once('=').unwrap();
+            self.cookies.retain(|(name, _)| name != k);
+            if !v.is_empty() {
+                self.cookies.push((k.to_string(), v.to_string()));
+            }
+            self.set_cookie_lines.push(line);
+        }
+    }
+
+    pub async fn get(&mut self, path: &str, headers: &[(&str, &str)]) -> (StatusCode, String, Option<String>) {
+        let mut req = self.http.get(format!("{}{path}", self.base)).header(COOKIE, self.cookie_header());
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let r = req.send().await.unwrap();
+        self.keep(&r);
+        let location = r.headers().get(LOCATION).map(|l| l.to_str().unwrap().to_string());
+        (r.status(), r.text().await.unwrap(), location)
+    }
+
+    pub async fn post(
+        &mut self,
+        path: &str,
+        form: &[(&str, &str)],
+        headers: &[(&str, &str)],
+    ) -> (StatusCode, String, Option<String>) {
+        let mut req = self.http.post(format!("{}{path}", self.base)).header(COOKIE, self.cookie_header()).form(form);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let r = req.send().await.unwrap();
+        self.keep(&r);
+        let location = r.headers().get(LOCATION).map(|l| l.to_str().unwrap().to_string());
+        (r.status(), r.text().await.unwrap(), location)
+    }
+
+    pub fn csrf(&self) -> String {
+        self.cookies.iter().find(|(k, _)| k == "orgwork_csrf").map(|(_, v)| v.clone()).expect("a CSRF cookie")
+    }
+
+    pub async fn login(&mut self, name: &str) -> (StatusCode, Option<String>) {
+        self.get("/login", &[]).await;
+        let csrf = self.csrf();
+        let (s, _, loc) = self
+            .post(
+                "/login",
+                &[("csrf", &csrf), ("name", name), ("password", "a long enough password"), ("next", "/units")],
+                &[],
+            )
+            .await;
+        (s, loc)
     }
 }
