@@ -15,8 +15,33 @@ pub fn parse_date(field: &str, value: &str) -> Result<NaiveDate> {
     if !ok_shape {
         return Err(Error::invalid("invalid_date", format!("{field}: '{value}' is not a date written YYYY-MM-DD")));
     }
-    NaiveDate::parse_from_str(v, "%Y-%m-%d")
-        .map_err(|_| Error::invalid("invalid_date", format!("{field}: '{value}' is not a date of the calendar")))
+    let d = NaiveDate::parse_from_str(v, "%Y-%m-%d")
+        .map_err(|_| Error::invalid("invalid_date", format!("{field}: '{value}' is not a date of the calendar")))?;
+    if !(EARLIEST..=LATEST).contains(&d) {
+        return Err(Error::invalid(
+            "invalid_date",
+            format!("{field}: '{value}' is outside the dates orgwork keeps ({EARLIEST} to {LATEST})"),
+        ));
+    }
+    Ok(d)
+}
+
+/// The first and last days any date may be: no record of the organization lies outside them,
+/// and a date such as 9999-12-31 is a typing mistake (a change dated so far ahead would stand
+/// in the way of every later change). Writes are held closer still, by the profile's horizon.
+pub const EARLIEST: NaiveDate = NaiveDate::from_ymd_opt(1900, 1, 1).expect("a date");
+pub const LATEST: NaiveDate = NaiveDate::from_ymd_opt(2199, 12, 31).expect("a date");
+
+/// Is `day` within `years` years after `today`? Writes dated past it are refused.
+pub fn check_horizon(field: &str, day: NaiveDate, today: NaiveDate, years: u32) -> Result<()> {
+    let limit = today.checked_add_months(chrono::Months::new(12 * years)).unwrap_or(LATEST);
+    if day > limit {
+        return Err(Error::rule(
+            "beyond_horizon",
+            format!("{field}: {day} is more than {years} years ahead (the profile's horizon ends on {limit})"),
+        ));
+    }
+    Ok(())
 }
 
 /// True when the half-open interval `[from, to)` contains `day`.
@@ -39,11 +64,23 @@ mod tests {
     }
 
     #[test]
+    fn dates_outside_the_kept_range_and_the_horizon_are_refused() {
+        for bad in ["9999-12-31", "2200-01-01", "1899-12-31", "0001-01-01"] {
+            assert_eq!(parse_date("effective", bad).unwrap_err().code, "invalid_date", "{bad}");
+        }
+        let today = parse_date("d", "2026-12-06").unwrap();
+        assert!(check_horizon("effective", parse_date("d", "2036-12-06").unwrap(), today, 10).is_ok());
+        let e = check_horizon("effective", parse_date("d", "2036-12-07").unwrap(), today, 10).unwrap_err();
+        assert_eq!(e.code, "beyond_horizon");
+        assert!(e.message.starts_with("effective: 2036-12-07"), "{}", e.message);
+    }
+
+    #[test]
     fn intervals_are_half_open() {
         let d = |s| parse_date("d", s).unwrap();
         assert!(contains(d("2024-01-01"), Some(d("2025-01-01")), d("2024-12-31")));
         assert!(!contains(d("2024-01-01"), Some(d("2025-01-01")), d("2025-01-01")));
-        assert!(contains(d("2024-01-01"), None, d("2999-01-01")));
+        assert!(contains(d("2024-01-01"), None, d("2199-12-31")));
         assert!(!contains(d("2024-01-01"), None, d("2023-12-31")));
     }
 }

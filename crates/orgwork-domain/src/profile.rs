@@ -43,6 +43,10 @@ pub struct Profile {
     pub name: LocalizedText,
     pub unit_kinds: Vec<UnitKind>,
     pub members: MemberRules,
+    /// How many years ahead of today a change may be dated (a planned restructuring, an
+    /// admission decided ahead): a date past it is a typing mistake, and a change dated far
+    /// ahead would stand in the way of every later change of the same record.
+    pub horizon_years: u32,
 }
 
 /// The member register's settings: enumerations, deadlines and the category rules.
@@ -65,6 +69,10 @@ pub struct MemberRules {
     pub occupation: Vec<String>,
     #[serde(default)]
     pub categories: Vec<CategoryRule>,
+}
+
+fn default_horizon() -> Spanned<u32> {
+    Spanned::new(0..0, 10)
 }
 
 fn default_deadline() -> u32 {
@@ -145,6 +153,8 @@ struct RawProfile {
 struct RawHeader {
     id: Spanned<String>,
     name: LocalizedText,
+    #[serde(default = "default_horizon")]
+    horizon_years: Spanned<u32>,
 }
 
 #[derive(Deserialize)]
@@ -257,9 +267,15 @@ impl Profile {
                 ));
             }
         }
+        let horizon = &raw.profile.horizon_years;
+        if !(1..=100).contains(horizon.get_ref()) {
+            let span = Some(horizon.span()).filter(|s| !s.is_empty());
+            return Err(err(span, Some("profile.horizon_years".into()), "must be from 1 to 100 years".into()));
+        }
         Ok(Profile {
             id: raw.profile.id.into_inner(),
             name: raw.profile.name,
+            horizon_years: raw.profile.horizon_years.into_inner(),
             unit_kinds: raw
                 .unit_kinds
                 .into_iter()

@@ -83,6 +83,22 @@ pub fn sort_key(text: &str) -> Vec<u8> {
     key
 }
 
+/// The longest search a user may type, in characters: a name, a card number or an ID is far
+/// shorter, and a pattern of tens of thousands of characters only costs the database.
+pub const MAX_QUERY: usize = 400;
+
+/// A search text no longer than `MAX_QUERY` characters.
+pub fn check_query(field: &str, query: &str) -> crate::Result<()> {
+    let n = query.chars().count();
+    if n > MAX_QUERY {
+        return Err(crate::Error::invalid(
+            "invalid_query",
+            format!("{field}: {n} characters; a search takes at most {MAX_QUERY}"),
+        ));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::{fold, nfc, sort_key};

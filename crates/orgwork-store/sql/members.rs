@@ -2249,6 +2249,9 @@ impl MemberStore for Backend {
         filter: &MemberFilter,
         page: Page,
     ) -> Result<Paged<MemberSummary>> {
+        if let Some(q) = &filter.query {
+            orgwork_domain::text::check_query("q", q)?;
+        }
         let limit = page.effective_limit();
         let top = match unit {
             Some(u) => Some(unit_id_on(self, u, as_of).await?),
@@ -2325,6 +2328,19 @@ impl MemberStore for Backend {
         let before = view(&mut tx, &self.profile, id, on).await?;
         if before.unit.is_none() {
             return Err(Error::rule("not_a_member", format!("effective: the member belongs to no unit on {on}")).into());
+        }
+        // An end of membership closes the open membership on `on`: it must have begun before
+        // (a member transferred after `on` left the unit they were in then already).
+        if !status.is_member()
+            && let Some((unit, from)) = open_membership_of(&mut tx, id).await?
+            && from >= on
+        {
+            let code = unit_code(&mut tx, unit).await?;
+            return Err(Error::rule(
+                "invalid_status_change",
+                format!("effective: {on} is not after the member joined {code} on {from}; date the change after it"),
+            )
+            .into());
         }
         apply_member(&mut tx, &self.profile, id, -1).await?;
         sqlx::query("UPDATE member_status SET valid_to = $3 WHERE member_id = $1 AND valid_from = $2")

@@ -702,6 +702,7 @@ impl StructureStore for Backend {
         within: Option<&[i64]>,
         page: Page,
     ) -> Result<Paged<Unit>> {
+        orgwork_domain::text::check_query("q", query)?;
         let limit = page.effective_limit();
         let escape = |s: &str| s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
         let folded = orgwork_domain::text::fold(query);

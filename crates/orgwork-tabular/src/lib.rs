@@ -9,6 +9,22 @@ use std::io::Cursor;
 /// The rows of the format's row limit, less the heading row.
 pub const XLSX_ROWS_PER_SHEET: usize = 1_048_575;
 
+/// A cell as a CSV file holds it: one that begins with `=`, `+`, `-`, `@`, a tab or a carriage
+/// return gets a `'` before it, so that a spreadsheet opening the file shows it as text rather
+/// than running it as a formula (OWASP's rule against CSV injection). XLSX cells are written
+/// as strings and need nothing.
+pub fn neutralize(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{cell}").into() } else { cell.into() }
+}
+
+/// A CSV cell as it was before `neutralize`: files orgwork wrote import back unchanged.
+fn unneutralize(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
+        _ => cell,
+    }
+}
+
 /// A file that cannot be read as a table, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReadError(pub String);
@@ -65,7 +81,7 @@ pub fn read_csv(bytes: &[u8]) -> Result<Vec<Vec<String>>, ReadError> {
     let mut rows = vec![];
     for (i, record) in reader.records().enumerate() {
         let record = record.map_err(|e| ReadError(format!("row {}: {e}", i + 1)))?;
-        rows.push(record.iter().map(str::to_string).collect());
+        rows.push(record.iter().map(|c| unneutralize(c).to_string()).collect());
     }
     Ok(rows)
 }
@@ -108,7 +124,7 @@ impl<W: std::io::Write> CsvOut<W> {
     }
 
     pub fn row(&mut self, cells: &[String]) -> std::io::Result<()> {
-        self.writer.write_record(cells).map_err(std::io::Error::other)
+        self.writer.write_record(cells.iter().map(|c| neutralize(c).into_owned())).map_err(std::io::Error::other)
     }
 
     pub fn finish(mut self) -> std::io::Result<()> {
@@ -116,17 +132,14 @@ impl<W: std::io::Write> CsvOut<W> {
     }
 }
 
-/// CSV with a byte-order mark, comma-separated, CRLF line ends.
+/// CSV with a byte-order mark, comma-separated, CRLF line ends, cells neutralized.
 pub fn write_csv(rows: &[Vec<String>]) -> Vec<u8> {
-    let mut out = b"\xEF\xBB\xBF".to_vec();
-    {
-        let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(&mut out);
-        for r in rows {
-            // Writing to memory cannot fail.
-            let _ = w.write_record(r);
-        }
-        let _ = w.flush();
+    let mut out = vec![];
+    let mut w = CsvOut::new(&mut out).expect("writing to memory");
+    for r in rows {
+        w.row(r).expect("writing to memory");
     }
+    w.finish().expect("writing to memory");
     out
 }
 
@@ -171,6 +184,21 @@ mod tests {
         let bytes = write_csv(&table());
         assert!(bytes.starts_with(b"\xEF\xBB\xBF"));
         assert_eq!(read(&bytes).unwrap(), table());
+    }
+
+    #[test]
+    fn csv_cells_that_a_spreadsheet_would_run_are_written_as_text_and_read_back() {
+        let cells =
+            ["=HYPERLINK(\"http://evil.example\",\"x\")", "+1+1", "-2+3", "@SUM(A1)", "\tx", "\r=1", "a=b", "'quoted"];
+        let t = vec![cells.iter().map(|c| c.to_string()).collect::<Vec<_>>()];
+        let bytes = write_csv(&t);
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        for line in text.trim_start_matches('\u{feff}').split(',') {
+            let cell = line.trim_start_matches('"');
+            assert!(!cell.starts_with(['=', '+', '-', '@', '\t', '\r']), "{line:?} in {text:?}");
+        }
+        assert_eq!(read(&bytes).unwrap(), t);
+        assert_eq!(neutralize("Bùi Thụy"), "Bùi Thụy");
     }
 
     #[test]

@@ -101,6 +101,8 @@ impl Caller {
         unit: &UnitCode,
         from: NaiveDate,
     ) -> Result<(), ApiError> {
+        // A change dated past the profile's horizon is refused (422) before anything is read.
+        orgwork_domain::date::check_horizon("date", from, today(), store.profile().horizon_years)?;
         self.require_span(store, what, unit, from, today()).await
     }
 

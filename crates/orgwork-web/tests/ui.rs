@@ -138,3 +138,38 @@ async fn sqlite_the_ui_without_javascript() {
 async fn postgres_the_ui_without_javascript() {
     the_ui_without_javascript("postgres").await;
 }
+
+async fn choose_language(b: &mut Browser, token: &str) -> StatusCode {
+    b.post("/language", &[("csrf", token), ("lang", "vi"), ("next", "/units")], &[]).await.0
+}
+
+/// Signed in, a form's CSRF token is bound to the session: a cookie and token pair planted in
+/// the browser by someone else, or another session's token, does not pass.
+async fn csrf_is_bound_to_the_session(backend: &str) {
+    let app = spawn_app(backend).await;
+    app.user_with_token("other", Role::Viewer, "QN").await;
+    let mut victim = Browser::new(&app.base);
+    victim.login("admin").await;
+    let mut attacker = Browser::new(&app.base);
+    attacker.get("/login", &[]).await;
+    let (cookie, token) = (attacker.csrf_cookie(), attacker.csrf());
+    assert_eq!(cookie, token, "before login the token is the cookie's");
+    victim.cookies.retain(|(k, _)| k != "orgwork_csrf");
+    victim.cookies.push(("orgwork_csrf".into(), cookie));
+    assert_eq!(choose_language(&mut victim, &token).await, StatusCode::FORBIDDEN, "a planted pair");
+    let mut other = Browser::new(&app.base);
+    other.login("other").await;
+    assert_eq!(choose_language(&mut victim, &other.csrf()).await, StatusCode::FORBIDDEN, "another session's token");
+    let own = victim.csrf();
+    assert_eq!(choose_language(&mut victim, &own).await, StatusCode::SEE_OTHER, "the session's own token");
+}
+
+#[tokio::test]
+async fn sqlite_csrf_is_bound_to_the_session() {
+    csrf_is_bound_to_the_session("sqlite").await;
+}
+
+#[tokio::test]
+async fn postgres_csrf_is_bound_to_the_session() {
+    csrf_is_bound_to_the_session("postgres").await;
+}

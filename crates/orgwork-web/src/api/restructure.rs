@@ -44,6 +44,12 @@ pub async fn require_draft(
     draft: &Draft,
     what: &[Permission],
 ) -> Result<(), ApiError> {
+    orgwork_domain::date::check_horizon(
+        "effective",
+        draft.effective,
+        crate::auth::today(),
+        store.profile().horizon_years,
+    )?;
     let day = draft.effective.pred_opt().unwrap_or(draft.effective);
     if caller.is_root_administrator(store, day).await? {
         return Ok(());

@@ -84,6 +84,8 @@ pub struct Ctx {
     pub csrf: String,
     /// The CSRF cookie the request came with (None: it is being set now).
     pub csrf_cookie: Option<String>,
+    /// Is `csrf` bound to the session (signed in) rather than the cookie?
+    pub session_bound: bool,
     pub session_hash: Option<String>,
     pub secure: bool,
     /// This page's path and query, to come back to.
@@ -135,10 +137,23 @@ impl FromRequestParts<AppState> for Ctx {
             })
             .unwrap_or_else(|| "en".to_string());
         let csrf_cookie = jar.get(CSRF_COOKIE).filter(|v| v.len() >= 32).cloned();
-        let csrf = csrf_cookie.clone().unwrap_or_else(crate::auth::new_session_secret);
+        // Signed in, the forms' token is bound to the session: a token and cookie planted in
+        // the browser by someone else do not pass. Before, it is the double-submit cookie's.
+        let bound = user.as_ref().and(jar.get(SESSION_COOKIE)).map(|secret| csrf_for_session(secret));
+        let csrf = bound.clone().or_else(|| csrf_cookie.clone()).unwrap_or_else(crate::auth::new_session_secret);
         let here = parts.uri.path_and_query().map(|p| p.to_string()).unwrap_or_else(|| "/".into());
         let addr = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
-        Ok(Ctx { tr: Tr::new(&lang), user, csrf, csrf_cookie, session_hash, secure, here, addr })
+        Ok(Ctx {
+            tr: Tr::new(&lang),
+            user,
+            csrf,
+            csrf_cookie,
+            session_bound: bound.is_some(),
+            session_hash,
+            secure,
+            here,
+            addr,
+        })
     }
 }
 
@@ -179,9 +194,11 @@ impl Ctx {
         Ok(caller)
     }
 
-    /// Does a submitted form carry this browser's CSRF token?
+    /// Does a submitted form carry this browser's CSRF token: the session's when signed in,
+    /// else the CSRF cookie's?
     pub fn check_csrf(&self, submitted: &str) -> Result<(), Response> {
-        match &self.csrf_cookie {
+        let expected = if self.session_bound { Some(&self.csrf) } else { self.csrf_cookie.as_ref() };
+        match expected {
             Some(c) if !submitted.is_empty() && constant_time_eq(c.as_bytes(), submitted.as_bytes()) => Ok(()),
             _ => Err(self.error_page(StatusCode::FORBIDDEN, self.tr.t("error-csrf"), None)),
         }
@@ -297,12 +314,22 @@ pub fn redirect(to: &str) -> Response {
 }
 
 /// A local path to go back to after a form: only paths on this site.
+/// Where to go after a form (login, language): a path on this site, else the tree. Only a
+/// local path passes: one leading `/` not followed by `/` or `\\`, no `\\` anywhere, no control
+/// character or white space anywhere (browsers drop a tab or a line end, so `/<tab>/host`
+/// becomes `//host`, another site), at most 2,000 bytes. A scheme cannot come first, since the
+/// path begins with `/`.
 pub fn safe_next(next: &str) -> String {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
-        next.to_string()
-    } else {
-        "/units".into()
-    }
+    let local = next.len() <= 2000
+        && next.starts_with('/')
+        && !matches!(next.as_bytes().get(1), Some(b'/' | b'\\'))
+        && !next.contains('\\')
+        && !next.chars().any(|c| {
+            c.is_control()
+                || c.is_whitespace()
+                || matches!(c, '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2060}'..='\u{2064}' | '\u{feff}')
+        });
+    if local { next.to_string() } else { "/units".into() }
 }
 
 pub fn urlencode(s: &str) -> String {
@@ -314,6 +341,13 @@ pub fn urlencode(s: &str) -> String {
         }
     }
     out
+}
+
+/// The forms' CSRF token of a session: derived from its secret (which only the session's
+/// browser holds, in an HttpOnly cookie), in a domain of its own so that it tells nothing of
+/// the secret or of the hash the database keeps.
+fn csrf_for_session(secret: &str) -> String {
+    secret_hash(&format!("orgwork csrf\n{secret}"))
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
@@ -352,4 +386,40 @@ async fn asset(axum::extract::Path(file): axum::extract::Path<String>) -> Respon
     );
     r.headers_mut().insert(CACHE_CONTROL, HeaderValue::from_static("public, max-age=86400"));
     r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_a_local_path_is_followed_after_a_form() {
+        for ok in ["/units", "/units/QN?as_of=2024-01-01", "/members/12", "/", "/a/b//c", "/x%2F%2Fevil.example"] {
+            assert_eq!(safe_next(ok), ok, "{ok}");
+        }
+        for bad in [
+            "//evil.example",
+            "/\\evil.example",
+            "\\/evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r\n/evil.example",
+            "/ /evil.example",
+            " /evil.example",
+            "/\u{0}/evil.example",
+            "/\u{3000}/evil.example",
+            "/\u{200b}/evil.example",
+            "/\u{feff}/evil.example",
+            "/\u{a0}/evil.example",
+            "https://evil.example",
+            "http:/evil.example",
+            "javascript:alert(1)",
+            "evil.example",
+            "",
+            "/units\\..\\",
+        ] {
+            assert_eq!(safe_next(bad), "/units", "{bad:?}");
+        }
+        assert_eq!(safe_next(&format!("/{}", "a".repeat(3000))), "/units");
+    }
 }

@@ -73,12 +73,14 @@ pub struct Browser {
     pub base: String,
     pub cookies: Vec<(String, String)>,
     pub set_cookie_lines: Vec<String>,
+    /// The CSRF token of the last page that had a form.
+    pub token: Option<String>,
 }
 
 impl Browser {
     pub fn new(base: &str) -> Browser {
         let http = Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-        Browser { http, base: base.to_string(), cookies: vec![], set_cookie_lines: vec![] }
+        Browser { http, base: base.to_string(), cookies: vec![], set_cookie_lines: vec![], token: None }
     }
 
     pub fn cookie_header(&self) -> String {
@@ -105,7 +107,9 @@ impl Browser {
         let r = req.send().await.unwrap();
         self.keep(&r);
         let location = r.headers().get(LOCATION).map(|l| l.to_str().unwrap().to_string());
-        (r.status(), r.text().await.unwrap(), location)
+        let (status, text) = (r.status(), r.text().await.unwrap());
+        self.remember_token(&text);
+        (status, text, location)
     }
 
     pub async fn post(
@@ -121,10 +125,26 @@ impl Browser {
         let r = req.send().await.unwrap();
         self.keep(&r);
         let location = r.headers().get(LOCATION).map(|l| l.to_str().unwrap().to_string());
-        (r.status(), r.text().await.unwrap(), location)
+        let (status, text) = (r.status(), r.text().await.unwrap());
+        self.remember_token(&text);
+        (status, text, location)
     }
 
+    fn remember_token(&mut self, html: &str) {
+        let mark = r#"name="csrf" value=""#;
+        if let Some(at) = html.find(mark) {
+            let rest = &html[at + mark.len()..];
+            self.token = rest.split('"').next().map(str::to_string);
+        }
+    }
+
+    /// The CSRF token the forms carry: the last page's (bound to the session once signed in).
     pub fn csrf(&self) -> String {
+        self.token.clone().expect("a page with a form")
+    }
+
+    /// The CSRF cookie.
+    pub fn csrf_cookie(&self) -> String {
         self.cookies.iter().find(|(k, _)| k == "orgwork_csrf").map(|(_, v)| v.clone()).expect("a CSRF cookie")
     }
 
@@ -138,6 +158,8 @@ impl Browser {
                 &[],
             )
             .await;
+        // The page after login carries the session's token.
+        self.get("/units", &[]).await;
         (s, loc)
     }
 }
