@@ -84,6 +84,8 @@ pub struct PostgresStore {
     cache: ReadCache,
     tree: orgwork_store::tree::TreeKeeper,
     bulk: orgwork_store::BulkSizes,
+    /// May a large load grow the writer's page cache (`BULK_WRITE_BEGIN`)? Not in the server.
+    bulk_cache: std::sync::atomic::AtomicBool,
 }
 
 impl PostgresStore {
@@ -113,6 +115,7 @@ impl PostgresStore {
             cache: ReadCache::default(),
             tree: Default::default(),
             bulk: Default::default(),
+            bulk_cache: std::sync::atomic::AtomicBool::new(true),
         })
     }
 

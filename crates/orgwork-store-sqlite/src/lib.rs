@@ -62,6 +62,8 @@ pub struct SqliteStore {
     cache: ReadCache,
     tree: orgwork_store::tree::TreeKeeper,
     bulk: orgwork_store::BulkSizes,
+    /// May a large load grow the writer's page cache (`BULK_WRITE_BEGIN`)? Not in the server.
+    bulk_cache: std::sync::atomic::AtomicBool,
 }
 
 /// Turns a database location (`sqlite:PATH`, `sqlite://PATH` or a plain path) into options.
@@ -106,6 +108,7 @@ impl SqliteStore {
             cache: ReadCache::default(),
             tree: Default::default(),
             bulk: Default::default(),
+            bulk_cache: std::sync::atomic::AtomicBool::new(true),
         })
     }
 

@@ -937,11 +937,12 @@ async fn write_new_members(
     progress: &orgwork_store::Progress<'_>,
 ) -> Result<bool> {
     let large = items.len() >= store.bulk.large_load;
-    if large {
+    let grow = large && store.bulk_cache.load(std::sync::atomic::Ordering::Relaxed);
+    if grow {
         super::common::execute_all(tx, super::BULK_WRITE_BEGIN).await?;
     }
     let written = write_new_members_in(tx, store, items, large, progress).await;
-    if large {
+    if grow {
         super::common::execute_all(tx, super::BULK_WRITE_END).await?;
     }
     written

@@ -322,6 +322,10 @@ impl Store for Backend {
         self.cache.set_enabled(on);
     }
 
+    fn large_load_cache(&self, on: bool) {
+        self.bulk_cache.store(on, std::sync::atomic::Ordering::Relaxed);
+    }
+
     fn load_tree_after(&self, units: u64) {
         self.tree.set_load_after(units);
     }

@@ -793,6 +793,10 @@ pub trait Store:
     /// Keep the answers of frequent reads in memory while nothing changes (see `cache`): for
     /// long-lived processes such as the server.
     fn cache_reads(&self, on: bool);
+    /// May a large load grow the database's page cache for speed (SQLite's writer: 1 GB while
+    /// it writes)? Yes by default (the command line's loads); the server turns it off, since
+    /// its memory is held under 500 MB whatever is uploaded.
+    fn large_load_cache(&self, on: bool);
     /// Read the unit tree into memory for searches once they have climbed this many units in
     /// the database (see `tree`; by default a share of the tree's size; 0 for at once).
     fn load_tree_after(&self, units: u64);

@@ -42,9 +42,42 @@ pub fn is_xlsx(bytes: &[u8]) -> bool {
     bytes.starts_with(b"PK\x03\x04")
 }
 
+/// How much of a file is read. A file sent to the server is bounded so that no upload can take
+/// its memory: rows, columns, and for a workbook (a ZIP archive, whose parts can inflate a
+/// thousandfold) the bytes its parts inflate to, counted as they inflate, before any is parsed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Rows after the heading row.
+    pub max_rows: usize,
+    pub max_columns: usize,
+    /// The bytes a workbook's parts may inflate to, together.
+    pub max_inflated: u64,
+}
+
+impl Limits {
+    /// No bound but the machine's: for files the command line reads from its own disk.
+    pub const NONE: Limits = Limits { max_rows: usize::MAX, max_columns: usize::MAX, max_inflated: u64::MAX };
+}
+
 /// Reads a CSV or XLSX file (told apart by its first bytes) into rows of text.
 pub fn read(bytes: &[u8]) -> Result<Vec<Vec<String>>, ReadError> {
-    if is_xlsx(bytes) { read_xlsx(bytes) } else { read_csv(bytes) }
+    read_within(bytes, &Limits::NONE)
+}
+
+/// As `read`, refusing (with what was too large) a file past `limits`.
+pub fn read_within(bytes: &[u8], limits: &Limits) -> Result<Vec<Vec<String>>, ReadError> {
+    if is_xlsx(bytes) { read_xlsx_within(bytes, limits) } else { read_csv_within(bytes, limits) }
+}
+
+fn too_many_rows(limits: &Limits) -> ReadError {
+    ReadError(format!(
+        "the file has more than {} rows; split it, or import it with the command line (orgwork import)",
+        limits.max_rows
+    ))
+}
+
+fn too_many_columns(row: usize, limits: &Limits) -> ReadError {
+    ReadError(format!("row {row} has more than {} columns", limits.max_columns))
 }
 
 /// The separator of a CSV file: whichever of comma, semicolon and tab the first line holds
@@ -68,6 +101,10 @@ fn separator(text: &str) -> u8 {
 }
 
 pub fn read_csv(bytes: &[u8]) -> Result<Vec<Vec<String>>, ReadError> {
+    read_csv_within(bytes, &Limits::NONE)
+}
+
+fn read_csv_within(bytes: &[u8], limits: &Limits) -> Result<Vec<Vec<String>>, ReadError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let line = bytes[..e.valid_up_to()].iter().filter(|b| **b == b'\n').count() + 1;
@@ -81,34 +118,106 @@ pub fn read_csv(bytes: &[u8]) -> Result<Vec<Vec<String>>, ReadError> {
     let mut rows = vec![];
     for (i, record) in reader.records().enumerate() {
         let record = record.map_err(|e| ReadError(format!("row {}: {e}", i + 1)))?;
+        if i > limits.max_rows {
+            return Err(too_many_rows(limits));
+        }
+        if record.len() > limits.max_columns {
+            return Err(too_many_columns(i + 1, limits));
+        }
         rows.push(record.iter().map(|c| unneutralize(c).to_string()).collect());
     }
     Ok(rows)
 }
 
 pub fn read_xlsx(bytes: &[u8]) -> Result<Vec<Vec<String>>, ReadError> {
+    read_xlsx_within(bytes, &Limits::NONE)
+}
+
+/// Inflates every part of the archive into nothing, counting, and stops past `max` bytes: what
+/// a part declares of its own size is not trusted.
+fn check_inflation(bytes: &[u8], max: u64) -> Result<(), ReadError> {
+    let unreadable = |e: &dyn std::fmt::Display| ReadError(format!("the workbook cannot be read: {e}"));
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
+    let mut total = 0u64;
+    for i in 0..zip.len() {
+        let entry = zip.by_index(i).map_err(|e| unreadable(&e))?;
+        let left = max.saturating_sub(total);
+        let n = std::io::copy(&mut std::io::Read::take(entry, left.saturating_add(1)), &mut std::io::sink())
+            .map_err(|e| unreadable(&e))?;
+        total += n;
+        if total > max {
+            return Err(ReadError(format!(
+                "the workbook inflates to more than {} MB; save it as CSV, or split it",
+                max / (1024 * 1024)
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The first sheet, cell by cell as the file holds them (never a grid as large as the sheet's
+/// declared dimensions), cut to the rows and columns that hold something.
+fn read_xlsx_within(bytes: &[u8], limits: &Limits) -> Result<Vec<Vec<String>>, ReadError> {
     use calamine::{Data, Reader, Xlsx};
+    if limits.max_inflated != u64::MAX {
+        check_inflation(bytes, limits.max_inflated)?;
+    }
     let mut book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes))
         .map_err(|e| ReadError(format!("the workbook cannot be read: {e}")))?;
     let Some(name) = book.sheet_names().first().cloned() else {
         return Err(ReadError("the workbook has no sheet".into()));
     };
-    let range = book.worksheet_range(&name).map_err(|e| ReadError(format!("sheet {name}: {e}")))?;
-    let cell = |d: &Data| -> String {
-        match d {
-            Data::Empty => String::new(),
-            Data::String(s) => s.clone(),
-            Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-            Data::Float(f) => f.to_string(),
-            Data::Int(i) => i.to_string(),
-            Data::Bool(b) => b.to_string(),
-            Data::DateTime(dt) => dt.as_datetime().map(|t| t.date().to_string()).unwrap_or_else(|| dt.to_string()),
-            Data::DateTimeIso(s) => s.get(..10).unwrap_or(s).to_string(),
-            Data::DurationIso(s) => s.clone(),
-            Data::Error(e) => format!("#{e:?}"),
+    let mut cells = book.worksheet_cells_reader(&name).map_err(|e| ReadError(format!("sheet {name}: {e}")))?;
+    let mut rows: Vec<Vec<String>> = vec![];
+    let (mut first_row, mut first_col) = (usize::MAX, usize::MAX);
+    while let Some(c) = cells.next_cell().map_err(|e| ReadError(format!("sheet {name}: {e}")))? {
+        let value = Data::from(c.get_value().clone());
+        if value == Data::Empty {
+            continue;
         }
-    };
-    Ok(range.rows().map(|r| r.iter().map(cell).collect()).collect())
+        let (r, col) = (c.get_position().0 as usize, c.get_position().1 as usize);
+        first_row = first_row.min(r);
+        first_col = first_col.min(col);
+        if r - first_row > limits.max_rows {
+            return Err(too_many_rows(limits));
+        }
+        if col >= limits.max_columns {
+            return Err(too_many_columns(r + 1, limits));
+        }
+        if rows.len() <= r - first_row {
+            rows.resize_with(r - first_row + 1, Vec::new);
+        }
+        let row = &mut rows[r - first_row];
+        if row.len() <= col {
+            row.resize(col + 1, String::new());
+        }
+        row[col] = text_of(&value);
+    }
+    for row in rows.iter_mut() {
+        row.drain(..first_col.min(row.len()));
+    }
+    let width = rows.iter().map(Vec::len).max().unwrap_or(0);
+    for row in rows.iter_mut() {
+        row.resize(width, String::new());
+    }
+    Ok(rows)
+}
+
+/// A workbook's cell as text.
+fn text_of(d: &calamine::Data) -> String {
+    use calamine::Data;
+    match d {
+        Data::Empty => String::new(),
+        Data::String(s) => s.clone(),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        Data::Float(f) => f.to_string(),
+        Data::Int(i) => i.to_string(),
+        Data::Bool(b) => b.to_string(),
+        Data::DateTime(dt) => dt.as_datetime().map(|t| t.date().to_string()).unwrap_or_else(|| dt.to_string()),
+        Data::DateTimeIso(s) => s.get(..10).unwrap_or(s).to_string(),
+        Data::DurationIso(s) => s.clone(),
+        Data::Error(e) => format!("#{e:?}"),
+    }
 }
 
 /// CSV written row by row to any output (a file, standard output), in the same form as
@@ -237,5 +346,52 @@ mod tests {
         let book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(split)).unwrap();
         use calamine::Reader;
         assert_eq!(book.sheet_names().len(), 3);
+    }
+
+    #[test]
+    fn files_past_the_limits_are_refused_saying_what_was_too_large() {
+        let limits = Limits { max_rows: 10, max_columns: 5, max_inflated: 200 * 1024 };
+        let csv = |rows: usize, cols: usize| {
+            let line = vec!["x"; cols].join(",");
+            (0..=rows).map(|_| line.clone()).collect::<Vec<_>>().join("\n").into_bytes()
+        };
+        assert_eq!(read_within(&csv(10, 5), &limits).unwrap().len(), 11);
+        assert!(read_within(&csv(11, 5), &limits).unwrap_err().0.contains("more than 10 rows"));
+        assert!(read_within(&csv(3, 6), &limits).unwrap_err().0.contains("more than 5 columns"));
+        let heading = vec!["a".to_string()];
+        let rows = |n: usize| (0..n).map(|i| vec![format!("{i}")]).collect::<Vec<_>>();
+        let book = write_xlsx(&heading, &rows(10)).unwrap();
+        assert_eq!(read_within(&book, &limits).unwrap().len(), 11);
+        let book = write_xlsx(&heading, &rows(11)).unwrap();
+        assert!(read_within(&book, &limits).unwrap_err().0.contains("more than 10 rows"));
+        // A small workbook that inflates far: refused as it inflates, before it is parsed.
+        let wide = Limits { max_rows: 1_000_000, ..limits };
+        let same: Vec<Vec<String>> = (0..20_000).map(|_| vec!["the same text again".to_string()]).collect();
+        let bomb = write_xlsx(&heading, &same).unwrap();
+        assert!(bomb.len() < 200 * 1024, "{}", bomb.len());
+        assert!(read_within(&bomb, &wide).unwrap_err().0.contains("inflates to more than"));
+        assert_eq!(read(&bomb).unwrap().len(), 20_001, "the command line reads it whole");
+    }
+
+    #[test]
+    fn a_sheet_is_read_from_its_first_filled_cell_and_never_as_its_whole_grid() {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.write_string(2, 1, "full_name").unwrap();
+        sheet.write_string(3, 1, "An").unwrap();
+        sheet.write_string(3, 2, "x").unwrap();
+        let bytes = book.save_to_buffer().unwrap();
+        assert_eq!(
+            read(&bytes).unwrap(),
+            vec![vec!["full_name".to_string(), String::new()], vec!["An".into(), "x".into()]]
+        );
+        // A cell at the sheet's far corner: refused by the limits, not allocated as a grid.
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.write_string(0, 0, "a").unwrap();
+        sheet.write_string(1_048_575, 16_383, "far").unwrap();
+        let bytes = book.save_to_buffer().unwrap();
+        let limits = Limits { max_rows: 1000, max_columns: 40, max_inflated: 1 << 20 };
+        assert!(read_within(&bytes, &limits).is_err());
     }
 }

@@ -29,12 +29,16 @@ pub struct AppState {
     pub import_jobs: Arc<ui::files::ImportJobs>,
     /// Import rows that met members their sender may not see, per user.
     pub probes: Arc<api::files::ProbeBudget>,
+    /// The bounds of sent files and the places for imports running at once.
+    pub imports: Arc<api::files::ImportGate>,
 }
 
 impl AppState {
-    /// The server's state; turns the store's read cache on (see `orgwork_store::cache`).
+    /// The server's state; turns the store's read cache on (see `orgwork_store::cache`) and its
+    /// large loads' page cache off (the server's memory stays bounded).
     pub fn new(store: Arc<dyn Store>) -> AppState {
         store.cache_reads(true);
+        store.large_load_cache(false);
         AppState {
             store,
             limiter: Arc::new(ui::auth::LoginLimiter::default()),
@@ -42,6 +46,7 @@ impl AppState {
             pending_imports: Arc::new(ui::files::PendingImports::default()),
             import_jobs: Arc::new(ui::files::ImportJobs::default()),
             probes: Arc::new(api::files::ProbeBudget::default()),
+            imports: Arc::new(api::files::ImportGate::default()),
         }
     }
 }

@@ -34,14 +34,65 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(export))
 }
 
-/// A request body of bytes, refused with the API's JSON error when too large.
-pub struct Upload(pub Bytes);
+/// What the server lets an import take: the bounds of a sent file, and how many imports may
+/// run at once (each holds its file and its rows in memory; a third is told to retry).
+pub struct ImportGate {
+    pub limits: orgwork_tabular::Limits,
+    permits: std::sync::Arc<tokio::sync::Semaphore>,
+}
 
-impl<S: Send + Sync> FromRequest<S> for Upload {
+/// Imports that may run at once.
+pub const IMPORTS_AT_ONCE: usize = 2;
+
+impl ImportGate {
+    /// The server's defaults: 50,000 rows (larger registers go in parts, or by the command line), 40 columns, workbooks
+    /// inflating to 256 MB; with two imports at once the server stays under 500 MB (BENCHMARKS.md).
+    pub const DEFAULT_LIMITS: orgwork_tabular::Limits =
+        orgwork_tabular::Limits { max_rows: 50_000, max_columns: 40, max_inflated: 256 * 1024 * 1024 };
+
+    pub fn new(limits: orgwork_tabular::Limits) -> ImportGate {
+        ImportGate { limits, permits: std::sync::Arc::new(tokio::sync::Semaphore::new(IMPORTS_AT_ONCE)) }
+    }
+
+    /// A place for one import, held until the permit is dropped; 429 while all are taken.
+    pub fn enter(&self) -> Result<tokio::sync::OwnedSemaphorePermit, ApiError> {
+        self.permits.clone().try_acquire_owned().map_err(|_| {
+            ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "imports_busy",
+                format!("{IMPORTS_AT_ONCE} imports are running; send the file again in a minute"),
+            )
+        })
+    }
+
+    /// Reads a sent file within the limits, on the blocking pool (inflating and parsing a large
+    /// file takes seconds, which the server's other requests must not wait for); 400 naming
+    /// what was too large, or why it is unreadable.
+    pub async fn read(&self, bytes: Bytes) -> Result<Vec<Vec<String>>, ApiError> {
+        let limits = self.limits;
+        tokio::task::spawn_blocking(move || orgwork_tabular::read_within(&bytes, &limits))
+            .await
+            .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?
+            .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "unreadable_file", e.0))
+    }
+}
+
+impl Default for ImportGate {
+    fn default() -> Self {
+        ImportGate::new(ImportGate::DEFAULT_LIMITS)
+    }
+}
+
+/// An import's file, read once one of the server's places for imports is taken (so that no
+/// more than `IMPORTS_AT_ONCE` uploads are held in memory), with that place.
+pub struct Upload(pub Bytes, pub tokio::sync::OwnedSemaphorePermit);
+
+impl FromRequest<AppState> for Upload {
     type Rejection = ApiError;
 
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        Bytes::from_request(req, state).await.map(Upload).map_err(|e| {
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let permit = state.imports.enter()?;
+        Bytes::from_request(req, state).await.map(|b| Upload(b, permit)).map_err(|e| {
             if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
                 ApiError::new(
                     StatusCode::PAYLOAD_TOO_LARGE,
@@ -75,13 +126,12 @@ async fn import(
     State(s): State<AppState>,
     ApiCaller(caller): ApiCaller,
     ApiQuery(p): ApiQuery<ImportParams>,
-    Upload(body): Upload,
+    Upload(body, _place): Upload,
 ) -> Result<Response, ApiError> {
     let unit = UnitCode::parse(&p.unit)?;
     let store = s.store.as_ref();
     caller.require(store, Permission::WriteMembers, &unit, today()).await?;
-    let table =
-        orgwork_tabular::read(&body).map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "unreadable_file", e.0))?;
+    let table = s.imports.read(body).await?;
     let dry_run = p.dry_run.unwrap_or(false);
     let rows = match read_rows(store.profile(), &table) {
         Ok(rows) => rows,
@@ -90,6 +140,7 @@ async fn import(
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, Json(report)).into_response());
         }
     };
+    drop(table);
     let quiet: &Progress<'_> = &|_, _, _| {};
     let report = import_within_scope(&s, &caller, &unit, &rows, dry_run, quiet).await?;
     let status = if report.errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
@@ -283,5 +334,30 @@ pub async fn export_bytes(
             "invalid_query",
             format!("format: '{other}' is not csv or xlsx"),
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn at_most_two_imports_hold_a_place_and_a_third_is_told_to_retry() {
+        let gate = ImportGate::default();
+        let (a, b) = (gate.enter().unwrap(), gate.enter().unwrap());
+        let e = gate.enter().unwrap_err();
+        assert_eq!((e.status, e.code.as_str()), (StatusCode::TOO_MANY_REQUESTS, "imports_busy"));
+        drop(a);
+        let _c = gate.enter().expect("a place freed is taken again");
+        drop(b);
+    }
+
+    #[test]
+    fn the_probe_budget_stops_a_user_and_no_other() {
+        let budget = ProbeBudget::default();
+        assert!(budget.spend(1, PROBE_BUDGET).is_ok());
+        assert!(budget.check(1).is_err());
+        assert_eq!(budget.spend(1, 1).unwrap_err().code, "too_many_hidden_matches");
+        assert!(budget.check(2).is_ok());
     }
 }

@@ -8,6 +8,7 @@ use crate::api::files::import_within_scope;
 use crate::error::ApiError;
 use askama::Template;
 use axum::Form;
+use axum::body::Bytes;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -23,22 +24,34 @@ use std::time::{Duration, Instant};
 const HOLD: Duration = Duration::from_secs(30 * 60);
 
 /// A checked file: who sent it, for which unit, its bytes, and when.
-type Held = (i64, String, Vec<u8>, Instant);
+type Held = (i64, String, Bytes, Instant);
+
+/// Checked files held for their confirmation at most, in all; each user has at most one (a
+/// second check replaces the first), and past this the oldest goes. Each may be as large as
+/// an upload, so they are few.
+const HELD_FILES: usize = 8;
 
 /// Checked files waiting to be confirmed, by token.
 #[derive(Default)]
 pub struct PendingImports(Mutex<HashMap<String, Held>>);
 
 impl PendingImports {
-    fn put(&self, user: i64, unit: &str, bytes: Vec<u8>) -> String {
+    fn put(&self, user: i64, unit: &str, bytes: Bytes) -> String {
         let token = crate::auth::new_session_secret();
         let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        map.retain(|_, v| v.3.elapsed() < HOLD);
+        map.retain(|_, v| v.3.elapsed() < HOLD && v.0 != user);
+        while map.len() >= HELD_FILES {
+            let oldest = map.iter().min_by_key(|(_, v)| v.3).map(|(k, _)| k.clone());
+            match oldest {
+                Some(k) => map.remove(&k),
+                None => break,
+            };
+        }
         map.insert(token.clone(), (user, unit.to_string(), bytes, Instant::now()));
         token
     }
 
-    fn take(&self, token: &str, user: i64, unit: &str) -> Option<Vec<u8>> {
+    fn take(&self, token: &str, user: i64, unit: &str) -> Option<Bytes> {
         let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
         match map.remove(token) {
             Some((u, un, bytes, at)) if u == user && un == unit && at.elapsed() < HOLD => Some(bytes),
@@ -166,15 +179,18 @@ fn outcome_of(
 }
 
 /// Runs a check or an import: at once for a small file, in the background for a large one
-/// (the answer is then a redirect to the page that follows it).
+/// (the answer is then a redirect to the page that follows it). `place` is the import's place
+/// among those that may run at once, held until it is over.
+#[allow(clippy::too_many_arguments)]
 async fn run_import(
     s: &AppState,
     ctx: &Ctx,
     caller: &crate::auth::Caller,
     unit: UnitCode,
     rows: Vec<orgwork_domain::import::ImportRow>,
-    bytes: Vec<u8>,
+    bytes: Bytes,
     dry_run: bool,
+    place: tokio::sync::OwnedSemaphorePermit,
 ) -> Response {
     let (tr, user) = (ctx.tr, caller.user.id);
     if rows.len() < BACKGROUND_ROWS {
@@ -189,6 +205,7 @@ async fn run_import(
     tokio::spawn(async move {
         let progress = |stage, done, total| state.import_jobs.update(&job, stage, done, total);
         let result = import_within_scope(&state, &caller, &unit, &rows, dry_run, &progress).await;
+        drop((rows, place));
         let (outcome, status) =
             outcome_of(tr, result, dry_run, || state.pending_imports.put(user, unit.as_str(), bytes));
         state.import_jobs.finish(&job, outcome, status);
@@ -292,15 +309,22 @@ pub async fn check(State(s): State<AppState>, ctx: Ctx, Path(code): Path<String>
         Ok(c) => c,
         Err(r) => return r,
     };
+    // A place for the import before the file is read: no more than two are held at once.
+    let place = match s.imports.enter() {
+        Ok(p) => p,
+        Err(e) => {
+            return render(&s, &ctx, &code, Outcome { general_error: Some(e.message), ..empty() }, e.status).await;
+        }
+    };
     let mut csrf = String::new();
-    let mut bytes = vec![];
+    let mut bytes = Bytes::new();
     loop {
         match form.next_field().await {
             Ok(Some(field)) => {
                 let name = field.name().unwrap_or("").to_string();
                 match field.bytes().await {
                     Ok(b) if name == "csrf" => csrf = String::from_utf8_lossy(&b).to_string(),
-                    Ok(b) if name == "file" => bytes = b.to_vec(),
+                    Ok(b) if name == "file" => bytes = b,
                     Ok(_) => {}
                     Err(e) => return too_large_or_bad(&s, &ctx, &code, e.status(), e.body_text()).await,
                 }
@@ -320,11 +344,10 @@ pub async fn check(State(s): State<AppState>, ctx: Ctx, Path(code): Path<String>
     if let Err(e) = caller.require(store, Permission::WriteMembers, &unit, today()).await {
         return ctx.api_error_page(e);
     }
-    let table = match orgwork_tabular::read(&bytes) {
+    let table = match s.imports.read(bytes.clone()).await {
         Ok(t) => t,
         Err(e) => {
-            return render(&s, &ctx, &code, Outcome { general_error: Some(e.0), ..empty() }, StatusCode::BAD_REQUEST)
-                .await;
+            return render(&s, &ctx, &code, Outcome { general_error: Some(e.message), ..empty() }, e.status).await;
         }
     };
     let tr = ctx.tr;
@@ -337,7 +360,8 @@ pub async fn check(State(s): State<AppState>, ctx: Ctx, Path(code): Path<String>
                 .await;
         }
     };
-    run_import(&s, &ctx, &caller, unit, rows, bytes, true).await
+    drop(table);
+    run_import(&s, &ctx, &caller, unit, rows, bytes, true, place).await
 }
 
 async fn too_large_or_bad(s: &AppState, ctx: &Ctx, code: &str, status: StatusCode, text: String) -> Response {
@@ -376,6 +400,12 @@ pub async fn confirm(
     if let Err(e) = caller.require(store, Permission::WriteMembers, &unit, today()).await {
         return ctx.api_error_page(e);
     }
+    let place = match s.imports.enter() {
+        Ok(p) => p,
+        Err(e) => {
+            return render(&s, &ctx, &code, Outcome { general_error: Some(e.message), ..empty() }, e.status).await;
+        }
+    };
     let Some(bytes) = s.pending_imports.take(&f.token, caller.user.id, unit.as_str()) else {
         return render(
             &s,
@@ -387,7 +417,7 @@ pub async fn confirm(
         .await;
     };
     let tr = ctx.tr;
-    let table = orgwork_tabular::read(&bytes).unwrap_or_default();
+    let table = s.imports.read(bytes).await.unwrap_or_default();
     let rows = match read_rows(store.profile(), &table) {
         Ok(r) => r,
         Err(faults) => {
@@ -401,7 +431,8 @@ pub async fn confirm(
             .await;
         }
     };
-    run_import(&s, &ctx, &caller, unit, rows, vec![], false).await
+    drop(table);
+    run_import(&s, &ctx, &caller, unit, rows, Bytes::new(), false, place).await
 }
 
 #[derive(Deserialize)]
