@@ -689,3 +689,69 @@ async fn sqlite_generates_the_same_organization_from_a_seed() {
 async fn postgres_generates_the_same_organization_from_a_seed() {
     generates_the_same_organization_from_a_seed("postgres").await;
 }
+
+/// The audit chain's signed head from the command line: printed for keeping elsewhere, checked
+/// by `audit verify` (and against a kept head), and a cut tail caught.
+async fn the_audit_head_from_the_command_line(backend: &str) {
+    let db = TestDb::new(backend).await;
+    let url = db.url.clone();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_orgwork"))
+            .args(args)
+            .env("ORGWORK_DATABASE_URL", &url)
+            .env("ORGWORK_AUDIT_KEY", "the tests' audit key")
+            .env_remove("ORGWORK_PROFILE")
+            .output()
+            .expect("run orgwork")
+    };
+    for (code, kind, parent) in [
+        ("qn", "provincial_committee", None),
+        ("kcq", "bloc_committee", Some("qn")),
+        ("dn", "bloc_committee", Some("qn")),
+    ] {
+        let mut args = vec!["unit", "create", code, "--name-vi", code, "--kind", kind, "--from", "2020-01-01"];
+        if let Some(p) = parent {
+            args.extend(["--parent", p]);
+        }
+        let out = run(&args);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    let out = run(&["audit", "verify"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("up to the signed head (entry 3)"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let out = run(&["audit", "head"]);
+    let head = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    assert!(head.starts_with("3:") && head.split(' ').nth(1).is_some_and(|m| m.len() == 64), "{head}");
+    let kept = head.split(' ').next().unwrap().to_string();
+    assert!(run(&["audit", "verify", "--head", &kept]).status.success());
+    let wrong = format!("3:{}", "0".repeat(64));
+    assert!(!run(&["audit", "verify", "--head", &wrong]).status.success(), "a kept head that does not fit");
+    db.execute("DELETE FROM audit_log WHERE seq = 3").await;
+    let out = run(&["audit", "verify"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("broken at entry 3") && err.contains("removed"), "{err}");
+    // Without that key: PostgreSQL checks the chain alone and says so; SQLite takes the key
+    // beside its file, which did not sign this head.
+    let out = orgwork(&url, &["audit", "verify"]);
+    let (text, err) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    if backend == "postgres" {
+        assert!(out.status.success() && text.contains("not checked against a signed head"), "{text}");
+    } else {
+        assert!(!out.status.success() && err.contains("signature"), "{err}");
+    }
+}
+
+#[tokio::test]
+async fn sqlite_the_audit_head_from_the_command_line() {
+    the_audit_head_from_the_command_line("sqlite").await;
+}
+
+#[tokio::test]
+async fn postgres_the_audit_head_from_the_command_line() {
+    the_audit_head_from_the_command_line("postgres").await;
+}

@@ -86,6 +86,8 @@ pub struct PostgresStore {
     bulk: orgwork_store::BulkSizes,
     /// May a large load grow the writer's page cache (`BULK_WRITE_BEGIN`)? Not in the server.
     bulk_cache: std::sync::atomic::AtomicBool,
+    /// The key the audit chain's head is signed with, once set.
+    audit_key: std::sync::OnceLock<Vec<u8>>,
 }
 
 impl PostgresStore {
@@ -116,6 +118,7 @@ impl PostgresStore {
             tree: Default::default(),
             bulk: Default::default(),
             bulk_cache: std::sync::atomic::AtomicBool::new(true),
+            audit_key: Default::default(),
         })
     }
 

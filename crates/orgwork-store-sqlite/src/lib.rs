@@ -64,6 +64,8 @@ pub struct SqliteStore {
     bulk: orgwork_store::BulkSizes,
     /// May a large load grow the writer's page cache (`BULK_WRITE_BEGIN`)? Not in the server.
     bulk_cache: std::sync::atomic::AtomicBool,
+    /// The key the audit chain's head is signed with, once set.
+    audit_key: std::sync::OnceLock<Vec<u8>>,
 }
 
 /// Turns a database location (`sqlite:PATH`, `sqlite://PATH` or a plain path) into options.
@@ -109,6 +111,7 @@ impl SqliteStore {
             tree: Default::default(),
             bulk: Default::default(),
             bulk_cache: std::sync::atomic::AtomicBool::new(true),
+            audit_key: Default::default(),
         })
     }
 

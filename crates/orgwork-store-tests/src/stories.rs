@@ -489,6 +489,73 @@ pub async fn audit_verify_catches_tampering(db: &crate::TestDb) {
     assert!(why.contains("missing"), "{why}");
 }
 
+/// With its key, the store keeps the chain's head signed: a cleared column, a rewritten and
+/// rehashed entry and a cut tail each break the check, and no later write signs over them.
+pub async fn audit_head_catches_a_cut_tail_and_a_rehash(db: &crate::TestDb) {
+    use orgwork_domain::audit::{EntryFields, FORMAT, entry_hash};
+    let s = db.store.as_ref();
+    s.set_audit_key(b"the server's audit key".to_vec());
+    small_province(s).await;
+    let check = s.verify_audit().await.unwrap();
+    assert_eq!(check.first_broken, None);
+    let head = check.signed_head.expect("a signed head");
+    assert_eq!((head.seq, head.mac.len()), (check.entries, 64));
+    assert_eq!(s.audit_head().await.unwrap(), head);
+    // Every column is hashed: a unit_id changed by hand breaks the entry.
+    db.execute("UPDATE audit_log SET unit_id = unit_id + 1000000 WHERE seq = 2").await;
+    let (seq, why) = s.verify_audit().await.unwrap().first_broken.expect("the unit_id is hashed");
+    assert_eq!((seq, why.contains("altered")), (2, true), "{why}");
+    db.execute("UPDATE audit_log SET unit_id = unit_id - 1000000 WHERE seq = 2").await;
+    assert_eq!(s.verify_audit().await.unwrap().first_broken, None, "put back as it was");
+    let all = s.audit(None, None, Page::first(100)).await.unwrap().items;
+    let entries = all.len() as i64;
+    // The newest entry rewritten and rehashed so that the chain fits again: not the signed head.
+    let last = &all[all.len() - 1];
+    let prev = &all[all.len() - 2];
+    let after = last.after.as_ref().map(|v| v.to_string());
+    let before = last.before.as_ref().map(|v| v.to_string());
+    let forged = EntryFields {
+        seq: last.seq,
+        at: &last.at,
+        actor: "forger",
+        action: &last.action,
+        target: &last.target,
+        before: before.as_deref(),
+        after: after.as_deref(),
+        unit_id: None,
+        format: FORMAT,
+    };
+    let hash = entry_hash(&prev.hash, &forged);
+    let db2 = db.open_again().await;
+    db.execute(&format!(
+        "UPDATE audit_log SET actor = 'forger', unit_id = NULL, hash = '{hash}' WHERE seq = {}",
+        last.seq
+    ))
+    .await;
+    // A fresh store (no cache) with the key sees it, and so does the first.
+    db2.set_audit_key(b"the server's audit key".to_vec());
+    for store in [s, db2.as_ref()] {
+        let (seq, why) = store.verify_audit().await.unwrap().first_broken.expect("the rehash is caught");
+        assert!(why.contains("rehashed") || why.contains("altered"), "{seq}: {why}");
+    }
+    // With another key, the head's signature does not fit.
+    let other = db.open_again().await;
+    other.set_audit_key(b"another key".to_vec());
+    assert!(other.verify_audit().await.unwrap().first_broken.unwrap().1.contains("signature"));
+    // The tail cut: the signed head names entries that are gone, and a later write does not
+    // sign over the cut.
+    db.execute(&format!("DELETE FROM audit_log WHERE seq >= {}", entries - 1)).await;
+    let (seq, why) = s.verify_audit().await.unwrap().first_broken.expect("the cut is caught");
+    assert_eq!(seq, entries - 1, "{why}");
+    assert!(why.contains("removed"), "{why}");
+    s.rename_unit(&actor(), dated("SO-TC-C2", "2024-01-01"), names("Chi bộ mới")).await.unwrap();
+    assert!(s.verify_audit().await.unwrap().first_broken.is_some(), "still caught after a write");
+    assert_eq!(s.audit_head().await.unwrap().seq, head.seq, "the head is not signed over the cut");
+    // Without the key, the chain alone is checked, and the check says so.
+    let keyless = db.open_again().await;
+    assert!(keyless.verify_audit().await.unwrap().unanchored.is_some());
+}
+
 /// A large import may set keys aside while it writes (PostgreSQL drops the histories' foreign
 /// keys, the name words' key and the members' unique numbers, and adds them back, checking every
 /// row): after it, each key refuses what it refused before.

@@ -35,6 +35,18 @@ async fn postgres_audit_verify_catches_tampering() {
 }
 
 #[tokio::test]
+async fn sqlite_audit_head_catches_a_cut_tail_and_a_rehash() {
+    let db = orgwork_store_tests::TestDb::new("sqlite").await;
+    orgwork_store_tests::stories::audit_head_catches_a_cut_tail_and_a_rehash(&db).await;
+}
+
+#[tokio::test]
+async fn postgres_audit_head_catches_a_cut_tail_and_a_rehash() {
+    let db = orgwork_store_tests::TestDb::new("postgres").await;
+    orgwork_store_tests::stories::audit_head_catches_a_cut_tail_and_a_rehash(&db).await;
+}
+
+#[tokio::test]
 async fn sqlite_a_large_import_keeps_the_keys() {
     let db = orgwork_store_tests::TestDb::new("sqlite").await;
     orgwork_store_tests::stories::a_large_import_keeps_the_keys(&db).await;

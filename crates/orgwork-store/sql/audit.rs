@@ -5,9 +5,11 @@
 use super::{Backend, Db};
 use async_trait::async_trait;
 use chrono::NaiveDate;
-use orgwork_domain::audit::{EntryFields, GENESIS, entry_hash};
+use orgwork_domain::audit::{EntryFields, FORMAT, GENESIS, entry_hash, head_mac, head_signed};
 use orgwork_domain::structure::UnitCode;
-use orgwork_store::{Actor, AuditCheck, AuditEntry, AuditStore, Page, Paged, Result, StoreError, StructureStore};
+use orgwork_store::{
+    Actor, AuditCheck, AuditEntry, AuditHead, AuditStore, Page, Paged, Result, StoreError, StructureStore,
+};
 use sqlx::Row;
 
 use super::common::{Conn, DbResult};
@@ -47,11 +49,13 @@ pub async fn append(conn: &mut Conn, actor: &Actor, change: Change<'_>) -> Resul
         target: change.target,
         before: before.as_deref(),
         after: after.as_deref(),
+        unit_id: change.unit_id,
+        format: FORMAT,
     };
     let hash = entry_hash(&prev_hash, &fields);
     sqlx::query(
-        "INSERT INTO audit_log (seq, at, actor, action, target, unit_id, before_json, after_json, prev_hash, hash) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        "INSERT INTO audit_log (seq, at, actor, action, target, unit_id, before_json, after_json, prev_hash, hash, hash_format) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
     .bind(seq)
     .bind(&at)
@@ -63,9 +67,72 @@ pub async fn append(conn: &mut Conn, actor: &Actor, change: Change<'_>) -> Resul
     .bind(after)
     .bind(&prev_hash)
     .bind(&hash)
+    .bind(FORMAT)
     .execute(&mut *conn)
     .await
     .db()?;
+    Ok(())
+}
+
+/// The head as stored.
+async fn stored_head(conn: &mut Conn) -> Result<Option<AuditHead>> {
+    let row: Option<(i64, String, String)> =
+        sqlx::query_as("SELECT seq, hash, mac FROM audit_head WHERE id = 1").fetch_optional(&mut *conn).await.db()?;
+    Ok(row.map(|(seq, hash, mac)| AuditHead { seq, hash, mac }))
+}
+
+/// The last entry's number and hash; (0, GENESIS) for an empty log.
+async fn last_entry(conn: &mut Conn) -> Result<(i64, String)> {
+    let row: Option<(i64, String)> = sqlx::query_as("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+        .fetch_optional(&mut *conn)
+        .await
+        .db()?;
+    Ok(row.unwrap_or((0, GENESIS.to_string())))
+}
+
+async fn write_head(conn: &mut Conn, key: &[u8], seq: i64, hash: &str) -> Result<AuditHead> {
+    let mac = head_mac(key, seq, hash);
+    sqlx::query(
+        "INSERT INTO audit_head (id, seq, hash, mac) VALUES (1, $1, $2, $3) \
+         ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, mac = excluded.mac",
+    )
+    .bind(seq)
+    .bind(hash)
+    .bind(&mac)
+    .execute(&mut *conn)
+    .await
+    .db()?;
+    Ok(AuditHead { seq, hash: hash.to_string(), mac })
+}
+
+/// Signs the chain's new head, inside the write's transaction (`Backend::commit`): only over a
+/// head that was signed with this key and still fits the chain (its entry still has its hash),
+/// or the unsigned empty head of a new database. A head that no longer fits is left as it is,
+/// for `audit verify` to report: the server does not sign over a cut or rehashed chain.
+pub async fn sign_head(conn: &mut Conn, key: &[u8]) -> Result<()> {
+    let (seq, hash) = last_entry(conn).await?;
+    let Some(head) = stored_head(conn).await? else {
+        tracing::error!("the audit log's signed head is missing: not signing a new one (run orgwork audit verify)");
+        return Ok(());
+    };
+    if head.seq == seq && head.hash == hash {
+        return Ok(());
+    }
+    let fits = if head.mac.is_empty() {
+        head.seq == 0
+    } else {
+        let at: Option<String> = sqlx::query_scalar("SELECT hash FROM audit_log WHERE seq = $1")
+            .bind(head.seq)
+            .fetch_optional(&mut *conn)
+            .await
+            .db()?;
+        head_signed(key, head.seq, &head.hash, &head.mac) && (head.seq == 0 || at.as_deref() == Some(&head.hash))
+    };
+    if fits {
+        write_head(conn, key, seq, &hash).await?;
+    } else {
+        tracing::error!(head = head.seq, "the audit log no longer fits its signed head: not signing a new one");
+    }
     Ok(())
 }
 
@@ -141,12 +208,38 @@ impl AuditStore for Backend {
         Ok(Paged { items, next })
     }
 
+    async fn audit_head(&self) -> Result<AuditHead> {
+        let mut conn = self.reader().acquire().await.db()?;
+        stored_head(&mut conn).await?.ok_or_else(|| StoreError::Backend("the audit log's head is missing".into()))
+    }
+
+    async fn sign_audit_head(&self) -> Result<AuditHead> {
+        let Some(key) = self.audit_key.get() else {
+            return Err(orgwork_domain::Error::invalid(
+                "no_audit_key",
+                "no audit key: set ORGWORK_AUDIT_KEY or ORGWORK_AUDIT_KEY_FILE (SQLite keeps one beside the database)",
+            )
+            .into());
+        };
+        let mut tx = self.begin_write().await?;
+        let (seq, hash) = last_entry(&mut tx).await?;
+        let head = write_head(&mut tx, key, seq, &hash).await?;
+        tx.commit().await.db()?;
+        Ok(head)
+    }
+
     async fn verify_audit(&self) -> Result<AuditCheck> {
         use futures_util::TryStreamExt;
+        let mut conn = self.reader().acquire().await.db()?;
+        let head = stored_head(&mut conn).await?;
+        drop(conn);
         let mut rows = sqlx::query(
-            "SELECT seq, at, actor, action, target, before_json, after_json, prev_hash, hash FROM audit_log ORDER BY seq",
+            "SELECT seq, at, actor, action, target, unit_id, before_json, after_json, prev_hash, hash, hash_format \
+             FROM audit_log ORDER BY seq",
         )
         .fetch(self.reader());
+        let mut hash_at_head: Option<String> = None;
+        let mut last_format = 1i64;
         let mut expected_prev = GENESIS.to_string();
         let mut expected_seq = 1i64;
         let mut entries = 0i64;
@@ -158,8 +251,12 @@ impl AuditStore for Backend {
             let (at, actor, action, target) = (text("at")?, text("actor")?, text("action")?, text("target")?);
             let (before, after) = (opt("before_json")?, opt("after_json")?);
             let (prev_hash, hash) = (text("prev_hash")?, text("hash")?);
+            let unit_id: Option<i64> = row.try_get("unit_id").db()?;
+            let format: i64 = row.try_get::<i64, _>("hash_format").db()?;
             let broken = if seq != expected_seq {
                 Some(format!("entry {expected_seq} is missing (the next entry is {seq})"))
+            } else if format != 1 && format != FORMAT || format < last_format {
+                Some(format!("its hash format ({format}) is not one orgwork wrote there"))
             } else if prev_hash != expected_prev {
                 Some("its link to the previous entry does not match that entry's hash".to_string())
             } else {
@@ -171,16 +268,62 @@ impl AuditStore for Backend {
                     target: &target,
                     before: before.as_deref(),
                     after: after.as_deref(),
+                    unit_id,
+                    format,
                 };
                 (entry_hash(&prev_hash, &fields) != hash)
                     .then(|| "its content does not match its hash (altered)".to_string())
             };
             if let Some(why) = broken {
-                return Ok(AuditCheck { entries, first_broken: Some((seq.min(expected_seq), why)) });
+                return Ok(AuditCheck {
+                    entries,
+                    first_broken: Some((seq.min(expected_seq), why)),
+                    signed_head: None,
+                    unanchored: None,
+                });
             }
+            if head.as_ref().is_some_and(|h| h.seq == seq) {
+                hash_at_head = Some(hash.clone());
+            }
+            last_format = format;
             expected_prev = hash;
             expected_seq = seq + 1;
         }
-        Ok(AuditCheck { entries, first_broken: None })
+        let last = expected_seq - 1;
+        let check = |first_broken, signed_head, unanchored: Option<&str>| AuditCheck {
+            entries,
+            first_broken,
+            signed_head,
+            unanchored: unanchored.map(str::to_string),
+        };
+        let Some(key) = self.audit_key.get() else {
+            return Ok(check(None, None, Some("no audit key is set, so the head's signature cannot be checked")));
+        };
+        let Some(head) = head else {
+            return Ok(check(Some((last + 1, "the signed head of the log is missing".into())), None, None));
+        };
+        if head.mac.is_empty() {
+            if head.seq == 0 && last == 0 {
+                return Ok(check(None, None, Some("the log is empty")));
+            }
+            let why = "the head is not signed yet (a log written before orgwork signed its head): once this check \
+                       has found the chain intact, sign it with orgwork audit sign-head";
+            return Ok(check(None, None, Some(why)));
+        }
+        if !head_signed(key, head.seq, &head.hash, &head.mac) {
+            let why = "the signed head's signature does not fit (forged, or signed with another key)";
+            return Ok(check(Some((head.seq, why.into())), None, None));
+        }
+        let broken = if head.seq > last {
+            Some((last + 1, format!("entries {} to {} were removed (the signed head is entry {})", last + 1, head.seq, head.seq)))
+        } else if head.seq > 0 && hash_at_head.as_deref() != Some(head.hash.as_str()) {
+            Some((head.seq, "its hash is not the signed head's (the chain was rewritten and rehashed)".into()))
+        } else if head.seq < last {
+            Some((head.seq + 1, format!("entries {} to {last} come after the signed head (written without the key)", head.seq + 1)))
+        } else {
+            None
+        };
+        let signed = broken.is_none().then_some(head);
+        Ok(check(broken, signed, None))
     }
 }

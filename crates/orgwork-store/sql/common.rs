@@ -15,7 +15,10 @@ pub fn id_list(ids: &[i64]) -> String {
 impl super::Backend {
     /// Commits a write transaction, then moves the read cache's generation (see
     /// `orgwork_store::cache`): every write of the store ends here.
-    pub(crate) async fn commit(&self, tx: sqlx::Transaction<'static, Db>) -> Result<()> {
+    pub(crate) async fn commit(&self, mut tx: sqlx::Transaction<'static, Db>) -> Result<()> {
+        if let Some(key) = self.audit_key.get() {
+            super::audit::sign_head(&mut tx, key).await?;
+        }
         tx.commit().await.db()?;
         self.cache.committed();
         Ok(())

@@ -322,6 +322,11 @@ impl Store for Backend {
         self.cache.set_enabled(on);
     }
 
+    fn set_audit_key(&self, key: Vec<u8>) {
+        // Set once, when the store is opened; a second key is ignored.
+        let _ = self.audit_key.set(key);
+    }
+
     fn large_load_cache(&self, on: bool) {
         self.bulk_cache.store(on, std::sync::atomic::Ordering::Relaxed);
     }

@@ -167,8 +167,23 @@ pub struct AuditEntry {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AuditCheck {
     pub entries: i64,
-    /// The first entry that does not fit the chain, and why.
+    /// The first entry that does not fit the chain (or its signed head), and why.
     pub first_broken: Option<(i64, String)>,
+    /// The signed head the chain was checked up to, when the store has the audit key and the
+    /// head is signed with it.
+    pub signed_head: Option<AuditHead>,
+    /// Why the chain could not be checked against a signed head (no key; a head not signed
+    /// yet), when it could not.
+    pub unanchored: Option<String>,
+}
+
+/// The head of the audit chain, signed: its last entry's number and hash, and the HMAC of
+/// both with the server's audit key. Printed by `orgwork audit head` for keeping elsewhere.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditHead {
+    pub seq: i64,
+    pub hash: String,
+    pub mac: String,
 }
 
 /// The structure: units as of any date, and their dated changes.
@@ -247,8 +262,14 @@ pub trait UserStore: Send + Sync {
 pub trait AuditStore: Send + Sync {
     /// Entries about the units of a subtree (or all), from a date on, oldest first.
     async fn audit(&self, unit: Option<&UnitCode>, since: Option<NaiveDate>, page: Page) -> Result<Paged<AuditEntry>>;
-    /// Recomputes the whole chain.
+    /// Recomputes the whole chain, and checks it against its signed head.
     async fn verify_audit(&self) -> Result<AuditCheck>;
+    /// The head as stored (signed or not: `mac` is empty while it is not).
+    async fn audit_head(&self) -> Result<AuditHead>;
+    /// Signs the chain's head as it stands, whatever was signed before: for a log written
+    /// before its head was kept signed, once `audit verify` has found it intact. Every write
+    /// after signs its new head itself, and only over a head that was signed and still fits.
+    async fn sign_audit_head(&self) -> Result<AuditHead>;
 }
 
 /// A member to admit into a unit.
@@ -793,6 +814,9 @@ pub trait Store:
     /// Keep the answers of frequent reads in memory while nothing changes (see `cache`): for
     /// long-lived processes such as the server.
     fn cache_reads(&self, on: bool);
+    /// The key the audit chain's head is signed with (kept outside the database: a file beside
+    /// it, or the configuration); without one the head is not signed.
+    fn set_audit_key(&self, key: Vec<u8>);
     /// May a large load grow the database's page cache for speed (SQLite's writer: 1 GB while
     /// it writes)? Yes by default (the command line's loads); the server turns it off, since
     /// its memory is held under 500 MB whatever is uploaded.
