@@ -13,14 +13,21 @@ pub const XLSX_ROWS_PER_SHEET: usize = 1_048_575;
 /// return gets a `'` before it, so that a spreadsheet opening the file shows it as text rather
 /// than running it as a formula (OWASP's rule against CSV injection). XLSX cells are written
 /// as strings and need nothing.
+/// A cell that begins a `'` before one that would be neutralized is itself neutralized, so
+/// that reading back is exact.
 pub fn neutralize(cell: &str) -> std::borrow::Cow<'_, str> {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{cell}").into() } else { cell.into() }
+    if runs(cell) { format!("'{cell}").into() } else { cell.into() }
+}
+
+/// Would a spreadsheet run this cell (or is it a `'` before one that it would)?
+fn runs(cell: &str) -> bool {
+    cell.starts_with(['=', '+', '-', '@', '\t', '\r']) || cell.strip_prefix('\'').is_some_and(runs)
 }
 
 /// A CSV cell as it was before `neutralize`: files orgwork wrote import back unchanged.
 fn unneutralize(cell: &str) -> &str {
     match cell.strip_prefix('\'') {
-        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
+        Some(rest) if runs(rest) => rest,
         _ => cell,
     }
 }
@@ -229,7 +236,12 @@ pub struct CsvOut<W: std::io::Write> {
 impl<W: std::io::Write> CsvOut<W> {
     pub fn new(mut out: W) -> std::io::Result<Self> {
         out.write_all(b"\xEF\xBB\xBF")?;
-        Ok(CsvOut { writer: csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(out) })
+        Ok(CsvOut {
+            writer: csv::WriterBuilder::new()
+                .terminator(csv::Terminator::CRLF)
+                .quote_style(csv::QuoteStyle::Always)
+                .from_writer(out),
+        })
     }
 
     pub fn row(&mut self, cells: &[String]) -> std::io::Result<()> {
@@ -241,7 +253,9 @@ impl<W: std::io::Write> CsvOut<W> {
     }
 }
 
-/// CSV with a byte-order mark, comma-separated, CRLF line ends, cells neutralized.
+/// CSV with a byte-order mark, comma-separated, CRLF line ends, every cell quoted (so that no
+/// tab or semicolon in a cell can look like the separator to a reader that guesses it, orgwork's
+/// own included) and neutralized.
 pub fn write_csv(rows: &[Vec<String>]) -> Vec<u8> {
     let mut out = vec![];
     let mut w = CsvOut::new(&mut out).expect("writing to memory");
@@ -297,8 +311,18 @@ mod tests {
 
     #[test]
     fn csv_cells_that_a_spreadsheet_would_run_are_written_as_text_and_read_back() {
-        let cells =
-            ["=HYPERLINK(\"http://evil.example\",\"x\")", "+1+1", "-2+3", "@SUM(A1)", "\tx", "\r=1", "a=b", "'quoted"];
+        let cells = [
+            "=HYPERLINK(\"http://evil.example\",\"x\")",
+            "+1+1",
+            "-2+3",
+            "@SUM(A1)",
+            "\tx",
+            "\r=1",
+            "a=b",
+            "'quoted",
+            "'=x",
+            "''@y",
+        ];
         let t = vec![cells.iter().map(|c| c.to_string()).collect::<Vec<_>>()];
         let bytes = write_csv(&t);
         let text = String::from_utf8(bytes.clone()).unwrap();

@@ -415,8 +415,8 @@ async fn imports_and_exports_files(app: App) {
     assert_eq!(r.status(), StatusCode::OK);
     assert!(r.headers()["content-disposition"].to_str().unwrap().contains("members-QN-"));
     let text = r.text().await.unwrap();
-    assert!(text.starts_with("\u{feff}card_number,national_id,full_name"), "{text}");
-    assert!(text.contains("7000001,,Lê Văn A,male,1990-01-01"), "{text}");
+    assert!(text.starts_with("\u{feff}\"card_number\",\"national_id\",\"full_name\""), "{text}");
+    assert!(text.contains("\"7000001\",\"\",\"Lê Văn A\",\"male\",\"1990-01-01\""), "{text}");
     let r = app
         .http
         .get(format!("{}/api/v1/members/export?unit=QN&format=xlsx", app.base))
