@@ -156,9 +156,9 @@ pub struct AuditEntry {
     pub actor: String,
     pub action: String,
     pub target: String,
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     pub before: Option<serde_json::Value>,
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     pub after: Option<serde_json::Value>,
     pub hash: String,
 }

@@ -74,7 +74,7 @@ async fn healthz() -> Json<Health> {
 
 /// The routes and the OpenAPI document they describe.
 pub fn routes() -> (Router<AppState>, OpenApiDoc) {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (router, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(healthz))
         .merge(profile::routes())
         .merge(units::routes())
@@ -84,7 +84,27 @@ pub fn routes() -> (Router<AppState>, OpenApiDoc) {
         .merge(transfers::routes())
         .merge(files::routes())
         .merge(admissions::routes())
-        .split_for_parts()
+        .split_for_parts();
+    (router, loosen_flattened(doc))
+}
+
+/// Schemas that are parts of an `allOf` and deny unknown fields: a member's record flattened
+/// into the admission's body (`CreateMember`), and each restructuring operation beside its
+/// `op` tag (`Operation`). As parts, their own `additionalProperties: false` would forbid the
+/// fields of the other part, and no body or answer could fit the document; it is dropped from
+/// the document. The server still refuses unknown fields (400).
+fn loosen_flattened(mut doc: OpenApiDoc) -> OpenApiDoc {
+    use utoipa::openapi::RefOr;
+    use utoipa::openapi::schema::Schema;
+    const PARTS: [&str; 7] = ["RecordInput", "CreateOp", "RenameOp", "MoveOp", "MergeOp", "SplitOp", "DissolveOp"];
+    if let Some(components) = doc.components.as_mut() {
+        for name in PARTS {
+            if let Some(RefOr::T(Schema::Object(part))) = components.schemas.get_mut(name) {
+                part.additional_properties = None;
+            }
+        }
+    }
+    doc
 }
 
 /// The OpenAPI document of the API.
