@@ -4,7 +4,7 @@
 //! makes this suite fail.
 
 mod common;
-use common::spawn_app;
+use common::{send, spawn_app};
 use orgwork_domain::access::Role;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -469,22 +469,6 @@ async fn every_endpoint_checks_its_caller(backend: &str) {
     // A revoked token no longer works.
     let (_, all) = send(&app, &tokens["admin"], Method::GET, "/api/v1/audit?limit=1000", None).await;
     assert!(all["items"].as_array().unwrap().iter().any(|e| e["action"] == "unit.move" && e["actor"] == "admin"));
-}
-
-async fn send(app: &common::App, token: &str, method: Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
-    let mut req = app.http.request(method, format!("{}{path}", app.base));
-    if !token.is_empty() {
-        req = req.bearer_auth(token);
-    }
-    match body {
-        Some(Value::String(text)) => req = req.header("content-type", "text/csv").body(text),
-        Some(b) => req = req.json(&b),
-        None => {}
-    }
-    let r = req.send().await.expect("request");
-    let status = r.status();
-    let text = r.text().await.unwrap_or_default();
-    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
 }
 
 #[tokio::test]

@@ -4,23 +4,10 @@
 //! committee's. Every write endpoint and form that takes a date is tried, on both backends.
 
 mod common;
-use common::{App, Browser, spawn_app};
+use common::{App, Browser, send, spawn_app};
 use orgwork_domain::access::Role;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-
-async fn send(app: &App, token: &str, method: Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
-    let mut req = app.http.request(method, format!("{}{path}", app.base)).bearer_auth(token);
-    match body {
-        Some(Value::String(text)) => req = req.header("content-type", "text/csv").body(text),
-        Some(b) => req = req.json(&b),
-        None => {}
-    }
-    let r = req.send().await.expect("request");
-    let status = r.status();
-    let text = r.text().await.unwrap_or_default();
-    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
-}
 
 fn member(unit: &str, admitted_on: &str, card: &str) -> Value {
     json!({"full_name": "Lê Văn Lùi", "sex": "male", "birth_date": "1990-01-01", "admitted_on": admitted_on,

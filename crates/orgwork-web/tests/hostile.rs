@@ -3,34 +3,24 @@
 //! exports that a spreadsheet cannot run.
 
 mod common;
-use common::{App, Browser, spawn_app};
+use common::{Browser, send, spawn_app};
 use reqwest::{Method, StatusCode};
-use serde_json::{Value, json};
-
-async fn send(app: &App, method: Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
-    let mut req = app.http.request(method, format!("{}{path}", app.base)).bearer_auth(&app.token);
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    let r = req.send().await.expect("request");
-    let status = r.status();
-    let text = r.text().await.unwrap_or_default();
-    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
-}
+use serde_json::json;
 
 async fn bad_input_is_refused_before_the_database(backend: &str) {
     let app = spawn_app(backend).await;
     for (code, kind, parent) in [("KCQ", "bloc_committee", "QN"), ("STC", "grassroots_committee", "KCQ")] {
         let body =
             json!({"code": code, "kind": kind, "parent": parent, "valid_from": "2020-01-01", "name": {"vi": code}});
-        assert_eq!(send(&app, Method::POST, "/api/v1/units", Some(body)).await.0, StatusCode::CREATED);
+        assert_eq!(send(&app, &app.token, Method::POST, "/api/v1/units", Some(body)).await.0, StatusCode::CREATED);
     }
     // A member transferred on 2023-01-01, then ended on a day before the transfer.
     let m = json!({"full_name": "Lê Văn Chuyển", "sex": "male", "birth_date": "1990-01-01", "admitted_on": "2021-06-01", "unit": "STC"});
-    let (_, m) = send(&app, Method::POST, "/api/v1/members", Some(m)).await;
+    let (_, m) = send(&app, &app.token, Method::POST, "/api/v1/members", Some(m)).await;
     let id = m["id"].as_str().unwrap().to_string();
     let (s, t) = send(
         &app,
+        &app.token,
         Method::POST,
         "/api/v1/transfers",
         Some(json!({"member": id, "to_unit": "KCQ", "issued_on": "2022-12-01"})),
@@ -38,10 +28,14 @@ async fn bad_input_is_refused_before_the_database(backend: &str) {
     .await;
     assert_eq!(s, StatusCode::CREATED, "{t}");
     let path = format!("/api/v1/transfers/{}/accept", t["id"].as_str().unwrap());
-    assert_eq!(send(&app, Method::POST, &path, Some(json!({"effective": "2023-01-01"}))).await.0, StatusCode::OK);
+    assert_eq!(
+        send(&app, &app.token, Method::POST, &path, Some(json!({"effective": "2023-01-01"}))).await.0,
+        StatusCode::OK
+    );
     for (status, effective) in [("deceased", "2022-06-01"), ("resigned", "2023-01-01"), ("expelled", "2022-12-15")] {
         let (s, b) = send(
             &app,
+            &app.token,
             Method::POST,
             &format!("/api/v1/members/{id}/status"),
             Some(json!({"status": status, "effective": effective})),
@@ -50,21 +44,27 @@ async fn bad_input_is_refused_before_the_database(backend: &str) {
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{status} on {effective}: {b}");
         assert!(b["error"]["message"].as_str().unwrap().starts_with("effective"), "{b}");
     }
-    let (_, after) = send(&app, Method::GET, &format!("/api/v1/members/{id}"), None).await;
+    let (_, after) = send(&app, &app.token, Method::GET, &format!("/api/v1/members/{id}"), None).await;
     assert_eq!((after["unit"].as_str(), after["status"].as_str()), (Some("KCQ"), Some("probationary")), "{after}");
 
     // Dates past what any record holds, and past the profile's horizon.
     for (d, status) in [("9999-12-31", 400), ("2200-01-01", 400), ("1899-12-31", 400), ("2100-01-01", 422)] {
-        let (s, b) =
-            send(&app, Method::POST, "/api/v1/units/STC/rename", Some(json!({"effective": d, "name": {"vi": "Xa"}})))
-                .await;
+        let (s, b) = send(
+            &app,
+            &app.token,
+            Method::POST,
+            "/api/v1/units/STC/rename",
+            Some(json!({"effective": d, "name": {"vi": "Xa"}})),
+        )
+        .await;
         assert_eq!(s.as_u16(), status, "rename on {d}: {b}");
         let plan = json!({"title": "Xa", "effective": d, "operations": [{"op": "rename", "unit": "STC", "names": {"vi": "Xa"}}]});
-        let (s, b) = send(&app, Method::POST, "/api/v1/restructurings", Some(plan)).await;
+        let (s, b) = send(&app, &app.token, Method::POST, "/api/v1/restructurings", Some(plan)).await;
         assert_eq!(s.as_u16(), status, "restructuring on {d}: {b}");
     }
     let (s, b) = send(
         &app,
+        &app.token,
         Method::POST,
         "/api/v1/units/STC/rename",
         Some(json!({"effective": "2024-01-01", "name": {"vi": "Gần"}})),
@@ -75,17 +75,17 @@ async fn bad_input_is_refused_before_the_database(backend: &str) {
     // Searches of any length: bounded at 400 characters.
     let long = "a".repeat(60_000);
     for path in [format!("/api/v1/units?q={long}"), format!("/api/v1/members?unit=QN&q={long}")] {
-        let (s, b) = send(&app, Method::GET, &path, None).await;
+        let (s, b) = send(&app, &app.token, Method::GET, &path, None).await;
         assert_eq!(s, StatusCode::BAD_REQUEST, "{}", &b.to_string()[..200.min(b.to_string().len())]);
         assert_eq!(b["error"]["code"], "invalid_query");
     }
     let ok = "a".repeat(400);
-    assert_eq!(send(&app, Method::GET, &format!("/api/v1/units?q={ok}"), None).await.0, StatusCode::OK);
+    assert_eq!(send(&app, &app.token, Method::GET, &format!("/api/v1/units?q={ok}"), None).await.0, StatusCode::OK);
 
     // A cell that a spreadsheet would run is exported as text, and imports back unchanged.
     let m = json!({"full_name": "=HYPERLINK(\"http://evil.example\",\"x\")", "sex": "male", "birth_date": "1990-01-01",
                    "admitted_on": "2021-06-01", "hometown": "@SUM(1)", "unit": "STC"});
-    let (s, b) = send(&app, Method::POST, "/api/v1/members", Some(m)).await;
+    let (s, b) = send(&app, &app.token, Method::POST, "/api/v1/members", Some(m)).await;
     assert_eq!(s, StatusCode::CREATED, "{b}");
     let r = app
         .http

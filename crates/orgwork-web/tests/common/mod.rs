@@ -67,6 +67,31 @@ impl App {
     }
 }
 
+/// An API request with a token (none when empty): a `Value::String` body is sent as CSV, any
+/// other as JSON. The status and the JSON answer (or its text as a string).
+pub async fn send(
+    app: &App,
+    token: &str,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<serde_json::Value>,
+) -> (StatusCode, serde_json::Value) {
+    use serde_json::Value;
+    let mut req = app.http.request(method, format!("{}{path}", app.base));
+    if !token.is_empty() {
+        req = req.bearer_auth(token);
+    }
+    match body {
+        Some(Value::String(text)) => req = req.header("content-type", "text/csv").body(text),
+        Some(b) => req = req.json(&b),
+        None => {}
+    }
+    let r = req.send().await.expect("request");
+    let status = r.status();
+    let text = r.text().await.unwrap_or_default();
+    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+}
+
 /// A browser without JavaScript: keeps cookies, follows no redirect.
 pub struct Browser {
     pub http: Client,
