@@ -110,28 +110,33 @@ async fn write_head(conn: &mut Conn, key: &[u8], seq: i64, hash: &str) -> Result
 /// or the unsigned empty head of a new database. A head that no longer fits is left as it is,
 /// for `audit verify` to report: the server does not sign over a cut or rehashed chain.
 pub async fn sign_head(conn: &mut Conn, key: &[u8]) -> Result<()> {
-    let (seq, hash) = last_entry(conn).await?;
-    let Some(head) = stored_head(conn).await? else {
+    // On every write: the head, its entry's hash and the last entry, in one statement.
+    type Row = (i64, String, String, Option<String>, Option<i64>, Option<String>);
+    let row: Option<Row> = sqlx::query_as(
+        "SELECT h.seq, h.hash, h.mac, (SELECT a.hash FROM audit_log a WHERE a.seq = h.seq), l.seq, l.hash \
+         FROM audit_head h LEFT JOIN (SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1) l ON 1 = 1 \
+         WHERE h.id = 1",
+    )
+    .fetch_optional(&mut *conn)
+    .await
+    .db()?;
+    let Some((head_seq, head_hash, mac, at_head, last_seq, last_hash)) = row else {
         tracing::error!("the audit log's signed head is missing: not signing a new one (run orgwork audit verify)");
         return Ok(());
     };
-    if head.seq == seq && head.hash == hash {
+    let (seq, hash) = (last_seq.unwrap_or(0), last_hash.unwrap_or_else(|| GENESIS.to_string()));
+    if head_seq == seq && head_hash == hash {
         return Ok(());
     }
-    let fits = if head.mac.is_empty() {
-        head.seq == 0
+    let fits = if mac.is_empty() {
+        head_seq == 0
     } else {
-        let at: Option<String> = sqlx::query_scalar("SELECT hash FROM audit_log WHERE seq = $1")
-            .bind(head.seq)
-            .fetch_optional(&mut *conn)
-            .await
-            .db()?;
-        head_signed(key, head.seq, &head.hash, &head.mac) && (head.seq == 0 || at.as_deref() == Some(&head.hash))
+        head_signed(key, head_seq, &head_hash, &mac) && (head_seq == 0 || at_head.as_deref() == Some(&head_hash))
     };
     if fits {
         write_head(conn, key, seq, &hash).await?;
     } else {
-        tracing::error!(head = head.seq, "the audit log no longer fits its signed head: not signing a new one");
+        tracing::error!(head = head_seq, "the audit log no longer fits its signed head: not signing a new one");
     }
     Ok(())
 }

@@ -1903,19 +1903,21 @@ impl MemberStore for Backend {
                         }
                         continue;
                     }
-                    // The row's other number may be another member's.
-                    if let Some((field, value, other)) = unique_owner(&mut tx, &r.record, Some(id)).await? {
-                        if readable(&mut tx, scope, other, today).await? {
-                            report.fault(row_error(r.row, field, &value, format!("belongs to member {other} already")));
-                        } else {
-                            report.hidden_matches += 1;
-                            report.fault(row_error(r.row, field, &value, HIDDEN_MEMBER));
-                        }
-                        continue;
-                    }
                     match write_record(&mut tx, &self.profile, id, &r.record).await {
                         Ok(true) => report.updated += 1,
                         Ok(false) => report.unchanged += 1,
+                        // The row's other number is another member's: named only to who may see them.
+                        Err(StoreError::Domain(e)) if e.code == "duplicate_member" => {
+                            let Some((field, value, other)) = unique_owner(&mut tx, &r.record, Some(id)).await? else {
+                                return Err(StoreError::Domain(e));
+                            };
+                            if readable(&mut tx, scope, other, today).await? {
+                                report.fault(row_error(r.row, field, &value, format!("belongs to member {other} already")));
+                            } else {
+                                report.hidden_matches += 1;
+                                report.fault(row_error(r.row, field, &value, HIDDEN_MEMBER));
+                            }
+                        }
                         Err(StoreError::Domain(e)) => report.fault(row_error(
                             r.row,
                             e.message.split(':').next().unwrap_or(""),
