@@ -115,9 +115,19 @@ impl Caller {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<(), ApiError> {
-        let paths = store.paths_over(unit, from, to).await?;
+        self.require_paths(what, unit, &store.paths_over(unit, from, to).await?)
+    }
+
+    /// `require_path` on each of the unit's paths over a span of days (`paths_over`); a path
+    /// after the first refused names the day it starts.
+    pub fn require_paths(
+        &self,
+        what: Permission,
+        unit: &UnitCode,
+        paths: &[(NaiveDate, Vec<i64>)],
+    ) -> Result<(), ApiError> {
         let first = paths.first().map(|(day, _)| *day);
-        for (day, path) in &paths {
+        for (day, path) in paths {
             self.require_path(what, unit, path).map_err(|e| match Some(*day) == first {
                 true => e,
                 // In scope on the date asked about, not on a later (or earlier) day it reaches.

@@ -163,31 +163,39 @@ pub async fn import_within_scope(
     s.probes.check(caller.user.id)?;
     let now = today();
     let top = store.path_ids(unit, now).await?.first().copied().unwrap_or_default();
-    let mut units: Vec<&UnitCode> = rows.iter().map(|r| r.unit.as_ref().unwrap_or(unit)).collect();
-    units.sort();
-    units.dedup();
+    // The rows' units, each with its earliest admission (how far back its paths are read).
+    let mut units: HashMap<&UnitCode, NaiveDate> = HashMap::new();
+    for r in rows {
+        let day = units.entry(r.unit.as_ref().unwrap_or(unit)).or_insert(now);
+        *day = (*day).min(r.record.admitted_on);
+    }
     let mut writable = HashMap::new();
-    let mut faults = Faults::default();
-    for u in units {
-        let inside = store.path_ids(u, now).await.map(|p| p.contains(&top)).unwrap_or(false);
-        let of_u = || rows.iter().filter(|r| r.unit.as_ref().unwrap_or(unit) == u);
-        let earliest = of_u().map(|r| r.record.admitted_on).min().unwrap_or(now).min(now);
-        if inside && let Some(from) = writable_from(store, caller, u, earliest).await? {
+    for (u, earliest) in units {
+        let segments = match store.paths_over(u, earliest, now).await {
+            Ok(segments) => segments,
+            Err(orgwork_store::StoreError::Domain(_)) => continue,
+            Err(e) => return Err(e.into()),
+        };
+        // Under `unit` where it stands now (or last stood), and the caller's to write back to a day.
+        if segments.last().is_some_and(|(_, path)| path.contains(&top))
+            && let Some(from) = writable_from(caller, u, &segments)
+        {
             writable.insert(u.clone(), from);
         }
+    }
+    let mut faults = Faults::default();
+    for r in rows {
+        let u = r.unit.as_ref().unwrap_or(unit);
         if !writable.contains_key(u) {
-            for r in of_u() {
-                faults.push(RowError {
-                    row: r.row,
-                    column: "unit".into(),
-                    value: u.to_string(),
-                    reason: format!("is not a unit under {unit} that you may change"),
-                });
-            }
+            faults.push(RowError {
+                row: r.row,
+                column: "unit".into(),
+                value: u.to_string(),
+                reason: format!("is not a unit under {unit} that you may change"),
+            });
         }
     }
     if !faults.is_empty() {
-        faults.errors.sort_by_key(|e| e.row);
         return Ok(ImportReport::of_faults(faults, dry_run));
     }
     let readable = caller.tops(store, Permission::ReadMembers, now).await?;
@@ -199,14 +207,9 @@ pub async fn import_within_scope(
 }
 
 /// The first day from which the caller may write members in `unit` on every day up to today,
-/// looking back as far as `earliest`; `None` when they may not write there today.
-async fn writable_from(
-    store: &dyn orgwork_store::Store,
-    caller: &Caller,
-    unit: &UnitCode,
-    earliest: NaiveDate,
-) -> Result<Option<NaiveDate>, ApiError> {
-    let segments = store.paths_over(unit, earliest, today()).await?;
+/// from its paths over the days back to the earliest a row needs (`paths_over`); `None` when
+/// they may not write there today.
+fn writable_from(caller: &Caller, unit: &UnitCode, segments: &[(NaiveDate, Vec<i64>)]) -> Option<NaiveDate> {
     let mut from = None;
     for (k, (day, path)) in segments.iter().enumerate().rev() {
         if caller.require_path(Permission::WriteMembers, unit, path).is_err() {
@@ -215,7 +218,7 @@ async fn writable_from(
         // In scope over every segment from here on; from the first, over the whole range.
         from = Some(if k == 0 { NaiveDate::MIN } else { *day });
     }
-    Ok(from)
+    from
 }
 
 /// How many import rows that met a member the user may not see (by card number or national

@@ -55,11 +55,13 @@ pub async fn require_draft(
         return Ok(());
     }
     for code in draft.named_units() {
-        if let Err(StoreError::Domain(_)) = store.path_ids(&code, day).await {
-            continue;
-        }
+        let paths = match store.paths_over(&code, day, day.max(crate::auth::today())).await {
+            Ok(paths) => paths,
+            Err(StoreError::Domain(_)) => continue,
+            Err(e) => return Err(e.into()),
+        };
         for w in what {
-            caller.require_span(store, *w, &code, day, day.max(crate::auth::today())).await?;
+            caller.require_paths(*w, &code, &paths)?;
         }
     }
     Ok(())

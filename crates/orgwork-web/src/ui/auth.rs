@@ -156,9 +156,7 @@ pub async fn login_page(ctx: Ctx, Query(q): Query<NextQuery>) -> Response {
     )
 }
 
-fn today() -> chrono::NaiveDate {
-    chrono::Local::now().date_naive()
-}
+use crate::auth::today;
 
 #[derive(Deserialize)]
 pub struct LoginForm {

@@ -18,9 +18,7 @@ use orgwork_store::NewCandidate;
 use serde::Deserialize;
 use std::collections::HashMap;
 
-fn today() -> chrono::NaiveDate {
-    chrono::Local::now().date_naive()
-}
+use crate::auth::today;
 
 pub struct Row {
     id: String,
@@ -212,8 +210,8 @@ pub async fn act(
     let back = UnitCode::parse(&f.back).map(|c| c.to_string()).unwrap_or_default();
     let result = async {
         let on = parse_date("effective", &f.effective)?;
-        crate::api::admissions::candidate_to_change(store, &caller, &id, on).await?;
-        let n: i64 = id.trim().parse().unwrap_or_default();
+        let c = crate::api::admissions::candidate_to_change(store, &caller, &id, on).await?;
+        let n: i64 = c.id.parse().unwrap_or_default();
         match verb.as_str() {
             "admit" => {
                 let card = Some(f.card_number.trim().to_string()).filter(|c| !c.is_empty());

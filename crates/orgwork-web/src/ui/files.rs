@@ -60,9 +60,7 @@ impl PendingImports {
     }
 }
 
-fn today() -> chrono::NaiveDate {
-    chrono::Local::now().date_naive()
-}
+use crate::auth::today;
 
 #[derive(Template)]
 #[template(path = "import.html")]

@@ -23,9 +23,7 @@ use orgwork_store::{MemberFilter, NewMember, Page};
 use serde::Deserialize;
 use std::collections::HashMap;
 
-fn today() -> NaiveDate {
-    chrono::Local::now().date_naive()
-}
+use crate::auth::today;
 
 pub struct Row {
     id: String,

@@ -19,9 +19,7 @@ use orgwork_domain::restructure::Draft;
 use orgwork_store::{CheckReport, Restructuring};
 use serde::Deserialize;
 
-fn today() -> chrono::NaiveDate {
-    chrono::Local::now().date_naive()
-}
+use crate::auth::today;
 
 pub struct Row {
     id: String,

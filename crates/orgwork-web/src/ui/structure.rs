@@ -19,9 +19,7 @@ use orgwork_store::{Dated, NewUnit, Page, Store};
 use serde::Deserialize;
 use std::collections::{BTreeSet, HashMap};
 
-fn today() -> NaiveDate {
-    chrono::Local::now().date_naive()
-}
+use crate::auth::today;
 
 /// A unit as a line of a list: its code, its name in the reader's language, its kind's name.
 pub struct Line {
