@@ -1,7 +1,10 @@
 //! orgwork on PostgreSQL.
 //!
 //! Structure writes take the one row of `write_lock` FOR UPDATE, so they are serialized as on
-//! SQLite and the tree's global rules hold. Migrations run without advisory locks, and ids
+//! SQLite and the tree's global rules hold. A new member's admission takes it FOR SHARE
+//! (`begin_shared_write`): admissions run side by side, the tree held still under them, and meet
+//! only where they must, on the ledger's rows (upserted in key order) and on the audit log's
+//! head (`AUDIT_LOCK`, taken last). Migrations run without advisory locks, and ids
 //! are made in Rust, so a distributed PostgreSQL stays possible. The structure's queries are
 //! shared with SQLite (`orgwork-store/sql/`).
 
@@ -60,6 +63,11 @@ const BULK_WRITE_END: &[&str] = &[];
 /// visits them all: 11.3-13.5 s at national scale straight after a check, 9.2-10.6 s with this
 /// vacuum (0.23 s) between (BENCHMARKS.md, fourteenth session).
 const AFTER_TREE_WRITES: &[&str] = &["VACUUM unit_version", "VACUUM unit"];
+
+/// Taken before an entry is appended to the audit log (`audit::append`): writes that share
+/// `write_lock` append one at a time, each after the last one's commit, so the chain stays a
+/// chain. The head's row is there from migration 0014 on.
+const AUDIT_LOCK: &[&str] = &["SELECT id FROM audit_head WHERE id = 1 FOR UPDATE"];
 
 /// Run after a bulk load has committed, outside its transaction (see `members::after_large_load`):
 /// fresh planner statistics for the tables loaded (without them the planner plans for the empty
@@ -139,6 +147,20 @@ impl PostgresStore {
     async fn begin_write(&self) -> Result<Transaction<'static, Db>> {
         let mut tx = self.pool.begin().await.map_err(|e| StoreError::Backend(e.to_string()))?;
         sqlx::query("SELECT id FROM write_lock WHERE id = 1 FOR UPDATE")
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| StoreError::Backend(e.to_string()))?;
+        Ok(tx)
+    }
+
+    /// A write that changes no unit and touches no existing member's rows (a new member's
+    /// admission): it shares `write_lock`, so it runs beside others like it, never beside a
+    /// structure write. What such writes share they lock in one order: the name index's words
+    /// and the ledger's rows in key order, then the audit head (`AUDIT_LOCK`), so that they
+    /// wait for each other rather than deadlock.
+    async fn begin_shared_write(&self) -> Result<Transaction<'static, Db>> {
+        let mut tx = self.pool.begin().await.map_err(|e| StoreError::Backend(e.to_string()))?;
+        sqlx::query("SELECT id FROM write_lock WHERE id = 1 FOR SHARE")
             .execute(&mut *tx)
             .await
             .map_err(|e| StoreError::Backend(e.to_string()))?;

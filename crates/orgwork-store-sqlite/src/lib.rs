@@ -48,6 +48,9 @@ const BULK_WRITE_END: &[&str] = &["PRAGMA cache_size = -262144"];
 /// (`Backend::after_tree_writes`): nothing; a rolled-back SQLite transaction leaves no dead rows.
 const AFTER_TREE_WRITES: &[&str] = &[];
 
+/// Taken before an audit entry is appended: nothing, SQLite's one writer holds the log.
+const AUDIT_LOCK: &[&str] = &[];
+
 /// Run after a bulk load has committed, outside its transaction (see `members::after_large_load`):
 /// the write-ahead log folded into the database and truncated. A national load leaves a 7 GB log
 /// otherwise, which the next process to open the file reads whole to rebuild its index.
@@ -131,6 +134,12 @@ impl SqliteStore {
 
     async fn begin_write(&self) -> Result<Transaction<'static, Db>> {
         self.writer.begin_with("BEGIN IMMEDIATE").await.map_err(|e| StoreError::Backend(e.to_string()))
+    }
+
+    /// A write that may share the database with others like it (see PostgreSQL's): SQLite has
+    /// one writer, so it is a write like any other.
+    async fn begin_shared_write(&self) -> Result<Transaction<'static, Db>> {
+        self.begin_write().await
     }
 
     pub async fn close(&self) {

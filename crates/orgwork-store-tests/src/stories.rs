@@ -1439,3 +1439,60 @@ pub async fn loads_units_and_member_histories_in_bulk(store: Arc<dyn Store>) {
         .unwrap();
     assert_eq!(found.items[0].unit.as_str(), "P-D1-X1-C2");
 }
+
+/// Admissions side by side (on PostgreSQL they share the write lock): each is written whole,
+/// two with one national ID give one member and one refusal that says why, a rename beside
+/// them waits its turn, and the counts and the audit chain (signed) come out as if they had
+/// run one by one.
+pub async fn admits_side_by_side(store: Arc<dyn Store>) {
+    store.set_audit_key(b"a test key of the audit head".to_vec());
+    small_province(store.as_ref()).await;
+    let cells = ["SO-TC-C1", "SO-TC-C2", "BAO"];
+    let mut tasks = tokio::task::JoinSet::new();
+    for k in 0..24usize {
+        let s = store.clone();
+        tasks.spawn(async move {
+            // Names and days of their own, so that nothing but the audit log is shared; the
+            // pairs share their name, day and number too.
+            let n = if k < 12 { k / 2 } else { k };
+            let name = format!(
+                "{} {}",
+                ["Lê", "Trần", "Phạm", "Hoàng"][n % 4],
+                ["An", "Bình", "Chi", "Dũng", "Hà", "Khoa"][n / 4]
+            );
+            let day = d("2021-06-01") + chrono::Days::new(n as u64);
+            let mut r = record(&name, "male", "1990-01-01", &day.to_string());
+            // Pairs 0-1, 2-3, …, 10-11 share a national ID; the rest are unique.
+            r.national_id = Some(format!("0010900{n:05}"));
+            let new = orgwork_store::NewMember {
+                record: r,
+                unit: code(cells[k % 3]),
+                joined_on: day,
+                document: None,
+                from_org: None,
+            };
+            s.create_member(&actor(), new).await.map(|_| ())
+        });
+    }
+    let s = store.clone();
+    tasks.spawn(async move {
+        s.rename_unit(&actor(), dated("BAO", "2022-01-01"), names("Chi bộ Báo và Phát thanh")).await.map(|_| ())
+    });
+    let (mut written, mut refused) = (0, 0);
+    while let Some(done) = tasks.join_next().await {
+        match done.expect("a writer ran to its end") {
+            Ok(()) => written += 1,
+            Err(StoreError::Domain(e)) if e.code == "duplicate_member" => refused += 1,
+            Err(e) => panic!("a write beside others failed: {e}"),
+        }
+    }
+    assert_eq!((written, refused), (6 + 12 + 1, 6), "one of each pair, every other admission, the rename");
+    let s = store.as_ref();
+    assert_eq!(s.stats(&code("QN"), d("2024-01-01")).await.unwrap().total, 18);
+    assert_ledger_agrees(s, &["QN", "KCQ", "SO-TC", "SO-TC-C1", "SO-TC-C2", "BAO"], &["2021-06-01", "2024-01-01"])
+        .await;
+    let check = s.verify_audit().await.unwrap();
+    assert_eq!(check.first_broken, None);
+    assert_eq!(check.entries, 6 + 18 + 1);
+    assert_eq!(check.signed_head.map(|h| h.seq), Some(25), "the head signed over the last entry");
+}

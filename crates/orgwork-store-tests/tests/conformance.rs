@@ -20,6 +20,7 @@ orgwork_store_tests::backends!(
     refuses_drafts_that_break_continuity,
     a_large_import_builds_its_indexes_after_the_rows,
     loads_units_and_member_histories_in_bulk,
+    admits_side_by_side,
 );
 
 #[tokio::test]

@@ -11,7 +11,7 @@ use orgwork_domain::Error;
 use orgwork_domain::members::{Record, RecordInput};
 use orgwork_domain::structure::UnitCode;
 use orgwork_store::{
-    Actor, AdmissionStore, Admissions, Candidate, Member, MemberStore, NewCandidate, Result, StoreError, StructureStore,
+    Actor, AdmissionStore, Admissions, Candidate, Member, NewCandidate, Result, StoreError, StructureStore,
 };
 use sqlx::Row;
 
@@ -168,12 +168,12 @@ impl AdmissionStore for Backend {
         let record = Record::parse(&self.profile.members, &input)
             .map_err(|e| StoreError::from(orgwork_domain::members::field_errors(&e)))?;
         let unit_id = super::structure::live_unit_id(&mut tx, &c.unit, admitted_on).await?;
-        let member =
+        let (member_id, member) =
             super::members::insert_member(&mut tx, self, &record, unit_id, admitted_on, document, None).await?;
         sqlx::query("UPDATE candidate SET state = 'admitted', closed_on = $2, member_id = $3 WHERE id = $1")
             .bind(id)
             .bind(admitted_on)
-            .bind(member)
+            .bind(member_id)
             .execute(&mut *tx)
             .await
             .db()?;
@@ -192,7 +192,7 @@ impl AdmissionStore for Backend {
         )
         .await?;
         self.commit(tx).await?;
-        self.member(member, admitted_on).await
+        Ok(member)
     }
 
     async fn withdraw_candidate(

@@ -30,6 +30,9 @@ pub struct Change<'a> {
 
 /// Appends an entry to the chain. Must run inside the change's write transaction.
 pub async fn append(conn: &mut Conn, actor: &Actor, change: Change<'_>) -> Result<()> {
+    for lock in super::AUDIT_LOCK {
+        sqlx::query(*lock).execute(&mut *conn).await.db()?;
+    }
     let last = sqlx::query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
         .fetch_optional(&mut *conn)
         .await
@@ -110,6 +113,10 @@ async fn write_head(conn: &mut Conn, key: &[u8], seq: i64, hash: &str) -> Result
 /// or the unsigned empty head of a new database. A head that no longer fits is left as it is,
 /// for `audit verify` to report: the server does not sign over a cut or rehashed chain.
 pub async fn sign_head(conn: &mut Conn, key: &[u8]) -> Result<()> {
+    // Held already if this write appended; a write that did not must not sign beside one that did.
+    for lock in super::AUDIT_LOCK {
+        sqlx::query(*lock).execute(&mut *conn).await.db()?;
+    }
     // On every write: the head, its entry's hash and the last entry, in one statement.
     type Row = (i64, String, String, Option<String>, Option<i64>, Option<String>);
     let row: Option<Row> = sqlx::query_as(

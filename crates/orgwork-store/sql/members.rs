@@ -410,6 +410,18 @@ async fn load(conn: &mut Conn, id: i64) -> Result<Parts> {
 
 /// Adds (`sign` = 1) or takes out (-1) a member's contributions to the ledger.
 pub async fn apply_member(conn: &mut Conn, profile: &Profile, id: i64, sign: i64) -> Result<()> {
+    let changes = ledger_changes(conn, profile, id, sign).await?;
+    ledger_write(conn, changes).await
+}
+
+/// What adding (`sign` = 1) or taking out (-1) a member's contributions changes in the ledger,
+/// read and not yet written: (unit, key, day) to delta, in the ledger's key order.
+async fn ledger_changes(
+    conn: &mut Conn,
+    profile: &Profile,
+    id: i64,
+    sign: i64,
+) -> Result<BTreeMap<(i64, String, NaiveDate), i64>> {
     let p = load(conn, id).await?;
     let memberships: Vec<(i64, Span)> = p.memberships.iter().map(|(u, s, _, _)| (*u, *s)).collect();
     let statuses: Vec<(Status, Span)> = p.statuses.iter().map(|(st, s, _)| (*st, *s)).collect();
@@ -445,7 +457,7 @@ pub async fn apply_member(conn: &mut Conn, profile: &Profile, id: i64, sign: i64
             }
         }
     }
-    ledger_write(conn, out).await
+    Ok(out)
 }
 
 /// After a unit's ancestry changed from `from` on (old and new segments of its *ancestors*,
@@ -523,7 +535,7 @@ pub async fn insert_member(
     joined_on: NaiveDate,
     document: Option<String>,
     from_org: Option<String>,
-) -> Result<i64> {
+) -> Result<(i64, Member)> {
     if joined_on < record.admitted_on {
         return Err(Error::rule(
             "date_before_admission",
@@ -544,8 +556,14 @@ pub async fn insert_member(
     .bind(name_fold(r))
     .bind(now_text());
     let key = orgwork_domain::text::sort_key(&r.full_name);
-    bind_record!(insert, r).bind(&key).execute(&mut *tx).await.db()?;
-    index_words(tx, &[(id, &name_fold(r), &key)], 1).await?;
+    if let Err(e) = bind_record!(insert, r).bind(&key).execute(&mut *tx).await {
+        // Two admissions side by side with one number: the second meets the first's row
+        // (`check_unique` above saw neither), and is told so as it would have been alone.
+        if e.as_database_error().is_some_and(|d| d.is_unique_violation()) {
+            return Err(Error::conflict("duplicate_member", "card_number or national_id: held by another member already").into());
+        }
+        return Err(StoreError::Backend(e.to_string()));
+    }
     let reason = match (&from_org, joined_on == r.admitted_on) {
         (Some(_), _) => "transfer_in",
         (None, true) => "admission",
@@ -585,8 +603,14 @@ pub async fn insert_member(
         .await
         .db()?;
     insert_statuses(tx, id, r).await?;
-    apply_member(tx, &store.profile, id, 1).await?;
-    Ok(id)
+    // What admissions side by side share (`begin_shared_write`) is written last, after every
+    // read, so that each holds it for as short a time as it can: the name index's words, then
+    // the ledger's rows (both in key order), then, by the caller, the audit log's head.
+    let member = view(tx, &store.profile, id, joined_on).await?;
+    let changes = ledger_changes(tx, &store.profile, id, 1).await?;
+    index_words(tx, &[(id, &name_fold(r), &key)], 1).await?;
+    ledger_write(tx, changes).await?;
+    Ok((id, member))
 }
 
 async fn open_membership_of(conn: &mut Conn, member_id: i64) -> Result<Option<(i64, NaiveDate)>> {
@@ -2210,9 +2234,10 @@ impl MemberStore for Backend {
     }
 
     async fn create_member(&self, actor: &Actor, new: NewMember) -> Result<Member> {
-        let mut tx = self.begin_write().await?;
+        // A new member touches no other member's rows: admissions may run side by side.
+        let mut tx = self.begin_shared_write().await?;
         let unit_id = super::structure::live_unit_id(&mut tx, &new.unit, new.joined_on).await?;
-        let id = insert_member(
+        let (id, m) = insert_member(
             &mut tx,
             self,
             &new.record,
@@ -2222,7 +2247,6 @@ impl MemberStore for Backend {
             new.from_org.clone(),
         )
         .await?;
-        let m = view(&mut tx, &self.profile, id, new.joined_on).await?;
         let target = format!("member:{id}");
         append(
             &mut tx,
