@@ -20,42 +20,6 @@ type DbRow = sqlx::sqlite::SqliteRow;
 type Backend = SqliteStore;
 const BACKEND_NAME: &str = "sqlite";
 
-/// The indexes a large import drops before writing its rows and builds again after them: a
-/// sorted build is much faster than as many random inserts (see `members::bulk_admit`).
-const BULK_DROP: &[&str] = &[
-    "DROP INDEX member_name_fold",
-    "DROP INDEX member_name_key",
-    "DROP INDEX membership_unit",
-    "DROP TRIGGER member_name_fts_insert",
-];
-const BULK_CREATE: &[&str] = &[
-    "CREATE INDEX member_name_fold ON member (name_fold)",
-    "CREATE INDEX member_name_key ON member (name_key, id)",
-    "CREATE INDEX membership_unit ON membership (unit_id, valid_from)",
-    "CREATE TRIGGER member_name_fts_insert AFTER INSERT ON member BEGIN \
-     INSERT INTO member_name_fts (rowid, name_fold) VALUES (new.id, new.name_fold); END",
-    "INSERT INTO member_name_fts (member_name_fts) VALUES ('rebuild')",
-];
-
-/// Around the writes of a large load (20,000 members or more), on the writer: a page cache of
-/// 1 GB instead of 256 MB while it writes (the name words' and the ledger's keys of a million
-/// members outgrow 256 MB and their inserts then go to the file), and back after it, whether it
-/// succeeded or not.
-const BULK_WRITE_BEGIN: &[&str] = &["PRAGMA cache_size = -1048576"];
-const BULK_WRITE_END: &[&str] = &["PRAGMA cache_size = -262144"];
-
-/// Run after a restructuring's run has rolled back and after an undo has committed
-/// (`Backend::after_tree_writes`): nothing; a rolled-back SQLite transaction leaves no dead rows.
-const AFTER_TREE_WRITES: &[&str] = &[];
-
-/// Taken before an audit entry is appended: nothing, SQLite's one writer holds the log.
-const AUDIT_LOCK: &[&str] = &[];
-
-/// Run after a bulk load has committed, outside its transaction (see `members::after_large_load`):
-/// the write-ahead log folded into the database and truncated. A national load leaves a 7 GB log
-/// otherwise, which the next process to open the file reads whole to rebuild its index.
-const AFTER_BULK_COMMIT: &[&str] = &["PRAGMA wal_checkpoint(TRUNCATE)"];
-
 /// The store on one SQLite database file.
 pub struct SqliteStore {
     writer: SqlitePool,
@@ -153,42 +117,9 @@ pub fn migrator() -> sqlx::migrate::Migrator {
     sqlx::migrate!("./migrations")
 }
 
-/// Writes bulk rows into `table (columns)`: one statement per few thousand rows, the rows bound
-/// as one JSON text (`common::json_rows`).
-async fn insert_rows<R: orgwork_store::copy::CopyRow + serde::Serialize + Sync>(
-    conn: &mut sqlx::SqliteConnection,
-    table: &str,
-    columns: &[(&str, common::JsonCol)],
-    rows: &[R],
-    written: &(dyn Fn(u64) + Send + Sync),
-) -> Result<()> {
-    let types: Vec<common::JsonCol> = columns.iter().map(|(_, t)| *t).collect();
-    let sql = format!("INSERT INTO {table} ({}) {}", common::column_list(columns), common::json_rows(&types));
-    members::write_json(conn, &sql, rows, written).await
-}
+mod dialect;
 
-// The implementation shared with the other backend (see orgwork-store/sql/).
-mod common {
-    include!("../../orgwork-store/sql/common.rs");
-}
-mod admissions {
-    include!("../../orgwork-store/sql/admissions.rs");
-}
-mod audit {
-    include!("../../orgwork-store/sql/audit.rs");
-}
-mod members {
-    include!("../../orgwork-store/sql/members.rs");
-}
-mod restructure {
-    include!("../../orgwork-store/sql/restructure.rs");
-}
-mod structure {
-    include!("../../orgwork-store/sql/structure.rs");
-}
-mod transfers {
-    include!("../../orgwork-store/sql/transfers.rs");
-}
-mod users {
-    include!("../../orgwork-store/sql/users.rs");
-}
+// The implementation shared with the other backend.
+#[path = "../../orgwork-store/sql/mod.rs"]
+mod sql;
+use sql::{common, members};

@@ -1,4 +1,4 @@
-// The admission pipeline, written once for both backends (see structure.rs for how this file
+// The admission pipeline, written once for both backends (see mod.rs for how this folder
 // is compiled). Admitting a candidate creates the member through the same path as any
 // admission, in the same transaction.
 

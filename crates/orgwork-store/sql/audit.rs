@@ -1,4 +1,4 @@
-// The audit log, written once for both backends (see structure.rs for how this file is
+// The audit log, written once for both backends (see mod.rs for how this folder is
 // compiled). `append` is called by every write, inside the write's own transaction, which
 // holds the write lock: entries are numbered and chained in commit order.
 
@@ -30,7 +30,7 @@ pub struct Change<'a> {
 
 /// Appends an entry to the chain. Must run inside the change's write transaction.
 pub async fn append(conn: &mut Conn, actor: &Actor, change: Change<'_>) -> Result<()> {
-    for lock in super::AUDIT_LOCK {
+    for lock in super::dialect::AUDIT_LOCK {
         sqlx::query(*lock).execute(&mut *conn).await.db()?;
     }
     let last = sqlx::query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
@@ -114,7 +114,7 @@ async fn write_head(conn: &mut Conn, key: &[u8], seq: i64, hash: &str) -> Result
 /// for `audit verify` to report: the server does not sign over a cut or rehashed chain.
 pub async fn sign_head(conn: &mut Conn, key: &[u8]) -> Result<()> {
     // Held already if this write appended; a write that did not must not sign beside one that did.
-    for lock in super::AUDIT_LOCK {
+    for lock in super::dialect::AUDIT_LOCK {
         sqlx::query(*lock).execute(&mut *conn).await.db()?;
     }
     // On every write: the head, its entry's hash and the last entry, in one statement.
@@ -327,11 +327,17 @@ impl AuditStore for Backend {
             return Ok(check(Some((head.seq, why.into())), None, None));
         }
         let broken = if head.seq > last {
-            Some((last + 1, format!("entries {} to {} were removed (the signed head is entry {})", last + 1, head.seq, head.seq)))
+            Some((
+                last + 1,
+                format!("entries {} to {} were removed (the signed head is entry {})", last + 1, head.seq, head.seq),
+            ))
         } else if head.seq > 0 && hash_at_head.as_deref() != Some(head.hash.as_str()) {
             Some((head.seq, "its hash is not the signed head's (the chain was rewritten and rehashed)".into()))
         } else if head.seq < last {
-            Some((head.seq + 1, format!("entries {} to {last} come after the signed head (written without the key)", head.seq + 1)))
+            Some((
+                head.seq + 1,
+                format!("entries {} to {last} come after the signed head (written without the key)", head.seq + 1),
+            ))
         } else {
             None
         };

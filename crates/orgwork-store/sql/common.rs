@@ -1,4 +1,4 @@
-// What the shared SQL modules have in common (see structure.rs for how these files are
+// What the shared SQL modules have in common (see mod.rs for how this folder is
 // compiled into each backend).
 
 use super::Db;
@@ -93,20 +93,8 @@ pub enum JsonCol {
 /// parameter per value, whose cost in the driver grows faster than the rows (measured: the
 /// binding was the largest single cost of an import).
 pub fn json_rows(cols: &[JsonCol]) -> String {
-    let pg = super::BACKEND_NAME == "postgres";
-    let exprs: Vec<String> = cols
-        .iter()
-        .enumerate()
-        .map(|(k, c)| match (c, pg) {
-            (JsonCol::Int, true) => format!("(value ->> {k})::bigint"),
-            (JsonCol::Date, true) => format!("(value ->> {k})::date"),
-            (JsonCol::Hex, true) => format!("decode(value ->> {k}, 'hex')"),
-            (JsonCol::Hex, false) => format!("unhex(value ->> {k})"),
-            (_, _) => format!("value ->> {k}"),
-        })
-        .collect();
-    let from = if pg { "jsonb_array_elements($1::jsonb) AS j(value)" } else { "jsonb_each($1)" };
-    format!("SELECT {} FROM {from}", exprs.join(", "))
+    let exprs: Vec<String> = cols.iter().enumerate().map(|(k, c)| super::dialect::json_value(*c, k)).collect();
+    format!("SELECT {} FROM {}", exprs.join(", "), super::dialect::JSON_ROWS_FROM)
 }
 
 /// The names of a bulk write's columns, for its statement (`insert_rows`).
@@ -121,17 +109,18 @@ pub enum Arg {
 }
 
 /// The rows of `select` (whose result columns are `columns`, by name, in `T`'s order), with
-/// `args` bound as $1, $2…; their order is not kept (sort them after). On SQLite they cross the
-/// driver as one JSON text (`json_group_array`), decoded here: row by row, sqlx's SQLite driver
-/// costs several microseconds a row (the children of the 2025 reform's 13,973 parents, 162,323
-/// rows: about 3 s row by row against a quarter of a second in the database). PostgreSQL's
-/// rows are cheap and building one JSON text in the server is not: there they are read as rows.
+/// `args` bound as $1, $2…; their order is not kept (sort them after). Where the dialect says so
+/// (`dialect::ROWS_AS_JSON`, SQLite) they cross the driver as one JSON text
+/// (`json_group_array`), decoded here; elsewhere they are read as rows.
 pub async fn read_rows<T>(conn: &mut Conn, select: &str, columns: &[&str], args: &[Arg]) -> Result<Vec<T>>
 where
     T: serde::de::DeserializeOwned + for<'r> sqlx::FromRow<'r, <Db as sqlx::Database>::Row> + Send + Unpin,
 {
-    if super::BACKEND_NAME == "postgres" {
-        return bind(sqlx::query_as::<_, T>(sqlx::AssertSqlSafe(select.to_string())), args).fetch_all(&mut *conn).await.db();
+    if !super::dialect::ROWS_AS_JSON {
+        return bind(sqlx::query_as::<_, T>(sqlx::AssertSqlSafe(select.to_string())), args)
+            .fetch_all(&mut *conn)
+            .await
+            .db();
     }
     let columns = columns.iter().map(|c| format!("rows.{c}")).collect::<Vec<_>>().join(", ");
     let sql = format!("SELECT json_group_array(json_array({columns})) FROM ({select}) AS rows");

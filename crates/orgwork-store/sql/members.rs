@@ -1,11 +1,11 @@
-// The member register, written once for both backends (see structure.rs for how this file is
+// The member register, written once for both backends (see mod.rs for how this folder is
 // compiled). The count ledger is kept here: every change to a member takes the member's
 // contributions out of the ledger, makes the change, and puts them back; a move of a unit
 // re-attributes the unit's subtree counts between its old and new ancestors.
 
+use super::Backend;
 use super::audit::{Change as AuditChange, append, now_text};
 use super::common::{Conn, DbResult};
-use super::{BACKEND_NAME, Backend};
 use async_trait::async_trait;
 use chrono::NaiveDate;
 use orgwork_domain::Error;
@@ -157,12 +157,10 @@ pub async fn checkpoints_in(conn: &mut Conn) -> Result<Vec<NaiveDate>> {
 /// Keeps checkpoints on exactly `days`, in the caller's transaction: the others' balances are
 /// deleted; each new one is summed from the ledger in one pass (the rows before its day, by
 /// unit and key, in the ledger's key order) before its day is listed, so the triggers never see
-/// a checkpoint without its balances. On PostgreSQL the ledger is locked against writers first:
-/// a write committed between the sum and the listing would be missed.
+/// a checkpoint without its balances; with the dialect's statements before and after
+/// (`dialect::BEFORE_CHECKPOINTS`, `AFTER_CHECKPOINTS`).
 pub async fn set_checkpoints_in(conn: &mut Conn, days: &[NaiveDate]) -> Result<()> {
-    if BACKEND_NAME == "postgres" {
-        sqlx::query("LOCK TABLE member_ledger IN SHARE ROW EXCLUSIVE MODE").execute(&mut *conn).await.db()?;
-    }
+    super::common::execute_all(conn, super::dialect::BEFORE_CHECKPOINTS).await?;
     let kept = checkpoints_in(conn).await?;
     for day in kept.iter().filter(|d| !days.contains(d)) {
         sqlx::query("DELETE FROM ledger_checkpoint WHERE day = $1").bind(day).execute(&mut *conn).await.db()?;
@@ -184,12 +182,7 @@ pub async fn set_checkpoints_in(conn: &mut Conn, days: &[NaiveDate]) -> Result<(
         sqlx::query("INSERT INTO ledger_checkpoint (day) VALUES ($1)").bind(day).execute(&mut *conn).await.db()?;
         tracing::debug!(%day, balances = n, ms = clock.elapsed().as_millis() as u64, "ledger: checkpoint taken");
     }
-    if BACKEND_NAME == "postgres" {
-        // Without fresh statistics the planner takes the new table for empty and reads a
-        // restructuring's 50,000 units' balances by scanning it once per 500 (impact 3 -> 16 s).
-        sqlx::query("ANALYZE member_ledger_balance").execute(&mut *conn).await.db()?;
-    }
-    Ok(())
+    super::common::execute_all(conn, super::dialect::AFTER_CHECKPOINTS).await
 }
 
 /// Adds many changes to the ledger in one statement per few thousand rows.
@@ -224,7 +217,7 @@ where
 {
     use super::common::JsonCol::*;
     let columns = [("unit_id", Int), ("key", Text), ("day", Date), ("delta", Int)];
-    super::insert_rows(conn, "member_ledger", &columns, rows, &|_| {}).await
+    super::dialect::insert_rows(conn, "member_ledger", &columns, rows, &|_| {}).await
 }
 
 struct Parts {
@@ -318,7 +311,7 @@ async fn index_words(conn: &mut Conn, members: &[(i64, &str, &[u8])], sign: i64)
         let rows: Vec<(&str, Hex, i64, &str)> =
             postings.iter().map(|(w, k, id, fold)| (*w, Hex(to_hex(k)), *id, *fold)).collect();
         let columns = [("word", Text), ("name_key", JsonCol::Hex), ("member_id", Int), ("name_fold", Text)];
-        super::insert_rows(conn, "member_word", &columns, &rows, &none).await?;
+        super::dialect::insert_rows(conn, "member_word", &columns, &rows, &none).await?;
     } else {
         for (w, k, id, _) in &postings {
             sqlx::query("DELETE FROM member_word WHERE word = $1 AND name_key = $2 AND member_id = $3")
@@ -560,7 +553,11 @@ pub async fn insert_member(
         // Two admissions side by side with one number: the second meets the first's row
         // (`check_unique` above saw neither), and is told so as it would have been alone.
         if e.as_database_error().is_some_and(|d| d.is_unique_violation()) {
-            return Err(Error::conflict("duplicate_member", "card_number or national_id: held by another member already").into());
+            return Err(Error::conflict(
+                "duplicate_member",
+                "card_number or national_id: held by another member already",
+            )
+            .into());
         }
         return Err(StoreError::Backend(e.to_string()));
     }
@@ -916,19 +913,7 @@ pub async fn write_json<T: serde::Serialize + Sync>(
 /// The rows come as one text ("unit,parent,from,to;…"): a row at a time through the driver
 /// took 1.3 s for the nation's 268,000 versions on SQLite, the text a small part of that.
 async fn timeline(tx: &mut Conn) -> Result<orgwork_domain::timeline::Timeline> {
-    // Dates as ISO text whatever PostgreSQL's DateStyle (SQLite stores them so).
-    let (aggregate, from, to) = if BACKEND_NAME == "postgres" {
-        ("string_agg", "to_char(valid_from, 'YYYY-MM-DD')", "to_char(valid_to, 'YYYY-MM-DD')")
-    } else {
-        ("group_concat", "valid_from", "valid_to")
-    };
-    let text: Option<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-        "SELECT {aggregate}(CAST(unit_id AS TEXT) || ',' || COALESCE(CAST(parent_id AS TEXT), '') || ',' || \
-         {from} || ',' || COALESCE({to}, ''), ';') FROM unit_version"
-    )))
-    .fetch_one(&mut *tx)
-    .await
-    .db()?;
+    let text: Option<String> = sqlx::query_scalar(super::dialect::TIMELINE).fetch_one(&mut *tx).await.db()?;
     let mut t = orgwork_domain::timeline::Timeline::default();
     let bad = |row: &str| StoreError::Backend(format!("unit_version row '{row}' read as text"));
     for row in text.as_deref().unwrap_or_default().split(';').filter(|r| !r.is_empty()) {
@@ -963,11 +948,11 @@ async fn write_new_members(
     let large = items.len() >= store.bulk.large_load;
     let grow = large && store.bulk_cache.load(std::sync::atomic::Ordering::Relaxed);
     if grow {
-        super::common::execute_all(tx, super::BULK_WRITE_BEGIN).await?;
+        super::common::execute_all(tx, super::dialect::BULK_WRITE_BEGIN).await?;
     }
     let written = write_new_members_in(tx, store, items, large, progress).await;
     if grow {
-        super::common::execute_all(tx, super::BULK_WRITE_END).await?;
+        super::common::execute_all(tx, super::dialect::BULK_WRITE_END).await?;
     }
     written
 }
@@ -990,8 +975,10 @@ async fn write_new_members_in(
     let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM member").fetch_one(&mut *tx).await.db()?;
     let rebuild = large && items.len() as i64 > existing;
     if rebuild {
-        super::common::execute_all(tx, super::BULK_DROP).await?;
+        super::common::execute_all(tx, super::dialect::BULK_DROP).await?;
     }
+    // The record's columns' types, in `RECORD_COLUMNS` order after the four of the row's own.
+    #[rustfmt::skip]
     let member_cols = [
         Int, JsonCol::Hex, Text, Text, Text, Text, Text, Date, Text, Text, Text, Text, Text, Text, Text, Text, Text, Text, Date,
         Date, Text, Text,
@@ -1001,7 +988,8 @@ async fn write_new_members_in(
         .chain(RECORD_COLUMNS.split(',').map(str::trim))
         .zip(member_cols)
         .collect();
-    let membership_columns = [("member_id", Int), ("valid_from", Date), ("valid_to", Date), ("unit_id", Int), ("reason", Text)];
+    let membership_columns =
+        [("member_id", Int), ("valid_from", Date), ("valid_to", Date), ("unit_id", Int), ("reason", Text)];
     let status_columns = [("member_id", Int), ("valid_from", Date), ("valid_to", Date), ("status", Text)];
     /// A member's row in `member_columns`' order (a JSON array, or a `COPY` line).
     #[derive(serde::Serialize)]
@@ -1034,8 +1022,8 @@ async fn write_new_members_in(
             let r = self;
             orgwork_store::copy::copy_fields(
                 &[
-                    &r.0, &r.1, &r.2, &r.3, &r.4, &r.5, &r.6, &r.7, &r.8, &r.9, &r.10, &r.11, &r.12, &r.13, &r.14, &r.15,
-                    &r.16, &r.17, &r.18, &r.19, &r.20, &r.21,
+                    &r.0, &r.1, &r.2, &r.3, &r.4, &r.5, &r.6, &r.7, &r.8, &r.9, &r.10, &r.11, &r.12, &r.13, &r.14,
+                    &r.15, &r.16, &r.17, &r.18, &r.19, &r.20, &r.21,
                 ],
                 out,
             );
@@ -1098,10 +1086,10 @@ async fn write_new_members_in(
         };
         phase(0);
         let told = |n| progress(ImportStage::Writing, base + n, total);
-        super::insert_rows(tx, "member", &member_columns, &member_rows, &told).await?;
+        super::dialect::insert_rows(tx, "member", &member_columns, &member_rows, &told).await?;
         phase(1);
-        super::insert_rows(tx, "membership", &membership_columns, &membership_rows, &none).await?;
-        super::insert_rows(tx, "member_status", &status_columns, &status_rows, &none).await?;
+        super::dialect::insert_rows(tx, "membership", &membership_columns, &membership_rows, &none).await?;
+        super::dialect::insert_rows(tx, "member_status", &status_columns, &status_rows, &none).await?;
         phase(2);
         let names: Vec<(i64, &str, &[u8])> = names.iter().map(|(id, f, k)| (*id, f.as_str(), k.as_slice())).collect();
         index_words(tx, &names, 1).await?;
@@ -1110,7 +1098,7 @@ async fn write_new_members_in(
     }
     let built = std::time::Instant::now();
     if rebuild {
-        super::common::execute_all(tx, super::BULK_CREATE).await?;
+        super::common::execute_all(tx, super::dialect::BULK_CREATE).await?;
     }
     tracing::debug!(
         rows = items.len(),
@@ -1226,7 +1214,7 @@ impl Backend {
         set_checkpoints_in(&mut tx, &days).await?;
         self.commit(tx).await?;
         let mut conn = self.upkeep().acquire().await.db()?;
-        super::common::execute_all(&mut conn, super::AFTER_BULK_COMMIT).await
+        super::common::execute_all(&mut conn, super::dialect::AFTER_BULK_COMMIT).await
     }
 }
 
@@ -1235,10 +1223,10 @@ const NAME_HITS: usize = 2000;
 
 /// The members a query can match, from SQLite's trigram index over folded names (with those
 /// whose card number or national ID it is), when they are few; `None` when the index cannot
-/// narrow the search (words shorter than three letters, many matches, or PostgreSQL, whose
-/// planner uses its trigram index for the LIKE itself).
+/// narrow the search (words shorter than three letters, many matches, or a dialect without the
+/// index, `dialect::NAME_HITS`: PostgreSQL's planner uses its trigram index for the LIKE itself).
 async fn name_hits(store: &Backend, query: &str) -> Result<Option<Vec<i64>>> {
-    if BACKEND_NAME != "sqlite" {
+    if !super::dialect::NAME_HITS {
         return Ok(None);
     }
     let folded = orgwork_domain::text::fold(query);
@@ -1936,7 +1924,12 @@ impl MemberStore for Backend {
                                 return Err(StoreError::Domain(e));
                             };
                             if readable(&mut tx, scope, other, today).await? {
-                                report.fault(row_error(r.row, field, &value, format!("belongs to member {other} already")));
+                                report.fault(row_error(
+                                    r.row,
+                                    field,
+                                    &value,
+                                    format!("belongs to member {other} already"),
+                                ));
                             } else {
                                 report.hidden_matches += 1;
                                 report.fault(row_error(r.row, field, &value, HIDDEN_MEMBER));

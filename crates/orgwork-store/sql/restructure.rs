@@ -1,4 +1,4 @@
-// Restructurings, written once for both backends (see structure.rs for how this file is
+// Restructurings, written once for both backends (see mod.rs for how this folder is
 // compiled).
 //
 // A draft is run inside one write transaction: its operations in order, each recording in a
@@ -8,11 +8,11 @@
 // Units are re-parented, not copied: members move only where their own unit is taken apart,
 // and the count ledger follows each moved unit (members::reattribute) without reading members.
 
+use super::Backend;
 use super::audit::{Change as AuditChange, append, now_text};
 use super::common::{Arg, Conn, DbResult, id_list, read_rows};
 use super::members::apply_member;
 use super::structure::live_unit;
-use super::{BACKEND_NAME, Backend};
 use async_trait::async_trait;
 use chrono::NaiveDate;
 use orgwork_domain::Error;
@@ -148,7 +148,10 @@ impl Work {
     /// The live units on the day ($1) whose `column` (`u.id` or `v.parent_id`) is one of
     /// `ids`, for `read`.
     fn ids_live(column: &str, ids: &[i64]) -> String {
-        format!("FROM unit_version v JOIN unit u ON u.id = v.unit_id WHERE {column} IN ({}) AND {WORK_LIVE}", id_list(ids))
+        format!(
+            "FROM unit_version v JOIN unit u ON u.id = v.unit_id WHERE {column} IN ({}) AND {WORK_LIVE}",
+            id_list(ids)
+        )
     }
 
     /// The live units on `day` whose `column` (`u.id` or `v.parent_id`) is one of `ids`.
@@ -248,7 +251,8 @@ impl Work {
         work.add(Work::read_halves(conn, reader, queries).await?);
         let apart: Vec<i64> = apart.iter().filter_map(|c| work.by_code.get(c).copied()).collect();
         // The children of the units taken apart, then the ancestors of everything loaded.
-        let queries = apart.chunks(500).map(|chunk| (Work::ids_live("v.parent_id", chunk), vec![Arg::Date(day)])).collect();
+        let queries =
+            apart.chunks(500).map(|chunk| (Work::ids_live("v.parent_id", chunk), vec![Arg::Date(day)])).collect();
         work.add(Work::read_halves(conn, reader, queries).await?);
         work.load_ancestors(conn, day).await?;
         work.children_read.extend(apart.iter().copied());
@@ -574,12 +578,7 @@ impl<'a> Run<'a> {
     /// The date rule, the load (`Work::load`) and the operations, carried out in memory:
     /// nothing is written yet (`Backend::run_draft` writes, checks the rules and reads beside).
     async fn run(&mut self, conn: &mut Conn, draft: &Draft) -> Result<()> {
-        if BACKEND_NAME == "postgres" {
-            // The run's set statements read millions of ledger rows, so their estimated costs
-            // pass the threshold of PostgreSQL's JIT compilation, which then costs more than it
-            // saves (measured at national scale). For this transaction only.
-            sqlx::query("SET LOCAL jit = off").execute(&mut *conn).await.db()?;
-        }
+        super::common::execute_all(conn, super::dialect::RUN_BEGIN).await?;
         // The date rule: a restructuring comes after every recorded change of the structure.
         let later = sqlx::query(
             "SELECT u.code, v.valid_from AS day FROM unit_version v JOIN unit u ON u.id = v.unit_id WHERE v.valid_from >= $1 \
@@ -830,7 +829,7 @@ impl<'a> Run<'a> {
 
     /// Whether the ledger's blocks are carried beside the writer (`carried_beside`).
     fn ledger_beside(&self) -> bool {
-        BACKEND_NAME == "postgres" && self.keep_ledger && self.work.member_moves.is_empty()
+        super::dialect::LEDGER_BESIDE && self.keep_ledger && self.work.member_moves.is_empty()
     }
 
     /// Writes what the operations did, in this order: the moved members' counts taken out
@@ -938,7 +937,7 @@ impl<'a> Run<'a> {
             ("change", Text),
             ("decision", Text),
         ];
-        super::insert_rows(conn, "unit_version", &columns, &versions, &nothing).await?;
+        super::dialect::insert_rows(conn, "unit_version", &columns, &versions, &nothing).await?;
 
         for m in &self.work.member_moves {
             if m.in_place {
@@ -1186,10 +1185,9 @@ impl<'a> Run<'a> {
     /// with its kind, which no restructuring changes.
     fn placed(&self) -> Result<Vec<Placed>> {
         let unit = |id: i64| {
-            self.work
-                .units
-                .get(&id)
-                .ok_or_else(|| StoreError::Backend(format!("restructure: unit {id} has a new version but was not loaded")))
+            self.work.units.get(&id).ok_or_else(|| {
+                StoreError::Backend(format!("restructure: unit {id} has a new version but was not loaded"))
+            })
         };
         let mut rows = Vec::with_capacity(self.work.versions.len());
         for (id, v) in &self.work.versions {
@@ -1427,22 +1425,14 @@ async fn stage(conn: &mut Conn, day: NaiveDate, by_unit: &BTreeMap<i64, Vec<(i64
     sqlx::query("DELETE FROM reattribution").execute(&mut *conn).await.db()?;
     let sql = format!("INSERT INTO reattribution (unit_id, ancestor, coef) {}", json_rows(&[Int, Int, Int]));
     write_json(conn, &sql, &staged, &|_| {}).await?;
-    if BACKEND_NAME == "postgres" {
-        sqlx::query("ANALYZE reattribution").execute(&mut *conn).await.db()?;
-        // The sums are grouped in memory: with the default 4 MB the grouping of the nation's
-        // reform spilled to disk in 128 batches (0.8 s of the pass). For this transaction only.
-        sqlx::query("SET LOCAL work_mem = '256MB'").execute(&mut *conn).await.db()?;
-    }
+    super::common::execute_all(conn, super::dialect::BEFORE_CARRY).await?;
     // One statement: each staged unit's sums on the day and its rows after it, times the
     // coefficients, summed by ancestor, key and day. A sum on the day is the unit's balance
     // on the latest checkpoint before it plus its rows since; its rows are entered by (unit,
     // key) ranges over the ledger's keys at the checkpoint, not found by reading each unit's
     // whole history (SQLite,
-    // 38,000 units of the nation, the rows after the day alone: 0.39 s against 2.05 s). On
-    // PostgreSQL each unit's rows are read once, by its ranges (`LATERAL`), those up to the
-    // day summed into one per key; left to itself the planner scanned the whole ledger twice
-    // (7.9 s against 12.6 s). On SQLite that one pass would sort every row by the day it
-    // computes (over 100 s): two branches, no sort.
+    // 38,000 units of the nation, the rows after the day alone: 0.39 s against 2.05 s). How
+    // the rows are read is the dialect's (`dialect::carry_series`).
     let keys = ledger_keys(conn).await?;
     // A ledger without keys holds no rows: nothing to carry.
     if keys.is_empty() {
@@ -1455,27 +1445,7 @@ async fn stage(conn: &mut Conn, day: NaiveDate, by_unit: &BTreeMap<i64, Vec<(i64
     let since = super::members::checkpoint_on(conn, day).await?;
     let balances = "SELECT unit_id, key, $1 AS d, total AS n FROM member_ledger_balance \
                     WHERE day = $2 AND unit_id IN (SELECT unit_id FROM reattribution)";
-    let series = if BACKEND_NAME == "postgres" {
-        format!(
-            "SELECT u.unit_id, l.key, l.d, l.n \
-             FROM (SELECT DISTINCT unit_id FROM reattribution) u CROSS JOIN LATERAL ( \
-               SELECT key, GREATEST(day, $1) AS d, SUM(delta) AS n FROM member_ledger m \
-               WHERE m.unit_id = u.unit_id AND m.key IN ({key_params}) AND m.day >= $2 \
-               GROUP BY key, GREATEST(day, $1)) l \
-             UNION ALL {balances}"
-        )
-    } else {
-        format!(
-            "{balances} \
-             UNION ALL \
-             SELECT unit_id, key, $1 AS d, SUM(delta) AS n FROM member_ledger \
-             WHERE unit_id IN (SELECT unit_id FROM reattribution) AND key IN ({key_params}) AND day >= $2 AND day <= $1 \
-             GROUP BY unit_id, key \
-             UNION ALL \
-             SELECT unit_id, key, day AS d, delta AS n FROM member_ledger \
-             WHERE unit_id IN (SELECT unit_id FROM reattribution) AND key IN ({key_params}) AND day > $1"
-        )
-    };
+    let series = super::dialect::carry_series(balances, &key_params);
     let sums = format!(
         "SELECT r.ancestor AS unit_id, s.key AS key, s.d AS day, CAST(SUM(r.coef * s.n) AS BIGINT) AS delta \
          FROM ({series}) s JOIN reattribution r ON r.unit_id = s.unit_id \
@@ -1529,7 +1499,13 @@ async fn carried(
 
 /// The ledger pass's debug line (apply's and undo's).
 fn carry_logged(what: &str, units: usize, (staged, changes): (usize, u64), clock: std::time::Instant) {
-    tracing::debug!(units, staged, changes, ms = clock.elapsed().as_millis() as u64, "{what}: ledger summed and written");
+    tracing::debug!(
+        units,
+        staged,
+        changes,
+        ms = clock.elapsed().as_millis() as u64,
+        "{what}: ledger summed and written"
+    );
 }
 
 /// Every key of the ledger (`total`, each status and category ever counted). Every member's
@@ -1971,11 +1947,11 @@ impl Backend {
     /// (`AFTER_TREE_WRITES`), so that the next run does not visit the row versions they left
     /// dead.
     async fn after_tree_writes(&self) -> Result<()> {
-        if super::AFTER_TREE_WRITES.is_empty() {
+        if super::dialect::AFTER_TREE_WRITES.is_empty() {
             return Ok(());
         }
         let mut conn = self.upkeep().acquire().await.db()?;
-        super::common::execute_all(&mut conn, super::AFTER_TREE_WRITES).await
+        super::common::execute_all(&mut conn, super::dialect::AFTER_TREE_WRITES).await
     }
 
     /// Runs a draft in the caller's transaction: its operations, written (with the count

@@ -1,10 +1,5 @@
-// The structure (units and their versions), written once for both backends.
-//
-// This file is compiled into each backend crate with `include!`, inside a module whose parent
-// defines: `Db` (the sqlx database), `DbRow`, `Backend` (the store type, with `reader()`,
-// `begin_write()`, `profile` and `ids`), and `BACKEND_NAME`; its siblings `common`, `audit`
-// and `users` are the other files of this folder. The SQL below is the dialect both SQLite and
-// PostgreSQL accept: `$n` parameters, `||`, recursive CTEs, ISO dates compared as dates.
+// The structure (units and their versions), written once for both backends (see mod.rs for
+// how this folder is compiled into each).
 
 use super::audit::{Change as AuditChange, append};
 use super::{BACKEND_NAME, Backend, DbRow};

@@ -1,4 +1,4 @@
-// Two-step transfers, written once for both backends (see structure.rs for how this file is
+// Two-step transfers, written once for both backends (see mod.rs for how this folder is
 // compiled). Accepting one moves the member's membership on the day of acceptance, taking the
 // member's contributions out of the count ledger and putting them back, like any member change.
 

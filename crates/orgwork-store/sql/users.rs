@@ -1,5 +1,5 @@
-// Users, grants, API tokens and sessions, written once for both backends (see structure.rs for
-// how this file is compiled). Changes to users and tokens are audited; sessions are not.
+// Users, grants, API tokens and sessions, written once for both backends (see mod.rs for
+// how this folder is compiled). Changes to users and tokens are audited; sessions are not.
 
 use super::Backend;
 use super::audit::{Change, append, now_text};

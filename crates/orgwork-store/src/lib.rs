@@ -3,8 +3,9 @@
 //! know which database they talk to.
 //!
 //! `sql/` (outside `src/`) holds the implementation both backends share: Rust and SQL text
-//! written once and compiled into each backend crate with `include!` against that backend's
-//! concrete sqlx types (see ARCHITECTURE.md, "One implementation, two backends").
+//! written once and mounted as a module of each backend crate (`#[path]`), compiled against
+//! that backend's concrete sqlx types (see `sql/mod.rs` and ARCHITECTURE.md, "Why one
+//! implementation for two backends").
 
 pub mod cache;
 pub mod copy;
