@@ -28,31 +28,31 @@ enum Command {
     Migrate(cmd::migrate::Args),
     /// The structure: units, as of any date, and their dated changes.
     #[command(subcommand)]
-    Unit(cmd::unit::Command),
+    Unit(cmd::structure::Command),
     /// The member register.
     #[command(subcommand)]
-    Member(cmd::member::Command),
+    Member(cmd::members::Command),
     /// Candidates for admission: add, list, admit, withdraw.
     #[command(subcommand)]
-    Candidate(cmd::candidate::Command),
+    Candidate(cmd::admissions::Command),
     /// Transfers of members: accept, cancel, list.
     #[command(subcommand)]
-    Transfer(cmd::transfer::Command),
+    Transfer(cmd::transfers::Command),
     /// Restructuring: drafts of merges, splits, moves and dissolutions; check, apply, undo.
     #[command(subcommand)]
     Restructure(cmd::restructure::Command),
     /// Import records from files.
     #[command(subcommand)]
-    Import(cmd::import::ImportCommand),
+    Import(cmd::files::ImportCommand),
     /// Export records to files.
     #[command(subcommand)]
-    Export(cmd::import::ExportCommand),
+    Export(cmd::files::ExportCommand),
     /// Users and their roles.
     #[command(subcommand)]
-    User(cmd::user::UserCommand),
+    User(cmd::users::UserCommand),
     /// API tokens.
     #[command(subcommand)]
-    Token(cmd::user::TokenCommand),
+    Token(cmd::users::TokenCommand),
     /// Benchmarks: times reads on a database beside baselines, and prints the figures.
     #[command(subcommand)]
     Bench(cmd::bench::Command),
@@ -92,15 +92,15 @@ fn main() -> ExitCode {
             Command::Serve(args) => cmd::serve::run(args).await,
             Command::Generate(args) => cmd::generate::run(args).await,
             Command::Migrate(args) => cmd::migrate::run(args).await,
-            Command::Unit(c) => cmd::unit::run(c).await,
-            Command::User(c) => cmd::user::run_user(c).await,
-            Command::Member(c) => cmd::member::run(c).await,
-            Command::Transfer(c) => cmd::transfer::run(c).await,
-            Command::Candidate(c) => cmd::candidate::run(c).await,
+            Command::Unit(c) => cmd::structure::run(c).await,
+            Command::User(c) => cmd::users::run_user(c).await,
+            Command::Member(c) => cmd::members::run(c).await,
+            Command::Transfer(c) => cmd::transfers::run(c).await,
+            Command::Candidate(c) => cmd::admissions::run(c).await,
             Command::Restructure(c) => cmd::restructure::run(c).await,
-            Command::Import(c) => cmd::import::run_import(c).await,
-            Command::Export(c) => cmd::import::run_export(c).await,
-            Command::Token(c) => cmd::user::run_token(c).await,
+            Command::Import(c) => cmd::files::run_import(c).await,
+            Command::Export(c) => cmd::files::run_export(c).await,
+            Command::Token(c) => cmd::users::run_token(c).await,
             Command::Audit(c) => cmd::audit::run(c).await,
             Command::Ledger(c) => cmd::ledger::run(c).await,
             Command::Bench(c) => cmd::bench::run(c).await,

@@ -1,17 +1,19 @@
+// One file per area, named as the area is in every layer (the command's name may differ:
+// `orgwork unit` is `structure.rs`, `orgwork candidate` is `admissions.rs`).
+pub mod admissions;
 pub mod audit;
 pub mod bench;
-pub mod candidate;
 pub mod demo;
+pub mod files;
 pub mod generate;
-pub mod import;
 pub mod ledger;
-pub mod member;
+pub mod members;
 pub mod migrate;
 pub mod restructure;
 pub mod serve;
-pub mod transfer;
-pub mod unit;
-pub mod user;
+pub mod structure;
+pub mod transfers;
+pub mod users;
 
 /// The actor of changes made from the command line.
 pub fn actor() -> orgwork_store::Actor {

@@ -3,7 +3,7 @@
 
 use super::List;
 use crate::AppState;
-use crate::api::units::today;
+use crate::auth::today;
 use crate::auth::{ApiCaller, Caller};
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{ApiJson, ApiQuery};

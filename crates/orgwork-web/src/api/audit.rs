@@ -2,8 +2,8 @@
 
 use super::List;
 use crate::AppState;
-use crate::api::units::today;
 use crate::auth::ApiCaller;
+use crate::auth::today;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::ApiQuery;
 use axum::Json;

@@ -1,7 +1,7 @@
 //! The member register in and out of files: import (CSV or XLSX, all or nothing) and export.
 
 use crate::AppState;
-use crate::api::units::today;
+use crate::auth::today;
 use crate::auth::{ApiCaller, Caller};
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::ApiQuery;

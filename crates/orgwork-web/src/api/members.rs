@@ -3,7 +3,7 @@
 
 use super::List;
 use crate::AppState;
-use crate::api::units::today;
+use crate::auth::today;
 use crate::auth::{ApiCaller, Caller};
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{ApiJson, ApiQuery};
@@ -300,7 +300,7 @@ async fn unit_stats(
         caller.require(store, Permission::ReadStructure, &c, on).await?;
         return Ok(Json(store.stats(&c, on).await?));
     }
-    caller.require(store, Permission::ReadStructure, &c, crate::api::units::today().max(on)).await?;
+    caller.require(store, Permission::ReadStructure, &c, crate::auth::today().max(on)).await?;
     let mut sum = Stats::default();
     for p in store.predecessors(&c, on).await? {
         caller.require(store, Permission::ReadStructure, &p, on).await?;

@@ -6,8 +6,8 @@ pub mod files;
 pub mod members;
 pub mod profile;
 pub mod restructure;
+pub mod structure;
 pub mod transfers;
-pub mod units;
 
 use crate::AppState;
 use crate::error::{ApiError, ErrorBody, ErrorDetail};
@@ -77,7 +77,7 @@ pub fn routes() -> (Router<AppState>, OpenApiDoc) {
     let (router, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(healthz))
         .merge(profile::routes())
-        .merge(units::routes())
+        .merge(structure::routes())
         .merge(audit::routes())
         .merge(members::routes())
         .merge(restructure::routes())

@@ -9,14 +9,15 @@
 // is the natural shape, and the size of an axum `Response` is no cost worth boxing away.
 #![allow(clippy::result_large_err)]
 
+pub mod admissions;
 pub mod audit;
 pub mod auth;
-pub mod candidates;
 pub mod files;
 pub mod i18n;
 pub mod members;
 pub mod restructure;
 pub mod structure;
+pub mod transfers;
 
 use crate::AppState;
 use crate::auth::{Caller, secret_hash};
@@ -54,10 +55,10 @@ pub fn routes() -> Router<AppState> {
         .route("/units/{code}/members", get(members::list).post(members::create))
         .route("/members/{id}", get(members::page))
         .route("/members/{id}/status", post(members::status))
-        .route("/members/{id}/transfer", post(members::transfer))
+        .route("/members/{id}/transfer", post(transfers::transfer))
         .route("/members/{id}/edit", post(members::edit))
-        .route("/units/{code}/transfers", get(members::transfers))
-        .route("/transfers/{id}/{verb}", post(members::close_transfer))
+        .route("/units/{code}/transfers", get(transfers::transfers))
+        .route("/transfers/{id}/{verb}", post(transfers::close_transfer))
         .route("/units/{code}/members/export", get(files::export))
         .route(
             "/units/{code}/members/import",
@@ -67,8 +68,8 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/units/{code}/members/import/confirm", post(files::confirm))
         .route("/units/{code}/members/import/jobs/{id}", get(files::job_page))
-        .route("/units/{code}/candidates", get(candidates::page).post(candidates::add))
-        .route("/candidates/{id}/{verb}", post(candidates::act))
+        .route("/units/{code}/candidates", get(admissions::page).post(admissions::add))
+        .route("/candidates/{id}/{verb}", post(admissions::act))
         .route("/restructurings", get(restructure::list).post(restructure::plan))
         .route("/restructurings/{id}", get(restructure::page))
         .route("/restructurings/{id}/{verb}", post(restructure::act))

@@ -153,7 +153,7 @@ pub async fn tree(State(s): State<AppState>, ctx: Ctx, Query(q): Query<TreeQuery
         }
         let top_units = match tops {
             None => store.roots(on, Page::first(MAX_CHILDREN)).await?.items,
-            Some(_) => crate::api::units::scope_tops(&s, &caller, on).await,
+            Some(_) => crate::api::structure::scope_tops(&s, &caller, on).await,
         };
         let mut open: BTreeSet<String> = q
             .open

@@ -136,7 +136,7 @@ fn as_of(value: &Option<String>) -> Result<NaiveDate, ApiError> {
     }
 }
 
-pub use crate::auth::today;
+use crate::auth::today;
 
 fn page(limit: Option<u32>, after: &Option<String>) -> Result<Page, ApiError> {
     if let Some(l) = limit.filter(|l| *l == 0 || *l > Page::MAX_LIMIT) {

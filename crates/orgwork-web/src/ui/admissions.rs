@@ -33,7 +33,7 @@ pub struct Row {
 }
 
 #[derive(Template)]
-#[template(path = "candidates.html")]
+#[template(path = "admissions.html")]
 struct CandidatesPage {
     tr: Tr,
     l: Layout,

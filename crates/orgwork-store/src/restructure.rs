@@ -1,0 +1,133 @@
+//! Restructurings: drafts checked, applied and undone, with their impact and lineage.
+
+use super::*;
+
+/// A restructuring: a draft until applied; applied, it can be undone while it is the latest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Restructuring {
+    pub id: String,
+    pub title: String,
+    pub effective: NaiveDate,
+    pub decision: Option<String>,
+    /// draft, applied or undone.
+    pub state: String,
+    pub operations: Vec<orgwork_domain::restructure::Operation>,
+    pub created_by: String,
+    pub created_at: String,
+    pub applied_by: Option<String>,
+    pub applied_at: Option<String>,
+    pub undone_at: Option<String>,
+}
+
+impl Restructuring {
+    /// Its draft: the title, date, decision and operations it was recorded with.
+    pub fn draft(&self) -> orgwork_domain::restructure::Draft {
+        orgwork_domain::restructure::Draft {
+            title: self.title.clone(),
+            effective: self.effective,
+            decision: self.decision.clone(),
+            operations: self.operations.clone(),
+        }
+    }
+}
+
+/// What a draft does to one unit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct ImpactUnit {
+    #[schema(value_type = String)]
+    pub code: UnitCode,
+    pub name: String,
+    pub kind: String,
+    /// created, renamed, moved, merged, absorbs, split, dissolved, receives.
+    pub change: String,
+    /// Where what it holds goes (merged, split, dissolved into).
+    #[schema(value_type = Vec<String>)]
+    pub to: Vec<UnitCode>,
+    /// Members whose own unit it is and who move with the draft.
+    pub members_moved: i64,
+    /// Members in its subtree the day before the draft.
+    pub members_before: i64,
+}
+
+/// A unit whose children change: its children the day before and on the effective date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct TreeChange {
+    #[schema(value_type = String)]
+    pub parent: UnitCode,
+    pub parent_name: String,
+    #[schema(value_type = Vec<String>)]
+    pub before: Vec<UnitCode>,
+    #[schema(value_type = Vec<String>)]
+    pub after: Vec<UnitCode>,
+}
+
+/// The impact of a draft: the units, members, transfers and committees it touches.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Impact {
+    pub units: Vec<ImpactUnit>,
+    /// Members who change unit (their own unit is merged, split or dissolved).
+    pub members_moved: i64,
+    /// Members under the units taken apart, the day before: the people the draft concerns.
+    pub members_concerned: i64,
+    pub transfers_redirected: i64,
+    /// Committees and office-holders on the units taken apart (none are recorded yet: the
+    /// committee module adds them).
+    pub committees: i64,
+    pub tree: Vec<TreeChange>,
+}
+
+/// The result of the continuity check (and of an apply, which runs it again).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct CheckReport {
+    pub restructuring: String,
+    pub passed: bool,
+    pub applied: bool,
+    /// The rules the check ran, in order.
+    pub rules: Vec<orgwork_domain::restructure::Rule>,
+    pub failures: Vec<orgwork_domain::restructure::Failure>,
+    pub impact: Impact,
+}
+
+/// One step of a unit's lineage: which unit replaced which, on what day, by which restructuring.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct LineageEntry {
+    pub restructuring: String,
+    pub day: NaiveDate,
+    /// merged (into a new unit), absorbed (into a surviving one), split, dissolved.
+    pub relation: String,
+    #[schema(value_type = String)]
+    pub from: UnitCode,
+    pub from_name: String,
+    #[schema(value_type = String)]
+    pub to: UnitCode,
+    pub to_name: String,
+}
+
+/// Restructurings: drafts, the continuity check, apply and undo, lineage.
+#[async_trait]
+pub trait RestructureStore: Send + Sync {
+    /// Records a draft (checked for its shape; the tree is judged by the check).
+    async fn create_restructuring(
+        &self,
+        actor: &Actor,
+        draft: orgwork_domain::restructure::Draft,
+    ) -> Result<Restructuring>;
+    /// Every restructuring, newest first.
+    async fn restructurings(&self) -> Result<Vec<Restructuring>>;
+    async fn restructuring(&self, id: i64) -> Result<Restructuring>;
+    /// Runs the draft in a transaction that is rolled back: its impact and the check.
+    async fn check_restructuring(&self, id: i64) -> Result<CheckReport>;
+    /// Runs the check again and, if it passes, applies the draft in one transaction.
+    async fn apply_restructuring(&self, actor: &Actor, id: i64) -> Result<CheckReport>;
+    /// The most recent applied restructuring (the one `undo_restructuring` would undo).
+    async fn latest_applied(&self) -> Result<Option<Restructuring>>;
+    /// Undoes the most recent applied restructuring, if nothing was recorded after it on the
+    /// units it touched.
+    async fn undo_restructuring(&self, actor: &Actor) -> Result<Restructuring>;
+    /// The lineage of a unit: the units it replaced and those that replaced it, through every
+    /// applied restructuring, oldest first.
+    async fn lineage(&self, code: &UnitCode) -> Result<Vec<LineageEntry>>;
+    /// The units a unit replaced, recursively: the predecessors whose figures before `day`
+    /// add up to it (the unit itself first).
+    async fn predecessors(&self, code: &UnitCode, day: NaiveDate) -> Result<Vec<UnitCode>>;
+}

@@ -1,0 +1,272 @@
+//! Transfers' pages: a transfer issued from a member's page, a unit's transfers (incoming and
+//! outgoing, waiting and closed) and their acceptance or cancellation.
+
+use super::i18n::Tr;
+use super::members::render_member;
+use super::{Ctx, FieldsForm, FormState, Layout, field as get, opt_field as opt, redirect};
+use crate::AppState;
+use crate::api::members::member_in_scope;
+use crate::auth::Caller;
+use crate::error::ApiError;
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use chrono::NaiveDate;
+use orgwork_domain::access::Permission;
+use orgwork_domain::date::parse_date;
+use orgwork_domain::structure::UnitCode;
+use orgwork_store::Page;
+use serde::Deserialize;
+use std::collections::HashMap;
+
+use crate::auth::today;
+
+/// Issues a transfer from the member's page.
+pub async fn transfer(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<FieldsForm>,
+) -> Response {
+    let caller = match ctx.form_caller(&f.csrf) {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let store = s.store.as_ref();
+    let v = &f.fields;
+    let result = async {
+        let member: i64 =
+            id.parse().map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "member_not_found", "no such member"))?;
+        let on = parse_date("issued_on", &get(v, "issued_on"))?;
+        let to = match (opt(v, "to_unit"), opt(v, "to_org")) {
+            (Some(u), None) => orgwork_store::Destination::Unit(UnitCode::parse(&u)?),
+            (None, Some(o)) => orgwork_store::Destination::Outside(o),
+            _ => {
+                return Err(ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_organization",
+                    "give a receiving unit or an organization",
+                ));
+            }
+        };
+        let document = orgwork_domain::structure::parse_decision(opt(v, "document").as_deref())?;
+        member_in_scope(store, &caller, member, on, Permission::WriteMembers).await?;
+        store.issue_transfer(&caller.actor(), member, to, on, document).await?;
+        Ok::<_, ApiError>(on)
+    }
+    .await;
+    match result {
+        Ok(on) => redirect(&format!("/members/{id}?as_of={on}&done=1")),
+        Err(e) => {
+            let message = ctx.tr.error(&e.code).unwrap_or_else(|| e.message.clone());
+            let field = match e.code.as_str() {
+                "invalid_date" | "date_outside_membership" => "issued_on",
+                "invalid_organization" => "to_org",
+                "invalid_decision" => "document",
+                _ => "to_unit",
+            };
+            let mut state = FormState { form: "transfer", values: v.clone(), errors: HashMap::new() };
+            state.errors.insert(field.to_string(), message);
+            render_member(&s, &ctx, &caller, &id, today(), false, state, None, e.status).await
+        }
+    }
+}
+
+pub struct TransferRow {
+    id: String,
+    member_id: String,
+    member: String,
+    from: String,
+    to: String,
+    issued: String,
+    due: String,
+    state: String,
+    overdue: bool,
+    can_act: bool,
+    verb: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "transfers.html")]
+struct TransfersPage {
+    tr: Tr,
+    l: Layout,
+    title: String,
+    unit_code: String,
+    unit_name: String,
+    today: String,
+    done: bool,
+    general_error: Option<String>,
+    sections: Vec<(String, Vec<TransferRow>, String)>,
+}
+
+#[derive(Deserialize)]
+pub struct TransfersQuery {
+    done: Option<String>,
+}
+
+/// A unit's transfers: those waiting to be received (with the form to receive them), those
+/// sent and waiting (to cancel), and the closed ones; overdue ones flagged.
+pub async fn transfers(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+    Query(q): Query<TransfersQuery>,
+) -> Response {
+    let caller = match ctx.caller() {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    render_transfers(&s, &ctx, &caller, &code, q.done.is_some(), None, StatusCode::OK).await
+}
+
+async fn render_transfers(
+    s: &AppState,
+    ctx: &Ctx,
+    caller: &Caller,
+    code: &str,
+    done: bool,
+    general_error: Option<String>,
+    status: StatusCode,
+) -> Response {
+    let tr = ctx.tr;
+    let store = s.store.as_ref();
+    let now = today();
+    let built = async {
+        let code = UnitCode::parse(code)?;
+        caller.require(store, Permission::ReadMembers, &code, now).await?;
+        let unit = store.unit(&code, now).await?;
+        let all = store.transfers(&code, &orgwork_store::TransferFilter::default(), Page::first(500)).await?;
+        // The unit's own key, once: each row asks whether its receiver lies below it.
+        let top = store.path_ids(&code, now).await?.first().copied().unwrap_or_default();
+        let mut rows: (Vec<TransferRow>, Vec<TransferRow>, Vec<TransferRow>) = (vec![], vec![], vec![]);
+        for t in all.items {
+            let place = |u: &Option<UnitCode>, o: &Option<String>| {
+                u.as_ref().map(|u| u.to_string()).or(o.clone()).unwrap_or_default()
+            };
+            let incoming_here = match &t.to_unit {
+                Some(u) => {
+                    caller.require(store, Permission::ReadMembers, u, now).await.is_ok()
+                        && within(store, u, top, now).await
+                }
+                None => false,
+            };
+            let (verb, side) = if t.state == "issued" && incoming_here {
+                ("accept", t.to_unit.clone())
+            } else {
+                ("cancel", t.from_unit.clone())
+            };
+            let can_act = match &side {
+                Some(u) => caller.require(store, Permission::WriteMembers, u, now).await.is_ok(),
+                None => false,
+            };
+            // Out of the tree, the sender records the receipt.
+            let (verb, can_act) =
+                if t.state == "issued" && t.to_unit.is_none() { ("accept", can_act) } else { (verb, can_act) };
+            let row = TransferRow {
+                id: t.id.clone(),
+                member_id: t.member_id.clone(),
+                member: t.member_name.clone(),
+                from: place(&t.from_unit, &t.from_org),
+                to: place(&t.to_unit, &t.to_org),
+                issued: tr.date(t.issued_on),
+                due: tr.date(t.due_on),
+                state: tr.t(&format!("state-{}", t.state)),
+                overdue: t.state == "issued" && t.due_on < now,
+                can_act: can_act && t.state == "issued",
+                verb,
+            };
+            match (t.state.as_str(), incoming_here) {
+                ("issued", true) => rows.0.push(row),
+                ("issued", false) => rows.1.push(row),
+                _ => rows.2.push(row),
+            }
+        }
+        Ok::<_, ApiError>((code, unit, rows))
+    };
+    let (code, unit, (incoming, outgoing, closed)) = match built.await {
+        Ok(b) => b,
+        Err(e) => return ctx.api_error_page(e),
+    };
+    let unit_name = unit.name.get(tr.lang).to_string();
+    let page = TransfersPage {
+        tr,
+        l: ctx.layout("structure", now),
+        title: tr.ta("transfers-title", "unit", &unit_name),
+        unit_code: code.to_string(),
+        unit_name,
+        today: now.to_string(),
+        done,
+        general_error,
+        sections: vec![
+            (tr.t("transfers-incoming"), incoming, tr.t("transfer-accept")),
+            (tr.t("transfers-outgoing"), outgoing, tr.t("transfer-cancel")),
+            (tr.t("transfers-history"), closed, String::new()),
+        ],
+    };
+    ctx.page(status, page)
+}
+
+/// Is `unit` in the subtree of `top` on `on`?
+/// Is `unit` in the subtree of the unit whose store key is `top`, on `on`?
+async fn within(store: &dyn orgwork_store::Store, unit: &UnitCode, top: i64, on: NaiveDate) -> bool {
+    store.path_ids(unit, on).await.is_ok_and(|path| path.contains(&top))
+}
+
+#[derive(Deserialize)]
+pub struct CloseForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    effective: String,
+    #[serde(default)]
+    back: String,
+}
+
+/// Receives (or, for a transfer out of the tree, confirms) or cancels a transfer from the
+/// unit's transfer page.
+pub async fn close_transfer(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path((id, verb)): Path<(String, String)>,
+    Form(f): Form<CloseForm>,
+) -> Response {
+    let caller = match ctx.form_caller(&f.csrf) {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let store = s.store.as_ref();
+    let result = async {
+        let on = parse_date("effective", &f.effective)?;
+        let t = crate::api::transfers::transfer_in_scope(store, &caller, &id, Permission::ReadMembers, "either", None)
+            .await?;
+        let n: i64 = t.id.parse().unwrap_or_default();
+        match verb.as_str() {
+            "accept" => {
+                let side = if t.to_unit.is_some() { "to" } else { "from" };
+                crate::api::transfers::transfer_in_scope(store, &caller, &id, Permission::WriteMembers, side, Some(on))
+                    .await?;
+                store.accept_transfer(&caller.actor(), n, on, None).await?;
+            }
+            "cancel" => {
+                let from = Some(on.min(t.issued_on));
+                crate::api::transfers::transfer_in_scope(store, &caller, &id, Permission::WriteMembers, "from", from)
+                    .await?;
+                store.cancel_transfer(&caller.actor(), n, on).await?;
+            }
+            _ => return Err(ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such action")),
+        }
+        Ok::<_, ApiError>(())
+    }
+    .await;
+    let back = UnitCode::parse(&f.back).map(|c| c.to_string()).unwrap_or_default();
+    match result {
+        Ok(()) => redirect(&format!("/units/{back}/transfers?done=1")),
+        Err(e) => {
+            let message = ctx.tr.error(&e.code).unwrap_or_else(|| e.message.clone());
+            render_transfers(&s, &ctx, &caller, &back, false, Some(message), e.status).await
+        }
+    }
+}
