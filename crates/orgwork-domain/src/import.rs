@@ -8,7 +8,6 @@ use crate::profile::Profile;
 use crate::structure::UnitCode;
 use crate::text::fold;
 use serde::Serialize;
-use utoipa::ToSchema;
 
 /// The export's columns, in order; an export imports back unchanged.
 pub const COLUMNS: [&str; 15] = [
@@ -47,7 +46,8 @@ const VIETNAMESE: [(&str, &str); 12] = [
 
 /// One fault of an import: the row (as a spreadsheet numbers it, the heading being row 1),
 /// the column's heading as written, the value, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
 pub struct RowError {
     pub row: usize,
     pub column: String,

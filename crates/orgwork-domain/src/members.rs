@@ -10,13 +10,13 @@ use crate::profile::{MemberRules, Profile};
 use crate::{Error, Result};
 use chrono::{Datelike, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 /// The fields a category rule may test.
 pub const CATEGORY_FIELDS: [&str; 6] = ["sex", "ethnicity", "religion", "occupation", "education", "theory_level"];
 
 /// A member's party status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     Probationary,
@@ -70,7 +70,8 @@ impl Status {
 }
 
 /// A member's record as typed (every field text), before it is checked.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RecordInput {
     pub full_name: String,
@@ -111,7 +112,8 @@ pub struct RecordInput {
 }
 
 /// A checked member record.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
 pub struct Record {
     pub full_name: String,
     pub other_names: Option<String>,
@@ -134,7 +136,8 @@ pub struct Record {
 }
 
 /// One field that does not pass, with its value and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
 pub struct FieldError {
     pub field: String,
     pub value: String,

@@ -8,14 +8,14 @@
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use toml::Spanned;
-use utoipa::ToSchema;
 
 /// The seed organization's profile (a provincial party committee of Vietnam), the default.
 pub const DEFAULT_PROFILE_NAME: &str = "profiles/vn-party.toml";
 pub const DEFAULT_PROFILE_TOML: &str = include_str!("../../../profiles/vn-party.toml");
 
 /// A name in the three languages of orgwork. Vietnamese is required.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct LocalizedText {
     pub vi: String,
@@ -26,7 +26,8 @@ pub struct LocalizedText {
 }
 
 /// A kind of unit (e.g. `grassroots_cell`) and the kinds it may sit under.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
 pub struct UnitKind {
     pub id: String,
     pub name: LocalizedText,
@@ -37,7 +38,8 @@ pub struct UnitKind {
 }
 
 /// The profile in force.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
 pub struct Profile {
     pub id: String,
     pub name: LocalizedText,
@@ -50,7 +52,8 @@ pub struct Profile {
 }
 
 /// The member register's settings: enumerations, deadlines and the category rules.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct MemberRules {
     #[serde(default = "default_deadline")]
@@ -99,7 +102,8 @@ impl Default for MemberRules {
 
 /// A category of members, computed from the record: while younger than `age_under`, or while
 /// `field` holds one of `field_in` (or none of `field_not_in`).
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CategoryRule {
     pub id: String,

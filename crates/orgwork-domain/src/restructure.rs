@@ -11,11 +11,11 @@ use crate::{Error, Result};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
-use utoipa::ToSchema;
 
 /// One change of a draft. Operations run in order; each sees the tree as the ones before it
 /// left it on the effective date.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum Operation {
     /// A new unit under `parent` (a unit live on the date or one created earlier in the draft).
@@ -35,47 +35,52 @@ pub enum Operation {
     Dissolve(DissolveOp),
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CreateOp {
-    #[schema(value_type = String)]
+    #[cfg_attr(feature = "schemas", schema(value_type = String))]
     pub code: UnitCode,
     pub kind: String,
     pub names: Names,
-    #[schema(value_type = String)]
+    #[cfg_attr(feature = "schemas", schema(value_type = String))]
     pub parent: UnitCode,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RenameOp {
-    #[schema(value_type = String)]
+    #[cfg_attr(feature = "schemas", schema(value_type = String))]
     pub unit: UnitCode,
     pub names: Names,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct MoveOp {
-    #[schema(value_type = String)]
+    #[cfg_attr(feature = "schemas", schema(value_type = String))]
     pub unit: UnitCode,
-    #[schema(value_type = String)]
+    #[cfg_attr(feature = "schemas", schema(value_type = String))]
     pub parent: UnitCode,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct MergeOp {
-    #[schema(value_type = Vec<String>)]
+    #[cfg_attr(feature = "schemas", schema(value_type = Vec<String>))]
     pub units: Vec<UnitCode>,
-    #[schema(value_type = String)]
+    #[cfg_attr(feature = "schemas", schema(value_type = String))]
     pub into: UnitCode,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SplitOp {
-    #[schema(value_type = String)]
+    #[cfg_attr(feature = "schemas", schema(value_type = String))]
     pub unit: UnitCode,
     pub parts: Vec<SplitPart>,
 }
@@ -83,13 +88,14 @@ pub struct SplitOp {
 /// A part of a split: the unit that takes them (created earlier in the draft, an existing
 /// unit, or the split unit itself), the children it takes, the members it takes (card
 /// numbers, national IDs, or `#` and the member's id), or everything not taken by another part.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SplitPart {
-    #[schema(value_type = String)]
+    #[cfg_attr(feature = "schemas", schema(value_type = String))]
     pub unit: UnitCode,
     #[serde(default)]
-    #[schema(value_type = Vec<String>)]
+    #[cfg_attr(feature = "schemas", schema(value_type = Vec<String>))]
     pub children: Vec<UnitCode>,
     #[serde(default)]
     pub members: Vec<String>,
@@ -97,13 +103,14 @@ pub struct SplitPart {
     pub rest: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DissolveOp {
-    #[schema(value_type = String)]
+    #[cfg_attr(feature = "schemas", schema(value_type = String))]
     pub unit: UnitCode,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<String>)]
+    #[cfg_attr(feature = "schemas", schema(value_type = Option<String>))]
     pub into: Option<UnitCode>,
 }
 
@@ -141,12 +148,13 @@ impl Operation {
 
 /// A restructuring draft: a title, one effective date, the decision that orders it, and its
 /// operations.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Draft {
     pub title: String,
     #[serde(deserialize_with = "date_or_toml_date")]
-    #[schema(value_type = String, format = Date)]
+    #[cfg_attr(feature = "schemas", schema(value_type = String, format = Date))]
     pub effective: NaiveDate,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decision: Option<String>,
@@ -589,7 +597,8 @@ pub fn draft_from_mapping(
 
 /// The rules of the continuity check. Each names what it guards; later modules add theirs
 /// (open plan items, inspections and recommendations must keep a live unit responsible).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Rule {
     /// Each operation can be carried out on the tree as it stands on the date.
@@ -642,14 +651,15 @@ impl Rule {
 }
 
 /// One failure of the continuity check: the rule, the unit and member at fault, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
 pub struct Failure {
     pub rule: Rule,
     /// The operation (1-based) at fault, when one is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operation: Option<usize>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<String>)]
+    #[cfg_attr(feature = "schemas", schema(value_type = Option<String>))]
     pub unit: Option<UnitCode>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub member: Option<i64>,

@@ -9,7 +9,6 @@ use crate::profile::{LocalizedText, Profile};
 use crate::{Error, Result};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 /// A unit's code: stable, unique among the units live at any one time, kept in upper case.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -70,7 +69,8 @@ impl std::fmt::Display for UnitCode {
 
 /// A unit's names: Vietnamese required, English and Arabic optional. Parsed: trimmed,
 /// non-empty, at most 300 characters each; an empty optional name means none.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
 pub struct Names {
     pub vi: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -137,14 +137,15 @@ impl From<LocalizedText> for Names {
 
 /// A unit as seen on one date. `valid_to` is given once the unit has ended by that date; a
 /// dissolution dated later is not part of the answer about that date (see its history).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
 pub struct Unit {
-    #[schema(value_type = String, example = "QN-KCQ")]
+    #[cfg_attr(feature = "schemas", schema(value_type = String, example = "QN-KCQ"))]
     pub code: UnitCode,
     pub name: Names,
     pub kind: String,
     /// The parent's code on that date, or null for a root.
-    #[schema(value_type = Option<String>)]
+    #[cfg_attr(feature = "schemas", schema(value_type = Option<String>))]
     pub parent: Option<UnitCode>,
     /// The first day of the unit's life.
     pub valid_from: NaiveDate,
@@ -153,7 +154,8 @@ pub struct Unit {
 }
 
 /// What a version of a unit changed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Change {
     Created,
@@ -183,20 +185,21 @@ impl Change {
 }
 
 /// One entry of a unit's own history, oldest first.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
 pub struct HistoryEntry {
     pub change: Change,
     pub effective: NaiveDate,
     pub name: Names,
     pub kind: String,
-    #[schema(value_type = Option<String>)]
+    #[cfg_attr(feature = "schemas", schema(value_type = Option<String>))]
     pub parent: Option<UnitCode>,
     /// The name before a rename.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub previous_name: Option<Names>,
     /// The parent before a move.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<String>)]
+    #[cfg_attr(feature = "schemas", schema(value_type = Option<String>))]
     pub previous_parent: Option<UnitCode>,
     /// The number of the decision that made the change, when given.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -204,7 +207,8 @@ pub struct HistoryEntry {
 }
 
 /// One unit of a subtree, with its depth below the subtree's top (0 for the top).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
 pub struct SubtreeEntry {
     pub depth: u32,
     #[serde(flatten)]

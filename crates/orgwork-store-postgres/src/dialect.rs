@@ -3,7 +3,7 @@
 //! backend needs and the other does not is here, under the same name in both crates.
 
 use crate::common::JsonCol;
-use orgwork_store::{Result, StoreError};
+use orgwork_store::Result;
 
 /// The indexes a large import drops before writing its rows and builds again after them: a
 /// sorted build is much faster than as many random inserts (see `members::bulk_admit`). So are
@@ -155,7 +155,7 @@ pub async fn insert_rows<R: orgwork_store::copy::CopyRow + serde::Serialize + Sy
         if text.len() >= 1 << 20 || k + 1 == rows.len() {
             if let Err(e) = copy.send(text.as_bytes()).await {
                 let _ = copy.abort(e.to_string()).await;
-                return Err(StoreError::Backend(e.to_string()));
+                return Err(crate::common::from_db(e));
             }
             text.clear();
             written(k as u64 + 1);

@@ -82,11 +82,11 @@ impl PostgresStore {
     }
 
     async fn begin_write(&self) -> Result<Transaction<'static, Db>> {
-        let mut tx = self.pool.begin().await.map_err(|e| StoreError::Backend(e.to_string()))?;
+        let mut tx = self.pool.begin().await.map_err(common::from_db)?;
         sqlx::query("SELECT id FROM write_lock WHERE id = 1 FOR UPDATE")
             .execute(&mut *tx)
             .await
-            .map_err(|e| StoreError::Backend(e.to_string()))?;
+            .map_err(common::from_db)?;
         Ok(tx)
     }
 
@@ -96,11 +96,11 @@ impl PostgresStore {
     /// and the ledger's rows in key order, then the audit head (`AUDIT_LOCK`), so that they
     /// wait for each other rather than deadlock.
     async fn begin_shared_write(&self) -> Result<Transaction<'static, Db>> {
-        let mut tx = self.pool.begin().await.map_err(|e| StoreError::Backend(e.to_string()))?;
+        let mut tx = self.pool.begin().await.map_err(common::from_db)?;
         sqlx::query("SELECT id FROM write_lock WHERE id = 1 FOR SHARE")
             .execute(&mut *tx)
             .await
-            .map_err(|e| StoreError::Backend(e.to_string()))?;
+            .map_err(common::from_db)?;
         Ok(tx)
     }
 
@@ -134,3 +134,9 @@ mod dialect;
 #[path = "../../orgwork-store/sql/mod.rs"]
 mod sql;
 use sql::{common, members};
+
+/// A database error as the store reports it (`sql/common.rs`'s `from_db`): for tests that
+/// reach the database behind the store's back.
+pub fn store_error(e: sqlx::Error) -> StoreError {
+    common::from_db(e)
+}

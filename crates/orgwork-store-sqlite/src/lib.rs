@@ -97,7 +97,7 @@ impl SqliteStore {
     }
 
     async fn begin_write(&self) -> Result<Transaction<'static, Db>> {
-        self.writer.begin_with("BEGIN IMMEDIATE").await.map_err(|e| StoreError::Backend(e.to_string()))
+        self.writer.begin_with("BEGIN IMMEDIATE").await.map_err(common::from_db)
     }
 
     /// A write that may share the database with others like it (see PostgreSQL's): SQLite has
@@ -123,3 +123,9 @@ mod dialect;
 #[path = "../../orgwork-store/sql/mod.rs"]
 mod sql;
 use sql::{common, members};
+
+/// A database error as the store reports it (`sql/common.rs`'s `from_db`): for tests that
+/// reach the database behind the store's back.
+pub fn store_error(e: sqlx::Error) -> StoreError {
+    common::from_db(e)
+}

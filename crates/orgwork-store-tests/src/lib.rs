@@ -114,6 +114,26 @@ impl TestDb {
         done.map_err(|e| e.to_string())
     }
 
+    /// Runs raw SQL on the test database behind the store's back, its error reported as the
+    /// store reports a database's (`store_error` of the backend).
+    pub async fn try_execute_as_store(&self, sql: &str) -> Result<(), orgwork_store::StoreError> {
+        match &self.cleanup {
+            Cleanup::Sqlite(_) => {
+                let pool =
+                    sqlx::sqlite::SqlitePoolOptions::new().max_connections(1).connect(&self.url).await.expect("open");
+                let done = pool.execute(sqlx::AssertSqlSafe(sql.to_string())).await.map(|_| ());
+                pool.close().await;
+                done.map_err(orgwork_store_sqlite::store_error)
+            }
+            Cleanup::Postgres { .. } => {
+                let pool = PgPoolOptions::new().max_connections(1).connect(&self.url).await.expect("connect");
+                let done = pool.execute(sqlx::AssertSqlSafe(sql.to_string())).await.map(|_| ());
+                pool.close().await;
+                done.map_err(orgwork_store_postgres::store_error)
+            }
+        }
+    }
+
     /// Runs raw SQL on the test database, behind the store's back (to tamper with it).
     pub async fn execute(&self, sql: &str) {
         self.try_execute(sql).await.expect("raw SQL");

@@ -1496,3 +1496,26 @@ pub async fn admits_side_by_side(store: Arc<dyn Store>) {
     assert_eq!(check.entries, 6 + 18 + 1);
     assert_eq!(check.signed_head.map(|h| h.seq), Some(25), "the head signed over the last entry");
 }
+
+/// The constraints a user's input can reach answer as the domain's errors, whichever backend
+/// words them: a number two members would hold, a period that would end on or before it began.
+pub async fn constraint_violations_are_domain_errors(db: &crate::TestDb) {
+    let s = db.store.as_ref();
+    small_province(s).await;
+    let mut first = record("Lê Văn Một", "male", "1990-01-01", "2021-06-01");
+    first.national_id = Some("001090000001".into());
+    admit(s, "BAO", first).await;
+    let second = admit(s, "BAO", record("Lê Văn Hai", "male", "1990-01-01", "2021-06-01")).await;
+    let taken =
+        db.try_execute_as_store(&format!("UPDATE member SET national_id = '001090000001' WHERE id = {second}")).await;
+    assert_eq!(error_code(taken), "duplicate_member");
+    let empty = db
+        .try_execute_as_store(&format!("UPDATE membership SET valid_to = valid_from WHERE member_id = {second}"))
+        .await;
+    assert_eq!(error_code(empty), "empty_period");
+    // Any other failure keeps the database's own error.
+    match db.try_execute_as_store("UPDATE no_such_table SET x = 1").await {
+        Err(StoreError::Database(source)) => assert!(source.to_string().contains("no_such_table"), "{source}"),
+        other => panic!("expected the database's error, got {other:?}"),
+    }
+}

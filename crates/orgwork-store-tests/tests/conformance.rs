@@ -94,3 +94,15 @@ mod flat {
         refuses_a_cycle_now_or_through_a_later_move,
     );
 }
+
+#[tokio::test]
+async fn sqlite_constraint_violations_are_domain_errors() {
+    let db = orgwork_store_tests::TestDb::new("sqlite").await;
+    orgwork_store_tests::stories::constraint_violations_are_domain_errors(&db).await;
+}
+
+#[tokio::test]
+async fn postgres_constraint_violations_are_domain_errors() {
+    let db = orgwork_store_tests::TestDb::new("postgres").await;
+    orgwork_store_tests::stories::constraint_violations_are_domain_errors(&db).await;
+}

@@ -59,7 +59,7 @@ impl super::Backend {
                 Ok(head) => self.cache.observe_head(head.unwrap_or(0)),
                 Err(e) => {
                     self.cache.check_failed();
-                    return Err(StoreError::Backend(e.to_string()));
+                    return Err(from_db(e));
                 }
             }
         }
@@ -67,15 +67,47 @@ impl super::Backend {
     }
 }
 
-/// `.db()?` turns a database error into a `StoreError::Backend`.
+/// `.db()?` turns a database error into a `StoreError` (`from_db`).
 pub trait DbResult<T> {
     fn db(self) -> Result<T>;
 }
 
 impl<T> DbResult<T> for std::result::Result<T, sqlx::Error> {
     fn db(self) -> Result<T> {
-        self.map_err(|e| StoreError::Backend(e.to_string()))
+        self.map_err(from_db)
     }
+}
+
+/// A database error as the store reports it: the violations of a constraint that a user's
+/// input can reach (two writes taking one number at once; a period that would end on or before
+/// the day it began) become the domain's errors, a 409 or a 422 that says why; every other
+/// error is kept whole as `StoreError::Database`, its kind and source intact. Both backends'
+/// forms are read: PostgreSQL names the constraint, SQLite its table and column or its text.
+pub fn from_db(e: sqlx::Error) -> StoreError {
+    use orgwork_domain::Error;
+    use sqlx::error::ErrorKind;
+    if let Some(d) = e.as_database_error() {
+        let said = format!("{} {}", d.constraint().unwrap_or(""), d.message());
+        match d.kind() {
+            ErrorKind::UniqueViolation => {
+                for (column, field) in [("card_number", "card_number"), ("national_id", "national_id")] {
+                    if said.contains(column) {
+                        let message = format!("{field}: held by another member already");
+                        return Error::conflict("duplicate_member", message).into();
+                    }
+                }
+            }
+            ErrorKind::CheckViolation if said.contains("valid_to") || said.contains("_check") => {
+                return Error::rule(
+                    "empty_period",
+                    "the change would end a period on or before the day it began: choose a later date",
+                )
+                .into();
+            }
+            _ => {}
+        }
+    }
+    StoreError::Database(Box::new(e))
 }
 
 /// The type of a column fed from JSON rows (see `json_rows`).

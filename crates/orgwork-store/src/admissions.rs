@@ -3,10 +3,11 @@
 use super::*;
 
 /// A candidate for admission, proposed by a unit.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
 pub struct Candidate {
     pub id: String,
-    #[schema(value_type = String)]
+    #[cfg_attr(feature = "schemas", schema(value_type = String))]
     pub unit: UnitCode,
     pub full_name: String,
     pub sex: String,
@@ -41,7 +42,8 @@ pub struct NewCandidate {
 }
 
 /// A year's admissions under a unit.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
 pub struct Admissions {
     pub year: i32,
     pub admitted: i64,

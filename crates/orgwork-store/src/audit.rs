@@ -3,7 +3,8 @@
 use super::*;
 
 /// One entry of the audit log.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
 pub struct AuditEntry {
     pub seq: i64,
     /// When it was recorded (UTC, RFC 3339).
@@ -11,9 +12,9 @@ pub struct AuditEntry {
     pub actor: String,
     pub action: String,
     pub target: String,
-    #[schema(value_type = Option<Object>)]
+    #[cfg_attr(feature = "schemas", schema(value_type = Option<Object>))]
     pub before: Option<serde_json::Value>,
-    #[schema(value_type = Option<Object>)]
+    #[cfg_attr(feature = "schemas", schema(value_type = Option<Object>))]
     pub after: Option<serde_json::Value>,
     pub hash: String,
 }

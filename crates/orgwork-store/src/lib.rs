@@ -34,12 +34,16 @@ use orgwork_domain::profile::Profile;
 use orgwork_domain::structure::{HistoryEntry, Names, SubtreeEntry, Unit, UnitCode};
 use serde::Serialize;
 
-/// A storage error: either a domain error (a rule, a missing unit) or a failure of the
-/// database itself.
+/// A storage error: a domain error (a rule, a missing unit, a number taken; constraint
+/// violations a user can cause are mapped to these in one place, `sql/common.rs`), a failure
+/// of the database itself with its own error kept as the source, or something the store read
+/// back and cannot make sense of.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error(transparent)]
     Domain(#[from] orgwork_domain::Error),
+    #[error("database error: {0}")]
+    Database(#[source] Box<dyn std::error::Error + Send + Sync>),
     #[error("database error: {0}")]
     Backend(String),
 }

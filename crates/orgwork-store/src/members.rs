@@ -17,13 +17,14 @@ pub struct NewMember {
 }
 
 /// A member as shown: the record, the current (or last) unit and status, and the history.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
 pub struct Member {
     /// The member's key, as text (it does not fit a JavaScript number).
     pub id: String,
     pub record: orgwork_domain::members::Record,
     /// The unit on the day asked about (null when not a member then).
-    #[schema(value_type = Option<String>)]
+    #[cfg_attr(feature = "schemas", schema(value_type = Option<String>))]
     pub unit: Option<UnitCode>,
     pub status: Option<orgwork_domain::members::Status>,
     pub categories: Vec<String>,
@@ -33,9 +34,10 @@ pub struct Member {
     pub badges: Vec<(u32, NaiveDate)>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
 pub struct MembershipEntry {
-    #[schema(value_type = String)]
+    #[cfg_attr(feature = "schemas", schema(value_type = String))]
     pub unit: UnitCode,
     pub valid_from: NaiveDate,
     pub valid_to: Option<NaiveDate>,
@@ -43,7 +45,8 @@ pub struct MembershipEntry {
     pub document: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
 pub struct StatusEntry {
     pub status: orgwork_domain::members::Status,
     pub valid_from: NaiveDate,
@@ -52,13 +55,14 @@ pub struct StatusEntry {
 }
 
 /// A line of a member list.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
 pub struct MemberSummary {
     pub id: String,
     pub full_name: String,
     pub birth_date: NaiveDate,
     pub sex: String,
-    #[schema(value_type = String)]
+    #[cfg_attr(feature = "schemas", schema(value_type = String))]
     pub unit: UnitCode,
     pub status: orgwork_domain::members::Status,
     pub card_number: Option<String>,
@@ -74,7 +78,8 @@ pub struct MemberFilter {
 }
 
 /// A subtree's counts on a date.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
 pub struct Stats {
     pub total: i64,
     pub by_status: std::collections::BTreeMap<String, i64>,
@@ -120,7 +125,8 @@ pub enum ImportStage {
 pub type Progress<'a> = dyn Fn(ImportStage, u64, u64) + Send + Sync + 'a;
 
 /// What an import did, or would do (a dry run), or why it did nothing.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
 pub struct ImportReport {
     pub created: usize,
     pub updated: usize,

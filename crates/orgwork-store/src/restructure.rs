@@ -3,7 +3,8 @@
 use super::*;
 
 /// A restructuring: a draft until applied; applied, it can be undone while it is the latest.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
 pub struct Restructuring {
     pub id: String,
     pub title: String,
@@ -32,16 +33,17 @@ impl Restructuring {
 }
 
 /// What a draft does to one unit.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
 pub struct ImpactUnit {
-    #[schema(value_type = String)]
+    #[cfg_attr(feature = "schemas", schema(value_type = String))]
     pub code: UnitCode,
     pub name: String,
     pub kind: String,
     /// created, renamed, moved, merged, absorbs, split, dissolved, receives.
     pub change: String,
     /// Where what it holds goes (merged, split, dissolved into).
-    #[schema(value_type = Vec<String>)]
+    #[cfg_attr(feature = "schemas", schema(value_type = Vec<String>))]
     pub to: Vec<UnitCode>,
     /// Members whose own unit it is and who move with the draft.
     pub members_moved: i64,
@@ -50,19 +52,21 @@ pub struct ImpactUnit {
 }
 
 /// A unit whose children change: its children the day before and on the effective date.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
 pub struct TreeChange {
-    #[schema(value_type = String)]
+    #[cfg_attr(feature = "schemas", schema(value_type = String))]
     pub parent: UnitCode,
     pub parent_name: String,
-    #[schema(value_type = Vec<String>)]
+    #[cfg_attr(feature = "schemas", schema(value_type = Vec<String>))]
     pub before: Vec<UnitCode>,
-    #[schema(value_type = Vec<String>)]
+    #[cfg_attr(feature = "schemas", schema(value_type = Vec<String>))]
     pub after: Vec<UnitCode>,
 }
 
 /// The impact of a draft: the units, members, transfers and committees it touches.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
 pub struct Impact {
     pub units: Vec<ImpactUnit>,
     /// Members who change unit (their own unit is merged, split or dissolved).
@@ -77,7 +81,8 @@ pub struct Impact {
 }
 
 /// The result of the continuity check (and of an apply, which runs it again).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
 pub struct CheckReport {
     pub restructuring: String,
     pub passed: bool,
@@ -89,16 +94,17 @@ pub struct CheckReport {
 }
 
 /// One step of a unit's lineage: which unit replaced which, on what day, by which restructuring.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
 pub struct LineageEntry {
     pub restructuring: String,
     pub day: NaiveDate,
     /// merged (into a new unit), absorbed (into a surviving one), split, dissolved.
     pub relation: String,
-    #[schema(value_type = String)]
+    #[cfg_attr(feature = "schemas", schema(value_type = String))]
     pub from: UnitCode,
     pub from_name: String,
-    #[schema(value_type = String)]
+    #[cfg_attr(feature = "schemas", schema(value_type = String))]
     pub to: UnitCode,
     pub to_name: String,
 }

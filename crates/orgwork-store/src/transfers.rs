@@ -10,16 +10,17 @@ pub enum Destination {
 }
 
 /// A transfer of a member.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
 pub struct Transfer {
     pub id: String,
     pub member_id: String,
     pub member_name: String,
-    #[schema(value_type = Option<String>)]
+    #[cfg_attr(feature = "schemas", schema(value_type = Option<String>))]
     pub from_unit: Option<UnitCode>,
     /// The organization outside the tree the member came from.
     pub from_org: Option<String>,
-    #[schema(value_type = Option<String>)]
+    #[cfg_attr(feature = "schemas", schema(value_type = Option<String>))]
     pub to_unit: Option<UnitCode>,
     /// The organization outside the tree the member goes to.
     pub to_org: Option<String>,

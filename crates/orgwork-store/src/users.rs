@@ -4,17 +4,19 @@ use super::*;
 
 /// A role on a unit, holding for its subtree. `unit_id` is the store's key of the unit: the
 /// grant follows the unit, whatever its code or place later.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
 pub struct Grant {
     pub role: Role,
-    #[schema(value_type = String)]
+    #[cfg_attr(feature = "schemas", schema(value_type = String))]
     pub unit: UnitCode,
     #[serde(skip)]
     pub unit_id: i64,
 }
 
 /// A user account.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
 pub struct User {
     #[serde(skip)]
     pub id: i64,

@@ -32,17 +32,32 @@ fn unneutralize(cell: &str) -> &str {
     }
 }
 
-/// A file that cannot be read as a table, and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReadError(pub String);
-
-impl std::fmt::Display for ReadError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
+/// A file that cannot be read as a table, and why: a kind a caller can tell apart (and say in
+/// the reader's language), with the row or sheet where it was met.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReadError {
+    #[error("the file has more than {max} rows; split it, or import it with the command line (orgwork import)")]
+    TooManyRows { max: usize },
+    #[error("row {row} has more than {max} columns")]
+    TooManyColumns { row: usize, max: usize },
+    #[error("the workbook inflates to more than {max_mb} MB; save it as CSV, or split it")]
+    TooLarge { max_mb: u64 },
+    #[error("row {row}: the file is not UTF-8 text (save it as CSV UTF-8)")]
+    NotUtf8 { row: usize },
+    #[error("row {row}: {detail}")]
+    Csv { row: usize, detail: String },
+    #[error("the workbook cannot be read: {0}")]
+    Workbook(String),
+    #[error("the workbook has no sheet")]
+    NoSheet,
+    #[error("sheet {sheet}: {detail}")]
+    Sheet { sheet: String, detail: String },
 }
 
-impl std::error::Error for ReadError {}
+/// A workbook that could not be written.
+#[derive(Debug, thiserror::Error)]
+#[error("the workbook cannot be written: {0}")]
+pub struct WriteError(#[from] rust_xlsxwriter::XlsxError);
 
 /// Is this an XLSX workbook (a ZIP file)?
 pub fn is_xlsx(bytes: &[u8]) -> bool {
@@ -77,14 +92,11 @@ pub fn read_within(bytes: &[u8], limits: &Limits) -> Result<Vec<Vec<String>>, Re
 }
 
 fn too_many_rows(limits: &Limits) -> ReadError {
-    ReadError(format!(
-        "the file has more than {} rows; split it, or import it with the command line (orgwork import)",
-        limits.max_rows
-    ))
+    ReadError::TooManyRows { max: limits.max_rows }
 }
 
 fn too_many_columns(row: usize, limits: &Limits) -> ReadError {
-    ReadError(format!("row {row} has more than {} columns", limits.max_columns))
+    ReadError::TooManyColumns { row, max: limits.max_columns }
 }
 
 /// The separator of a CSV file: whichever of comma, semicolon and tab the first line holds
@@ -115,7 +127,7 @@ fn read_csv_within(bytes: &[u8], limits: &Limits) -> Result<Vec<Vec<String>>, Re
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let line = bytes[..e.valid_up_to()].iter().filter(|b| **b == b'\n').count() + 1;
-        ReadError(format!("row {line}: the file is not UTF-8 text (save it as CSV UTF-8)"))
+        ReadError::NotUtf8 { row: line }
     })?;
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -124,7 +136,7 @@ fn read_csv_within(bytes: &[u8], limits: &Limits) -> Result<Vec<Vec<String>>, Re
         .from_reader(text.as_bytes());
     let mut rows = vec![];
     for (i, record) in reader.records().enumerate() {
-        let record = record.map_err(|e| ReadError(format!("row {}: {e}", i + 1)))?;
+        let record = record.map_err(|e| ReadError::Csv { row: i + 1, detail: e.to_string() })?;
         if i > limits.max_rows {
             return Err(too_many_rows(limits));
         }
@@ -143,7 +155,7 @@ pub fn read_xlsx(bytes: &[u8]) -> Result<Vec<Vec<String>>, ReadError> {
 /// Inflates every part of the archive into nothing, counting, and stops past `max` bytes: what
 /// a part declares of its own size is not trusted.
 fn check_inflation(bytes: &[u8], max: u64) -> Result<(), ReadError> {
-    let unreadable = |e: &dyn std::fmt::Display| ReadError(format!("the workbook cannot be read: {e}"));
+    let unreadable = |e: &dyn std::fmt::Display| ReadError::Workbook(e.to_string());
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
     let mut total = 0u64;
     for i in 0..zip.len() {
@@ -153,10 +165,7 @@ fn check_inflation(bytes: &[u8], max: u64) -> Result<(), ReadError> {
             .map_err(|e| unreadable(&e))?;
         total += n;
         if total > max {
-            return Err(ReadError(format!(
-                "the workbook inflates to more than {} MB; save it as CSV, or split it",
-                max / (1024 * 1024)
-            )));
+            return Err(ReadError::TooLarge { max_mb: max / (1024 * 1024) });
         }
     }
     Ok(())
@@ -170,14 +179,18 @@ fn read_xlsx_within(bytes: &[u8], limits: &Limits) -> Result<Vec<Vec<String>>, R
         check_inflation(bytes, limits.max_inflated)?;
     }
     let mut book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes))
-        .map_err(|e| ReadError(format!("the workbook cannot be read: {e}")))?;
+        .map_err(|e: calamine::XlsxError| ReadError::Workbook(e.to_string()))?;
     let Some(name) = book.sheet_names().first().cloned() else {
-        return Err(ReadError("the workbook has no sheet".into()));
+        return Err(ReadError::NoSheet);
     };
-    let mut cells = book.worksheet_cells_reader(&name).map_err(|e| ReadError(format!("sheet {name}: {e}")))?;
+    let mut cells = book
+        .worksheet_cells_reader(&name)
+        .map_err(|e| ReadError::Sheet { sheet: name.clone(), detail: e.to_string() })?;
     let mut rows: Vec<Vec<String>> = vec![];
     let (mut first_row, mut first_col) = (usize::MAX, usize::MAX);
-    while let Some(c) = cells.next_cell().map_err(|e| ReadError(format!("sheet {name}: {e}")))? {
+    while let Some(c) =
+        cells.next_cell().map_err(|e| ReadError::Sheet { sheet: name.clone(), detail: e.to_string() })?
+    {
         let value = Data::from(c.get_value().clone());
         if value == Data::Empty {
             continue;
@@ -267,27 +280,27 @@ pub fn write_csv(rows: &[Vec<String>]) -> Vec<u8> {
 }
 
 /// An XLSX workbook: the heading row and then the rows, on as many sheets as the row limit needs.
-pub fn write_xlsx(heading: &[String], rows: &[Vec<String>]) -> Result<Vec<u8>, String> {
+pub fn write_xlsx(heading: &[String], rows: &[Vec<String>]) -> Result<Vec<u8>, WriteError> {
     write_xlsx_with_limit(heading, rows, XLSX_ROWS_PER_SHEET)
 }
 
-fn write_xlsx_with_limit(heading: &[String], rows: &[Vec<String>], per_sheet: usize) -> Result<Vec<u8>, String> {
+fn write_xlsx_with_limit(heading: &[String], rows: &[Vec<String>], per_sheet: usize) -> Result<Vec<u8>, WriteError> {
     let mut book = rust_xlsxwriter::Workbook::new();
     let bold = rust_xlsxwriter::Format::new().set_bold();
     let chunks: Vec<&[Vec<String>]> = if rows.is_empty() { vec![&[]] } else { rows.chunks(per_sheet).collect() };
     for (n, chunk) in chunks.into_iter().enumerate() {
-        let sheet = book.add_worksheet_with_constant_memory().map_err(|e| e.to_string())?;
-        sheet.set_name(format!("members {}", n + 1)).map_err(|e| e.to_string())?;
+        let sheet = book.add_worksheet_with_constant_memory()?;
+        sheet.set_name(format!("members {}", n + 1))?;
         for (c, h) in heading.iter().enumerate() {
-            sheet.write_string_with_format(0, c as u16, h, &bold).map_err(|e| e.to_string())?;
+            sheet.write_string_with_format(0, c as u16, h, &bold)?;
         }
         for (r, row) in chunk.iter().enumerate() {
             for (c, v) in row.iter().enumerate() {
-                sheet.write_string(r as u32 + 1, c as u16, v).map_err(|e| e.to_string())?;
+                sheet.write_string(r as u32 + 1, c as u16, v)?;
             }
         }
     }
-    book.save_to_buffer().map_err(|e| e.to_string())
+    Ok(book.save_to_buffer()?)
 }
 
 #[cfg(test)]
@@ -356,7 +369,7 @@ mod tests {
             assert_eq!(rows[1], vec!["Bùi Thụy".to_string(), "00123".to_string()], "{text:?}");
         }
         let err = read(b"full_name\n\xff\xfe").unwrap_err();
-        assert!(err.0.contains("row 2"), "{err}");
+        assert!(err.to_string().contains("row 2"), "{err}");
     }
 
     #[test]
@@ -380,20 +393,21 @@ mod tests {
             (0..=rows).map(|_| line.clone()).collect::<Vec<_>>().join("\n").into_bytes()
         };
         assert_eq!(read_within(&csv(10, 5), &limits).unwrap().len(), 11);
-        assert!(read_within(&csv(11, 5), &limits).unwrap_err().0.contains("more than 10 rows"));
-        assert!(read_within(&csv(3, 6), &limits).unwrap_err().0.contains("more than 5 columns"));
+        assert_eq!(read_within(&csv(11, 5), &limits).unwrap_err(), ReadError::TooManyRows { max: 10 });
+        assert!(read_within(&csv(11, 5), &limits).unwrap_err().to_string().contains("more than 10 rows"));
+        assert!(read_within(&csv(3, 6), &limits).unwrap_err().to_string().contains("more than 5 columns"));
         let heading = vec!["a".to_string()];
         let rows = |n: usize| (0..n).map(|i| vec![format!("{i}")]).collect::<Vec<_>>();
         let book = write_xlsx(&heading, &rows(10)).unwrap();
         assert_eq!(read_within(&book, &limits).unwrap().len(), 11);
         let book = write_xlsx(&heading, &rows(11)).unwrap();
-        assert!(read_within(&book, &limits).unwrap_err().0.contains("more than 10 rows"));
+        assert!(read_within(&book, &limits).unwrap_err().to_string().contains("more than 10 rows"));
         // A small workbook that inflates far: refused as it inflates, before it is parsed.
         let wide = Limits { max_rows: 1_000_000, ..limits };
         let same: Vec<Vec<String>> = (0..20_000).map(|_| vec!["the same text again".to_string()]).collect();
         let bomb = write_xlsx(&heading, &same).unwrap();
         assert!(bomb.len() < 200 * 1024, "{}", bomb.len());
-        assert!(read_within(&bomb, &wide).unwrap_err().0.contains("inflates to more than"));
+        assert!(read_within(&bomb, &wide).unwrap_err().to_string().contains("inflates to more than"));
         assert_eq!(read(&bomb).unwrap().len(), 20_001, "the command line reads it whole");
     }
 

@@ -35,7 +35,7 @@ proptest! {
                 prop_assert!(rows.len() <= LIMITS.max_rows + 1);
                 prop_assert!(rows.iter().all(|r| r.len() <= LIMITS.max_columns));
             }
-            Err(e) => prop_assert!(!e.0.is_empty()),
+            Err(e) => prop_assert!(!e.to_string().is_empty()),
         }
     }
 

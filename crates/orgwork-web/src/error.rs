@@ -52,6 +52,14 @@ impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::Domain(e) => e.into(),
+            StoreError::Database(source) => {
+                tracing::error!(error = %source, debug = ?source, "database error");
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "the database failed; the change was not made",
+                )
+            }
             StoreError::Backend(detail) => {
                 tracing::error!(%detail, "database error");
                 ApiError::new(

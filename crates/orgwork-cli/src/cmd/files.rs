@@ -163,7 +163,7 @@ pub async fn run_export(command: ExportCommand) -> Result<()> {
     match csv {
         Some(w) => w.finish().context("writing the export")?,
         None => {
-            let bytes = orgwork_tabular::write_xlsx(&heading, &kept).map_err(anyhow::Error::msg)?;
+            let bytes = orgwork_tabular::write_xlsx(&heading, &kept)?;
             match &output {
                 Some(path) => std::fs::write(path, &bytes).with_context(|| format!("writing {}", path.display()))?,
                 None => std::io::stdout().write_all(&bytes).context("writing to standard output")?,

@@ -216,18 +216,10 @@ pub async fn insert_member(
     .bind(name_fold(r))
     .bind(now_text());
     let key = orgwork_domain::text::sort_key(&r.full_name);
-    if let Err(e) = bind_record!(insert, r).bind(&key).execute(&mut *tx).await {
-        // Two admissions side by side with one number: the second meets the first's row
-        // (`check_unique` above saw neither), and is told so as it would have been alone.
-        if e.as_database_error().is_some_and(|d| d.is_unique_violation()) {
-            return Err(Error::conflict(
-                "duplicate_member",
-                "card_number or national_id: held by another member already",
-            )
-            .into());
-        }
-        return Err(StoreError::Backend(e.to_string()));
-    }
+    // Two admissions side by side with one number (`begin_shared_write`): the second meets the
+    // first's row, which `check_unique` above did not see, and is refused as `duplicate_member`
+    // (`common::from_db`).
+    bind_record!(insert, r).bind(&key).execute(&mut *tx).await.db()?;
     let reason = match (&from_org, joined_on == r.admitted_on) {
         (Some(_), _) => "transfer_in",
         (None, true) => "admission",

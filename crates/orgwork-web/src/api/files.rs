@@ -73,7 +73,7 @@ impl ImportGate {
         tokio::task::spawn_blocking(move || orgwork_tabular::read_within(&bytes, &limits))
             .await
             .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?
-            .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "unreadable_file", e.0))
+            .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "unreadable_file", e.to_string()))
     }
 }
 
@@ -329,7 +329,7 @@ pub async fn export_bytes(
         }
         "xlsx" => {
             let bytes = orgwork_tabular::write_xlsx(&heading, &rows)
-                .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e))?;
+                .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?;
             Ok((bytes, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"))
         }
         other => Err(ApiError::new(
