@@ -175,31 +175,50 @@ impl Drop for TestDb {
     }
 }
 
-/// Expands stories into one `#[tokio::test]` per backend: `backends!(story_a, story_b);`
-/// makes `sqlite::story_a`, `postgres::story_a`, … each calling `stories::story_a(store)` on a
-/// fresh database with the default profile. `backends!(profile f => sqlite_x, postgres_x; s);`
-/// uses the profile that `f()` returns, in modules of the names given.
+/// Expands stories into one `#[tokio::test]` per backend, the one macro of every test suite
+/// that runs on both:
+///
+/// - `backends!(story_a, story_b);` makes `sqlite::story_a`, `postgres::story_a`, … each
+///   calling `stories::story_a(store)` on a fresh database with the default profile;
+/// - `backends!(profile f => sqlite_x, postgres_x; s);` uses the profile `f()` returns, in
+///   modules of the names given;
+/// - `backends!(db: s);` passes the story the whole `&TestDb` (raw SQL behind the store);
+/// - `backends!(call PATH; setup |backend| EXPR; s);` calls `PATH::s(EXPR)`, `backend` being
+///   `"sqlite"` or `"postgres"` (the web tests: `call crate; setup |b| super::spawn_app(b).await`).
 #[macro_export]
 macro_rules! backends {
     ($($story:ident),+ $(,)?) => {
         $crate::backends!(profile orgwork_domain::profile::Profile::default_profile => sqlite, postgres; $($story),+);
     };
     (profile $profile:path => $sqlite:ident, $postgres:ident; $($story:ident),+ $(,)?) => {
+        $crate::backends!(@each $sqlite, $postgres; call orgwork_store_tests::stories;
+            setup |backend| $crate::TestDb::with_profile(backend, $profile()).await.store.clone(); $($story),+);
+    };
+    (db: $($story:ident),+ $(,)?) => {
+        $crate::backends!(@each sqlite_db, postgres_db; call orgwork_store_tests::stories;
+            setup |backend| &$crate::TestDb::new(backend).await; $($story),+);
+    };
+    (call $($prefix:ident)::+; setup |$backend:ident| $setup:expr; $($story:ident),+ $(,)?) => {
+        $crate::backends!(@each sqlite, postgres; call $($prefix)::+; setup |$backend| $setup; $($story),+);
+    };
+    (@each $sqlite:ident, $postgres:ident; call $($prefix:ident)::+; setup |$backend:ident| $setup:expr; $($story:ident),+) => {
         mod $sqlite {
+            use $($prefix)::+ as suite;
             $(
                 #[tokio::test]
                 async fn $story() {
-                    let db = $crate::TestDb::with_profile("sqlite", $profile()).await;
-                    $crate::stories::$story(db.store.clone()).await;
+                    let $backend = "sqlite";
+                    suite::$story($setup).await;
                 }
             )+
         }
         mod $postgres {
+            use $($prefix)::+ as suite;
             $(
                 #[tokio::test]
                 async fn $story() {
-                    let db = $crate::TestDb::with_profile("postgres", $profile()).await;
-                    $crate::stories::$story(db.store.clone()).await;
+                    let $backend = "postgres";
+                    suite::$story($setup).await;
                 }
             )+
         }

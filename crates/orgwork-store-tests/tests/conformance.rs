@@ -23,69 +23,17 @@ orgwork_store_tests::backends!(
     admits_side_by_side,
 );
 
-#[tokio::test]
-async fn sqlite_audit_verify_catches_tampering() {
-    let db = orgwork_store_tests::TestDb::new("sqlite").await;
-    orgwork_store_tests::stories::audit_verify_catches_tampering(&db).await;
-}
-
-#[tokio::test]
-async fn postgres_audit_verify_catches_tampering() {
-    let db = orgwork_store_tests::TestDb::new("postgres").await;
-    orgwork_store_tests::stories::audit_verify_catches_tampering(&db).await;
-}
-
-#[tokio::test]
-async fn sqlite_audit_head_catches_a_cut_tail_and_a_rehash() {
-    let db = orgwork_store_tests::TestDb::new("sqlite").await;
-    orgwork_store_tests::stories::audit_head_catches_a_cut_tail_and_a_rehash(&db).await;
-}
-
-#[tokio::test]
-async fn postgres_audit_head_catches_a_cut_tail_and_a_rehash() {
-    let db = orgwork_store_tests::TestDb::new("postgres").await;
-    orgwork_store_tests::stories::audit_head_catches_a_cut_tail_and_a_rehash(&db).await;
-}
-
-#[tokio::test]
-async fn sqlite_a_large_import_keeps_the_keys() {
-    let db = orgwork_store_tests::TestDb::new("sqlite").await;
-    orgwork_store_tests::stories::a_large_import_keeps_the_keys(&db).await;
-}
-
-#[tokio::test]
-async fn postgres_a_large_import_keeps_the_keys() {
-    let db = orgwork_store_tests::TestDb::new("postgres").await;
-    orgwork_store_tests::stories::a_large_import_keeps_the_keys(&db).await;
-}
-
 /// Loads of 1,000 members or more are large ones, cut into slices of 400 members; the
 /// ledger's sums are written whenever they pass 100 entries.
 const SMALL_BULK: orgwork_store::BulkSizes =
     orgwork_store::BulkSizes { large_load: 1_000, slice: 400, ledger_held: 100 };
 
-#[tokio::test]
-async fn sqlite_a_large_import_in_slices_counts_as_one() {
-    let db = orgwork_store_tests::TestDb::with_bulk_sizes("sqlite", SMALL_BULK).await;
-    orgwork_store_tests::stories::a_large_import_in_slices_counts_as_one(&db).await;
-}
-
-#[tokio::test]
-async fn postgres_a_large_import_in_slices_counts_as_one() {
-    let db = orgwork_store_tests::TestDb::with_bulk_sizes("postgres", SMALL_BULK).await;
-    orgwork_store_tests::stories::a_large_import_in_slices_counts_as_one(&db).await;
-}
-
-#[tokio::test]
-async fn sqlite_the_read_cache_sees_every_write() {
-    let db = orgwork_store_tests::TestDb::new("sqlite").await;
-    orgwork_store_tests::stories::the_read_cache_sees_every_write(&db).await;
-}
-
-#[tokio::test]
-async fn postgres_the_read_cache_sees_every_write() {
-    let db = orgwork_store_tests::TestDb::new("postgres").await;
-    orgwork_store_tests::stories::the_read_cache_sees_every_write(&db).await;
+mod small_bulk {
+    orgwork_store_tests::backends!(
+        call orgwork_store_tests::stories;
+        setup |backend| &orgwork_store_tests::TestDb::with_bulk_sizes(backend, crate::SMALL_BULK).await;
+        a_large_import_in_slices_counts_as_one,
+    );
 }
 
 mod flat {
@@ -95,14 +43,11 @@ mod flat {
     );
 }
 
-#[tokio::test]
-async fn sqlite_constraint_violations_are_domain_errors() {
-    let db = orgwork_store_tests::TestDb::new("sqlite").await;
-    orgwork_store_tests::stories::constraint_violations_are_domain_errors(&db).await;
-}
-
-#[tokio::test]
-async fn postgres_constraint_violations_are_domain_errors() {
-    let db = orgwork_store_tests::TestDb::new("postgres").await;
-    orgwork_store_tests::stories::constraint_violations_are_domain_errors(&db).await;
-}
+// Stories that reach the database behind the store (raw SQL).
+orgwork_store_tests::backends!(
+    db: audit_verify_catches_tampering,
+    audit_head_catches_a_cut_tail_and_a_rehash,
+    a_large_import_keeps_the_keys,
+    the_read_cache_sees_every_write,
+    constraint_violations_are_domain_errors,
+);

@@ -471,12 +471,8 @@ async fn every_endpoint_checks_its_caller(backend: &str) {
     assert!(all["items"].as_array().unwrap().iter().any(|e| e["action"] == "unit.move" && e["actor"] == "admin"));
 }
 
-#[tokio::test]
-async fn sqlite_every_endpoint_checks_its_caller() {
-    every_endpoint_checks_its_caller("sqlite").await;
-}
-
-#[tokio::test]
-async fn postgres_every_endpoint_checks_its_caller() {
-    every_endpoint_checks_its_caller("postgres").await;
-}
+orgwork_store_tests::backends!(
+    call crate;
+    setup |backend| backend;
+    every_endpoint_checks_its_caller,
+);

@@ -519,14 +519,9 @@ async fn restructures_from_a_mapping_table(app: App) {
     assert_eq!(s, StatusCode::BAD_REQUEST, "{e}");
 }
 
-macro_rules! on_both_backends {
-    ($($story:ident),+ $(,)?) => {
-        mod sqlite { $( #[tokio::test] async fn $story() { super::$story(super::spawn_app("sqlite").await).await } )+ }
-        mod postgres { $( #[tokio::test] async fn $story() { super::$story(super::spawn_app("postgres").await).await } )+ }
-    };
-}
-
-on_both_backends!(
+orgwork_store_tests::backends!(
+    call crate;
+    setup |backend| super::spawn_app(backend).await;
     health_profile_and_openapi,
     restructures_from_a_mapping_table,
     creates_reads_and_moves_as_of_dates,

@@ -249,32 +249,10 @@ async fn imports_do_not_reveal_members_outside_scope(backend: &str) {
     assert!(b["errors"][0]["reason"].as_str().unwrap().contains(&m), "{b}");
 }
 
-#[tokio::test]
-async fn sqlite_api_writes_are_judged_on_every_day_they_reach() {
-    api_writes_are_judged_on_every_day_they_reach("sqlite").await;
-}
-
-#[tokio::test]
-async fn postgres_api_writes_are_judged_on_every_day_they_reach() {
-    api_writes_are_judged_on_every_day_they_reach("postgres").await;
-}
-
-#[tokio::test]
-async fn sqlite_forms_are_judged_on_every_day_they_reach() {
-    forms_are_judged_on_every_day_they_reach("sqlite").await;
-}
-
-#[tokio::test]
-async fn postgres_forms_are_judged_on_every_day_they_reach() {
-    forms_are_judged_on_every_day_they_reach("postgres").await;
-}
-
-#[tokio::test]
-async fn sqlite_imports_do_not_reveal_members_outside_scope() {
-    imports_do_not_reveal_members_outside_scope("sqlite").await;
-}
-
-#[tokio::test]
-async fn postgres_imports_do_not_reveal_members_outside_scope() {
-    imports_do_not_reveal_members_outside_scope("postgres").await;
-}
+orgwork_store_tests::backends!(
+    call crate;
+    setup |backend| backend;
+    api_writes_are_judged_on_every_day_they_reach,
+    forms_are_judged_on_every_day_they_reach,
+    imports_do_not_reveal_members_outside_scope,
+);

@@ -128,12 +128,8 @@ async fn no_body_answers_500(backend: &str) {
     }
 }
 
-#[tokio::test]
-async fn sqlite_no_body_answers_500() {
-    no_body_answers_500("sqlite").await;
-}
-
-#[tokio::test]
-async fn postgres_no_body_answers_500() {
-    no_body_answers_500("postgres").await;
-}
+orgwork_store_tests::backends!(
+    call crate;
+    setup |backend| backend;
+    no_body_answers_500,
+);

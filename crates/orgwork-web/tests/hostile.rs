@@ -140,22 +140,9 @@ async fn login_sends_the_browser_only_to_this_site(backend: &str) {
     assert_eq!(s, StatusCode::UNAUTHORIZED);
 }
 
-#[tokio::test]
-async fn sqlite_bad_input_is_refused_before_the_database() {
-    bad_input_is_refused_before_the_database("sqlite").await;
-}
-
-#[tokio::test]
-async fn postgres_bad_input_is_refused_before_the_database() {
-    bad_input_is_refused_before_the_database("postgres").await;
-}
-
-#[tokio::test]
-async fn sqlite_login_sends_the_browser_only_to_this_site() {
-    login_sends_the_browser_only_to_this_site("sqlite").await;
-}
-
-#[tokio::test]
-async fn postgres_login_sends_the_browser_only_to_this_site() {
-    login_sends_the_browser_only_to_this_site("postgres").await;
-}
+orgwork_store_tests::backends!(
+    call crate;
+    setup |backend| backend;
+    bad_input_is_refused_before_the_database,
+    login_sends_the_browser_only_to_this_site,
+);

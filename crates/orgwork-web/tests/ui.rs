@@ -129,16 +129,6 @@ async fn the_ui_without_javascript(backend: &str) {
     assert_eq!(s, StatusCode::SEE_OTHER);
 }
 
-#[tokio::test]
-async fn sqlite_the_ui_without_javascript() {
-    the_ui_without_javascript("sqlite").await;
-}
-
-#[tokio::test]
-async fn postgres_the_ui_without_javascript() {
-    the_ui_without_javascript("postgres").await;
-}
-
 async fn choose_language(b: &mut Browser, token: &str) -> StatusCode {
     b.post("/language", &[("csrf", token), ("lang", "vi"), ("next", "/units")], &[]).await.0
 }
@@ -164,12 +154,9 @@ async fn csrf_is_bound_to_the_session(backend: &str) {
     assert_eq!(choose_language(&mut victim, &own).await, StatusCode::SEE_OTHER, "the session's own token");
 }
 
-#[tokio::test]
-async fn sqlite_csrf_is_bound_to_the_session() {
-    csrf_is_bound_to_the_session("sqlite").await;
-}
-
-#[tokio::test]
-async fn postgres_csrf_is_bound_to_the_session() {
-    csrf_is_bound_to_the_session("postgres").await;
-}
+orgwork_store_tests::backends!(
+    call crate;
+    setup |backend| backend;
+    the_ui_without_javascript,
+    csrf_is_bound_to_the_session,
+);
