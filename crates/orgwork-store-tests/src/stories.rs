@@ -1519,3 +1519,23 @@ pub async fn constraint_violations_are_domain_errors(db: &crate::TestDb) {
         other => panic!("expected the database's error, got {other:?}"),
     }
 }
+
+/// A write dated past the profile's horizon is refused by the store itself, whoever calls it
+/// (the command line goes straight to the store): such a change would block every later
+/// change of its record.
+pub async fn refuses_writes_past_the_horizon(store: Arc<dyn Store>) {
+    let s = store.as_ref();
+    small_province(s).await;
+    let years = s.profile().horizon_years;
+    let today = chrono::Local::now().date_naive();
+    let far = today.checked_add_months(chrono::Months::new(12 * years)).unwrap() + chrono::Days::new(1);
+    let near = today.checked_add_months(chrono::Months::new(12 * years)).unwrap();
+    let rename = s.rename_unit(&actor(), dated("BAO", &far.to_string()), names("Chi bộ Báo Xa")).await;
+    assert_eq!(error_code(rename), "beyond_horizon");
+    let r = record("Lê Văn Xa", "male", "1990-01-01", "2021-06-01");
+    let new = orgwork_store::NewMember { record: r, unit: code("BAO"), joined_on: far, document: None, from_org: None };
+    assert_eq!(error_code(s.create_member(&actor(), new).await), "beyond_horizon");
+    // The horizon's last day itself is allowed, and nothing else was changed.
+    s.rename_unit(&actor(), dated("BAO", &near.to_string()), names("Chi bộ Báo Gần")).await.unwrap();
+    assert_eq!(s.stats(&code("QN"), today).await.unwrap().total, 0);
+}

@@ -21,6 +21,7 @@ orgwork_store_tests::backends!(
     a_large_import_builds_its_indexes_after_the_rows,
     loads_units_and_member_histories_in_bulk,
     admits_side_by_side,
+    refuses_writes_past_the_horizon,
 );
 
 /// Loads of 1,000 members or more are large ones, cut into slices of 400 members; the

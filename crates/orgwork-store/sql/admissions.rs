@@ -58,6 +58,7 @@ fn json(c: &Candidate) -> Option<serde_json::Value> {
 #[async_trait]
 impl AdmissionStore for Backend {
     async fn add_candidate(&self, actor: &Actor, new: NewCandidate) -> Result<Candidate> {
+        self.horizon("proposed_on", new.proposed_on)?;
         // The candidate's fields are checked as a member's would be.
         let probe = RecordInput {
             full_name: new.full_name.clone(),
@@ -143,6 +144,7 @@ impl AdmissionStore for Backend {
         card_number: Option<String>,
         document: Option<String>,
     ) -> Result<Member> {
+        self.horizon("admitted_on", admitted_on)?;
         let mut tx = self.begin_write().await?;
         let c = load(&mut tx, id).await?;
         if c.state != "candidate" {
@@ -202,6 +204,7 @@ impl AdmissionStore for Backend {
         on: NaiveDate,
         note: Option<String>,
     ) -> Result<Candidate> {
+        self.horizon("on", on)?;
         let mut tx = self.begin_write().await?;
         let c = load(&mut tx, id).await?;
         if c.state != "candidate" {

@@ -15,6 +15,14 @@ pub fn id_list(ids: &[i64]) -> String {
 impl super::Backend {
     /// Commits a write transaction, then moves the read cache's generation (see
     /// `orgwork_store::cache`): every write of the store ends here.
+    /// Refuses a write dated past the profile's horizon (`horizon_years` from today): a change
+    /// dated far ahead would block every later change of its record. The web layer checks it
+    /// first; this holds for every caller, the command line too.
+    pub(crate) fn horizon(&self, field: &str, day: chrono::NaiveDate) -> Result<()> {
+        let today = chrono::Local::now().date_naive();
+        Ok(orgwork_domain::date::check_horizon(field, day, today, self.profile.horizon_years)?)
+    }
+
     pub(crate) async fn commit(&self, mut tx: sqlx::Transaction<'static, Db>) -> Result<()> {
         if let Some(key) = self.audit_key.get() {
             super::audit::sign_head(&mut tx, key).await?;

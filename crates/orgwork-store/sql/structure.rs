@@ -367,6 +367,7 @@ impl Backend {
 #[async_trait]
 impl StructureStore for Backend {
     async fn create_unit(&self, actor: &Actor, new: NewUnit) -> Result<Unit> {
+        self.horizon("valid_from", new.valid_from)?;
         let mut tx = self.begin_write().await?;
         let parent = match &new.parent {
             Some(code) => {
@@ -421,6 +422,7 @@ impl StructureStore for Backend {
     }
 
     async fn rename_unit(&self, actor: &Actor, change: Dated, names: Names) -> Result<Unit> {
+        self.horizon("effective", change.effective)?;
         let mut tx = self.begin_write().await?;
         let (unit, latest) = unit_to_change(&mut tx, &change).await?;
         let before = unit_view(&mut tx, unit.id, latest.valid_from).await?;
@@ -452,6 +454,7 @@ impl StructureStore for Backend {
     }
 
     async fn move_unit(&self, actor: &Actor, change: Dated, new_parent: UnitCode) -> Result<Unit> {
+        self.horizon("effective", change.effective)?;
         let mut tx = self.begin_write().await?;
         let (unit, latest) = unit_to_change(&mut tx, &change).await?;
         let before = unit_view(&mut tx, unit.id, latest.valid_from).await?;
@@ -514,6 +517,7 @@ impl StructureStore for Backend {
     }
 
     async fn dissolve_unit(&self, actor: &Actor, change: Dated) -> Result<Unit> {
+        self.horizon("effective", change.effective)?;
         let mut tx = self.begin_write().await?;
         let (unit, latest) = unit_to_change(&mut tx, &change).await?;
         let before = unit_view(&mut tx, unit.id, latest.valid_from).await?;

@@ -75,6 +75,7 @@ impl TransferStore for Backend {
         issued_on: NaiveDate,
         document: Option<String>,
     ) -> Result<Transfer> {
+        self.horizon("issued_on", issued_on)?;
         let mut tx = self.begin_write().await?;
         let (from_unit, since) = open_membership(&mut tx, member_id).await?.ok_or_else(|| {
             StoreError::from(Error::rule(
@@ -169,6 +170,7 @@ impl TransferStore for Backend {
         on: NaiveDate,
         document: Option<String>,
     ) -> Result<Transfer> {
+        self.horizon("on", on)?;
         let deadline = self.profile.members.transfer_deadline_days;
         let mut tx = self.begin_write().await?;
         let before = load(&mut tx, id, deadline).await?;
@@ -278,6 +280,7 @@ impl TransferStore for Backend {
     }
 
     async fn cancel_transfer(&self, actor: &Actor, id: i64, on: NaiveDate) -> Result<Transfer> {
+        self.horizon("on", on)?;
         let deadline = self.profile.members.transfer_deadline_days;
         let mut tx = self.begin_write().await?;
         let before = load(&mut tx, id, deadline).await?;

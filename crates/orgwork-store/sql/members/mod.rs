@@ -131,6 +131,7 @@ impl MemberStore for Backend {
     }
 
     async fn create_member(&self, actor: &Actor, new: NewMember) -> Result<Member> {
+        self.horizon("joined_on", new.joined_on)?;
         // A new member touches no other member's rows: admissions may run side by side.
         let mut tx = self.begin_shared_write().await?;
         let unit_id = super::structure::live_unit_id(&mut tx, &new.unit, new.joined_on).await?;
@@ -184,6 +185,7 @@ impl MemberStore for Backend {
         on: NaiveDate,
         document: Option<String>,
     ) -> Result<Member> {
+        self.horizon("on", on)?;
         let mut tx = self.begin_write().await?;
         let parts = load(&mut tx, id).await?;
         let (current, span, _) = parts.statuses.last().cloned().ok_or_else(|| no_member(id))?;

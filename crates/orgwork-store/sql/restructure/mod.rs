@@ -174,6 +174,7 @@ impl Backend {
 #[async_trait]
 impl RestructureStore for Backend {
     async fn create_restructuring(&self, actor: &Actor, draft: Draft) -> Result<Restructuring> {
+        self.horizon("effective", draft.effective)?;
         let draft = draft.validate()?;
         let mut tx = self.begin_write().await?;
         let id = self.ids.next_id();
