@@ -2,12 +2,11 @@
 //! or withdraw each.
 
 use super::i18n::Tr;
-use super::{Ctx, FieldsForm, FormState, Layout, field as get, opt_field as opt, redirect};
+use super::{Ctx, FieldsForm, FormState, Layout, Submitted, field as get, opt_field as opt, redirect};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::ApiError;
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -144,11 +143,11 @@ async fn render(
     ctx.page(status, page)
 }
 
-pub async fn add(State(s): State<AppState>, ctx: Ctx, Path(code): Path<String>, Form(f): Form<FieldsForm>) -> Response {
-    let caller = match ctx.form_caller(&f.csrf) {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+pub async fn add(
+    State(s): State<AppState>,
+    Path(code): Path<String>,
+    Submitted { ctx, caller, form: f }: Submitted<FieldsForm>,
+) -> Response {
     let v = &f.fields;
     let store = s.store.as_ref();
     let result = async {
@@ -195,17 +194,18 @@ pub struct ActForm {
     back: String,
 }
 
+impl super::CsrfForm for ActForm {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
+}
+
 /// Admits or withdraws a candidate from the unit's page.
 pub async fn act(
     State(s): State<AppState>,
-    ctx: Ctx,
     Path((id, verb)): Path<(String, String)>,
-    Form(f): Form<ActForm>,
+    Submitted { ctx, caller, form: f }: Submitted<ActForm>,
 ) -> Response {
-    let caller = match ctx.form_caller(&f.csrf) {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
     let store = s.store.as_ref();
     let back = UnitCode::parse(&f.back).map(|c| c.to_string()).unwrap_or_default();
     let result = async {

@@ -2,12 +2,11 @@
 //! what it would do; only the user's confirmation applies it, from the copy held here.
 
 use super::i18n::Tr;
-use super::{Ctx, Layout};
+use super::{Ctx, Layout, Submitted};
 use crate::AppState;
 use crate::api::files::import_within_scope;
 use crate::error::ApiError;
 use askama::Template;
-use axum::Form;
 use axum::body::Bytes;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -379,17 +378,18 @@ pub struct ConfirmForm {
     token: String,
 }
 
+impl super::CsrfForm for ConfirmForm {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
+}
+
 /// Applies a checked file.
 pub async fn confirm(
     State(s): State<AppState>,
-    ctx: Ctx,
     Path(code): Path<String>,
-    Form(f): Form<ConfirmForm>,
+    Submitted { ctx, caller, form: f }: Submitted<ConfirmForm>,
 ) -> Response {
-    let caller = match ctx.form_caller(&f.csrf) {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
     let store = s.store.as_ref();
     let unit = match UnitCode::parse(&code) {
         Ok(u) => u,

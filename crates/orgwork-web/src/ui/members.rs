@@ -4,13 +4,12 @@
 
 use super::i18n::Tr;
 use super::structure::{category_name, status_name};
-use super::{Ctx, FieldsForm, FormState, Layout, field as get, opt_field as opt, redirect, urlencode};
+use super::{Ctx, FieldsForm, FormState, Layout, Submitted, field as get, opt_field as opt, redirect, urlencode};
 use crate::AppState;
 use crate::api::members::member_in_scope;
 use crate::auth::Caller;
 use crate::error::ApiError;
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -192,14 +191,9 @@ async fn render_list(
 /// field with its error.
 pub async fn create(
     State(s): State<AppState>,
-    ctx: Ctx,
     Path(code): Path<String>,
-    Form(f): Form<FieldsForm>,
+    Submitted { ctx, caller, form: f }: Submitted<FieldsForm>,
 ) -> Response {
-    let caller = match ctx.form_caller(&f.csrf) {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
     let store = s.store.as_ref();
     let v = &f.fields;
     let input = RecordInput {
@@ -457,14 +451,9 @@ pub(super) async fn render_member(
 
 pub async fn status(
     State(s): State<AppState>,
-    ctx: Ctx,
     Path(id): Path<String>,
-    Form(f): Form<FieldsForm>,
+    Submitted { ctx, caller, form: f }: Submitted<FieldsForm>,
 ) -> Response {
-    let caller = match ctx.form_caller(&f.csrf) {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
     let store = s.store.as_ref();
     let v = &f.fields;
     let result = async {
@@ -495,11 +484,11 @@ pub async fn status(
 }
 
 /// Corrects the record from the member's page: each faulty field with its error.
-pub async fn edit(State(s): State<AppState>, ctx: Ctx, Path(id): Path<String>, Form(f): Form<FieldsForm>) -> Response {
-    let caller = match ctx.form_caller(&f.csrf) {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+pub async fn edit(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    Submitted { ctx, caller, form: f }: Submitted<FieldsForm>,
+) -> Response {
     let store = s.store.as_ref();
     let v = &f.fields;
     let member: i64 = match id.parse() {

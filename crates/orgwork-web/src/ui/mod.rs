@@ -275,6 +275,43 @@ pub struct FieldsForm {
     pub fields: HashMap<String, String>,
 }
 
+/// A form that carries the CSRF token (`Submitted` checks it).
+pub trait CsrfForm {
+    fn csrf(&self) -> &str;
+}
+
+impl CsrfForm for FieldsForm {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
+}
+
+/// A form posted by a signed-in user with this browser's CSRF token: the page's context, the
+/// caller and the form, or the answer that refuses it (the login page for a visitor, 403 for a
+/// missing or foreign token, axum's own answer for a body that is not the form). Every
+/// handler of a form takes one, last among its arguments (it reads the body).
+pub struct Submitted<T> {
+    pub ctx: Ctx,
+    pub caller: Caller,
+    pub form: T,
+}
+
+impl<T> axum::extract::FromRequest<AppState> for Submitted<T>
+where
+    T: serde::de::DeserializeOwned + CsrfForm + Send + 'static,
+{
+    type Rejection = Response;
+
+    async fn from_request(req: axum::extract::Request, state: &AppState) -> Result<Self, Response> {
+        let (mut parts, body) = req.into_parts();
+        let ctx = Ctx::from_request_parts(&mut parts, state).await?;
+        let req = axum::extract::Request::from_parts(parts, body);
+        let axum::Form(form) = axum::Form::<T>::from_request(req, state).await.map_err(IntoResponse::into_response)?;
+        let caller = ctx.form_caller(form.csrf())?;
+        Ok(Submitted { ctx, caller, form })
+    }
+}
+
 /// A form field, trimmed; empty when absent.
 pub fn field(fields: &HashMap<String, String>, name: &str) -> String {
     fields.get(name).map(|v| v.trim().to_string()).unwrap_or_default()

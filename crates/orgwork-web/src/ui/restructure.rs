@@ -3,13 +3,12 @@
 //! continuity check with the impact and the tree before and after, apply and undo.
 
 use super::i18n::Tr;
-use super::{Ctx, Layout, redirect};
+use super::{Ctx, Layout, Submitted, redirect};
 use crate::AppState;
 use crate::api::restructure::{draft_from_cells, require_draft, restructuring_for};
 use crate::auth::Caller;
 use crate::error::ApiError;
 use askama::Template;
-use axum::Form;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -333,17 +332,18 @@ pub struct ActForm {
     csrf: String,
 }
 
+impl super::CsrfForm for ActForm {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
+}
+
 /// Applies a draft, or undoes the latest restructuring.
 pub async fn act(
     State(s): State<AppState>,
-    ctx: Ctx,
     Path((id, verb)): Path<(String, String)>,
-    Form(f): Form<ActForm>,
+    Submitted { ctx, caller, form: _ }: Submitted<ActForm>,
 ) -> Response {
-    let caller = match ctx.form_caller(&f.csrf) {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
     let store = s.store.as_ref();
     let writes = [Permission::WriteStructure, Permission::WriteMembers];
     let result = async {

@@ -2,12 +2,11 @@
 //! children, history, audit entries) and the forms of its dated changes.
 
 use super::i18n::Tr;
-use super::{Ctx, FieldsForm, FormState, Layout, field as get, opt_field as opt, redirect};
+use super::{Ctx, FieldsForm, FormState, Layout, Submitted, field as get, opt_field as opt, redirect};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::ApiError;
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -528,15 +527,12 @@ fn field_of(form: &str, code: &str) -> &'static str {
 }
 
 /// Runs a form's change; on refusal shows the unit page again with the error by its field.
-async fn submit<F, Fut>(s: AppState, ctx: Ctx, code: String, form: &'static str, f: FieldsForm, run: F) -> Response
+async fn submit<F, Fut>(s: AppState, sent: Submitted<FieldsForm>, code: String, form: &'static str, run: F) -> Response
 where
     F: FnOnce(AppState, Caller, UnitCode, HashMap<String, String>) -> Fut,
     Fut: std::future::Future<Output = Result<(UnitCode, NaiveDate), ApiError>>,
 {
-    let caller = match ctx.form_caller(&f.csrf) {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+    let Submitted { ctx, caller, form: f } = sent;
     let code = match UnitCode::parse(&code) {
         Ok(c) => c,
         Err(e) => return ctx.api_error_page(ApiError::new(StatusCode::NOT_FOUND, e.code, e.message)),
@@ -575,13 +571,8 @@ fn names(fields: &HashMap<String, String>) -> Result<Names, ApiError> {
     Ok(Names::parse(&get(fields, "name_vi"), opt(fields, "name_en").as_deref(), opt(fields, "name_ar").as_deref())?)
 }
 
-pub async fn rename(
-    State(s): State<AppState>,
-    ctx: Ctx,
-    Path(code): Path<String>,
-    Form(f): Form<FieldsForm>,
-) -> Response {
-    submit(s, ctx, code, "rename", f, |s, caller, code, fields| async move {
+pub async fn rename(State(s): State<AppState>, Path(code): Path<String>, sent: Submitted<FieldsForm>) -> Response {
+    submit(s, sent, code, "rename", |s, caller, code, fields| async move {
         let change = dated(&code, &fields)?;
         let names = names(&fields)?;
         caller.require_change(s.store.as_ref(), &code, change.effective).await?;
@@ -592,13 +583,8 @@ pub async fn rename(
     .await
 }
 
-pub async fn move_unit(
-    State(s): State<AppState>,
-    ctx: Ctx,
-    Path(code): Path<String>,
-    Form(f): Form<FieldsForm>,
-) -> Response {
-    submit(s, ctx, code, "move", f, |s, caller, code, fields| async move {
+pub async fn move_unit(State(s): State<AppState>, Path(code): Path<String>, sent: Submitted<FieldsForm>) -> Response {
+    submit(s, sent, code, "move", |s, caller, code, fields| async move {
         let change = dated(&code, &fields)?;
         let parent = UnitCode::parse(&get(&fields, "parent"))?;
         caller.require_change(s.store.as_ref(), &code, change.effective).await?;
@@ -616,13 +602,8 @@ pub async fn move_unit(
     .await
 }
 
-pub async fn dissolve(
-    State(s): State<AppState>,
-    ctx: Ctx,
-    Path(code): Path<String>,
-    Form(f): Form<FieldsForm>,
-) -> Response {
-    submit(s, ctx, code, "dissolve", f, |s, caller, code, fields| async move {
+pub async fn dissolve(State(s): State<AppState>, Path(code): Path<String>, sent: Submitted<FieldsForm>) -> Response {
+    submit(s, sent, code, "dissolve", |s, caller, code, fields| async move {
         let change = dated(&code, &fields)?;
         caller.require_change(s.store.as_ref(), &code, change.effective).await?;
         let on = change.effective;
@@ -632,13 +613,8 @@ pub async fn dissolve(
     .await
 }
 
-pub async fn create(
-    State(s): State<AppState>,
-    ctx: Ctx,
-    Path(code): Path<String>,
-    Form(f): Form<FieldsForm>,
-) -> Response {
-    submit(s, ctx, code, "create", f, |s, caller, parent, fields| async move {
+pub async fn create(State(s): State<AppState>, Path(code): Path<String>, sent: Submitted<FieldsForm>) -> Response {
+    submit(s, sent, code, "create", |s, caller, parent, fields| async move {
         let new = NewUnit {
             code: UnitCode::parse(&get(&fields, "code"))?,
             names: names(&fields)?,

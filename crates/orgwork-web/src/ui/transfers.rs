@@ -3,13 +3,12 @@
 
 use super::i18n::Tr;
 use super::members::render_member;
-use super::{Ctx, FieldsForm, FormState, Layout, field as get, opt_field as opt, redirect};
+use super::{Ctx, FieldsForm, FormState, Layout, Submitted, field as get, opt_field as opt, redirect};
 use crate::AppState;
 use crate::api::members::member_in_scope;
 use crate::auth::Caller;
 use crate::error::ApiError;
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -26,14 +25,9 @@ use crate::auth::today;
 /// Issues a transfer from the member's page.
 pub async fn transfer(
     State(s): State<AppState>,
-    ctx: Ctx,
     Path(id): Path<String>,
-    Form(f): Form<FieldsForm>,
+    Submitted { ctx, caller, form: f }: Submitted<FieldsForm>,
 ) -> Response {
-    let caller = match ctx.form_caller(&f.csrf) {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
     let store = s.store.as_ref();
     let v = &f.fields;
     let result = async {
@@ -225,18 +219,19 @@ pub struct CloseForm {
     back: String,
 }
 
+impl super::CsrfForm for CloseForm {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
+}
+
 /// Receives (or, for a transfer out of the tree, confirms) or cancels a transfer from the
 /// unit's transfer page.
 pub async fn close_transfer(
     State(s): State<AppState>,
-    ctx: Ctx,
     Path((id, verb)): Path<(String, String)>,
-    Form(f): Form<CloseForm>,
+    Submitted { ctx, caller, form: f }: Submitted<CloseForm>,
 ) -> Response {
-    let caller = match ctx.form_caller(&f.csrf) {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
     let store = s.store.as_ref();
     let result = async {
         let on = parse_date("effective", &f.effective)?;
