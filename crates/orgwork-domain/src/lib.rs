@@ -4,6 +4,7 @@
 //! needs, call the rule, and write only if it passes; so one rule serves every backend.
 
 pub mod access;
+pub mod admissions;
 pub mod audit;
 pub mod date;
 pub mod error;
@@ -14,5 +15,6 @@ pub mod restructure;
 pub mod structure;
 pub mod text;
 pub mod timeline;
+pub mod transfers;
 
 pub use error::{Error, ErrorKind, Result};

@@ -147,16 +147,8 @@ impl AdmissionStore for Backend {
         self.horizon("admitted_on", admitted_on)?;
         let mut tx = self.begin_write().await?;
         let c = load(&mut tx, id).await?;
-        if c.state != "candidate" {
-            return Err(Error::rule("candidate_closed", format!("candidate {id} is {} already", c.state)).into());
-        }
-        if admitted_on < c.proposed_on {
-            return Err(Error::rule(
-                "date_before_proposal",
-                format!("admitted_on: {admitted_on} is before the proposal ({})", c.proposed_on),
-            )
-            .into());
-        }
+        orgwork_domain::admissions::check_open(id, state_of(&c)?)?;
+        orgwork_domain::admissions::check_admission_date(admitted_on, c.proposed_on)?;
         let input = RecordInput {
             full_name: c.full_name.clone(),
             sex: c.sex.clone(),
@@ -207,9 +199,7 @@ impl AdmissionStore for Backend {
         self.horizon("on", on)?;
         let mut tx = self.begin_write().await?;
         let c = load(&mut tx, id).await?;
-        if c.state != "candidate" {
-            return Err(Error::rule("candidate_closed", format!("candidate {id} is {} already", c.state)).into());
-        }
+        orgwork_domain::admissions::check_open(id, state_of(&c)?)?;
         sqlx::query("UPDATE candidate SET state = 'withdrawn', closed_on = $2, note = $3 WHERE id = $1")
             .bind(id)
             .bind(on)
@@ -290,4 +280,10 @@ impl AdmissionStore for Backend {
         }
         Ok(a)
     }
+}
+
+/// A candidate's state as the domain's type.
+fn state_of(c: &Candidate) -> Result<orgwork_domain::admissions::CandidateState> {
+    orgwork_domain::admissions::CandidateState::parse(&c.state)
+        .ok_or_else(|| StoreError::Backend(format!("candidate.state holds '{}'", c.state)))
 }

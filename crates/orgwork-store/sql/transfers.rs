@@ -112,9 +112,7 @@ impl TransferStore for Backend {
                     }
                     other => other,
                 })?;
-                if id == from_unit {
-                    return Err(Error::rule("same_unit", format!("to: the member belongs to {code} already")).into());
-                }
+                orgwork_domain::transfers::check_destination(from_unit, id, code.as_str())?;
                 (Some(id), None)
             }
             Destination::Outside(name) => {
@@ -174,16 +172,7 @@ impl TransferStore for Backend {
         let deadline = self.profile.members.transfer_deadline_days;
         let mut tx = self.begin_write().await?;
         let before = load(&mut tx, id, deadline).await?;
-        if before.state != "issued" {
-            return Err(Error::rule("transfer_closed", format!("transfer {id} is {} already", before.state)).into());
-        }
-        if on < before.issued_on {
-            return Err(Error::rule(
-                "date_before_issue",
-                format!("effective: {on} is before the transfer was issued ({})", before.issued_on),
-            )
-            .into());
-        }
+        orgwork_domain::transfers::check_close(id, state_of(&before)?, before.issued_on, on)?;
         let member_id: i64 = before.member_id.parse().map_err(|_| StoreError::Backend("transfer.member_id".into()))?;
         let (from_unit, since) = open_membership(&mut tx, member_id).await?.ok_or_else(|| {
             StoreError::from(Error::rule("not_a_member", format!("member {member_id} no longer belongs to a unit")))
@@ -284,16 +273,7 @@ impl TransferStore for Backend {
         let deadline = self.profile.members.transfer_deadline_days;
         let mut tx = self.begin_write().await?;
         let before = load(&mut tx, id, deadline).await?;
-        if before.state != "issued" {
-            return Err(Error::rule("transfer_closed", format!("transfer {id} is {} already", before.state)).into());
-        }
-        if on < before.issued_on {
-            return Err(Error::rule(
-                "date_before_issue",
-                format!("effective: {on} is before the transfer was issued ({})", before.issued_on),
-            )
-            .into());
-        }
+        orgwork_domain::transfers::check_close(id, state_of(&before)?, before.issued_on, on)?;
         sqlx::query("UPDATE transfer SET state = 'cancelled', closed_on = $2 WHERE id = $1")
             .bind(id)
             .bind(on)
@@ -365,4 +345,10 @@ impl TransferStore for Backend {
         };
         Ok(Paged { items, next })
     }
+}
+
+/// A transfer's state as the domain's type.
+fn state_of(t: &Transfer) -> Result<orgwork_domain::transfers::TransferState> {
+    orgwork_domain::transfers::TransferState::parse(&t.state)
+        .ok_or_else(|| StoreError::Backend(format!("transfer.state holds '{}'", t.state)))
 }

@@ -1,0 +1,86 @@
+//! Two-step transfers: their states and the rules of issuing and closing one, as pure
+//! functions (the store loads the facts and calls them).
+
+use crate::{Error, Result};
+use chrono::NaiveDate;
+
+/// Where a transfer stands: issued (waiting for the receiver), accepted or cancelled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TransferState {
+    Issued,
+    Accepted,
+    Cancelled,
+}
+
+impl TransferState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TransferState::Issued => "issued",
+            TransferState::Accepted => "accepted",
+            TransferState::Cancelled => "cancelled",
+        }
+    }
+
+    /// The state as stored; `None` for a text that is not one.
+    pub fn parse(text: &str) -> Option<TransferState> {
+        [TransferState::Issued, TransferState::Accepted, TransferState::Cancelled]
+            .into_iter()
+            .find(|s| s.as_str() == text)
+    }
+}
+
+/// A transfer may go to any unit but the member's own.
+pub fn check_destination(from_unit: i64, to_unit: i64, to_code: &str) -> Result<()> {
+    if from_unit == to_unit {
+        return Err(Error::rule("same_unit", format!("to: the member belongs to {to_code} already")));
+    }
+    Ok(())
+}
+
+/// A transfer is accepted or cancelled only while it waits, and not before it was issued.
+pub fn check_close(id: i64, state: TransferState, issued_on: NaiveDate, on: NaiveDate) -> Result<()> {
+    if state != TransferState::Issued {
+        return Err(Error::rule("transfer_closed", format!("transfer {id} is {} already", state.as_str())));
+    }
+    if on < issued_on {
+        return Err(Error::rule(
+            "date_before_issue",
+            format!("effective: {on} is before the transfer was issued ({issued_on})"),
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        crate::date::parse_date("d", s).unwrap()
+    }
+
+    #[test]
+    fn states_round_trip_and_nothing_else_parses() {
+        for s in [TransferState::Issued, TransferState::Accepted, TransferState::Cancelled] {
+            assert_eq!(TransferState::parse(s.as_str()), Some(s));
+        }
+        assert_eq!(TransferState::parse("Issued"), None);
+    }
+
+    #[test]
+    fn a_transfer_closes_once_and_not_before_its_issue() {
+        assert!(check_close(7, TransferState::Issued, d("2024-01-10"), d("2024-01-10")).is_ok());
+        let e = check_close(7, TransferState::Accepted, d("2024-01-10"), d("2024-02-01")).unwrap_err();
+        assert_eq!((e.code, e.message.as_str()), ("transfer_closed", "transfer 7 is accepted already"));
+        assert_eq!(
+            check_close(7, TransferState::Issued, d("2024-01-10"), d("2024-01-09")).unwrap_err().code,
+            "date_before_issue"
+        );
+    }
+
+    #[test]
+    fn a_transfer_leaves_the_members_unit() {
+        assert!(check_destination(1, 2, "B").is_ok());
+        assert_eq!(check_destination(1, 1, "A").unwrap_err().code, "same_unit");
+    }
+}
