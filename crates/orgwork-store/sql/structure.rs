@@ -335,6 +335,43 @@ fn unit_json(u: &Unit) -> Option<serde_json::Value> {
     serde_json::to_value(u).ok()
 }
 
+/// A dated change of one unit (rename, move, dissolve) under way: its transaction, the unit and
+/// its latest version after the date rules, and the unit as it stood before.
+struct UnitChange {
+    tx: sqlx::Transaction<'static, super::Db>,
+    unit: UnitRef,
+    latest: Latest,
+    before: Unit,
+}
+
+impl Backend {
+    /// Opens a dated change of a unit: the horizon, the write transaction, the date rules.
+    async fn open_change(&self, change: &Dated) -> Result<UnitChange> {
+        self.horizon("effective", change.effective)?;
+        let mut tx = self.begin_write().await?;
+        let (unit, latest) = unit_to_change(&mut tx, change).await?;
+        let before = unit_view(&mut tx, unit.id, latest.valid_from).await?;
+        Ok(UnitChange { tx, unit, latest, before })
+    }
+
+    /// Ends a dated change of a unit: the unit as it is from the change's day, its audit entry
+    /// (`action`, before and after), the commit.
+    async fn close_change(&self, actor: &Actor, c: UnitChange, action: &'static str, day: NaiveDate) -> Result<Unit> {
+        let UnitChange { mut tx, unit, before, .. } = c;
+        let view = unit_view(&mut tx, unit.id, day).await?;
+        let entry = AuditChange {
+            action,
+            target: unit.code.as_str(),
+            unit_id: Some(unit.id),
+            before: unit_json(&before),
+            after: unit_json(&view),
+        };
+        append(&mut tx, actor, entry).await?;
+        self.commit(tx).await?;
+        Ok(view)
+    }
+}
+
 impl Backend {
     /// The ids of a unit's ancestors on a date, read from the database (uncached).
     async fn path_ids_uncached(&self, code: &UnitCode, as_of: NaiveDate) -> Result<Vec<i64>> {
@@ -422,10 +459,9 @@ impl StructureStore for Backend {
     }
 
     async fn rename_unit(&self, actor: &Actor, change: Dated, names: Names) -> Result<Unit> {
-        self.horizon("effective", change.effective)?;
-        let mut tx = self.begin_write().await?;
-        let (unit, latest) = unit_to_change(&mut tx, &change).await?;
-        let before = unit_view(&mut tx, unit.id, latest.valid_from).await?;
+        let mut c = self.open_change(&change).await?;
+        let (unit, latest) = (c.unit.clone(), c.latest.clone());
+        let tx: &mut Conn = &mut c.tx;
         if latest.names == names {
             return Err(Error::rule("no_change", format!("name: unit {} already has these names", unit.code)).into());
         }
@@ -439,26 +475,15 @@ impl StructureStore for Backend {
             change: Change::Renamed,
             decision: change.decision.as_deref(),
         };
-        replace_latest(&mut tx, &latest, version).await?;
-        let view = unit_view(&mut tx, unit.id, change.effective).await?;
-        let entry = AuditChange {
-            action: "unit.rename",
-            target: unit.code.as_str(),
-            unit_id: Some(unit.id),
-            before: unit_json(&before),
-            after: unit_json(&view),
-        };
-        append(&mut tx, actor, entry).await?;
-        self.commit(tx).await?;
-        Ok(view)
+        replace_latest(tx, &latest, version).await?;
+        self.close_change(actor, c, "unit.rename", change.effective).await
     }
 
     async fn move_unit(&self, actor: &Actor, change: Dated, new_parent: UnitCode) -> Result<Unit> {
-        self.horizon("effective", change.effective)?;
-        let mut tx = self.begin_write().await?;
-        let (unit, latest) = unit_to_change(&mut tx, &change).await?;
-        let before = unit_view(&mut tx, unit.id, latest.valid_from).await?;
-        let parent = live_unit(&mut tx, &new_parent, change.effective, "parent").await?;
+        let mut c = self.open_change(&change).await?;
+        let (unit, latest) = (c.unit.clone(), c.latest.clone());
+        let tx: &mut Conn = &mut c.tx;
+        let parent = live_unit(tx, &new_parent, change.effective, "parent").await?;
         check_no_cycle(&unit.code, &parent.code, &[])?;
         check_parent_life(&parent.code, parent.valid_from, parent.valid_to, change.effective)?;
         if latest.parent_id == Some(parent.id) {
@@ -482,14 +507,14 @@ impl StructureStore for Backend {
             if parent.valid_to.is_some_and(|end| day >= end) {
                 break;
             }
-            let ancestors = ancestor_codes(&mut tx, parent.id, day).await?;
+            let ancestors = ancestor_codes(tx, parent.id, day).await?;
             check_no_cycle(&unit.code, &parent.code, &ancestors)?;
         }
-        let parent_kind = kind_on(&mut tx, parent.id, change.effective).await?;
+        let parent_kind = kind_on(tx, parent.id, change.effective).await?;
         check_kind_placement(&self.profile, &unit.code, &latest.kind, Some((&parent.code, &parent_kind)))?;
         // The subtree's member counts follow the unit: its ancestry before and after the move.
         let span = orgwork_domain::members::Span { from: change.effective, to: unit.valid_to };
-        let old = super::members::segments(&mut tx, unit.id, span).await?;
+        let old = super::members::segments(tx, unit.id, span).await?;
         let version = NewVersion {
             unit_id: unit.id,
             valid_from: change.effective,
@@ -500,27 +525,16 @@ impl StructureStore for Backend {
             change: Change::Moved,
             decision: change.decision.as_deref(),
         };
-        replace_latest(&mut tx, &latest, version).await?;
-        let new = super::members::segments(&mut tx, unit.id, span).await?;
-        super::members::reattribute(&mut tx, unit.id, &old, &new).await?;
-        let view = unit_view(&mut tx, unit.id, change.effective).await?;
-        let entry = AuditChange {
-            action: "unit.move",
-            target: unit.code.as_str(),
-            unit_id: Some(unit.id),
-            before: unit_json(&before),
-            after: unit_json(&view),
-        };
-        append(&mut tx, actor, entry).await?;
-        self.commit(tx).await?;
-        Ok(view)
+        replace_latest(tx, &latest, version).await?;
+        let new = super::members::segments(tx, unit.id, span).await?;
+        super::members::reattribute(tx, unit.id, &old, &new).await?;
+        self.close_change(actor, c, "unit.move", change.effective).await
     }
 
     async fn dissolve_unit(&self, actor: &Actor, change: Dated) -> Result<Unit> {
-        self.horizon("effective", change.effective)?;
-        let mut tx = self.begin_write().await?;
-        let (unit, latest) = unit_to_change(&mut tx, &change).await?;
-        let before = unit_view(&mut tx, unit.id, latest.valid_from).await?;
+        let mut c = self.open_change(&change).await?;
+        let (unit, latest) = (c.unit.clone(), c.latest.clone());
+        let tx: &mut Conn = &mut c.tx;
         let children: Vec<String> = sqlx::query_scalar(
             "SELECT c.code FROM unit_version v JOIN unit c ON c.id = v.unit_id \
              WHERE v.parent_id = $1 AND (v.valid_to IS NULL OR v.valid_to > $2) ORDER BY c.code LIMIT 6",
@@ -530,7 +544,7 @@ impl StructureStore for Backend {
         .fetch_all(&mut *tx)
         .await
         .db()?;
-        if super::members::has_members_from(&mut tx, unit.id, change.effective).await? {
+        if super::members::has_members_from(tx, unit.id, change.effective).await? {
             return Err(Error::rule(
                 "has_members",
                 format!("unit {} still has members on or after {}; transfer them first", unit.code, change.effective),
@@ -563,17 +577,7 @@ impl StructureStore for Backend {
             .execute(&mut *tx)
             .await
             .db()?;
-        let view = unit_view(&mut tx, unit.id, change.effective).await?;
-        let entry = AuditChange {
-            action: "unit.dissolve",
-            target: unit.code.as_str(),
-            unit_id: Some(unit.id),
-            before: unit_json(&before),
-            after: unit_json(&view),
-        };
-        append(&mut tx, actor, entry).await?;
-        self.commit(tx).await?;
-        Ok(view)
+        self.close_change(actor, c, "unit.dissolve", change.effective).await
     }
 
     async fn load_units(
