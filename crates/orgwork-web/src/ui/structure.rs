@@ -330,6 +330,21 @@ pub async fn unit_page(
     render_unit(&s, &ctx, &caller, &code, on, q.done.is_some(), FormState::default(), None, StatusCode::OK).await
 }
 
+/// What the unit page shows, read for one unit on one day within the reader's rights. A module
+/// that adds a section to the page adds its field here (read beside the others, `None` when the
+/// reader may not see it), its view to `UnitPage` and its block to `unit.html`.
+struct UnitFacts {
+    unit: orgwork_domain::structure::Unit,
+    live: bool,
+    ancestors: Vec<orgwork_domain::structure::Unit>,
+    kids: orgwork_store::Paged<orgwork_domain::structure::Unit>,
+    history: Vec<orgwork_domain::structure::HistoryEntry>,
+    lineage: Vec<orgwork_store::LineageEntry>,
+    can_write: bool,
+    audit: Option<Vec<AuditRow>>,
+    stats: Option<StatsView>,
+}
+
 #[allow(clippy::too_many_arguments)]
 async fn render_unit(
     s: &AppState,
@@ -408,9 +423,9 @@ async fn render_unit(
         } else {
             None
         };
-        Ok::<_, ApiError>((unit, live, ancestors, kids, history, lineage, can_write, audit, stats))
+        Ok::<_, ApiError>(UnitFacts { unit, live, ancestors, kids, history, lineage, can_write, audit, stats })
     };
-    let (unit, live, ancestors, kids, history, lineage, can_write, audit, stats) = match built.await {
+    let UnitFacts { unit, live, ancestors, kids, history, lineage, can_write, audit, stats } = match built.await {
         Ok(b) => b,
         Err(e) => return ctx.api_error_page(e),
     };
