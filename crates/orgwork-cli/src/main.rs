@@ -31,7 +31,7 @@ enum Command {
     Unit(cmd::structure::Command),
     /// The member register.
     #[command(subcommand)]
-    Member(cmd::members::Command),
+    Member(Box<cmd::members::Command>),
     /// Candidates for admission: add, list, admit, withdraw.
     #[command(subcommand)]
     Candidate(cmd::admissions::Command),
@@ -94,7 +94,7 @@ fn main() -> ExitCode {
             Command::Migrate(args) => cmd::migrate::run(args).await,
             Command::Unit(c) => cmd::structure::run(c).await,
             Command::User(c) => cmd::users::run_user(c).await,
-            Command::Member(c) => cmd::members::run(c).await,
+            Command::Member(c) => cmd::members::run(*c).await,
             Command::Transfer(c) => cmd::transfers::run(c).await,
             Command::Candidate(c) => cmd::admissions::run(c).await,
             Command::Restructure(c) => cmd::restructure::run(c).await,

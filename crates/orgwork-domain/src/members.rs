@@ -111,6 +111,71 @@ pub struct RecordInput {
     pub record_number: Option<String>,
 }
 
+impl From<&Record> for RecordInput {
+    /// A checked record as input again, to change some of its fields and check it anew.
+    fn from(r: &Record) -> RecordInput {
+        RecordInput {
+            full_name: r.full_name.clone(),
+            other_names: r.other_names.clone(),
+            sex: r.sex.clone(),
+            birth_date: r.birth_date.to_string(),
+            ethnicity: r.ethnicity.clone(),
+            religion: r.religion.clone(),
+            hometown: r.hometown.clone(),
+            national_id: r.national_id.clone(),
+            education: r.education.clone(),
+            theory_level: r.theory_level.clone(),
+            occupation: r.occupation.clone(),
+            workplace: r.workplace.clone(),
+            phone: r.phone.clone(),
+            email: r.email.clone(),
+            admitted_on: r.admitted_on.to_string(),
+            official_on: r.official_on.map(|d| d.to_string()),
+            card_number: r.card_number.clone(),
+            record_number: r.record_number.clone(),
+        }
+    }
+}
+
+impl RecordInput {
+    /// Sets the field of this name (as the API, the forms and the files name it) to `value`;
+    /// a required field is set to the empty text by `None`. False for a name that is no field.
+    pub fn set(&mut self, field: &str, value: Option<String>) -> bool {
+        let required = |v: Option<String>| v.unwrap_or_default();
+        match field {
+            "full_name" => self.full_name = required(value),
+            "sex" => self.sex = required(value),
+            "birth_date" => self.birth_date = required(value),
+            "admitted_on" => self.admitted_on = required(value),
+            "other_names" => self.other_names = value,
+            "ethnicity" => self.ethnicity = value,
+            "religion" => self.religion = value,
+            "hometown" => self.hometown = value,
+            "national_id" => self.national_id = value,
+            "education" => self.education = value,
+            "theory_level" => self.theory_level = value,
+            "occupation" => self.occupation = value,
+            "workplace" => self.workplace = value,
+            "phone" => self.phone = value,
+            "email" => self.email = value,
+            "official_on" => self.official_on = value,
+            "card_number" => self.card_number = value,
+            "record_number" => self.record_number = value,
+            _ => return false,
+        }
+        true
+    }
+
+    /// The input with the fields named set from `value` (a form's fields, a command's flags).
+    pub fn with(mut self, fields: &[&str], value: impl Fn(&str) -> Option<String>) -> RecordInput {
+        for f in fields {
+            let known = self.set(f, value(f));
+            debug_assert!(known, "{f} is a field of the record");
+        }
+        self
+    }
+}
+
 /// A checked member record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
@@ -411,6 +476,16 @@ pub fn check_status_change(current: Status, current_since: NaiveDate, next: Stat
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_record_as_input_again_parses_to_itself_and_fields_are_set_by_name() {
+        let p = crate::profile::Profile::default_profile();
+        let r = Record::parse(&p.members, &input()).unwrap();
+        assert_eq!(Record::parse(&p.members, &RecordInput::from(&r)).unwrap(), r);
+        let changed = RecordInput::from(&r).with(&["hometown", "phone"], |f| (f == "hometown").then(|| "Huế".into()));
+        assert_eq!((changed.hometown.as_deref(), changed.phone), (Some("Huế"), None));
+        assert!(!RecordInput::default().set("no_such_field", None));
+    }
 
     fn input() -> RecordInput {
         RecordInput {

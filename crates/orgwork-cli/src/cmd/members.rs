@@ -73,22 +73,8 @@ pub enum Command {
         admitted_on: String,
         #[arg(long)]
         official_on: Option<String>,
-        #[arg(long)]
-        card_number: Option<String>,
-        #[arg(long)]
-        national_id: Option<String>,
-        #[arg(long)]
-        ethnicity: Option<String>,
-        #[arg(long)]
-        religion: Option<String>,
-        #[arg(long)]
-        hometown: Option<String>,
-        #[arg(long)]
-        occupation: Option<String>,
-        #[arg(long)]
-        education: Option<String>,
-        #[arg(long)]
-        theory_level: Option<String>,
+        #[command(flatten)]
+        fields: RecordFlags,
         /// The first day in the unit; the admission day when absent.
         #[arg(long, value_parser = date)]
         joined_on: Option<NaiveDate>,
@@ -108,28 +94,8 @@ pub enum Command {
         sex: Option<String>,
         #[arg(long)]
         birth_date: Option<String>,
-        #[arg(long)]
-        card_number: Option<String>,
-        #[arg(long)]
-        national_id: Option<String>,
-        #[arg(long)]
-        ethnicity: Option<String>,
-        #[arg(long)]
-        religion: Option<String>,
-        #[arg(long)]
-        hometown: Option<String>,
-        #[arg(long)]
-        occupation: Option<String>,
-        #[arg(long)]
-        education: Option<String>,
-        #[arg(long)]
-        theory_level: Option<String>,
-        #[arg(long)]
-        workplace: Option<String>,
-        #[arg(long)]
-        phone: Option<String>,
-        #[arg(long)]
-        email: Option<String>,
+        #[command(flatten)]
+        fields: RecordFlags,
         #[command(flatten)]
         db: DbArgs,
         #[arg(long)]
@@ -236,36 +202,15 @@ pub async fn run(command: Command) -> Result<()> {
             birth_date,
             admitted_on,
             official_on,
-            card_number,
-            national_id,
-            ethnicity,
-            religion,
-            hometown,
-            occupation,
-            education,
-            theory_level,
+            fields,
             joined_on,
             document,
             db,
             json,
         } => {
             let store = db.open().await?;
-            let input = RecordInput {
-                full_name,
-                sex,
-                birth_date,
-                admitted_on,
-                official_on,
-                card_number,
-                national_id,
-                ethnicity,
-                religion,
-                hometown,
-                occupation,
-                education,
-                theory_level,
-                ..Default::default()
-            };
+            let input =
+                fields.over(RecordInput { full_name, sex, birth_date, admitted_on, official_on, ..Default::default() });
             let record = match Record::parse(&store.profile().members, &input) {
                 Ok(r) => r,
                 Err(errors) => bail!("{}", field_errors(&errors)),
@@ -279,48 +224,14 @@ pub async fn run(command: Command) -> Result<()> {
             println!("Member {} added.", m.id);
             show(&m);
         }
-        Command::Edit {
-            id,
-            full_name,
-            sex,
-            birth_date,
-            card_number,
-            national_id,
-            ethnicity,
-            religion,
-            hometown,
-            occupation,
-            education,
-            theory_level,
-            workplace,
-            phone,
-            email,
-            db,
-            json,
-        } => {
+        Command::Edit { id, full_name, sex, birth_date, fields, db, json } => {
             let store = db.open().await?;
             let r = store.member(id, today()).await?.record;
-            let keep = |new: Option<String>, old: &Option<String>| new.or_else(|| old.clone());
-            let input = RecordInput {
-                full_name: full_name.unwrap_or(r.full_name.clone()),
-                other_names: r.other_names.clone(),
-                sex: sex.unwrap_or(r.sex.clone()),
-                birth_date: birth_date.unwrap_or(r.birth_date.to_string()),
-                ethnicity: keep(ethnicity, &r.ethnicity),
-                religion: keep(religion, &r.religion),
-                hometown: keep(hometown, &r.hometown),
-                national_id: keep(national_id, &r.national_id),
-                education: keep(education, &r.education),
-                theory_level: keep(theory_level, &r.theory_level),
-                occupation: keep(occupation, &r.occupation),
-                workplace: keep(workplace, &r.workplace),
-                phone: keep(phone, &r.phone),
-                email: keep(email, &r.email),
-                admitted_on: r.admitted_on.to_string(),
-                official_on: r.official_on.map(|d| d.to_string()),
-                card_number: keep(card_number, &r.card_number),
-                record_number: r.record_number.clone(),
-            };
+            let given = [("full_name", full_name), ("sex", sex), ("birth_date", birth_date)];
+            let mut input = fields.over(RecordInput::from(&r));
+            for (field, value) in given.into_iter().filter(|(_, v)| v.is_some()) {
+                input.set(field, value);
+            }
             let record = match Record::parse(&store.profile().members, &input) {
                 Ok(r) => r,
                 Err(errors) => bail!("{}", field_errors(&errors)),
@@ -354,4 +265,55 @@ pub async fn run(command: Command) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The record's optional fields as flags, shared by `member add` and `member edit`: each one
+/// given replaces the field, the others stay as they are.
+#[derive(clap::Args, Debug)]
+pub struct RecordFlags {
+    #[arg(long)]
+    card_number: Option<String>,
+    #[arg(long)]
+    national_id: Option<String>,
+    #[arg(long)]
+    ethnicity: Option<String>,
+    #[arg(long)]
+    religion: Option<String>,
+    #[arg(long)]
+    hometown: Option<String>,
+    #[arg(long)]
+    occupation: Option<String>,
+    #[arg(long)]
+    education: Option<String>,
+    #[arg(long)]
+    theory_level: Option<String>,
+    #[arg(long)]
+    workplace: Option<String>,
+    #[arg(long)]
+    phone: Option<String>,
+    #[arg(long)]
+    email: Option<String>,
+}
+
+impl RecordFlags {
+    /// `input` with the flags given put over its fields.
+    fn over(self, mut input: RecordInput) -> RecordInput {
+        let given = [
+            ("card_number", self.card_number),
+            ("national_id", self.national_id),
+            ("ethnicity", self.ethnicity),
+            ("religion", self.religion),
+            ("hometown", self.hometown),
+            ("occupation", self.occupation),
+            ("education", self.education),
+            ("theory_level", self.theory_level),
+            ("workplace", self.workplace),
+            ("phone", self.phone),
+            ("email", self.email),
+        ];
+        for (field, value) in given.into_iter().filter(|(_, v)| v.is_some()) {
+            input.set(field, value);
+        }
+        input
+    }
 }

@@ -196,19 +196,20 @@ pub async fn create(
 ) -> Response {
     let store = s.store.as_ref();
     let v = &f.fields;
-    let input = RecordInput {
-        full_name: get(v, "full_name"),
-        sex: get(v, "sex"),
-        birth_date: get(v, "birth_date"),
-        admitted_on: get(v, "admitted_on"),
-        official_on: opt(v, "official_on"),
-        card_number: opt(v, "card_number"),
-        national_id: opt(v, "national_id"),
-        ethnicity: opt(v, "ethnicity"),
-        hometown: opt(v, "hometown"),
-        occupation: opt(v, "occupation"),
-        ..Default::default()
-    };
+    // The admission form's fields.
+    let fields = [
+        "full_name",
+        "sex",
+        "birth_date",
+        "admitted_on",
+        "official_on",
+        "card_number",
+        "national_id",
+        "ethnicity",
+        "hometown",
+        "occupation",
+    ];
+    let input = RecordInput::default().with(&fields, |f| opt(v, f));
     let mut state = FormState { form: "member", values: v.clone(), errors: HashMap::new() };
     let back = ListQuery { as_of: Some(today().to_string()), ..Default::default() };
     let record = match Record::parse(&store.profile().members, &input) {
@@ -501,26 +502,19 @@ pub async fn edit(
         Ok(m) => m.record,
         Err(e) => return ctx.api_error_page(e),
     };
-    let input = RecordInput {
-        full_name: get(v, "full_name"),
-        other_names: current.other_names.clone(),
-        sex: current.sex.clone(),
-        birth_date: get(v, "birth_date"),
-        ethnicity: opt(v, "ethnicity"),
-        religion: opt(v, "religion"),
-        hometown: opt(v, "hometown"),
-        national_id: opt(v, "national_id"),
-        education: opt(v, "education"),
-        theory_level: current.theory_level.clone(),
-        occupation: opt(v, "occupation"),
-        workplace: current.workplace.clone(),
-        phone: current.phone.clone(),
-        email: current.email.clone(),
-        admitted_on: current.admitted_on.to_string(),
-        official_on: current.official_on.map(|d| d.to_string()),
-        card_number: opt(v, "card_number"),
-        record_number: current.record_number.clone(),
-    };
+    // The edit form's fields; the others stay as they are.
+    let fields = [
+        "full_name",
+        "birth_date",
+        "ethnicity",
+        "religion",
+        "hometown",
+        "national_id",
+        "education",
+        "occupation",
+        "card_number",
+    ];
+    let input = RecordInput::from(&current).with(&fields, |f| opt(v, f));
     let mut state = FormState { form: "edit", values: v.clone(), errors: HashMap::new() };
     let record = match Record::parse(&store.profile().members, &input) {
         Ok(r) => r,
