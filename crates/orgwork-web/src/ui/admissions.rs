@@ -194,11 +194,7 @@ pub struct ActForm {
     back: String,
 }
 
-impl super::CsrfForm for ActForm {
-    fn csrf(&self) -> &str {
-        &self.csrf
-    }
-}
+super::csrf_forms!(ActForm);
 
 /// Admits or withdraws a candidate from the unit's page.
 pub async fn act(

@@ -378,11 +378,7 @@ pub struct ConfirmForm {
     token: String,
 }
 
-impl super::CsrfForm for ConfirmForm {
-    fn csrf(&self) -> &str {
-        &self.csrf
-    }
-}
+super::csrf_forms!(ConfirmForm);
 
 /// Applies a checked file.
 pub async fn confirm(

@@ -280,11 +280,19 @@ pub trait CsrfForm {
     fn csrf(&self) -> &str;
 }
 
-impl CsrfForm for FieldsForm {
-    fn csrf(&self) -> &str {
-        &self.csrf
-    }
+/// `CsrfForm` for forms whose token is their `csrf` field.
+macro_rules! csrf_forms {
+    ($($form:ty),+ $(,)?) => {
+        $(impl $crate::ui::CsrfForm for $form {
+            fn csrf(&self) -> &str {
+                &self.csrf
+            }
+        })+
+    };
 }
+pub(crate) use csrf_forms;
+
+csrf_forms!(FieldsForm);
 
 /// A form posted by a signed-in user with this browser's CSRF token: the page's context, the
 /// caller and the form, or the answer that refuses it (the login page for a visitor, 403 for a

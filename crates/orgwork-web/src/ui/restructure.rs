@@ -332,11 +332,7 @@ pub struct ActForm {
     csrf: String,
 }
 
-impl super::CsrfForm for ActForm {
-    fn csrf(&self) -> &str {
-        &self.csrf
-    }
-}
+super::csrf_forms!(ActForm);
 
 /// Applies a draft, or undoes the latest restructuring.
 pub async fn act(

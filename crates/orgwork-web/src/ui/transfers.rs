@@ -219,11 +219,7 @@ pub struct CloseForm {
     back: String,
 }
 
-impl super::CsrfForm for CloseForm {
-    fn csrf(&self) -> &str {
-        &self.csrf
-    }
-}
+super::csrf_forms!(CloseForm);
 
 /// Receives (or, for a transfer out of the tree, confirms) or cancels a transfer from the
 /// unit's transfer page.
