@@ -39,13 +39,7 @@ pub fn check_open(id: i64, state: CandidateState) -> Result<()> {
 
 /// A candidate is admitted on or after the day they were proposed.
 pub fn check_admission_date(admitted_on: NaiveDate, proposed_on: NaiveDate) -> Result<()> {
-    if admitted_on < proposed_on {
-        return Err(Error::rule(
-            "date_before_proposal",
-            format!("admitted_on: {admitted_on} is before the proposal ({proposed_on})"),
-        ));
-    }
-    Ok(())
+    crate::date::check_not_before("date_before_proposal", "admitted_on", admitted_on, proposed_on, "the proposal")
 }
 
 #[cfg(test)]

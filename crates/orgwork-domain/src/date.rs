@@ -44,6 +44,22 @@ pub fn check_horizon(field: &str, day: NaiveDate, today: NaiveDate, years: u32) 
     Ok(())
 }
 
+/// A day that may not come before another (an admission before its proposal, a transfer's
+/// close before its issue): the rule `code` otherwise, saying
+/// "{field}: {day} is before {what} ({earliest})".
+pub fn check_not_before(
+    code: &'static str,
+    field: &str,
+    day: NaiveDate,
+    earliest: NaiveDate,
+    what: &str,
+) -> Result<()> {
+    if day < earliest {
+        return Err(Error::rule(code, format!("{field}: {day} is before {what} ({earliest})")));
+    }
+    Ok(())
+}
+
 /// True when the half-open interval `[from, to)` contains `day`.
 pub fn contains(from: NaiveDate, to: Option<NaiveDate>, day: NaiveDate) -> bool {
     from <= day && to.is_none_or(|t| day < t)

@@ -42,13 +42,7 @@ pub fn check_close(id: i64, state: TransferState, issued_on: NaiveDate, on: Naiv
     if state != TransferState::Issued {
         return Err(Error::rule("transfer_closed", format!("transfer {id} is {} already", state.as_str())));
     }
-    if on < issued_on {
-        return Err(Error::rule(
-            "date_before_issue",
-            format!("effective: {on} is before the transfer was issued ({issued_on})"),
-        ));
-    }
-    Ok(())
+    crate::date::check_not_before("date_before_issue", "effective", on, issued_on, "the transfer was issued")
 }
 
 #[cfg(test)]

@@ -52,6 +52,9 @@ pub const AFTER_TREE_WRITES: &[&str] = &["VACUUM unit_version", "VACUUM unit"];
 /// chain. The head's row is there from migration 0014 on.
 pub const AUDIT_LOCK: &[&str] = &["SELECT id FROM audit_head WHERE id = 1 FOR UPDATE"];
 
+/// What the signing of the audit head adds to its read: the head's row, locked by the statement that reads it to sign it (`audit::sign_head`), as `AUDIT_LOCK` locks it.
+pub const HEAD_LOCK: &str = " FOR UPDATE OF h";
+
 /// Run after a bulk load has committed, outside its transaction (see `members::after_large_load`):
 /// fresh planner statistics for the tables loaded (without them the planner plans for the empty
 /// tables it saw last), and a vacuum of those it rewrote.

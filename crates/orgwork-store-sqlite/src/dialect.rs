@@ -36,6 +36,9 @@ pub const AFTER_TREE_WRITES: &[&str] = &[];
 /// Taken before an audit entry is appended: nothing, SQLite's one writer holds the log.
 pub const AUDIT_LOCK: &[&str] = &[];
 
+/// What the signing of the audit head adds to its read: nothing: the one writer holds the head.
+pub const HEAD_LOCK: &str = "";
+
 /// Run after a bulk load has committed, outside its transaction (see `members::after_large_load`):
 /// the write-ahead log folded into the database and truncated. A national load leaves a 7 GB log
 /// otherwise, which the next process to open the file reads whole to rebuild its index.

@@ -113,17 +113,16 @@ async fn write_head(conn: &mut Conn, key: &[u8], seq: i64, hash: &str) -> Result
 /// or the unsigned empty head of a new database. A head that no longer fits is left as it is,
 /// for `audit verify` to report: the server does not sign over a cut or rehashed chain.
 pub async fn sign_head(conn: &mut Conn, key: &[u8]) -> Result<()> {
-    // Held already if this write appended; a write that did not must not sign beside one that did.
-    for lock in super::dialect::AUDIT_LOCK {
-        sqlx::query(*lock).execute(&mut *conn).await.db()?;
-    }
     // On every write: the head, its entry's hash and the last entry, in one statement.
     type Row = (i64, String, String, Option<String>, Option<i64>, Option<String>);
-    let row: Option<Row> = sqlx::query_as(
+    // The head's row locked by the same statement (`dialect::HEAD_LOCK`): held already if this
+    // write appended; a write that did not must not sign beside one that did.
+    let row: Option<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT h.seq, h.hash, h.mac, (SELECT a.hash FROM audit_log a WHERE a.seq = h.seq), l.seq, l.hash \
          FROM audit_head h LEFT JOIN (SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1) l ON 1 = 1 \
-         WHERE h.id = 1",
-    )
+         WHERE h.id = 1{}",
+        super::dialect::HEAD_LOCK
+    )))
     .fetch_optional(&mut *conn)
     .await
     .db()?;

@@ -220,6 +220,16 @@ pub(super) async fn ledger_changes(
     sign: i64,
 ) -> Result<BTreeMap<(i64, String, NaiveDate), i64>> {
     let p = load(conn, id).await?;
+    changes_of(conn, profile, &p, sign).await
+}
+
+/// `ledger_changes` of a member whose rows are loaded already.
+pub(super) async fn changes_of(
+    conn: &mut Conn,
+    profile: &Profile,
+    p: &Parts,
+    sign: i64,
+) -> Result<BTreeMap<(i64, String, NaiveDate), i64>> {
     let memberships: Vec<(i64, Span)> = p.memberships.iter().map(|(u, s, _, _)| (*u, *s)).collect();
     let statuses: Vec<(Status, Span)> = p.statuses.iter().map(|(st, s, _)| (*st, *s)).collect();
     // Contributions of one unit share its ancestry: cut it once per membership.

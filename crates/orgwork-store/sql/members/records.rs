@@ -196,13 +196,13 @@ pub async fn insert_member(
     document: Option<String>,
     from_org: Option<String>,
 ) -> Result<(i64, Member)> {
-    if joined_on < record.admitted_on {
-        return Err(Error::rule(
-            "date_before_admission",
-            format!("joined_on: {} is before the admission ({})", joined_on, record.admitted_on),
-        )
-        .into());
-    }
+    orgwork_domain::date::check_not_before(
+        "date_before_admission",
+        "joined_on",
+        joined_on,
+        record.admitted_on,
+        "the admission",
+    )?;
     if super::structure::unit_ends(tx, unit_id).await?.is_some() {
         return Err(Error::rule("unit_dissolved", "unit: the unit is dissolved; a member cannot join it").into());
     }
@@ -262,8 +262,9 @@ pub async fn insert_member(
     // What admissions side by side share (`begin_shared_write`) is written last, after every
     // read, so that each holds it for as short a time as it can: the name index's words, then
     // the ledger's rows (both in key order), then, by the caller, the audit log's head.
-    let member = view(tx, &store.profile, id, joined_on).await?;
-    let changes = ledger_changes(tx, &store.profile, id, 1).await?;
+    let parts = load(tx, id).await?;
+    let changes = changes_of(tx, &store.profile, &parts, 1).await?;
+    let member = view_of(tx, &store.profile, id, parts, joined_on).await?;
     index_words(tx, &[(id, &name_fold(r), &key)], 1).await?;
     ledger_write(tx, changes).await?;
     Ok((id, member))
@@ -313,6 +314,11 @@ pub(super) async fn unit_code(conn: &mut Conn, unit_id: i64) -> Result<UnitCode>
 
 pub(super) async fn view(conn: &mut Conn, profile: &Profile, id: i64, on: NaiveDate) -> Result<Member> {
     let p = load(conn, id).await?;
+    view_of(conn, profile, id, p, on).await
+}
+
+/// The member as shown on `on`, from rows already loaded (`load`).
+pub(super) async fn view_of(conn: &mut Conn, profile: &Profile, id: i64, p: Parts, on: NaiveDate) -> Result<Member> {
     let mut memberships = vec![];
     let mut unit = None;
     for (u, span, reason, document) in &p.memberships {
