@@ -5,7 +5,9 @@ use crate::{Error, Result};
 use chrono::NaiveDate;
 
 /// Where a candidate stands: waiting (`candidate`), admitted or withdrawn.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
 pub enum CandidateState {
     Candidate,
     Admitted,

@@ -8,6 +8,7 @@ pub mod admissions;
 pub mod audit;
 pub mod date;
 pub mod error;
+pub mod ids;
 pub mod import;
 pub mod members;
 pub mod profile;
@@ -18,3 +19,4 @@ pub mod timeline;
 pub mod transfers;
 
 pub use error::{Error, ErrorKind, Result};
+pub use ids::{CandidateId, DraftId, MemberId, TransferId};

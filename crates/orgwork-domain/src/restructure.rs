@@ -188,11 +188,54 @@ fn op_error(i: usize, op: &Operation, why: impl std::fmt::Display) -> Error {
     Error::invalid("invalid_operation", format!("operation {} ({}): {why}", i + 1, op.name()))
 }
 
+/// A draft whose shape is checked (`Draft::validate`): the only kind the store records. A
+/// draft is checked once, where it is read (a form, a request, a file); what holds one need
+/// not check it again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct ValidDraft(Draft);
+
+impl std::ops::Deref for ValidDraft {
+    type Target = Draft;
+    fn deref(&self) -> &Draft {
+        &self.0
+    }
+}
+
+impl ValidDraft {
+    pub fn into_draft(self) -> Draft {
+        self.0
+    }
+
+    /// The draft with the title, date or decision given in place of its own (a command's
+    /// flags, a form's fields); checked again when anything changed.
+    pub fn with(
+        self,
+        title: Option<String>,
+        effective: Option<NaiveDate>,
+        decision: Option<String>,
+    ) -> Result<ValidDraft> {
+        let mut d = self.0;
+        let title = title.filter(|t| !t.trim().is_empty());
+        let changed = title.is_some() || effective.is_some() || decision.is_some();
+        if let Some(t) = title {
+            d.title = t;
+        }
+        if let Some(e) = effective {
+            d.effective = e;
+        }
+        if decision.is_some() {
+            d.decision = decision;
+        }
+        if changed { d.validate() } else { Ok(ValidDraft(d)) }
+    }
+}
+
 impl Draft {
     /// Checks what can be judged without the tree: a title, at least one operation, names,
     /// shapes, and that no unit is taken apart (merged away, split or dissolved) twice or
     /// created twice.
-    pub fn validate(mut self) -> Result<Draft> {
+    pub fn validate(mut self) -> Result<ValidDraft> {
         self.title = self.title.trim().to_string();
         if self.title.is_empty() || self.title.chars().count() > 300 {
             return Err(Error::invalid("invalid_title", "title: give a title of 1 to 300 characters"));
@@ -285,7 +328,7 @@ impl Draft {
                 }
             }
         }
-        Ok(self)
+        Ok(ValidDraft(self))
     }
 
     /// The existing units the draft names (those it does not create): whoever plans, checks or
@@ -347,30 +390,8 @@ impl Draft {
         out.into_iter().collect()
     }
 
-    /// The draft with the title, date or decision given in place of its own (a command's flags,
-    /// a form's fields); checked again when anything changed.
-    pub fn with(
-        mut self,
-        title: Option<String>,
-        effective: Option<NaiveDate>,
-        decision: Option<String>,
-    ) -> Result<Draft> {
-        let title = title.filter(|t| !t.trim().is_empty());
-        let changed = title.is_some() || effective.is_some() || decision.is_some();
-        if let Some(t) = title {
-            self.title = t;
-        }
-        if let Some(e) = effective {
-            self.effective = e;
-        }
-        if decision.is_some() {
-            self.decision = decision;
-        }
-        if changed { self.validate() } else { Ok(self) }
-    }
-
     /// Reads a draft of explicit operations from TOML; errors name the line and the key.
-    pub fn from_toml(text: &str) -> Result<Draft> {
+    pub fn from_toml(text: &str) -> Result<ValidDraft> {
         let draft: Draft = toml::from_str(text).map_err(|e| {
             let at = e
                 .span()
@@ -456,7 +477,7 @@ pub fn draft_from_mapping(
     effective: NaiveDate,
     decision: Option<String>,
     rows: &[MappingRow],
-) -> Result<Draft> {
+) -> Result<ValidDraft> {
     if rows.is_empty() {
         return Err(Error::invalid("empty_mapping", "mapping: no rows"));
     }
@@ -661,8 +682,10 @@ pub struct Failure {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "schemas", schema(value_type = Option<String>))]
     pub unit: Option<UnitCode>,
+    /// The member at fault, written as text like every id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub member: Option<i64>,
+    #[cfg_attr(feature = "schemas", schema(value_type = Option<String>))]
+    pub member: Option<crate::MemberId>,
     pub message: String,
 }
 
@@ -782,6 +805,6 @@ mod tests {
         let draft = Draft::from_toml(toml).unwrap();
         let json = serde_json::to_string(&draft).unwrap();
         let back: Draft = serde_json::from_str(&json).unwrap();
-        assert_eq!(back, draft);
+        assert_eq!(back, *draft);
     }
 }

@@ -5,7 +5,9 @@ use crate::{Error, Result};
 use chrono::NaiveDate;
 
 /// Where a transfer stands: issued (waiting for the receiver), accepted or cancelled.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
 pub enum TransferState {
     Issued,
     Accepted,
@@ -26,6 +28,31 @@ impl TransferState {
         [TransferState::Issued, TransferState::Accepted, TransferState::Cancelled]
             .into_iter()
             .find(|s| s.as_str() == text)
+    }
+}
+
+/// Which way a transfer crosses a subtree's edge: in to it, or out of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    In,
+    Out,
+}
+
+impl Direction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::In => "in",
+            Direction::Out => "out",
+        }
+    }
+
+    /// `in` or `out`; anything else is `invalid_direction`.
+    pub fn parse(text: &str) -> Result<Direction> {
+        match text.trim() {
+            "in" => Ok(Direction::In),
+            "out" => Ok(Direction::Out),
+            other => Err(Error::invalid("invalid_direction", format!("direction: '{other}' is not in or out"))),
+        }
     }
 }
 
@@ -70,6 +97,13 @@ mod tests {
             check_close(7, TransferState::Issued, d("2024-01-10"), d("2024-01-09")).unwrap_err().code,
             "date_before_issue"
         );
+    }
+
+    #[test]
+    fn directions_are_in_or_out() {
+        assert_eq!(Direction::parse("in").unwrap(), Direction::In);
+        assert_eq!(Direction::parse("out").unwrap().as_str(), "out");
+        assert_eq!(Direction::parse("sideways").unwrap_err().code, "invalid_direction");
     }
 
     #[test]

@@ -55,7 +55,7 @@ fn run(backend: &'static str, ops: Vec<Op>) -> Result<(), TestCaseError> {
         let db = TestDb::new(backend).await;
         let s = db.store.as_ref();
         tree(s).await;
-        let mut members: Vec<i64> = vec![];
+        let mut members: Vec<orgwork_store::MemberId> = vec![];
         for op in &ops {
             if let Op::Checkpoints { days } = op {
                 let days: Vec<NaiveDate> = days.iter().map(|n| day(*n)).collect();
@@ -88,7 +88,7 @@ fn run(backend: &'static str, ops: Vec<Op>) -> Result<(), TestCaseError> {
                         )
                         .await;
                     if let Ok(m) = m {
-                        members.push(m.id.parse().unwrap());
+                        members.push(m.id);
                     }
                 }
                 Op::Status { member, official, day: n } => {

@@ -86,7 +86,7 @@ fn op() -> impl Strategy<Value = Operation> {
     ]
 }
 
-async fn tree(s: &dyn Store) -> Vec<i64> {
+async fn tree(s: &dyn Store) -> Vec<orgwork_store::MemberId> {
     create(s, "QN", "provincial_committee", None, "2020-01-01", "Tỉnh").await;
     for b in ["B1", "B2"] {
         create(s, b, "bloc_committee", Some("QN"), "2020-01-01", b).await;
@@ -120,7 +120,7 @@ async fn tree(s: &dyn Store) -> Vec<i64> {
             )
             .await
             .unwrap();
-        members.push(m.id.parse().unwrap());
+        members.push(m.id);
     }
     members
 }
@@ -152,7 +152,7 @@ fn run(backend: &'static str, ops: Vec<Operation>, checkpoints: Vec<&str>) -> Re
         let before = answers(s).await;
         let summary: Vec<String> = draft.operations.iter().map(Operation::summary).collect();
         let r = s.create_restructuring(&actor(), draft).await.unwrap();
-        let id: i64 = r.id.parse().unwrap();
+        let id = r.id;
         let check = s.check_restructuring(id).await.unwrap();
         prop_assert_eq!(&answers(s).await, &before, "the check changed something: {:?}", summary);
         let applied = s.apply_restructuring(&actor(), id).await.unwrap();
@@ -289,7 +289,7 @@ fn merges_in_a_chain(backend: &'static str) {
             operations: vec![merge("C1", "C6"), merge("C6", "C2")],
         };
         let r = s.create_restructuring(&actor(), draft.validate().unwrap()).await.unwrap();
-        let applied = s.apply_restructuring(&actor(), r.id.parse().unwrap()).await.unwrap();
+        let applied = s.apply_restructuring(&actor(), r.id).await.unwrap();
         assert!(applied.applied, "{:?}", applied.failures);
         for m in &members[..2] {
             assert_eq!(s.member(*m, d(EFFECTIVE)).await.unwrap().unit, Some(code("C2")), "member {m}");

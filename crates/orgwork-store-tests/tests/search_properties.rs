@@ -124,7 +124,7 @@ fn matches(folded_name: &str, query: &str) -> bool {
 }
 
 struct Known {
-    id: i64,
+    id: orgwork_store::MemberId,
     name: String,
     other: Option<String>,
     cell: usize,
@@ -178,7 +178,7 @@ fn run(backend: &'static str, case: Case) -> Result<(), TestCaseError> {
             let page = s.members(None, day("2021-06-01"), &filter, Page::first(5)).await.unwrap();
             prop_assert_eq!(page.items.len(), 1, "card {}", card);
             known.push(Known {
-                id: page.items[0].id.parse().unwrap(),
+                id: page.items[0].id,
                 name: name(p, p.given),
                 other: p.other.map(|g| GIVEN[g].to_string()),
                 cell: p.cell,
@@ -216,7 +216,7 @@ fn run(backend: &'static str, case: Case) -> Result<(), TestCaseError> {
                 let bloc = if cell < 2 && !moved { "B1" } else { "B2" };
                 [CELLS[cell], committee, bloc, "QN"].contains(&scope)
             };
-            let mut expected: Vec<(Vec<u8>, i64)> = known
+            let mut expected: Vec<(Vec<u8>, orgwork_store::MemberId)> = known
                 .iter()
                 .filter(|k| under(k.cell))
                 .filter(|k| {
@@ -226,13 +226,13 @@ fn run(backend: &'static str, case: Case) -> Result<(), TestCaseError> {
                 .map(|k| (sort_key(&k.name), k.id))
                 .collect();
             expected.sort();
-            let expected: Vec<i64> = expected.into_iter().map(|(_, id)| id).collect();
-            let mut got: Vec<i64> = vec![];
+            let expected: Vec<orgwork_store::MemberId> = expected.into_iter().map(|(_, id)| id).collect();
+            let mut got: Vec<orgwork_store::MemberId> = vec![];
             let mut page = Page::first(*size);
             for _ in 0..100 {
                 let filter = MemberFilter { query: Some(query.to_string()), ..Default::default() };
                 let p = s.members(Some(&code(scope)), on, &filter, page.clone()).await.unwrap();
-                got.extend(p.items.iter().map(|m| m.id.parse::<i64>().unwrap()));
+                got.extend(p.items.iter().map(|m| m.id));
                 match p.next {
                     Some(next) => page = Page { after: Some(next), ..page },
                     None => break,

@@ -11,7 +11,8 @@ use orgwork_domain::Error;
 use orgwork_domain::members::{Record, RecordInput};
 use orgwork_domain::structure::UnitCode;
 use orgwork_store::{
-    Actor, AdmissionStore, Admissions, Candidate, Member, NewCandidate, Result, StoreError, StructureStore,
+    Actor, AdmissionStore, Admissions, Candidate, CandidateId, CandidateState, Member, MemberId, NewCandidate, Result,
+    StoreError, StructureStore,
 };
 use sqlx::Row;
 
@@ -20,7 +21,7 @@ const COLUMNS: &str = "c.id, u.code, c.full_name, c.sex, c.birth_date, c.occupat
 
 fn from_row(r: &<super::Db as sqlx::Database>::Row) -> Result<Candidate> {
     Ok(Candidate {
-        id: r.try_get::<i64, _>("id").db()?.to_string(),
+        id: CandidateId::new(r.try_get("id").db()?),
         unit: UnitCode::from_stored(r.try_get("code").db()?),
         full_name: r.try_get("full_name").db()?,
         sex: r.try_get("sex").db()?,
@@ -30,24 +31,22 @@ fn from_row(r: &<super::Db as sqlx::Database>::Row) -> Result<Candidate> {
         course: r.try_get("course").db()?,
         course_done: r.try_get("course_done").db()?,
         proposed_on: r.try_get("proposed_on").db()?,
-        state: r.try_get("state").db()?,
+        state: state_of(&r.try_get::<String, _>("state").db()?)?,
         closed_on: r.try_get("closed_on").db()?,
         note: r.try_get("note").db()?,
-        member_id: r.try_get::<Option<i64>, _>("member_id").db()?.map(|m| m.to_string()),
+        member_id: r.try_get::<Option<i64>, _>("member_id").db()?.map(MemberId::new),
     })
 }
 
-async fn load(conn: &mut Conn, id: i64) -> Result<Candidate> {
+async fn load(conn: &mut Conn, id: CandidateId) -> Result<Candidate> {
     let row = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM candidate c JOIN unit u ON u.id = c.unit_id WHERE c.id = $1"
     )))
-    .bind(id)
+    .bind(id.get())
     .fetch_optional(&mut *conn)
     .await
     .db()?
-    .ok_or_else(|| {
-        StoreError::from(Error::not_found("candidate_not_found", format!("no candidate has the id {id}")))
-    })?;
+    .ok_or_else(|| StoreError::from(CandidateId::not_found(id)))?;
     from_row(&row)
 }
 
@@ -97,7 +96,7 @@ impl AdmissionStore for Backend {
         .execute(&mut *tx)
         .await
         .db()?;
-        let c = load(&mut tx, id).await?;
+        let c = load(&mut tx, CandidateId::new(id)).await?;
         let target = format!("candidate:{id}");
         append(
             &mut tx,
@@ -115,7 +114,7 @@ impl AdmissionStore for Backend {
         Ok(c)
     }
 
-    async fn candidate(&self, id: i64) -> Result<Candidate> {
+    async fn candidate(&self, id: CandidateId) -> Result<Candidate> {
         let mut conn = self.reader().acquire().await.db()?;
         load(&mut conn, id).await
     }
@@ -139,7 +138,7 @@ impl AdmissionStore for Backend {
     async fn admit_candidate(
         &self,
         actor: &Actor,
-        id: i64,
+        id: CandidateId,
         admitted_on: NaiveDate,
         card_number: Option<String>,
         document: Option<String>,
@@ -147,7 +146,7 @@ impl AdmissionStore for Backend {
         self.horizon("admitted_on", admitted_on)?;
         let mut tx = self.begin_write().await?;
         let c = load(&mut tx, id).await?;
-        orgwork_domain::admissions::check_open(id, state_of(&c)?)?;
+        orgwork_domain::admissions::check_open(id.get(), c.state)?;
         orgwork_domain::admissions::check_admission_date(admitted_on, c.proposed_on)?;
         let input = RecordInput {
             full_name: c.full_name.clone(),
@@ -165,7 +164,7 @@ impl AdmissionStore for Backend {
         let (member_id, member) =
             super::members::insert_member(&mut tx, self, &record, unit_id, admitted_on, document, None).await?;
         sqlx::query("UPDATE candidate SET state = 'admitted', closed_on = $2, member_id = $3 WHERE id = $1")
-            .bind(id)
+            .bind(id.get())
             .bind(admitted_on)
             .bind(member_id)
             .execute(&mut *tx)
@@ -192,16 +191,16 @@ impl AdmissionStore for Backend {
     async fn withdraw_candidate(
         &self,
         actor: &Actor,
-        id: i64,
+        id: CandidateId,
         on: NaiveDate,
         note: Option<String>,
     ) -> Result<Candidate> {
         self.horizon("on", on)?;
         let mut tx = self.begin_write().await?;
         let c = load(&mut tx, id).await?;
-        orgwork_domain::admissions::check_open(id, state_of(&c)?)?;
+        orgwork_domain::admissions::check_open(id.get(), c.state)?;
         sqlx::query("UPDATE candidate SET state = 'withdrawn', closed_on = $2, note = $3 WHERE id = $1")
-            .bind(id)
+            .bind(id.get())
             .bind(on)
             .bind(&note)
             .execute(&mut *tx)
@@ -209,7 +208,7 @@ impl AdmissionStore for Backend {
             .db()?;
         let after = load(&mut tx, id).await?;
         let unit_id: i64 = sqlx::query_scalar("SELECT unit_id FROM candidate WHERE id = $1")
-            .bind(id)
+            .bind(id.get())
             .fetch_one(&mut *tx)
             .await
             .db()?;
@@ -282,8 +281,7 @@ impl AdmissionStore for Backend {
     }
 }
 
-/// A candidate's state as the domain's type.
-fn state_of(c: &Candidate) -> Result<orgwork_domain::admissions::CandidateState> {
-    orgwork_domain::admissions::CandidateState::parse(&c.state)
-        .ok_or_else(|| StoreError::Backend(format!("candidate.state holds '{}'", c.state)))
+/// A candidate's state as stored, as the domain's type.
+fn state_of(text: &str) -> Result<CandidateState> {
+    CandidateState::parse(text).ok_or_else(|| StoreError::Backend(format!("candidate.state holds '{text}'")))
 }

@@ -11,7 +11,8 @@ use orgwork_domain::Error;
 use orgwork_domain::members::Status;
 use orgwork_domain::structure::UnitCode;
 use orgwork_store::{
-    Actor, Destination, Page, Paged, Result, StoreError, StructureStore, Transfer, TransferFilter, TransferStore,
+    Actor, Destination, Direction, MemberId, Page, Paged, Result, StoreError, StructureStore, Transfer, TransferFilter,
+    TransferId, TransferState, TransferStore,
 };
 use sqlx::Row;
 
@@ -23,8 +24,8 @@ const FROM: &str = "FROM transfer t JOIN member m ON m.id = t.member_id LEFT JOI
 fn from_row(row: &<super::Db as sqlx::Database>::Row, deadline_days: u32) -> Result<Transfer> {
     let issued_on: NaiveDate = row.try_get("issued_on").db()?;
     Ok(Transfer {
-        id: row.try_get::<i64, _>("id").db()?.to_string(),
-        member_id: row.try_get::<i64, _>("member_id").db()?.to_string(),
+        id: TransferId::new(row.try_get("id").db()?),
+        member_id: MemberId::new(row.try_get("member_id").db()?),
         member_name: row.try_get("full_name").db()?,
         from_unit: row.try_get::<Option<String>, _>("from_code").db()?.map(UnitCode::from_stored),
         from_org: row.try_get("from_org").db()?,
@@ -32,7 +33,7 @@ fn from_row(row: &<super::Db as sqlx::Database>::Row, deadline_days: u32) -> Res
         to_org: row.try_get("to_org").db()?,
         issued_on,
         document: row.try_get("document").db()?,
-        state: row.try_get("state").db()?,
+        state: state_of(&row.try_get::<String, _>("state").db()?)?,
         closed_on: row.try_get("closed_on").db()?,
         close_document: row.try_get("close_document").db()?,
         due_on: issued_on + chrono::Days::new(u64::from(deadline_days)),
@@ -45,9 +46,7 @@ async fn load(conn: &mut Conn, id: i64, deadline_days: u32) -> Result<Transfer> 
         .fetch_optional(&mut *conn)
         .await
         .db()?
-        .ok_or_else(|| {
-            StoreError::from(Error::not_found("transfer_not_found", format!("no transfer has the id {id}")))
-        })?;
+        .ok_or_else(|| StoreError::from(TransferId::not_found(id)))?;
     from_row(&row, deadline_days)
 }
 
@@ -70,11 +69,12 @@ impl TransferStore for Backend {
     async fn issue_transfer(
         &self,
         actor: &Actor,
-        member_id: i64,
+        member_id: MemberId,
         to: Destination,
         issued_on: NaiveDate,
         document: Option<String>,
     ) -> Result<Transfer> {
+        let member_id = member_id.get();
         self.horizon("issued_on", issued_on)?;
         let mut tx = self.begin_write().await?;
         let (from_unit, since) = open_membership(&mut tx, member_id).await?.ok_or_else(|| {
@@ -164,16 +164,17 @@ impl TransferStore for Backend {
     async fn accept_transfer(
         &self,
         actor: &Actor,
-        id: i64,
+        id: TransferId,
         on: NaiveDate,
         document: Option<String>,
     ) -> Result<Transfer> {
+        let id = id.get();
         self.horizon("on", on)?;
         let deadline = self.profile.members.transfer_deadline_days;
         let mut tx = self.begin_write().await?;
         let before = load(&mut tx, id, deadline).await?;
-        orgwork_domain::transfers::check_close(id, state_of(&before)?, before.issued_on, on)?;
-        let member_id: i64 = before.member_id.parse().map_err(|_| StoreError::Backend("transfer.member_id".into()))?;
+        orgwork_domain::transfers::check_close(id, before.state, before.issued_on, on)?;
+        let member_id = before.member_id.get();
         let (from_unit, since) = open_membership(&mut tx, member_id).await?.ok_or_else(|| {
             StoreError::from(Error::rule("not_a_member", format!("member {member_id} no longer belongs to a unit")))
         })?;
@@ -268,12 +269,13 @@ impl TransferStore for Backend {
         Ok(after)
     }
 
-    async fn cancel_transfer(&self, actor: &Actor, id: i64, on: NaiveDate) -> Result<Transfer> {
+    async fn cancel_transfer(&self, actor: &Actor, id: TransferId, on: NaiveDate) -> Result<Transfer> {
+        let id = id.get();
         self.horizon("on", on)?;
         let deadline = self.profile.members.transfer_deadline_days;
         let mut tx = self.begin_write().await?;
         let before = load(&mut tx, id, deadline).await?;
-        orgwork_domain::transfers::check_close(id, state_of(&before)?, before.issued_on, on)?;
+        orgwork_domain::transfers::check_close(id, before.state, before.issued_on, on)?;
         sqlx::query("UPDATE transfer SET state = 'cancelled', closed_on = $2 WHERE id = $1")
             .bind(id)
             .bind(on)
@@ -303,9 +305,9 @@ impl TransferStore for Backend {
         Ok(after)
     }
 
-    async fn transfer(&self, id: i64) -> Result<Transfer> {
+    async fn transfer(&self, id: TransferId) -> Result<Transfer> {
         let mut conn = self.reader().acquire().await.db()?;
-        load(&mut conn, id, self.profile.members.transfer_deadline_days).await
+        load(&mut conn, id.get(), self.profile.members.transfer_deadline_days).await
     }
 
     async fn transfers(&self, unit: &UnitCode, filter: &TransferFilter, page: Page) -> Result<Paged<Transfer>> {
@@ -314,10 +316,10 @@ impl TransferStore for Backend {
         let today = chrono::Local::now().date_naive();
         let top = *self.path_ids(unit, today).await?.first().unwrap_or(&0);
         let before_id: i64 = page.after.as_deref().and_then(|a| a.parse().ok()).unwrap_or(i64::MAX);
-        let side = match filter.direction.as_deref() {
-            Some("in") => "t.to_unit_id IN (SELECT id FROM sub)",
-            Some("out") => "t.from_unit_id IN (SELECT id FROM sub)",
-            _ => "(t.to_unit_id IN (SELECT id FROM sub) OR t.from_unit_id IN (SELECT id FROM sub))",
+        let side = match filter.direction {
+            Some(Direction::In) => "t.to_unit_id IN (SELECT id FROM sub)",
+            Some(Direction::Out) => "t.from_unit_id IN (SELECT id FROM sub)",
+            None => "(t.to_unit_id IN (SELECT id FROM sub) OR t.from_unit_id IN (SELECT id FROM sub))",
         };
         // Issued on or before this day and still waiting: overdue on `overdue_on`.
         let overdue_cut = filter.overdue_on.map(|d| d - chrono::Days::new(u64::from(deadline)));
@@ -339,7 +341,7 @@ impl TransferStore for Backend {
         let mut items = rows.iter().map(|r| from_row(r, deadline)).collect::<Result<Vec<_>>>()?;
         let next = if items.len() > limit as usize {
             items.truncate(limit as usize);
-            items.last().map(|t| t.id.clone())
+            items.last().map(|t| t.id.to_string())
         } else {
             None
         };
@@ -347,8 +349,7 @@ impl TransferStore for Backend {
     }
 }
 
-/// A transfer's state as the domain's type.
-fn state_of(t: &Transfer) -> Result<orgwork_domain::transfers::TransferState> {
-    orgwork_domain::transfers::TransferState::parse(&t.state)
-        .ok_or_else(|| StoreError::Backend(format!("transfer.state holds '{}'", t.state)))
+/// A transfer's state as stored, as the domain's type.
+fn state_of(text: &str) -> Result<TransferState> {
+    TransferState::parse(text).ok_or_else(|| StoreError::Backend(format!("transfer.state holds '{text}'")))
 }

@@ -1,12 +1,14 @@
 //! The admission pipeline: candidates proposed, admitted or withdrawn.
 
 use super::*;
+pub use orgwork_domain::admissions::CandidateState;
 
 /// A candidate for admission, proposed by a unit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
 pub struct Candidate {
-    pub id: String,
+    #[cfg_attr(feature = "schemas", schema(value_type = String))]
+    pub id: CandidateId,
     #[cfg_attr(feature = "schemas", schema(value_type = String))]
     pub unit: UnitCode,
     pub full_name: String,
@@ -19,12 +21,12 @@ pub struct Candidate {
     /// The day the course was completed.
     pub course_done: Option<NaiveDate>,
     pub proposed_on: NaiveDate,
-    /// candidate, admitted or withdrawn.
-    pub state: String,
+    pub state: CandidateState,
     pub closed_on: Option<NaiveDate>,
     pub note: Option<String>,
     /// The member made of the candidate, once admitted.
-    pub member_id: Option<String>,
+    #[cfg_attr(feature = "schemas", schema(value_type = Option<String>))]
+    pub member_id: Option<MemberId>,
 }
 
 /// A candidate to record.
@@ -58,14 +60,14 @@ pub struct Admissions {
 #[async_trait]
 pub trait AdmissionStore: Send + Sync {
     async fn add_candidate(&self, actor: &Actor, new: NewCandidate) -> Result<Candidate>;
-    async fn candidate(&self, id: i64) -> Result<Candidate>;
+    async fn candidate(&self, id: CandidateId) -> Result<Candidate>;
     /// Candidates of a unit's subtree (all states, or those still waiting), newest first.
     async fn candidates(&self, unit: &UnitCode, waiting_only: bool) -> Result<Vec<Candidate>>;
     /// Admits a candidate on a day: a member is created, probationary, in the candidate's unit.
     async fn admit_candidate(
         &self,
         actor: &Actor,
-        id: i64,
+        id: CandidateId,
         admitted_on: NaiveDate,
         card_number: Option<String>,
         document: Option<String>,
@@ -73,7 +75,7 @@ pub trait AdmissionStore: Send + Sync {
     async fn withdraw_candidate(
         &self,
         actor: &Actor,
-        id: i64,
+        id: CandidateId,
         on: NaiveDate,
         note: Option<String>,
     ) -> Result<Candidate>;

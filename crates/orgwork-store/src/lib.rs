@@ -32,6 +32,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use orgwork_domain::access::Role;
 use orgwork_domain::profile::Profile;
 use orgwork_domain::structure::{HistoryEntry, Names, SubtreeEntry, Unit, UnitCode};
+pub use orgwork_domain::{CandidateId, DraftId, MemberId, TransferId};
 use serde::Serialize;
 
 /// A storage error: a domain error (a rule, a missing unit, a number taken; constraint

@@ -20,8 +20,9 @@ pub struct NewMember {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
 pub struct Member {
-    /// The member's key, as text (it does not fit a JavaScript number).
-    pub id: String,
+    /// The member's key, written as text (it does not fit a JavaScript number).
+    #[cfg_attr(feature = "schemas", schema(value_type = String))]
+    pub id: MemberId,
     pub record: orgwork_domain::members::Record,
     /// The unit on the day asked about (null when not a member then).
     #[cfg_attr(feature = "schemas", schema(value_type = Option<String>))]
@@ -58,7 +59,8 @@ pub struct StatusEntry {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
 pub struct MemberSummary {
-    pub id: String,
+    #[cfg_attr(feature = "schemas", schema(value_type = String))]
+    pub id: MemberId,
     pub full_name: String,
     pub birth_date: NaiveDate,
     pub sex: String,
@@ -215,10 +217,11 @@ pub trait MemberStore: Send + Sync {
         page: Page,
     ) -> Result<Paged<(orgwork_domain::members::Record, orgwork_domain::members::Status, UnitCode)>>;
     /// Changes a member's record (not their unit or status, which have their own operations).
-    async fn edit_member(&self, actor: &Actor, id: i64, record: orgwork_domain::members::Record) -> Result<Member>;
+    async fn edit_member(&self, actor: &Actor, id: MemberId, record: orgwork_domain::members::Record)
+    -> Result<Member>;
     async fn create_member(&self, actor: &Actor, new: NewMember) -> Result<Member>;
     /// The member as of `as_of` (their unit, status and categories that day) with the history.
-    async fn member(&self, id: i64, as_of: NaiveDate) -> Result<Member>;
+    async fn member(&self, id: MemberId, as_of: NaiveDate) -> Result<Member>;
     /// Members of the subtree of `unit` on `as_of` (all units when `None`), by name.
     async fn members(
         &self,
@@ -230,7 +233,7 @@ pub trait MemberStore: Send + Sync {
     async fn change_status(
         &self,
         actor: &Actor,
-        id: i64,
+        id: MemberId,
         status: orgwork_domain::members::Status,
         on: NaiveDate,
         document: Option<String>,

@@ -6,7 +6,8 @@ use super::*;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
 pub struct Restructuring {
-    pub id: String,
+    #[cfg_attr(feature = "schemas", schema(value_type = String))]
+    pub id: DraftId,
     pub title: String,
     pub effective: NaiveDate,
     pub decision: Option<String>,
@@ -84,7 +85,8 @@ pub struct Impact {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
 pub struct CheckReport {
-    pub restructuring: String,
+    #[cfg_attr(feature = "schemas", schema(value_type = String))]
+    pub restructuring: DraftId,
     pub passed: bool,
     pub applied: bool,
     /// The rules the check ran, in order.
@@ -97,7 +99,8 @@ pub struct CheckReport {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
 pub struct LineageEntry {
-    pub restructuring: String,
+    #[cfg_attr(feature = "schemas", schema(value_type = String))]
+    pub restructuring: DraftId,
     pub day: NaiveDate,
     /// merged (into a new unit), absorbed (into a surviving one), split, dissolved.
     pub relation: String,
@@ -112,19 +115,19 @@ pub struct LineageEntry {
 /// Restructurings: drafts, the continuity check, apply and undo, lineage.
 #[async_trait]
 pub trait RestructureStore: Send + Sync {
-    /// Records a draft (checked for its shape; the tree is judged by the check).
+    /// Records a draft (its shape checked where it was read; the tree is judged by the check).
     async fn create_restructuring(
         &self,
         actor: &Actor,
-        draft: orgwork_domain::restructure::Draft,
+        draft: orgwork_domain::restructure::ValidDraft,
     ) -> Result<Restructuring>;
     /// Every restructuring, newest first.
     async fn restructurings(&self) -> Result<Vec<Restructuring>>;
-    async fn restructuring(&self, id: i64) -> Result<Restructuring>;
+    async fn restructuring(&self, id: DraftId) -> Result<Restructuring>;
     /// Runs the draft in a transaction that is rolled back: its impact and the check.
-    async fn check_restructuring(&self, id: i64) -> Result<CheckReport>;
+    async fn check_restructuring(&self, id: DraftId) -> Result<CheckReport>;
     /// Runs the check again and, if it passes, applies the draft in one transaction.
-    async fn apply_restructuring(&self, actor: &Actor, id: i64) -> Result<CheckReport>;
+    async fn apply_restructuring(&self, actor: &Actor, id: DraftId) -> Result<CheckReport>;
     /// The most recent applied restructuring (the one `undo_restructuring` would undo).
     async fn latest_applied(&self) -> Result<Option<Restructuring>>;
     /// Undoes the most recent applied restructuring, if nothing was recorded after it on the

@@ -1,6 +1,7 @@
 //! Two-step transfers of members between units, and out of the organization.
 
 use super::*;
+pub use orgwork_domain::transfers::{Direction, TransferState};
 
 /// Where a transfer goes: a unit of the tree, or an organization outside it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -13,8 +14,10 @@ pub enum Destination {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
 pub struct Transfer {
-    pub id: String,
-    pub member_id: String,
+    #[cfg_attr(feature = "schemas", schema(value_type = String))]
+    pub id: TransferId,
+    #[cfg_attr(feature = "schemas", schema(value_type = String))]
+    pub member_id: MemberId,
     pub member_name: String,
     #[cfg_attr(feature = "schemas", schema(value_type = Option<String>))]
     pub from_unit: Option<UnitCode>,
@@ -26,8 +29,7 @@ pub struct Transfer {
     pub to_org: Option<String>,
     pub issued_on: NaiveDate,
     pub document: Option<String>,
-    /// issued, accepted or cancelled.
-    pub state: String,
+    pub state: TransferState,
     pub closed_on: Option<NaiveDate>,
     pub close_document: Option<String>,
     /// The last day to accept it (the profile's deadline after the issue).
@@ -37,8 +39,8 @@ pub struct Transfer {
 /// Which transfers of a unit's subtree to list.
 #[derive(Debug, Clone, Default)]
 pub struct TransferFilter {
-    /// "in" (to the subtree), "out" (from it), or both when `None`.
-    pub direction: Option<String>,
+    /// In to the subtree, out of it, or both when `None`.
+    pub direction: Option<Direction>,
     /// Only those still waiting.
     pub pending: bool,
     /// Only those waiting past their deadline on this day.
@@ -52,7 +54,7 @@ pub trait TransferStore: Send + Sync {
     async fn issue_transfer(
         &self,
         actor: &Actor,
-        member_id: i64,
+        member_id: MemberId,
         to: Destination,
         issued_on: NaiveDate,
         document: Option<String>,
@@ -62,12 +64,12 @@ pub trait TransferStore: Send + Sync {
     async fn accept_transfer(
         &self,
         actor: &Actor,
-        id: i64,
+        id: TransferId,
         on: NaiveDate,
         document: Option<String>,
     ) -> Result<Transfer>;
-    async fn cancel_transfer(&self, actor: &Actor, id: i64, on: NaiveDate) -> Result<Transfer>;
-    async fn transfer(&self, id: i64) -> Result<Transfer>;
+    async fn cancel_transfer(&self, actor: &Actor, id: TransferId, on: NaiveDate) -> Result<Transfer>;
+    async fn transfer(&self, id: TransferId) -> Result<Transfer>;
     /// Transfers to or from the subtree of a unit, newest first.
     async fn transfers(&self, unit: &UnitCode, filter: &TransferFilter, page: Page) -> Result<Paged<Transfer>>;
 }

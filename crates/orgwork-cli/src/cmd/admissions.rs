@@ -60,7 +60,7 @@ pub enum Command {
     },
     /// Admit a candidate: a probationary member from that day.
     Admit {
-        id: i64,
+        id: orgwork_store::CandidateId,
         #[arg(long, value_parser = date)]
         on: NaiveDate,
         #[arg(long)]
@@ -72,7 +72,7 @@ pub enum Command {
     },
     /// Withdraw a candidate.
     Withdraw {
-        id: i64,
+        id: orgwork_store::CandidateId,
         #[arg(long, value_parser = date)]
         on: NaiveDate,
         #[arg(long)]
@@ -121,7 +121,14 @@ pub async fn run(command: Command) -> Result<()> {
                 return output::json(&list);
             }
             for c in list {
-                println!("{:<20} {:<28} {:<16} proposed {}  {}", c.id, c.full_name, c.unit, c.proposed_on, c.state);
+                println!(
+                    "{:<20} {:<28} {:<16} proposed {}  {}",
+                    c.id,
+                    c.full_name,
+                    c.unit,
+                    c.proposed_on,
+                    c.state.as_str()
+                );
             }
         }
         Command::Admit { id, on, card_number, document, db } => {

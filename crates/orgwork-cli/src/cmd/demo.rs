@@ -84,7 +84,7 @@ async fn create(
 pub const RESTRUCTURING: &str = include_str!("../demo_restructuring.toml");
 
 /// Records the seed's restructuring as a draft, once.
-pub async fn load_restructuring(store: &dyn Store) -> Result<Option<String>> {
+pub async fn load_restructuring(store: &dyn Store) -> Result<Option<orgwork_store::DraftId>> {
     if !store.restructurings().await?.is_empty() {
         return Ok(None);
     }
@@ -190,11 +190,7 @@ async fn load_transfers(store: &dyn Store) -> Result<()> {
     let first = |unit: &'static str| async move {
         let page =
             store.members(Some(&UnitCode::parse(unit)?), today, &MemberFilter::default(), Page::first(1)).await?;
-        page.items
-            .first()
-            .map(|m| m.id.parse::<i64>())
-            .transpose()?
-            .ok_or_else(|| anyhow::anyhow!("no demo member in {unit}"))
+        page.items.first().map(|m| m.id).ok_or_else(|| anyhow::anyhow!("no demo member in {unit}"))
     };
     let moves = [
         ("QN-KCQ-STC-C1", "QN-KCQ-SKHDT-C1", 400, Some(380)),
@@ -214,7 +210,7 @@ async fn load_transfers(store: &dyn Store) -> Result<()> {
             )
             .await?;
         if let Some(a) = accepted_days_ago {
-            store.accept_transfer(&actor(), t.id.parse()?, today - chrono::Days::new(a), None).await?;
+            store.accept_transfer(&actor(), t.id, today - chrono::Days::new(a), None).await?;
         }
     }
     Ok(())

@@ -51,7 +51,7 @@ pub enum Command {
     },
     /// A member as of a date, with their history.
     Show {
-        id: i64,
+        id: orgwork_store::MemberId,
         #[arg(long, value_parser = date)]
         as_of: Option<NaiveDate>,
         #[command(flatten)]
@@ -87,7 +87,7 @@ pub enum Command {
     },
     /// Correct fields of a member's record (others stay as they are).
     Edit {
-        id: i64,
+        id: orgwork_store::MemberId,
         #[arg(long)]
         full_name: Option<String>,
         #[arg(long)]
@@ -104,7 +104,7 @@ pub enum Command {
     /// Issue a transfer of a member to another unit (--to) or out of the organization
     /// (--to-org); the receiver accepts it with `orgwork transfer accept`.
     Transfer {
-        id: i64,
+        id: orgwork_store::MemberId,
         #[arg(long, value_parser = code, conflicts_with = "to_org", required_unless_present = "to_org")]
         to: Option<UnitCode>,
         #[arg(long)]
@@ -120,7 +120,7 @@ pub enum Command {
     },
     /// Change a member's status from a date (official, deceased, expelled, removed, resigned).
     Status {
-        id: i64,
+        id: orgwork_store::MemberId,
         #[arg(long = "to")]
         status: String,
         #[arg(long, value_parser = date)]

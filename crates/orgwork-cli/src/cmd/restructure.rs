@@ -8,7 +8,7 @@ use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
 use clap::Subcommand;
 use orgwork_domain::date::parse_date;
-use orgwork_domain::restructure::{Draft, default_title, draft_from_mapping, mapping_rows};
+use orgwork_domain::restructure::{Draft, ValidDraft, default_title, draft_from_mapping, mapping_rows};
 use orgwork_store::{CheckReport, Restructuring};
 use std::path::PathBuf;
 
@@ -48,7 +48,7 @@ pub enum Command {
     },
     /// One restructuring and its operations.
     Show {
-        id: i64,
+        id: orgwork_store::DraftId,
         #[command(flatten)]
         db: DbArgs,
         #[arg(long)]
@@ -56,7 +56,7 @@ pub enum Command {
     },
     /// Run the continuity check and show the impact; fails when a rule is broken.
     Check {
-        id: i64,
+        id: orgwork_store::DraftId,
         #[command(flatten)]
         db: DbArgs,
         #[arg(long)]
@@ -64,7 +64,7 @@ pub enum Command {
     },
     /// Check again and apply, all or nothing.
     Apply {
-        id: i64,
+        id: orgwork_store::DraftId,
         #[command(flatten)]
         db: DbArgs,
         #[arg(long)]
@@ -85,7 +85,7 @@ pub fn read_draft(
     effective: Option<NaiveDate>,
     title: Option<String>,
     decision: Option<String>,
-) -> Result<Draft> {
+) -> Result<ValidDraft> {
     match (file, mappings.is_empty()) {
         (Some(_), false) => bail!("give either a file of operations or --mapping tables, not both"),
         (None, true) => bail!("give a file of operations (.toml or .json) or --mapping FILE.csv"),

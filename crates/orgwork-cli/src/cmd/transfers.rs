@@ -22,7 +22,7 @@ fn code(s: &str) -> Result<UnitCode, String> {
 pub enum Command {
     /// Accept a transfer: the member moves on that day.
     Accept {
-        id: i64,
+        id: orgwork_store::TransferId,
         #[arg(long, value_parser = date)]
         on: NaiveDate,
         #[arg(long)]
@@ -32,7 +32,7 @@ pub enum Command {
     },
     /// Cancel a transfer still waiting.
     Cancel {
-        id: i64,
+        id: orgwork_store::TransferId,
         #[arg(long, value_parser = date)]
         on: NaiveDate,
         #[command(flatten)]
@@ -43,8 +43,8 @@ pub enum Command {
         #[arg(long, value_parser = code)]
         unit: UnitCode,
         /// in or out.
-        #[arg(long)]
-        direction: Option<String>,
+        #[arg(long, value_parser = orgwork_store::Direction::parse)]
+        direction: Option<orgwork_store::Direction>,
         /// Only those still waiting.
         #[arg(long)]
         pending: bool,
@@ -79,8 +79,15 @@ pub async fn run(command: Command) -> Result<()> {
             for t in &page.items {
                 let from = t.from_unit.as_ref().map(|u| u.to_string()).or(t.from_org.clone()).unwrap_or_default();
                 let to = t.to_unit.as_ref().map(|u| u.to_string()).or(t.to_org.clone()).unwrap_or_default();
-                let late = if t.state == "issued" && t.due_on < today { "  OVERDUE" } else { "" };
-                println!("{:<20} {:<28} {from} → {to}  issued {}  {}{late}", t.id, t.member_name, t.issued_on, t.state);
+                let late =
+                    if t.state == orgwork_store::TransferState::Issued && t.due_on < today { "  OVERDUE" } else { "" };
+                println!(
+                    "{:<20} {:<28} {from} → {to}  issued {}  {}{late}",
+                    t.id,
+                    t.member_name,
+                    t.issued_on,
+                    t.state.as_str()
+                );
             }
         }
     }

@@ -2,7 +2,7 @@
 
 use super::*;
 use orgwork_domain::restructure::{
-    CreateOp, DissolveOp, Draft, MergeOp, MoveOp, Operation, RenameOp, Rule, SplitOp, SplitPart,
+    CreateOp, DissolveOp, Draft, MergeOp, MoveOp, Operation, RenameOp, Rule, SplitOp, SplitPart, ValidDraft,
 };
 use orgwork_store::{Destination, Stats};
 
@@ -10,10 +10,12 @@ fn create_op(c: &str, kind: &str, parent: &str, vi: &str) -> Operation {
     Operation::Create(CreateOp { code: code(c), kind: kind.into(), names: names(vi), parent: code(parent) })
 }
 
-fn draft(effective: &str, operations: Vec<Operation>) -> Draft {
+fn draft(effective: &str, operations: Vec<Operation>) -> ValidDraft {
     Draft {
         title: "Sắp xếp tổ chức".into(), effective: d(effective), decision: Some("01-QĐ/TU".into()), operations
     }
+    .validate()
+    .unwrap()
 }
 
 /// Everything the tests compare before and after: the tree on several days and the counts of
@@ -64,7 +66,7 @@ pub async fn restructures_applies_and_undoes(store: Arc<dyn Store>) {
     );
     let r = s.create_restructuring(&actor(), plan).await.unwrap();
     assert_eq!(r.state, "draft");
-    let id: i64 = r.id.parse().unwrap();
+    let id = r.id;
     let check = s.check_restructuring(id).await.unwrap();
     assert!(check.passed, "{:?}", check.failures);
     assert_eq!(check.rules, Rule::ALL.to_vec());
@@ -112,10 +114,7 @@ pub async fn restructures_applies_and_undoes(store: Arc<dyn Store>) {
     assert_eq!(m.unit.map(|u| u.to_string()), Some("SO-TC-C1".into()));
     assert_eq!(s.member(c2, d("2025-01-31")).await.unwrap().unit.map(|u| u.to_string()), Some("SO-TC-C2".into()));
     // The transfer in progress now leaves from the surviving cell.
-    assert_eq!(
-        s.transfer(t.id.parse().unwrap()).await.unwrap().from_unit.map(|u| u.to_string()),
-        Some("SO-TC-C1".into())
-    );
+    assert_eq!(s.transfer(t.id).await.unwrap().from_unit.map(|u| u.to_string()), Some("SO-TC-C1".into()));
     assert_ledger_agrees(s, &UNITS, &DAYS).await;
     // Lineage: which unit replaced which.
     let lineage = s.lineage(&code("KCQ")).await.unwrap();
@@ -136,10 +135,7 @@ pub async fn restructures_applies_and_undoes(store: Arc<dyn Store>) {
     assert_eq!(answers(s, &UNITS, &DAYS).await, before);
     assert_ledger_agrees(s, &UNITS, &DAYS).await;
     assert!(s.lineage(&code("KCQ")).await.unwrap().is_empty());
-    assert_eq!(
-        s.transfer(t.id.parse().unwrap()).await.unwrap().from_unit.map(|u| u.to_string()),
-        Some("SO-TC-C2".into())
-    );
+    assert_eq!(s.transfer(t.id).await.unwrap().from_unit.map(|u| u.to_string()), Some("SO-TC-C2".into()));
     assert_eq!(error_code(s.undo_restructuring(&actor()).await), "nothing_to_undo");
 
     // Applied again, then a change recorded on a unit it touched: undo refuses and says why.
@@ -150,7 +146,7 @@ pub async fn restructures_applies_and_undoes(store: Arc<dyn Store>) {
         )
         .await
         .unwrap();
-    let report = s.apply_restructuring(&actor(), again.id.parse().unwrap()).await.unwrap();
+    let report = s.apply_restructuring(&actor(), again.id).await.unwrap();
     assert!(report.applied, "{:?}", report.failures);
     s.create_unit(
         &actor(),
@@ -176,7 +172,7 @@ pub async fn restructures_applies_and_undoes(store: Arc<dyn Store>) {
         )
         .await
         .unwrap();
-    assert!(s.apply_restructuring(&actor(), third.id.parse().unwrap()).await.unwrap().applied);
+    assert!(s.apply_restructuring(&actor(), third.id).await.unwrap().applied);
     admit(s, "BAO", record("Đỗ Minh Hải", "male", "1996-02-02", "2025-06-01")).await;
     let e = s.undo_restructuring(&actor()).await.unwrap_err().to_string();
     assert!(e.contains("cannot be undone") && e.contains("BAO"), "{e}");
@@ -230,7 +226,7 @@ pub async fn refuses_drafts_that_break_continuity(store: Arc<dyn Store>) {
     for (ops, rule, names_what) in cases {
         let summary: Vec<String> = ops.iter().map(Operation::summary).collect();
         let r = s.create_restructuring(&actor(), draft("2025-02-01", ops)).await.unwrap();
-        let id = r.id.parse().unwrap();
+        let id = r.id;
         let check = s.check_restructuring(id).await.unwrap();
         assert!(!check.passed, "{summary:?} passes the check");
         let f = check
@@ -252,7 +248,7 @@ pub async fn refuses_drafts_that_break_continuity(store: Arc<dyn Store>) {
         )
         .await
         .unwrap();
-    let check = s.check_restructuring(r.id.parse().unwrap()).await.unwrap();
+    let check = s.check_restructuring(r.id).await.unwrap();
     assert_eq!(check.failures.iter().filter_map(|f| f.member).collect::<Vec<_>>(), [an]);
     // A draft dated before a recorded change.
     s.rename_unit(&actor(), dated("BAO", "2025-06-01"), names("Chi bộ Báo và Truyền hình")).await.unwrap();
@@ -263,7 +259,7 @@ pub async fn refuses_drafts_that_break_continuity(store: Arc<dyn Store>) {
         )
         .await
         .unwrap();
-    let check = s.check_restructuring(r.id.parse().unwrap()).await.unwrap();
+    let check = s.check_restructuring(r.id).await.unwrap();
     assert_eq!(check.failures.iter().map(|f| f.rule).collect::<Vec<_>>(), [Rule::DateOrder]);
     assert!(
         check.failures[0].message.contains("BAO") && check.failures[0].message.contains("2025-06-01"),

@@ -16,8 +16,8 @@ use orgwork_domain::members::{Record, Span, Status, check_status_change, contrib
 use orgwork_domain::profile::Profile;
 use orgwork_domain::structure::UnitCode;
 use orgwork_store::{
-    Actor, Member, MemberFilter, MemberStore, MemberSummary, MembershipEntry, NewMember, Page, Paged, Result, Stats,
-    StatusEntry, StoreError, StructureStore,
+    Actor, Member, MemberFilter, MemberId, MemberStore, MemberSummary, MembershipEntry, NewMember, Page, Paged, Result,
+    Stats, StatusEntry, StoreError, StructureStore,
 };
 use sqlx::Row;
 use std::collections::BTreeMap;
@@ -104,7 +104,8 @@ impl MemberStore for Backend {
         Ok(Paged { items, next })
     }
 
-    async fn edit_member(&self, actor: &Actor, id: i64, record: Record) -> Result<Member> {
+    async fn edit_member(&self, actor: &Actor, id: MemberId, record: Record) -> Result<Member> {
+        let id = id.get();
         let mut tx = self.begin_write().await?;
         let today = chrono::Local::now().date_naive();
         let before = view(&mut tx, &self.profile, id, today).await?;
@@ -162,9 +163,9 @@ impl MemberStore for Backend {
         Ok(m)
     }
 
-    async fn member(&self, id: i64, as_of: NaiveDate) -> Result<Member> {
+    async fn member(&self, id: MemberId, as_of: NaiveDate) -> Result<Member> {
         let mut conn = self.reader().acquire().await.db()?;
-        view(&mut conn, &self.profile, id, as_of).await
+        view(&mut conn, &self.profile, id.get(), as_of).await
     }
 
     async fn members(
@@ -180,11 +181,12 @@ impl MemberStore for Backend {
     async fn change_status(
         &self,
         actor: &Actor,
-        id: i64,
+        id: MemberId,
         status: Status,
         on: NaiveDate,
         document: Option<String>,
     ) -> Result<Member> {
+        let id = id.get();
         self.horizon("on", on)?;
         let mut tx = self.begin_write().await?;
         let parts = load(&mut tx, id).await?;

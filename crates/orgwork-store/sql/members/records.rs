@@ -337,7 +337,7 @@ pub(super) async fn view_of(conn: &mut Conn, profile: &Profile, id: i64, p: Part
     let status = p.statuses.iter().find(|(_, s, _)| s.from <= on && s.to.is_none_or(|t| on < t)).map(|(st, _, _)| *st);
     let categories = if unit.is_some() { p.record.categories_on(profile, on) } else { vec![] };
     Ok(Member {
-        id: id.to_string(),
+        id: MemberId::new(id),
         badges: p.record.badges(profile),
         record: p.record,
         unit,

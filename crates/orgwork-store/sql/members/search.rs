@@ -183,7 +183,7 @@ impl Backend {
             found.keys.push(format!("{}|{id}", to_hex(&r.try_get::<Vec<u8>, _>("name_key").db()?)));
             found.units.push(r.try_get("unit_id").db()?);
             found.items.push(MemberSummary {
-                id: id.to_string(),
+                id: MemberId::new(id),
                 full_name: r.try_get("full_name").db()?,
                 birth_date: r.try_get("birth_date").db()?,
                 sex: r.try_get("sex").db()?,

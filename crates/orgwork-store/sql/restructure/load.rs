@@ -352,5 +352,5 @@ pub(super) fn fail(
     member: Option<i64>,
     message: String,
 ) -> Failure {
-    Failure { rule, operation, unit: unit.cloned(), member, message }
+    Failure { rule, operation, unit: unit.cloned(), member: member.map(orgwork_store::MemberId::new), message }
 }

@@ -19,10 +19,10 @@ use super::{Backend, Db, common, dialect, members};
 use async_trait::async_trait;
 use chrono::NaiveDate;
 use orgwork_domain::Error;
-use orgwork_domain::restructure::{Draft, Failure, Operation, Rule};
+use orgwork_domain::restructure::{Draft, Failure, Operation, Rule, ValidDraft};
 use orgwork_domain::structure::{Change, Names, UnitCode, check_kind_placement};
 use orgwork_store::{
-    Actor, CheckReport, Impact, ImpactUnit, LineageEntry, RestructureStore, Restructuring, Result, StoreError,
+    Actor, CheckReport, DraftId, Impact, ImpactUnit, LineageEntry, RestructureStore, Restructuring, Result, StoreError,
     TreeChange,
 };
 use serde::{Deserialize, Serialize};
@@ -52,7 +52,7 @@ fn from_row(row: &<super::Db as sqlx::Database>::Row) -> Result<Restructuring> {
     let draft: Draft =
         serde_json::from_str(&json).map_err(|e| StoreError::Backend(format!("restructuring.draft_json: {e}")))?;
     Ok(Restructuring {
-        id: row.try_get::<i64, _>("id").db()?.to_string(),
+        id: DraftId::new(row.try_get("id").db()?),
         title: row.try_get("title").db()?,
         effective: row.try_get("effective").db()?,
         decision: row.try_get("decision").db()?,
@@ -72,9 +72,7 @@ async fn load(conn: &mut Conn, id: i64) -> Result<Restructuring> {
         .fetch_optional(&mut *conn)
         .await
         .db()?
-        .ok_or_else(|| {
-            StoreError::from(Error::not_found("restructuring_not_found", format!("no restructuring has the id {id}")))
-        })?;
+        .ok_or_else(|| StoreError::from(DraftId::not_found(id)))?;
     from_row(&row)
 }
 
@@ -173,9 +171,8 @@ impl Backend {
 
 #[async_trait]
 impl RestructureStore for Backend {
-    async fn create_restructuring(&self, actor: &Actor, draft: Draft) -> Result<Restructuring> {
+    async fn create_restructuring(&self, actor: &Actor, draft: ValidDraft) -> Result<Restructuring> {
         self.horizon("effective", draft.effective)?;
-        let draft = draft.validate()?;
         let mut tx = self.begin_write().await?;
         let id = self.ids.next_id();
         let json = serde_json::to_string(&draft).map_err(|e| StoreError::Backend(e.to_string()))?;
@@ -217,12 +214,13 @@ impl RestructureStore for Backend {
         rows.iter().map(from_row).collect()
     }
 
-    async fn restructuring(&self, id: i64) -> Result<Restructuring> {
+    async fn restructuring(&self, id: DraftId) -> Result<Restructuring> {
         let mut conn = self.reader().acquire().await.db()?;
-        load(&mut conn, id).await
+        load(&mut conn, id.get()).await
     }
 
-    async fn check_restructuring(&self, id: i64) -> Result<CheckReport> {
+    async fn check_restructuring(&self, id: DraftId) -> Result<CheckReport> {
+        let id = id.get();
         let mut tx = self.begin_write().await?;
         let r = load(&mut tx, id).await?;
         if r.state != "draft" {
@@ -245,7 +243,8 @@ impl RestructureStore for Backend {
         })
     }
 
-    async fn apply_restructuring(&self, actor: &Actor, id: i64) -> Result<CheckReport> {
+    async fn apply_restructuring(&self, actor: &Actor, id: DraftId) -> Result<CheckReport> {
+        let id = id.get();
         let mut tx = self.begin_write().await?;
         let r = load(&mut tx, id).await?;
         if r.state != "draft" {
@@ -452,7 +451,7 @@ impl RestructureStore for Backend {
         rows.iter()
             .map(|r| {
                 Ok(LineageEntry {
-                    restructuring: r.try_get::<i64, _>("restructuring_id").db()?.to_string(),
+                    restructuring: DraftId::new(r.try_get("restructuring_id").db()?),
                     day: r.try_get("day").db()?,
                     relation: r.try_get("relation").db()?,
                     from: UnitCode::from_stored(r.try_get("from_code").db()?),

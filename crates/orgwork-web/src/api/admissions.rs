@@ -6,7 +6,7 @@ use crate::AppState;
 use crate::auth::today;
 use crate::auth::{ApiCaller, Caller};
 use crate::error::{ApiError, ErrorBody};
-use crate::extract::{ApiJson, ApiQuery};
+use crate::extract::{ApiJson, ApiQuery, Id};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -14,7 +14,7 @@ use chrono::{Datelike, NaiveDate};
 use orgwork_domain::access::Permission;
 use orgwork_domain::date::parse_date;
 use orgwork_domain::structure::{UnitCode, parse_decision};
-use orgwork_store::{Admissions, Candidate, Member, NewCandidate, Store};
+use orgwork_store::{Admissions, Candidate, CandidateId, Member, NewCandidate, Store};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -28,23 +28,19 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(admissions))
 }
 
-fn hidden(id: &str) -> ApiError {
-    ApiError::new(StatusCode::NOT_FOUND, "candidate_not_found", format!("no candidate has the id {id}"))
-}
-
 /// The candidate, if the caller may write members in its unit from `on` (the day of the
 /// admission or withdrawal) to today; 404 if they may not read them.
 pub async fn candidate_to_change(
     store: &dyn Store,
     caller: &Caller,
-    id: &str,
+    id: CandidateId,
     on: NaiveDate,
 ) -> Result<Candidate, ApiError> {
-    let n: i64 = id.trim().parse().map_err(|_| hidden(id))?;
-    let c = store.candidate(n).await.map_err(|_| hidden(id))?;
+    let hidden = || ApiError::from(CandidateId::not_found(id));
+    let c = store.candidate(id).await.map_err(|_| hidden())?;
     let on = on.max(c.proposed_on);
     if caller.require(store, Permission::ReadMembers, &c.unit, on).await.is_err() {
-        return Err(hidden(id));
+        return Err(hidden());
     }
     caller.require_from(store, Permission::WriteMembers, &c.unit, on).await?;
     Ok(c)
@@ -131,15 +127,13 @@ pub struct Admit {
 async fn admit(
     State(s): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Path(id): Path<String>,
+    Id(id): Id<CandidateId>,
     ApiJson(b): ApiJson<Admit>,
 ) -> Result<Json<Member>, ApiError> {
     let on = parse_date("admitted_on", &b.admitted_on)?;
     let document = parse_decision(b.document.as_deref())?;
-    let c = candidate_to_change(s.store.as_ref(), &caller, &id, on).await?;
-    Ok(Json(
-        s.store.admit_candidate(&caller.actor(), c.id.parse().unwrap_or_default(), on, b.card_number, document).await?,
-    ))
+    let c = candidate_to_change(s.store.as_ref(), &caller, id, on).await?;
+    Ok(Json(s.store.admit_candidate(&caller.actor(), c.id, on, b.card_number, document).await?))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -157,13 +151,13 @@ pub struct Withdraw {
 async fn withdraw(
     State(s): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Path(id): Path<String>,
+    Id(id): Id<CandidateId>,
     ApiJson(b): ApiJson<Withdraw>,
 ) -> Result<Json<Candidate>, ApiError> {
     let on = parse_date("effective", &b.effective)?;
     let note = parse_decision(b.note.as_deref())?;
-    let c = candidate_to_change(s.store.as_ref(), &caller, &id, on).await?;
-    Ok(Json(s.store.withdraw_candidate(&caller.actor(), c.id.parse().unwrap_or_default(), on, note).await?))
+    let c = candidate_to_change(s.store.as_ref(), &caller, id, on).await?;
+    Ok(Json(s.store.withdraw_candidate(&caller.actor(), c.id, on, note).await?))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

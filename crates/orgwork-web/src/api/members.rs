@@ -6,7 +6,7 @@ use crate::AppState;
 use crate::auth::today;
 use crate::auth::{ApiCaller, Caller};
 use crate::error::{ApiError, ErrorBody};
-use crate::extract::{ApiJson, ApiQuery};
+use crate::extract::{ApiJson, ApiQuery, Id};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -15,7 +15,7 @@ use orgwork_domain::access::Permission;
 use orgwork_domain::date::parse_date;
 use orgwork_domain::members::{Record, RecordInput, Status, field_errors};
 use orgwork_domain::structure::UnitCode;
-use orgwork_store::{Member, MemberFilter, MemberSummary, NewMember, Page, Stats, Store};
+use orgwork_store::{Member, MemberFilter, MemberId, MemberSummary, NewMember, Page, Stats, Store};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -36,13 +36,6 @@ fn day(field: &str, value: &Option<String>) -> Result<NaiveDate, ApiError> {
     }
 }
 
-fn member_id(value: &str) -> Result<i64, ApiError> {
-    value
-        .trim()
-        .parse()
-        .map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "member_not_found", format!("no member has the id {value}")))
-}
-
 /// The member, if the caller may `what` them on `on` (judged where the member belongs then,
 /// or last belonged): 404 when the caller may not even read them, 403 when they may read but
 /// not `what`. A write (`WriteMembers`) dated `on` holds from `on` on, so it is judged on every
@@ -50,11 +43,11 @@ fn member_id(value: &str) -> Result<i64, ApiError> {
 pub async fn member_in_scope(
     store: &dyn Store,
     caller: &Caller,
-    id: i64,
+    id: MemberId,
     on: NaiveDate,
     what: Permission,
 ) -> Result<Member, ApiError> {
-    let hidden = || ApiError::new(StatusCode::NOT_FOUND, "member_not_found", format!("no member has the id {id}"));
+    let hidden = || ApiError::from(MemberId::not_found(id));
     let m = store.member(id, on).await.map_err(|_| hidden())?;
     let (unit, when) = match (&m.unit, m.memberships.last()) {
         (Some(u), _) => (u.clone(), on),
@@ -173,11 +166,11 @@ pub struct AsOf {
 async fn get_member(
     State(s): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Path(id): Path<String>,
+    Id(id): Id<MemberId>,
     ApiQuery(q): ApiQuery<AsOf>,
 ) -> Result<Json<Member>, ApiError> {
     let on = day("as_of", &q.as_of)?;
-    Ok(Json(member_in_scope(s.store.as_ref(), &caller, member_id(&id)?, on, Permission::ReadMembers).await?))
+    Ok(Json(member_in_scope(s.store.as_ref(), &caller, id, on, Permission::ReadMembers).await?))
 }
 
 /// A new member: the record, the unit and the day they joined it.
@@ -236,10 +229,9 @@ async fn create_member(
 async fn edit_member(
     State(s): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Path(id): Path<String>,
+    Id(id): Id<MemberId>,
     ApiJson(b): ApiJson<RecordInput>,
 ) -> Result<Json<Member>, ApiError> {
-    let id = member_id(&id)?;
     let record = Record::parse(&s.store.profile().members, &b).map_err(|e| ApiError::from(field_errors(&e)))?;
     member_in_scope(s.store.as_ref(), &caller, id, today(), Permission::WriteMembers).await?;
     Ok(Json(s.store.edit_member(&caller.actor(), id, record).await?))
@@ -263,10 +255,9 @@ pub struct ChangeStatus {
 async fn change_status(
     State(s): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Path(id): Path<String>,
+    Id(id): Id<MemberId>,
     ApiJson(b): ApiJson<ChangeStatus>,
 ) -> Result<Json<Member>, ApiError> {
-    let id = member_id(&id)?;
     let status = Status::parse(&b.status)?;
     let on = parse_date("effective", &b.effective)?;
     let document = orgwork_domain::structure::parse_decision(b.document.as_deref())?;

@@ -10,16 +10,16 @@ use crate::AppState;
 use crate::auth::today;
 use crate::auth::{ApiCaller, Caller};
 use crate::error::{ApiError, ErrorBody};
-use crate::extract::ApiJson;
+use crate::extract::{ApiJson, Id};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use chrono::NaiveDate;
 use orgwork_domain::access::Permission;
 use orgwork_domain::date::parse_date;
-use orgwork_domain::restructure::{Draft, Operation, default_title, draft_from_mapping, mapping_rows};
+use orgwork_domain::restructure::{Draft, Operation, ValidDraft, default_title, draft_from_mapping, mapping_rows};
 use orgwork_domain::structure::UnitCode;
-use orgwork_store::{CheckReport, LineageEntry, Restructuring, Store, StoreError};
+use orgwork_store::{CheckReport, DraftId, LineageEntry, Restructuring, Store, StoreError};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -67,20 +67,14 @@ pub async fn require_draft(
     Ok(())
 }
 
-fn parse_id(id: &str) -> Result<i64, ApiError> {
-    id.trim().parse().map_err(|_| {
-        ApiError::new(StatusCode::NOT_FOUND, "restructuring_not_found", format!("no restructuring has the id {id}"))
-    })
-}
-
 /// The restructuring, if the caller may `what` every unit it names.
 pub async fn restructuring_for(
     store: &dyn Store,
     caller: &Caller,
-    id: &str,
+    id: DraftId,
     what: &[Permission],
 ) -> Result<Restructuring, ApiError> {
-    let r = store.restructuring(parse_id(id)?).await?;
+    let r = store.restructuring(id).await?;
     require_draft(store, caller, &r.draft(), what).await?;
     Ok(r)
 }
@@ -119,7 +113,7 @@ pub struct PlanBody {
 }
 
 /// Turns a plan into a draft (shared by the API and the UI).
-pub fn draft_from_plan(p: PlanBody) -> Result<Draft, ApiError> {
+pub fn draft_from_plan(p: PlanBody) -> Result<ValidDraft, ApiError> {
     let effective: Option<NaiveDate> = p.effective.as_deref().map(|e| parse_date("effective", e)).transpose()?;
     let need_date = || {
         effective.ok_or_else(|| {
@@ -155,7 +149,7 @@ pub fn draft_from_cells(
     effective: NaiveDate,
     decision: Option<String>,
     cells: &[Vec<String>],
-) -> Result<Draft, ApiError> {
+) -> Result<ValidDraft, ApiError> {
     let title = title.filter(|t| !t.trim().is_empty()).unwrap_or_else(|| default_title(effective));
     Ok(draft_from_mapping(&title, effective, decision, &mapping_rows(cells)?)?)
 }
@@ -182,9 +176,9 @@ async fn plan(
 async fn get_one(
     State(s): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Path(id): Path<String>,
+    Id(id): Id<DraftId>,
 ) -> Result<Json<Restructuring>, ApiError> {
-    Ok(Json(restructuring_for(s.store.as_ref(), &caller, &id, &[Permission::ReadStructure]).await?))
+    Ok(Json(restructuring_for(s.store.as_ref(), &caller, id, &[Permission::ReadStructure]).await?))
 }
 
 /// Runs the continuity check and reports the impact; changes nothing.
@@ -194,10 +188,10 @@ async fn get_one(
 async fn check(
     State(s): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Path(id): Path<String>,
+    Id(id): Id<DraftId>,
 ) -> Result<Json<CheckReport>, ApiError> {
-    let r = restructuring_for(s.store.as_ref(), &caller, &id, &[Permission::ReadStructure]).await?;
-    Ok(Json(s.store.check_restructuring(parse_id(&r.id)?).await?))
+    let r = restructuring_for(s.store.as_ref(), &caller, id, &[Permission::ReadStructure]).await?;
+    Ok(Json(s.store.check_restructuring(r.id).await?))
 }
 
 /// Checks again and applies, all or nothing. A draft that fails the check is refused (422,
@@ -208,11 +202,11 @@ async fn check(
 async fn apply(
     State(s): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Path(id): Path<String>,
+    Id(id): Id<DraftId>,
 ) -> Result<Json<CheckReport>, ApiError> {
-    let r = restructuring_for(s.store.as_ref(), &caller, &id, &[Permission::WriteStructure, Permission::WriteMembers])
+    let r = restructuring_for(s.store.as_ref(), &caller, id, &[Permission::WriteStructure, Permission::WriteMembers])
         .await?;
-    let report = s.store.apply_restructuring(&caller.actor(), parse_id(&r.id)?).await?;
+    let report = s.store.apply_restructuring(&caller.actor(), r.id).await?;
     if !report.applied {
         let first: Vec<String> =
             report.failures.iter().take(5).map(|f| format!("{}: {}", f.rule.as_str(), f.message)).collect();

@@ -7,15 +7,15 @@ use crate::api::members::member_in_scope;
 use crate::auth::today;
 use crate::auth::{ApiCaller, Caller};
 use crate::error::{ApiError, ErrorBody};
-use crate::extract::{ApiJson, ApiQuery};
+use crate::extract::{ApiJson, ApiQuery, Id};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::NaiveDate;
 use orgwork_domain::access::Permission;
 use orgwork_domain::date::parse_date;
 use orgwork_domain::structure::{UnitCode, parse_decision};
-use orgwork_store::{Destination, Page, Store, Transfer, TransferFilter};
+use orgwork_store::{Destination, Direction, MemberId, Page, Store, Transfer, TransferFilter, TransferId};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -29,22 +29,18 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(cancel))
 }
 
-fn hidden(id: &str) -> ApiError {
-    ApiError::new(StatusCode::NOT_FOUND, "transfer_not_found", format!("no transfer has the id {id}"))
-}
-
 /// The transfer, if the caller may `what` it on its `side` ("from", "to", or either); with
 /// `reach`, on every day from `reach` to today (a write that holds from that day on).
 pub async fn transfer_in_scope(
     store: &dyn Store,
     caller: &Caller,
-    id: &str,
+    id: TransferId,
     what: Permission,
     side: &str,
     reach: Option<NaiveDate>,
 ) -> Result<Transfer, ApiError> {
-    let n: i64 = id.trim().parse().map_err(|_| hidden(id))?;
-    let t = store.transfer(n).await.map_err(|_| hidden(id))?;
+    let hidden = || ApiError::from(TransferId::not_found(id));
+    let t = store.transfer(id).await.map_err(|_| hidden())?;
     let when = t.closed_on.unwrap_or(t.issued_on).min(today()).max(t.issued_on);
     let mut sides = vec![];
     if side != "to"
@@ -57,7 +53,7 @@ pub async fn transfer_in_scope(
     {
         sides.push(u.clone());
     }
-    let mut last = hidden(id);
+    let mut last = hidden();
     for u in sides {
         let allowed = match reach {
             Some(from) => caller.require_from(store, what, &u, from).await,
@@ -72,7 +68,7 @@ pub async fn transfer_in_scope(
     if last.status == StatusCode::FORBIDDEN && caller_reads_either(store, caller, &t, when).await {
         Err(last)
     } else {
-        Err(hidden(id))
+        Err(hidden())
     }
 }
 
@@ -111,15 +107,14 @@ async fn list(
 ) -> Result<Json<List<Transfer>>, ApiError> {
     let unit = UnitCode::parse(&p.unit)?;
     caller.require(s.store.as_ref(), Permission::ReadMembers, &unit, today()).await?;
-    if let Some(d) = p.direction.as_deref().filter(|d| !["in", "out"].contains(d)) {
-        return Err(ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_query",
-            format!("direction: '{d}' is not in or out"),
-        ));
-    }
+    let direction = p
+        .direction
+        .as_deref()
+        .map(Direction::parse)
+        .transpose()
+        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", e.message))?;
     let filter = TransferFilter {
-        direction: p.direction.clone(),
+        direction,
         pending: p.pending.unwrap_or(false),
         overdue_on: p.overdue.unwrap_or(false).then(today),
     };
@@ -159,9 +154,7 @@ async fn issue(
         (None, Some(o)) => Destination::Outside(o.clone()),
         _ => return Err(ApiError::new(StatusCode::BAD_REQUEST, "invalid_body", "give either to_unit or to_org")),
     };
-    let member: i64 = b.member.trim().parse().map_err(|_| {
-        ApiError::new(StatusCode::NOT_FOUND, "member_not_found", format!("no member has the id {}", b.member))
-    })?;
+    let member: MemberId = b.member.parse()?;
     member_in_scope(s.store.as_ref(), &caller, member, on, Permission::WriteMembers).await?;
     let t = s.store.issue_transfer(&caller.actor(), member, to, on, document).await?;
     Ok((StatusCode::CREATED, Json(t)))
@@ -173,9 +166,9 @@ async fn issue(
 async fn get_transfer(
     State(s): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Path(id): Path<String>,
+    Id(id): Id<TransferId>,
 ) -> Result<Json<Transfer>, ApiError> {
-    Ok(Json(transfer_in_scope(s.store.as_ref(), &caller, &id, Permission::ReadMembers, "either", None).await?))
+    Ok(Json(transfer_in_scope(s.store.as_ref(), &caller, id, Permission::ReadMembers, "either", None).await?))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -194,15 +187,15 @@ pub struct CloseTransfer {
 async fn accept(
     State(s): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Path(id): Path<String>,
+    Id(id): Id<TransferId>,
     ApiJson(b): ApiJson<CloseTransfer>,
 ) -> Result<Json<Transfer>, ApiError> {
     let on = parse_date("effective", &b.effective)?;
     let document = parse_decision(b.document.as_deref())?;
-    let t = transfer_in_scope(s.store.as_ref(), &caller, &id, Permission::ReadMembers, "either", None).await?;
+    let t = transfer_in_scope(s.store.as_ref(), &caller, id, Permission::ReadMembers, "either", None).await?;
     let side = if t.to_unit.is_some() { "to" } else { "from" };
-    transfer_in_scope(s.store.as_ref(), &caller, &id, Permission::WriteMembers, side, Some(on)).await?;
-    Ok(Json(s.store.accept_transfer(&caller.actor(), t.id.parse().unwrap_or_default(), on, document).await?))
+    transfer_in_scope(s.store.as_ref(), &caller, id, Permission::WriteMembers, side, Some(on)).await?;
+    Ok(Json(s.store.accept_transfer(&caller.actor(), t.id, on, document).await?))
 }
 
 /// Cancels a transfer still waiting (the sender's step).
@@ -212,12 +205,12 @@ async fn accept(
 async fn cancel(
     State(s): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Path(id): Path<String>,
+    Id(id): Id<TransferId>,
     ApiJson(b): ApiJson<CloseTransfer>,
 ) -> Result<Json<Transfer>, ApiError> {
     let on = parse_date("effective", &b.effective)?;
-    let t = transfer_in_scope(s.store.as_ref(), &caller, &id, Permission::ReadMembers, "either", None).await?;
-    transfer_in_scope(s.store.as_ref(), &caller, &id, Permission::WriteMembers, "from", Some(on.min(t.issued_on)))
+    let t = transfer_in_scope(s.store.as_ref(), &caller, id, Permission::ReadMembers, "either", None).await?;
+    transfer_in_scope(s.store.as_ref(), &caller, id, Permission::WriteMembers, "from", Some(on.min(t.issued_on)))
         .await?;
-    Ok(Json(s.store.cancel_transfer(&caller.actor(), t.id.parse().unwrap_or_default(), on).await?))
+    Ok(Json(s.store.cancel_transfer(&caller.actor(), t.id, on).await?))
 }

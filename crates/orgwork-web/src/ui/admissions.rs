@@ -13,14 +13,14 @@ use axum::response::Response;
 use orgwork_domain::access::Permission;
 use orgwork_domain::date::parse_date;
 use orgwork_domain::structure::UnitCode;
-use orgwork_store::NewCandidate;
+use orgwork_store::{CandidateId, CandidateState, MemberId, NewCandidate};
 use serde::Deserialize;
 use std::collections::HashMap;
 
 use crate::auth::today;
 
 pub struct Row {
-    id: String,
+    id: CandidateId,
     name: String,
     born: String,
     unit: String,
@@ -28,7 +28,7 @@ pub struct Row {
     proposed: String,
     state: String,
     waiting: bool,
-    member: Option<String>,
+    member: Option<MemberId>,
 }
 
 #[derive(Template)]
@@ -117,8 +117,8 @@ async fn render(
                 (None, None) => String::new(),
             },
             proposed: tr.date(c.proposed_on),
-            waiting: c.state == "candidate",
-            state: tr.t(&format!("candidate-state-{}", c.state)),
+            waiting: c.state == CandidateState::Candidate,
+            state: tr.t(&format!("candidate-state-{}", c.state.as_str())),
             member: c.member_id,
         })
         .collect();
@@ -206,8 +206,9 @@ pub async fn act(
     let back = UnitCode::parse(&f.back).map(|c| c.to_string()).unwrap_or_default();
     let result = async {
         let on = parse_date("effective", &f.effective)?;
-        let c = crate::api::admissions::candidate_to_change(store, &caller, &id, on).await?;
-        let n: i64 = c.id.parse().unwrap_or_default();
+        let id: CandidateId = id.parse()?;
+        let c = crate::api::admissions::candidate_to_change(store, &caller, id, on).await?;
+        let n = c.id;
         match verb.as_str() {
             "admit" => {
                 let card = Some(f.card_number.trim().to_string()).filter(|c| !c.is_empty());

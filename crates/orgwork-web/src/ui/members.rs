@@ -4,7 +4,9 @@
 
 use super::i18n::Tr;
 use super::structure::{category_name, status_name};
-use super::{Ctx, FieldsForm, FormState, Layout, Submitted, field as get, opt_field as opt, redirect, urlencode};
+use super::{
+    Ctx, FieldsForm, FormState, Layout, PageId, Submitted, field as get, opt_field as opt, redirect, urlencode,
+};
 use crate::AppState;
 use crate::api::members::member_in_scope;
 use crate::auth::Caller;
@@ -18,14 +20,14 @@ use orgwork_domain::access::Permission;
 use orgwork_domain::date::parse_date;
 use orgwork_domain::members::{Record, RecordInput, Status};
 use orgwork_domain::structure::UnitCode;
-use orgwork_store::{MemberFilter, NewMember, Page};
+use orgwork_store::{Direction, MemberFilter, MemberId, NewMember, Page};
 use serde::Deserialize;
 use std::collections::HashMap;
 
 use crate::auth::today;
 
 pub struct Row {
-    id: String,
+    id: MemberId,
     name: String,
     born: String,
     sex: String,
@@ -133,7 +135,7 @@ async fn render_list(
         .items
         .iter()
         .map(|m| Row {
-            id: m.id.clone(),
+            id: m.id,
             name: m.full_name.clone(),
             born: tr.date(m.birth_date),
             sex: tr.t(&format!("sex-{}", m.sex)),
@@ -287,7 +289,7 @@ impl MemberPage {
 }
 
 pub struct MemberView {
-    id: String,
+    id: MemberId,
     name: String,
     unit: Option<String>,
     facts: Vec<(String, String)>,
@@ -305,7 +307,7 @@ pub struct MemberQuery {
 pub async fn page(
     State(s): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    PageId(id): PageId<MemberId>,
     Query(q): Query<MemberQuery>,
 ) -> Response {
     let caller = match ctx.caller() {
@@ -317,7 +319,7 @@ pub async fn page(
         Some(Ok(d)) => d,
         Some(Err(e)) => return ctx.api_error_page(e.into()),
     };
-    render_member(&s, &ctx, &caller, &id, on, q.done.is_some(), FormState::default(), None, StatusCode::OK).await
+    render_member(&s, &ctx, &caller, id, on, q.done.is_some(), FormState::default(), None, StatusCode::OK).await
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -325,7 +327,7 @@ pub(super) async fn render_member(
     s: &AppState,
     ctx: &Ctx,
     caller: &Caller,
-    id: &str,
+    id: MemberId,
     on: NaiveDate,
     done: bool,
     state: FormState,
@@ -334,12 +336,6 @@ pub(super) async fn render_member(
 ) -> Response {
     let tr = ctx.tr;
     let store = s.store.as_ref();
-    let id: i64 = match id.parse() {
-        Ok(i) => i,
-        Err(_) => {
-            return ctx.api_error_page(ApiError::new(StatusCode::NOT_FOUND, "member_not_found", "no such member"));
-        }
-    };
     let m = match member_in_scope(store, caller, id, on, Permission::ReadMembers).await {
         Ok(m) => m,
         Err(e) => return ctx.api_error_page(e),
@@ -379,7 +375,7 @@ pub(super) async fn render_member(
         None => tr.ta("member-since", "from", &tr.date(from)),
     };
     let view = MemberView {
-        id: m.id.clone(),
+        id: m.id,
         name: r.full_name.clone(),
         unit: m.unit.as_ref().map(|u| u.to_string()),
         facts,
@@ -423,7 +419,7 @@ pub(super) async fn render_member(
     for (field, value) in fields {
         defaults.insert(format!("edit.{field}"), value.unwrap_or_default());
     }
-    let filter = orgwork_store::TransferFilter { direction: Some("out".into()), pending: true, overdue_on: None };
+    let filter = orgwork_store::TransferFilter { direction: Some(Direction::Out), pending: true, overdue_on: None };
     let pending = match &m.unit {
         Some(u) => store
             .transfers(u, &filter, Page::first(200))
@@ -452,14 +448,13 @@ pub(super) async fn render_member(
 
 pub async fn status(
     State(s): State<AppState>,
-    Path(id): Path<String>,
+    PageId(id): PageId<MemberId>,
     Submitted { ctx, caller, form: f }: Submitted<FieldsForm>,
 ) -> Response {
     let store = s.store.as_ref();
     let v = &f.fields;
     let result = async {
-        let member: i64 =
-            id.parse().map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "member_not_found", "no such member"))?;
+        let member = id;
         let status = Status::parse(&get(v, "status"))?;
         let on = parse_date("effective", &get(v, "effective"))?;
         let document = orgwork_domain::structure::parse_decision(opt(v, "document").as_deref())?;
@@ -479,7 +474,7 @@ pub async fn status(
             };
             let mut state = FormState { form: "status", values: v.clone(), errors: HashMap::new() };
             state.errors.insert(field.to_string(), message);
-            render_member(&s, &ctx, &caller, &id, today(), false, state, None, e.status).await
+            render_member(&s, &ctx, &caller, id, today(), false, state, None, e.status).await
         }
     }
 }
@@ -487,17 +482,11 @@ pub async fn status(
 /// Corrects the record from the member's page: each faulty field with its error.
 pub async fn edit(
     State(s): State<AppState>,
-    Path(id): Path<String>,
+    PageId(member): PageId<MemberId>,
     Submitted { ctx, caller, form: f }: Submitted<FieldsForm>,
 ) -> Response {
     let store = s.store.as_ref();
     let v = &f.fields;
-    let member: i64 = match id.parse() {
-        Ok(m) => m,
-        Err(_) => {
-            return ctx.api_error_page(ApiError::new(StatusCode::NOT_FOUND, "member_not_found", "no such member"));
-        }
-    };
     let current = match member_in_scope(store, &caller, member, today(), Permission::WriteMembers).await {
         Ok(m) => m.record,
         Err(e) => return ctx.api_error_page(e),
@@ -522,11 +511,12 @@ pub async fn edit(
             for e in errors {
                 state.errors.insert(e.field.clone(), format!("{} — {}", e.value, e.reason));
             }
-            return render_member(&s, &ctx, &caller, &id, today(), false, state, None, StatusCode::BAD_REQUEST).await;
+            return render_member(&s, &ctx, &caller, member, today(), false, state, None, StatusCode::BAD_REQUEST)
+                .await;
         }
     };
     match store.edit_member(&caller.actor(), member, record).await {
-        Ok(_) => redirect(&format!("/members/{id}?done=1")),
+        Ok(_) => redirect(&format!("/members/{member}?done=1")),
         Err(e) => {
             let e: ApiError = e.into();
             let message = ctx.tr.error(&e.code).unwrap_or_else(|| e.message.clone());
@@ -536,7 +526,7 @@ pub async fn edit(
                 "full_name"
             };
             state.errors.insert(field.to_string(), message);
-            render_member(&s, &ctx, &caller, &id, today(), false, state, None, e.status).await
+            render_member(&s, &ctx, &caller, member, today(), false, state, None, e.status).await
         }
     }
 }

@@ -108,6 +108,27 @@ fn cookies(parts: &Parts) -> HashMap<String, String> {
     out
 }
 
+/// A typed id from the path's one segment, for pages: a malformed one is answered with the
+/// not-found page of its kind, in the reader's language (the API's twin is `extract::Id`).
+pub struct PageId<T>(pub T);
+
+impl<T> FromRequestParts<AppState> for PageId<T>
+where
+    T: std::str::FromStr<Err = orgwork_domain::Error> + Send,
+{
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let axum::extract::Path(text) = axum::extract::Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        match text.parse() {
+            Ok(id) => Ok(PageId(id)),
+            Err(e) => Err(Ctx::from_request_parts(parts, state).await?.api_error_page(ApiError::from(e))),
+        }
+    }
+}
+
 impl FromRequestParts<AppState> for Ctx {
     type Rejection = Response;
 

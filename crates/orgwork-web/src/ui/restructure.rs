@@ -3,7 +3,7 @@
 //! continuity check with the impact and the tree before and after, apply and undo.
 
 use super::i18n::Tr;
-use super::{Ctx, Layout, Submitted, redirect};
+use super::{Ctx, Layout, PageId, Submitted, redirect};
 use crate::AppState;
 use crate::api::restructure::{draft_from_cells, require_draft, restructuring_for};
 use crate::auth::Caller;
@@ -15,13 +15,13 @@ use axum::response::Response;
 use orgwork_domain::access::Permission;
 use orgwork_domain::date::parse_date;
 use orgwork_domain::restructure::Draft;
-use orgwork_store::{CheckReport, Restructuring};
+use orgwork_store::{CheckReport, DraftId, Restructuring};
 use serde::Deserialize;
 
 use crate::auth::today;
 
 pub struct Row {
-    id: String,
+    id: DraftId,
     title: String,
     effective: String,
     state: String,
@@ -212,7 +212,7 @@ pub struct DraftQuery {
 pub async fn page(
     State(s): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    PageId(id): PageId<DraftId>,
     Query(q): Query<DraftQuery>,
 ) -> Response {
     let caller = match ctx.caller() {
@@ -223,7 +223,7 @@ pub async fn page(
         .done
         .as_deref()
         .map(|d| ctx.tr.t(&format!("restructure-done-{}", if d == "undo" { "undo" } else { "apply" })));
-    render_draft(&s, &ctx, &caller, &id, q.check.is_some(), None, message, None, StatusCode::OK).await
+    render_draft(&s, &ctx, &caller, id, q.check.is_some(), None, message, None, StatusCode::OK).await
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -231,7 +231,7 @@ async fn render_draft(
     s: &AppState,
     ctx: &Ctx,
     caller: &Caller,
-    id: &str,
+    id: DraftId,
     run_check: bool,
     report: Option<CheckReport>,
     message: Option<String>,
@@ -248,12 +248,10 @@ async fn render_draft(
         require_draft(store, caller, &r.draft(), &[Permission::WriteStructure, Permission::WriteMembers]).await.is_ok();
     let report = match report {
         Some(rep) => Some(rep),
-        None if run_check && r.state == "draft" => {
-            match store.check_restructuring(r.id.parse().unwrap_or_default()).await {
-                Ok(rep) => Some(rep),
-                Err(e) => return ctx.api_error_page(e.into()),
-            }
-        }
+        None if run_check && r.state == "draft" => match store.check_restructuring(r.id).await {
+            Ok(rep) => Some(rep),
+            Err(e) => return ctx.api_error_page(e.into()),
+        },
         None => None,
     };
     let latest_applied = match store.latest_applied().await {
@@ -341,10 +339,14 @@ pub async fn act(
     Submitted { ctx, caller, form: _ }: Submitted<ActForm>,
 ) -> Response {
     let store = s.store.as_ref();
+    let id: DraftId = match id.parse() {
+        Ok(id) => id,
+        Err(e) => return ctx.api_error_page(ApiError::from(e)),
+    };
     let writes = [Permission::WriteStructure, Permission::WriteMembers];
     let result = async {
-        let r = restructuring_for(store, &caller, &id, &writes).await?;
-        let n: i64 = r.id.parse().unwrap_or_default();
+        let r = restructuring_for(store, &caller, id, &writes).await?;
+        let n = r.id;
         match verb.as_str() {
             "apply" => Ok::<_, ApiError>(Some(store.apply_restructuring(&caller.actor(), n).await?)),
             "undo" => {
@@ -366,7 +368,7 @@ pub async fn act(
     match result {
         Ok(Some(report)) if !report.applied => {
             let msg = ctx.tr.t("restructure-refused");
-            render_draft(&s, &ctx, &caller, &id, false, Some(report), None, Some(msg), StatusCode::UNPROCESSABLE_ENTITY)
+            render_draft(&s, &ctx, &caller, id, false, Some(report), None, Some(msg), StatusCode::UNPROCESSABLE_ENTITY)
                 .await
         }
         Ok(Some(_)) => redirect(&format!("/restructurings/{id}?done=apply")),
@@ -374,7 +376,7 @@ pub async fn act(
         Err(e) if e.status == StatusCode::NOT_FOUND || e.status == StatusCode::FORBIDDEN => ctx.api_error_page(e),
         Err(e) => {
             let message = ctx.tr.error(&e.code).map(|m| format!("{m} ({})", e.message)).unwrap_or(e.message.clone());
-            render_draft(&s, &ctx, &caller, &id, false, None, None, Some(message), e.status).await
+            render_draft(&s, &ctx, &caller, id, false, None, None, Some(message), e.status).await
         }
     }
 }

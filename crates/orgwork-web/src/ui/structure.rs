@@ -506,7 +506,7 @@ async fn render_unit(
                     name(&l.from, &l.from_name),
                     tr.t(&format!("lineage-{}", l.relation)),
                     name(&l.to, &l.to_name),
-                    l.restructuring.clone(),
+                    l.restructuring.to_string(),
                 )
             })
             .collect(),

@@ -3,7 +3,7 @@
 
 use super::i18n::Tr;
 use super::members::render_member;
-use super::{Ctx, FieldsForm, FormState, Layout, Submitted, field as get, opt_field as opt, redirect};
+use super::{Ctx, FieldsForm, FormState, Layout, PageId, Submitted, field as get, opt_field as opt, redirect};
 use crate::AppState;
 use crate::api::members::member_in_scope;
 use crate::auth::Caller;
@@ -16,7 +16,7 @@ use chrono::NaiveDate;
 use orgwork_domain::access::Permission;
 use orgwork_domain::date::parse_date;
 use orgwork_domain::structure::UnitCode;
-use orgwork_store::Page;
+use orgwork_store::{MemberId, Page, TransferId, TransferState};
 use serde::Deserialize;
 use std::collections::HashMap;
 
@@ -25,14 +25,13 @@ use crate::auth::today;
 /// Issues a transfer from the member's page.
 pub async fn transfer(
     State(s): State<AppState>,
-    Path(id): Path<String>,
+    PageId(id): PageId<MemberId>,
     Submitted { ctx, caller, form: f }: Submitted<FieldsForm>,
 ) -> Response {
     let store = s.store.as_ref();
     let v = &f.fields;
     let result = async {
-        let member: i64 =
-            id.parse().map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "member_not_found", "no such member"))?;
+        let member = id;
         let on = parse_date("issued_on", &get(v, "issued_on"))?;
         let to = match (opt(v, "to_unit"), opt(v, "to_org")) {
             (Some(u), None) => orgwork_store::Destination::Unit(UnitCode::parse(&u)?),
@@ -63,14 +62,14 @@ pub async fn transfer(
             };
             let mut state = FormState { form: "transfer", values: v.clone(), errors: HashMap::new() };
             state.errors.insert(field.to_string(), message);
-            render_member(&s, &ctx, &caller, &id, today(), false, state, None, e.status).await
+            render_member(&s, &ctx, &caller, id, today(), false, state, None, e.status).await
         }
     }
 }
 
 pub struct TransferRow {
-    id: String,
-    member_id: String,
+    id: TransferId,
+    member_id: MemberId,
     member: String,
     from: String,
     to: String,
@@ -147,7 +146,7 @@ async fn render_transfers(
                 }
                 None => false,
             };
-            let (verb, side) = if t.state == "issued" && incoming_here {
+            let (verb, side) = if t.state == TransferState::Issued && incoming_here {
                 ("accept", t.to_unit.clone())
             } else {
                 ("cancel", t.from_unit.clone())
@@ -157,19 +156,22 @@ async fn render_transfers(
                 None => false,
             };
             // Out of the tree, the sender records the receipt.
-            let (verb, can_act) =
-                if t.state == "issued" && t.to_unit.is_none() { ("accept", can_act) } else { (verb, can_act) };
+            let (verb, can_act) = if t.state == TransferState::Issued && t.to_unit.is_none() {
+                ("accept", can_act)
+            } else {
+                (verb, can_act)
+            };
             let row = TransferRow {
-                id: t.id.clone(),
-                member_id: t.member_id.clone(),
+                id: t.id,
+                member_id: t.member_id,
                 member: t.member_name.clone(),
                 from: place(&t.from_unit, &t.from_org),
                 to: place(&t.to_unit, &t.to_org),
                 issued: tr.date(t.issued_on),
                 due: tr.date(t.due_on),
-                state: tr.t(&format!("state-{}", t.state)),
-                overdue: t.state == "issued" && t.due_on < now,
-                can_act: can_act && t.state == "issued",
+                state: tr.t(&format!("state-{}", t.state.as_str())),
+                overdue: t.state == TransferState::Issued && t.due_on < now,
+                can_act: can_act && t.state == TransferState::Issued,
                 verb,
             };
             match (t.state.as_str(), incoming_here) {
@@ -231,19 +233,20 @@ pub async fn close_transfer(
     let store = s.store.as_ref();
     let result = async {
         let on = parse_date("effective", &f.effective)?;
-        let t = crate::api::transfers::transfer_in_scope(store, &caller, &id, Permission::ReadMembers, "either", None)
+        let id: TransferId = id.parse()?;
+        let t = crate::api::transfers::transfer_in_scope(store, &caller, id, Permission::ReadMembers, "either", None)
             .await?;
-        let n: i64 = t.id.parse().unwrap_or_default();
+        let n = t.id;
         match verb.as_str() {
             "accept" => {
                 let side = if t.to_unit.is_some() { "to" } else { "from" };
-                crate::api::transfers::transfer_in_scope(store, &caller, &id, Permission::WriteMembers, side, Some(on))
+                crate::api::transfers::transfer_in_scope(store, &caller, id, Permission::WriteMembers, side, Some(on))
                     .await?;
                 store.accept_transfer(&caller.actor(), n, on, None).await?;
             }
             "cancel" => {
                 let from = Some(on.min(t.issued_on));
-                crate::api::transfers::transfer_in_scope(store, &caller, &id, Permission::WriteMembers, "from", from)
+                crate::api::transfers::transfer_in_scope(store, &caller, id, Permission::WriteMembers, "from", from)
                     .await?;
                 store.cancel_transfer(&caller.actor(), n, on).await?;
             }
