@@ -88,14 +88,70 @@ pub struct ImportRow {
     pub status: Option<Status>,
 }
 
-/// The field a heading means, if any.
-pub fn field_of(heading: &str) -> Option<&'static str> {
-    let h = fold(heading.trim().trim_start_matches('\u{feff}')).replace(['_', '-', '.'], " ");
-    let h = h.split_whitespace().collect::<Vec<_>>().join(" ");
+/// The words of the readers' languages beside the codes: what each column's heading and each
+/// status are called. The web crate fills it from its locale files (so that an export written
+/// in a language imports back); empty, only the codes and the common Vietnamese headings are
+/// read.
+#[derive(Debug, Clone, Default)]
+pub struct Vocabulary {
+    headings: Vec<(String, &'static str)>,
+    statuses: Vec<(String, Status)>,
+}
+
+/// A heading or value as compared: folded, with `_`, `-`, `.` and runs of spaces as one space.
+fn key(text: &str) -> String {
+    let h = fold(text.trim().trim_start_matches('\u{feff}')).replace(['_', '-', '.'], " ");
+    h.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+impl Vocabulary {
+    /// `word` is a heading of the column `field` (one of `COLUMNS`).
+    pub fn heading(&mut self, word: &str, field: &'static str) {
+        self.headings.push((key(word), field));
+    }
+
+    /// `word` is a name of the status.
+    pub fn status(&mut self, word: &str, status: Status) {
+        self.statuses.push((key(word), status));
+    }
+
+    /// Words that mean two things (a heading of two columns, a name of two statuses).
+    pub fn conflicts(&self) -> Vec<String> {
+        let mut out = vec![];
+        for (i, (w, f)) in self.headings.iter().enumerate() {
+            let builtin = field_of_builtin(w);
+            if self.headings[..i].iter().any(|(v, g)| v == w && g != f) || builtin.is_some_and(|b| b != *f) {
+                out.push(format!("heading '{w}'"));
+            }
+        }
+        for (i, (w, s)) in self.statuses.iter().enumerate() {
+            if self.statuses[..i].iter().any(|(v, t)| v == w && t != s) {
+                out.push(format!("status '{w}'"));
+            }
+        }
+        out
+    }
+
+    fn status_of(&self, text: &str) -> Option<Status> {
+        Status::parse(text.trim()).ok().or_else(|| {
+            let k = key(text);
+            self.statuses.iter().find(|(w, _)| *w == k).map(|(_, s)| *s)
+        })
+    }
+}
+
+fn field_of_builtin(h: &str) -> Option<&'static str> {
     if let Some(c) = COLUMNS.iter().find(|c| c.replace('_', " ") == h) {
         return Some(c);
     }
     VIETNAMESE.iter().find(|(v, _)| *v == h).map(|(_, f)| *f)
+}
+
+/// The field a heading means, if any: a column's code, a common Vietnamese heading, or a
+/// heading of the vocabulary.
+pub fn field_of(heading: &str, words: &Vocabulary) -> Option<&'static str> {
+    let h = key(heading);
+    field_of_builtin(&h).or_else(|| words.headings.iter().find(|(w, _)| *w == h).map(|(_, f)| *f))
 }
 
 /// A date written YYYY-MM-DD or DD/MM/YYYY (also D/M/YYYY and with dashes or dots), as
@@ -126,8 +182,13 @@ fn normal_sex(value: &str) -> String {
 }
 
 /// Reads the rows (the first is the heading row) into records, or the faults (the first
-/// `MAX_FAULTS` and their count).
+/// `MAX_FAULTS` and their count); headings and statuses as codes only.
 pub fn read_rows(profile: &Profile, rows: &[Vec<String>]) -> Result<Vec<ImportRow>, Faults> {
+    read_rows_in(profile, &Vocabulary::default(), rows)
+}
+
+/// `read_rows`, reading headings and statuses also in the vocabulary's words.
+pub fn read_rows_in(profile: &Profile, words: &Vocabulary, rows: &[Vec<String>]) -> Result<Vec<ImportRow>, Faults> {
     let mut errors = Faults::default();
     let Some(head) = rows.first() else {
         errors.push(RowError {
@@ -140,7 +201,7 @@ pub fn read_rows(profile: &Profile, rows: &[Vec<String>]) -> Result<Vec<ImportRo
     };
     let mut fields: Vec<Option<&'static str>> = vec![];
     for (i, h) in head.iter().enumerate() {
-        let f = field_of(h);
+        let f = field_of(h, words);
         if f.is_some() && fields.contains(&f) {
             errors.push(RowError {
                 row: 1,
@@ -219,8 +280,8 @@ pub fn read_rows(profile: &Profile, rows: &[Vec<String>]) -> Result<Vec<ImportRo
             None => None,
         };
         let status = match get("status") {
-            Some(s) => match Status::parse(&s) {
-                Ok(st) if st.is_member() => Some(st),
+            Some(s) => match words.status_of(&s) {
+                Some(st) if st.is_member() => Some(st),
                 _ => {
                     row_errors.push(FieldError {
                         field: "status".into(),
@@ -345,11 +406,34 @@ mod tests {
     }
 
     #[test]
+    fn a_vocabulary_reads_headings_and_statuses_in_its_words() {
+        let mut words = Vocabulary::default();
+        words.heading("Họ và tên", "full_name");
+        words.heading("Giới tính", "sex");
+        words.heading("Ngày sinh", "birth_date");
+        words.heading("Ngày vào Đảng", "admitted_on");
+        words.heading("Trạng thái", "status");
+        words.status("Dự bị", Status::Probationary);
+        assert!(words.conflicts().is_empty(), "{:?}", words.conflicts());
+        let p = Profile::default_profile();
+        let table = rows(&[
+            &["HO VA TEN", "Giới tính", "Ngày sinh", "Ngày vào Đảng", "trang thai", "Nghề nghiệp"],
+            &["Lê Văn Tám", "Nam", "1990-01-02", "2024-05-01", "dự bị", "Công chức"],
+        ]);
+        let r = read_rows_in(&p, &words, &table).unwrap();
+        assert_eq!(r[0].status, Some(Status::Probationary));
+        assert_eq!((r[0].record.sex.as_str(), r[0].record.occupation.as_deref()), ("male", Some("civil_servant")));
+        assert!(read_rows(&p, &table).is_err(), "without the vocabulary its headings are not read");
+        words.heading("Chi bộ", "full_name");
+        assert_eq!(words.conflicts(), ["heading 'chi bo'"]);
+    }
+
+    #[test]
     fn headings_match_without_case_or_diacritics() {
-        assert_eq!(field_of("Số CCCD"), Some("national_id"));
-        assert_eq!(field_of("SO CCCD"), Some("national_id"));
-        assert_eq!(field_of("Card Number"), Some("card_number"));
-        assert_eq!(field_of("ngay chinh thuc"), Some("official_on"));
-        assert_eq!(field_of("colour"), None);
+        assert_eq!(field_of("Số CCCD", &Vocabulary::default()), Some("national_id"));
+        assert_eq!(field_of("SO CCCD", &Vocabulary::default()), Some("national_id"));
+        assert_eq!(field_of("Card Number", &Vocabulary::default()), Some("card_number"));
+        assert_eq!(field_of("ngay chinh thuc", &Vocabulary::default()), Some("official_on"));
+        assert_eq!(field_of("colour", &Vocabulary::default()), None);
     }
 }

@@ -6,6 +6,7 @@
 pub mod access;
 pub mod admissions;
 pub mod audit;
+pub mod codes;
 pub mod date;
 pub mod error;
 pub mod ids;

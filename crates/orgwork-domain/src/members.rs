@@ -5,6 +5,7 @@
 //! unit, they count in `total`, in their status, and in each category that holds that day.
 //! `contributions` computes these intervals; the store turns them into its count ledger.
 
+use crate::codes::CodeList;
 use crate::date::parse_date;
 use crate::profile::{MemberRules, Profile};
 use crate::{Error, Result};
@@ -233,16 +234,27 @@ fn text(field: &str, value: Option<&str>, max: usize, errors: &mut Vec<FieldErro
     Some(v)
 }
 
-fn one_of(field: &str, value: Option<&str>, allowed: &[String], errors: &mut Vec<FieldError>) -> Option<String> {
+/// The code a value means in its list (the code itself, or any name or synonym of it); any
+/// text when the list is empty.
+fn one_of(field: &str, value: Option<&str>, allowed: &CodeList, errors: &mut Vec<FieldError>) -> Option<String> {
     let v = value.unwrap_or("").trim();
     if v.is_empty() {
         return None;
     }
-    if !allowed.is_empty() && !allowed.iter().any(|a| a == v) {
-        errors.push(FieldError::new(field, v, format!("is not one of {}", allowed.join(", "))));
-        return None;
+    if allowed.is_empty() {
+        return Some(v.to_string());
     }
-    Some(v.to_string())
+    match allowed.resolve(v) {
+        Some(e) => Some(e.code.clone()),
+        None => {
+            errors.push(FieldError::new(
+                field,
+                v,
+                format!("is not one of {}", allowed.codes().collect::<Vec<_>>().join(", ")),
+            ));
+            None
+        }
+    }
 }
 
 fn date(field: &str, value: &str, errors: &mut Vec<FieldError>) -> Option<NaiveDate> {
@@ -287,7 +299,11 @@ impl Record {
         }
         let sex = one_of("sex", Some(&input.sex), &rules.sex, &mut e);
         if sex.is_none() && !e.iter().any(|f| f.field == "sex") {
-            e.push(FieldError::new("sex", "", format!("is required ({})", rules.sex.join(", "))));
+            e.push(FieldError::new(
+                "sex",
+                "",
+                format!("is required ({})", rules.sex.codes().collect::<Vec<_>>().join(", ")),
+            ));
         }
         let birth_date = date("birth_date", &input.birth_date, &mut e);
         let admitted_on = date("admitted_on", &input.admitted_on, &mut e);

@@ -5,6 +5,7 @@
 //! A profile is parsed and checked as a whole before anything uses it; an error names the
 //! file, the line and the key.
 
+use crate::codes::CodeList;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use toml::Spanned;
@@ -63,15 +64,32 @@ pub struct MemberRules {
     #[serde(default)]
     pub badge_years: Vec<u32>,
     #[serde(default)]
-    pub sex: Vec<String>,
+    pub sex: CodeList,
     #[serde(default)]
-    pub education: Vec<String>,
+    pub education: CodeList,
     #[serde(default)]
-    pub theory_level: Vec<String>,
+    pub theory_level: CodeList,
     #[serde(default)]
-    pub occupation: Vec<String>,
+    pub occupation: CodeList,
     #[serde(default)]
     pub categories: Vec<CategoryRule>,
+}
+
+impl MemberRules {
+    /// The code lists of a member's record, by the field each is for.
+    pub fn code_lists(&self) -> [(&'static str, &CodeList); 4] {
+        [
+            ("sex", &self.sex),
+            ("education", &self.education),
+            ("theory_level", &self.theory_level),
+            ("occupation", &self.occupation),
+        ]
+    }
+
+    /// The code list of a field, if it has one.
+    pub fn code_list(&self, field: &str) -> Option<&CodeList> {
+        self.code_lists().into_iter().find(|(f, _)| *f == field).map(|(_, l)| l)
+    }
 }
 
 fn default_horizon() -> Spanned<u32> {
@@ -91,10 +109,10 @@ impl Default for MemberRules {
             transfer_deadline_days: default_deadline(),
             probation_months: default_probation(),
             badge_years: vec![],
-            sex: vec![],
-            education: vec![],
-            theory_level: vec![],
-            occupation: vec![],
+            sex: CodeList::default(),
+            education: CodeList::default(),
+            theory_level: CodeList::default(),
+            occupation: CodeList::default(),
             categories: vec![],
         }
     }
@@ -239,6 +257,9 @@ impl Profile {
             }
             None => (MemberRules::default(), None),
         };
+        for (field, list) in members.code_lists() {
+            list.check().map_err(|m| err(members_span.clone(), Some(format!("members.{field}")), m))?;
+        }
         let mut ids = BTreeSet::new();
         for (i, c) in members.categories.iter().enumerate() {
             let key = Some(format!("members.categories[{i}]"));

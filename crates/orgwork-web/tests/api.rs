@@ -427,6 +427,38 @@ async fn imports_and_exports_files(app: App) {
     let bytes = r.bytes().await.unwrap();
     let r = send("/api/v1/members/import?unit=QN", bytes.to_vec()).await.unwrap();
     assert_eq!(r.json::<Value>().await.unwrap()["unchanged"], 1, "the XLSX export imports back unchanged");
+    // A Vietnamese office's file: values by their Vietnamese names, in any case, with or
+    // without accents, are read as the profile's codes.
+    let vi = "Họ và tên,Giới tính,Ngày sinh,Ngày vào Đảng,Nghề nghiệp,Trình độ học vấn,Số thẻ đảng viên,Chi bộ\n\
+              Trần Thị B,Nữ,1992-03-04,2020-02-03,Công chức,Đại học,7000002,STC-C1\n\
+              Phạm Văn C,NAM,1993-03-04,2020-02-03,vien chuc,thac si,7000003,STC-C1\n";
+    let r = send("/api/v1/members/import?unit=STC", vi.as_bytes().to_vec()).await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.json::<Value>().await.unwrap()["created"], 2);
+    let (_, found) = app.get("/api/v1/members?unit=STC&q=Tran%20Thi%20B").await;
+    let id = found["items"][0]["id"].as_str().unwrap().to_string();
+    let (_, m) = app.get(&format!("/api/v1/members/{id}")).await;
+    assert_eq!(
+        (&m["record"]["sex"], &m["record"]["occupation"], &m["record"]["education"]),
+        (&json!("female"), &json!("civil_servant"), &json!("university"))
+    );
+    // Exported in Vietnamese: headings and values by their names; and it imports back unchanged.
+    let r = app
+        .http
+        .get(format!("{}/api/v1/members/export?unit=STC&lang=vi", app.base))
+        .bearer_auth(&app.token)
+        .send()
+        .await
+        .unwrap();
+    let text = r.text().await.unwrap();
+    assert!(text.contains("\"Họ và tên\""), "{text}");
+    assert!(text.contains("\"Trần Thị B\",\"Nữ\",\"1992-03-04\""), "{text}");
+    assert!(text.contains("\"Công chức\",\"Đại học\""), "{text}");
+    assert!(!text.contains("civil_servant") && !text.contains("probationary"), "{text}");
+    let r = send("/api/v1/members/import?unit=STC", text.into_bytes()).await.unwrap();
+    assert_eq!(r.json::<Value>().await.unwrap()["unchanged"], 3, "the Vietnamese export imports back unchanged");
+    let (s, e) = app.get("/api/v1/members/export?unit=STC&lang=fr").await;
+    assert_eq!((s, error_code(&e)), (StatusCode::BAD_REQUEST, "invalid_query"));
 }
 
 async fn restructures_from_a_mapping_table(app: App) {

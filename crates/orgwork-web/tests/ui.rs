@@ -154,9 +154,52 @@ async fn csrf_is_bound_to_the_session(backend: &str) {
     assert_eq!(choose_language(&mut victim, &own).await, StatusCode::SEE_OTHER, "the session's own token");
 }
 
+/// Every coded value is shown by its name in the reader's language, on the member's page and
+/// in the list, and the forms offer the names.
+async fn values_are_shown_by_their_names(backend: &str) {
+    let app = spawn_app(backend).await;
+    let r = app
+        .http
+        .post(format!("{}/api/v1/members", app.base))
+        .bearer_auth(&app.token)
+        .json(&json!({"unit": "QN", "joined_on": "2020-01-01",
+            "full_name": "Trần Thị Hoa", "sex": "female", "birth_date": "1990-01-01", "admitted_on": "2015-01-01",
+            "occupation": "civil_servant", "education": "university", "theory_level": "intermediate"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let id = r.json::<serde_json::Value>().await.unwrap()["id"].as_str().unwrap().to_string();
+    let mut b = Browser::new(&app.base);
+    b.login("admin").await;
+    for (lang, words) in [
+        ("vi", ["Nữ", "Công chức", "Đại học", "Trung cấp"]),
+        ("en", ["Female", "Civil servant", "University", "Intermediate"]),
+        ("ar", ["أنثى", "موظف حكومي", "جامعي", "متوسط"]),
+    ] {
+        let csrf = b.csrf();
+        b.post("/language", &[("csrf", &csrf), ("lang", lang), ("next", "/units")], &[]).await;
+        let (s, html, _) = b.get(&format!("/members/{id}"), &[]).await;
+        assert_eq!(s, StatusCode::OK);
+        for w in words {
+            assert!(html.contains(w), "{lang}: the member's page lacks {w}");
+        }
+        for code in ["civil_servant", "university", "intermediate", "female"] {
+            assert!(!html.contains(&format!(">{code}<")), "{lang}: the member's page shows the code {code}");
+        }
+        assert!(html.contains(&format!(r#"<option value="civil_servant" selected>{}</option>"#, words[1])), "{lang}");
+        let (_, html, _) = b.get("/units/QN/members", &[]).await;
+        assert!(html.contains(words[0]), "{lang}: the list shows the sex by its name");
+        assert!(html.contains(&format!(r#"<option value="civil_servant">{}</option>"#, words[1])), "{lang}: {html}");
+    }
+    let (s, _, _) = b.get("/members/not-a-number", &[]).await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "a malformed id is a member not found");
+}
+
 orgwork_store_tests::backends!(
     call crate;
     setup |backend| backend;
     the_ui_without_javascript,
     csrf_is_bound_to_the_session,
+    values_are_shown_by_their_names,
 );

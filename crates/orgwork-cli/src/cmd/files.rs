@@ -7,7 +7,7 @@ use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
 use clap::Subcommand;
 use orgwork_domain::date::parse_date;
-use orgwork_domain::import::{COLUMNS, export_row, read_rows};
+use orgwork_domain::import::{export_row, read_rows_in};
 use orgwork_domain::structure::UnitCode;
 use std::io::Write;
 use std::path::PathBuf;
@@ -53,6 +53,10 @@ pub enum ExportCommand {
         /// The file to write; standard output when absent.
         #[arg(long)]
         output: Option<PathBuf>,
+        /// Headings and coded values (sex, occupation, status…) by their names in this
+        /// language; the codes when absent. Either imports back unchanged.
+        #[arg(long, value_parser = ["en", "vi", "ar"])]
+        lang: Option<String>,
         #[command(flatten)]
         db: DbArgs,
     },
@@ -71,7 +75,7 @@ pub async fn run_import(command: ImportCommand) -> Result<()> {
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
     bar.set_message("checking");
-    let rows = match read_rows(store.profile(), &table) {
+    let rows = match read_rows_in(store.profile(), orgwork_web::ui::labels::vocabulary(), &table) {
         Ok(rows) => rows,
         Err(faults) => {
             bar.finish_and_clear();
@@ -123,10 +127,11 @@ pub async fn run_import(command: ImportCommand) -> Result<()> {
 }
 
 pub async fn run_export(command: ExportCommand) -> Result<()> {
-    let ExportCommand::Members { unit, format, as_of, output, db } = command;
+    let ExportCommand::Members { unit, format, as_of, output, lang, db } = command;
+    let tr = lang.as_deref().map(orgwork_web::ui::i18n::Tr::new);
     let store = db.open().await?;
     let on = as_of.unwrap_or_else(|| chrono::Local::now().date_naive());
-    let heading: Vec<String> = COLUMNS.iter().map(|c| c.to_string()).collect();
+    let heading = orgwork_web::ui::labels::export_heading(tr);
     // CSV goes out a page at a time; XLSX is assembled in memory (the format is one archive).
     let mut csv = if format == "csv" {
         let out: Box<dyn Write> = match &output {
@@ -148,7 +153,7 @@ pub async fn run_export(command: ExportCommand) -> Result<()> {
     loop {
         let p = store.member_records(&unit, on, page.clone()).await?;
         for (r, st, u) in &p.items {
-            let row = export_row(r, Some(*st), u.as_str());
+            let row = orgwork_web::ui::labels::export_values(store.profile(), tr, export_row(r, Some(*st), u.as_str()));
             match csv.as_mut() {
                 Some(w) => w.row(&row).context("writing the export")?,
                 None => kept.push(row),

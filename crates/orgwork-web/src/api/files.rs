@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use orgwork_domain::access::Permission;
 use orgwork_domain::date::parse_date;
-use orgwork_domain::import::{COLUMNS, Faults, ImportRow, RowError, export_row, read_rows};
+use orgwork_domain::import::{Faults, ImportRow, RowError, export_row, read_rows_in};
 use orgwork_domain::structure::UnitCode;
 use orgwork_store::{ImportReport, ImportScope, Progress};
 use serde::Deserialize;
@@ -133,7 +133,7 @@ async fn import(
     caller.require(store, Permission::WriteMembers, &unit, today()).await?;
     let table = s.imports.read(body).await?;
     let dry_run = p.dry_run.unwrap_or(false);
-    let rows = match read_rows(store.profile(), &table) {
+    let rows = match read_rows_in(store.profile(), crate::ui::labels::vocabulary(), &table) {
         Ok(rows) => rows,
         Err(faults) => {
             let report = ImportReport::of_faults(faults, dry_run);
@@ -275,6 +275,9 @@ pub struct ExportParams {
     as_of: Option<String>,
     /// csv (default) or xlsx.
     format: Option<String>,
+    /// en, vi or ar: the headings and the coded values (sex, occupation, status…) by their
+    /// names in that language. Without it, the codes. Either imports back unchanged.
+    lang: Option<String>,
 }
 
 /// Exports the members of a unit's subtree on a date, in the columns the import reads.
@@ -291,8 +294,20 @@ async fn export(
         Some(d) => parse_date("as_of", d)?,
         None => today(),
     };
+    let lang = match p.lang.as_deref() {
+        None => None,
+        Some(l) if crate::ui::i18n::LANGUAGES.contains(&l) => Some(crate::ui::i18n::Tr::new(l)),
+        Some(l) => {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_query",
+                format!("lang: '{l}' is not en, vi or ar"),
+            ));
+        }
+    };
     caller.require(s.store.as_ref(), Permission::ReadMembers, &unit, on).await?;
-    let (bytes, kind, ext) = export_bytes(s.store.as_ref(), &unit, on, p.format.as_deref().unwrap_or("csv")).await?;
+    let (bytes, kind, ext) =
+        export_bytes(s.store.as_ref(), &unit, on, p.format.as_deref().unwrap_or("csv"), lang).await?;
     let mut r = bytes.into_response();
     r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
     let name = format!("attachment; filename=\"members-{unit}-{on}.{ext}\"");
@@ -308,6 +323,7 @@ pub async fn export_bytes(
     unit: &UnitCode,
     on: chrono::NaiveDate,
     format: &str,
+    lang: Option<crate::ui::i18n::Tr>,
 ) -> Result<(Vec<u8>, &'static str, &'static str), ApiError> {
     let mut records = vec![];
     let mut page = orgwork_store::Page::first(orgwork_store::Page::MAX_LIMIT);
@@ -319,8 +335,12 @@ pub async fn export_bytes(
             None => break,
         }
     }
-    let heading: Vec<String> = COLUMNS.iter().map(|c| c.to_string()).collect();
-    let rows: Vec<Vec<String>> = records.iter().map(|(r, st, u)| export_row(r, Some(*st), u.as_str())).collect();
+    let heading = crate::ui::labels::export_heading(lang);
+    let profile = store.profile();
+    let rows: Vec<Vec<String>> = records
+        .iter()
+        .map(|(r, st, u)| crate::ui::labels::export_values(profile, lang, export_row(r, Some(*st), u.as_str())))
+        .collect();
     match format {
         "csv" => {
             let mut table = vec![heading];

@@ -136,7 +136,7 @@ async fn render(
         done,
         general_error,
         open_form: !state.form.is_empty(),
-        sexes: store.profile().members.sex.iter().map(|s| (s.clone(), tr.t(&format!("sex-{s}")))).collect(),
+        sexes: super::labels::choices(&store.profile().members.sex, tr),
         state,
         defaults,
     };

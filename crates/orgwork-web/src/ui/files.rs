@@ -12,7 +12,7 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use orgwork_domain::access::Permission;
-use orgwork_domain::import::{RowError, read_rows};
+use orgwork_domain::import::{RowError, read_rows_in};
 use orgwork_domain::structure::UnitCode;
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -348,7 +348,7 @@ pub async fn check(State(s): State<AppState>, ctx: Ctx, Path(code): Path<String>
         }
     };
     let tr = ctx.tr;
-    let rows = match read_rows(store.profile(), &table) {
+    let rows = match read_rows_in(store.profile(), super::labels::vocabulary(), &table) {
         Ok(rows) => rows,
         Err(faults) => {
             let preview = Some(tr.tn("import-errors", faults.total));
@@ -412,7 +412,7 @@ pub async fn confirm(
     };
     let tr = ctx.tr;
     let table = s.imports.read(bytes).await.unwrap_or_default();
-    let rows = match read_rows(store.profile(), &table) {
+    let rows = match read_rows_in(store.profile(), super::labels::vocabulary(), &table) {
         Ok(r) => r,
         Err(faults) => {
             return render(
@@ -452,8 +452,14 @@ pub async fn export(
             None => today(),
         };
         caller.require(s.store.as_ref(), Permission::ReadMembers, &unit, on).await?;
-        let (bytes, kind, ext) =
-            crate::api::files::export_bytes(s.store.as_ref(), &unit, on, q.format.as_deref().unwrap_or("csv")).await?;
+        let (bytes, kind, ext) = crate::api::files::export_bytes(
+            s.store.as_ref(),
+            &unit,
+            on,
+            q.format.as_deref().unwrap_or("csv"),
+            Some(ctx.tr),
+        )
+        .await?;
         Ok::<_, ApiError>((bytes, kind, format!("members-{unit}-{on}.{ext}")))
     }
     .await;

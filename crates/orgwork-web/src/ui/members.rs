@@ -3,7 +3,7 @@
 //! personal data: a member outside the reader's scope is "not found".
 
 use super::i18n::Tr;
-use super::structure::{category_name, status_name};
+use super::labels::{category_name, status_name, value_name};
 use super::{
     Ctx, FieldsForm, FormState, Layout, PageId, Submitted, field as get, opt_field as opt, redirect, urlencode,
 };
@@ -57,13 +57,15 @@ struct MembersPage {
     done: bool,
     open_form: bool,
     general_error: Option<String>,
-    sexes: Vec<(String, String)>,
-    occupations: Vec<String>,
+    lists: super::labels::Choices,
     state: FormState,
     defaults: HashMap<String, String>,
 }
 
 impl MembersPage {
+    fn options(&self, field: &str) -> &[(String, String)] {
+        self.lists.of_field(field)
+    }
     fn val(&self, form: &str, field: &str) -> String {
         self.state.val(&self.defaults, form, field)
     }
@@ -138,7 +140,7 @@ async fn render_list(
             id: m.id,
             name: m.full_name.clone(),
             born: tr.date(m.birth_date),
-            sex: tr.t(&format!("sex-{}", m.sex)),
+            sex: value_name(store.profile(), tr, "sex", &m.sex),
             status: status_name(tr, m.status.as_str()),
             unit: m.unit.to_string(),
             card: m.card_number.clone().unwrap_or_default(),
@@ -172,7 +174,7 @@ async fn render_list(
             .members
             .categories
             .iter()
-            .map(|c| (c.id.clone(), category_name(store, tr, &c.id)))
+            .map(|c| (c.id.clone(), category_name(store.profile(), tr, &c.id)))
             .collect(),
         rows,
         next: page.next,
@@ -181,8 +183,7 @@ async fn render_list(
         done: q.done.is_some(),
         open_form: !state.form.is_empty(),
         general_error,
-        sexes: profile.members.sex.iter().map(|s| (s.clone(), tr.t(&format!("sex-{s}")))).collect(),
-        occupations: profile.members.occupation.clone(),
+        lists: super::labels::Choices::of(profile, tr),
         state,
         defaults,
     };
@@ -210,6 +211,7 @@ pub async fn create(
         "ethnicity",
         "hometown",
         "occupation",
+        "education",
     ];
     let input = RecordInput::default().with(&fields, |f| opt(v, f));
     let mut state = FormState { form: "member", values: v.clone(), errors: HashMap::new() };
@@ -275,11 +277,15 @@ struct MemberPage {
     open_form: &'static str,
     general_error: Option<String>,
     next_statuses: Vec<(String, String)>,
+    lists: super::labels::Choices,
     state: FormState,
     defaults: HashMap<String, String>,
 }
 
 impl MemberPage {
+    fn options(&self, field: &str) -> &[(String, String)] {
+        self.lists.of_field(field)
+    }
     fn val(&self, form: &str, field: &str) -> String {
         self.state.val(&self.defaults, form, field)
     }
@@ -344,7 +350,7 @@ pub(super) async fn render_member(
     let r = &m.record;
     let mut facts = vec![
         (tr.t("member-born"), tr.date(r.birth_date)),
-        (tr.t("member-sex"), tr.t(&format!("sex-{}", r.sex))),
+        (tr.t("member-sex"), value_name(store.profile(), tr, "sex", &r.sex)),
         (tr.t("member-admitted"), tr.date(r.admitted_on)),
     ];
     let optional = [
@@ -354,9 +360,9 @@ pub(super) async fn render_member(
         ("member-ethnicity", r.ethnicity.clone()),
         ("member-religion", r.religion.clone()),
         ("member-hometown", r.hometown.clone()),
-        ("member-occupation", r.occupation.clone()),
-        ("member-education", r.education.clone()),
-        ("member-theory", r.theory_level.clone()),
+        ("member-occupation", r.occupation.as_deref().map(|v| value_name(store.profile(), tr, "occupation", v))),
+        ("member-education", r.education.as_deref().map(|v| value_name(store.profile(), tr, "education", v))),
+        ("member-theory", r.theory_level.as_deref().map(|v| value_name(store.profile(), tr, "theory_level", v))),
     ];
     for (key, value) in optional {
         if let Some(v) = value {
@@ -367,7 +373,7 @@ pub(super) async fn render_member(
     if !m.categories.is_empty() {
         facts.push((
             tr.t("member-categories"),
-            m.categories.iter().map(|c| category_name(store, tr, c)).collect::<Vec<_>>().join(", "),
+            m.categories.iter().map(|c| category_name(store.profile(), tr, c)).collect::<Vec<_>>().join(", "),
         ));
     }
     let span = |from: NaiveDate, to: Option<NaiveDate>| match to {
@@ -415,6 +421,7 @@ pub(super) async fn render_member(
         ("hometown", r.hometown.clone()),
         ("occupation", r.occupation.clone()),
         ("education", r.education.clone()),
+        ("theory_level", r.theory_level.clone()),
     ];
     for (field, value) in fields {
         defaults.insert(format!("edit.{field}"), value.unwrap_or_default());
@@ -440,6 +447,7 @@ pub(super) async fn render_member(
         open_form: state.form,
         general_error,
         next_statuses,
+        lists: super::labels::Choices::of(store.profile(), tr),
         state,
         defaults,
     };
@@ -500,6 +508,7 @@ pub async fn edit(
         "hometown",
         "national_id",
         "education",
+        "theory_level",
         "occupation",
         "card_number",
     ];

@@ -14,6 +14,7 @@ pub mod audit;
 pub mod auth;
 pub mod files;
 pub mod i18n;
+pub mod labels;
 pub mod members;
 pub mod restructure;
 pub mod structure;

@@ -2,6 +2,7 @@
 //! children, history, audit entries) and the forms of its dated changes.
 
 use super::i18n::Tr;
+use super::labels::{category_name, status_name};
 use super::{Ctx, FieldsForm, FormState, Layout, Submitted, field as get, opt_field as opt, redirect};
 use crate::AppState;
 use crate::auth::Caller;
@@ -30,11 +31,7 @@ pub struct Line {
 }
 
 fn kind_name(store: &dyn Store, tr: Tr, kind: &str) -> String {
-    store
-        .profile()
-        .unit_kind(kind)
-        .map(|k| Names::from(k.name.clone()).get(tr.lang).to_string())
-        .unwrap_or_else(|| kind.into())
+    super::labels::kind_name(store.profile(), tr, kind)
 }
 
 fn line(store: &dyn Store, tr: Tr, u: &Unit) -> Line {
@@ -250,23 +247,6 @@ pub struct StatsView {
     can_list: bool,
 }
 
-/// The label of a status in the reader's language.
-pub fn status_name(tr: Tr, status: &str) -> String {
-    tr.t(&format!("status-{status}"))
-}
-
-/// The label of a category of the profile in the reader's language.
-pub fn category_name(store: &dyn Store, tr: Tr, id: &str) -> String {
-    store
-        .profile()
-        .members
-        .categories
-        .iter()
-        .find(|c| c.id == id)
-        .map(|c| Names::from(c.name.clone()).get(tr.lang).to_string())
-        .unwrap_or_else(|| id.to_string())
-}
-
 #[derive(Template)]
 #[template(path = "unit.html")]
 struct UnitPage {
@@ -393,7 +373,7 @@ async fn render_unit(
                 st.by_status.iter().map(|(k, v)| (status_name(tr, k), tr.number(*v))).collect();
             for c in &store.profile().members.categories {
                 rows.push((
-                    category_name(store, tr, &c.id),
+                    category_name(store.profile(), tr, &c.id),
                     tr.number(st.by_category.get(&c.id).copied().unwrap_or(0)),
                 ));
             }

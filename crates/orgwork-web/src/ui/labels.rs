@@ -1,0 +1,143 @@
+//! Every value a page shows by its name in the reader's language, never by its code: the
+//! profile's code lists (a member's sex, occupation, education…), statuses, categories, unit
+//! kinds. A module that adds a code list adds its names here.
+
+use super::i18n::Tr;
+use orgwork_domain::codes::CodeList;
+use orgwork_domain::import::{COLUMNS, Vocabulary};
+use orgwork_domain::members::Status;
+use orgwork_domain::profile::Profile;
+use orgwork_domain::structure::Names;
+
+/// A status by its name.
+pub fn status_name(tr: Tr, status: &str) -> String {
+    tr.t(&format!("status-{status}"))
+}
+
+/// A category of the profile by its name.
+pub fn category_name(profile: &Profile, tr: Tr, id: &str) -> String {
+    profile
+        .members
+        .categories
+        .iter()
+        .find(|c| c.id == id)
+        .map(|c| Names::from(c.name.clone()).get(tr.lang).to_string())
+        .unwrap_or_else(|| id.to_string())
+}
+
+/// A unit kind of the profile by its name.
+pub fn kind_name(profile: &Profile, tr: Tr, kind: &str) -> String {
+    profile.unit_kind(kind).map(|k| Names::from(k.name.clone()).get(tr.lang).to_string()).unwrap_or_else(|| kind.into())
+}
+
+/// A member field's value by its name, when the field has a code list (as written otherwise).
+pub fn value_name(profile: &Profile, tr: Tr, field: &str, value: &str) -> String {
+    match profile.members.code_list(field) {
+        Some(list) => list.label(value, tr.lang).to_string(),
+        None => value.to_string(),
+    }
+}
+
+/// A code list's values as (code, name), for a form's choices.
+pub fn choices(list: &CodeList, tr: Tr) -> Vec<(String, String)> {
+    list.entries().iter().map(|e| (e.code.clone(), list.label(&e.code, tr.lang).to_string())).collect()
+}
+
+/// The choices of every code list of a member's record, for a form's selects.
+pub struct Choices(Vec<(&'static str, Vec<(String, String)>)>);
+
+impl Choices {
+    pub fn of(profile: &Profile, tr: Tr) -> Choices {
+        Choices(profile.members.code_lists().into_iter().map(|(f, l)| (f, choices(l, tr))).collect())
+    }
+
+    /// The (code, name) pairs of a field's list; none for a field without one.
+    pub fn of_field(&self, field: &str) -> &[(String, String)] {
+        self.0.iter().find(|(f, _)| *f == field).map(|(_, c)| c.as_slice()).unwrap_or(&[])
+    }
+}
+
+/// What the columns of a member file and the statuses are called in every language, for the
+/// import to read an export written in any of them.
+pub fn vocabulary() -> &'static Vocabulary {
+    static WORDS: std::sync::OnceLock<Vocabulary> = std::sync::OnceLock::new();
+    WORDS.get_or_init(|| {
+        let mut words = Vocabulary::default();
+        for lang in super::i18n::LANGUAGES {
+            let tr = Tr::new(lang);
+            for c in COLUMNS {
+                words.heading(&tr.t(&format!("column-{c}")), c);
+            }
+            for s in Status::ALL {
+                words.status(&status_name(tr, s.as_str()), s);
+            }
+        }
+        words
+    })
+}
+
+/// A member file's column by its name.
+pub fn column_name(tr: Tr, field: &str) -> String {
+    let key = format!("column-{field}");
+    let text = tr.t(&key);
+    if text == key { field.to_string() } else { text }
+}
+
+/// The heading row of a member file: the columns' codes, or their names in a language.
+pub fn export_heading(tr: Option<Tr>) -> Vec<String> {
+    COLUMNS.iter().map(|c| tr.map(|tr| column_name(tr, c)).unwrap_or_else(|| c.to_string())).collect()
+}
+
+/// A member file's row (`export_row`, in `COLUMNS` order) with its coded values by their names
+/// in a language; the codes as they are without one. Either imports back unchanged.
+pub fn export_values(profile: &Profile, tr: Option<Tr>, mut row: Vec<String>) -> Vec<String> {
+    let Some(tr) = tr else { return row };
+    for (i, c) in COLUMNS.iter().enumerate() {
+        let Some(v) = row.get_mut(i).filter(|v| !v.is_empty()) else { continue };
+        if *c == "status" {
+            *v = status_name(tr, v);
+        } else if profile.members.code_list(c).is_some() {
+            *v = value_name(profile, tr, c, v);
+        }
+    }
+    row
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_word_of_the_vocabulary_means_two_things() {
+        assert_eq!(vocabulary().conflicts(), Vec::<String>::new());
+    }
+
+    #[test]
+    fn an_export_in_each_language_imports_back_unchanged() {
+        use orgwork_domain::import::{export_row, read_rows_in};
+        use orgwork_domain::members::{Record, RecordInput};
+        let profile = Profile::default_profile();
+        let input = RecordInput {
+            full_name: "Nguyễn Thị Hoa".into(),
+            sex: "female".into(),
+            birth_date: "1990-04-30".into(),
+            admitted_on: "2015-05-19".into(),
+            official_on: Some("2016-05-19".into()),
+            occupation: Some("public_employee".into()),
+            education: Some("master".into()),
+            theory_level: Some("intermediate".into()),
+            ethnicity: Some("Tày".into()),
+            ..Default::default()
+        };
+        let record = Record::parse(&profile.members, &input).unwrap();
+        for lang in super::super::i18n::LANGUAGES {
+            let tr = Some(Tr::new(lang));
+            let row = export_values(&profile, tr, export_row(&record, Some(Status::Official), "QN-BAO"));
+            assert!(!row.contains(&"public_employee".to_string()), "{lang}: {row:?}");
+            let back = read_rows_in(&profile, vocabulary(), &[export_heading(tr), row.clone()])
+                .unwrap_or_else(|f| panic!("{lang}: {:?} {row:?}", f.errors));
+            assert_eq!(back[0].record, record, "{lang}");
+            assert_eq!(back[0].status, Some(Status::Official), "{lang}");
+        }
+    }
+}
