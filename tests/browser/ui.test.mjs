@@ -329,6 +329,38 @@ test('import a file: faults by row first, then a preview, then the import', asyn
   await page.getByRole('link', { name: 'Lý Thị Nhập' }).waitFor();
 });
 
+test('a Vietnamese file: its values read by their names, its faults said in Vietnamese', async () => {
+  await login('secretary.stc', 'vi-VN');
+  assert.equal(await page.locator('html').getAttribute('lang'), 'vi');
+  await page.goto(`${base}/units/QN-KCQ-STC/members/import`);
+  const bad = '\ufeffHọ và tên,Giới tính,Ngày sinh,Ngày vào Đảng,Nghề nghiệp,Trình độ học vấn,Chi bộ\r\n'
+    + 'Đinh Thị Việt,Nữ,03/04/1995,05/06/2019,Công chức,đại học,QN-KCQ-STC-C2\r\n'
+    + 'Đinh Văn Sai,Nam,31/02/1990,05/06/2019,Bác sĩ,Đại học,QN-KCQ-STC-C2\r\n';
+  await page.locator('#file').setInputFiles({ name: 'viet.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
+  await page.getByRole('button', { name: 'Kiểm tra tệp' }).click();
+  await page.getByRole('cell', { name: 'là ngày không có trong lịch' }).waitFor();
+  // The occupation no list holds: the allowed values named in Vietnamese, not by their codes.
+  const why = await page.getByRole('cell', { name: /không phải một trong/ }).textContent();
+  assert.match(why, /Công chức, Viên chức/);
+  assert.doesNotMatch(await page.locator('main').textContent(), /civil_servant|is not|required/);
+  await keep('import-errors-vi');
+  const good = bad.replace('31/02/1990', '28/02/1990').replace('Bác sĩ', 'Viên chức');
+  await page.locator('#file').setInputFiles({ name: 'viet.csv', mimeType: 'text/csv', buffer: Buffer.from(good) });
+  await page.getByRole('button', { name: 'Kiểm tra tệp' }).click();
+  // The preview lists what the import will do, row by row.
+  await page.locator('#import-lines').getByRole('cell', { name: 'Đinh Thị Việt' }).waitFor();
+  assert.equal(await page.locator('#import-lines tbody tr').count(), 2);
+  assert.ok(await page.locator('#import-lines').getByRole('cell', { name: 'thêm đảng viên mới' }).first().isVisible());
+  await keep('import-preview-vi');
+  await page.getByRole('button', { name: 'Nhập', exact: true }).click();
+  await page.getByRole('status').filter({ hasText: /Đã nhập: 2 thêm mới/ }).waitFor();
+  await page.goto(`${base}/units/QN-KCQ-STC/members?q=dinh+thi+viet`);
+  await page.getByRole('link', { name: 'Đinh Thị Việt' }).click();
+  await page.locator('dd', { hasText: /^Công chức$/ }).waitFor();
+  await page.locator('dd', { hasText: /^Đại học$/ }).waitFor();
+  await keep('member-vi');
+});
+
 test('a large file is checked and imported in the background, with its progress shown', async () => {
   await login('secretary.stc');
   const surnames = ['Nguyễn', 'Trần', 'Lê', 'Phạm', 'Hoàng', 'Đặng', 'Bùi', 'Đỗ'];

@@ -3,6 +3,7 @@
 //! (dates as YYYY-MM-DD or DD/MM/YYYY, "Nam"/"Nữ"), and every fault named by row, column and
 //! value. Pure: the caller reads the file (CSV or XLSX) into rows of text.
 
+use crate::fault::Fault;
 use crate::members::{FieldError, Record, RecordInput, Status};
 use crate::profile::Profile;
 use crate::structure::UnitCode;
@@ -52,7 +53,33 @@ pub struct RowError {
     pub row: usize,
     pub column: String,
     pub value: String,
+    /// Why, in English.
     pub reason: String,
+    /// Why, as a stable code (`required`, `no_such_day`, `not_one_of`…).
+    #[serde(rename = "code", serialize_with = "fault_code")]
+    #[cfg_attr(feature = "schemas", schema(value_type = String))]
+    pub fault: Fault,
+    /// The field the column is for (one of `COLUMNS`), when it is one.
+    #[serde(skip)]
+    pub field: Option<&'static str>,
+}
+
+fn fault_code<S: serde::Serializer>(f: &Fault, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(f.code)
+}
+
+impl RowError {
+    pub fn new(row: usize, column: impl Into<String>, value: impl Into<String>, fault: Fault) -> RowError {
+        let column = column.into();
+        let field = COLUMNS.iter().copied().find(|c| *c == column);
+        RowError { row, column, value: value.into(), reason: fault.english(), fault, field }
+    }
+
+    /// The error, knowing the field its column is for.
+    pub fn of_field(mut self, field: Option<&'static str>) -> RowError {
+        self.field = field.or(self.field);
+        self
+    }
 }
 
 /// The most faults an import's report lists: a file of millions of bad rows is answered with
@@ -191,43 +218,24 @@ pub fn read_rows(profile: &Profile, rows: &[Vec<String>]) -> Result<Vec<ImportRo
 pub fn read_rows_in(profile: &Profile, words: &Vocabulary, rows: &[Vec<String>]) -> Result<Vec<ImportRow>, Faults> {
     let mut errors = Faults::default();
     let Some(head) = rows.first() else {
-        errors.push(RowError {
-            row: 1,
-            column: String::new(),
-            value: String::new(),
-            reason: "the file is empty".into(),
-        });
+        errors.push(RowError::new(1, "", "", Fault::new("file_empty")));
         return Err(errors);
     };
     let mut fields: Vec<Option<&'static str>> = vec![];
     for (i, h) in head.iter().enumerate() {
         let f = field_of(h, words);
         if f.is_some() && fields.contains(&f) {
-            errors.push(RowError {
-                row: 1,
-                column: h.clone(),
-                value: h.clone(),
-                reason: format!("column {} is given twice", i + 1),
-            });
+            errors
+                .push(RowError::new(1, h.clone(), h.clone(), Fault::new("column_twice").with("n", i + 1)).of_field(f));
         }
         if f.is_none() && !h.trim().is_empty() {
-            errors.push(RowError {
-                row: 1,
-                column: h.clone(),
-                value: h.clone(),
-                reason: "is not a column orgwork knows (see the export's headings)".into(),
-            });
+            errors.push(RowError::new(1, h.clone(), h.clone(), Fault::new("unknown_column")));
         }
         fields.push(f);
     }
     for required in ["full_name", "sex", "birth_date", "admitted_on"] {
         if !fields.contains(&Some(required)) {
-            errors.push(RowError {
-                row: 1,
-                column: required.into(),
-                value: String::new(),
-                reason: "this column is required".into(),
-            });
+            errors.push(RowError::new(1, required, "", Fault::new("column_required")));
         }
     }
     if !errors.is_empty() {
@@ -273,7 +281,7 @@ pub fn read_rows_in(profile: &Profile, words: &Vocabulary, rows: &[Vec<String>])
             Some(u) => match UnitCode::parse(&u) {
                 Ok(c) => Some(c),
                 Err(_) => {
-                    row_errors.push(FieldError { field: "unit".into(), value: u, reason: "is not a unit code".into() });
+                    row_errors.push(FieldError::new("unit", &u, Fault::new("not_a_unit_code")));
                     None
                 }
             },
@@ -283,11 +291,7 @@ pub fn read_rows_in(profile: &Profile, words: &Vocabulary, rows: &[Vec<String>])
             Some(s) => match words.status_of(&s) {
                 Some(st) if st.is_member() => Some(st),
                 _ => {
-                    row_errors.push(FieldError {
-                        field: "status".into(),
-                        value: s,
-                        reason: "is not probationary or official".into(),
-                    });
+                    row_errors.push(FieldError::new("status", &s, Fault::new("status_not_member")));
                     None
                 }
             },
@@ -296,11 +300,7 @@ pub fn read_rows_in(profile: &Profile, words: &Vocabulary, rows: &[Vec<String>])
         if let (Some(r), Some(st)) = (&record, status)
             && (st == Status::Official) != r.official_on.is_some()
         {
-            row_errors.push(FieldError {
-                field: "status".into(),
-                value: st.as_str().into(),
-                reason: "does not agree with the date made official".into(),
-            });
+            row_errors.push(FieldError::new("status", st.as_str(), Fault::new("status_disagrees")));
         }
         if row_errors.is_empty() {
             if let Some(record) = record {
@@ -310,7 +310,8 @@ pub fn read_rows_in(profile: &Profile, words: &Vocabulary, rows: &[Vec<String>])
             // Name the value as it stands in the file, not as it was read.
             for e in row_errors {
                 let value = get(&e.field).filter(|_| e.field != "status").unwrap_or(e.value);
-                errors.push(RowError { row: line, column: heading_of(&e.field), value, reason: e.reason });
+                let field = COLUMNS.iter().copied().find(|c| *c == e.field);
+                errors.push(RowError::new(line, heading_of(&e.field), value, e.fault).of_field(field));
             }
         }
     }

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod codes;
 pub mod date;
 pub mod error;
+pub mod fault;
 pub mod ids;
 pub mod import;
 pub mod members;

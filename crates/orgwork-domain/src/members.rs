@@ -7,6 +7,7 @@
 
 use crate::codes::CodeList;
 use crate::date::parse_date;
+use crate::fault::Fault;
 use crate::profile::{MemberRules, Profile};
 use crate::{Error, Result};
 use chrono::{Datelike, Months, NaiveDate};
@@ -207,12 +208,16 @@ pub struct Record {
 pub struct FieldError {
     pub field: String,
     pub value: String,
+    /// Why, in English.
     pub reason: String,
+    /// Why, for a page to word in its language.
+    #[serde(skip)]
+    pub fault: Fault,
 }
 
 impl FieldError {
-    fn new(field: &str, value: &str, reason: impl Into<String>) -> FieldError {
-        FieldError { field: field.into(), value: value.into(), reason: reason.into() }
+    pub fn new(field: &str, value: &str, fault: Fault) -> FieldError {
+        FieldError { field: field.into(), value: value.into(), reason: fault.english(), fault }
     }
 }
 
@@ -228,7 +233,7 @@ fn text(field: &str, value: Option<&str>, max: usize, errors: &mut Vec<FieldErro
         return None;
     }
     if v.chars().count() > max || v.chars().any(char::is_control) {
-        errors.push(FieldError::new(field, &v, format!("is not a text of at most {max} characters")));
+        errors.push(FieldError::new(field, &v, Fault::new("too_long").with("max", max)));
         return None;
     }
     Some(v)
@@ -247,11 +252,8 @@ fn one_of(field: &str, value: Option<&str>, allowed: &CodeList, errors: &mut Vec
     match allowed.resolve(v) {
         Some(e) => Some(e.code.clone()),
         None => {
-            errors.push(FieldError::new(
-                field,
-                v,
-                format!("is not one of {}", allowed.codes().collect::<Vec<_>>().join(", ")),
-            ));
+            let codes = allowed.codes().collect::<Vec<_>>().join(", ");
+            errors.push(FieldError::new(field, v, Fault::new("not_one_of").with("allowed", codes)));
             None
         }
     }
@@ -261,7 +263,14 @@ fn date(field: &str, value: &str, errors: &mut Vec<FieldError>) -> Option<NaiveD
     match parse_date(field, value) {
         Ok(d) => Some(d),
         Err(_) => {
-            errors.push(FieldError::new(field, value, "is not a date written YYYY-MM-DD"));
+            // Written as a date, but of a day that is not in the calendar (31 February).
+            let shaped = value.len() == 10
+                && value
+                    .bytes()
+                    .enumerate()
+                    .all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+            let fault = if shaped { Fault::new("no_such_day") } else { Fault::new("not_a_date") };
+            errors.push(FieldError::new(field, value, fault));
             None
         }
     }
@@ -278,7 +287,11 @@ fn digits(
         return None;
     }
     if !lens.contains(&v.len()) || !v.bytes().all(|b| b.is_ascii_digit()) {
-        errors.push(FieldError::new(field, v, format!("is not {} to {} digits", lens.start(), lens.end())));
+        errors.push(FieldError::new(
+            field,
+            v,
+            Fault::new("not_digits").with("min", lens.start()).with("max", lens.end()),
+        ));
         return None;
     }
     Some(v.to_string())
@@ -295,15 +308,12 @@ impl Record {
         let mut e = vec![];
         let full_name = text("full_name", Some(&input.full_name), 200, &mut e);
         if full_name.is_none() && !e.iter().any(|f| f.field == "full_name") {
-            e.push(FieldError::new("full_name", "", "is required"));
+            e.push(FieldError::new("full_name", "", Fault::new("required")));
         }
         let sex = one_of("sex", Some(&input.sex), &rules.sex, &mut e);
         if sex.is_none() && !e.iter().any(|f| f.field == "sex") {
-            e.push(FieldError::new(
-                "sex",
-                "",
-                format!("is required ({})", rules.sex.codes().collect::<Vec<_>>().join(", ")),
-            ));
+            let codes = rules.sex.codes().collect::<Vec<_>>().join(", ");
+            e.push(FieldError::new("sex", "", Fault::new("required_one_of").with("allowed", codes)));
         }
         let birth_date = date("birth_date", &input.birth_date, &mut e);
         let admitted_on = date("admitted_on", &input.admitted_on, &mut e);
@@ -332,24 +342,24 @@ impl Record {
         if let Some(email) = &record.email
             && (!email.contains('@') || email.contains(' '))
         {
-            e.push(FieldError::new("email", email, "is not an e-mail address"));
+            e.push(FieldError::new("email", email, Fault::new("not_an_email")));
         }
         if let (Some(b), Some(a)) = (birth_date, admitted_on) {
             if a < birthday(b, 18) {
-                e.push(FieldError::new(
-                    "admitted_on",
-                    &a.to_string(),
-                    format!("is before the member turned 18 (born {b})"),
-                ));
+                e.push(FieldError::new("admitted_on", &a.to_string(), Fault::new("under_18").with("born", b)));
             }
             if b.year() < 1890 {
-                e.push(FieldError::new("birth_date", &b.to_string(), "is not a plausible date of birth"));
+                e.push(FieldError::new("birth_date", &b.to_string(), Fault::new("implausible_birth")));
             }
         }
         if let (Some(a), Some(o)) = (admitted_on, official_on)
             && o <= a
         {
-            e.push(FieldError::new("official_on", &o.to_string(), format!("is not after the admission ({a})")));
+            e.push(FieldError::new(
+                "official_on",
+                &o.to_string(),
+                Fault::new("official_not_after").with("admitted", a),
+            ));
         }
         if e.is_empty() { Ok(record) } else { Err(e) }
     }

@@ -133,6 +133,9 @@ pub struct ImportReport {
     pub created: usize,
     pub updated: usize,
     pub unchanged: usize,
+    /// The first rows that create or update a member (at most `ImportReport::PREVIEW_ROWS`),
+    /// in the file's order: what a user confirms.
+    pub preview: Vec<ImportLine>,
     /// The first faults found (at most `orgwork_domain::import::MAX_FAULTS`); when there is
     /// any, nothing was applied.
     pub errors: Vec<orgwork_domain::import::RowError>,
@@ -146,7 +149,31 @@ pub struct ImportReport {
     pub hidden_matches: usize,
 }
 
+/// A row of an import that changes the register: a member created or updated.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
+pub struct ImportLine {
+    pub row: usize,
+    /// create or update.
+    pub action: &'static str,
+    pub full_name: String,
+    #[cfg_attr(feature = "schemas", schema(value_type = String))]
+    pub unit: UnitCode,
+    /// The member updated.
+    #[cfg_attr(feature = "schemas", schema(value_type = Option<String>))]
+    pub member: Option<MemberId>,
+}
+
 impl ImportReport {
+    pub const PREVIEW_ROWS: usize = 100;
+
+    /// Records a row that creates or updates a member, for the preview.
+    pub fn line(&mut self, line: ImportLine) {
+        if self.preview.len() < Self::PREVIEW_ROWS {
+            self.preview.push(line);
+        }
+    }
+
     /// Records a fault: counted always, kept while fewer than `MAX_FAULTS` are.
     pub fn fault(&mut self, e: orgwork_domain::import::RowError) {
         self.error_count += 1;

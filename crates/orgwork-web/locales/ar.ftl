@@ -211,6 +211,18 @@ import-hint = الأعمدة كما في ملف التصدير، أو العنا
 import-check = فحص الملف
 import-preview = { $created } للإنشاء، { $updated } للتحديث، { $unchanged } بلا تغيير.
 import-confirm = استيراد
+import-lines = الأسطر التي تغيّر السجل
+import-action = التغيير
+import-action-create = عضو جديد
+import-action-update = تحديث السجل
+import-more-lines = { $count ->
+    [zero] ولا أسطر أخرى.
+    [one] وسطر آخر.
+    [two] وسطران آخران.
+    [few] و{ $count } أسطر أخرى.
+    [many] و{ $count } سطرًا آخر.
+   *[other] و{ $count } سطر آخر.
+}
 import-errors = { $count ->
     [zero] لا أخطاء.
     [one] خطأ واحد؛ لن يُستورد شيء.
@@ -332,3 +344,35 @@ import-progress = { $done } من { $total } صفًّا.
 import-stage-checking = جارٍ فحص الصفوف مقابل السجل…
 import-stage-writing = جارٍ تسجيل الأعضاء الجدد…
 import-stage-counting = جارٍ تحديث الأعداد…
+
+# Why a value or a row is refused (import faults, form fields).
+fault-required = مطلوب
+fault-required_one_of = مطلوب ({ $allowed })
+fault-too_long = ليس نصًا من { $max } حرفًا على الأكثر
+fault-not_one_of = ليس أحد: { $allowed }
+fault-not_a_date = ليس تاريخًا (اكتب 31/12/1990 أو 1990-12-31)
+fault-no_such_day = يوم غير موجود في التقويم
+fault-not_digits = ليس من { $min } إلى { $max } أرقام
+fault-not_an_email = ليس عنوان بريد إلكتروني
+fault-under_18 = قبل أن يبلغ العضو 18 سنة (مولود في { $born })
+fault-implausible_birth = ليس تاريخ ميلاد معقولًا
+fault-official_not_after = ليس بعد الانتساب ({ $admitted })
+fault-file_empty = الملف فارغ
+fault-column_twice = العمود { $n } مكرر
+fault-unknown_column = ليس عمودًا يعرفه orgwork (انظر عناوين ملف التصدير)
+fault-column_required = هذا العمود مطلوب
+fault-not_a_unit_code = ليس رمز وحدة
+fault-status_not_member = ليس تحت الاختبار ولا رسميًا
+fault-status_disagrees = لا يتفق مع تاريخ التثبيت
+fault-row_twice = موجود في السطر { $first } أيضًا
+fault-no_unit = لا وحدة: أضف عمود الوحدة أو وحدة افتراضية
+fault-hidden_member = يخص عضوًا خارج الوحدات التي يمكنك رؤيتها: لا يمكن استيراد هذا السطر هنا
+fault-left_member = يخص عضوًا لا ينتمي الآن إلى أي وحدة (منقول أو لم يعد عضوًا): لا يمكن للاستيراد تغييره
+fault-member_elsewhere = العضو { $member } ينتمي إلى { $unit }: النقل ينقل الأعضاء، والاستيراد لا يفعل
+fault-number_taken = يخص العضو { $member } بالفعل
+fault-unit_dissolved = محلولة؛ لا يمكن لعضو الانضمام إليها
+fault-unit_unknown = ليست وحدة في { $day }
+fault-unit_not_writable = ليست وحدة تحت { $unit } يمكنك تعديلها
+fault-unit_not_yours = ليست وحدة يمكنك تعديلها
+fault-counted_before_scope = سيُحسب العضو في { $unit } من { $joins }، لكن يمكنك تعديل { $unit } من { $from } فقط (كانت خارج وحداتك قبل ذلك)
+fault-refused = مرفوض: { $message }

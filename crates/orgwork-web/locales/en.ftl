@@ -198,6 +198,14 @@ import-hint = Columns as in the export, or the usual Vietnamese headings (Họ v
 import-check = Check the file
 import-preview = { $created } to create, { $updated } to update, { $unchanged } unchanged.
 import-confirm = Import
+import-lines = The rows that change the register
+import-action = Change
+import-action-create = new member
+import-action-update = record updated
+import-more-lines = { $count ->
+    [one] and one row more.
+   *[other] and { $count } rows more.
+}
 import-errors = { $count ->
     [one] One fault; nothing will be imported.
    *[other] { $count } faults; nothing will be imported.
@@ -315,3 +323,35 @@ import-progress = { $done } of { $total } rows.
 import-stage-checking = Checking the rows against the register…
 import-stage-writing = Writing the new members…
 import-stage-counting = Bringing the counts up to date…
+
+# Why a value or a row is refused (import faults, form fields).
+fault-required = is required
+fault-required_one_of = is required ({ $allowed })
+fault-too_long = is not a text of at most { $max } characters
+fault-not_one_of = is not one of: { $allowed }
+fault-not_a_date = is not a date (write 31/12/1990 or 1990-12-31)
+fault-no_such_day = is a day that does not exist
+fault-not_digits = is not { $min } to { $max } digits
+fault-not_an_email = is not an e-mail address
+fault-under_18 = is before the member turned 18 (born { $born })
+fault-implausible_birth = is not a plausible date of birth
+fault-official_not_after = is not after the admission ({ $admitted })
+fault-file_empty = the file is empty
+fault-column_twice = column { $n } is given twice
+fault-unknown_column = is not a column orgwork knows (see the export's headings)
+fault-column_required = this column is required
+fault-not_a_unit_code = is not a unit code
+fault-status_not_member = is not probationary or official
+fault-status_disagrees = does not agree with the date made official
+fault-row_twice = is on row { $first } too
+fault-no_unit = no unit: give a unit column or a default unit
+fault-hidden_member = is a member's outside the units you may see: such a row cannot be imported here
+fault-left_member = is a member's who belongs to no unit now (transferred out, or no longer a member): an import cannot change them
+fault-member_elsewhere = member { $member } belongs to { $unit }: a transfer moves members, an import does not
+fault-number_taken = belongs to member { $member } already
+fault-unit_dissolved = is dissolved; a member cannot join it
+fault-unit_unknown = is not a unit on { $day }
+fault-unit_not_writable = is not a unit under { $unit } that you may change
+fault-unit_not_yours = is not a unit you may change
+fault-counted_before_scope = the member would be counted in { $unit } from { $joins }, but { $unit } is yours to change only from { $from } (it lay outside your units before)
+fault-refused = { $message }

@@ -381,7 +381,7 @@ async fn imports_and_exports_files(app: App) {
     let report: Value = r.json().await.unwrap();
     assert_eq!(
         report["errors"][0],
-        json!({"row": 3, "column": "Ngày sinh", "value": "31/02/1990", "reason": "is not a date written YYYY-MM-DD"})
+        json!({"row": 3, "column": "Ngày sinh", "value": "31/02/1990", "reason": "is a day that does not exist", "code": "no_such_day"})
     );
     let (_, stats) = app.get("/api/v1/units/STC/stats").await;
     assert_eq!(stats["total"], 0, "nothing applied");
@@ -400,7 +400,13 @@ async fn imports_and_exports_files(app: App) {
     let good = "\u{feff}full_name,sex,birth_date,admitted_on,card_number,unit\r\nLê Văn A,male,1990-01-01,2021-01-01,7000001,STC-C1\r\n";
     let r = send("/api/v1/members/import?unit=STC&dry_run=true", good.as_bytes().to_vec()).await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
-    assert_eq!(r.json::<Value>().await.unwrap()["created"], 1);
+    let report: Value = r.json().await.unwrap();
+    assert_eq!(report["created"], 1);
+    assert_eq!(
+        report["preview"],
+        json!([{"row": 2, "action": "create", "full_name": "Lê Văn A", "unit": "STC-C1", "member": null}]),
+        "the rows a user would confirm"
+    );
     assert_eq!(app.get("/api/v1/units/STC/stats").await.1["total"], 0, "a dry run changes nothing");
     let r = send("/api/v1/members/import?unit=STC", good.as_bytes().to_vec()).await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);

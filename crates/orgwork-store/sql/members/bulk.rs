@@ -2,15 +2,19 @@
 //! histories loaded, the bulk statements and the upkeep after a large load.
 
 use super::*;
+use orgwork_domain::fault::Fault;
+use orgwork_store::ImportLine;
 
 /// What an import row is told when it meets a member the importer may not see: neither the
 /// member nor their unit.
-pub(super) const HIDDEN_MEMBER: &str =
-    "is a member's outside the units you may see: such a row cannot be imported here";
+pub(super) fn hidden_member() -> Fault {
+    Fault::new("hidden_member")
+}
 
 /// What an import row is told when it meets a member who belongs to no unit now.
-pub(super) const LEFT_MEMBER: &str =
-    "is a member's who belongs to no unit now (transferred out, or no longer a member): an import cannot change them";
+pub(super) fn left_member() -> Fault {
+    Fault::new("left_member")
+}
 
 /// May the importer read the member (judged where they belong on `day`, or last belonged)?
 pub(super) async fn readable(
@@ -420,13 +424,8 @@ pub(super) async fn ids_by(
     Ok(out)
 }
 
-pub(super) fn row_error(
-    row: usize,
-    column: &str,
-    value: &str,
-    reason: impl Into<String>,
-) -> orgwork_domain::import::RowError {
-    orgwork_domain::import::RowError { row, column: column.into(), value: value.into(), reason: reason.into() }
+pub(super) fn row_error(row: usize, column: &str, value: &str, fault: Fault) -> orgwork_domain::import::RowError {
+    orgwork_domain::import::RowError::new(row, column, value, fault)
 }
 
 impl Backend {
@@ -452,7 +451,7 @@ impl Backend {
                 if let Some(v) = value
                     && let Some(first) = seen.insert((field, v.as_str()), r.row)
                 {
-                    report.fault(row_error(r.row, field, v, format!("is on row {first} too")));
+                    report.fault(row_error(r.row, field, v, Fault::new("row_twice").with("first", first)));
                 }
             }
         }
@@ -461,7 +460,7 @@ impl Backend {
         }
         let today = chrono::Local::now().date_naive();
         let mut fresh: Vec<(&Record, i64, NaiveDate)> = vec![];
-        let mut units: std::collections::HashMap<UnitCode, std::result::Result<i64, String>> =
+        let mut units: std::collections::HashMap<UnitCode, std::result::Result<i64, Fault>> =
             std::collections::HashMap::new();
         // The members the rows name, looked up in batches rather than row by row.
         let cards: Vec<&String> = rows.iter().filter_map(|r| r.record.card_number.as_ref()).collect();
@@ -483,7 +482,7 @@ impl Backend {
                 .copied();
             let unit = r.unit.as_ref().or(default_unit);
             let Some(unit) = unit else {
-                report.fault(row_error(r.row, "unit", "", "no unit: give a unit column or a default unit"));
+                report.fault(row_error(r.row, "unit", "", Fault::new("no_unit")));
                 continue;
             };
             match existing {
@@ -498,7 +497,7 @@ impl Backend {
                         if !readable(&mut tx, scope, id, today).await? {
                             report.hidden_matches += 1;
                         }
-                        report.fault(row_error(r.row, key.0, key.1, LEFT_MEMBER));
+                        report.fault(row_error(r.row, key.0, key.1, left_member()));
                         continue;
                     };
                     let code = unit_code(&mut tx, current).await?;
@@ -510,16 +509,25 @@ impl Backend {
                                 r.row,
                                 "unit",
                                 unit.as_str(),
-                                format!("member {id} belongs to {code}: a transfer moves members, an import does not"),
+                                Fault::new("member_elsewhere").with("member", id).with("unit", &code),
                             ));
                         } else {
                             report.hidden_matches += 1;
-                            report.fault(row_error(r.row, key.0, key.1, HIDDEN_MEMBER));
+                            report.fault(row_error(r.row, key.0, key.1, hidden_member()));
                         }
                         continue;
                     }
                     match write_record(&mut tx, &self.profile, id, &r.record).await {
-                        Ok(true) => report.updated += 1,
+                        Ok(true) => {
+                            report.updated += 1;
+                            report.line(ImportLine {
+                                row: r.row,
+                                action: "update",
+                                full_name: r.record.full_name.clone(),
+                                unit: code.clone(),
+                                member: Some(MemberId::new(id)),
+                            });
+                        }
                         Ok(false) => report.unchanged += 1,
                         // The row's other number is another member's: named only to who may see them.
                         Err(StoreError::Domain(e)) if e.code == "duplicate_member" => {
@@ -531,18 +539,18 @@ impl Backend {
                                     r.row,
                                     field,
                                     &value,
-                                    format!("belongs to member {other} already"),
+                                    Fault::new("number_taken").with("member", other),
                                 ));
                             } else {
                                 report.hidden_matches += 1;
-                                report.fault(row_error(r.row, field, &value, HIDDEN_MEMBER));
+                                report.fault(row_error(r.row, field, &value, hidden_member()));
                             }
                         }
                         Err(StoreError::Domain(e)) => report.fault(row_error(
                             r.row,
                             e.message.split(':').next().unwrap_or(""),
                             "",
-                            e.message.clone(),
+                            Fault::new("refused").with("message", &e.message),
                         )),
                         Err(e) => return Err(e),
                     }
@@ -552,10 +560,13 @@ impl Backend {
                     if !units.contains_key(unit) {
                         let found = match super::structure::live_unit_id(&mut tx, unit, today).await {
                             Ok(u) if super::structure::unit_ends(&mut tx, u).await?.is_some() => {
-                                Err("is dissolved; a member cannot join it".to_string())
+                                Err(Fault::new("unit_dissolved"))
                             }
                             Ok(u) => Ok(u),
-                            Err(StoreError::Domain(e)) => Err(e.message),
+                            Err(StoreError::Domain(e)) if e.code == "unit_not_found" => {
+                                Err(Fault::new("unit_unknown").with("day", today))
+                            }
+                            Err(StoreError::Domain(e)) => Err(Fault::new("refused").with("message", e.message)),
                             Err(e) => return Err(e),
                         };
                         units.insert(unit.clone(), found);
@@ -588,14 +599,15 @@ impl Backend {
                                     r.row,
                                     "admitted_on",
                                     &r.record.admitted_on.to_string(),
-                                    format!(
-                                        "the member would be counted in {unit} from {joins}, but {unit} is yours to change only from {from} (it lay outside your units before)"
-                                    ),
+                                    Fault::new("counted_before_scope")
+                                        .with("unit", unit)
+                                        .with("joins", joins)
+                                        .with("from", from),
                                 ));
                                 continue;
                             }
                             None => {
-                                report.fault(row_error(r.row, "unit", unit.as_str(), "is not a unit you may change"));
+                                report.fault(row_error(r.row, "unit", unit.as_str(), Fault::new("unit_not_yours")));
                                 continue;
                             }
                         }
@@ -603,6 +615,13 @@ impl Backend {
                     // New members are written together once every row has passed.
                     fresh.push((&r.record, unit_id, joins));
                     report.created += 1;
+                    report.line(ImportLine {
+                        row: r.row,
+                        action: "create",
+                        full_name: r.record.full_name.clone(),
+                        unit: unit.clone(),
+                        member: None,
+                    });
                 }
             }
         }

@@ -187,12 +187,12 @@ pub async fn import_within_scope(
     for r in rows {
         let u = r.unit.as_ref().unwrap_or(unit);
         if !writable.contains_key(u) {
-            faults.push(RowError {
-                row: r.row,
-                column: "unit".into(),
-                value: u.to_string(),
-                reason: format!("is not a unit under {unit} that you may change"),
-            });
+            faults.push(RowError::new(
+                r.row,
+                "unit",
+                u.to_string(),
+                orgwork_domain::fault::Fault::new("unit_not_writable").with("unit", unit),
+            ));
         }
     }
     if !faults.is_empty() {

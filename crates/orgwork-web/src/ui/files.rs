@@ -70,7 +70,12 @@ struct ImportPage {
     unit_code: String,
     unit_name: String,
     preview: Option<String>,
-    errors: Vec<RowError>,
+    errors: Vec<super::labels::FaultRow>,
+    /// The first rows that create or update a member: row, what, name, unit's name and code,
+    /// the member's id when updated.
+    lines: Vec<(usize, String, String, String, String, Option<String>)>,
+    /// How many rows change the register beyond those listed.
+    more_lines: usize,
     token: String,
     done: Option<String>,
     general_error: Option<String>,
@@ -82,6 +87,8 @@ struct ImportPage {
 struct Outcome {
     preview: Option<String>,
     errors: Vec<RowError>,
+    lines: Vec<orgwork_store::ImportLine>,
+    changes: usize,
     token: String,
     done: Option<String>,
     general_error: Option<String>,
@@ -158,7 +165,8 @@ fn outcome_of(
     match result {
         Ok(report) if report.errors.is_empty() && dry_run => {
             let preview = Some(counts(tr, "import-preview", &report));
-            (Outcome { preview, token: hold(), ..empty() }, StatusCode::OK)
+            let changes = report.created + report.updated;
+            (Outcome { preview, token: hold(), lines: report.preview, changes, ..empty() }, StatusCode::OK)
         }
         Ok(report) if report.errors.is_empty() => {
             (Outcome { done: Some(counts(tr, "import-done", &report)), ..empty() }, StatusCode::OK)
@@ -271,6 +279,25 @@ async fn render_with(
         Err(e) => return ctx.api_error_page(e),
     };
     let unit_name = unit.name.get(tr.lang).to_string();
+    let mut names: HashMap<UnitCode, String> = HashMap::new();
+    let mut lines = vec![];
+    for l in &outcome.lines {
+        if !names.contains_key(&l.unit) {
+            let name = match s.store.unit(&l.unit, today()).await {
+                Ok(u) => u.name.get(tr.lang).to_string(),
+                Err(_) => String::new(),
+            };
+            names.insert(l.unit.clone(), name);
+        }
+        lines.push((
+            l.row,
+            tr.t(&format!("import-action-{}", l.action)),
+            l.full_name.clone(),
+            names[&l.unit].clone(),
+            l.unit.to_string(),
+            l.member.map(|m| m.to_string()),
+        ));
+    }
     let page = ImportPage {
         tr,
         l: ctx.layout("structure", today()),
@@ -278,7 +305,9 @@ async fn render_with(
         unit_code: code.to_string(),
         unit_name,
         preview: outcome.preview,
-        errors: outcome.errors,
+        errors: outcome.errors.iter().map(|e| super::labels::fault_row(s.store.profile(), tr, e)).collect(),
+        more_lines: outcome.changes.saturating_sub(lines.len()),
+        lines,
         token: outcome.token,
         done: outcome.done,
         general_error: outcome.general_error,
@@ -288,7 +317,15 @@ async fn render_with(
 }
 
 fn empty() -> Outcome {
-    Outcome { preview: None, errors: vec![], token: String::new(), done: None, general_error: None }
+    Outcome {
+        preview: None,
+        errors: vec![],
+        lines: vec![],
+        changes: 0,
+        token: String::new(),
+        done: None,
+        general_error: None,
+    }
 }
 
 pub async fn import_page(State(s): State<AppState>, ctx: Ctx, Path(code): Path<String>) -> Response {

@@ -4,7 +4,8 @@
 
 use super::i18n::Tr;
 use orgwork_domain::codes::CodeList;
-use orgwork_domain::import::{COLUMNS, Vocabulary};
+use orgwork_domain::fault::Fault;
+use orgwork_domain::import::{COLUMNS, RowError, Vocabulary};
 use orgwork_domain::members::Status;
 use orgwork_domain::profile::Profile;
 use orgwork_domain::structure::Names;
@@ -103,9 +104,76 @@ pub fn export_values(profile: &Profile, tr: Option<Tr>, mut row: Vec<String>) ->
     row
 }
 
+/// Why a value or a row is refused, in the reader's language (`fault-<code>`): dates written
+/// the language's way, a code list's allowed values by their names. A code the locale lacks
+/// is worded in English (a test keeps every code's key in every locale).
+pub fn fault_text(profile: &Profile, tr: Tr, fault: &Fault, field: Option<&str>) -> String {
+    let key = format!("fault-{}", fault.code);
+    let args: Vec<(&str, String)> = fault
+        .args
+        .iter()
+        .map(|(name, value)| {
+            let shown = match (*name, field.and_then(|f| profile.members.code_list(f))) {
+                ("allowed", Some(list)) => {
+                    list.entries().iter().map(|e| list.label(&e.code, tr.lang)).collect::<Vec<_>>().join(", ")
+                }
+                _ => match orgwork_domain::date::parse_date(name, value) {
+                    Ok(d) => tr.date(d),
+                    Err(_) => value.clone(),
+                },
+            };
+            (*name, shown)
+        })
+        .collect();
+    let pairs: Vec<(&str, &str)> = args.iter().map(|(n, v)| (*n, v.as_str())).collect();
+    let text = tr.targs(&key, &pairs);
+    if text == key { fault.english() } else { text }
+}
+
+/// An import fault as a page shows it: the column by its name when the file named it by its
+/// code (or did not name it), the reason in the reader's language.
+pub struct FaultRow {
+    pub row: usize,
+    pub column: String,
+    pub value: String,
+    pub reason: String,
+}
+
+pub fn fault_row(profile: &Profile, tr: Tr, e: &RowError) -> FaultRow {
+    let column = match e.field {
+        Some(f) if e.column.is_empty() || e.column == f => column_name(tr, f),
+        _ => e.column.clone(),
+    };
+    FaultRow { row: e.row, column, value: e.value.clone(), reason: fault_text(profile, tr, &e.fault, e.field) }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_fault_has_its_wording_in_every_language() {
+        for lang in super::super::i18n::LANGUAGES {
+            let tr = Tr::new(lang);
+            for (code, _) in orgwork_domain::fault::ENGLISH {
+                let key = format!("fault-{code}");
+                assert_ne!(tr.t(&key), key, "{lang} lacks {key}");
+            }
+            for c in COLUMNS {
+                assert_ne!(column_name(tr, c), c, "{lang} lacks column-{c}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_fault_is_worded_in_the_readers_language() {
+        let p = Profile::default_profile();
+        let f = Fault::new("not_one_of").with("allowed", "male, female");
+        assert_eq!(fault_text(&p, Tr::new("vi"), &f, Some("sex")), "không phải một trong: Nam, Nữ");
+        let f = Fault::new("under_18").with("born", "2010-05-01");
+        assert!(fault_text(&p, Tr::new("vi"), &f, None).contains("01/05/2010"));
+        assert_eq!(fault_text(&p, Tr::new("en"), &Fault::new("no_such_day"), None), "is a day that does not exist");
+    }
 
     #[test]
     fn no_word_of_the_vocabulary_means_two_things() {

@@ -220,7 +220,10 @@ pub async fn create(
         Ok(r) => r,
         Err(errors) => {
             for e in errors {
-                state.errors.insert(e.field.clone(), format!("{} — {}", e.value, e.reason));
+                let why = super::labels::fault_text(store.profile(), ctx.tr, &e.fault, Some(&e.field));
+                state
+                    .errors
+                    .insert(e.field.clone(), if e.value.is_empty() { why } else { format!("{} — {why}", e.value) });
             }
             let msg = ctx.tr.error("invalid_member");
             return render_list(&s, &ctx, &caller, &code, back, state, msg, StatusCode::BAD_REQUEST).await;
@@ -518,7 +521,10 @@ pub async fn edit(
         Ok(r) => r,
         Err(errors) => {
             for e in errors {
-                state.errors.insert(e.field.clone(), format!("{} — {}", e.value, e.reason));
+                let why = super::labels::fault_text(store.profile(), ctx.tr, &e.fault, Some(&e.field));
+                state
+                    .errors
+                    .insert(e.field.clone(), if e.value.is_empty() { why } else { format!("{} — {why}", e.value) });
             }
             return render_member(&s, &ctx, &caller, member, today(), false, state, None, StatusCode::BAD_REQUEST)
                 .await;
