@@ -170,13 +170,12 @@ pub async fn add(
     match result {
         Ok(()) => redirect(&format!("/units/{code}/candidates?done=1")),
         Err(e) => {
-            let message = ctx.tr.error(&e.code).unwrap_or_else(|| e.message.clone());
             let field = ["full_name", "birth_date", "proposed_on", "course_done", "occupation", "sex"]
                 .into_iter()
                 .find(|f| e.message.starts_with(f) || e.message.contains(&format!("{f}:")))
                 .unwrap_or("full_name");
             let mut state = FormState { form: "candidate", values: v.clone(), errors: HashMap::new() };
-            state.errors.insert(field.to_string(), format!("{message} ({})", e.message));
+            state.errors.insert(field.to_string(), ctx.error_text(&e));
             render(&s, &ctx, &caller, &code, false, state, None, e.status).await
         }
     }
@@ -225,18 +224,7 @@ pub async fn act(
     match result {
         Ok(()) => redirect(&format!("/units/{back}/candidates?done=1")),
         Err(e) => {
-            let message = ctx.tr.error(&e.code).unwrap_or_else(|| e.message.clone());
-            render(
-                &s,
-                &ctx,
-                &caller,
-                &back,
-                false,
-                FormState::default(),
-                Some(format!("{message} ({})", e.message)),
-                e.status,
-            )
-            .await
+            render(&s, &ctx, &caller, &back, false, FormState::default(), Some(ctx.error_text(&e)), e.status).await
         }
     }
 }

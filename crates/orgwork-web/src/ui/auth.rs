@@ -263,7 +263,7 @@ pub async fn language(State(state): State<AppState>, ctx: Ctx, Form(f): Form<Lan
     }
     let lang = match orgwork_domain::access::parse_language(&f.lang) {
         Ok(l) => l,
-        Err(e) => return ctx.error_page(StatusCode::BAD_REQUEST, ctx.tr.t("error-bad-request"), Some(e.message)),
+        Err(e) => return ctx.api_error_page(e.into()),
     };
     if let Some(user) = &ctx.user
         && let Err(e) = state.store.set_language(&orgwork_store::Actor::user(user.id, &user.name), user.id, lang).await

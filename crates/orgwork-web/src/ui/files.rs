@@ -176,8 +176,11 @@ fn outcome_of(
             (Outcome { preview, errors: report.errors, ..empty() }, StatusCode::UNPROCESSABLE_ENTITY)
         }
         Err(e) => {
-            let message =
-                if e.status == StatusCode::INTERNAL_SERVER_ERROR { tr.t("error-internal") } else { e.message };
+            let message = if e.status == StatusCode::INTERNAL_SERVER_ERROR {
+                tr.t("error-internal")
+            } else {
+                super::error_text(tr, &e)
+            };
             (Outcome { general_error: Some(message), ..empty() }, e.status)
         }
     }
@@ -347,7 +350,8 @@ pub async fn check(State(s): State<AppState>, ctx: Ctx, Path(code): Path<String>
     let place = match s.imports.enter() {
         Ok(p) => p,
         Err(e) => {
-            return render(&s, &ctx, &code, Outcome { general_error: Some(e.message), ..empty() }, e.status).await;
+            return render(&s, &ctx, &code, Outcome { general_error: Some(ctx.error_text(&e)), ..empty() }, e.status)
+                .await;
         }
     };
     let mut csrf = String::new();
@@ -381,7 +385,8 @@ pub async fn check(State(s): State<AppState>, ctx: Ctx, Path(code): Path<String>
     let table = match s.imports.read(bytes.clone()).await {
         Ok(t) => t,
         Err(e) => {
-            return render(&s, &ctx, &code, Outcome { general_error: Some(e.message), ..empty() }, e.status).await;
+            return render(&s, &ctx, &code, Outcome { general_error: Some(ctx.error_text(&e)), ..empty() }, e.status)
+                .await;
         }
     };
     let tr = ctx.tr;
@@ -434,7 +439,8 @@ pub async fn confirm(
     let place = match s.imports.enter() {
         Ok(p) => p,
         Err(e) => {
-            return render(&s, &ctx, &code, Outcome { general_error: Some(e.message), ..empty() }, e.status).await;
+            return render(&s, &ctx, &code, Outcome { general_error: Some(ctx.error_text(&e)), ..empty() }, e.status)
+                .await;
         }
     };
     let Some(bytes) = s.pending_imports.take(&f.token, caller.user.id, unit.as_str()) else {

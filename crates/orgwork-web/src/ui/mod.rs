@@ -266,7 +266,9 @@ impl Ctx {
         )
     }
 
-    /// The page for an error of the store or of an access check.
+    /// The page for an error of the store or of an access check: what happened, and the
+    /// error's own words (`err-<code>`). English pages add the store's sentence, which names
+    /// the value; the other languages have no English on them.
     pub fn api_error_page(&self, e: ApiError) -> Response {
         let message = match e.status {
             StatusCode::NOT_FOUND => self.tr.t("error-not-found"),
@@ -274,8 +276,28 @@ impl Ctx {
             StatusCode::INTERNAL_SERVER_ERROR => self.tr.t("error-internal"),
             _ => self.tr.error(&e.code).unwrap_or_else(|| self.tr.t("error-bad-request")),
         };
-        let detail = (e.status != StatusCode::INTERNAL_SERVER_ERROR).then_some(e.message);
+        let detail = match e.status {
+            StatusCode::INTERNAL_SERVER_ERROR => None,
+            _ if self.tr.lang == "en" => Some(e.message.clone()),
+            _ => self.tr.error(&e.code).filter(|words| *words != message),
+        };
         self.error_page(e.status, message, detail)
+    }
+
+    /// An error as a form or a page's notice says it, in the reader's language: the words of
+    /// its code; on English pages followed by the store's sentence, which names the value.
+    pub fn error_text(&self, e: &ApiError) -> String {
+        error_text(self.tr, e)
+    }
+}
+
+/// An error in the reader's language (`Ctx::error_text`).
+pub fn error_text(tr: Tr, e: &ApiError) -> String {
+    match tr.error(&e.code) {
+        Some(words) if tr.lang == "en" && words != e.message => format!("{words} ({})", e.message),
+        Some(words) => words,
+        None if tr.lang == "en" => e.message.clone(),
+        None => tr.t("error-bad-request"),
     }
 }
 

@@ -153,7 +153,7 @@ pub async fn plan(State(s): State<AppState>, ctx: Ctx, mut form: Multipart) -> R
     match result {
         Ok(r) => redirect(&format!("/restructurings/{}", r.id)),
         Err(e) => {
-            let message = ctx.tr.error(&e.code).map(|m| format!("{m} ({})", e.message)).unwrap_or(e.message.clone());
+            let message = ctx.error_text(&e);
             render_list(&s, &ctx, &caller, Some(message), v, e.status).await
         }
     }
@@ -375,7 +375,7 @@ pub async fn act(
         Ok(None) => redirect(&format!("/restructurings/{id}?done=undo")),
         Err(e) if e.status == StatusCode::NOT_FOUND || e.status == StatusCode::FORBIDDEN => ctx.api_error_page(e),
         Err(e) => {
-            let message = ctx.tr.error(&e.code).map(|m| format!("{m} ({})", e.message)).unwrap_or(e.message.clone());
+            let message = ctx.error_text(&e);
             render_draft(&s, &ctx, &caller, id, false, None, None, Some(message), e.status).await
         }
     }

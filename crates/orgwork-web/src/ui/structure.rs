@@ -81,9 +81,7 @@ struct TreeFragment {
 fn as_of(ctx: &Ctx, value: Option<&str>) -> Result<NaiveDate, Response> {
     match value.filter(|v| !v.is_empty()) {
         None => Ok(today()),
-        Some(v) => parse_date("as_of", v).map_err(|e| {
-            ctx.error_page(StatusCode::BAD_REQUEST, ctx.tr.error(e.code).unwrap_or(e.message.clone()), Some(e.message))
-        }),
+        Some(v) => parse_date("as_of", v).map_err(|e| ctx.api_error_page(e.into())),
     }
 }
 
