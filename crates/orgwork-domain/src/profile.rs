@@ -50,6 +50,9 @@ pub struct Profile {
     /// admission decided ahead): a date past it is a typing mistake, and a change dated far
     /// ahead would stand in the way of every later change of the same record.
     pub horizon_years: u32,
+    /// The organization's time, as an offset from UTC (`+07:00`): the moments the system
+    /// records (the audit log's) are shown in it.
+    pub time_zone: String,
 }
 
 /// The member register's settings: enumerations, deadlines and the category rules.
@@ -177,6 +180,8 @@ struct RawHeader {
     name: LocalizedText,
     #[serde(default = "default_horizon")]
     horizon_years: Spanned<u32>,
+    #[serde(default)]
+    time_zone: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -292,6 +297,13 @@ impl Profile {
                 ));
             }
         }
+        let time_zone = match &raw.profile.time_zone {
+            None => "+00:00".to_string(),
+            Some(z) => {
+                parse_offset(z.get_ref()).map_err(|m| err(Some(z.span()), Some("profile.time_zone".into()), m))?;
+                z.get_ref().clone()
+            }
+        };
         let horizon = &raw.profile.horizon_years;
         if !(1..=100).contains(horizon.get_ref()) {
             let span = Some(horizon.span()).filter(|s| !s.is_empty());
@@ -301,6 +313,7 @@ impl Profile {
             id: raw.profile.id.into_inner(),
             name: raw.profile.name,
             horizon_years: raw.profile.horizon_years.into_inner(),
+            time_zone,
             unit_kinds: raw
                 .unit_kinds
                 .into_iter()
@@ -315,9 +328,30 @@ impl Profile {
         })
     }
 
+    /// The organization's time zone (`time_zone`), as chrono's offset.
+    pub fn offset(&self) -> chrono::FixedOffset {
+        parse_offset(&self.time_zone).unwrap_or_else(|_| chrono::FixedOffset::east_opt(0).expect("UTC"))
+    }
+
     pub fn unit_kind(&self, id: &str) -> Option<&UnitKind> {
         self.unit_kinds.iter().find(|k| k.id == id)
     }
+}
+
+/// An offset from UTC written `+07:00` or `-03:30`.
+fn parse_offset(text: &str) -> Result<chrono::FixedOffset, String> {
+    let bad = || format!("'{text}' is not an offset from UTC written +HH:MM or -HH:MM");
+    let (sign, rest) = match text.as_bytes().first() {
+        Some(b'+') => (1, &text[1..]),
+        Some(b'-') => (-1, &text[1..]),
+        _ => return Err(bad()),
+    };
+    let (h, m) = rest.split_once(':').ok_or_else(bad)?;
+    let (h, m): (i32, i32) = (h.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
+    if h > 14 || m > 59 || rest.len() != 5 {
+        return Err(bad());
+    }
+    chrono::FixedOffset::east_opt(sign * (h * 3600 + m * 60)).ok_or_else(bad)
 }
 
 fn check_identifier(id: &str) -> Result<(), String> {
@@ -341,6 +375,19 @@ fn line_of(text: &str, offset: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_time_zone_is_an_offset_and_a_wrong_one_names_its_line() {
+        assert_eq!(Profile::default_profile().offset().local_minus_utc(), 7 * 3600);
+        assert_eq!(parse_offset("-03:30").unwrap().local_minus_utc(), -(3 * 3600 + 1800));
+        for bad in ["07:00", "+7:00", "+25:00", "+07:60", "UTC"] {
+            assert!(parse_offset(bad).is_err(), "{bad}");
+        }
+        let text = DEFAULT_PROFILE_TOML.replace("time_zone = \"+07:00\"", "time_zone = \"Asia/Hanoi\"");
+        let e = Profile::parse("p.toml", &text).unwrap_err();
+        assert_eq!(e.key.as_deref(), Some("profile.time_zone"));
+        assert!(e.line.is_some());
+    }
 
     #[test]
     fn the_default_profile_is_valid_and_has_the_seed_kinds() {

@@ -219,6 +219,36 @@ impl AuditStore for Backend {
         Ok(Paged { items, next })
     }
 
+    async fn latest_audit(&self, page: Page) -> Result<Paged<AuditEntry>> {
+        let limit = page.effective_limit();
+        let before: i64 = match page.after.as_deref() {
+            None => i64::MAX,
+            Some(c) => c.parse().map_err(|_| {
+                StoreError::from(orgwork_domain::Error::invalid(
+                    "invalid_cursor",
+                    format!("after: '{c}' is not a cursor of this list"),
+                ))
+            })?,
+        };
+        let rows = sqlx::query(
+            "SELECT seq, at, actor, action, target, before_json, after_json, hash FROM audit_log \
+             WHERE seq < $1 ORDER BY seq DESC LIMIT $2",
+        )
+        .bind(before)
+        .bind(i64::from(limit) + 1)
+        .fetch_all(self.reader())
+        .await
+        .db()?;
+        let mut items = rows.iter().map(entry_from_row).collect::<Result<Vec<_>>>()?;
+        let next = if items.len() > limit as usize {
+            items.truncate(limit as usize);
+            items.last().map(|e| e.seq.to_string())
+        } else {
+            None
+        };
+        Ok(Paged { items, next })
+    }
+
     async fn audit_head(&self) -> Result<AuditHead> {
         let mut conn = self.reader().acquire().await.db()?;
         stored_head(&mut conn).await?.ok_or_else(|| StoreError::Backend("the audit log's head is missing".into()))

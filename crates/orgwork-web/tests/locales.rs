@@ -120,3 +120,23 @@ fn every_error_code_has_its_words_in_every_locale() {
         assert!(missing.is_empty(), "{lang}.ftl lacks err- for {missing:?}");
     }
 }
+
+#[test]
+fn every_audit_action_has_its_name_in_every_locale() {
+    let mut sources = vec![];
+    files(&root().join("crates/orgwork-store/sql"), "rs", &mut sources);
+    let mut actions = BTreeSet::new();
+    for f in &sources {
+        let text = std::fs::read_to_string(f).unwrap();
+        actions.extend(literals_after(&text, &["action:"], |c| c.is_ascii_lowercase() || c == '_' || c == '.'));
+    }
+    // An import's preview lines have an action too ("create", "update"): not the audit log's.
+    actions.retain(|a| a.contains('.'));
+    assert!(actions.len() > 20, "the scan finds the actions ({} found)", actions.len());
+    for lang in ["en", "vi", "ar"] {
+        let have = keys(lang);
+        let missing: Vec<_> =
+            actions.iter().filter(|a| !have.contains(&format!("audit-action-{}", a.replace('.', "-")))).collect();
+        assert!(missing.is_empty(), "{lang}.ftl lacks audit-action- for {missing:?}");
+    }
+}

@@ -192,6 +192,15 @@ async fn values_are_shown_by_their_names(backend: &str) {
         assert!(html.contains(words[0]), "{lang}: the list shows the sex by its name");
         assert!(html.contains(&format!(r#"<option value="civil_servant">{}</option>"#, words[1])), "{lang}: {html}");
     }
+    // The audit log: newest first, actions by their names, times in the organization's time.
+    let csrf = b.csrf();
+    b.post("/language", &[("csrf", &csrf), ("lang", "vi"), ("next", "/units")], &[]).await;
+    let (s, html, _) = b.get("/audit", &[]).await;
+    assert_eq!(s, StatusCode::OK);
+    let (created, admitted) = (html.find(">thành lập tổ chức<"), html.find(">thêm đảng viên<"));
+    assert!(admitted.is_some() && created.is_some() && admitted < created, "newest first, by name: {html}");
+    assert!(!html.contains(">member.create<") && html.contains("UTC+07:00"), "{html}");
+    assert!(html.contains(&format!(r#"<a href="/members/{id}"><bdi>đảng viên {id}</bdi></a>"#)), "{html}");
     let (s, _, _) = b.get("/members/not-a-number", &[]).await;
     assert_eq!(s, StatusCode::NOT_FOUND, "a malformed id is a member not found");
 }

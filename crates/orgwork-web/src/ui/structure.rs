@@ -228,12 +228,7 @@ pub struct HistoryRow {
     decision: String,
 }
 
-pub struct AuditRow {
-    at: String,
-    actor: String,
-    action: String,
-    target: String,
-}
+pub type AuditRow = super::audit::EntryView;
 
 /// The member counts of a unit's subtree, for its page.
 pub struct StatsView {
@@ -355,13 +350,7 @@ async fn render_unit(
         let can_write = live && caller.require_path(Permission::WriteStructure, code, &path_ids).is_ok();
         let audit = if caller.require_path(Permission::ReadAudit, code, &path_ids).is_ok() {
             let entries = store.audit(Some(code), None, Page::first(50)).await?;
-            Some(
-                entries
-                    .items
-                    .into_iter()
-                    .map(|e| AuditRow { at: e.at, actor: e.actor, action: e.action, target: e.target })
-                    .collect(),
-            )
+            Some(entries.items.into_iter().map(|e| super::audit::view(tr, store.profile().offset(), e)).collect())
         } else {
             None
         };
