@@ -450,3 +450,23 @@ err-unknown_column = في الجدول عمود لا يعرفه orgwork.
 err-unreadable_file = تعذرت قراءة الملف بصيغة CSV أو Excel.
 err-user_not_found = لا يوجد مستخدم كهذا.
 err-weak_password = تحتاج كلمة المرور إلى 10 أحرف على الأقل.
+
+# A restructuring's operations, as sentences.
+op-create = إنشاء { $unit } ({ $kind }) تحت { $parent }
+op-rename = إعادة تسمية { $unit } إلى { $name }
+op-move = نقل { $unit } تحت { $parent }
+op-merge = دمج { $units } في { $into }
+op-split = تقسيم { $unit } إلى { $parts }
+op-dissolve-into = حل { $unit } وانتقال ما فيها إلى { $into }
+op-dissolve = حل { $unit }
+
+# A continuity failure, said in the reader's language (English pages give the store's own sentence).
+failure-operation = لا يمكن تنفيذ هذه العملية على شجرة ذلك اليوم (الوحدة { $unit }).
+failure-date_order = سُجّل تغيير في هذا التاريخ أو بعده (الوحدة { $unit }): يجب أن تأتي المسودة بعده.
+failure-one_live_unit = لن تكون للعضو { $member } وحدة واحدة بالضبط.
+failure-no_member_in_dissolved_unit = سيبقى العضو { $member } في { $unit } المحلولة.
+failure-no_unit_under_dissolved_unit = ستبقى الوحدة { $unit } تحت وحدة محلولة.
+failure-kind_placement = لا يجوز أن تقع الوحدة { $unit } تحت نوع أصلها الجديد.
+failure-unique_code = الرمز { $unit } مستخدم من وحدة قائمة.
+failure-no_cycle = ستصبح الوحدة { $unit } سلفًا لنفسها.
+failure-transfers_redirected = نقل جارٍ للعضو { $member } يذكر { $unit } المحلولة: حدد وجهة أو أنهِ النقل أولًا.

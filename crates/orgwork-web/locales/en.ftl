@@ -429,3 +429,23 @@ err-unknown_column = A column of the table is not one orgwork knows.
 err-unreadable_file = The file cannot be read as CSV or Excel.
 err-user_not_found = There is no such user.
 err-weak_password = The password needs at least 10 characters.
+
+# A restructuring's operations, as sentences.
+op-create = create { $unit }, a { $kind }, under { $parent }
+op-rename = rename { $unit } to { $name }
+op-move = move { $unit } under { $parent }
+op-merge = merge { $units } into { $into }
+op-split = split { $unit } into { $parts }
+op-dissolve-into = dissolve { $unit }, what it holds going to { $into }
+op-dissolve = dissolve { $unit }
+
+# A continuity failure, said in the reader's language (English pages give the store's own sentence).
+failure-operation = This operation cannot be carried out on the tree of that day (unit { $unit }).
+failure-date_order = A change was recorded on or after this date (unit { $unit }): the draft must come after it.
+failure-one_live_unit = Member { $member } would not have exactly one unit.
+failure-no_member_in_dissolved_unit = Member { $member } would be left in { $unit }, which is dissolved.
+failure-no_unit_under_dissolved_unit = Unit { $unit } would be left under a dissolved unit.
+failure-kind_placement = Unit { $unit } may not sit under its new parent's kind.
+failure-unique_code = The code { $unit } is used by a live unit already.
+failure-no_cycle = Unit { $unit } would be its own ancestor.
+failure-transfers_redirected = A transfer in progress of member { $member } names { $unit }, which is dissolved: give it a destination or settle the transfer first.

@@ -417,3 +417,23 @@ err-unknown_column = Bảng có cột mà orgwork không biết.
 err-unreadable_file = Không đọc được tệp dưới dạng CSV hoặc Excel.
 err-user_not_found = Không có người dùng này.
 err-weak_password = Mật khẩu cần ít nhất 10 ký tự.
+
+# A restructuring's operations, as sentences.
+op-create = thành lập { $unit } ({ $kind }) trực thuộc { $parent }
+op-rename = đổi tên { $unit } thành { $name }
+op-move = chuyển { $unit } trực thuộc { $parent }
+op-merge = hợp nhất { $units } thành { $into }
+op-split = chia tách { $unit } thành { $parts }
+op-dissolve-into = giải thể { $unit }, chuyển về { $into }
+op-dissolve = giải thể { $unit }
+
+# A continuity failure, said in the reader's language (English pages give the store's own sentence).
+failure-operation = Không thực hiện được thao tác này trên cây tổ chức của ngày đó (tổ chức { $unit }).
+failure-date_order = Đã có thay đổi ghi nhận vào hoặc sau ngày này (tổ chức { $unit }): dự thảo phải có hiệu lực sau đó.
+failure-one_live_unit = Đảng viên { $member } sẽ không có đúng một tổ chức.
+failure-no_member_in_dissolved_unit = Đảng viên { $member } sẽ còn lại trong { $unit } đã giải thể.
+failure-no_unit_under_dissolved_unit = Tổ chức { $unit } sẽ còn trực thuộc một tổ chức đã giải thể.
+failure-kind_placement = Tổ chức { $unit } không được trực thuộc loại hình của cấp trên mới.
+failure-unique_code = Mã { $unit } đang được một tổ chức khác sử dụng.
+failure-no_cycle = Tổ chức { $unit } sẽ nằm dưới chính nó.
+failure-transfers_redirected = Hồ sơ chuyển sinh hoạt của đảng viên { $member } đang chờ và nêu { $unit } đã giải thể: hãy chỉ nơi tiếp nhận hoặc giải quyết hồ sơ trước.

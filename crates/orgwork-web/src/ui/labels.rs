@@ -8,7 +8,7 @@ use orgwork_domain::fault::Fault;
 use orgwork_domain::import::{COLUMNS, RowError, Vocabulary};
 use orgwork_domain::members::Status;
 use orgwork_domain::profile::Profile;
-use orgwork_domain::structure::Names;
+use orgwork_domain::structure::{Names, UnitCode};
 
 /// A status by its name.
 pub fn status_name(tr: Tr, status: &str) -> String {
@@ -104,6 +104,43 @@ pub fn export_values(profile: &Profile, tr: Option<Tr>, mut row: Vec<String>) ->
     row
 }
 
+/// A restructuring's operation as a sentence of the reader's language, each unit by its name
+/// (`name_of`: the unit's name in that language, when known) and code.
+pub fn operation_text(
+    profile: &Profile,
+    tr: Tr,
+    op: &orgwork_domain::restructure::Operation,
+    name_of: &dyn Fn(&UnitCode) -> Option<String>,
+) -> String {
+    use orgwork_domain::restructure::Operation;
+    let unit = |c: &UnitCode| match name_of(c) {
+        Some(n) if !n.is_empty() => format!("{n} ({c})"),
+        _ => c.to_string(),
+    };
+    let units = |v: &[UnitCode]| v.iter().map(unit).collect::<Vec<_>>().join(", ");
+    match op {
+        Operation::Create(o) => tr.targs(
+            "op-create",
+            &[
+                ("unit", &format!("{} ({})", o.names.get(tr.lang), o.code)),
+                ("kind", &kind_name(profile, tr, &o.kind)),
+                ("parent", &unit(&o.parent)),
+            ],
+        ),
+        Operation::Rename(o) => tr.targs("op-rename", &[("unit", &unit(&o.unit)), ("name", o.names.get(tr.lang))]),
+        Operation::Move(o) => tr.targs("op-move", &[("unit", &unit(&o.unit)), ("parent", &unit(&o.parent))]),
+        Operation::Merge(o) => tr.targs("op-merge", &[("units", &units(&o.units)), ("into", &unit(&o.into))]),
+        Operation::Split(o) => {
+            let parts: Vec<UnitCode> = o.parts.iter().map(|p| p.unit.clone()).collect();
+            tr.targs("op-split", &[("unit", &unit(&o.unit)), ("parts", &units(&parts))])
+        }
+        Operation::Dissolve(o) => match &o.into {
+            Some(into) => tr.targs("op-dissolve-into", &[("unit", &unit(&o.unit)), ("into", &unit(into))]),
+            None => tr.targs("op-dissolve", &[("unit", &unit(&o.unit))]),
+        },
+    }
+}
+
 /// Why a value or a row is refused, in the reader's language (`fault-<code>`): dates written
 /// the language's way, a code list's allowed values by their names. A code the locale lacks
 /// is worded in English (a test keeps every code's key in every locale).
@@ -173,6 +210,23 @@ mod tests {
         let f = Fault::new("under_18").with("born", "2010-05-01");
         assert!(fault_text(&p, Tr::new("vi"), &f, None).contains("01/05/2010"));
         assert_eq!(fault_text(&p, Tr::new("en"), &Fault::new("no_such_day"), None), "is a day that does not exist");
+    }
+
+    #[test]
+    fn every_rule_and_operation_is_said_in_every_language() {
+        use orgwork_domain::restructure::Rule;
+        for lang in super::super::i18n::LANGUAGES {
+            let tr = Tr::new(lang);
+            for rule in Rule::ALL {
+                for key in [format!("rule-{}", rule.as_str()), format!("failure-{}", rule.as_str())] {
+                    assert_ne!(tr.t(&key), key, "{lang} lacks {key}");
+                }
+            }
+            for op in ["create", "rename", "move", "merge", "split", "dissolve-into", "dissolve"] {
+                let key = format!("op-{op}");
+                assert_ne!(tr.t(&key), key, "{lang} lacks {key}");
+            }
+        }
     }
 
     #[test]

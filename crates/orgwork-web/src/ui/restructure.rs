@@ -258,6 +258,12 @@ async fn render_draft(
         Ok(latest) => latest.is_some_and(|x| x.id == r.id),
         Err(e) => return ctx.api_error_page(e.into()),
     };
+    let names = unit_names(store, tr, &r).await;
+    let name_of = |c: &orgwork_domain::structure::UnitCode| names.get(c).cloned();
+    let named = |c: &orgwork_domain::structure::UnitCode| match names.get(c) {
+        Some(n) if !n.is_empty() => format!("{n} ({c})"),
+        _ => c.to_string(),
+    };
     let (checked, passed, summary, impact, tree, failures) = match &report {
         None => (false, false, String::new(), vec![], vec![], vec![]),
         Some(rep) => {
@@ -273,9 +279,9 @@ async fn render_draft(
                 .iter()
                 .map(|u| ImpactRow {
                     code: u.code.to_string(),
-                    name: u.name.clone(),
+                    name: names.get(&u.code).cloned().unwrap_or_else(|| u.name.clone()),
                     change: tr.t(&format!("restructure-change-{}", u.change)),
-                    to: u.to.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", "),
+                    to: u.to.iter().map(named).collect::<Vec<_>>().join(", "),
                     members_before: tr.number(u.members_before),
                     members_moved: tr.number(u.members_moved),
                 })
@@ -285,9 +291,9 @@ async fn render_draft(
                 .iter()
                 .map(|t| TreeRow {
                     parent: t.parent.to_string(),
-                    parent_name: t.parent_name.clone(),
-                    before: t.before.iter().map(|c| c.to_string()).collect(),
-                    after: t.after.iter().map(|c| c.to_string()).collect(),
+                    parent_name: names.get(&t.parent).cloned().unwrap_or_else(|| t.parent_name.clone()),
+                    before: t.before.iter().map(named).collect(),
+                    after: t.after.iter().map(named).collect(),
                 })
                 .collect();
             let failures = rep
@@ -296,18 +302,29 @@ async fn render_draft(
                 .map(|f| FailureRow {
                     rule: tr.t(&format!("rule-{}", f.rule.as_str())),
                     operation: f.operation.map(|o| o.to_string()).unwrap_or_default(),
-                    message: f.message.clone(),
+                    message: if tr.lang == "en" {
+                        f.message.clone()
+                    } else {
+                        let unit = f.unit.as_ref().map(named).unwrap_or_default();
+                        let member = f.member.map(|m| m.to_string()).unwrap_or_default();
+                        tr.targs(
+                            &format!("failure-{}", f.rule.as_str()),
+                            &[("unit", unit.as_str()), ("member", member.as_str())],
+                        )
+                    },
                 })
                 .collect();
             (true, rep.passed, summary, impact, tree, failures)
         }
     };
+    let operations =
+        r.operations.iter().map(|o| super::labels::operation_text(store.profile(), tr, o, &name_of)).collect();
     let page = DraftPage {
         tr,
         l: ctx.layout("restructure", r.effective),
         effective: tr.date(r.effective),
         before_day: r.effective.pred_opt().unwrap_or(r.effective).to_string(),
-        operations: r.operations.iter().map(|o| o.summary()).collect(),
+        operations,
         state_text: tr.t(&format!("restructure-state-{}", r.state)),
         r,
         checked,
@@ -322,6 +339,48 @@ async fn render_draft(
         error,
     };
     ctx.page(status, page)
+}
+
+/// The names, in the reader's language, of the units a draft names: those it creates from the
+/// draft, the others as they stood the day before it takes effect. A draft of thousands of
+/// operations (a national reform) has its first units named and the rest shown by code.
+async fn unit_names(
+    store: &dyn orgwork_store::Store,
+    tr: Tr,
+    r: &Restructuring,
+) -> std::collections::HashMap<orgwork_domain::structure::UnitCode, String> {
+    use orgwork_domain::restructure::Operation;
+    const MOST: usize = 300;
+    let mut out = std::collections::HashMap::new();
+    let mut wanted = vec![];
+    for op in &r.operations {
+        match op {
+            Operation::Create(o) => {
+                out.insert(o.code.clone(), o.names.get(tr.lang).to_string());
+                wanted.push(o.parent.clone());
+            }
+            Operation::Rename(o) => wanted.push(o.unit.clone()),
+            Operation::Move(o) => wanted.extend([o.unit.clone(), o.parent.clone()]),
+            Operation::Merge(o) => {
+                wanted.extend(o.units.iter().cloned());
+                wanted.push(o.into.clone());
+            }
+            Operation::Split(o) => wanted.push(o.unit.clone()),
+            Operation::Dissolve(o) => wanted.extend(std::iter::once(o.unit.clone()).chain(o.into.clone())),
+        }
+    }
+    let day = r.effective.pred_opt().unwrap_or(r.effective);
+    let mut asked = 0;
+    for code in wanted {
+        if out.contains_key(&code) || asked >= MOST {
+            continue;
+        }
+        asked += 1;
+        if let Ok(u) = store.unit(&code, day).await {
+            out.insert(code, u.name.get(tr.lang).to_string());
+        }
+    }
+    out
 }
 
 #[derive(Deserialize)]
