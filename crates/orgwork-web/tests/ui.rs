@@ -188,8 +188,18 @@ async fn values_are_shown_by_their_names(backend: &str) {
             assert!(!html.contains(&format!(">{code}<")), "{lang}: the member's page shows the code {code}");
         }
         assert!(html.contains(&format!(r#"<option value="civil_servant" selected>{}</option>"#, words[1])), "{lang}");
+        let unit =
+            if lang == "en" { "Quang Ninh Provincial Party Committee" } else { "Đảng bộ tỉnh Quảng Ninh" };
+        assert!(
+            html.contains(&format!("<bdi>{unit}</bdi></a> <span class=\"code\">QN</span>")),
+            "{lang}: the unit by its name"
+        );
         let (_, html, _) = b.get("/units/QN/members", &[]).await;
         assert!(html.contains(words[0]), "{lang}: the list shows the sex by its name");
+        assert!(
+            html.contains(&format!("<bdi>{unit}</bdi> <span class=\"code\">QN</span>")),
+            "{lang}: the list names the unit"
+        );
         assert!(html.contains(&format!(r#"<option value="civil_servant">{}</option>"#, words[1])), "{lang}: {html}");
     }
     // The audit log: newest first, actions by their names, times in the organization's time.

@@ -104,6 +104,39 @@ pub fn export_values(profile: &Profile, tr: Option<Tr>, mut row: Vec<String>) ->
     row
 }
 
+/// Units' names in the reader's language, each looked up once for a page (by code and day):
+/// lists show a unit by its name, its code beside it.
+pub struct UnitNames<'a> {
+    store: &'a dyn orgwork_store::Store,
+    tr: Tr,
+    seen: std::collections::HashMap<(UnitCode, chrono::NaiveDate), String>,
+}
+
+impl<'a> UnitNames<'a> {
+    pub fn new(store: &'a dyn orgwork_store::Store, tr: Tr) -> Self {
+        UnitNames { store, tr, seen: std::collections::HashMap::new() }
+    }
+
+    /// The unit's name on the day (empty when it did not exist then).
+    pub async fn name(&mut self, code: &UnitCode, day: chrono::NaiveDate) -> String {
+        let key = (code.clone(), day);
+        if let Some(n) = self.seen.get(&key) {
+            return n.clone();
+        }
+        let name = match self.store.unit(code, day).await {
+            Ok(u) => u.name.get(self.tr.lang).to_string(),
+            Err(_) => String::new(),
+        };
+        self.seen.insert(key, name.clone());
+        name
+    }
+
+    /// (name, code) of the unit on the day, for a list's cell.
+    pub async fn pair(&mut self, code: &UnitCode, day: chrono::NaiveDate) -> (String, String) {
+        (self.name(code, day).await, code.to_string())
+    }
+}
+
 /// A restructuring's operation as a sentence of the reader's language, each unit by its name
 /// (`name_of`: the unit's name in that language, when known) and code.
 pub fn operation_text(

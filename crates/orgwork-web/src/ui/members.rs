@@ -32,7 +32,8 @@ pub struct Row {
     born: String,
     sex: String,
     status: String,
-    unit: String,
+    /// The unit's name and code.
+    unit: (String, String),
     card: String,
 }
 
@@ -133,19 +134,19 @@ async fn render_list(
         Err(e) => return ctx.api_error_page(e),
     };
     let unit_name = unit.name.get(tr.lang).to_string();
-    let rows = page
-        .items
-        .iter()
-        .map(|m| Row {
+    let mut names = super::labels::UnitNames::new(store, tr);
+    let mut rows = Vec::with_capacity(page.items.len());
+    for m in &page.items {
+        rows.push(Row {
             id: m.id,
             name: m.full_name.clone(),
             born: tr.date(m.birth_date),
             sex: value_name(store.profile(), tr, "sex", &m.sex),
             status: status_name(tr, m.status.as_str()),
-            unit: m.unit.to_string(),
+            unit: names.pair(&m.unit, on).await,
             card: m.card_number.clone().unwrap_or_default(),
-        })
-        .collect();
+        });
+    }
     let profile = store.profile();
     let next_base = format!(
         "/units/{code}/members?as_of={on}&q={}&status={}&category={}",
@@ -300,9 +301,11 @@ impl MemberPage {
 pub struct MemberView {
     id: MemberId,
     name: String,
-    unit: Option<String>,
+    /// The unit on the day asked about: its code and name.
+    unit: Option<(String, String)>,
     facts: Vec<(String, String)>,
-    memberships: Vec<(String, String, String)>,
+    /// When, the unit's name and code, the document.
+    memberships: Vec<(String, String, String, String)>,
     statuses: Vec<(String, String, String)>,
     badges: Vec<String>,
 }
@@ -383,16 +386,26 @@ pub(super) async fn render_member(
         Some(t) => tr.ta2("member-from-to", "from", &tr.date(from), "to", &tr.date(t)),
         None => tr.ta("member-since", "from", &tr.date(from)),
     };
+    let mut names = super::labels::UnitNames::new(store, tr);
+    let mut memberships = vec![];
+    for x in &m.memberships {
+        let name = names.name(&x.unit, x.valid_from).await;
+        memberships.push((
+            span(x.valid_from, x.valid_to),
+            name,
+            x.unit.to_string(),
+            x.document.clone().unwrap_or_default(),
+        ));
+    }
     let view = MemberView {
         id: m.id,
         name: r.full_name.clone(),
-        unit: m.unit.as_ref().map(|u| u.to_string()),
+        unit: match &m.unit {
+            Some(u) => Some((u.to_string(), names.name(u, on).await)),
+            None => None,
+        },
         facts,
-        memberships: m
-            .memberships
-            .iter()
-            .map(|x| (span(x.valid_from, x.valid_to), x.unit.to_string(), x.document.clone().unwrap_or_default()))
-            .collect(),
+        memberships,
         statuses: m
             .statuses
             .iter()

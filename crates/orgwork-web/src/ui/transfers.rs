@@ -71,8 +71,8 @@ pub struct TransferRow {
     id: TransferId,
     member_id: MemberId,
     member: String,
-    from: String,
-    to: String,
+    from: (String, String),
+    to: (String, String),
     issued: String,
     due: String,
     state: String,
@@ -135,9 +135,16 @@ async fn render_transfers(
         // The unit's own key, once: each row asks whether its receiver lies below it.
         let top = store.path_ids(&code, now).await?.first().copied().unwrap_or_default();
         let mut rows: (Vec<TransferRow>, Vec<TransferRow>, Vec<TransferRow>) = (vec![], vec![], vec![]);
+        let mut names = super::labels::UnitNames::new(store, tr);
         for t in all.items {
-            let place = |u: &Option<UnitCode>, o: &Option<String>| {
-                u.as_ref().map(|u| u.to_string()).or(o.clone()).unwrap_or_default()
+            // A unit by its name and code on the day issued; an organization outside by its name.
+            let from = match (&t.from_unit, &t.from_org) {
+                (Some(u), _) => names.pair(u, t.issued_on).await,
+                (None, o) => (o.clone().unwrap_or_default(), String::new()),
+            };
+            let to = match (&t.to_unit, &t.to_org) {
+                (Some(u), _) => names.pair(u, t.issued_on).await,
+                (None, o) => (o.clone().unwrap_or_default(), String::new()),
             };
             let incoming_here = match &t.to_unit {
                 Some(u) => {
@@ -165,8 +172,8 @@ async fn render_transfers(
                 id: t.id,
                 member_id: t.member_id,
                 member: t.member_name.clone(),
-                from: place(&t.from_unit, &t.from_org),
-                to: place(&t.to_unit, &t.to_org),
+                from,
+                to,
                 issued: tr.date(t.issued_on),
                 due: tr.date(t.due_on),
                 state: tr.t(&format!("state-{}", t.state.as_str())),
