@@ -215,6 +215,29 @@ test('Arabic pages are right to left; Vietnamese is chosen from the browser', as
   assert.equal(await page.locator('html').getAttribute('dir'), 'rtl');
 });
 
+test('the home page: the unit at a glance, its chart and figures linking to their lists', async () => {
+  await login('secretary.stc');
+  await page.goto(`${base}/`);
+  await page.getByRole('heading', { name: /at a glance/ }).waitFor();
+  assert.ok(await page.locator('svg.chart').isVisible());
+  // The chart's table, for screen readers: a row per status and category, each a link.
+  const women = page.locator('#members-table tr', { hasText: 'Woman' });
+  await women.getByRole('link').click();
+  await page.waitForURL(/category=female/);
+  await page.goto(`${base}/`);
+  await keep('home-en');
+  await page.locator('#lang-select').selectOption('vi');
+  await page.locator('#lang-select').locator('xpath=following-sibling::button').click();
+  await page.getByRole('heading', { name: /^Tổng quan/ }).waitFor();
+  await keep('home-vi');
+  await page.locator('#lang-select').selectOption('ar');
+  await page.locator('#lang-select').locator('xpath=following-sibling::button').click();
+  await page.getByRole('heading', { name: /في لمحة/ }).waitFor();
+  await keep('home-ar');
+  await page.locator('#lang-select').selectOption('en');
+  await page.locator('#lang-select').locator('xpath=following-sibling::button').click();
+});
+
 test('a secretary sees only their subtree', async () => {
   await login('secretary.stc');
   const tree = page.locator('ul.tree');
@@ -264,7 +287,7 @@ test('members: counts on the unit page, search as one types, admit, change a sta
   await page.locator('#status-effective').fill('2025-03-01');
   await page.getByRole('button', { name: 'Change the status' }).click();
   await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
-  assert.ok(await page.getByRole('cell', { name: 'official' }).first().isVisible());
+  assert.ok(await page.getByRole('cell', { name: 'Official' }).first().isVisible());
   // A correction of the record, with a bad card number refused by its field first.
   await page.locator('summary', { hasText: 'Correct the record' }).click();
   await page.locator('#edit-card_number').fill('12AB');

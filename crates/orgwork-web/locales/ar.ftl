@@ -470,3 +470,23 @@ failure-kind_placement = لا يجوز أن تقع الوحدة { $unit } تحت
 failure-unique_code = الرمز { $unit } مستخدم من وحدة قائمة.
 failure-no_cycle = ستصبح الوحدة { $unit } سلفًا لنفسها.
 failure-transfers_redirected = نقل جارٍ للعضو { $member } يذكر { $unit } المحلولة: حدد وجهة أو أنهِ النقل أولًا.
+
+# The home page.
+nav-home = الرئيسية
+home-title = { $unit } في لمحة
+home-other-units = وحداتك الأخرى
+home-unit-page = صفحة الوحدة
+home-members = الأعضاء
+home-total = { $count } عضوًا اليوم
+home-chart-caption = الأعضاء حسب الحالة والفئة، اليوم
+home-figure = منهم
+home-count = العدد
+home-admissions = الانتساب
+home-admitted-in = المقبولون في { $year }
+home-candidates-waiting = مرشحون بالانتظار
+home-transfers = النقل
+home-transfers-waiting = بالانتظار
+home-transfers-overdue = متأخرة عن الموعد
+home-restructuring = إعادة الهيكلة
+home-restructuring-latest = آخر ما طُبّق (نافذ في { $date })
+home-restructuring-drafts = مسودات بالانتظار

@@ -105,14 +105,14 @@ async fn login_sends_the_browser_only_to_this_site(backend: &str) {
     let app = spawn_app(backend).await;
     for (next, expected) in [
         ("/units/QN", "/units/QN"),
-        ("/\t/evil.example", "/units"),
-        ("//evil.example", "/units"),
-        ("/\\evil.example", "/units"),
-        ("\\\\evil.example", "/units"),
-        ("https://evil.example", "/units"),
-        ("/\r\n/evil.example", "/units"),
-        ("/\u{3000}/evil.example", "/units"),
-        (" //evil.example", "/units"),
+        ("/\t/evil.example", "/"),
+        ("//evil.example", "/"),
+        ("/\\evil.example", "/"),
+        ("\\\\evil.example", "/"),
+        ("https://evil.example", "/"),
+        ("/\r\n/evil.example", "/"),
+        ("/\u{3000}/evil.example", "/"),
+        (" //evil.example", "/"),
     ] {
         let mut b = Browser::new(&app.base);
         b.get("/login", &[]).await;
@@ -130,7 +130,7 @@ async fn login_sends_the_browser_only_to_this_site(backend: &str) {
     let mut b = Browser::new(&app.base);
     b.login("admin").await;
     let (s, _, loc) = b.get("/login?next=/%09/evil.example", &[]).await;
-    assert_eq!((s, loc.as_deref()), (StatusCode::SEE_OTHER, Some("/units")));
+    assert_eq!((s, loc.as_deref()), (StatusCode::SEE_OTHER, Some("/")));
     // A name far longer than any user's is refused and kept nowhere.
     let mut b = Browser::new(&app.base);
     b.get("/login", &[]).await;

@@ -215,9 +215,59 @@ async fn values_are_shown_by_their_names(backend: &str) {
     assert_eq!(s, StatusCode::NOT_FOUND, "a malformed id is a member not found");
 }
 
+/// After login, the home page: the user's unit at a glance, every figure a link to its list.
+async fn the_home_page_shows_the_unit_at_a_glance(backend: &str) {
+    let app = spawn_app(backend).await;
+    let r = app
+        .http
+        .post(format!("{}/api/v1/units", app.base))
+        .bearer_auth(&app.token)
+        .json(&json!({"code": "STC", "kind": "grassroots_committee", "parent": "QN", "valid_from": "2020-01-01", "name": {"vi": "Đảng bộ Sở Tài chính", "en": "Department of Finance"}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    for (name, sex) in [("Trần Thị Hoa", "female"), ("Lê Văn Nam", "male")] {
+        let r = app
+            .http
+            .post(format!("{}/api/v1/members", app.base))
+            .bearer_auth(&app.token)
+            .json(&json!({"unit": "STC", "joined_on": "2020-01-01", "full_name": name, "sex": sex, "birth_date": "1990-01-01", "admitted_on": "2015-01-01"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::CREATED);
+    }
+    app.user_with_token("secretary", Role::Organizer, "STC").await;
+    let mut b = Browser::new(&app.base);
+    let (_, html, _) = b.get("/login", &[]).await;
+    assert!(html.contains(r#"name="next" value="/""#), "after login, the home page");
+    b.login("secretary").await;
+    let (s, html, _) = b.get("/", &[]).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("Department of Finance at a glance"), "{html}");
+    assert!(html.contains(r#"<a href="/units/STC/members">2 members today</a>"#), "{html}");
+    // The chart, and its table for screen readers, each row a link to the list it counts.
+    assert!(html.contains(r#"<svg class="chart""#) && html.contains(r#"aria-hidden="true""#));
+    assert!(html.contains(r#"category=female">Woman</a></th><td>1</td>"#), "{html}");
+    assert!(html.contains(r#"<a href="/units/STC/transfers"><bdi>0</bdi></a>"#), "{html}");
+    assert!(html.contains("Admitted in"), "{html}");
+    // In Vietnamese, the same figures in its words.
+    let csrf = b.csrf();
+    b.post("/language", &[("csrf", &csrf), ("lang", "vi"), ("next", "/")], &[]).await;
+    let (_, html, _) = b.get("/", &[]).await;
+    assert!(html.contains("Tổng quan Đảng bộ Sở Tài chính") && html.contains("Đảng viên nữ"), "{html}");
+    // The administrator, granted the root, sees the root.
+    let mut a = Browser::new(&app.base);
+    a.login("admin").await;
+    let (_, html, _) = a.get("/", &[]).await;
+    assert!(html.contains("Quang Ninh Provincial Party Committee at a glance"), "{html}");
+}
+
 orgwork_store_tests::backends!(
     call crate;
     setup |backend| backend;
+    the_home_page_shows_the_unit_at_a_glance,
     the_ui_without_javascript,
     csrf_is_bound_to_the_session,
     values_are_shown_by_their_names,

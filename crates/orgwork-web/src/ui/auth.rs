@@ -147,9 +147,9 @@ pub struct NextQuery {
 
 pub async fn login_page(ctx: Ctx, Query(q): Query<NextQuery>) -> Response {
     if ctx.user.is_some() {
-        return redirect(&safe_next(q.next.as_deref().unwrap_or("/units")));
+        return redirect(&safe_next(q.next.as_deref().unwrap_or("/")));
     }
-    let next = safe_next(q.next.as_deref().unwrap_or("/units"));
+    let next = safe_next(q.next.as_deref().unwrap_or("/"));
     ctx.page(
         StatusCode::OK,
         LoginPage { tr: ctx.tr, l: ctx.layout("", today()), next, name: String::new(), error: None },

@@ -12,7 +12,9 @@
 pub mod admissions;
 pub mod audit;
 pub mod auth;
+pub mod chart;
 pub mod files;
+pub mod home;
 pub mod i18n;
 pub mod labels;
 pub mod members;
@@ -42,7 +44,7 @@ pub const LANG_COOKIE: &str = "orgwork_lang";
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/", get(|| async { redirect("/units") }))
+        .route("/", get(home::page))
         .route("/login", get(auth::login_page).post(auth::login))
         .route("/logout", post(auth::logout))
         .route("/language", post(auth::language))
@@ -419,7 +421,7 @@ pub fn safe_next(next: &str) -> String {
                 || c.is_whitespace()
                 || matches!(c, '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2060}'..='\u{2064}' | '\u{feff}')
         });
-    if local { next.to_string() } else { "/units".into() }
+    if local { next.to_string() } else { "/".into() }
 }
 
 pub fn urlencode(s: &str) -> String {
@@ -508,8 +510,8 @@ mod tests {
             "",
             "/units\\..\\",
         ] {
-            assert_eq!(safe_next(bad), "/units", "{bad:?}");
+            assert_eq!(safe_next(bad), "/", "{bad:?}");
         }
-        assert_eq!(safe_next(&format!("/{}", "a".repeat(3000))), "/units");
+        assert_eq!(safe_next(&format!("/{}", "a".repeat(3000))), "/");
     }
 }

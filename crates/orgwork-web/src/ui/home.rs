@@ -1,0 +1,204 @@
+//! The home page: the signed-in user's unit at a glance. Its members by status and category
+//! (a chart, its table beside it), then one section per area with its figures, each linking
+//! to its list. A module adds its section in `sections` (work programme, inspections…).
+
+use super::chart::{Bar, bars};
+use super::i18n::Tr;
+use super::labels::{category_name, status_name};
+use super::{Ctx, Layout, redirect};
+use crate::AppState;
+use crate::auth::{Caller, today};
+use crate::error::ApiError;
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use chrono::{Datelike, NaiveDate};
+use orgwork_domain::access::Permission;
+use orgwork_domain::members::Status;
+use orgwork_domain::structure::UnitCode;
+use orgwork_store::{Page, Store, TransferFilter};
+use serde::Deserialize;
+
+/// A figure of a section: what it counts, how many, and the list that shows them.
+pub struct Figure {
+    pub label: String,
+    pub value: String,
+    pub href: Option<String>,
+}
+
+/// A section of the home page: a heading and its figures.
+pub struct Section {
+    pub id: &'static str,
+    pub title: String,
+    pub figures: Vec<Figure>,
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    tr: Tr,
+    l: Layout,
+    title: String,
+    unit_code: String,
+    /// The other units the user may look at (their other grants): code and name.
+    others: Vec<(String, String)>,
+    total: String,
+    /// The members' chart (SVG markup, made by `chart::bars`) and its table.
+    chart: String,
+    chart_rows: Vec<Figure>,
+    sections: Vec<Section>,
+}
+
+#[derive(Deserialize)]
+pub struct HomeQuery {
+    unit: Option<String>,
+}
+
+/// A count of a list read a page at a time: "1,000+" when there are more than a page holds.
+fn count_of(tr: Tr, n: usize, more: bool) -> String {
+    if more { format!("{}+", tr.number(n as i64)) } else { tr.number(n as i64) }
+}
+
+pub async fn page(State(s): State<AppState>, ctx: Ctx, Query(q): Query<HomeQuery>) -> Response {
+    let caller = match ctx.caller() {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let tr = ctx.tr;
+    let store = s.store.as_ref();
+    let on = today();
+    // The units whose members the user may read, as granted, live today.
+    let mut units: Vec<(UnitCode, String)> = vec![];
+    for g in caller.user.grants.iter().filter(|g| g.role.permits(Permission::ReadMembers)) {
+        if let Ok(u) = store.unit(&g.unit, on).await
+            && !units.iter().any(|(c, _)| *c == u.code)
+        {
+            units.push((u.code.clone(), u.name.get(tr.lang).to_string()));
+        }
+    }
+    let chosen = q.unit.as_deref().and_then(|c| units.iter().position(|(u, _)| u.as_str() == c)).unwrap_or(0);
+    let Some((code, name)) = units.get(chosen).cloned() else {
+        // No unit to show (a grant on units no longer live): the tree says what there is.
+        return redirect("/units");
+    };
+    match build(store, &caller, tr, &code, on).await {
+        Ok((total, chart_rows, sections)) => {
+            let chart_bars: Vec<Bar> = chart_rows
+                .iter()
+                .map(|(f, n)| Bar { label: f.label.clone(), value: *n, href: f.href.clone() })
+                .collect();
+            let chart_rows = chart_rows.into_iter().map(|(f, _)| f).collect();
+            let page = HomePage {
+                tr,
+                l: ctx.layout("home", on),
+                title: tr.ta("home-title", "unit", &name),
+                unit_code: code.to_string(),
+                others: units.iter().filter(|(c, _)| *c != code).map(|(c, n)| (c.to_string(), n.clone())).collect(),
+                total: tr.number(total),
+                chart: bars(&chart_bars, tr.dir() == "rtl", |n| tr.number(n)),
+                chart_rows,
+                sections,
+            };
+            ctx.page(StatusCode::OK, page)
+        }
+        Err(e) => ctx.api_error_page(e),
+    }
+}
+
+/// The unit's figures: the members' total, the chart's rows, the sections.
+async fn build(
+    store: &dyn Store,
+    caller: &Caller,
+    tr: Tr,
+    code: &UnitCode,
+    on: NaiveDate,
+) -> Result<(i64, Vec<(Figure, i64)>, Vec<Section>), ApiError> {
+    let profile = store.profile();
+    let stats = store.stats(code, on).await?;
+    let members = format!("/units/{code}/members?as_of={on}");
+    let mut chart = vec![];
+    for st in [Status::Probationary, Status::Official] {
+        let n = stats.by_status.get(st.as_str()).copied().unwrap_or(0);
+        let href = Some(format!("{members}&status={}", st.as_str()));
+        chart.push((Figure { label: status_name(tr, st.as_str()), value: tr.number(n), href }, n));
+    }
+    for c in &profile.members.categories {
+        let n = stats.by_category.get(&c.id).copied().unwrap_or(0);
+        let href = Some(format!("{members}&category={}", c.id));
+        chart.push((Figure { label: category_name(profile, tr, &c.id), value: tr.number(n), href }, n));
+    }
+    let mut sections = vec![];
+    // Admissions: this year's and last year's, and the candidates waiting.
+    let candidates = format!("/units/{code}/candidates");
+    let this_year = store.admissions(code, on.year()).await?;
+    let last_year = store.admissions(code, on.year() - 1).await?;
+    let waiting = store.candidates(code, true).await?;
+    sections.push(Section {
+        id: "admissions",
+        title: tr.t("home-admissions"),
+        figures: vec![
+            Figure {
+                label: tr.ta("home-admitted-in", "year", &on.year().to_string()),
+                value: tr.number(this_year.admitted),
+                href: Some(candidates.clone()),
+            },
+            Figure {
+                label: tr.ta("home-admitted-in", "year", &(on.year() - 1).to_string()),
+                value: tr.number(last_year.admitted),
+                href: Some(candidates.clone()),
+            },
+            Figure {
+                label: tr.t("home-candidates-waiting"),
+                value: tr.number(waiting.len() as i64),
+                href: Some(candidates),
+            },
+        ],
+    });
+    // Transfers: those waiting, and those waiting past the profile's deadline.
+    let transfers = format!("/units/{code}/transfers");
+    let page = Page::first(Page::MAX_LIMIT);
+    let pending = store.transfers(code, &TransferFilter { pending: true, ..Default::default() }, page.clone()).await?;
+    let overdue = store.transfers(code, &TransferFilter { overdue_on: Some(on), ..Default::default() }, page).await?;
+    sections.push(Section {
+        id: "transfers",
+        title: tr.t("home-transfers"),
+        figures: vec![
+            Figure {
+                label: tr.t("home-transfers-waiting"),
+                value: count_of(tr, pending.items.len(), pending.next.is_some()),
+                href: Some(transfers.clone()),
+            },
+            Figure {
+                label: tr.t("home-transfers-overdue"),
+                value: count_of(tr, overdue.items.len(), overdue.next.is_some()),
+                href: Some(transfers),
+            },
+        ],
+    });
+    // Restructuring: the latest applied (if the user may see all it names), the drafts waiting.
+    let mut figures = vec![];
+    if let Some(r) = store.latest_applied().await?
+        && crate::api::restructure::require_draft(store, caller, &r.draft(), &[Permission::ReadStructure]).await.is_ok()
+    {
+        figures.push(Figure {
+            label: tr.ta("home-restructuring-latest", "date", &tr.date(r.effective)),
+            value: r.title.clone(),
+            href: Some(format!("/restructurings/{}", r.id)),
+        });
+    }
+    let mut drafts = 0;
+    for r in store.restructurings().await?.iter().filter(|r| r.state == "draft") {
+        let what = [Permission::ReadStructure];
+        if crate::api::restructure::require_draft(store, caller, &r.draft(), &what).await.is_ok() {
+            drafts += 1;
+        }
+    }
+    figures.push(Figure {
+        label: tr.t("home-restructuring-drafts"),
+        value: tr.number(drafts as i64),
+        href: Some("/restructurings".into()),
+    });
+    sections.push(Section { id: "restructuring", title: tr.t("home-restructuring"), figures });
+    Ok((stats.total, chart, sections))
+}
