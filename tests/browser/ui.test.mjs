@@ -107,6 +107,11 @@ test('the seed\'s restructuring: check, apply, the tree before and after, lineag
   assert.match(await qn.locator('td').nth(1).textContent(), /\(QN-CQD\)[\s\S]*\(QN-UBND\)/);
   await keep('restructuring-check');
   await page.getByRole('button', { name: 'Apply' }).click();
+  // Applying is asked first: what will happen, then the confirmation.
+  await page.getByRole('heading', { name: /^Apply “Sắp xếp/ }).waitFor();
+  assert.match(await page.locator('section.confirm').textContent(), /1,338 members concerned/);
+  await keep('confirm-apply');
+  await page.getByRole('button', { name: 'Apply' }).click();
   await page.getByRole('status').filter({ hasText: 'Applied.' }).waitFor();
   assert.equal(await page.locator('#restructure-state').textContent(), 'applied');
   // The tree the day before still has the bloc; on the day, the two new committees.
@@ -236,6 +241,7 @@ test('the home page: the unit at a glance, its chart and figures linking to thei
   await keep('home-ar');
   await page.locator('#lang-select').selectOption('en');
   await page.locator('#lang-select').locator('xpath=following-sibling::button').click();
+  await page.getByRole('heading', { name: /at a glance/ }).waitFor();
 });
 
 test('a secretary sees only their subtree', async () => {
@@ -320,6 +326,11 @@ test('a transfer: issued by the sender, received by the receiver, counts moving 
   await row.locator('input[type=date]').fill('2026-01-20');
   // (This organizer chose Arabic earlier; the choice is kept with the account.)
   await row.locator('button[type=submit]').click();
+  // Receiving is asked first: what will happen, in the page's language, then the confirmation.
+  await page.locator('section.confirm').waitFor();
+  assert.match(await page.locator('section.confirm li').first().textContent(), /Bùi Thụy Khanh/);
+  await keep('confirm-accept-ar');
+  await page.locator('section.confirm button[type=submit]').click();
   await page.getByRole('status').waitFor();
   await keep('transfers-ar');
   await page.goto(`${base}/units/QN-KCQ-SCT/members?q=bui+thuy+khanh&as_of=2026-01-20`);
@@ -355,7 +366,10 @@ test('import a file: faults by row first, then a preview, then the import', asyn
 
 test('a Vietnamese file: its values read by their names, its faults said in Vietnamese', async () => {
   await login('secretary.stc', 'vi-VN');
-  assert.equal(await page.locator('html').getAttribute('lang'), 'vi');
+  // The account's own choice of language comes first: choose Vietnamese.
+  await page.locator('#lang-select').selectOption('vi');
+  await page.locator('#lang-select').locator('xpath=following-sibling::button').click();
+  await page.waitForFunction(() => document.documentElement.lang === 'vi');
   await page.goto(`${base}/units/QN-KCQ-STC/members/import`);
   const bad = '\ufeffHọ và tên,Giới tính,Ngày sinh,Ngày vào Đảng,Nghề nghiệp,Trình độ học vấn,Chi bộ\r\n'
     + 'Đinh Thị Việt,Nữ,03/04/1995,05/06/2019,Công chức,đại học,QN-KCQ-STC-C2\r\n'
@@ -383,6 +397,10 @@ test('a Vietnamese file: its values read by their names, its faults said in Viet
   await page.locator('dd', { hasText: /^Công chức$/ }).waitFor();
   await page.locator('dd', { hasText: /^Đại học$/ }).waitFor();
   await keep('member-vi');
+  // Back to English, which the later tests of this account read.
+  await page.locator('#lang-select').selectOption('en');
+  await page.locator('#lang-select').locator('xpath=following-sibling::button').click();
+  await page.waitForFunction(() => document.documentElement.lang === 'en');
 });
 
 test('a large file is checked and imported in the background, with its progress shown', async () => {

@@ -120,19 +120,8 @@ impl AdmissionStore for Backend {
     }
 
     async fn candidates(&self, unit: &UnitCode, waiting_only: bool) -> Result<Vec<Candidate>> {
-        let today = chrono::Local::now().date_naive();
-        let top = *self.path_ids(unit, today).await?.first().unwrap_or(&0);
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "WITH RECURSIVE sub(id) AS (SELECT CAST($1 AS BIGINT) UNION SELECT v.unit_id FROM sub s JOIN unit_version v ON v.parent_id = s.id) \
-             SELECT {COLUMNS} FROM candidate c JOIN unit u ON u.id = c.unit_id WHERE c.unit_id IN (SELECT id FROM sub) \
-             AND ($2 = 0 OR c.state = 'candidate') ORDER BY c.proposed_on DESC, c.name_key"
-        )))
-        .bind(top)
-        .bind(i64::from(waiting_only))
-        .fetch_all(self.reader())
-        .await
-        .db()?;
-        rows.iter().map(from_row).collect()
+        let key = (unit.as_str().to_string(), waiting_only, chrono::Local::now().date_naive());
+        self.through_cache(&self.cache.candidates, key, candidates_of(self, unit, waiting_only)).await
     }
 
     async fn admit_candidate(
@@ -230,58 +219,81 @@ impl AdmissionStore for Backend {
     }
 
     async fn admissions(&self, unit: &UnitCode, year: i32) -> Result<Admissions> {
-        let end = NaiveDate::from_ymd_opt(year, 12, 31)
-            .ok_or_else(|| StoreError::from(Error::invalid("invalid_year", format!("year: {year}"))))?;
-        let start = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(end);
-        let day = end.min(chrono::Local::now().date_naive()).max(start);
-        let top = match self.path_ids(unit, day).await {
-            Ok(path) => *path.first().unwrap_or(&0),
-            // The unit did not exist that year: nobody was admitted under it.
-            Err(StoreError::Domain(e)) if e.kind == orgwork_domain::ErrorKind::NotFound => {
-                return Ok(Admissions { year, ..Default::default() });
-            }
-            Err(e) => return Err(e),
-        };
-        let rows = sqlx::query(
-            "WITH RECURSIVE sub(id) AS (SELECT CAST($1 AS BIGINT) UNION ALL \
-               SELECT v.unit_id FROM sub s JOIN unit_version v ON v.parent_id = s.id AND v.valid_from <= $2 AND (v.valid_to IS NULL OR v.valid_to > $2)) \
-             SELECT m.birth_date, m.admitted_on, m.sex, m.occupation, m.ethnicity FROM membership ms JOIN sub ON sub.id = ms.unit_id \
-             JOIN member m ON m.id = ms.member_id WHERE ms.reason = 'admission' AND ms.valid_from >= $3 AND ms.valid_from <= $4",
-        )
-        .bind(top)
-        .bind(day)
-        .bind(start)
-        .bind(end)
-        .fetch_all(self.reader())
-        .await
-        .db()?;
-        let young_age = self.profile.members.categories.iter().find_map(|c| c.age_under).unwrap_or(30);
-        let mut a = Admissions { year, ..Default::default() };
-        for r in &rows {
-            let birth: NaiveDate = r.try_get("birth_date").db()?;
-            let admitted: NaiveDate = r.try_get("admitted_on").db()?;
-            let sex: String = r.try_get("sex").db()?;
-            let occupation: Option<String> = r.try_get("occupation").db()?;
-            let ethnicity: Option<String> = r.try_get("ethnicity").db()?;
-            a.admitted += 1;
-            if admitted < orgwork_domain::members::birthday(birth, young_age) {
-                a.young += 1;
-            }
-            if occupation.as_deref() == Some("student") {
-                a.students += 1;
-            }
-            if sex == "female" {
-                a.women += 1;
-            }
-            if ethnicity.as_deref().is_some_and(|e| !e.is_empty() && e != "Kinh") {
-                a.ethnic_minority += 1;
-            }
-        }
-        Ok(a)
+        let key = (unit.as_str().to_string(), year, chrono::Local::now().date_naive());
+        self.through_cache(&self.cache.admissions, key, admissions_of(self, unit, year)).await
     }
 }
 
 /// A candidate's state as stored, as the domain's type.
 fn state_of(text: &str) -> Result<CandidateState> {
     CandidateState::parse(text).ok_or_else(|| StoreError::Backend(format!("candidate.state holds '{text}'")))
+}
+
+/// A unit's candidates, read from the database (`candidates` shelves them).
+async fn candidates_of(store: &Backend, unit: &UnitCode, waiting_only: bool) -> Result<Vec<Candidate>> {
+    let today = chrono::Local::now().date_naive();
+    let top = *store.path_ids(unit, today).await?.first().unwrap_or(&0);
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "WITH RECURSIVE sub(id) AS (SELECT CAST($1 AS BIGINT) UNION SELECT v.unit_id FROM sub s JOIN unit_version v ON v.parent_id = s.id) \
+         SELECT {COLUMNS} FROM candidate c JOIN unit u ON u.id = c.unit_id WHERE c.unit_id IN (SELECT id FROM sub) \
+         AND ($2 = 0 OR c.state = 'candidate') ORDER BY c.proposed_on DESC, c.name_key"
+    )))
+    .bind(top)
+    .bind(i64::from(waiting_only))
+    .fetch_all(store.reader())
+    .await
+    .db()?;
+    rows.iter().map(from_row).collect()
+}
+
+/// A year's admissions, read from the database (`admissions` shelves them).
+async fn admissions_of(store: &Backend, unit: &UnitCode, year: i32) -> Result<Admissions> {
+    let end = NaiveDate::from_ymd_opt(year, 12, 31)
+        .ok_or_else(|| StoreError::from(Error::invalid("invalid_year", format!("year: {year}"))))?;
+    let start = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(end);
+    let day = end.min(chrono::Local::now().date_naive()).max(start);
+    let top = match store.path_ids(unit, day).await {
+        Ok(path) => *path.first().unwrap_or(&0),
+        // The unit did not exist that year: nobody was admitted under it.
+        Err(StoreError::Domain(e)) if e.kind == orgwork_domain::ErrorKind::NotFound => {
+            return Ok(Admissions { year, ..Default::default() });
+        }
+        Err(e) => return Err(e),
+    };
+    let rows = sqlx::query(
+        "WITH RECURSIVE sub(id) AS (SELECT CAST($1 AS BIGINT) UNION ALL \
+           SELECT v.unit_id FROM sub s JOIN unit_version v ON v.parent_id = s.id AND v.valid_from <= $2 AND (v.valid_to IS NULL OR v.valid_to > $2)) \
+         SELECT m.birth_date, m.admitted_on, m.sex, m.occupation, m.ethnicity FROM membership ms JOIN sub ON sub.id = ms.unit_id \
+         JOIN member m ON m.id = ms.member_id WHERE ms.reason = 'admission' AND ms.valid_from >= $3 AND ms.valid_from <= $4",
+    )
+    .bind(top)
+    .bind(day)
+    .bind(start)
+    .bind(end)
+    .fetch_all(store.reader())
+    .await
+    .db()?;
+    let young_age = store.profile.members.categories.iter().find_map(|c| c.age_under).unwrap_or(30);
+    let mut a = Admissions { year, ..Default::default() };
+    for r in &rows {
+        let birth: NaiveDate = r.try_get("birth_date").db()?;
+        let admitted: NaiveDate = r.try_get("admitted_on").db()?;
+        let sex: String = r.try_get("sex").db()?;
+        let occupation: Option<String> = r.try_get("occupation").db()?;
+        let ethnicity: Option<String> = r.try_get("ethnicity").db()?;
+        a.admitted += 1;
+        if admitted < orgwork_domain::members::birthday(birth, young_age) {
+            a.young += 1;
+        }
+        if occupation.as_deref() == Some("student") {
+            a.students += 1;
+        }
+        if sex == "female" {
+            a.women += 1;
+        }
+        if ethnicity.as_deref().is_some_and(|e| !e.is_empty() && e != "Kinh") {
+            a.ethnic_minority += 1;
+        }
+    }
+    Ok(a)
 }

@@ -311,45 +311,57 @@ impl TransferStore for Backend {
     }
 
     async fn transfers(&self, unit: &UnitCode, filter: &TransferFilter, page: Page) -> Result<Paged<Transfer>> {
-        let deadline = self.profile.members.transfer_deadline_days;
-        let limit = page.effective_limit();
-        let today = chrono::Local::now().date_naive();
-        let top = *self.path_ids(unit, today).await?.first().unwrap_or(&0);
-        let before_id: i64 = page.after.as_deref().and_then(|a| a.parse().ok()).unwrap_or(i64::MAX);
-        let side = match filter.direction {
-            Some(Direction::In) => "t.to_unit_id IN (SELECT id FROM sub)",
-            Some(Direction::Out) => "t.from_unit_id IN (SELECT id FROM sub)",
-            None => "(t.to_unit_id IN (SELECT id FROM sub) OR t.from_unit_id IN (SELECT id FROM sub))",
-        };
-        // Issued on or before this day and still waiting: overdue on `overdue_on`.
-        let overdue_cut = filter.overdue_on.map(|d| d - chrono::Days::new(u64::from(deadline)));
-        // The subtree as it stands today and as it ever was below the unit.
-        let sql = format!(
-            "WITH RECURSIVE sub(id) AS (SELECT CAST($1 AS BIGINT) UNION SELECT v.unit_id FROM sub s JOIN unit_version v ON v.parent_id = s.id) \
-             SELECT {COLUMNS} {FROM} WHERE {side} AND t.id < $2 AND ($3 = 0 OR t.state = 'issued') AND t.issued_on < $4 \
-             ORDER BY t.id DESC LIMIT $5"
-        );
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(top)
-            .bind(before_id)
-            .bind(i64::from(filter.pending || filter.overdue_on.is_some()))
-            .bind(overdue_cut.unwrap_or(NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or_default()))
-            .bind(i64::from(limit) + 1)
-            .fetch_all(self.reader())
-            .await
-            .db()?;
-        let mut items = rows.iter().map(|r| from_row(r, deadline)).collect::<Result<Vec<_>>>()?;
-        let next = if items.len() > limit as usize {
-            items.truncate(limit as usize);
-            items.last().map(|t| t.id.to_string())
-        } else {
-            None
-        };
-        Ok(Paged { items, next })
+        let asked = format!("{filter:?}|{:?}|{}", page.after, page.effective_limit());
+        let key = (unit.as_str().to_string(), asked, chrono::Local::now().date_naive());
+        self.through_cache(&self.cache.transfers, key, transfers_of(self, unit, filter, page)).await
     }
 }
 
 /// A transfer's state as stored, as the domain's type.
 fn state_of(text: &str) -> Result<TransferState> {
     TransferState::parse(text).ok_or_else(|| StoreError::Backend(format!("transfer.state holds '{text}'")))
+}
+
+/// A page of a unit's transfers, read from the database (`transfers` shelves them).
+async fn transfers_of(
+    store: &Backend,
+    unit: &UnitCode,
+    filter: &TransferFilter,
+    page: Page,
+) -> Result<Paged<Transfer>> {
+    let deadline = store.profile.members.transfer_deadline_days;
+    let limit = page.effective_limit();
+    let today = chrono::Local::now().date_naive();
+    let top = *store.path_ids(unit, today).await?.first().unwrap_or(&0);
+    let before_id: i64 = page.after.as_deref().and_then(|a| a.parse().ok()).unwrap_or(i64::MAX);
+    let side = match filter.direction {
+        Some(Direction::In) => "t.to_unit_id IN (SELECT id FROM sub)",
+        Some(Direction::Out) => "t.from_unit_id IN (SELECT id FROM sub)",
+        None => "(t.to_unit_id IN (SELECT id FROM sub) OR t.from_unit_id IN (SELECT id FROM sub))",
+    };
+    // Issued on or before this day and still waiting: overdue on `overdue_on`.
+    let overdue_cut = filter.overdue_on.map(|d| d - chrono::Days::new(u64::from(deadline)));
+    // The subtree as it stands today and as it ever was below the unit.
+    let sql = format!(
+        "WITH RECURSIVE sub(id) AS (SELECT CAST($1 AS BIGINT) UNION SELECT v.unit_id FROM sub s JOIN unit_version v ON v.parent_id = s.id) \
+         SELECT {COLUMNS} {FROM} WHERE {side} AND t.id < $2 AND ($3 = 0 OR t.state = 'issued') AND t.issued_on < $4 \
+         ORDER BY t.id DESC LIMIT $5"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(top)
+        .bind(before_id)
+        .bind(i64::from(filter.pending || filter.overdue_on.is_some()))
+        .bind(overdue_cut.unwrap_or(NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or_default()))
+        .bind(i64::from(limit) + 1)
+        .fetch_all(store.reader())
+        .await
+        .db()?;
+    let mut items = rows.iter().map(|r| from_row(r, deadline)).collect::<Result<Vec<_>>>()?;
+    let next = if items.len() > limit as usize {
+        items.truncate(limit as usize);
+        items.last().map(|t| t.id.to_string())
+    } else {
+        None
+    };
+    Ok(Paged { items, next })
 }

@@ -77,6 +77,12 @@ pub struct ReadCache {
     pub users: Shelf<String, crate::User>,
     pub paths: Shelf<(String, chrono::NaiveDate), Vec<i64>>,
     pub stats: Shelf<(String, chrono::NaiveDate), crate::Stats>,
+    /// A year's admissions under a unit, as read on a day (the home page's figures).
+    pub admissions: Shelf<(String, i32, chrono::NaiveDate), crate::Admissions>,
+    /// A unit's candidates (all, or those waiting), as read on a day.
+    pub candidates: Shelf<(String, bool, chrono::NaiveDate), Vec<crate::Candidate>>,
+    /// A page of a unit's transfers, by the filter and page asked, as read on a day.
+    pub transfers: Shelf<(String, String, chrono::NaiveDate), crate::Paged<crate::Transfer>>,
 }
 
 impl Default for ReadCache {
@@ -91,6 +97,9 @@ impl Default for ReadCache {
             users: Shelf::default(),
             paths: Shelf::default(),
             stats: Shelf::default(),
+            admissions: Shelf::default(),
+            candidates: Shelf::default(),
+            transfers: Shelf::default(),
         }
     }
 }

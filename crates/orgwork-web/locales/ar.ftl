@@ -490,3 +490,18 @@ home-transfers-overdue = متأخرة عن الموعد
 home-restructuring = إعادة الهيكلة
 home-restructuring-latest = آخر ما طُبّق (نافذ في { $date })
 home-restructuring-drafts = مسودات بالانتظار
+
+# Asking before an action that cannot be taken back.
+confirm-what = ما سيحدث
+confirm-irreversible = لا يمكن التراجع عن هذا بنقرة: تحقق قبل التأكيد.
+confirm-cancel = العودة دون تغيير أي شيء
+confirm-apply-title = تطبيق «{ $title }»؟
+confirm-apply-effective = تتغير الشجرة ابتداءً من { $date } دفعة واحدة.
+confirm-apply-undo = لا يمكن التراجع إلا عن آخر إعادة هيكلة، وما دام لم يُسجَّل شيء بعدها.
+confirm-withdraw-title = سحب ترشيح { $name }؟
+confirm-withdraw-what = يخرج { $name } من مسار الانتساب في { $date }.
+confirm-withdraw-again = لقبولهم لاحقًا يجب ترشيحهم من جديد.
+confirm-accept-title = استلام { $name }؟
+confirm-accept-what = يغادر { $member } { $from } وينضم إلى { $to } في { $date }.
+confirm-accept-out = يغادر { $member } { $from } إلى { $to } خارج المنظمة في { $date }.
+confirm-accept-counts = تتغير أعداد الأعضاء في الوحدتين من ذلك اليوم.

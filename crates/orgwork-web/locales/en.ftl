@@ -469,3 +469,18 @@ home-transfers-overdue = Waiting past the deadline
 home-restructuring = Restructuring
 home-restructuring-latest = Latest applied (effective { $date })
 home-restructuring-drafts = Drafts waiting
+
+# Asking before an action that cannot be taken back.
+confirm-what = What will happen
+confirm-irreversible = This cannot be taken back by a click: check it before you confirm.
+confirm-cancel = Go back without changing anything
+confirm-apply-title = Apply “{ $title }”?
+confirm-apply-effective = The tree changes from { $date } on, in one step.
+confirm-apply-undo = Only the latest restructuring can be undone, and only while nothing was recorded after it.
+confirm-withdraw-title = Withdraw { $name }?
+confirm-withdraw-what = { $name } leaves the admission pipeline on { $date }.
+confirm-withdraw-again = To admit them later, they must be proposed again.
+confirm-accept-title = Receive { $name }?
+confirm-accept-what = { $member } leaves { $from } and joins { $to } on { $date }.
+confirm-accept-out = { $member } leaves { $from } for { $to }, outside the organization, on { $date }.
+confirm-accept-counts = The member counts of both units change from that day.

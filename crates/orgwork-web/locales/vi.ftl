@@ -457,3 +457,18 @@ home-transfers-overdue = Quá hạn
 home-restructuring = Sắp xếp tổ chức
 home-restructuring-latest = Đợt áp dụng gần nhất (hiệu lực { $date })
 home-restructuring-drafts = Dự thảo đang chờ
+
+# Asking before an action that cannot be taken back.
+confirm-what = Điều sẽ xảy ra
+confirm-irreversible = Không thể hoàn tác bằng một cú nhấp: hãy kiểm tra trước khi xác nhận.
+confirm-cancel = Quay lại, không thay đổi gì
+confirm-apply-title = Áp dụng “{ $title }”?
+confirm-apply-effective = Cây tổ chức thay đổi từ ngày { $date }, trong một bước.
+confirm-apply-undo = Chỉ đợt sắp xếp gần nhất mới hoàn tác được, và chỉ khi chưa ghi nhận gì sau đó.
+confirm-withdraw-title = Rút hồ sơ của { $name }?
+confirm-withdraw-what = { $name } ra khỏi danh sách đề nghị kết nạp từ ngày { $date }.
+confirm-withdraw-again = Muốn kết nạp sau này, phải đề nghị lại từ đầu.
+confirm-accept-title = Tiếp nhận { $name }?
+confirm-accept-what = { $member } rời { $from } và sinh hoạt tại { $to } từ ngày { $date }.
+confirm-accept-out = { $member } rời { $from } chuyển đến { $to }, ngoài tổ chức, từ ngày { $date }.
+confirm-accept-counts = Số đảng viên của cả hai đơn vị thay đổi từ ngày đó.

@@ -264,9 +264,45 @@ async fn the_home_page_shows_the_unit_at_a_glance(backend: &str) {
     assert!(html.contains("Quang Ninh Provincial Party Committee at a glance"), "{html}");
 }
 
+/// Withdrawing a candidate is asked first: the page says what will happen and changes nothing
+/// until the same form comes back confirmed.
+async fn irreversible_actions_ask_first(backend: &str) {
+    let app = spawn_app(backend).await;
+    let r = app
+        .http
+        .post(format!("{}/api/v1/candidates", app.base))
+        .bearer_auth(&app.token)
+        .json(&json!({"unit": "QN", "full_name": "Mạc Thị Ứng", "sex": "female", "birth_date": "2000-03-03", "proposed_on": "2024-02-01"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let id = r.json::<serde_json::Value>().await.unwrap()["id"].as_str().unwrap().to_string();
+    let mut b = Browser::new(&app.base);
+    b.login("admin").await;
+    let csrf = b.csrf();
+    let form = [("csrf", csrf.as_str()), ("effective", "2024-09-01"), ("back", "QN")];
+    let (s, html, _) = b.post(&format!("/candidates/{id}/withdraw"), &form, &[]).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("Withdraw Mạc Thị Ứng?") && html.contains(r#"name="confirmed" value="1""#), "{html}");
+    let waiting = |app: &common::App| {
+        let (http, base, token) = (app.http.clone(), app.base.clone(), app.token.clone());
+        async move {
+            let r = http.get(format!("{base}/api/v1/candidates?unit=QN&waiting=true")).bearer_auth(token).send().await;
+            r.unwrap().json::<serde_json::Value>().await.unwrap()["items"].as_array().unwrap().len()
+        }
+    };
+    assert_eq!(waiting(&app).await, 1, "asking changes nothing");
+    let confirmed = [("csrf", csrf.as_str()), ("effective", "2024-09-01"), ("back", "QN"), ("confirmed", "1")];
+    let (s, _, loc) = b.post(&format!("/candidates/{id}/withdraw"), &confirmed, &[]).await;
+    assert_eq!((s, loc.as_deref()), (StatusCode::SEE_OTHER, Some("/units/QN/candidates?done=1")));
+    assert_eq!(waiting(&app).await, 0);
+}
+
 orgwork_store_tests::backends!(
     call crate;
     setup |backend| backend;
+    irreversible_actions_ask_first,
     the_home_page_shows_the_unit_at_a_glance,
     the_ui_without_javascript,
     csrf_is_bound_to_the_session,

@@ -191,6 +191,9 @@ pub struct ActForm {
     card_number: String,
     #[serde(default)]
     back: String,
+    /// "1" once the user has seen what withdrawing does and confirmed it.
+    #[serde(default)]
+    confirmed: String,
 }
 
 super::csrf_forms!(ActForm);
@@ -208,6 +211,9 @@ pub async fn act(
         let id: CandidateId = id.parse()?;
         let c = crate::api::admissions::candidate_to_change(store, &caller, id, on).await?;
         let n = c.id;
+        if verb == "withdraw" && f.confirmed != "1" {
+            return Ok(Some((c, on)));
+        }
         match verb.as_str() {
             "admit" => {
                 let card = Some(f.card_number.trim().to_string()).filter(|c| !c.is_empty());
@@ -218,11 +224,26 @@ pub async fn act(
             }
             _ => return Err(ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such action")),
         }
-        Ok::<_, ApiError>(())
+        Ok::<_, ApiError>(None)
     }
     .await;
     match result {
-        Ok(()) => redirect(&format!("/units/{back}/candidates?done=1")),
+        // Withdrawing ends the candidate's file: first say so, and ask.
+        Ok(Some((c, on))) => {
+            let tr = ctx.tr;
+            ctx.confirm_page(
+                tr.ta("confirm-withdraw-title", "name", &c.full_name),
+                vec![
+                    tr.targs("confirm-withdraw-what", &[("name", &c.full_name), ("date", &tr.date(on))]),
+                    tr.t("confirm-withdraw-again"),
+                ],
+                format!("/candidates/{}/withdraw", c.id),
+                vec![("effective".into(), on.to_string()), ("back".into(), back.clone())],
+                format!("/units/{back}/candidates"),
+                tr.t("candidate-withdraw"),
+            )
+        }
+        Ok(None) => redirect(&format!("/units/{back}/candidates?done=1")),
         Err(e) => {
             render(&s, &ctx, &caller, &back, false, FormState::default(), Some(ctx.error_text(&e)), e.status).await
         }

@@ -157,9 +157,11 @@ async fn build(
     });
     // Transfers: those waiting, and those waiting past the profile's deadline.
     let transfers = format!("/units/{code}/transfers");
-    let page = Page::first(Page::MAX_LIMIT);
-    let pending = store.transfers(code, &TransferFilter { pending: true, ..Default::default() }, page.clone()).await?;
-    let overdue = store.transfers(code, &TransferFilter { overdue_on: Some(on), ..Default::default() }, page).await?;
+    let still_waiting = TransferFilter { pending: true, ..Default::default() };
+    let pending = store.transfers(code, &still_waiting, Page::first(Page::MAX_LIMIT)).await?;
+    // Overdue: waiting past the profile's deadline (each transfer's `due_on`), as the list's
+    // `overdue` filter counts them.
+    let overdue = pending.items.iter().filter(|t| t.due_on < on).count();
     sections.push(Section {
         id: "transfers",
         title: tr.t("home-transfers"),
@@ -171,34 +173,37 @@ async fn build(
             },
             Figure {
                 label: tr.t("home-transfers-overdue"),
-                value: count_of(tr, overdue.items.len(), overdue.next.is_some()),
+                value: count_of(tr, overdue, pending.next.is_some()),
                 href: Some(transfers),
             },
         ],
     });
-    // Restructuring: the latest applied (if the user may see all it names), the drafts waiting.
+    // Restructuring: the latest that changed the unit itself (its lineage), and, for who sees
+    // the whole tree, the drafts waiting. Judging each draft unit by unit (`require_draft`)
+    // costs a path per unit named: a national reform's thousands of units would cost the page
+    // a second, so the page reads the unit's own lineage instead.
     let mut figures = vec![];
-    if let Some(r) = store.latest_applied().await?
-        && crate::api::restructure::require_draft(store, caller, &r.draft(), &[Permission::ReadStructure]).await.is_ok()
-    {
-        figures.push(Figure {
-            label: tr.ta("home-restructuring-latest", "date", &tr.date(r.effective)),
-            value: r.title.clone(),
-            href: Some(format!("/restructurings/{}", r.id)),
-        });
-    }
-    let mut drafts = 0;
-    for r in store.restructurings().await?.iter().filter(|r| r.state == "draft") {
-        let what = [Permission::ReadStructure];
-        if crate::api::restructure::require_draft(store, caller, &r.draft(), &what).await.is_ok() {
-            drafts += 1;
+    let lineage = store.lineage(code).await?;
+    if let Some(last) = lineage.iter().max_by_key(|l| l.day) {
+        let r = store.restructuring(last.restructuring).await?;
+        if r.state == "applied" {
+            figures.push(Figure {
+                label: tr.ta("home-restructuring-latest", "date", &tr.date(r.effective)),
+                value: r.title.clone(),
+                href: Some(format!("/restructurings/{}", r.id)),
+            });
         }
     }
-    figures.push(Figure {
-        label: tr.t("home-restructuring-drafts"),
-        value: tr.number(drafts as i64),
-        href: Some("/restructurings".into()),
-    });
-    sections.push(Section { id: "restructuring", title: tr.t("home-restructuring"), figures });
+    if caller.tops(store, Permission::ReadStructure, on).await?.is_none() {
+        let drafts = store.restructurings().await?.iter().filter(|r| r.state == "draft").count();
+        figures.push(Figure {
+            label: tr.t("home-restructuring-drafts"),
+            value: tr.number(drafts as i64),
+            href: Some("/restructurings".into()),
+        });
+    }
+    if !figures.is_empty() {
+        sections.push(Section { id: "restructuring", title: tr.t("home-restructuring"), figures });
+    }
     Ok((stats.total, chart, sections))
 }

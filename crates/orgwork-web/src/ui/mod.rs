@@ -293,6 +293,38 @@ impl Ctx {
     }
 }
 
+/// The page that asks before an action that cannot be taken back (applying a restructuring,
+/// withdrawing a candidate, receiving a transfer): what will happen, and a form that sends the
+/// same fields again with `confirmed=1`. No JavaScript is needed.
+#[derive(Template)]
+#[template(path = "confirm.html")]
+pub struct ConfirmPage {
+    pub tr: Tr,
+    pub l: Layout,
+    pub title: String,
+    pub lines: Vec<String>,
+    pub action: String,
+    pub fields: Vec<(String, String)>,
+    pub back: String,
+    pub button: String,
+}
+
+impl Ctx {
+    /// `ConfirmPage` with this request's layout.
+    pub fn confirm_page(
+        &self,
+        title: String,
+        lines: Vec<String>,
+        action: String,
+        fields: Vec<(String, String)>,
+        back: String,
+        button: String,
+    ) -> Response {
+        let l = self.layout("", chrono::Local::now().date_naive());
+        self.page(StatusCode::OK, ConfirmPage { tr: self.tr, l, title, lines, action, fields, back, button })
+    }
+}
+
 /// An error in the reader's language (`Ctx::error_text`).
 pub fn error_text(tr: Tr, e: &ApiError) -> String {
     match tr.error(&e.code) {

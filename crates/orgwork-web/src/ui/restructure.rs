@@ -387,6 +387,9 @@ async fn unit_names(
 pub struct ActForm {
     #[serde(default)]
     csrf: String,
+    /// "1" once the user has seen what applying does and confirmed it.
+    #[serde(default)]
+    confirmed: String,
 }
 
 super::csrf_forms!(ActForm);
@@ -395,7 +398,7 @@ super::csrf_forms!(ActForm);
 pub async fn act(
     State(s): State<AppState>,
     Path((id, verb)): Path<(String, String)>,
-    Submitted { ctx, caller, form: _ }: Submitted<ActForm>,
+    Submitted { ctx, caller, form: f }: Submitted<ActForm>,
 ) -> Response {
     let store = s.store.as_ref();
     let id: DraftId = match id.parse() {
@@ -403,6 +406,48 @@ pub async fn act(
         Err(e) => return ctx.api_error_page(ApiError::from(e)),
     };
     let writes = [Permission::WriteStructure, Permission::WriteMembers];
+    // Applying cannot be taken back but by an undo: first say what it will do.
+    if verb == "apply" && f.confirmed != "1" {
+        let tr = ctx.tr;
+        let asked = async {
+            let r = restructuring_for(store, &caller, id, &writes).await?;
+            let report = store.check_restructuring(r.id).await?;
+            Ok::<_, ApiError>((r, report))
+        };
+        return match asked.await {
+            Ok((r, rep)) if rep.passed => {
+                let i = &rep.impact;
+                let lines = vec![
+                    tr.ta("confirm-apply-effective", "date", &tr.date(r.effective)),
+                    tr.targs(
+                        "restructure-impact",
+                        &[
+                            ("units", &tr.number(i.units.len() as i64)),
+                            ("concerned", &tr.number(i.members_concerned)),
+                            ("moved", &tr.number(i.members_moved)),
+                            ("transfers", &tr.number(i.transfers_redirected)),
+                        ],
+                    ),
+                    tr.t("confirm-apply-undo"),
+                ];
+                ctx.confirm_page(
+                    tr.ta("confirm-apply-title", "title", &r.title),
+                    lines,
+                    format!("/restructurings/{id}/apply"),
+                    vec![],
+                    format!("/restructurings/{id}"),
+                    tr.t("restructure-apply"),
+                )
+            }
+            // A draft that fails its check is shown with its failures, as the apply would.
+            Ok((_, rep)) => {
+                let msg = tr.t("restructure-refused");
+                render_draft(&s, &ctx, &caller, id, false, Some(rep), None, Some(msg), StatusCode::UNPROCESSABLE_ENTITY)
+                    .await
+            }
+            Err(e) => ctx.api_error_page(e),
+        };
+    }
     let result = async {
         let r = restructuring_for(store, &caller, id, &writes).await?;
         let n = r.id;

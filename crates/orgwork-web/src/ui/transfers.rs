@@ -226,6 +226,9 @@ pub struct CloseForm {
     effective: String,
     #[serde(default)]
     back: String,
+    /// "1" once the user has seen what receiving does and confirmed it.
+    #[serde(default)]
+    confirmed: String,
 }
 
 super::csrf_forms!(CloseForm);
@@ -249,6 +252,10 @@ pub async fn close_transfer(
                 let side = if t.to_unit.is_some() { "to" } else { "from" };
                 crate::api::transfers::transfer_in_scope(store, &caller, id, Permission::WriteMembers, side, Some(on))
                     .await?;
+                // Receiving moves the member and their counts: first say so, and ask.
+                if f.confirmed != "1" {
+                    return Ok(Some((t, on)));
+                }
                 store.accept_transfer(&caller.actor(), n, on, None).await?;
             }
             "cancel" => {
@@ -259,12 +266,46 @@ pub async fn close_transfer(
             }
             _ => return Err(ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such action")),
         }
-        Ok::<_, ApiError>(())
+        Ok::<_, ApiError>(None)
     }
     .await;
     let back = UnitCode::parse(&f.back).map(|c| c.to_string()).unwrap_or_default();
     match result {
-        Ok(()) => redirect(&format!("/units/{back}/transfers?done=1")),
+        Ok(Some((t, on))) => {
+            let tr = ctx.tr;
+            let mut names = super::labels::UnitNames::new(store, tr);
+            let from = match &t.from_unit {
+                Some(u) => format!("{} ({u})", names.name(u, t.issued_on).await),
+                None => t.from_org.clone().unwrap_or_default(),
+            };
+            let what = match &t.to_unit {
+                Some(u) => {
+                    let to = format!("{} ({u})", names.name(u, on).await);
+                    tr.targs(
+                        "confirm-accept-what",
+                        &[("member", &t.member_name), ("from", &from), ("to", &to), ("date", &tr.date(on))],
+                    )
+                }
+                None => tr.targs(
+                    "confirm-accept-out",
+                    &[
+                        ("member", &t.member_name),
+                        ("from", &from),
+                        ("to", t.to_org.as_deref().unwrap_or("")),
+                        ("date", &tr.date(on)),
+                    ],
+                ),
+            };
+            ctx.confirm_page(
+                tr.ta("confirm-accept-title", "name", &t.member_name),
+                vec![what, tr.t("confirm-accept-counts")],
+                format!("/transfers/{}/accept", t.id),
+                vec![("effective".into(), on.to_string()), ("back".into(), back.clone())],
+                format!("/units/{back}/transfers"),
+                tr.t("transfer-accept"),
+            )
+        }
+        Ok(None) => redirect(&format!("/units/{back}/transfers?done=1")),
         Err(e) => {
             let message = ctx.tr.error(&e.code).unwrap_or_else(|| e.message.clone());
             render_transfers(&s, &ctx, &caller, &back, false, Some(message), e.status).await
