@@ -10,6 +10,50 @@ use crate::profile::LocalizedText;
 use crate::text::fold;
 use serde::{Deserialize, Serialize};
 
+/// A value of a code list, as a record holds it: made only by `CodeList::resolve` (what a
+/// person wrote, read as one of the list's values) or from what the store kept
+/// (`Code::from_stored`), so a record's coded field cannot hold a word the list lacks.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
+#[serde(transparent)]
+pub struct Code(String);
+
+impl Code {
+    /// A code as the store kept it (it was resolved when it was written).
+    pub fn from_stored(code: impl Into<String>) -> Code {
+        Code(code.into())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for Code {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl PartialEq<str> for Code {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<&str> for Code {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
 /// One value of a code list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]

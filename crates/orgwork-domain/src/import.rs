@@ -321,18 +321,19 @@ pub fn read_rows_in(profile: &Profile, words: &Vocabulary, rows: &[Vec<String>])
 /// A member as a row of the export, in `COLUMNS` order.
 pub fn export_row(record: &Record, status: Option<Status>, unit: &str) -> Vec<String> {
     let o = |v: &Option<String>| v.clone().unwrap_or_default();
+    let c = |v: &Option<crate::codes::Code>| v.as_deref().unwrap_or_default().to_string();
     vec![
         o(&record.card_number),
         o(&record.national_id),
         record.full_name.clone(),
-        record.sex.clone(),
+        record.sex.to_string(),
         record.birth_date.to_string(),
         o(&record.ethnicity),
         o(&record.religion),
         o(&record.hometown),
-        o(&record.occupation),
-        o(&record.education),
-        o(&record.theory_level),
+        c(&record.occupation),
+        c(&record.education),
+        c(&record.theory_level),
         record.admitted_on.to_string(),
         record.official_on.map(|d| d.to_string()).unwrap_or_default(),
         status.map(|s| s.as_str().to_string()).unwrap_or_default(),

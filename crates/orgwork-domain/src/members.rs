@@ -5,7 +5,7 @@
 //! unit, they count in `total`, in their status, and in each category that holds that day.
 //! `contributions` computes these intervals; the store turns them into its count ledger.
 
-use crate::codes::CodeList;
+use crate::codes::{Code, CodeList};
 use crate::date::parse_date;
 use crate::fault::Fault;
 use crate::profile::{MemberRules, Profile};
@@ -119,15 +119,15 @@ impl From<&Record> for RecordInput {
         RecordInput {
             full_name: r.full_name.clone(),
             other_names: r.other_names.clone(),
-            sex: r.sex.clone(),
+            sex: r.sex.to_string(),
             birth_date: r.birth_date.to_string(),
             ethnicity: r.ethnicity.clone(),
             religion: r.religion.clone(),
             hometown: r.hometown.clone(),
             national_id: r.national_id.clone(),
-            education: r.education.clone(),
-            theory_level: r.theory_level.clone(),
-            occupation: r.occupation.clone(),
+            education: r.education.as_deref().map(str::to_string),
+            theory_level: r.theory_level.as_deref().map(str::to_string),
+            occupation: r.occupation.as_deref().map(str::to_string),
             workplace: r.workplace.clone(),
             phone: r.phone.clone(),
             email: r.email.clone(),
@@ -184,15 +184,19 @@ impl RecordInput {
 pub struct Record {
     pub full_name: String,
     pub other_names: Option<String>,
-    pub sex: String,
+    #[cfg_attr(feature = "schemas", schema(value_type = String))]
+    pub sex: Code,
     pub birth_date: NaiveDate,
     pub ethnicity: Option<String>,
     pub religion: Option<String>,
     pub hometown: Option<String>,
     pub national_id: Option<String>,
-    pub education: Option<String>,
-    pub theory_level: Option<String>,
-    pub occupation: Option<String>,
+    #[cfg_attr(feature = "schemas", schema(value_type = Option<String>))]
+    pub education: Option<Code>,
+    #[cfg_attr(feature = "schemas", schema(value_type = Option<String>))]
+    pub theory_level: Option<Code>,
+    #[cfg_attr(feature = "schemas", schema(value_type = Option<String>))]
+    pub occupation: Option<Code>,
     pub workplace: Option<String>,
     pub phone: Option<String>,
     pub email: Option<String>,
@@ -241,16 +245,17 @@ fn text(field: &str, value: Option<&str>, max: usize, errors: &mut Vec<FieldErro
 
 /// The code a value means in its list (the code itself, or any name or synonym of it); any
 /// text when the list is empty.
-fn one_of(field: &str, value: Option<&str>, allowed: &CodeList, errors: &mut Vec<FieldError>) -> Option<String> {
+fn one_of(field: &str, value: Option<&str>, allowed: &CodeList, errors: &mut Vec<FieldError>) -> Option<Code> {
     let v = value.unwrap_or("").trim();
     if v.is_empty() {
         return None;
     }
     if allowed.is_empty() {
-        return Some(v.to_string());
+        // A profile without the list takes any value, as written.
+        return Some(Code::from_stored(v));
     }
     match allowed.resolve(v) {
-        Some(e) => Some(e.code.clone()),
+        Some(e) => Some(Code::from_stored(e.code.clone())),
         None => {
             let codes = allowed.codes().collect::<Vec<_>>().join(", ");
             errors.push(FieldError::new(field, v, Fault::new("not_one_of").with("allowed", codes)));

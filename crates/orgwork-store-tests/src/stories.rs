@@ -641,7 +641,7 @@ pub async fn keeps_members_with_their_history_and_counts(store: Arc<dyn Store>) 
     let s = store.as_ref();
     small_province(s).await;
     let mut young = record("Bùi Thụy Anh", "female", "2000-04-10", "2021-06-01");
-    young.occupation = Some("student".into());
+    young.occupation = Some(orgwork_domain::codes::Code::from_stored("student"));
     young.card_number = Some("10000001".into());
     let a = admit(s, "SO-TC-C1", young).await;
     let mut binh = record("Đặng Văn Bình", "male", "1970-01-01", "1995-02-03");

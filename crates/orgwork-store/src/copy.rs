@@ -47,6 +47,12 @@ impl CopyField for String {
     }
 }
 
+impl CopyField for orgwork_domain::codes::Code {
+    fn copy_to(&self, out: &mut String) {
+        self.as_str().copy_to(out);
+    }
+}
+
 impl<T: CopyField> CopyField for Option<T> {
     fn copy_to(&self, out: &mut String) {
         match self {

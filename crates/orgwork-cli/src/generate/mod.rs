@@ -7,6 +7,7 @@ pub mod provinces;
 
 use crate::demo_data::people::Rng;
 use chrono::{Datelike, Days, NaiveDate};
+use orgwork_domain::codes::Code;
 use orgwork_domain::members::{Record, Status};
 
 /// How big: one small province, a whole province, or the country before mid-2025.
@@ -245,7 +246,8 @@ fn person(rng: &mut Rng, serial: u64, admitted: NaiveDate, arabic: bool) -> Reco
     Record {
         full_name,
         other_names: None,
-        sex: if female { "female" } else { "male" }.into(),
+        // The generator's values are the default profile's codes (checked by a test).
+        sex: Code::from_stored(if female { "female" } else { "male" }),
         birth_date: born,
         ethnicity: Some(if arabic {
             "Chăm".into()
@@ -263,9 +265,9 @@ fn person(rng: &mut Rng, serial: u64, admitted: NaiveDate, arabic: bool) -> Reco
         }),
         hometown: None,
         national_id: Some(format!("0{:011}", 10_000_000_000 + serial * 7 % 89_999_999_999)),
-        education: Some(if student { "college".into() } else { rng.pick(EDUCATION).into() }),
-        theory_level: Some(rng.pick(THEORY).into()),
-        occupation: Some(if student { "student".into() } else { rng.pick(OCCUPATIONS).into() }),
+        education: Some(Code::from_stored(if student { "college" } else { rng.pick(EDUCATION) })),
+        theory_level: Some(Code::from_stored(rng.pick(THEORY))),
+        occupation: Some(Code::from_stored(if student { "student" } else { rng.pick(OCCUPATIONS) })),
         workplace: None,
         phone: None,
         email: None,
@@ -440,4 +442,23 @@ pub fn mapping_2025(org: &Organization) -> (MappingRows, MappingRows, MappingRow
         }
     }
     (provinces_rows, districts_rows, communes_rows)
+}
+
+#[cfg(test)]
+mod code_tests {
+    use super::*;
+
+    #[test]
+    fn generated_values_are_the_default_profiles_codes() {
+        let p = orgwork_domain::profile::Profile::default_profile();
+        for (list, values) in [("occupation", OCCUPATIONS), ("education", EDUCATION), ("theory_level", THEORY)] {
+            let codes = p.members.code_list(list).unwrap();
+            for v in values {
+                assert!(codes.contains(v), "{list}: {v} is not a code of the default profile");
+            }
+        }
+        for v in ["female", "male", "college", "student"] {
+            assert!(p.members.code_lists().iter().any(|(_, l)| l.contains(v)), "{v}");
+        }
+    }
 }

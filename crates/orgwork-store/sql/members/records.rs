@@ -3,6 +3,7 @@
 //! shown (`view`) and the numbers no two members share.
 
 use super::*;
+use orgwork_domain::codes::Code;
 
 pub(super) struct Parts {
     pub(super) record: Record,
@@ -14,15 +15,15 @@ pub(super) fn record_from_row(row: &<super::Db as sqlx::Database>::Row) -> Resul
     Ok(Record {
         full_name: row.try_get("full_name").db()?,
         other_names: row.try_get("other_names").db()?,
-        sex: row.try_get("sex").db()?,
+        sex: Code::from_stored(row.try_get::<String, _>("sex").db()?),
         birth_date: row.try_get("birth_date").db()?,
         ethnicity: row.try_get("ethnicity").db()?,
         religion: row.try_get("religion").db()?,
         hometown: row.try_get("hometown").db()?,
         national_id: row.try_get("national_id").db()?,
-        education: row.try_get("education").db()?,
-        theory_level: row.try_get("theory_level").db()?,
-        occupation: row.try_get("occupation").db()?,
+        education: row.try_get::<Option<String>, _>("education").db()?.map(Code::from_stored),
+        theory_level: row.try_get::<Option<String>, _>("theory_level").db()?.map(Code::from_stored),
+        occupation: row.try_get::<Option<String>, _>("occupation").db()?.map(Code::from_stored),
         workplace: row.try_get("workplace").db()?,
         phone: row.try_get("phone").db()?,
         email: row.try_get("email").db()?,
@@ -41,15 +42,15 @@ macro_rules! bind_record {
     ($q:expr, $r:expr) => {
         $q.bind(&$r.full_name)
             .bind(&$r.other_names)
-            .bind(&$r.sex)
+            .bind($r.sex.as_str())
             .bind($r.birth_date)
             .bind(&$r.ethnicity)
             .bind(&$r.religion)
             .bind(&$r.hometown)
             .bind(&$r.national_id)
-            .bind(&$r.education)
-            .bind(&$r.theory_level)
-            .bind(&$r.occupation)
+            .bind($r.education.as_deref())
+            .bind($r.theory_level.as_deref())
+            .bind($r.occupation.as_deref())
             .bind(&$r.workplace)
             .bind(&$r.phone)
             .bind(&$r.email)

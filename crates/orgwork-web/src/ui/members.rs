@@ -435,9 +435,9 @@ pub(super) async fn render_member(
         ("ethnicity", r.ethnicity.clone()),
         ("religion", r.religion.clone()),
         ("hometown", r.hometown.clone()),
-        ("occupation", r.occupation.clone()),
-        ("education", r.education.clone()),
-        ("theory_level", r.theory_level.clone()),
+        ("occupation", r.occupation.as_deref().map(str::to_string)),
+        ("education", r.education.as_deref().map(str::to_string)),
+        ("theory_level", r.theory_level.as_deref().map(str::to_string)),
     ];
     for (field, value) in fields {
         defaults.insert(format!("edit.{field}"), value.unwrap_or_default());
