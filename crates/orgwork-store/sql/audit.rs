@@ -169,15 +169,7 @@ fn entry_from_row(row: &<Db as sqlx::Database>::Row) -> Result<AuditEntry> {
 impl AuditStore for Backend {
     async fn audit(&self, unit: Option<&UnitCode>, since: Option<NaiveDate>, page: Page) -> Result<Paged<AuditEntry>> {
         let limit = page.effective_limit();
-        let after: i64 = match page.after.as_deref() {
-            None => 0,
-            Some(c) => c.parse().map_err(|_| {
-                StoreError::from(orgwork_domain::Error::invalid(
-                    "invalid_cursor",
-                    format!("after: '{c}' is not a cursor of this list"),
-                ))
-            })?,
-        };
+        let after = super::common::number_cursor(page.after.as_deref())?.unwrap_or(0);
         let since = since.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default();
         let rows = match unit {
             None => sqlx::query(
@@ -209,27 +201,13 @@ impl AuditStore for Backend {
                 .db()?
             }
         };
-        let mut items = rows.iter().map(entry_from_row).collect::<Result<Vec<_>>>()?;
-        let next = if items.len() > limit as usize {
-            items.truncate(limit as usize);
-            items.last().map(|e| e.seq.to_string())
-        } else {
-            None
-        };
-        Ok(Paged { items, next })
+        let items = rows.iter().map(entry_from_row).collect::<Result<Vec<_>>>()?;
+        Ok(super::common::paged(items, limit, |e| e.seq.to_string()))
     }
 
     async fn latest_audit(&self, page: Page) -> Result<Paged<AuditEntry>> {
         let limit = page.effective_limit();
-        let before: i64 = match page.after.as_deref() {
-            None => i64::MAX,
-            Some(c) => c.parse().map_err(|_| {
-                StoreError::from(orgwork_domain::Error::invalid(
-                    "invalid_cursor",
-                    format!("after: '{c}' is not a cursor of this list"),
-                ))
-            })?,
-        };
+        let before = super::common::number_cursor(page.after.as_deref())?.unwrap_or(i64::MAX);
         let rows = sqlx::query(
             "SELECT seq, at, actor, action, target, before_json, after_json, hash FROM audit_log \
              WHERE seq < $1 ORDER BY seq DESC LIMIT $2",
@@ -239,14 +217,8 @@ impl AuditStore for Backend {
         .fetch_all(self.reader())
         .await
         .db()?;
-        let mut items = rows.iter().map(entry_from_row).collect::<Result<Vec<_>>>()?;
-        let next = if items.len() > limit as usize {
-            items.truncate(limit as usize);
-            items.last().map(|e| e.seq.to_string())
-        } else {
-            None
-        };
-        Ok(Paged { items, next })
+        let items = rows.iter().map(entry_from_row).collect::<Result<Vec<_>>>()?;
+        Ok(super::common::paged(items, limit, |e| e.seq.to_string()))
     }
 
     async fn audit_head(&self) -> Result<AuditHead> {

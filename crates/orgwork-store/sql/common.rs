@@ -8,6 +8,32 @@ pub type Conn = <Db as sqlx::Database>::Connection;
 
 /// Store keys written into a statement's text as an `IN (…)` list (integers from the database
 /// or the run, never user text).
+/// A page of a list read with one row more than `limit`: the extra row says there is a next
+/// page, whose cursor is `key` of the page's last item.
+pub fn paged<T>(mut items: Vec<T>, limit: u32, key: impl Fn(&T) -> String) -> orgwork_store::Paged<T> {
+    let next = if items.len() > limit as usize {
+        items.truncate(limit as usize);
+        items.last().map(key)
+    } else {
+        None
+    };
+    orgwork_store::Paged { items, next }
+}
+
+/// A cursor that is a row's number (the audit log's `seq`); `None` for the first page.
+pub fn number_cursor(after: Option<&str>) -> Result<Option<i64>> {
+    after
+        .map(|c| {
+            c.parse().map_err(|_| {
+                StoreError::from(orgwork_domain::Error::invalid(
+                    "invalid_cursor",
+                    format!("after: '{c}' is not a cursor of this list"),
+                ))
+            })
+        })
+        .transpose()
+}
+
 pub fn id_list(ids: &[i64]) -> String {
     ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
 }

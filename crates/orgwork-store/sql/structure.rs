@@ -226,16 +226,6 @@ pub async fn resolve_for_read(conn: &mut Conn, code: &UnitCode, day: NaiveDate) 
         .ok_or_else(|| Error::not_found("unit_not_found", format!("no unit has the code {code} on {day}")).into())
 }
 
-fn paged<T>(mut items: Vec<T>, limit: u32, key: impl Fn(&T) -> String) -> Paged<T> {
-    let next = if items.len() > limit as usize {
-        items.truncate(limit as usize);
-        items.last().map(key)
-    } else {
-        None
-    };
-    Paged { items, next }
-}
-
 /// A version to write.
 pub struct NewVersion<'a> {
     pub unit_id: i64,
@@ -704,7 +694,7 @@ impl StructureStore for Backend {
         .await
         .db()?;
         let items = rows.iter().map(|r| unit_from_row(r, as_of)).collect::<Result<Vec<_>>>()?;
-        Ok(paged(items, limit, |u| u.code.to_string()))
+        Ok(super::common::paged(items, limit, |u| u.code.to_string()))
     }
 
     async fn search_units(
@@ -770,7 +760,7 @@ impl StructureStore for Backend {
             }
         };
         let items = rows.iter().map(|r| unit_from_row(r, as_of)).collect::<Result<Vec<_>>>()?;
-        Ok(paged(items, limit, |u| u.code.to_string()))
+        Ok(super::common::paged(items, limit, |u| u.code.to_string()))
     }
 
     async fn path_ids(&self, code: &UnitCode, as_of: NaiveDate) -> Result<Vec<i64>> {
@@ -829,7 +819,7 @@ impl StructureStore for Backend {
         .await
         .db()?;
         let items = rows.iter().map(|r| unit_from_row(r, as_of)).collect::<Result<Vec<_>>>()?;
-        Ok(paged(items, limit, |u| u.code.to_string()))
+        Ok(super::common::paged(items, limit, |u| u.code.to_string()))
     }
 
     async fn ancestors(&self, code: &UnitCode, as_of: NaiveDate) -> Result<Vec<Unit>> {
@@ -901,7 +891,7 @@ impl StructureStore for Backend {
             paths.push(row.try_get::<String, _>("path").db()?);
             items.push(SubtreeEntry { depth: depth as u32, unit: unit_from_row(row, as_of)? });
         }
-        let mut page = paged(items, limit, |_| String::new());
+        let mut page = super::common::paged(items, limit, |_| String::new());
         if page.next.is_some() {
             page.next = paths.get(limit as usize - 1).cloned();
         }

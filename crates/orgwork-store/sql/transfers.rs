@@ -356,12 +356,6 @@ async fn transfers_of(
         .fetch_all(store.reader())
         .await
         .db()?;
-    let mut items = rows.iter().map(|r| from_row(r, deadline)).collect::<Result<Vec<_>>>()?;
-    let next = if items.len() > limit as usize {
-        items.truncate(limit as usize);
-        items.last().map(|t| t.id.to_string())
-    } else {
-        None
-    };
-    Ok(Paged { items, next })
+    let items = rows.iter().map(|r| from_row(r, deadline)).collect::<Result<Vec<_>>>()?;
+    Ok(super::common::paged(items, limit, |t| t.id.to_string()))
 }

@@ -2,8 +2,9 @@
 //! CSRF, languages, the tree opened by links, forms with errors by their fields, scope.
 
 mod common;
-use common::{Browser, spawn_app};
+use common::{Browser, send, spawn_app};
 use orgwork_domain::access::Role;
+use reqwest::Method;
 use reqwest::StatusCode;
 use reqwest::header::ACCEPT_LANGUAGE;
 use serde_json::json;
@@ -158,18 +159,12 @@ async fn csrf_is_bound_to_the_session(backend: &str) {
 /// in the list, and the forms offer the names.
 async fn values_are_shown_by_their_names(backend: &str) {
     let app = spawn_app(backend).await;
-    let r = app
-        .http
-        .post(format!("{}/api/v1/members", app.base))
-        .bearer_auth(&app.token)
-        .json(&json!({"unit": "QN", "joined_on": "2020-01-01",
-            "full_name": "Trần Thị Hoa", "sex": "female", "birth_date": "1990-01-01", "admitted_on": "2015-01-01",
-            "occupation": "civil_servant", "education": "university", "theory_level": "intermediate"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::CREATED);
-    let id = r.json::<serde_json::Value>().await.unwrap()["id"].as_str().unwrap().to_string();
+    let member = json!({"unit": "QN", "joined_on": "2020-01-01",
+        "full_name": "Trần Thị Hoa", "sex": "female", "birth_date": "1990-01-01", "admitted_on": "2015-01-01",
+        "occupation": "civil_servant", "education": "university", "theory_level": "intermediate"});
+    let (s, m) = send(&app, &app.token, Method::POST, "/api/v1/members", Some(member)).await;
+    assert_eq!(s, StatusCode::CREATED);
+    let id = m["id"].as_str().unwrap().to_string();
     let mut b = Browser::new(&app.base);
     b.login("admin").await;
     for (lang, words) in [
@@ -218,25 +213,13 @@ async fn values_are_shown_by_their_names(backend: &str) {
 /// After login, the home page: the user's unit at a glance, every figure a link to its list.
 async fn the_home_page_shows_the_unit_at_a_glance(backend: &str) {
     let app = spawn_app(backend).await;
-    let r = app
-        .http
-        .post(format!("{}/api/v1/units", app.base))
-        .bearer_auth(&app.token)
-        .json(&json!({"code": "STC", "kind": "grassroots_committee", "parent": "QN", "valid_from": "2020-01-01", "name": {"vi": "Đảng bộ Sở Tài chính", "en": "Department of Finance"}}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::CREATED);
+    let unit = json!({"code": "STC", "kind": "grassroots_committee", "parent": "QN", "valid_from": "2020-01-01",
+        "name": {"vi": "Đảng bộ Sở Tài chính", "en": "Department of Finance"}});
+    assert_eq!(send(&app, &app.token, Method::POST, "/api/v1/units", Some(unit)).await.0, StatusCode::CREATED);
     for (name, sex) in [("Trần Thị Hoa", "female"), ("Lê Văn Nam", "male")] {
-        let r = app
-            .http
-            .post(format!("{}/api/v1/members", app.base))
-            .bearer_auth(&app.token)
-            .json(&json!({"unit": "STC", "joined_on": "2020-01-01", "full_name": name, "sex": sex, "birth_date": "1990-01-01", "admitted_on": "2015-01-01"}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), StatusCode::CREATED);
+        let member = json!({"unit": "STC", "joined_on": "2020-01-01", "full_name": name, "sex": sex,
+            "birth_date": "1990-01-01", "admitted_on": "2015-01-01"});
+        assert_eq!(send(&app, &app.token, Method::POST, "/api/v1/members", Some(member)).await.0, StatusCode::CREATED);
     }
     app.user_with_token("secretary", Role::Organizer, "STC").await;
     let mut b = Browser::new(&app.base);
@@ -268,16 +251,11 @@ async fn the_home_page_shows_the_unit_at_a_glance(backend: &str) {
 /// until the same form comes back confirmed.
 async fn irreversible_actions_ask_first(backend: &str) {
     let app = spawn_app(backend).await;
-    let r = app
-        .http
-        .post(format!("{}/api/v1/candidates", app.base))
-        .bearer_auth(&app.token)
-        .json(&json!({"unit": "QN", "full_name": "Mạc Thị Ứng", "sex": "female", "birth_date": "2000-03-03", "proposed_on": "2024-02-01"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::CREATED);
-    let id = r.json::<serde_json::Value>().await.unwrap()["id"].as_str().unwrap().to_string();
+    let candidate = json!({"unit": "QN", "full_name": "Mạc Thị Ứng", "sex": "female", "birth_date": "2000-03-03",
+        "proposed_on": "2024-02-01"});
+    let (s, c) = send(&app, &app.token, Method::POST, "/api/v1/candidates", Some(candidate)).await;
+    assert_eq!(s, StatusCode::CREATED);
+    let id = c["id"].as_str().unwrap().to_string();
     let mut b = Browser::new(&app.base);
     b.login("admin").await;
     let csrf = b.csrf();
@@ -285,18 +263,14 @@ async fn irreversible_actions_ask_first(backend: &str) {
     let (s, html, _) = b.post(&format!("/candidates/{id}/withdraw"), &form, &[]).await;
     assert_eq!(s, StatusCode::OK);
     assert!(html.contains("Withdraw Mạc Thị Ứng?") && html.contains(r#"name="confirmed" value="1""#), "{html}");
-    let waiting = |app: &common::App| {
-        let (http, base, token) = (app.http.clone(), app.base.clone(), app.token.clone());
-        async move {
-            let r = http.get(format!("{base}/api/v1/candidates?unit=QN&waiting=true")).bearer_auth(token).send().await;
-            r.unwrap().json::<serde_json::Value>().await.unwrap()["items"].as_array().unwrap().len()
-        }
-    };
-    assert_eq!(waiting(&app).await, 1, "asking changes nothing");
+    let path = "/api/v1/candidates?unit=QN&waiting=true";
+    let waiting = send(&app, &app.token, Method::GET, path, None).await.1["items"].as_array().map(Vec::len);
+    assert_eq!(waiting, Some(1), "asking changes nothing");
     let confirmed = [("csrf", csrf.as_str()), ("effective", "2024-09-01"), ("back", "QN"), ("confirmed", "1")];
     let (s, _, loc) = b.post(&format!("/candidates/{id}/withdraw"), &confirmed, &[]).await;
     assert_eq!((s, loc.as_deref()), (StatusCode::SEE_OTHER, Some("/units/QN/candidates?done=1")));
-    assert_eq!(waiting(&app).await, 0);
+    let waiting = send(&app, &app.token, Method::GET, path, None).await.1["items"].as_array().map(Vec::len);
+    assert_eq!(waiting, Some(0));
 }
 
 orgwork_store_tests::backends!(

@@ -41,10 +41,7 @@ pub(super) fn view(tr: Tr, offset: chrono::FixedOffset, e: AuditEntry) -> EntryV
         Err(_) => e.at.clone(),
     };
     let key = format!("audit-action-{}", e.action.replace('.', "-"));
-    let action = match tr.t(&key) {
-        t if t == key => e.action.clone(),
-        t => t,
-    };
+    let action = if tr.has(&key) { tr.t(&key) } else { e.action.clone() };
     let (kind, id) = e.target.split_once(':').unwrap_or(("", e.target.as_str()));
     let (target, link) = match (e.action.split('.').next().unwrap_or(""), kind) {
         (_, "member") => (tr.ta("audit-target-member", "id", id), Some(format!("/members/{id}"))),

@@ -282,21 +282,14 @@ async fn render_with(
         Err(e) => return ctx.api_error_page(e),
     };
     let unit_name = unit.name.get(tr.lang).to_string();
-    let mut names: HashMap<UnitCode, String> = HashMap::new();
+    let mut names = super::labels::UnitNames::new(s.store.as_ref(), tr);
     let mut lines = vec![];
     for l in &outcome.lines {
-        if !names.contains_key(&l.unit) {
-            let name = match s.store.unit(&l.unit, today()).await {
-                Ok(u) => u.name.get(tr.lang).to_string(),
-                Err(_) => String::new(),
-            };
-            names.insert(l.unit.clone(), name);
-        }
         lines.push((
             l.row,
             tr.t(&format!("import-action-{}", l.action)),
             l.full_name.clone(),
-            names[&l.unit].clone(),
+            names.name(&l.unit, today()).await,
             l.unit.to_string(),
             l.member.map(|m| m.to_string()),
         ));

@@ -168,11 +168,15 @@ impl Tr {
         self.t(&format!("role-{role}"))
     }
 
+    /// Does the catalogue have the message?
+    pub fn has(&self, key: &str) -> bool {
+        bundles()[self.lang].get_message(key).is_some_and(|m| m.value().is_some())
+    }
+
     /// The message for an error code, if the catalogue has one.
     pub fn error(&self, code: &str) -> Option<String> {
         let key = format!("err-{code}");
-        let text = self.t(&key);
-        (text != key).then_some(text)
+        self.has(&key).then(|| self.t(&key))
     }
 }
 

@@ -80,8 +80,7 @@ pub fn vocabulary() -> &'static Vocabulary {
 /// A member file's column by its name.
 pub fn column_name(tr: Tr, field: &str) -> String {
     let key = format!("column-{field}");
-    let text = tr.t(&key);
-    if text == key { field.to_string() } else { text }
+    if tr.has(&key) { tr.t(&key) } else { field.to_string() }
 }
 
 /// The heading row of a member file: the columns' codes, or their names in a language.
@@ -135,6 +134,18 @@ impl<'a> UnitNames<'a> {
     pub async fn pair(&mut self, code: &UnitCode, day: chrono::NaiveDate) -> (String, String) {
         (self.name(code, day).await, code.to_string())
     }
+
+    /// (name, code) of the unit as it is named on `now`, or, ended since, as it was on `then`:
+    /// a list of rows of many days looks each unit up once, not once a row.
+    pub async fn pair_now_or(
+        &mut self,
+        code: &UnitCode,
+        now: chrono::NaiveDate,
+        then: chrono::NaiveDate,
+    ) -> (String, String) {
+        let name = self.name(code, now).await;
+        if name.is_empty() { self.pair(code, then).await } else { (name, code.to_string()) }
+    }
 }
 
 /// A restructuring's operation as a sentence of the reader's language, each unit by its name
@@ -179,6 +190,9 @@ pub fn operation_text(
 /// is worded in English (a test keeps every code's key in every locale).
 pub fn fault_text(profile: &Profile, tr: Tr, fault: &Fault, field: Option<&str>) -> String {
     let key = format!("fault-{}", fault.code);
+    if !tr.has(&key) {
+        return fault.english();
+    }
     let args: Vec<(&str, String)> = fault
         .args
         .iter()
@@ -196,8 +210,7 @@ pub fn fault_text(profile: &Profile, tr: Tr, fault: &Fault, field: Option<&str>)
         })
         .collect();
     let pairs: Vec<(&str, &str)> = args.iter().map(|(n, v)| (*n, v.as_str())).collect();
-    let text = tr.targs(&key, &pairs);
-    if text == key { fault.english() } else { text }
+    tr.targs(&key, &pairs)
 }
 
 /// An import fault as a page shows it: the column by its name when the file named it by its

@@ -370,14 +370,16 @@ async fn unit_names(
         }
     }
     let day = r.effective.pred_opt().unwrap_or(r.effective);
+    let mut names = super::labels::UnitNames::new(store, tr);
     let mut asked = 0;
     for code in wanted {
         if out.contains_key(&code) || asked >= MOST {
             continue;
         }
         asked += 1;
-        if let Ok(u) = store.unit(&code, day).await {
-            out.insert(code, u.name.get(tr.lang).to_string());
+        let name = names.name(&code, day).await;
+        if !name.is_empty() {
+            out.insert(code, name);
         }
     }
     out

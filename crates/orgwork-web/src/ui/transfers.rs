@@ -137,13 +137,14 @@ async fn render_transfers(
         let mut rows: (Vec<TransferRow>, Vec<TransferRow>, Vec<TransferRow>) = (vec![], vec![], vec![]);
         let mut names = super::labels::UnitNames::new(store, tr);
         for t in all.items {
-            // A unit by its name and code on the day issued; an organization outside by its name.
+            // A unit by its name and code today (or on the day issued, if it has ended since);
+            // an organization outside by its name.
             let from = match (&t.from_unit, &t.from_org) {
-                (Some(u), _) => names.pair(u, t.issued_on).await,
+                (Some(u), _) => names.pair_now_or(u, now, t.issued_on).await,
                 (None, o) => (o.clone().unwrap_or_default(), String::new()),
             };
             let to = match (&t.to_unit, &t.to_org) {
-                (Some(u), _) => names.pair(u, t.issued_on).await,
+                (Some(u), _) => names.pair_now_or(u, now, t.issued_on).await,
                 (None, o) => (o.clone().unwrap_or_default(), String::new()),
             };
             let incoming_here = match &t.to_unit {
