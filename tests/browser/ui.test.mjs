@@ -64,8 +64,8 @@ async function keep(name) {
   await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
 }
 
-async function login(name, locale = 'en-GB') {
-  const context = await browser.newContext({ locale });
+async function login(name, locale = 'en-GB', viewport = { width: 1280, height: 720 }) {
+  const context = await browser.newContext({ locale, viewport });
   page = await context.newPage();
   await page.goto(`${base}/units`);
   assert.match(page.url(), /\/login\?next=/, 'an anonymous visitor is sent to the login page');
@@ -85,6 +85,26 @@ test('log in, browse the tree, search', async () => {
   await page.getByRole('link', { name: 'Department of Finance', exact: true }).waitFor();
   assert.ok(await page.getByRole('link', { name: 'Quang Ninh Newspaper', exact: true }).isVisible());
   await keep('tree-en');
+  // The keyboard: one Tab stop per unit (its link, never its summary too); the arrow keys open
+  // and close a unit's sub-units.
+  await page.goto(`${base}/units`);
+  const root = page.locator('.tree a').first();
+  await root.focus();
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.tagName + ':' + !!document.activeElement.closest('.tree')), 'A:true');
+  const blocLink = page.locator('.tree summary > a[href^="/units/QN-KCQ?"]');
+  await blocLink.focus();
+  // (Opened by the click above, the browser may bring it back open.)
+  if (await blocLink.getAttribute('aria-expanded') === 'true') await page.keyboard.press('ArrowLeft');
+  assert.equal(await blocLink.getAttribute('aria-expanded'), 'false');
+  await page.keyboard.press('ArrowRight');
+  await page.getByRole('link', { name: 'Department of Finance', exact: true }).waitFor();
+  assert.equal(await blocLink.getAttribute('aria-expanded'), 'true');
+  await page.keyboard.press('ArrowLeft');
+  assert.equal(await blocLink.getAttribute('aria-expanded'), 'false');
+  // On a closed unit, the same key goes up to its parent.
+  await page.keyboard.press('ArrowLeft');
+  assert.equal(await page.evaluate(() => document.activeElement.getAttribute('href').split('?')[0]), '/units/QN');
   // Search, accents ignored.
   await page.getByLabel('Search units').fill('tai chinh');
   await page.getByRole('button', { name: 'Show' }).last().click();
@@ -113,7 +133,7 @@ test('the seed\'s restructuring: check, apply, the tree before and after, lineag
   await keep('confirm-apply');
   await page.getByRole('button', { name: 'Apply' }).click();
   await page.getByRole('status').filter({ hasText: 'Applied.' }).waitFor();
-  assert.equal(await page.locator('#restructure-state').textContent(), 'applied');
+  assert.equal(await page.locator('#restructure-state').textContent(), 'Applied');
   // The tree the day before still has the bloc; on the day, the two new committees.
   await page.getByRole('link', { name: 'The tree the day before' }).click();
   assert.ok(await page.getByRole('link', { name: /Agencies Bloc/ }).first().isVisible());
@@ -323,7 +343,7 @@ test('a transfer: issued by the sender, received by the receiver, counts moving 
   await login('organizer.kcq');
   await page.goto(`${base}/units/QN-KCQ-SCT/transfers`);
   const row = page.locator('tr', { hasText: 'Bùi Thụy Khanh' });
-  await row.locator('input[type=date]').fill('2026-01-20');
+  await row.locator('input.date').fill('2026-01-20');
   // (This organizer chose Arabic earlier; the choice is kept with the account.)
   await row.locator('button[type=submit]').click();
   // Receiving is asked first: what will happen, in the page's language, then the confirmation.
@@ -442,12 +462,39 @@ test('a candidate proposed, then admitted: a probationary member and the year\'s
   await page.getByRole('button', { name: 'Propose a candidate' }).click();
   await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
   const row = page.locator('tr', { hasText: 'Mạc Thị Ứng' });
-  await row.locator('input[type=date]').fill('2026-03-01');
+  await row.locator('input.date').fill('2026-03-01');
   await row.getByRole('button', { name: 'Admit' }).click();
   await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
   assert.ok(await page.locator('tr', { hasText: 'Mạc Thị Ứng' }).getByRole('link', { name: 'admitted' }).isVisible());
   await page.goto(`${base}/units/QN-KCQ-STC?as_of=2026-06-01`);
   await page.getByText(/Admitted in 2026: \d+ \(\d+ young, [1-9]\d* students\)/).waitFor();
+});
+
+test('at phone width: the header folds into a menu, lists are stacked cards, nothing scrolls the page', async () => {
+  await login('secretary.stc', 'en-GB', { width: 390, height: 844 });
+  const pageWidth = () => page.evaluate(() => document.documentElement.scrollWidth);
+  for (const path of ['/', '/units/QN-KCQ-STC', '/units/QN-KCQ-STC/members', '/units/QN-KCQ-STC/transfers',
+    '/units/QN-KCQ-STC/candidates', '/audit']) {
+    const r = await page.goto(`${base}${path}`);
+    if (r.status() !== 200) continue;
+    assert.ok(await pageWidth() <= 390, `${path} is ${await pageWidth()} px wide at 390`);
+    const header = await page.locator('header.top').boundingBox();
+    assert.ok(header.height < 70, `${path}: the header takes one row (${header.height} px)`);
+  }
+  await page.goto(`${base}/units/QN-KCQ-STC/members`);
+  const card = await page.locator('table.cards tbody tr').first().boundingBox();
+  assert.ok(card.width <= 370, `a member is a card (${card.width} px)`);
+  const label = await page.evaluate(() =>
+    getComputedStyle(document.querySelector('table.cards tbody tr td:nth-child(2)'), '::before').content);
+  assert.match(label, /Date of birth/, 'each value says what it is');
+  await keep('phone-members');
+  await page.goto(`${base}/units/QN-KCQ-STC/transfers`);
+  await keep('phone-transfers');
+  // The menu opens without a script, and leads on.
+  await page.locator('summary', { hasText: 'Menu' }).click();
+  await keep('phone-menu');
+  await page.locator('details.menu').getByRole('link', { name: 'Home' }).click();
+  await page.waitForURL(`${base}/`);
 });
 
 test('wrong passwords are refused, then rate-limited', async () => {

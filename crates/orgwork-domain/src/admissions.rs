@@ -44,9 +44,38 @@ pub fn check_admission_date(admitted_on: NaiveDate, proposed_on: NaiveDate) -> R
     crate::date::check_not_before("date_before_proposal", "admitted_on", admitted_on, proposed_on, "the proposal")
 }
 
+/// Whether a person proposed looks like one already in the pipeline: the same national ID,
+/// or the same name (case and accents aside) and date of birth.
+pub fn same_person(
+    (name, born, id): (&str, NaiveDate, Option<&str>),
+    (other_name, other_born, other_id): (&str, NaiveDate, Option<&str>),
+) -> bool {
+    let id = id.map(str::trim).filter(|i| !i.is_empty());
+    if id.is_some() && id == other_id.map(str::trim) {
+        return true;
+    }
+    born == other_born && crate::text::fold(name) == crate::text::fold(other_name)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_same_person_by_name_and_birth_or_by_id() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let a = ("Mạc Thị Ứng", d("2000-03-03"), None);
+        assert!(same_person(a, ("mac thi ung", d("2000-03-03"), None)), "case and accents aside");
+        assert!(!same_person(a, ("Mạc Thị Ứng", d("2000-03-04"), None)), "born another day");
+        assert!(same_person(
+            ("A", d("2000-01-01"), Some("001200000001")),
+            ("B", d("1990-01-01"), Some("001200000001"))
+        ));
+        assert!(
+            !same_person(("A", d("2000-01-01"), Some(" ")), ("B", d("1990-01-01"), Some(" "))),
+            "no ID is no match"
+        );
+    }
 
     fn d(s: &str) -> NaiveDate {
         crate::date::parse_date("d", s).unwrap()

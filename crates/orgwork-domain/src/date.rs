@@ -26,6 +26,31 @@ pub fn parse_date(field: &str, value: &str) -> Result<NaiveDate> {
     Ok(d)
 }
 
+/// A date written YYYY-MM-DD or DD/MM/YYYY (also D/M/YYYY and with dashes or dots), as
+/// YYYY-MM-DD; the text itself when it is neither, for the record's check to name.
+pub fn normal_date(value: &str) -> String {
+    let v = value.trim();
+    let parts: Vec<&str> = v.split(['/', '.', '-']).collect();
+    if parts.len() == 3
+        && parts[0].len() <= 2
+        && parts[2].len() == 4
+        && parts.iter().all(|p| p.chars().all(|c| c.is_ascii_digit()) && !p.is_empty())
+    {
+        return format!("{}-{:0>2}-{:0>2}", parts[2], parts[1], parts[0]);
+    }
+    // A spreadsheet's date-time cell read as text: keep the date.
+    if v.len() > 10 && v.as_bytes().get(10).is_some_and(|b| *b == b' ' || *b == b'T') {
+        return v[..10].to_string();
+    }
+    v.to_string()
+}
+
+/// A date as a person writes it in a form: YYYY-MM-DD, or DD/MM/YYYY (the order Vietnamese
+/// and Arabic pages show), with `parse_date`'s checks.
+pub fn parse_written_date(field: &str, value: &str) -> Result<NaiveDate> {
+    parse_date(field, &normal_date(value))
+}
+
 /// The first and last days any date may be: no record of the organization lies outside them,
 /// and a date such as 9999-12-31 is a typing mistake (a change dated so far ahead would stand
 /// in the way of every later change). Writes are held closer still, by the profile's horizon.

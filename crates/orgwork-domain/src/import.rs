@@ -3,6 +3,7 @@
 //! (dates as YYYY-MM-DD or DD/MM/YYYY, "Nam"/"Nữ"), and every fault named by row, column and
 //! value. Pure: the caller reads the file (CSV or XLSX) into rows of text.
 
+use crate::date::normal_date;
 use crate::fault::Fault;
 use crate::members::{FieldError, Record, RecordInput, Status};
 use crate::profile::Profile;
@@ -179,25 +180,6 @@ fn field_of_builtin(h: &str) -> Option<&'static str> {
 pub fn field_of(heading: &str, words: &Vocabulary) -> Option<&'static str> {
     let h = key(heading);
     field_of_builtin(&h).or_else(|| words.headings.iter().find(|(w, _)| *w == h).map(|(_, f)| *f))
-}
-
-/// A date written YYYY-MM-DD or DD/MM/YYYY (also D/M/YYYY and with dashes or dots), as
-/// YYYY-MM-DD; the text itself when it is neither, for the record's check to name.
-fn normal_date(value: &str) -> String {
-    let v = value.trim();
-    let parts: Vec<&str> = v.split(['/', '.', '-']).collect();
-    if parts.len() == 3
-        && parts[0].len() <= 2
-        && parts[2].len() == 4
-        && parts.iter().all(|p| p.chars().all(|c| c.is_ascii_digit()) && !p.is_empty())
-    {
-        return format!("{}-{:0>2}-{:0>2}", parts[2], parts[1], parts[0]);
-    }
-    // A spreadsheet's date-time cell read as text: keep the date.
-    if v.len() > 10 && v.as_bytes().get(10).is_some_and(|b| *b == b' ' || *b == b'T') {
-        return v[..10].to_string();
-    }
-    v.to_string()
 }
 
 fn normal_sex(value: &str) -> String {

@@ -307,6 +307,33 @@ pub fn birthday(birth: NaiveDate, years: u32) -> NaiveDate {
     birth.checked_add_months(Months::new(years * 12)).unwrap_or(NaiveDate::MAX)
 }
 
+/// The day a probation begun on `admitted_on` ends: `months` later.
+pub fn probation_end(admitted_on: NaiveDate, months: u32) -> NaiveDate {
+    admitted_on.checked_add_months(Months::new(months)).unwrap_or(NaiveDate::MAX)
+}
+
+/// The day the probation ended, when a member still probationary on `day` is past it (due
+/// to be made official, or their case decided); `None` otherwise.
+pub fn probation_overdue(
+    status: Option<Status>,
+    admitted_on: NaiveDate,
+    months: u32,
+    day: NaiveDate,
+) -> Option<NaiveDate> {
+    let end = probation_end(admitted_on, months);
+    (status == Some(Status::Probationary) && day >= end).then_some(end)
+}
+
+/// A badge of party age: its years, and the day it falls due.
+pub type Badge = (u32, NaiveDate);
+
+/// The badges of party age reached by `day`, and the next one due.
+pub fn badges_on(badges: &[Badge], day: NaiveDate) -> (Vec<Badge>, Option<Badge>) {
+    let reached = badges.iter().copied().filter(|(_, due)| *due <= day).collect();
+    let next = badges.iter().copied().filter(|(_, due)| *due > day).min_by_key(|(_, due)| *due);
+    (reached, next)
+}
+
 impl Record {
     /// Checks every field against the profile; all the faults at once, each named.
     pub fn parse(rules: &MemberRules, input: &RecordInput) -> std::result::Result<Record, Vec<FieldError>> {
@@ -577,6 +604,10 @@ mod tests {
         assert!(!r.categories_on(&p, d("2028-05-20")).contains(&"young".to_string()), "30 on 2028-05-20");
         assert!(r.categories_on(&p, d("2028-05-19")).contains(&"young".to_string()));
         assert_eq!(r.badges(&p)[0], (30, d("2050-03-01")));
+        let (reached, next) =
+            badges_on(&[(30, d("2020-03-01")), (40, d("2030-03-01")), (45, d("2035-03-01"))], d("2026-12-07"));
+        assert_eq!((reached, next), (vec![(30, d("2020-03-01"))], Some((40, d("2030-03-01")))));
+        assert_eq!(badges_on(&[(30, d("2020-03-01"))], d("2026-12-07")).1, None, "all reached");
     }
 
     #[test]
@@ -612,5 +643,25 @@ mod tests {
             check_status_change(Status::Official, since, Status::Deceased, d("2019-01-01")).unwrap_err().code,
             "date_not_after_last_change"
         );
+    }
+
+    #[test]
+    fn probation_past_its_end_is_flagged() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert_eq!(probation_end(d("2024-03-31"), 12), d("2025-03-31"));
+        assert_eq!(
+            probation_overdue(Some(Status::Probationary), d("2024-03-01"), 12, d("2026-12-07")),
+            Some(d("2025-03-01"))
+        );
+        assert_eq!(
+            probation_overdue(Some(Status::Probationary), d("2024-03-01"), 12, d("2025-02-28")),
+            None,
+            "still on probation"
+        );
+        assert_eq!(
+            probation_overdue(Some(Status::Probationary), d("2024-03-01"), 12, d("2025-03-01")),
+            Some(d("2025-03-01"))
+        );
+        assert_eq!(probation_overdue(Some(Status::Official), d("2024-03-01"), 12, d("2026-12-07")), None);
     }
 }

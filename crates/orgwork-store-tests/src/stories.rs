@@ -461,6 +461,16 @@ pub async fn audits_every_change_in_a_chain(store: Arc<dyn Store>) {
     // Filtered to a subtree; paged.
     let sub = s.audit(Some(&code("SO-TC")), None, Page::first(100)).await.unwrap();
     assert_eq!(sub.items.iter().map(|e| e.target.as_str()).collect::<Vec<_>>(), ["SO-TC", "SO-TC-C1", "SO-TC-C2"]);
+    // Newest first, for the subtree and for all, paged backwards.
+    let newest = s.latest_audit(Some(&code("SO-TC")), Page::first(2)).await.unwrap();
+    assert_eq!(newest.items.iter().map(|e| e.target.as_str()).collect::<Vec<_>>(), ["SO-TC-C2", "SO-TC-C1"]);
+    let older = s.latest_audit(Some(&code("SO-TC")), Page { limit: 10, after: newest.next }).await.unwrap();
+    assert_eq!((older.items.iter().map(|e| e.target.as_str()).collect::<Vec<_>>(), older.next), (vec!["SO-TC"], None));
+    let latest = s.latest_audit(None, Page::first(100)).await.unwrap();
+    assert_eq!(
+        latest.items.iter().rev().map(|e| e.seq).collect::<Vec<_>>(),
+        all.items.iter().map(|e| e.seq).collect::<Vec<_>>()
+    );
     let first = s.audit(None, None, Page::first(3)).await.unwrap();
     assert_eq!(first.items.len(), 3);
     let rest = s.audit(None, None, Page { limit: 100, after: first.next }).await.unwrap();
@@ -717,10 +727,34 @@ pub async fn keeps_members_with_their_history_and_counts(store: Arc<dyn Store>) 
         let store = store.clone();
         let category = category.map(str::to_string);
         async move {
-            let filter = orgwork_store::MemberFilter { query: None, status, category };
-            store.members(Some(&code("QN")), d("2024-01-01"), &filter, Page::first(50)).await.unwrap().items.len()
+            let filter = orgwork_store::MemberFilter { query: None, status, category, ..Default::default() };
+            let listed = store.members(Some(&code("QN")), d("2024-01-01"), &filter, Page::first(50)).await.unwrap();
+            // The count agrees with the list, whether it comes from the counts or the list.
+            let tally = store.count_members(&code("QN"), d("2024-01-01"), &filter, 50).await.unwrap();
+            assert_eq!(tally, orgwork_store::Tally { count: listed.items.len() as u64, more: false });
+            listed.items.len()
         }
     };
+    // Past their probation: the probationary members the domain's rule flags on the day.
+    let day = d("2024-01-01");
+    let probationary = orgwork_store::MemberFilter { status: Some(Status::Probationary), ..Default::default() };
+    let mut flagged = vec![];
+    for m in s.members(Some(&code("QN")), day, &probationary, Page::first(50)).await.unwrap().items {
+        let full = s.member(m.id, day).await.unwrap();
+        let months = s.profile().members.probation_months;
+        if orgwork_domain::members::probation_overdue(full.status, full.record.admitted_on, months, day).is_some() {
+            flagged.push(m.id);
+        }
+    }
+    assert!(!flagged.is_empty(), "the story has a member past probation");
+    let over = orgwork_store::MemberFilter { probation_over: true, ..Default::default() };
+    let listed = s.members(Some(&code("QN")), day, &over, Page::first(50)).await.unwrap();
+    assert_eq!(listed.items.iter().map(|m| m.id).collect::<Vec<_>>(), flagged);
+    let past = s.past_probation(&code("QN"), day).await.unwrap();
+    assert_eq!(past, orgwork_store::Tally { count: flagged.len() as u64, more: false });
+    let two = orgwork_store::MemberFilter { query: Some("a".into()), ..Default::default() };
+    let capped = s.count_members(&code("QN"), d("2024-01-01"), &two, 1).await.unwrap();
+    assert_eq!(capped, orgwork_store::Tally { count: 1, more: true }, "a count stops at its cap");
     assert_eq!(filtered(None, None).await, 3);
     assert_eq!(filtered(Some(Status::Official), None).await, 1);
     assert_eq!(filtered(Some(Status::Probationary), None).await, 2);

@@ -124,6 +124,32 @@ impl AdmissionStore for Backend {
         self.through_cache(&self.cache.candidates, key, candidates_of(self, unit, waiting_only)).await
     }
 
+    async fn similar_candidates(
+        &self,
+        full_name: &str,
+        birth_date: NaiveDate,
+        national_id: Option<&str>,
+    ) -> Result<Vec<Candidate>> {
+        let id = national_id.map(str::trim).filter(|i| !i.is_empty());
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM candidate c JOIN unit u ON u.id = c.unit_id WHERE c.state = 'candidate' \
+             AND (c.birth_date = $1 OR ($2 IS NOT NULL AND c.national_id = $2)) ORDER BY c.proposed_on DESC LIMIT 200"
+        )))
+        .bind(birth_date)
+        .bind(id)
+        .fetch_all(self.reader())
+        .await
+        .db()?;
+        let all = rows.iter().map(from_row).collect::<Result<Vec<_>>>()?;
+        let me = (full_name, birth_date, id);
+        Ok(all
+            .into_iter()
+            .filter(|c| {
+                orgwork_domain::admissions::same_person(me, (&c.full_name, c.birth_date, c.national_id.as_deref()))
+            })
+            .collect())
+    }
+
     async fn admit_candidate(
         &self,
         actor: &Actor,

@@ -205,18 +205,36 @@ impl AuditStore for Backend {
         Ok(super::common::paged(items, limit, |e| e.seq.to_string()))
     }
 
-    async fn latest_audit(&self, page: Page) -> Result<Paged<AuditEntry>> {
+    async fn latest_audit(&self, unit: Option<&UnitCode>, page: Page) -> Result<Paged<AuditEntry>> {
         let limit = page.effective_limit();
         let before = super::common::number_cursor(page.after.as_deref())?.unwrap_or(i64::MAX);
-        let rows = sqlx::query(
-            "SELECT seq, at, actor, action, target, before_json, after_json, hash FROM audit_log \
-             WHERE seq < $1 ORDER BY seq DESC LIMIT $2",
-        )
-        .bind(before)
-        .bind(i64::from(limit) + 1)
-        .fetch_all(self.reader())
-        .await
-        .db()?;
+        let rows = match unit {
+            None => sqlx::query(
+                "SELECT seq, at, actor, action, target, before_json, after_json, hash FROM audit_log \
+                 WHERE seq < $1 ORDER BY seq DESC LIMIT $2",
+            )
+            .bind(before)
+            .bind(i64::from(limit) + 1)
+            .fetch_all(self.reader())
+            .await
+            .db()?,
+            Some(code) => {
+                let top = self.path_ids(code, chrono::Local::now().date_naive()).await?;
+                let top = top.first().copied().unwrap_or_default();
+                sqlx::query(
+                    "WITH RECURSIVE sub(id) AS (SELECT CAST($3 AS BIGINT) UNION \
+                       SELECT v.unit_id FROM unit_version v JOIN sub s ON v.parent_id = s.id) \
+                     SELECT seq, at, actor, action, target, before_json, after_json, hash FROM audit_log \
+                     WHERE seq < $1 AND unit_id IN (SELECT id FROM sub) ORDER BY seq DESC LIMIT $2",
+                )
+                .bind(before)
+                .bind(i64::from(limit) + 1)
+                .bind(top)
+                .fetch_all(self.reader())
+                .await
+                .db()?
+            }
+        };
         let items = rows.iter().map(entry_from_row).collect::<Result<Vec<_>>>()?;
         Ok(super::common::paged(items, limit, |e| e.seq.to_string()))
     }

@@ -63,6 +63,14 @@ pub trait AdmissionStore: Send + Sync {
     async fn candidate(&self, id: CandidateId) -> Result<Candidate>;
     /// Candidates of a unit's subtree (all states, or those still waiting), newest first.
     async fn candidates(&self, unit: &UnitCode, waiting_only: bool) -> Result<Vec<Candidate>>;
+    /// The candidates still waiting, anywhere, who look like this person
+    /// (`orgwork_domain::admissions::same_person`): a proposal's warning.
+    async fn similar_candidates(
+        &self,
+        full_name: &str,
+        birth_date: NaiveDate,
+        national_id: Option<&str>,
+    ) -> Result<Vec<Candidate>>;
     /// Admits a candidate on a day: a member is created, probationary, in the candidate's unit.
     async fn admit_candidate(
         &self,

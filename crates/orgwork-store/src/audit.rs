@@ -47,9 +47,9 @@ pub struct AuditHead {
 pub trait AuditStore: Send + Sync {
     /// Entries about the units of a subtree (or all), from a date on, oldest first.
     async fn audit(&self, unit: Option<&UnitCode>, since: Option<NaiveDate>, page: Page) -> Result<Paged<AuditEntry>>;
-    /// Every entry, newest first (the cursor is the last entry's number: the next page holds
-    /// the entries before it).
-    async fn latest_audit(&self, page: Page) -> Result<Paged<AuditEntry>>;
+    /// The entries about the units of a subtree (or all), newest first (the cursor is the last
+    /// entry's number: the next page holds the entries before it).
+    async fn latest_audit(&self, unit: Option<&UnitCode>, page: Page) -> Result<Paged<AuditEntry>>;
     /// Recomputes the whole chain, and checks it against its signed head.
     async fn verify_audit(&self) -> Result<AuditCheck>;
     /// The head as stored (signed or not: `mac` is empty while it is not).

@@ -81,6 +81,8 @@ pub struct ReadCache {
     pub admissions: Shelf<(String, i32, chrono::NaiveDate), crate::Admissions>,
     /// A unit's candidates (all, or those waiting), as read on a day.
     pub candidates: Shelf<(String, bool, chrono::NaiveDate), Vec<crate::Candidate>>,
+    /// How many of a unit's members are past their probation on a day.
+    pub probation: Shelf<(String, chrono::NaiveDate), crate::Tally>,
     /// A page of a unit's transfers, by the filter and page asked, as read on a day.
     pub transfers: Shelf<(String, String, chrono::NaiveDate), crate::Paged<crate::Transfer>>,
 }
@@ -99,6 +101,7 @@ impl Default for ReadCache {
             stats: Shelf::default(),
             admissions: Shelf::default(),
             candidates: Shelf::default(),
+            probation: Shelf::default(),
             transfers: Shelf::default(),
         }
     }

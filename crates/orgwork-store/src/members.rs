@@ -77,6 +77,17 @@ pub struct MemberFilter {
     pub query: Option<String>,
     pub status: Option<orgwork_domain::members::Status>,
     pub category: Option<String>,
+    /// Only the probationary members past their probation on the day (admitted at least the
+    /// profile's `probation_months` before it): those due to be made official.
+    pub probation_over: bool,
+}
+
+/// A count of the members a search finds: `count`, or more than `count` when `more`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
+pub struct Tally {
+    pub count: u64,
+    pub more: bool,
 }
 
 /// A subtree's counts on a date.
@@ -257,6 +268,28 @@ pub trait MemberStore: Send + Sync {
         filter: &MemberFilter,
         page: Page,
     ) -> Result<Paged<MemberSummary>>;
+    /// How many members of the subtree of `unit` on `as_of` the filter finds, counted up to
+    /// `cap` (at most `Page::MAX_LIMIT`): exact from the counts when only a status or only a
+    /// category is asked, else by reading the list.
+    async fn count_members(&self, unit: &UnitCode, as_of: NaiveDate, filter: &MemberFilter, cap: u32) -> Result<Tally> {
+        let query = filter.query.as_deref().map(str::trim).filter(|q| !q.is_empty());
+        if query.is_none() && !filter.probation_over {
+            let stats = self.stats(unit, as_of).await?;
+            let exact = |n: Option<&i64>| Tally { count: n.copied().unwrap_or(0).max(0) as u64, more: false };
+            match (&filter.status, &filter.category) {
+                (None, None) => return Ok(exact(Some(&stats.total))),
+                (Some(s), None) => return Ok(exact(stats.by_status.get(s.as_str()))),
+                (None, Some(c)) => return Ok(exact(stats.by_category.get(c))),
+                (Some(_), Some(_)) => {}
+            }
+        }
+        let page = Page { limit: cap.clamp(1, Page::MAX_LIMIT), after: None };
+        let found = self.members(Some(unit), as_of, filter, page).await?;
+        Ok(Tally { count: found.items.len() as u64, more: found.next.is_some() })
+    }
+    /// How many probationary members of the subtree are past their probation on the day
+    /// (counted up to `Page::MAX_LIMIT`): the unit page's and the home page's flag.
+    async fn past_probation(&self, unit: &UnitCode, as_of: NaiveDate) -> Result<Tally>;
     async fn change_status(
         &self,
         actor: &Actor,

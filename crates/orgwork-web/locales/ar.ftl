@@ -160,9 +160,37 @@ members-count = { $count ->
    *[other] { $count } عضو
 }
 members-none = لا يوجد عضو مطابق.
+members-filter-probation = تجاوزوا فترة الاختبار
 members-filter-status = الحالة
 members-filter-category = الفئة
 members-any = الكل
+date-format = يوم/شهر/سنة
+probation-over = { $count ->
+    [zero] لا أحد
+    [one] عضو واحد تحت الاختبار تجاوز فترة اختباره
+    [two] عضوان تحت الاختبار تجاوزا فترة اختبارهما
+    [few] { $count } أعضاء تحت الاختبار تجاوزوا فترة اختبارهم
+    [many] { $count } عضوًا تحت الاختبار تجاوزوا فترة اختبارهم
+   *[other] { $count } عضو تحت الاختبار تجاوزوا فترة اختبارهم
+}
+probation-over-more = أكثر من { $count } عضو تحت الاختبار تجاوزوا فترة اختبارهم
+member-probation-over = انتهت فترة الاختبار في { $date }: لا يزال تحت الاختبار، وينبغي تثبيته أو البت في أمره.
+member-badges-reached = نالها
+member-badges-next = التالية
+member-badge = { $years } سنة، في { $date }
+member-badges-none = لا شيء بعد.
+members-found = { $count ->
+    [zero] لم يُعثر على أحد
+    [one] عُثر على عضو واحد
+    [two] عُثر على عضوين
+    [few] عُثر على { $count } أعضاء
+    [many] عُثر على { $count } عضوًا
+   *[other] عُثر على { $count } عضو
+}
+members-found-more = عُثر على أكثر من { $count } عضو
+page-number = الصفحة { $count }
+page-prev = الصفحة السابقة
+page-first = الصفحة الأولى
 members-next = الصفحة التالية
 members-add = قبول عضو
 member-name = الاسم الكامل
@@ -294,6 +322,11 @@ member-edit = تصحيح السجل
 candidates-title = المرشحون للانتساب في { $unit }
 candidates-link = المرشحون للانتساب
 candidates-none = لا يوجد مرشحون.
+candidate-add-anyway = اقترحه مع ذلك
+candidate-similar = موجود بالفعل بين المرشحين: هل هو الشخص نفسه؟
+candidate-similar-one = { $name }، مولود في { $born }، مقترح في { $proposed } في { $unit }
+candidate-similar-elsewhere = وحدة أخرى
+candidate-similar-hint = لم يُحفظ شيء بعد. اقترحه مع ذلك إن كان شخصًا آخر.
 candidate-add = اقتراح مرشح
 candidate-course = الدورة التدريبية
 candidate-course-done = تاريخ إتمام الدورة
@@ -472,6 +505,8 @@ failure-no_cycle = ستصبح الوحدة { $unit } سلفًا لنفسها.
 failure-transfers_redirected = نقل جارٍ للعضو { $member } يذكر { $unit } المحلولة: حدد وجهة أو أنهِ النقل أولًا.
 
 # The home page.
+menu = القائمة
+nav-modules = الوحدات
 nav-home = الرئيسية
 home-title = { $unit } في لمحة
 home-other-units = وحداتك الأخرى
@@ -483,6 +518,7 @@ home-figure = منهم
 home-count = العدد
 home-admissions = الانتساب
 home-admitted-in = المقبولون في { $year }
+home-probation-over = تجاوزوا فترة الاختبار
 home-candidates-waiting = مرشحون بالانتظار
 home-transfers = النقل
 home-transfers-waiting = بالانتظار

@@ -147,9 +147,30 @@ members-count = { $count ->
    *[other] { $count } members
 }
 members-none = No member matches.
+members-filter-probation = Past their probation
 members-filter-status = Status
 members-filter-category = Category
 members-any = Any
+date-format = YYYY-MM-DD
+probation-over = { $count ->
+    [one] One probationary member is past their probation
+   *[other] { $count } probationary members are past their probation
+}
+probation-over-more = More than { $count } probationary members are past their probation
+member-probation-over = Probation ended on { $date }: still probationary, due to be made official or the case decided.
+member-badges-reached = Reached
+member-badges-next = Next
+member-badge = { $years } years, on { $date }
+member-badges-none = None yet.
+members-found = { $count ->
+    [0] Nothing found
+    [one] One member found
+   *[other] { $count } members found
+}
+members-found-more = More than { $count } members found
+page-number = Page { $count }
+page-prev = Previous page
+page-first = First page
 members-next = Next page
 members-add = Admit a member
 member-name = Full name
@@ -215,9 +236,9 @@ transfer-form = Transfer to another unit
 transfer-to-unit = Code of the receiving unit
 transfer-to-org = Or: receiving organization outside the tree
 transfer-pending = A transfer of this member is waiting: issued { $date }.
-state-issued = waiting
-state-accepted = received
-state-cancelled = cancelled
+state-issued = Waiting
+state-accepted = Received
+state-cancelled = Cancelled
 err-transfer_pending = A transfer of this member is waiting already.
 err-transfer_closed = This transfer is closed already.
 err-transfer_not_found = There is no such transfer.
@@ -273,15 +294,20 @@ member-edit = Correct the record
 candidates-title = Candidates for admission in { $unit }
 candidates-link = Candidates for admission
 candidates-none = No candidate.
+candidate-add-anyway = Propose all the same
+candidate-similar = Already in the pipeline: is this the same person?
+candidate-similar-one = { $name }, born { $born }, proposed on { $proposed } in { $unit }
+candidate-similar-elsewhere = another unit
+candidate-similar-hint = Nothing has been saved. Propose all the same if this is someone else.
 candidate-add = Propose a candidate
 candidate-course = Training course
 candidate-course-done = Course completed
 candidate-proposed = Proposed
 candidate-admit = Admit
 candidate-withdraw = Withdraw
-candidate-state-candidate = waiting
-candidate-state-admitted = admitted
-candidate-state-withdrawn = withdrawn
+candidate-state-candidate = Waiting
+candidate-state-admitted = Admitted
+candidate-state-withdrawn = Withdrawn
 admissions-line = Admitted in { $year }: { $admitted } ({ $young } young, { $students } students)
 err-candidate_closed = This candidate is admitted or withdrawn already.
 err-candidate_not_found = There is no such candidate.
@@ -299,9 +325,9 @@ restructure-decision = Decision
 restructure-file = Mapping table (CSV or Excel: from, to, to_name, to_kind, to_parent) or a file of operations (TOML)
 restructure-record = Record the draft
 restructure-state = State
-restructure-state-draft = draft
-restructure-state-applied = applied
-restructure-state-undone = undone
+restructure-state-draft = Draft
+restructure-state-applied = Applied
+restructure-state-undone = Undone
 restructure-operations = Operations
 restructure-check = Run the continuity check
 restructure-apply = Apply
@@ -451,6 +477,8 @@ failure-no_cycle = Unit { $unit } would be its own ancestor.
 failure-transfers_redirected = A transfer in progress of member { $member } names { $unit }, which is dissolved: give it a destination or settle the transfer first.
 
 # The home page.
+menu = Menu
+nav-modules = Modules
 nav-home = Home
 home-title = { $unit } at a glance
 home-other-units = Your other units
@@ -462,6 +490,7 @@ home-figure = Of whom
 home-count = Members
 home-admissions = Admissions
 home-admitted-in = Admitted in { $year }
+home-probation-over = Past their probation
 home-candidates-waiting = Candidates waiting
 home-transfers = Transfers
 home-transfers-waiting = Waiting

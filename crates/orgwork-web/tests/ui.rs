@@ -96,7 +96,7 @@ async fn the_ui_without_javascript(backend: &str) {
         b.post("/units/STC/rename", &[("csrf", &csrf), ("effective", "2024-03-01"), ("name_vi", "Tên mới")], &[]).await;
     assert_eq!((s, loc.as_deref()), (StatusCode::SEE_OTHER, Some("/units/STC?as_of=2024-03-01&done=1")));
     let (_, html, _) = b.get("/units/STC?as_of=2024-03-01", &[]).await;
-    assert!(html.contains("<bdi>Tên mới</bdi>"));
+    assert!(html.contains(r#"<bdi lang="vi">Tên mới</bdi>"#), "a Vietnamese name on an English page says so");
 
     // The language, kept with the account.
     let (s, _, loc) = b.post("/language", &[("csrf", &csrf), ("lang", "ar"), ("next", "/units")], &[]).await;
@@ -185,14 +185,16 @@ async fn values_are_shown_by_their_names(backend: &str) {
         assert!(html.contains(&format!(r#"<option value="civil_servant" selected>{}</option>"#, words[1])), "{lang}");
         let unit =
             if lang == "en" { "Quang Ninh Provincial Party Committee" } else { "Đảng bộ tỉnh Quảng Ninh" };
+        // A Vietnamese name on an Arabic page says it is Vietnamese.
+        let attr = if lang == "ar" { r#" lang="vi""# } else { "" };
         assert!(
-            html.contains(&format!("<bdi>{unit}</bdi></a> <span class=\"code\">QN</span>")),
+            html.contains(&format!("<bdi{attr}>{unit}</bdi></a> <span class=\"code\">QN</span>")),
             "{lang}: the unit by its name"
         );
         let (_, html, _) = b.get("/units/QN/members", &[]).await;
         assert!(html.contains(words[0]), "{lang}: the list shows the sex by its name");
         assert!(
-            html.contains(&format!("<bdi>{unit}</bdi> <span class=\"code\">QN</span>")),
+            html.contains(&format!("<bdi{attr}>{unit}</bdi> <span class=\"code\">QN</span>")),
             "{lang}: the list names the unit"
         );
         assert!(html.contains(&format!(r#"<option value="civil_servant">{}</option>"#, words[1])), "{lang}: {html}");
@@ -235,6 +237,21 @@ async fn the_home_page_shows_the_unit_at_a_glance(backend: &str) {
     assert!(html.contains(r#"category=female">Woman</a></th><td>1</td>"#), "{html}");
     assert!(html.contains(r#"<a href="/units/STC/transfers"><bdi>0</bdi></a>"#), "{html}");
     assert!(html.contains("Admitted in"), "{html}");
+    // Both were admitted in 2015 and are still probationary: past their probation, flagged
+    // here, on the unit's page, in the list and on each member's page.
+    assert!(html.contains(r#"probation=over"><bdi>2</bdi></a>"#), "{html}");
+    let (_, unit, _) = b.get("/units/STC", &[]).await;
+    assert!(unit.contains("2 probationary members are past their probation"), "{unit}");
+    let (_, list, _) = b.get("/units/STC/members?probation=over", &[]).await;
+    assert!(list.contains("2 members found"), "{list}");
+    let (_, list, _) = b.get("/units/STC/members?probation=over&status=official", &[]).await;
+    assert!(list.contains("Nothing found"), "{list}");
+    let path = "/api/v1/members?unit=STC&probation_over=true";
+    let (_, found) = send(&app, &app.token, Method::GET, path, None).await;
+    let id = found["items"][0]["id"].as_str().unwrap().to_string();
+    let (_, member, _) = b.get(&format!("/members/{id}"), &[]).await;
+    assert!(member.contains("Probation ended on 1 January 2016"), "{member}");
+    assert!(member.contains("None yet.") && member.contains("30 years, on 1 January 2045"), "the next badge: {member}");
     // In Vietnamese, the same figures in its words.
     let csrf = b.csrf();
     b.post("/language", &[("csrf", &csrf), ("lang", "vi"), ("next", "/")], &[]).await;
@@ -259,24 +276,87 @@ async fn irreversible_actions_ask_first(backend: &str) {
     let mut b = Browser::new(&app.base);
     b.login("admin").await;
     let csrf = b.csrf();
+    // The same person proposed again (accents aside, the birth date written the Vietnamese
+    // way) is warned of, and nothing is saved until proposed all the same.
+    let again = [
+        ("csrf", csrf.as_str()),
+        ("full_name", "mac thi ung"),
+        ("sex", "female"),
+        ("birth_date", "03/03/2000"),
+        ("proposed_on", "2024-03-01"),
+    ];
+    let (s, html, _) = b.post("/units/QN/candidates", &again, &[]).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("Already in the pipeline") && html.contains("Mạc Thị Ứng, born 3 March 2000"), "{html}");
+    assert!(html.contains(r#"name="confirmed" value="1""#) && html.contains("Propose all the same"), "{html}");
+    let all = "/api/v1/candidates?unit=QN";
+    let count = |v: serde_json::Value| v["items"].as_array().map(Vec::len);
+    assert_eq!(count(send(&app, &app.token, Method::GET, all, None).await.1), Some(1), "the warning saves nothing");
+    let anyway = [&again[..], &[("confirmed", "1")]].concat();
+    let (s, _, loc) = b.post("/units/QN/candidates", &anyway, &[]).await;
+    assert_eq!((s, loc.as_deref()), (StatusCode::SEE_OTHER, Some("/units/QN/candidates?done=1")));
+    assert_eq!(count(send(&app, &app.token, Method::GET, all, None).await.1), Some(2));
+    let path = "/api/v1/candidates?unit=QN&waiting=true";
+    let waiting = send(&app, &app.token, Method::GET, path, None).await.1["items"].as_array().map(Vec::len);
+    assert_eq!(waiting, Some(2));
     let form = [("csrf", csrf.as_str()), ("effective", "2024-09-01"), ("back", "QN")];
     let (s, html, _) = b.post(&format!("/candidates/{id}/withdraw"), &form, &[]).await;
     assert_eq!(s, StatusCode::OK);
     assert!(html.contains("Withdraw Mạc Thị Ứng?") && html.contains(r#"name="confirmed" value="1""#), "{html}");
-    let path = "/api/v1/candidates?unit=QN&waiting=true";
     let waiting = send(&app, &app.token, Method::GET, path, None).await.1["items"].as_array().map(Vec::len);
-    assert_eq!(waiting, Some(1), "asking changes nothing");
+    assert_eq!(waiting, Some(2), "asking changes nothing");
     let confirmed = [("csrf", csrf.as_str()), ("effective", "2024-09-01"), ("back", "QN"), ("confirmed", "1")];
     let (s, _, loc) = b.post(&format!("/candidates/{id}/withdraw"), &confirmed, &[]).await;
     assert_eq!((s, loc.as_deref()), (StatusCode::SEE_OTHER, Some("/units/QN/candidates?done=1")));
     let waiting = send(&app, &app.token, Method::GET, path, None).await.1["items"].as_array().map(Vec::len);
-    assert_eq!(waiting, Some(0));
+    assert_eq!(waiting, Some(1));
+}
+
+/// The link of a page's paging (`rel="next"` or `rel="prev"`), unescaped.
+fn link_of(html: &str, rel: &str) -> Option<String> {
+    let at = html.find(&format!(r#"rel="{rel}" href=""#))? + rel.len() + 13;
+    let end = html[at..].find('"')? + at;
+    Some(html[at..end].replace("&amp;", "&").replace("&#38;", "&"))
+}
+
+/// The member list says how many it found and pages back and forward, numbering its pages.
+async fn the_member_list_counts_and_pages_both_ways(backend: &str) {
+    let app = spawn_app(backend).await;
+    for i in 0..120 {
+        let member = json!({"unit": "QN", "joined_on": "2020-01-01", "full_name": format!("Lê Văn Số {i:03}"),
+            "sex": "male", "birth_date": "1990-01-01", "admitted_on": "2015-01-01"});
+        assert_eq!(send(&app, &app.token, Method::POST, "/api/v1/members", Some(member)).await.0, StatusCode::CREATED);
+    }
+    let mut b = Browser::new(&app.base);
+    b.login("admin").await;
+    let (s, one, _) = b.get("/units/QN/members", &[]).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(one.contains("120 members found · Page 1") && link_of(&one, "prev").is_none(), "{one}");
+    let two = b.get(&link_of(&one, "next").unwrap(), &[]).await.1;
+    assert!(two.contains("120 members found · Page 2") && two.contains("Số 050") && !two.contains("Số 049"), "{two}");
+    let three = b.get(&link_of(&two, "next").unwrap(), &[]).await.1;
+    assert!(three.contains("Page 3") && three.contains("Số 119") && link_of(&three, "next").is_none(), "{three}");
+    assert!(three.contains(">First page</a>"), "{three}");
+    let back = b.get(&link_of(&three, "prev").unwrap(), &[]).await.1;
+    assert!(back.contains("Page 2") && back.contains("Số 050") && back.contains("Số 099"), "back to page 2");
+    let first = b.get(&link_of(&back, "prev").unwrap(), &[]).await.1;
+    assert!(first.contains("Page 1") && first.contains("Số 000") && link_of(&first, "prev").is_none());
+    // A search counts what it finds, in the reader's language.
+    let (_, found, _) = b.get("/units/QN/members?q=so%2011", &[]).await;
+    assert!(found.contains("11 members found · Page 1") && link_of(&found, "next").is_none(), "{found}");
+    let (_, found, _) = b.get("/units/QN/members?q=van%20so", &[]).await;
+    assert!(found.contains("120 members found · Page 1") && link_of(&found, "next").is_some(), "counted past a page");
+    let csrf = b.csrf();
+    b.post("/language", &[("csrf", &csrf), ("lang", "vi"), ("next", "/units")], &[]).await;
+    let (_, vi, _) = b.get("/units/QN/members?q=khong%20co%20ai", &[]).await;
+    assert!(vi.contains("Không tìm thấy ai"), "{vi}");
 }
 
 orgwork_store_tests::backends!(
     call crate;
     setup |backend| backend;
     irreversible_actions_ask_first,
+    the_member_list_counts_and_pages_both_ways,
     the_home_page_shows_the_unit_at_a_glance,
     the_ui_without_javascript,
     csrf_is_bound_to_the_session,

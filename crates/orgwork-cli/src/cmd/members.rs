@@ -176,7 +176,8 @@ pub async fn run(command: Command) -> Result<()> {
     match command {
         Command::Search { query, unit, as_of, status, category, limit, db, json } => {
             let store = db.open().await?;
-            let filter = MemberFilter { query, status: status.as_deref().map(Status::parse).transpose()?, category };
+            let status = status.as_deref().map(Status::parse).transpose()?;
+            let filter = MemberFilter { query, status, category, ..Default::default() };
             let page = store.members(Some(&unit), as_of.unwrap_or_else(today), &filter, Page::first(limit)).await?;
             if json {
                 return output::json(&page.items);

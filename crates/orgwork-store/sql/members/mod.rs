@@ -17,7 +17,7 @@ use orgwork_domain::profile::Profile;
 use orgwork_domain::structure::UnitCode;
 use orgwork_store::{
     Actor, Member, MemberFilter, MemberId, MemberStore, MemberSummary, MembershipEntry, NewMember, Page, Paged, Result,
-    Stats, StatusEntry, StoreError, StructureStore,
+    Stats, StatusEntry, StoreError, StructureStore, Tally,
 };
 use sqlx::Row;
 use std::collections::BTreeMap;
@@ -255,6 +255,12 @@ impl MemberStore for Backend {
         append(&mut tx, actor, entry).await?;
         self.commit(tx).await?;
         Ok(after)
+    }
+
+    async fn past_probation(&self, unit: &UnitCode, as_of: NaiveDate) -> Result<Tally> {
+        let key = (unit.as_str().to_string(), as_of);
+        let filter = MemberFilter { probation_over: true, ..Default::default() };
+        self.through_cache(&self.cache.probation, key, self.count_members(unit, as_of, &filter, Page::MAX_LIMIT)).await
     }
 
     async fn stats(&self, unit: &UnitCode, as_of: NaiveDate) -> Result<Stats> {

@@ -109,11 +109,12 @@ impl Backend {
         if top.is_some() {
             sql.push_str("JOIN sub ON sub.id = ms.unit_id ");
         }
-        // $1 (the subtree's top) and $6 (born after, for an age category) are always bound and
-        // always used, so that both databases see the same parameters.
+        // $1 (the subtree's top), $6 (born after, for an age category) and $7 (admitted by, for
+        // a probation past its end) are always bound and always used, so that both databases
+        // see the same parameters.
         sql.push_str(
             "WHERE ms.valid_from <= $2 AND (ms.valid_to IS NULL OR ms.valid_to > $2) AND (m.name_key > $3 OR (m.name_key = $3 AND m.id > $4)) \
-             AND CAST($1 AS BIGINT) IS NOT NULL AND m.birth_date > $6 ",
+             AND CAST($1 AS BIGINT) IS NOT NULL AND m.birth_date > $6 AND m.admitted_on <= $7 ",
         );
         let mut binds: Vec<String> = vec![];
         if let Some(list) = &hit_list {
@@ -123,15 +124,23 @@ impl Backend {
         if let Some(q) = query {
             binds.push(name_pattern(q));
             binds.push(q.to_string());
-            let n = binds.len() + 6;
+            let n = binds.len() + 7;
             sql.push_str(&format!(
                 "AND (m.name_fold LIKE ${} ESCAPE '\\' OR m.card_number = ${n} OR m.national_id = ${n}) ",
                 n - 1
             ));
         }
+        let mut admitted_by = orgwork_domain::date::LATEST;
+        if filter.probation_over {
+            let months = self.profile.members.probation_months;
+            admitted_by =
+                as_of.checked_sub_months(chrono::Months::new(months)).unwrap_or(orgwork_domain::date::EARLIEST);
+            binds.push(Status::Probationary.as_str().to_string());
+            sql.push_str(&format!("AND st.status = ${} ", binds.len() + 7));
+        }
         if let Some(s) = filter.status {
             binds.push(s.as_str().to_string());
-            sql.push_str(&format!("AND st.status = ${} ", binds.len() + 6));
+            sql.push_str(&format!("AND st.status = ${} ", binds.len() + 7));
         }
         let mut born_after = None;
         if let Some(c) = &filter.category {
@@ -154,7 +163,7 @@ impl Backend {
                 let mut marks = vec![];
                 for v in list {
                     binds.push(v.clone());
-                    marks.push(format!("${}", binds.len() + 6));
+                    marks.push(format!("${}", binds.len() + 7));
                 }
                 let inside = format!("COALESCE(m.{field}, '') IN ({})", marks.join(", "));
                 // As in the domain's rule: an unknown value is not "another value".
@@ -172,7 +181,8 @@ impl Backend {
             .bind(after_key)
             .bind(after_id)
             .bind(want)
-            .bind(born_after.unwrap_or(NaiveDate::from_ymd_opt(1, 1, 1).unwrap_or_default()));
+            .bind(born_after.unwrap_or(NaiveDate::from_ymd_opt(1, 1, 1).unwrap_or_default()))
+            .bind(admitted_by);
         for b in binds {
             q = q.bind(b);
         }

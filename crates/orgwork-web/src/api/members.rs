@@ -91,6 +91,9 @@ pub struct MemberParams {
     status: Option<String>,
     /// A category of the profile (young, student, …).
     category: Option<String>,
+    /// true: only the probationary members past their probation on the day (due to be made
+    /// official).
+    probation_over: Option<bool>,
     limit: Option<u32>,
     after: Option<String>,
 }
@@ -140,6 +143,7 @@ async fn list_members(
         query: p.q.clone(),
         status: p.status.as_deref().map(Status::parse).transpose()?,
         category: p.category.clone(),
+        probation_over: p.probation_over.unwrap_or(false),
     };
     let limit = p.limit.unwrap_or(Page::DEFAULT_LIMIT);
     if limit == 0 || limit > Page::MAX_LIMIT {

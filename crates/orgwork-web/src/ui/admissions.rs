@@ -11,7 +11,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use orgwork_domain::access::Permission;
-use orgwork_domain::date::parse_date;
+use orgwork_domain::date::parse_written_date;
 use orgwork_domain::structure::UnitCode;
 use orgwork_store::{CandidateId, CandidateState, MemberId, NewCandidate};
 use serde::Deserialize;
@@ -23,7 +23,8 @@ pub struct Row {
     id: CandidateId,
     name: String,
     born: String,
-    unit: String,
+    /// The unit's name and code.
+    unit: (String, String),
     course: String,
     proposed: String,
     state: String,
@@ -44,6 +45,8 @@ struct CandidatesPage {
     can_write: bool,
     done: bool,
     general_error: Option<String>,
+    /// Candidates already waiting who look like the one proposed: the form asks again.
+    similar: Vec<String>,
     open_form: bool,
     sexes: Vec<(String, String)>,
     state: FormState,
@@ -74,7 +77,7 @@ pub async fn page(
         Ok(c) => c,
         Err(r) => return r,
     };
-    render(&s, &ctx, &caller, &code, q.done.is_some(), FormState::default(), None, StatusCode::OK).await
+    render(&s, &ctx, &caller, &code, q.done.is_some(), FormState::default(), None, Vec::new(), StatusCode::OK).await
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -86,6 +89,7 @@ async fn render(
     done: bool,
     state: FormState,
     general_error: Option<String>,
+    similar: Vec<String>,
     status: StatusCode,
 ) -> Response {
     let tr = ctx.tr;
@@ -103,13 +107,14 @@ async fn render(
         Err(e) => return ctx.api_error_page(e),
     };
     let unit_name = unit.name.get(tr.lang).to_string();
-    let rows = list
-        .into_iter()
-        .map(|c| Row {
+    let mut names = super::labels::UnitNames::new(store, tr);
+    let mut rows = Vec::with_capacity(list.len());
+    for c in list {
+        rows.push(Row {
             id: c.id,
+            unit: names.pair(&c.unit, today()).await,
             name: c.full_name,
             born: tr.date(c.birth_date),
-            unit: c.unit.to_string(),
             course: match (c.course, c.course_done) {
                 (Some(name), Some(done)) => format!("{name} ({})", tr.date(done)),
                 (Some(name), None) => name,
@@ -120,8 +125,8 @@ async fn render(
             waiting: c.state == CandidateState::Candidate,
             state: tr.t(&format!("candidate-state-{}", c.state.as_str())),
             member: c.member_id,
-        })
-        .collect();
+        });
+    }
     let mut defaults = HashMap::new();
     defaults.insert("candidate.proposed_on".to_string(), today().to_string());
     let page = CandidatesPage {
@@ -135,6 +140,7 @@ async fn render(
         can_write,
         done,
         general_error,
+        similar,
         open_form: !state.form.is_empty(),
         sexes: super::labels::choices(&store.profile().members.sex, tr),
         state,
@@ -155,20 +161,49 @@ pub async fn add(
             unit: UnitCode::parse(&code)?,
             full_name: get(v, "full_name"),
             sex: get(v, "sex"),
-            birth_date: parse_date("birth_date", &get(v, "birth_date"))?,
+            birth_date: parse_written_date("birth_date", &get(v, "birth_date"))?,
             occupation: opt(v, "occupation"),
-            national_id: None,
+            national_id: opt(v, "national_id"),
             course: opt(v, "course"),
-            course_done: opt(v, "course_done").map(|d| parse_date("course_done", &d)).transpose()?,
-            proposed_on: parse_date("proposed_on", &get(v, "proposed_on"))?,
+            course_done: opt(v, "course_done").map(|d| parse_written_date("course_done", &d)).transpose()?,
+            proposed_on: parse_written_date("proposed_on", &get(v, "proposed_on"))?,
         };
         caller.require_from(store, Permission::WriteMembers, &new.unit, new.proposed_on).await?;
+        // One already waiting who looks like this person is said first; proposing again, the
+        // user has seen it.
+        if get(v, "confirmed") != "1" {
+            let like = store.similar_candidates(&new.full_name, new.birth_date, new.national_id.as_deref()).await?;
+            if !like.is_empty() {
+                return Ok(Some(like));
+            }
+        }
         store.add_candidate(&caller.actor(), new).await?;
-        Ok::<_, ApiError>(())
+        Ok::<_, ApiError>(None)
     }
     .await;
     match result {
-        Ok(()) => redirect(&format!("/units/{code}/candidates?done=1")),
+        Ok(None) => redirect(&format!("/units/{code}/candidates?done=1")),
+        Ok(Some(like)) => {
+            let tr = ctx.tr;
+            let mut names = super::labels::UnitNames::new(store, tr);
+            let mut similar = Vec::with_capacity(like.len());
+            for c in like {
+                // The unit is named only to who may read it.
+                let seen = caller.require(store, Permission::ReadMembers, &c.unit, today()).await.is_ok();
+                let unit = if seen { names.name(&c.unit, today()).await } else { tr.t("candidate-similar-elsewhere") };
+                similar.push(tr.targs(
+                    "candidate-similar-one",
+                    &[
+                        ("name", &c.full_name),
+                        ("born", &tr.date(c.birth_date)),
+                        ("unit", &unit),
+                        ("proposed", &tr.date(c.proposed_on)),
+                    ],
+                ));
+            }
+            let state = FormState { form: "candidate", values: v.clone(), errors: HashMap::new() };
+            render(&s, &ctx, &caller, &code, false, state, None, similar, StatusCode::OK).await
+        }
         Err(e) => {
             let field = ["full_name", "birth_date", "proposed_on", "course_done", "occupation", "sex"]
                 .into_iter()
@@ -176,7 +211,7 @@ pub async fn add(
                 .unwrap_or("full_name");
             let mut state = FormState { form: "candidate", values: v.clone(), errors: HashMap::new() };
             state.errors.insert(field.to_string(), ctx.error_text(&e));
-            render(&s, &ctx, &caller, &code, false, state, None, e.status).await
+            render(&s, &ctx, &caller, &code, false, state, None, Vec::new(), e.status).await
         }
     }
 }
@@ -207,7 +242,7 @@ pub async fn act(
     let store = s.store.as_ref();
     let back = UnitCode::parse(&f.back).map(|c| c.to_string()).unwrap_or_default();
     let result = async {
-        let on = parse_date("effective", &f.effective)?;
+        let on = parse_written_date("effective", &f.effective)?;
         let id: CandidateId = id.parse()?;
         let c = crate::api::admissions::candidate_to_change(store, &caller, id, on).await?;
         let n = c.id;
@@ -245,7 +280,8 @@ pub async fn act(
         }
         Ok(None) => redirect(&format!("/units/{back}/candidates?done=1")),
         Err(e) => {
-            render(&s, &ctx, &caller, &back, false, FormState::default(), Some(ctx.error_text(&e)), e.status).await
+            let error = Some(ctx.error_text(&e));
+            render(&s, &ctx, &caller, &back, false, FormState::default(), error, Vec::new(), e.status).await
         }
     }
 }

@@ -74,7 +74,7 @@ pub async fn audit_page(State(s): State<AppState>, ctx: Ctx, Query(q): Query<Aud
     }
     let profile = s.store.profile();
     let offset = profile.offset();
-    match s.store.latest_audit(Page { limit: 200, after: q.after }).await {
+    match s.store.latest_audit(None, Page { limit: 200, after: q.after }).await {
         Ok(page) => ctx.page(
             StatusCode::OK,
             AuditPage {

@@ -484,7 +484,7 @@ pub async fn export(
     let result = async {
         let unit = UnitCode::parse(&code)?;
         let on = match q.as_of.as_deref().filter(|v| !v.is_empty()) {
-            Some(v) => orgwork_domain::date::parse_date("as_of", v)?,
+            Some(v) => orgwork_domain::date::parse_written_date("as_of", v)?,
             None => today(),
         };
         caller.require(s.store.as_ref(), Permission::ReadMembers, &unit, on).await?;

@@ -134,10 +134,17 @@ async fn build(
     let this_year = store.admissions(code, on.year()).await?;
     let last_year = store.admissions(code, on.year() - 1).await?;
     let waiting = store.candidates(code, true).await?;
+    // Probationary members past their probation: due to be made official.
+    let past = store.past_probation(code, on).await?;
     sections.push(Section {
         id: "admissions",
         title: tr.t("home-admissions"),
         figures: vec![
+            Figure {
+                label: tr.t("home-probation-over"),
+                value: format!("{}{}", if past.more { "> " } else { "" }, tr.number(past.count as i64)),
+                href: Some(format!("{members}&probation=over")),
+            },
             Figure {
                 label: tr.ta("home-admitted-in", "year", &on.year().to_string()),
                 value: tr.number(this_year.admitted),

@@ -53,6 +53,24 @@ impl Tr {
         if self.lang == "ar" { "rtl" } else { "ltr" }
     }
 
+    /// ` lang="…"` for a name or value written in another language than the page (told by
+    /// its script: Arabic letters, or Vietnamese ones), so that screen readers and fonts take
+    /// it in its own language; nothing when it is in the page's, or cannot be told.
+    pub fn lang_attr(&self, text: &str) -> &'static str {
+        let written = if text.chars().any(|c| matches!(c, '\u{0600}'..='\u{06FF}' | '\u{0750}'..='\u{077F}')) {
+            "ar"
+        } else if text.chars().any(is_vietnamese_letter) {
+            "vi"
+        } else {
+            return "";
+        };
+        match (written == self.lang, written) {
+            (true, _) => "",
+            (false, "ar") => r#" lang="ar""#,
+            (false, _) => r#" lang="vi""#,
+        }
+    }
+
     fn format(&self, key: &str, args: Option<&FluentArgs>) -> String {
         let bundle = &bundles()[self.lang];
         let Some(pattern) = bundle.get_message(key).and_then(|m| m.value()) else {
@@ -142,6 +160,16 @@ impl Tr {
             "vi" => format!("{:02}/{:02}/{}", d.day(), d.month(), d.year()),
             "ar" => format!("{} {} {}", d.day(), AR[m], d.year()),
             _ => format!("{} {} {}", d.day(), EN[m], d.year()),
+        }
+    }
+
+    /// A date (YYYY-MM-DD) as a form field shows it for typing: DD/MM/YYYY on Vietnamese and
+    /// Arabic pages, as it is on English ones; anything else as it is (a value sent back).
+    pub fn date_input(&self, value: impl AsRef<str>) -> String {
+        let value = value.as_ref();
+        match (self.lang, NaiveDate::parse_from_str(value, "%Y-%m-%d")) {
+            ("vi" | "ar", Ok(d)) if value.len() == 10 => d.format("%d/%m/%Y").to_string(),
+            _ => value.to_string(),
         }
     }
 
@@ -258,5 +286,83 @@ mod tests {
         assert_eq!(from_accept_language("fr-FR, ar;q=0.5, en;q=0.4"), Some("ar"));
         assert_eq!(from_accept_language("de, fr"), None);
         assert_eq!(from_accept_language("en;q=0.2, vi;q=0.9"), Some("vi"));
+    }
+}
+
+/// A letter that Vietnamese writes and English does not: đ, the horned and breved vowels, and
+/// the vowels with a tone mark.
+fn is_vietnamese_letter(c: char) -> bool {
+    matches!(
+        c,
+        'đ' | 'Đ'
+            | 'ă'
+            | 'Ă'
+            | 'â'
+            | 'Â'
+            | 'ê'
+            | 'Ê'
+            | 'ô'
+            | 'Ô'
+            | 'ơ'
+            | 'Ơ'
+            | 'ư'
+            | 'Ư'
+            | 'à'
+            | 'á'
+            | 'ã'
+            | 'è'
+            | 'é'
+            | 'ì'
+            | 'í'
+            | 'ò'
+            | 'ó'
+            | 'õ'
+            | 'ù'
+            | 'ú'
+            | 'ý'
+            | 'À'
+            | 'Á'
+            | 'Ã'
+            | 'È'
+            | 'É'
+            | 'Ì'
+            | 'Í'
+            | 'Ò'
+            | 'Ó'
+            | 'Õ'
+            | 'Ù'
+            | 'Ú'
+            | 'Ý'
+            | 'ĩ'
+            | 'Ĩ'
+            | 'ũ'
+            | 'Ũ'
+            | '\u{1EA0}'..='\u{1EF9}'
+    )
+}
+
+#[cfg(test)]
+mod lang_tests {
+    use super::Tr;
+
+    #[test]
+    fn dates_are_typed_in_the_pages_order() {
+        assert_eq!(Tr::new("vi").date_input("2026-02-01"), "01/02/2026");
+        assert_eq!(Tr::new("ar").date_input("2026-02-01"), "01/02/2026");
+        assert_eq!(Tr::new("en").date_input("2026-02-01"), "2026-02-01");
+        assert_eq!(Tr::new("vi").date_input("31/02/2026"), "31/02/2026", "a value sent back stays");
+    }
+
+    #[test]
+    fn names_in_another_language_say_which() {
+        let (en, vi, ar) = (Tr::new("en"), Tr::new("vi"), Tr::new("ar"));
+        assert_eq!(en.lang_attr("Đảng bộ tỉnh Quảng Ninh"), r#" lang="vi""#);
+        assert_eq!(en.lang_attr("Lê Văn Nam"), r#" lang="vi""#);
+        assert_eq!(ar.lang_attr("Trần Thị Hoa"), r#" lang="vi""#);
+        assert_eq!(en.lang_attr("أحمد محمد"), r#" lang="ar""#);
+        assert_eq!(vi.lang_attr("أحمد محمد"), r#" lang="ar""#);
+        assert_eq!(vi.lang_attr("Đảng bộ tỉnh Quảng Ninh"), "");
+        assert_eq!(ar.lang_attr("أحمد محمد"), "");
+        assert_eq!(en.lang_attr("Department of Finance"), "", "plain Latin letters cannot be told");
     }
 }

@@ -201,7 +201,7 @@ pub fn fault_text(profile: &Profile, tr: Tr, fault: &Fault, field: Option<&str>)
                 ("allowed", Some(list)) => {
                     list.entries().iter().map(|e| list.label(&e.code, tr.lang)).collect::<Vec<_>>().join(", ")
                 }
-                _ => match orgwork_domain::date::parse_date(name, value) {
+                _ => match orgwork_domain::date::parse_written_date(name, value) {
                     Ok(d) => tr.date(d),
                     Err(_) => value.clone(),
                 },
@@ -228,6 +228,15 @@ pub fn fault_row(profile: &Profile, tr: Tr, e: &RowError) -> FaultRow {
         _ => e.column.clone(),
     };
     FaultRow { row: e.row, column, value: e.value.clone(), reason: fault_text(profile, tr, &e.fault, e.field) }
+}
+
+/// "N probationary members past their probation" (or "more than N"), when there are any.
+pub fn past_probation(tr: Tr, past: orgwork_store::Tally) -> Option<String> {
+    match past {
+        orgwork_store::Tally { count: 0, .. } => None,
+        orgwork_store::Tally { count, more: true } => Some(tr.tn("probation-over-more", count as usize)),
+        orgwork_store::Tally { count, more: false } => Some(tr.tn("probation-over", count as usize)),
+    }
 }
 
 #[cfg(test)]

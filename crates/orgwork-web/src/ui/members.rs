@@ -17,7 +17,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::NaiveDate;
 use orgwork_domain::access::Permission;
-use orgwork_domain::date::parse_date;
+use orgwork_domain::date::parse_written_date;
 use orgwork_domain::members::{Record, RecordInput, Status};
 use orgwork_domain::structure::UnitCode;
 use orgwork_store::{Direction, MemberFilter, MemberId, NewMember, Page};
@@ -49,11 +49,13 @@ struct MembersPage {
     q: String,
     status: String,
     category: String,
+    probation_over: bool,
     statuses: Vec<(String, String)>,
     categories: Vec<(String, String)>,
     rows: Vec<Row>,
-    next: Option<String>,
-    next_base: String,
+    /// How many the search found, and the page's number.
+    found: String,
+    paging: Paging,
     can_write: bool,
     done: bool,
     open_form: bool,
@@ -81,8 +83,75 @@ pub struct ListQuery {
     q: Option<String>,
     status: Option<String>,
     category: Option<String>,
+    /// "over": only the probationary members past their probation.
+    probation: Option<String>,
     after: Option<String>,
+    /// The cursors of the pages before this one (the first page's is empty), newest last,
+    /// so that the list pages back as well as forward.
+    trail: Option<String>,
+    /// This page's number.
+    page: Option<u32>,
     done: Option<String>,
+}
+
+/// Most pages back that a list's links remember; further back is the first page.
+const TRAIL: usize = 40;
+/// A member list's page size, and how far its count goes before it says "more than".
+const PAGE_SIZE: u32 = 50;
+const COUNT_CAP: u32 = 1000;
+
+/// The links of a list paged by cursor: back and forward, with the page's number.
+pub struct Paging {
+    pub number: u32,
+    /// "Page 3", in the reader's language.
+    pub label: String,
+    pub first: Option<String>,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+}
+
+impl Paging {
+    /// `base` is the list's address with its filters (ending in a parameter); `after` this
+    /// page's cursor, `trail` the cursors before it, `next` the next page's.
+    pub fn new(
+        tr: Tr,
+        base: &str,
+        number: u32,
+        after: Option<&str>,
+        trail: Option<&str>,
+        next: Option<String>,
+    ) -> Paging {
+        let number = if after.is_none() { 1 } else { number.max(2) };
+        let mut trail: Vec<&str> = match (after, trail) {
+            (Some(_), Some(t)) => t.split(',').collect(),
+            _ => Vec::new(),
+        };
+        let keep = trail.len().saturating_sub(TRAIL);
+        trail.drain(..keep);
+        let link = |after: &str, trail: &[&str], number: u32| {
+            let mut href = format!("{base}&page={number}");
+            if !after.is_empty() {
+                href.push_str(&format!("&after={}", urlencode(after)));
+            }
+            if !trail.is_empty() {
+                href.push_str(&format!("&trail={}", urlencode(&trail.join(","))));
+            }
+            href
+        };
+        let prev = match trail.split_last() {
+            Some((last, rest)) if number > 1 => Some(link(last, rest, number - 1)),
+            _ => None,
+        };
+        // A trail cut short cannot step back past its start: the first page is linked instead.
+        let first = (number > 2 || (number > 1 && prev.is_none())).then(|| link("", &[], 1));
+        let next = next.map(|n| {
+            let mut ahead = trail.clone();
+            ahead.push(after.unwrap_or(""));
+            let keep = ahead.len().saturating_sub(TRAIL);
+            link(&n, &ahead[keep..], number + 1)
+        });
+        Paging { number, label: tr.tn("page-number", number as usize), first, prev, next }
+    }
 }
 
 pub async fn list(
@@ -114,7 +183,7 @@ async fn render_list(
     let built = async {
         let code = UnitCode::parse(code)?;
         let on = match q.as_of.as_deref().filter(|v| !v.is_empty()) {
-            Some(v) => parse_date("as_of", v)?,
+            Some(v) => parse_written_date("as_of", v)?,
             None => today(),
         };
         caller.require(store, Permission::ReadMembers, &code, on).await?;
@@ -123,13 +192,21 @@ async fn render_list(
             query: q.q.clone().filter(|v| !v.trim().is_empty()),
             status: q.status.as_deref().filter(|v| !v.is_empty()).map(Status::parse).transpose()?,
             category: q.category.clone().filter(|v| !v.is_empty()),
+            probation_over: q.probation.as_deref() == Some("over"),
         };
-        let page = store.members(Some(&code), on, &filter, Page { limit: 50, after: q.after.clone() }).await?;
+        let after = q.after.clone().filter(|a| !a.is_empty());
+        let page = store.members(Some(&code), on, &filter, Page { limit: PAGE_SIZE, after: after.clone() }).await?;
         let total = store.stats(&code, on).await?.total;
+        // One page with nothing after it is its own count.
+        let found = if after.is_none() && page.next.is_none() {
+            orgwork_store::Tally { count: page.items.len() as u64, more: false }
+        } else {
+            store.count_members(&code, on, &filter, COUNT_CAP).await?
+        };
         let can_write = caller.require(store, Permission::WriteMembers, &code, on).await.is_ok();
-        Ok::<_, ApiError>((code, on, unit, page, total, can_write))
+        Ok::<_, ApiError>((code, on, unit, page, total, found, can_write))
     };
-    let (code, on, unit, page, total, can_write) = match built.await {
+    let (code, on, unit, page, total, found, can_write) = match built.await {
         Ok(b) => b,
         Err(e) => return ctx.api_error_page(e),
     };
@@ -148,11 +225,13 @@ async fn render_list(
         });
     }
     let profile = store.profile();
-    let next_base = format!(
-        "/units/{code}/members?as_of={on}&q={}&status={}&category={}",
+    let probation_over = q.probation.as_deref() == Some("over");
+    let base = format!(
+        "/units/{code}/members?as_of={on}&q={}&status={}&category={}{}",
         urlencode(q.q.as_deref().unwrap_or("")),
         urlencode(q.status.as_deref().unwrap_or("")),
-        urlencode(q.category.as_deref().unwrap_or(""))
+        urlencode(q.category.as_deref().unwrap_or("")),
+        if probation_over { "&probation=over" } else { "" }
     );
     let mut defaults = HashMap::new();
     defaults.insert("member.admitted_on".to_string(), today().to_string());
@@ -167,6 +246,7 @@ async fn render_list(
         q: q.q.unwrap_or_default(),
         status: q.status.unwrap_or_default(),
         category: q.category.unwrap_or_default(),
+        probation_over,
         statuses: [Status::Probationary, Status::Official]
             .iter()
             .map(|s| (s.as_str().to_string(), status_name(tr, s.as_str())))
@@ -178,8 +258,18 @@ async fn render_list(
             .map(|c| (c.id.clone(), category_name(store.profile(), tr, &c.id)))
             .collect(),
         rows,
-        next: page.next,
-        next_base,
+        found: match found {
+            orgwork_store::Tally { count, more: true } => tr.tn("members-found-more", count as usize),
+            orgwork_store::Tally { count, more: false } => tr.tn("members-found", count as usize),
+        },
+        paging: Paging::new(
+            tr,
+            &base,
+            q.page.unwrap_or(1).min(1_000_000),
+            q.after.as_deref().filter(|a| !a.is_empty()),
+            q.trail.as_deref(),
+            page.next,
+        ),
         can_write,
         done: q.done.is_some(),
         open_form: !state.form.is_empty(),
@@ -233,7 +323,7 @@ pub async fn create(
     let result = async {
         let unit = UnitCode::parse(&code)?;
         let joined_on = match opt(v, "joined_on") {
-            Some(d) => parse_date("joined_on", &d)?,
+            Some(d) => parse_written_date("joined_on", &d)?,
             None => record.admitted_on,
         };
         caller.require_from(store, Permission::WriteMembers, &unit, joined_on).await?;
@@ -307,7 +397,11 @@ pub struct MemberView {
     /// When, the unit's name and code, the document.
     memberships: Vec<(String, String, String, String)>,
     statuses: Vec<(String, String, String)>,
-    badges: Vec<String>,
+    /// Past their probation on the day, still probationary: the flag's sentence.
+    probation_over: Option<String>,
+    /// The badges of party age reached by the day, and the next one.
+    badges_reached: Vec<String>,
+    badge_next: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -326,7 +420,7 @@ pub async fn page(
         Ok(c) => c,
         Err(r) => return r,
     };
-    let on = match q.as_of.as_deref().filter(|v| !v.is_empty()).map(|v| parse_date("as_of", v)) {
+    let on = match q.as_of.as_deref().filter(|v| !v.is_empty()).map(|v| parse_written_date("as_of", v)) {
         None => today(),
         Some(Ok(d)) => d,
         Some(Err(e)) => return ctx.api_error_page(e.into()),
@@ -382,6 +476,9 @@ pub(super) async fn render_member(
             m.categories.iter().map(|c| category_name(store.profile(), tr, c)).collect::<Vec<_>>().join(", "),
         ));
     }
+    let badges = orgwork_domain::members::badges_on(&m.badges, on);
+    let badge =
+        |(years, day): &(u32, NaiveDate)| tr.ta2("member-badge", "years", &years.to_string(), "date", &tr.date(*day));
     let span = |from: NaiveDate, to: Option<NaiveDate>| match to {
         Some(t) => tr.ta2("member-from-to", "from", &tr.date(from), "to", &tr.date(t)),
         None => tr.ta("member-since", "from", &tr.date(from)),
@@ -417,7 +514,15 @@ pub(super) async fn render_member(
                 )
             })
             .collect(),
-        badges: m.badges.iter().map(|(y, d)| format!("{y} — {}", tr.date(*d))).collect(),
+        probation_over: orgwork_domain::members::probation_overdue(
+            m.status,
+            r.admitted_on,
+            store.profile().members.probation_months,
+            on,
+        )
+        .map(|end| tr.ta("member-probation-over", "date", &tr.date(end))),
+        badges_reached: badges.0.iter().map(&badge).collect(),
+        badge_next: badges.1.as_ref().map(badge),
     };
     let next_statuses = [Status::Official, Status::Deceased, Status::Expelled, Status::Removed, Status::Resigned]
         .iter()
@@ -480,7 +585,7 @@ pub async fn status(
     let result = async {
         let member = id;
         let status = Status::parse(&get(v, "status"))?;
-        let on = parse_date("effective", &get(v, "effective"))?;
+        let on = parse_written_date("effective", &get(v, "effective"))?;
         let document = orgwork_domain::structure::parse_decision(opt(v, "document").as_deref())?;
         member_in_scope(store, &caller, member, on, Permission::WriteMembers).await?;
         store.change_status(&caller.actor(), member, status, on, document).await?;

@@ -400,7 +400,14 @@ where
 
 /// A form field, trimmed; empty when absent.
 pub fn field(fields: &HashMap<String, String>, name: &str) -> String {
-    fields.get(name).map(|v| v.trim().to_string()).unwrap_or_default()
+    let v = fields.get(name).map(|v| v.trim().to_string()).unwrap_or_default();
+    // A date is typed in the page's order (DD/MM/YYYY on Vietnamese and Arabic pages).
+    if is_date_field(name) { orgwork_domain::date::normal_date(&v) } else { v }
+}
+
+/// The forms' date fields, by name.
+fn is_date_field(name: &str) -> bool {
+    name.ends_with("_on") || matches!(name, "birth_date" | "course_done" | "effective" | "valid_from" | "as_of")
 }
 
 /// A form field, trimmed; `None` when absent or empty.
@@ -483,6 +490,7 @@ async fn asset(axum::extract::Path(file): axum::extract::Path<String>) -> Respon
     let (body, kind): (&'static [u8], &str) = match file.as_str() {
         "orgwork.css" => (include_bytes!("../../assets/orgwork.css"), "text/css; charset=utf-8"),
         "htmx.min.js" => (include_bytes!("../../assets/htmx.min.js"), "text/javascript; charset=utf-8"),
+        "tree.js" => (include_bytes!("../../assets/tree.js"), "text/javascript; charset=utf-8"),
         "fonts/noto-sans-latin-400-normal.woff2" => {
             (include_bytes!("../../assets/fonts/noto-sans-latin-400-normal.woff2"), "font/woff2")
         }

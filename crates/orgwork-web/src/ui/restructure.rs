@@ -13,7 +13,7 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use orgwork_domain::access::Permission;
-use orgwork_domain::date::parse_date;
+use orgwork_domain::date::parse_written_date;
 use orgwork_domain::restructure::Draft;
 use orgwork_store::{CheckReport, DraftId, Restructuring};
 use serde::Deserialize;
@@ -136,14 +136,16 @@ pub async fn plan(State(s): State<AppState>, ctx: Ctx, mut form: Multipart) -> R
             let text = String::from_utf8(file.clone()).map_err(|_| {
                 ApiError::new(StatusCode::BAD_REQUEST, "invalid_draft", "file: the TOML file is not UTF-8 text")
             })?;
-            let effective =
-                Some(v.effective.as_str()).filter(|e| !e.is_empty()).map(|e| parse_date("effective", e)).transpose()?;
+            let effective = Some(v.effective.as_str())
+                .filter(|e| !e.is_empty())
+                .map(|e| parse_written_date("effective", e))
+                .transpose()?;
             Draft::from_toml(&text)?.with(title, effective, decision)?
         } else {
             // A mapping table, CSV or XLSX, read once into its cells.
             let cells = orgwork_tabular::read(&file)
                 .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid_mapping", format!("file: {e}")))?;
-            draft_from_cells(title, parse_date("effective", &v.effective)?, decision, &cells)?
+            draft_from_cells(title, parse_written_date("effective", &v.effective)?, decision, &cells)?
         };
         require_draft(s.store.as_ref(), &caller, &draft, &[Permission::WriteStructure, Permission::WriteMembers])
             .await?;

@@ -13,7 +13,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::NaiveDate;
 use orgwork_domain::access::Permission;
-use orgwork_domain::date::parse_date;
+use orgwork_domain::date::parse_written_date;
 use orgwork_domain::structure::{Change, Names, Unit, UnitCode, parse_decision};
 use orgwork_store::{Dated, NewUnit, Page, Store};
 use serde::Deserialize;
@@ -81,7 +81,7 @@ struct TreeFragment {
 fn as_of(ctx: &Ctx, value: Option<&str>) -> Result<NaiveDate, Response> {
     match value.filter(|v| !v.is_empty()) {
         None => Ok(today()),
-        Some(v) => parse_date("as_of", v).map_err(|e| ctx.api_error_page(e.into())),
+        Some(v) => parse_written_date("as_of", v).map_err(|e| ctx.api_error_page(e.into())),
     }
 }
 
@@ -237,6 +237,8 @@ pub struct StatsView {
     title: String,
     total: String,
     rows: Vec<(String, String)>,
+    /// "N members past their probation", when there are.
+    past_probation: Option<String>,
     can_list: bool,
 }
 
@@ -349,7 +351,7 @@ async fn render_unit(
         let lineage = store.lineage(code).await?;
         let can_write = live && caller.require_path(Permission::WriteStructure, code, &path_ids).is_ok();
         let audit = if caller.require_path(Permission::ReadAudit, code, &path_ids).is_ok() {
-            let entries = store.audit(Some(code), None, Page::first(50)).await?;
+            let entries = store.latest_audit(Some(code), Page::first(50)).await?;
             Some(entries.items.into_iter().map(|e| super::audit::view(tr, store.profile().offset(), e)).collect())
         } else {
             None
@@ -379,7 +381,9 @@ async fn render_unit(
                     ],
                 ));
             }
+            let past = store.past_probation(code, on).await?;
             Some(StatsView {
+                past_probation: super::labels::past_probation(tr, past),
                 admissions,
                 transfers_link: tr.ta("transfers-title", "unit", unit.name.get(tr.lang)),
                 title: tr.ta("stats-title", "date", &tr.date(on)),
@@ -532,8 +536,11 @@ where
                 state.errors.insert(field.to_string(), message);
                 None
             };
-            let on =
-                state.values.get("effective").or(state.values.get("valid_from")).and_then(|v| parse_date("d", v).ok());
+            let on = state
+                .values
+                .get("effective")
+                .or(state.values.get("valid_from"))
+                .and_then(|v| parse_written_date("d", v).ok());
             let on = on.map(|d| d.min(today())).unwrap_or_else(today);
             // A unit that no longer exists on the chosen day is shown as of today.
             render_unit(&s, &ctx, &caller, &code, on, false, state, general, e.status).await
@@ -544,7 +551,7 @@ where
 fn dated(code: &UnitCode, fields: &HashMap<String, String>) -> Result<Dated, ApiError> {
     Ok(Dated {
         code: code.clone(),
-        effective: parse_date("effective", &get(fields, "effective"))?,
+        effective: parse_written_date("effective", &get(fields, "effective"))?,
         decision: parse_decision(opt(fields, "decision").as_deref())?,
     })
 }
@@ -602,7 +609,7 @@ pub async fn create(State(s): State<AppState>, Path(code): Path<String>, sent: S
             names: names(&fields)?,
             kind: get(&fields, "kind"),
             parent: Some(parent.clone()),
-            valid_from: parse_date("valid_from", &get(&fields, "valid_from"))?,
+            valid_from: parse_written_date("valid_from", &get(&fields, "valid_from"))?,
             decision: parse_decision(opt(&fields, "decision").as_deref())?,
         };
         caller.require_change(s.store.as_ref(), &parent, new.valid_from).await?;

@@ -14,7 +14,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::NaiveDate;
 use orgwork_domain::access::Permission;
-use orgwork_domain::date::parse_date;
+use orgwork_domain::date::parse_written_date;
 use orgwork_domain::structure::UnitCode;
 use orgwork_store::{MemberId, Page, TransferId, TransferState};
 use serde::Deserialize;
@@ -32,7 +32,7 @@ pub async fn transfer(
     let v = &f.fields;
     let result = async {
         let member = id;
-        let on = parse_date("issued_on", &get(v, "issued_on"))?;
+        let on = parse_written_date("issued_on", &get(v, "issued_on"))?;
         let to = match (opt(v, "to_unit"), opt(v, "to_org")) {
             (Some(u), None) => orgwork_store::Destination::Unit(UnitCode::parse(&u)?),
             (None, Some(o)) => orgwork_store::Destination::Outside(o),
@@ -243,7 +243,7 @@ pub async fn close_transfer(
 ) -> Response {
     let store = s.store.as_ref();
     let result = async {
-        let on = parse_date("effective", &f.effective)?;
+        let on = parse_written_date("effective", &f.effective)?;
         let id: TransferId = id.parse()?;
         let t = crate::api::transfers::transfer_in_scope(store, &caller, id, Permission::ReadMembers, "either", None)
             .await?;
