@@ -125,6 +125,10 @@ test('the seed\'s restructuring: check, apply, the tree before and after, lineag
   const qn = page.locator('table.before-after tr', { has: page.locator('th', { hasText: /^QN / }) });
   assert.match(await qn.locator('td').nth(0).textContent(), /QN-KCQ/);
   assert.match(await qn.locator('td').nth(1).textContent(), /\(QN-CQD\)[\s\S]*\(QN-UBND\)/);
+  // Every child listed is named, those the draft does not touch as well, code beside.
+  const children = await page.locator('table.before-after ul.codes li').allTextContents();
+  const bare = children.filter((t) => !/\S.* \([A-Z0-9-]+\)$/.test(t.trim()));
+  assert.ok(children.length > 2 && bare.length === 0, `listed by code only: ${bare.join(', ')}`);
   await keep('restructuring-check');
   await page.getByRole('button', { name: 'Apply' }).click();
   // Applying is asked first: what will happen, then the confirmation.

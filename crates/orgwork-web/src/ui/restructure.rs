@@ -15,6 +15,7 @@ use axum::response::Response;
 use orgwork_domain::access::Permission;
 use orgwork_domain::date::parse_written_date;
 use orgwork_domain::restructure::Draft;
+use orgwork_domain::structure::UnitCode;
 use orgwork_store::{CheckReport, DraftId, Restructuring};
 use serde::Deserialize;
 
@@ -260,7 +261,14 @@ async fn render_draft(
         Ok(latest) => latest.is_some_and(|x| x.id == r.id),
         Err(e) => return ctx.api_error_page(e.into()),
     };
-    let names = unit_names(store, tr, &r).await;
+    let mut names = unit_names(store, tr, &r).await;
+    // The tree's children lists hold units the draft does not name: named too, up to a bound.
+    if let Some(rep) = &report {
+        let listed = rep.impact.tree.iter().flat_map(|t| t.before.iter().chain(&t.after).chain([&t.parent]));
+        let missing = unnamed(&names, listed);
+        name_more(store, tr, r.effective.pred_opt().unwrap_or(r.effective), &mut names, missing).await;
+    }
+    let names = names;
     let name_of = |c: &orgwork_domain::structure::UnitCode| names.get(c).cloned();
     let named = |c: &orgwork_domain::structure::UnitCode| match names.get(c) {
         Some(n) if !n.is_empty() => format!("{n} ({c})"),
@@ -352,7 +360,6 @@ async fn unit_names(
     r: &Restructuring,
 ) -> std::collections::HashMap<orgwork_domain::structure::UnitCode, String> {
     use orgwork_domain::restructure::Operation;
-    const MOST: usize = 300;
     let mut out = std::collections::HashMap::new();
     let mut wanted = vec![];
     for op in &r.operations {
@@ -371,20 +378,37 @@ async fn unit_names(
             Operation::Dissolve(o) => wanted.extend(std::iter::once(o.unit.clone()).chain(o.into.clone())),
         }
     }
-    let day = r.effective.pred_opt().unwrap_or(r.effective);
+    let missing = unnamed(&out, wanted.iter());
+    name_more(store, tr, r.effective.pred_opt().unwrap_or(r.effective), &mut out, missing).await;
+    out
+}
+
+/// Adds the names of these units, as they stood on `day`, to those already known: at most
+/// `MOST` looked up, the rest shown by code.
+async fn name_more(
+    store: &dyn orgwork_store::Store,
+    tr: Tr,
+    day: chrono::NaiveDate,
+    known: &mut std::collections::HashMap<UnitCode, String>,
+    codes: Vec<UnitCode>,
+) {
     let mut names = super::labels::UnitNames::new(store, tr);
-    let mut asked = 0;
-    for code in wanted {
-        if out.contains_key(&code) || asked >= MOST {
-            continue;
-        }
-        asked += 1;
+    for code in codes {
         let name = names.name(&code, day).await;
         if !name.is_empty() {
-            out.insert(code, name);
+            known.insert(code, name);
         }
     }
-    out
+}
+
+/// The first `MOST` of these units not named yet, once each.
+fn unnamed<'a>(
+    known: &std::collections::HashMap<UnitCode, String>,
+    codes: impl Iterator<Item = &'a UnitCode>,
+) -> Vec<UnitCode> {
+    const MOST: usize = 300;
+    let mut seen = std::collections::HashSet::new();
+    codes.filter(|c| !known.contains_key(*c) && seen.insert(*c)).take(MOST).cloned().collect()
 }
 
 #[derive(Deserialize)]
