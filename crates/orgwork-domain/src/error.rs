@@ -21,13 +21,20 @@ pub struct Error {
     pub kind: ErrorKind,
     pub code: &'static str,
     pub message: String,
+    /// Why, as a fault with its values, when the reason can be worded in each language (the
+    /// message is then its English wording).
+    pub fault: Option<crate::fault::Fault>,
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
     pub fn new(kind: ErrorKind, code: &'static str, message: impl Into<String>) -> Self {
-        Self { kind, code, message: message.into() }
+        Self { kind, code, message: message.into(), fault: None }
+    }
+    /// An error whose reason is a fault: its message is the fault's English wording.
+    pub fn faulted(kind: ErrorKind, code: &'static str, fault: crate::fault::Fault) -> Self {
+        Self { kind, code, message: fault.english(), fault: Some(fault) }
     }
     pub fn invalid(code: &'static str, message: impl Into<String>) -> Self {
         Self::new(ErrorKind::Invalid, code, message)

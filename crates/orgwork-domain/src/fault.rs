@@ -50,6 +50,34 @@ pub const ENGLISH: &[(&str, &str)] = &[
         "the member would be counted in {unit} from {joins}, but {unit} is yours to change only from {from} (it lay outside your units before)",
     ),
     ("refused", "{message}"),
+    // A restructuring's operations: which one, and why.
+    ("op_taken_apart", "operation {n} ({op}): unit {unit} is already taken apart by operation {first}"),
+    ("op_own_parent", "operation {n} ({op}): unit {unit} cannot be its own parent"),
+    ("op_created_twice", "operation {n} ({op}): unit {unit} is created twice"),
+    ("op_listed_twice", "operation {n} ({op}): a unit is listed twice"),
+    ("op_merge_alone", "operation {n} ({op}): a merge needs at least one unit besides the one that remains"),
+    ("op_split_parts", "operation {n} ({op}): a split needs at least two parts"),
+    ("op_unit_two_parts", "operation {n} ({op}): a unit takes two parts"),
+    ("op_one_rest", "operation {n} ({op}): only one part may take the rest"),
+    ("op_child_two_parts", "operation {n} ({op}): child {child} is given to two parts"),
+    ("op_member_two_parts", "operation {n} ({op}): member {member} is given to two parts"),
+    ("op_into_itself", "operation {n} ({op}): unit {unit} cannot be dissolved into itself"),
+    ("op_refused", "operation {n} ({op}): {message}"),
+    // A mapping table's rows: which row and column, and why.
+    ("map_refused", "row {row}, column {column} ('{value}'): {message}"),
+    ("map_mapped_twice", "row {row}, column {column} ('{value}'): unit {unit} is already mapped on row {first}"),
+    (
+        "map_no_destination",
+        "row {row}, column {column} ('{value}'): give the unit it goes to, or leave to_name, to_kind and to_parent empty to dissolve it",
+    ),
+    ("map_disagrees", "row {row}, column {column} ('{value}'): row {first} gives '{other}' for the same unit"),
+    (
+        "map_survivor_kind",
+        "row {row}, column {column} ('{value}'): {unit} survives and keeps its kind; leave to_kind empty",
+    ),
+    ("map_new_needs", "row {row}, column {column} ('{value}'): {unit} is a new unit: give {missing}"),
+    ("map_unknown_column", "mapping: unknown column '{column}' (the columns are {columns})"),
+    ("map_parent_cycle", "to_parent: the new units {units} are each other's parents"),
 ];
 
 impl Fault {

@@ -6,6 +6,7 @@
 //! (codes, shapes, a unit changed twice); the store judges the rest against the tree on the
 //! effective date, with the continuity check ([`Rule`]).
 
+use crate::fault::Fault;
 use crate::structure::{Names, UnitCode, parse_decision};
 use crate::{Error, Result};
 use chrono::NaiveDate;
@@ -184,8 +185,16 @@ fn date_or_toml_date<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Res
     d.deserialize_any(V)
 }
 
-fn op_error(i: usize, op: &Operation, why: impl std::fmt::Display) -> Error {
-    Error::invalid("invalid_operation", format!("operation {} ({}): {why}", i + 1, op.name()))
+/// Operation `i` refused, for the reason `code` with its values.
+fn op_fault(i: usize, op: &Operation, fault: Fault) -> Error {
+    let mut fault = fault;
+    fault.args.splice(0..0, [("n", (i + 1).to_string()), ("op", op.name().to_string())]);
+    Error::faulted(crate::ErrorKind::Invalid, "invalid_operation", fault)
+}
+
+/// Operation `i` refused by another rule (a unit code, a name): its error, code and words.
+fn op_error(i: usize, op: &Operation, e: Error) -> Error {
+    op_fault(i, op, Fault::new("op_refused").with("message", &e.message).with("error", e.code))
 }
 
 /// A draft whose shape is checked (`Draft::validate`): the only kind the store records. A
@@ -248,7 +257,8 @@ impl Draft {
         let mut ended: BTreeMap<UnitCode, usize> = BTreeMap::new();
         let mut end = |code: &UnitCode, i: usize, op: &Operation| -> Result<()> {
             if let Some(first) = ended.insert(code.clone(), i) {
-                return Err(op_error(i, op, format!("unit {code} is already taken apart by operation {}", first + 1)));
+                let fault = Fault::new("op_taken_apart").with("unit", code).with("first", first + 1);
+                return Err(op_fault(i, op, fault));
             }
             Ok(())
         };
@@ -259,10 +269,10 @@ impl Draft {
                     o.names = Names::parse(&o.names.vi, o.names.en.as_deref(), o.names.ar.as_deref())
                         .map_err(|e| op_error(i, &snapshot, e))?;
                     if o.parent == o.code {
-                        return Err(op_error(i, &snapshot, format!("unit {} cannot be its own parent", o.code)));
+                        return Err(op_fault(i, &snapshot, Fault::new("op_own_parent").with("unit", &o.code)));
                     }
                     if !created.insert(o.code.clone()) {
-                        return Err(op_error(i, &snapshot, format!("unit {} is created twice", o.code)));
+                        return Err(op_fault(i, &snapshot, Fault::new("op_created_twice").with("unit", &o.code)));
                     }
                 }
                 Operation::Rename(o) => {
@@ -271,21 +281,17 @@ impl Draft {
                 }
                 Operation::Move(o) => {
                     if o.parent == o.unit {
-                        return Err(op_error(i, &snapshot, format!("unit {} cannot be its own parent", o.unit)));
+                        return Err(op_fault(i, &snapshot, Fault::new("op_own_parent").with("unit", &o.unit)));
                     }
                 }
                 Operation::Merge(o) => {
                     let distinct: BTreeSet<&UnitCode> = o.units.iter().collect();
                     if distinct.len() != o.units.len() {
-                        return Err(op_error(i, &snapshot, "a unit is listed twice"));
+                        return Err(op_fault(i, &snapshot, Fault::new("op_listed_twice")));
                     }
                     let survives = o.units.contains(&o.into);
                     if o.units.is_empty() || (survives && o.units.len() < 2) {
-                        return Err(op_error(
-                            i,
-                            &snapshot,
-                            "a merge needs at least one unit besides the one that remains",
-                        ));
+                        return Err(op_fault(i, &snapshot, Fault::new("op_merge_alone")));
                     }
                     for u in o.units.iter().filter(|u| **u != o.into) {
                         end(u, i, &snapshot)?;
@@ -293,26 +299,30 @@ impl Draft {
                 }
                 Operation::Split(o) => {
                     if o.parts.len() < 2 {
-                        return Err(op_error(i, &snapshot, "a split needs at least two parts"));
+                        return Err(op_fault(i, &snapshot, Fault::new("op_split_parts")));
                     }
                     let units: BTreeSet<&UnitCode> = o.parts.iter().map(|p| &p.unit).collect();
                     if units.len() != o.parts.len() {
-                        return Err(op_error(i, &snapshot, "a unit takes two parts"));
+                        return Err(op_fault(i, &snapshot, Fault::new("op_unit_two_parts")));
                     }
                     if o.parts.iter().filter(|p| p.rest).count() > 1 {
-                        return Err(op_error(i, &snapshot, "only one part may take the rest"));
+                        return Err(op_fault(i, &snapshot, Fault::new("op_one_rest")));
                     }
                     let mut children = BTreeSet::new();
                     let mut members = BTreeSet::new();
                     for p in &o.parts {
                         for c in &p.children {
                             if !children.insert(c.clone()) {
-                                return Err(op_error(i, &snapshot, format!("child {c} is given to two parts")));
+                                return Err(op_fault(i, &snapshot, Fault::new("op_child_two_parts").with("child", c)));
                             }
                         }
                         for m in &p.members {
                             if !members.insert(m.trim().to_string()) {
-                                return Err(op_error(i, &snapshot, format!("member {m} is given to two parts")));
+                                return Err(op_fault(
+                                    i,
+                                    &snapshot,
+                                    Fault::new("op_member_two_parts").with("member", m),
+                                ));
                             }
                         }
                     }
@@ -322,7 +332,7 @@ impl Draft {
                 }
                 Operation::Dissolve(o) => {
                     if o.into.as_ref() == Some(&o.unit) {
-                        return Err(op_error(i, &snapshot, format!("unit {} cannot be dissolved into itself", o.unit)));
+                        return Err(op_fault(i, &snapshot, Fault::new("op_into_itself").with("unit", &o.unit)));
                     }
                     end(&o.unit, i, &snapshot)?;
                 }
@@ -433,10 +443,8 @@ pub fn mapping_rows(cells: &[Vec<String>]) -> Result<Vec<MappingRow>> {
     let col = |name: &str| names.iter().position(|h| h == name);
     for h in &names {
         if !h.is_empty() && !MAPPING_COLUMNS.contains(&h.as_str()) {
-            return Err(Error::invalid(
-                "unknown_column",
-                format!("mapping: unknown column '{h}' (the columns are {})", MAPPING_COLUMNS.join(", ")),
-            ));
+            let fault = Fault::new("map_unknown_column").with("column", h).with("columns", MAPPING_COLUMNS.join(", "));
+            return Err(Error::faulted(crate::ErrorKind::Invalid, "unknown_column", fault));
         }
     }
     let (Some(from), Some(to)) = (col("from"), col("to")) else {
@@ -459,8 +467,17 @@ pub fn mapping_rows(cells: &[Vec<String>]) -> Result<Vec<MappingRow>> {
         .collect())
 }
 
-fn row_error(row: usize, column: &str, value: &str, why: impl std::fmt::Display) -> Error {
-    Error::invalid("invalid_mapping", format!("row {row}, column {column} ('{value}'): {why}"))
+/// A mapping row refused at a column, for the reason `fault`.
+fn row_fault(row: usize, column: &str, value: &str, fault: Fault) -> Error {
+    let mut fault = fault;
+    let at = [("row", row.to_string()), ("column", column.to_string()), ("value", value.to_string())];
+    fault.args.splice(0..0, at);
+    Error::faulted(crate::ErrorKind::Invalid, "invalid_mapping", fault)
+}
+
+/// A mapping row refused by another rule (a unit code, a name): its error, code and words.
+fn row_error(row: usize, column: &str, value: &str, e: Error) -> Error {
+    row_fault(row, column, value, Fault::new("map_refused").with("message", &e.message).with("error", e.code))
 }
 
 /// Turns a mapping table into operations. Every old unit mapped to one `to` is merged into it;
@@ -489,16 +506,12 @@ pub fn draft_from_mapping(
     for r in rows {
         let from = UnitCode::parse(&r.from).map_err(|e| row_error(r.row, "from", &r.from, e))?;
         if let Some(first) = seen_from.insert(from.clone(), r.row) {
-            return Err(row_error(r.row, "from", &r.from, format!("unit {from} is already mapped on row {first}")));
+            let fault = Fault::new("map_mapped_twice").with("unit", &from).with("first", first);
+            return Err(row_fault(r.row, "from", &r.from, fault));
         }
         if r.to.is_empty() {
             if !(r.to_name.is_empty() && r.to_kind.is_empty() && r.to_parent.is_empty()) {
-                return Err(row_error(
-                    r.row,
-                    "to",
-                    "",
-                    "give the unit it goes to, or leave to_name, to_kind and to_parent empty to dissolve it",
-                ));
+                return Err(row_fault(r.row, "to", "", Fault::new("map_no_destination")));
             }
             dissolve.push(from);
             continue;
@@ -522,7 +535,8 @@ pub fn draft_from_mapping(
             }
             match &value {
                 Some((first, row)) if first != v => {
-                    return Err(row_error(r.row, column, v, format!("row {row} gives '{first}' for the same unit")));
+                    let fault = Fault::new("map_disagrees").with("first", row).with("other", first);
+                    return Err(row_fault(r.row, column, v, fault));
                 }
                 Some(_) => {}
                 None => value = Some((v.to_string(), r.row)),
@@ -545,12 +559,7 @@ pub fn draft_from_mapping(
         let survives = members.iter().any(|(f, _)| f == to);
         if survives {
             if let Some((k, row)) = &kind {
-                return Err(row_error(
-                    *row,
-                    "to_kind",
-                    k,
-                    format!("{to} survives and keeps its kind; leave to_kind empty"),
-                ));
+                return Err(row_fault(*row, "to_kind", k, Fault::new("map_survivor_kind").with("unit", to)));
             }
             if let Some((n, row)) = &name {
                 let names = Names::parse(n, None, None).map_err(|e| row_error(*row, "to_name", n, e))?;
@@ -571,12 +580,8 @@ pub fn draft_from_mapping(
                         .filter(|(_, m)| *m)
                         .map(|(c, _)| c)
                         .collect();
-                return Err(row_error(
-                    first,
-                    missing[0],
-                    "",
-                    format!("{to} is a new unit: give {}", missing.join(", ")),
-                ));
+                let fault = Fault::new("map_new_needs").with("unit", to).with("missing", missing.join(", "));
+                return Err(row_fault(first, missing[0], "", fault));
             };
             let names = Names::parse(n, None, None).map_err(|e| row_error(*nrow, "to_name", n, e))?;
             let parent_is_new = groups.contains_key(&p) && !groups[&p].iter().any(|(f, _)| *f == p);
@@ -604,10 +609,8 @@ pub fn draft_from_mapping(
         if ordered.len() == before {
             let stuck: Vec<&str> =
                 creates.iter().filter(|(c, _)| !placed.contains(&c.code)).map(|(c, _)| c.code.as_str()).collect();
-            return Err(Error::invalid(
-                "invalid_mapping",
-                format!("to_parent: the new units {} are each other's parents", stuck.join(", ")),
-            ));
+            let fault = Fault::new("map_parent_cycle").with("units", stuck.join(", "));
+            return Err(Error::faulted(crate::ErrorKind::Invalid, "invalid_mapping", fault));
         }
     }
     ordered.extend(changes);

@@ -28,11 +28,13 @@ pub struct ApiError {
     pub status: StatusCode,
     pub code: String,
     pub message: String,
+    /// The domain's reason with its values, when it has one: pages word it in their language.
+    pub fault: Option<orgwork_domain::fault::Fault>,
 }
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &str, message: impl Into<String>) -> Self {
-        ApiError { status, code: code.to_string(), message: message.into() }
+        ApiError { status, code: code.to_string(), message: message.into(), fault: None }
     }
 }
 
@@ -44,7 +46,7 @@ impl From<Error> for ApiError {
             ErrorKind::Conflict => StatusCode::CONFLICT,
             ErrorKind::Rule => StatusCode::UNPROCESSABLE_ENTITY,
         };
-        ApiError::new(status, e.code, e.message)
+        ApiError { fault: e.fault, ..ApiError::new(status, e.code, e.message) }
     }
 }
 

@@ -189,6 +189,25 @@ pub fn operation_text(
 /// the language's way, a code list's allowed values by their names. A code the locale lacks
 /// is worded in English (a test keeps every code's key in every locale).
 pub fn fault_text(profile: &Profile, tr: Tr, fault: &Fault, field: Option<&str>) -> String {
+    let list = field.and_then(|f| profile.members.code_list(f));
+    let allowed = |name: &str| match (name, list) {
+        ("allowed", Some(list)) => {
+            Some(list.entries().iter().map(|e| list.label(&e.code, tr.lang)).collect::<Vec<_>>().join(", "))
+        }
+        _ => None,
+    };
+    word_fault(tr, fault, allowed)
+}
+
+/// A fault in the reader's language, without a code list to name its allowed values by.
+pub fn fault_words(tr: Tr, fault: &Fault) -> String {
+    word_fault(tr, fault, |_| None)
+}
+
+/// Words a fault (`fault-<code>`), each value shown the reader's way: as `shown` gives it, an
+/// operation by its name (`op`), another error by its words (`error`), a date as the
+/// language writes it.
+fn word_fault(tr: Tr, fault: &Fault, shown: impl Fn(&str) -> Option<String>) -> String {
     let key = format!("fault-{}", fault.code);
     if !tr.has(&key) {
         return fault.english();
@@ -197,16 +216,15 @@ pub fn fault_text(profile: &Profile, tr: Tr, fault: &Fault, field: Option<&str>)
         .args
         .iter()
         .map(|(name, value)| {
-            let shown = match (*name, field.and_then(|f| profile.members.code_list(f))) {
-                ("allowed", Some(list)) => {
-                    list.entries().iter().map(|e| list.label(&e.code, tr.lang)).collect::<Vec<_>>().join(", ")
-                }
+            let words = shown(name).unwrap_or_else(|| match *name {
+                "op" => tr.t(&format!("op-name-{value}")),
+                "error" => tr.error(value).unwrap_or_else(|| tr.t("error-bad-request")),
                 _ => match orgwork_domain::date::parse_written_date(name, value) {
                     Ok(d) => tr.date(d),
                     Err(_) => value.clone(),
                 },
-            };
-            (*name, shown)
+            });
+            (*name, words)
         })
         .collect();
     let pairs: Vec<(&str, &str)> = args.iter().map(|(n, v)| (*n, v.as_str())).collect();
@@ -242,6 +260,33 @@ pub fn past_probation(tr: Tr, past: orgwork_store::Tally) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_mapping_or_operation_fault_is_said_in_the_readers_language() {
+        use orgwork_domain::restructure::{draft_from_mapping, mapping_rows};
+        let cells =
+            |rows: &[&[&str]]| rows.iter().map(|r| r.iter().map(|c| c.to_string()).collect()).collect::<Vec<_>>();
+        let day = chrono::NaiveDate::from_ymd_opt(2025, 7, 1).unwrap();
+        let rows = mapping_rows(&cells(&[&["from", "to"], &["A", "B"], &["A", "C"]])).unwrap();
+        let e = crate::error::ApiError::from(draft_from_mapping("t", day, None, &rows).unwrap_err());
+        assert_eq!(e.message, "row 3, column from ('A'): unit A is already mapped on row 2", "the API's English");
+        let vi = super::super::error_text(Tr::new("vi"), &e);
+        assert!(vi.ends_with(": dòng 3, cột from («A»): tổ chức A đã được kê ở dòng 2"), "{vi}");
+        let ar = super::super::error_text(Tr::new("ar"), &e);
+        assert!(ar.contains("السطر 3، العمود from («A»)"), "{ar}");
+        // A bad code inside a row is said by that error's own words.
+        let rows = mapping_rows(&cells(&[&["from", "to"], &["A", "b c"]])).unwrap();
+        let e = crate::error::ApiError::from(draft_from_mapping("t", day, None, &rows).unwrap_err());
+        let vi = super::super::error_text(Tr::new("vi"), &e);
+        assert!(vi.contains("dòng 2, cột to («b c»): ") && !vi.contains("is not"), "{vi}");
+        // An operation's fault names the operation in the reader's words.
+        let toml =
+            "title = \"t\"\neffective = \"2025-07-01\"\n[[operations]]\nop = \"move\"\nunit = \"A\"\nparent = \"A\"\n";
+        let e = crate::error::ApiError::from(orgwork_domain::restructure::Draft::from_toml(toml).unwrap_err());
+        assert_eq!(e.message, "operation 1 (move): unit A cannot be its own parent");
+        let vi = super::super::error_text(Tr::new("vi"), &e);
+        assert!(vi.ends_with("thao tác 1 (chuyển): tổ chức A không thể trực thuộc chính nó"), "{vi}");
+    }
 
     #[test]
     fn every_fault_has_its_wording_in_every_language() {

@@ -327,6 +327,11 @@ impl Ctx {
 
 /// An error in the reader's language (`Ctx::error_text`).
 pub fn error_text(tr: Tr, e: &ApiError) -> String {
+    // A reason the locale words: said in full, after the error's own words.
+    if let Some(fault) = e.fault.as_ref().filter(|f| tr.lang != "en" && tr.has(&format!("fault-{}", f.code))) {
+        let words = tr.error(&e.code).unwrap_or_else(|| tr.t("error-bad-request"));
+        return format!("{words}: {}", labels::fault_words(tr, fault));
+    }
     match tr.error(&e.code) {
         Some(words) if tr.lang == "en" && words != e.message => format!("{words} ({})", e.message),
         Some(words) => words,
