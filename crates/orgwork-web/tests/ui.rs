@@ -352,11 +352,162 @@ async fn the_member_list_counts_and_pages_both_ways(backend: &str) {
     assert!(vi.contains("Không tìm thấy ai"), "{vi}");
 }
 
+/// The English messages of the locale file, as fragments a page would show: each value cut at
+/// its placeholders, the fragments of two words or more, less those the other locale says
+/// the same way (a code, a name).
+fn english_fragments(other: &str) -> Vec<String> {
+    let read = |lang: &str| {
+        let path = format!("{}/locales/{lang}.ftl", env!("CARGO_MANIFEST_DIR"));
+        std::fs::read_to_string(path).unwrap()
+    };
+    let values = |text: &str| -> Vec<String> {
+        text.lines()
+            .filter(|l| !l.starts_with('#'))
+            .filter_map(|l| {
+                l.split_once(" = ").map(|(_, v)| v.to_string()).or_else(|| {
+                    let t = l.trim();
+                    // A variant of a plural: `[one] One member`.
+                    t.strip_prefix('*')
+                        .unwrap_or(t)
+                        .strip_prefix('[')
+                        .and_then(|v| v.split_once("] "))
+                        .map(|(_, v)| v.to_string())
+                })
+            })
+            .collect()
+    };
+    let theirs: std::collections::BTreeSet<String> = values(&read(other)).into_iter().collect();
+    let mut out = std::collections::BTreeSet::new();
+    for v in values(&read("en")) {
+        if theirs.contains(&v) {
+            continue;
+        }
+        let mut rest = v.as_str();
+        let mut pieces = vec![];
+        while let Some(i) = rest.find('{') {
+            pieces.push(&rest[..i]);
+            rest = rest[i..].split_once('}').map_or("", |(_, r)| r);
+        }
+        pieces.push(rest);
+        for p in pieces {
+            let p = p.trim_matches(|c: char| !c.is_alphanumeric());
+            if p.split_whitespace().count() >= 2 && p.is_ascii() && !theirs.iter().any(|t| t.contains(p)) {
+                out.insert(p.to_string());
+            }
+        }
+    }
+    out.into_iter().collect()
+}
+
+/// A page's text as a reader sees it: no tags, no scripts, entities as characters.
+fn visible_text(html: &str) -> String {
+    let mut out = String::new();
+    let mut rest = html;
+    while let Some(i) = rest.find('<') {
+        out.push_str(&rest[..i]);
+        out.push(' ');
+        rest = &rest[i..];
+        let end = if rest.starts_with("<script") {
+            rest.find("</script>").map(|e| e + 9)
+        } else {
+            rest.find('>').map(|e| e + 1)
+        };
+        rest = end.map_or("", |e| &rest[e..]);
+    }
+    out.push_str(rest);
+    out.replace("&#38;", "&").replace("&amp;", "&").replace("&#39;", "'").replace("&quot;", "\"").replace("&#34;", "\"")
+}
+
+/// No English on a Vietnamese or Arabic page: every page a user meets, with data, errors and
+/// refusals, is searched for the English locale's messages.
+async fn vietnamese_and_arabic_pages_carry_no_english(backend: &str) {
+    let app = spawn_app(backend).await;
+    let unit = json!({"code": "STC", "kind": "grassroots_committee", "parent": "QN", "valid_from": "2020-01-01",
+        "name": {"vi": "Đảng bộ Sở Tài chính", "en": "Department of Finance", "ar": "دائرة المالية"}});
+    assert_eq!(send(&app, &app.token, Method::POST, "/api/v1/units", Some(unit)).await.0, StatusCode::CREATED);
+    let member = json!({"unit": "STC", "joined_on": "2020-01-01", "full_name": "Trần Thị Hoa", "sex": "female",
+        "birth_date": "1990-01-01", "admitted_on": "2015-01-01", "occupation": "civil_servant"});
+    let (_, m) = send(&app, &app.token, Method::POST, "/api/v1/members", Some(member)).await;
+    let id = m["id"].as_str().unwrap().to_string();
+    let candidate = json!({"unit": "STC", "full_name": "Mạc Thị Ứng", "sex": "female", "birth_date": "2000-03-03",
+        "proposed_on": "2024-02-01"});
+    assert_eq!(
+        send(&app, &app.token, Method::POST, "/api/v1/candidates", Some(candidate)).await.0,
+        StatusCode::CREATED
+    );
+    let transfer = json!({"member": id, "to_unit": "QN", "issued_on": "2024-05-01"});
+    let (s, t) = send(&app, &app.token, Method::POST, "/api/v1/transfers", Some(transfer)).await;
+    assert_eq!(s, StatusCode::CREATED, "{t}");
+    let mut b = Browser::new(&app.base);
+    b.login("admin").await;
+    for lang in ["vi", "ar"] {
+        let english = english_fragments(lang);
+        assert!(english.iter().any(|f| f == "Date of birth"), "the fragments are read");
+        let csrf = b.csrf();
+        b.post("/language", &[("csrf", &csrf), ("lang", lang), ("next", "/")], &[]).await;
+        let mut pages = vec![];
+        for path in [
+            "/".to_string(),
+            "/units".into(),
+            "/units?q=tai%20chinh".into(),
+            "/units/STC".into(),
+            "/units/STC/members".into(),
+            "/units/STC/members?q=khong%20co%20ai".into(),
+            "/units/STC/members/import".into(),
+            "/units/STC/transfers".into(),
+            "/units/QN/transfers".into(),
+            "/units/STC/candidates".into(),
+            format!("/members/{id}"),
+            "/audit".into(),
+            "/restructurings".into(),
+            "/units/NOPE".into(),
+            "/members/12345".into(),
+        ] {
+            let (_, html, _) = b.get(&path, &[]).await;
+            pages.push((path, html));
+        }
+        let csrf = b.csrf();
+        // Refusals: a form with faults, an error beside its field.
+        let bad = [
+            ("csrf", csrf.as_str()),
+            ("full_name", ""),
+            ("sex", "female"),
+            ("birth_date", "31/02/1990"),
+            ("admitted_on", "2024-01-01"),
+        ];
+        let (_, html, _) = b.post("/units/STC/members", &bad, &[]).await;
+        pages.push(("a refused admission".into(), html));
+        let again = [
+            ("csrf", csrf.as_str()),
+            ("full_name", "mac thi ung"),
+            ("sex", "female"),
+            ("birth_date", "03/03/2000"),
+            ("proposed_on", "2024-03-01"),
+        ];
+        let (_, html, _) = b.post("/units/STC/candidates", &again, &[]).await;
+        pages.push(("a candidate already waiting".into(), html));
+        for (path, html) in &pages {
+            let text = visible_text(html);
+            let found: Vec<&String> = english.iter().filter(|f| text.contains(f.as_str())).collect();
+            assert!(found.is_empty(), "{lang} {path}: English {found:?} in {text}");
+        }
+    }
+    // The search finds English where there is: the same pages in English.
+    let csrf = b.csrf();
+    b.post("/language", &[("csrf", &csrf), ("lang", "en"), ("next", "/")], &[]).await;
+    let english = english_fragments("vi");
+    for path in ["/units/STC/members", "/units/NOPE", "/audit"] {
+        let text = visible_text(&b.get(path, &[]).await.1);
+        assert!(english.iter().filter(|f| text.contains(f.as_str())).count() >= 2, "{path}: {text}");
+    }
+}
+
 orgwork_store_tests::backends!(
     call crate;
     setup |backend| backend;
     irreversible_actions_ask_first,
     the_member_list_counts_and_pages_both_ways,
+    vietnamese_and_arabic_pages_carry_no_english,
     the_home_page_shows_the_unit_at_a_glance,
     the_ui_without_javascript,
     csrf_is_bound_to_the_session,
