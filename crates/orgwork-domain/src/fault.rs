@@ -78,6 +78,22 @@ pub const ENGLISH: &[(&str, &str)] = &[
     ("map_new_needs", "row {row}, column {column} ('{value}'): {unit} is a new unit: give {missing}"),
     ("map_unknown_column", "mapping: unknown column '{column}' (the columns are {columns})"),
     ("map_parent_cycle", "to_parent: the new units {units} are each other's parents"),
+    // A work programme's lint: why an item cannot be counted.
+    ("plan_code_twice", "the code is given to two items"),
+    ("plan_no_such_parent", "names no other item of the programme ({parent})"),
+    ("plan_no_title", "the item has no title"),
+    ("plan_no_responsible", "no responsible unit"),
+    ("plan_responsible_outside", "{unit} is not a unit of the programme's subtree on {day}, the deadline"),
+    ("plan_no_deadline", "no deadline"),
+    ("plan_deadline_outside", "the deadline is not in {year}, the programme's year"),
+    ("plan_no_indicator", "no indicator: say whether it is a count, a percent or a milestone"),
+    ("plan_no_target", "a count or a percent needs a target"),
+    ("plan_percent_range", "a percent target lies between 0 and 100, not {target}"),
+    ("plan_target_below_baseline", "higher is better, but the target {target} is below the baseline {baseline}"),
+    ("plan_target_above_baseline", "lower is better, but the target {target} is above the baseline {baseline}"),
+    ("plan_weight_not_positive", "the weight must be more than 0"),
+    ("plan_carries_out_nothing", "{item} is no item of the parent unit's programme"),
+    ("plan_vague", "'{word}' is vague and the title has no number or date: say how much, by when"),
 ];
 
 impl Fault {

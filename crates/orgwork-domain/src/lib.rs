@@ -13,6 +13,7 @@ pub mod fault;
 pub mod ids;
 pub mod import;
 pub mod members;
+pub mod plan;
 pub mod profile;
 pub mod restructure;
 pub mod structure;

@@ -53,6 +53,37 @@ pub struct Profile {
     /// The organization's time, as an offset from UTC (`+07:00`): the moments the system
     /// records (the audit log's) are shown in it.
     pub time_zone: String,
+    /// The work programmes' settings.
+    pub plans: PlanRules,
+}
+
+/// The work programmes' settings: the vague words the lint warns of, per language.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PlanRules {
+    #[serde(default)]
+    pub vague_words: VagueWords,
+}
+
+/// Words that say nothing countable ("strengthen", "tăng cường"), in each language.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct VagueWords {
+    #[serde(default)]
+    pub vi: Vec<String>,
+    #[serde(default)]
+    pub en: Vec<String>,
+    #[serde(default)]
+    pub ar: Vec<String>,
+}
+
+impl VagueWords {
+    /// Every language's words, for a title written in any of them.
+    pub fn all(&self) -> Vec<String> {
+        self.vi.iter().chain(&self.en).chain(&self.ar).cloned().collect()
+    }
 }
 
 /// The member register's settings: enumerations, deadlines and the category rules.
@@ -171,6 +202,8 @@ struct RawProfile {
     unit_kinds: Vec<RawKind>,
     #[serde(default)]
     members: Option<Spanned<MemberRules>>,
+    #[serde(default)]
+    plans: PlanRules,
 }
 
 #[derive(Deserialize)]
@@ -325,6 +358,7 @@ impl Profile {
                 })
                 .collect(),
             members,
+            plans: raw.plans,
         })
     }
 

@@ -1,0 +1,505 @@
+//! The annual work programme, as pure functions: a programme's items and the lint that
+//! refuses what cannot be counted (naming the item and the column), each item's achievement
+//! from its reports, a programme's completion, and the values that children's items carry up
+//! to the item of their parent's programme they carry out. The store loads the facts and
+//! calls these; nothing here reads a database.
+
+use crate::fault::Fault;
+use crate::structure::UnitCode;
+use crate::text::fold;
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// What an item's indicator counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum Indicator {
+    /// A number of things (members admitted, cells rated): additive up the tree.
+    Count,
+    /// A share, 0 to 100.
+    Percent,
+    /// Done or not (reported as 1 when done).
+    Milestone,
+}
+
+impl Indicator {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Indicator::Count => "count",
+            Indicator::Percent => "percent",
+            Indicator::Milestone => "milestone",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Indicator> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "count" => Some(Indicator::Count),
+            "percent" => Some(Indicator::Percent),
+            "milestone" => Some(Indicator::Milestone),
+            _ => None,
+        }
+    }
+}
+
+/// Which way is better for an item's value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum Better {
+    #[default]
+    Higher,
+    Lower,
+}
+
+impl Better {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Better::Higher => "higher",
+            Better::Lower => "lower",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Better> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "higher" => Some(Better::Higher),
+            "lower" => Some(Better::Lower),
+            _ => None,
+        }
+    }
+}
+
+/// An item of a programme as written (every part but its code may be missing, for the lint
+/// to name).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
+pub struct Item {
+    /// Unique in its programme.
+    pub code: String,
+    /// The code of the item above, for a sub-item.
+    pub parent: Option<String>,
+    pub title: String,
+    #[cfg_attr(feature = "schemas", schema(value_type = Option<String>))]
+    pub responsible: Option<UnitCode>,
+    #[cfg_attr(feature = "schemas", schema(value_type = Vec<String>))]
+    pub cooperating: Vec<UnitCode>,
+    pub indicator: Option<Indicator>,
+    /// The unit of measure ("members", "%").
+    pub unit: Option<String>,
+    pub baseline: Option<f64>,
+    pub target: Option<f64>,
+    pub direction: Better,
+    pub deadline: Option<NaiveDate>,
+    /// 1 when not given.
+    pub weight: Option<f64>,
+    /// The code of the item of the parent unit's programme that this one carries out.
+    pub carries_out: Option<String>,
+}
+
+impl Item {
+    pub fn weight(&self) -> f64 {
+        self.weight.unwrap_or(1.0)
+    }
+}
+
+/// One finding of the lint: the item, the column at fault, and why.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
+pub struct Finding {
+    pub item: String,
+    /// One of the import's columns (`responsible`, `target`, `deadline`…).
+    pub field: &'static str,
+    /// The reason in English (the pages word `fault` in their language).
+    pub message: String,
+    #[serde(skip)]
+    #[cfg_attr(feature = "schemas", schema(ignore))]
+    pub fault: Fault,
+}
+
+/// The lint's findings: errors block approval; warnings are advice.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
+pub struct Lint {
+    pub errors: Vec<Finding>,
+    pub warnings: Vec<Finding>,
+}
+
+impl Lint {
+    fn error(&mut self, item: &str, field: &'static str, fault: Fault) {
+        self.errors.push(Finding { item: item.to_string(), field, message: fault.english(), fault });
+    }
+    fn warn(&mut self, item: &str, field: &'static str, fault: Fault) {
+        self.warnings.push(Finding { item: item.to_string(), field, message: fault.english(), fault });
+    }
+}
+
+/// What the lint knows of the world around a programme.
+pub struct Context<'a> {
+    /// The programme's year: deadlines fall in it.
+    pub year: i32,
+    /// Whether a unit lies in the programme's unit's subtree and is live on a day.
+    pub responsible_ok: &'a dyn Fn(&UnitCode, NaiveDate) -> bool,
+    /// The codes of the items of the parent unit's programme for the year, if it has one.
+    pub parent_items: Option<&'a BTreeSet<String>>,
+    /// The vague words of each language, folded (the profile's lexicon).
+    pub vague_words: &'a [String],
+}
+
+/// Checks a programme's items: every fault that would make an item hard to count is an
+/// error, named by item and column; a title with a vague word and no number or date in it is
+/// a warning.
+pub fn lint(items: &[Item], cx: &Context<'_>) -> Lint {
+    let mut out = Lint::default();
+    let mut codes = BTreeSet::new();
+    for it in items {
+        if !codes.insert(it.code.as_str()) {
+            out.error(&it.code, "code", Fault::new("plan_code_twice"));
+        }
+    }
+    for it in items {
+        let code = it.code.as_str();
+        if let Some(p) = &it.parent
+            && (!codes.contains(p.as_str()) || p == &it.code)
+        {
+            out.error(code, "parent", Fault::new("plan_no_such_parent").with("parent", p));
+        }
+        if it.title.trim().is_empty() {
+            out.error(code, "title", Fault::new("plan_no_title"));
+        }
+        match (&it.responsible, it.deadline) {
+            (None, _) => out.error(code, "responsible", Fault::new("plan_no_responsible")),
+            (Some(u), Some(d)) if !(cx.responsible_ok)(u, d) => {
+                out.error(code, "responsible", Fault::new("plan_responsible_outside").with("unit", u).with("day", d))
+            }
+            _ => {}
+        }
+        match it.deadline {
+            None => out.error(code, "deadline", Fault::new("plan_no_deadline")),
+            Some(d) if d.year() != cx.year => {
+                out.error(code, "deadline", Fault::new("plan_deadline_outside").with("year", cx.year))
+            }
+            _ => {}
+        }
+        // A parent item measures through its sub-items.
+        let has_children = items.iter().any(|c| c.parent.as_deref() == Some(code));
+        match it.indicator {
+            None if !has_children => out.error(code, "indicator", Fault::new("plan_no_indicator")),
+            Some(Indicator::Count | Indicator::Percent) => match it.target {
+                None => out.error(code, "target", Fault::new("plan_no_target")),
+                Some(t) => {
+                    if it.indicator == Some(Indicator::Percent) && !(0.0..=100.0).contains(&t) {
+                        out.error(code, "target", Fault::new("plan_percent_range").with("target", number(t)));
+                    }
+                    if let Some(b) = it.baseline {
+                        let contradicts = match it.direction {
+                            Better::Higher => t < b,
+                            Better::Lower => t > b,
+                        };
+                        if contradicts {
+                            let reason = match it.direction {
+                                Better::Higher => "plan_target_below_baseline",
+                                Better::Lower => "plan_target_above_baseline",
+                            };
+                            let fault = Fault::new(reason).with("baseline", number(b)).with("target", number(t));
+                            out.error(code, "direction", fault);
+                        }
+                    }
+                }
+            },
+            _ => {}
+        }
+        if it.weight.is_some_and(|w| !(w > 0.0 && w.is_finite())) {
+            out.error(code, "weight", Fault::new("plan_weight_not_positive"));
+        }
+        if let Some(c) = &it.carries_out
+            && !cx.parent_items.is_some_and(|p| p.contains(c))
+        {
+            out.error(code, "carries_out", Fault::new("plan_carries_out_nothing").with("item", c));
+        }
+        if let Some(word) = vague_word(&it.title, cx.vague_words)
+            && !it.title.chars().any(|c| c.is_ascii_digit())
+        {
+            out.warn(code, "title", Fault::new("plan_vague").with("word", word));
+        }
+    }
+    out
+}
+
+/// A number as the findings write it: whole numbers without a fraction.
+fn number(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 { format!("{}", v as i64) } else { format!("{v}") }
+}
+
+/// The first word (or phrase) of the lexicon the title holds, accents and case aside.
+fn vague_word<'a>(title: &str, lexicon: &'a [String]) -> Option<&'a str> {
+    let folded = format!(" {} ", fold(title));
+    lexicon.iter().find(|w| !w.is_empty() && folded.contains(&format!(" {} ", fold(w)))).map(String::as_str)
+}
+
+/// An item's own achievement from its value as of a day (`None`: no report yet), between 0
+/// and 1: the way from the baseline to the target gone, honouring the direction; a milestone
+/// is 1 once reported done.
+pub fn achievement(item: &Item, value: Option<f64>) -> f64 {
+    let Some(v) = value else { return 0.0 };
+    match item.indicator {
+        Some(Indicator::Milestone) => {
+            if v >= 1.0 {
+                1.0
+            } else {
+                0.0
+            }
+        }
+        _ => {
+            let (b, Some(t)) = (item.baseline.unwrap_or(0.0), item.target) else { return 0.0 };
+            if t == b {
+                // A level to keep: met or not.
+                let met = match item.direction {
+                    Better::Higher => v >= t,
+                    Better::Lower => v <= t,
+                };
+                return if met { 1.0 } else { 0.0 };
+            }
+            ((v - b) / (t - b)).clamp(0.0, 1.0)
+        }
+    }
+}
+
+/// What each item of a programme stands at on a day.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Standing {
+    /// The item's value: its latest report, or for a count carried out by children's items,
+    /// the sum of theirs.
+    pub value: Option<f64>,
+    pub achievement: f64,
+    pub overdue: bool,
+}
+
+/// The items' standings on `day`, and the programme's completion (Σ weight × achievement over
+/// Σ weight, over its top-level items). `values` holds each item's latest reported value on or
+/// before the day; `carried` the summed values of the children's items that carry an item out.
+/// An item with sub-items stands at their weighted mean.
+pub fn standings(
+    items: &[Item],
+    values: &BTreeMap<String, f64>,
+    carried: &BTreeMap<String, f64>,
+    day: NaiveDate,
+) -> (BTreeMap<String, Standing>, f64) {
+    let mut out = BTreeMap::new();
+    // Sub-items first: an item's standing waits for its children's. A parent cycle (which
+    // the lint refuses) leaves the items in it at 0.
+    let mut left: Vec<&Item> = items.iter().collect();
+    while !left.is_empty() {
+        let before = left.len();
+        left.retain(|it| {
+            let kids: Vec<&Item> = items.iter().filter(|c| c.parent.as_deref() == Some(it.code.as_str())).collect();
+            if kids.iter().any(|k| !out.contains_key(&k.code)) {
+                return true;
+            }
+            let value = match (it.indicator, carried.get(&it.code)) {
+                (Some(Indicator::Count), Some(sum)) => Some(*sum),
+                _ => values.get(&it.code).copied(),
+            };
+            let achieved = if kids.is_empty() {
+                achievement(it, value)
+            } else {
+                let weights: f64 = kids.iter().map(|k| k.weight()).sum();
+                let sum: f64 =
+                    kids.iter().map(|k| k.weight() * out.get(&k.code).map_or(0.0, |s: &Standing| s.achievement)).sum();
+                if weights > 0.0 { sum / weights } else { 0.0 }
+            };
+            let overdue = it.deadline.is_some_and(|d| d < day) && achieved < 1.0;
+            out.insert(it.code.clone(), Standing { value, achievement: achieved, overdue });
+            false
+        });
+        if left.len() == before {
+            for it in left.drain(..) {
+                let overdue = it.deadline.is_some_and(|d| d < day);
+                out.insert(it.code.clone(), Standing { value: None, achievement: 0.0, overdue });
+            }
+        }
+    }
+    let top: Vec<&Item> = items.iter().filter(|it| it.parent.is_none()).collect();
+    let weights: f64 = top.iter().map(|it| it.weight()).sum();
+    let done: f64 = top.iter().map(|it| it.weight() * out.get(&it.code).map_or(0.0, |s| s.achievement)).sum();
+    let completion = if weights > 0.0 { done / weights } else { 0.0 };
+    (out, completion)
+}
+
+/// The values carried up to a parent's items: for each item code of the parent's programme,
+/// the sum of the values of the children's count items that carry it out (`(carries_out,
+/// value)` pairs; raw values summed, never percentages averaged).
+pub fn carried_up(children: impl IntoIterator<Item = (String, Indicator, Option<f64>)>) -> BTreeMap<String, f64> {
+    let mut out = BTreeMap::new();
+    for (target, indicator, value) in children {
+        if indicator == Indicator::Count {
+            *out.entry(target).or_insert(0.0) += value.unwrap_or(0.0);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    fn item(code: &str) -> Item {
+        Item {
+            code: code.into(),
+            title: format!("Admit 40 new members by {code}"),
+            responsible: Some(UnitCode::parse("QN-KCQ").unwrap()),
+            indicator: Some(Indicator::Count),
+            baseline: Some(0.0),
+            target: Some(40.0),
+            deadline: Some(d("2025-12-31")),
+            ..Default::default()
+        }
+    }
+
+    fn lint_of(items: &[Item], parent: Option<&BTreeSet<String>>) -> Lint {
+        let ok = |u: &UnitCode, _: NaiveDate| u.as_str().starts_with("QN-KCQ");
+        let vague: Vec<String> =
+            ["tăng cường", "nâng cao", "strengthen", "تعزيز"].iter().map(|w| w.to_string()).collect();
+        lint(items, &Context { year: 2025, responsible_ok: &ok, parent_items: parent, vague_words: &vague })
+    }
+
+    fn fields(findings: &[Finding]) -> Vec<(&str, &str)> {
+        findings.iter().map(|f| (f.item.as_str(), f.field)).collect()
+    }
+
+    #[test]
+    fn a_countable_programme_passes() {
+        let l = lint_of(&[item("1"), Item { parent: Some("1".into()), ..item("1.1") }], None);
+        assert_eq!(l, Lint::default());
+    }
+
+    #[test]
+    fn every_fault_is_named_by_item_and_column() {
+        let items = vec![
+            Item { responsible: None, ..item("a") },
+            Item { responsible: Some(UnitCode::parse("QN-DN").unwrap()), ..item("b") },
+            Item { indicator: None, ..item("c") },
+            Item { target: None, ..item("d") },
+            Item { deadline: None, ..item("e") },
+            Item { deadline: Some(d("2026-01-31")), ..item("f") },
+            Item { indicator: Some(Indicator::Percent), target: Some(120.0), ..item("g") },
+            Item { baseline: Some(50.0), target: Some(40.0), ..item("h") },
+            Item { weight: Some(0.0), ..item("i") },
+            Item { carries_out: Some("X".into()), ..item("j") },
+            Item { parent: Some("nope".into()), ..item("k") },
+            item("a"),
+        ];
+        let l = lint_of(&items, Some(&BTreeSet::from(["P1".to_string()])));
+        assert_eq!(
+            fields(&l.errors),
+            [
+                ("a", "code"),
+                ("a", "responsible"),
+                ("b", "responsible"),
+                ("c", "indicator"),
+                ("d", "target"),
+                ("e", "deadline"),
+                ("f", "deadline"),
+                ("g", "target"),
+                ("h", "direction"),
+                ("i", "weight"),
+                ("j", "carries_out"),
+                ("k", "parent"),
+            ]
+        );
+        assert_eq!(l.errors[8].message, "higher is better, but the target 40 is below the baseline 50");
+        // Lower is better: a target under the baseline is right.
+        let fewer = Item { baseline: Some(50.0), target: Some(40.0), direction: Better::Lower, ..item("l") };
+        assert!(lint_of(&[fewer], None).errors.is_empty());
+    }
+
+    #[test]
+    fn vague_titles_are_warned_of_in_each_language_unless_counted() {
+        let vague = |title: &str| Item { title: title.into(), ..item("v") };
+        let l = lint_of(&[vague("Tăng cường công tác kiểm tra"), vague("Nâng cao chất lượng sinh hoạt chi bộ")], None);
+        assert_eq!(fields(&l.warnings), [("v", "title"), ("v", "title")]);
+        assert_eq!(
+            l.warnings[0].message,
+            "'tăng cường' is vague and the title has no number or date: say how much, by when"
+        );
+        assert!(lint_of(&[vague("tang cuong kiem tra 12 chi bo")], None).warnings.is_empty(), "a number counts it");
+        assert_eq!(lint_of(&[vague("Strengthen discipline")], None).warnings.len(), 1);
+        assert_eq!(lint_of(&[vague("تعزيز الانضباط")], None).warnings.len(), 1);
+        assert!(lint_of(&[vague("Stronger cells")], None).warnings.is_empty(), "whole words only");
+    }
+
+    #[test]
+    fn the_profiles_lexicon_holds_the_usual_vague_words() {
+        let words = crate::profile::Profile::default_profile().plans.vague_words.all();
+        for title in [
+            "Tăng cường công tác kiểm tra",
+            "Nâng cao năng lực",
+            "Đẩy mạnh tuyên truyền",
+            "Chú trọng phát triển đảng viên",
+            "Báo cáo kịp thời",
+            "Sinh hoạt thường xuyên",
+            "Strengthen discipline",
+            "Enhance the cells' work",
+            "Improve reporting",
+            "Promote the resolution",
+            "تعزيز الانضباط",
+            "تحسين العمل",
+        ] {
+            assert!(vague_word(title, &words).is_some(), "{title}");
+        }
+        assert!(vague_word("Kết nạp 40 đảng viên", &words).is_none());
+    }
+
+    #[test]
+    fn achievement_goes_from_the_baseline_to_the_target_either_way() {
+        let up = Item { baseline: Some(10.0), target: Some(30.0), ..item("u") };
+        assert_eq!(achievement(&up, None), 0.0);
+        assert_eq!(achievement(&up, Some(20.0)), 0.5);
+        assert_eq!(achievement(&up, Some(40.0)), 1.0);
+        assert_eq!(achievement(&up, Some(5.0)), 0.0);
+        let down = Item { baseline: Some(10.0), target: Some(2.0), direction: Better::Lower, ..item("d") };
+        assert_eq!(achievement(&down, Some(6.0)), 0.5);
+        assert_eq!(achievement(&down, Some(1.0)), 1.0);
+        let done = Item { indicator: Some(Indicator::Milestone), target: None, ..item("m") };
+        assert_eq!((achievement(&done, Some(0.0)), achievement(&done, Some(1.0))), (0.0, 1.0));
+        let keep =
+            Item { indicator: Some(Indicator::Percent), baseline: Some(100.0), target: Some(100.0), ..item("k") };
+        assert_eq!((achievement(&keep, Some(100.0)), achievement(&keep, Some(99.0))), (1.0, 0.0));
+    }
+
+    #[test]
+    fn completion_weighs_top_items_and_parents_stand_at_their_subitems() {
+        let items = vec![
+            Item { weight: Some(3.0), indicator: None, ..item("1") },
+            Item { parent: Some("1".into()), ..item("1.1") },
+            Item { parent: Some("1".into()), weight: Some(3.0), ..item("1.2") },
+            item("2"),
+        ];
+        let values = BTreeMap::from([("1.1".to_string(), 40.0), ("2".to_string(), 10.0)]);
+        let (s, completion) = standings(&items, &values, &BTreeMap::new(), d("2025-06-30"));
+        assert_eq!(s["1"].achievement, 0.25, "(1 × 1 + 3 × 0) / 4");
+        assert_eq!(s["2"].achievement, 0.25);
+        assert_eq!(completion, (3.0 * 0.25 + 0.25) / 4.0);
+        assert!(!s["2"].overdue);
+        let (s, _) = standings(&items, &values, &BTreeMap::new(), d("2026-01-01"));
+        assert!(s["2"].overdue && !s["1.1"].overdue, "past the deadline and not done");
+    }
+
+    #[test]
+    fn counts_carried_out_below_are_summed_up() {
+        let carried = carried_up([
+            ("P1".to_string(), Indicator::Count, Some(12.0)),
+            ("P1".to_string(), Indicator::Count, Some(8.0)),
+            ("P1".to_string(), Indicator::Percent, Some(90.0)),
+            ("P2".to_string(), Indicator::Count, None),
+        ]);
+        assert_eq!(carried, BTreeMap::from([("P1".to_string(), 20.0), ("P2".to_string(), 0.0)]));
+        let parent = Item { code: "P1".into(), ..item("P1") };
+        let (s, completion) = standings(&[parent], &BTreeMap::new(), &carried, d("2025-06-30"));
+        assert_eq!((s["P1"].value, s["P1"].achievement, completion), (Some(20.0), 0.5, 0.5));
+    }
+}
