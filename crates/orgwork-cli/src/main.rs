@@ -38,6 +38,9 @@ enum Command {
     /// Transfers of members: accept, cancel, list.
     #[command(subcommand)]
     Transfer(cmd::transfers::Command),
+    /// Annual work programmes: import, lint, approve, report progress, show.
+    #[command(subcommand)]
+    Plan(cmd::plan::Command),
     /// Restructuring: drafts of merges, splits, moves and dissolutions; check, apply, undo.
     #[command(subcommand)]
     Restructure(cmd::restructure::Command),
@@ -98,6 +101,7 @@ fn main() -> ExitCode {
             Command::Transfer(c) => cmd::transfers::run(c).await,
             Command::Candidate(c) => cmd::admissions::run(c).await,
             Command::Restructure(c) => cmd::restructure::run(c).await,
+            Command::Plan(c) => cmd::plan::run(c).await,
             Command::Import(c) => cmd::files::run_import(c).await,
             Command::Export(c) => cmd::files::run_export(c).await,
             Command::Token(c) => cmd::users::run_token(c).await,

@@ -755,3 +755,79 @@ async fn sqlite_the_audit_head_from_the_command_line() {
 async fn postgres_the_audit_head_from_the_command_line() {
     the_audit_head_from_the_command_line("postgres").await;
 }
+
+/// `orgwork plan`: a programme imported from a file with Vietnamese headings, its lint, an
+/// approval refused then given, progress, and where it stands, in the interface's JSON.
+async fn a_work_programme_from_the_command_line(backend: &str) {
+    let db = TestDb::new(backend).await;
+    let url = db.url.clone();
+    for (code, kind, parent) in [("QN", "provincial_committee", None), ("STC", "grassroots_committee", Some("QN"))] {
+        let mut args = vec!["unit", "create", code, "--name-vi", code, "--kind", kind, "--from", "2020-01-01"];
+        if let Some(p) = parent {
+            args.extend(["--parent", p]);
+        }
+        assert!(orgwork(&url, &args).status.success());
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("plan.csv");
+    std::fs::write(
+        &file,
+        "Mã,Nội dung,Đơn vị chủ trì,Loại chỉ tiêu,Đơn vị tính,Giá trị ban đầu,Mục tiêu,Thời hạn,Trọng số\n\
+         1,Kết nạp 10 đảng viên,STC,count,đảng viên,0,10,31/12/2025,3\n\
+         2,Tăng cường công tác kiểm tra,,,,,,,\n",
+    )
+    .unwrap();
+    let path = file.to_str().unwrap();
+    let p = ok_json(&url, &["plan", "import", path, "--unit", "STC", "--year", "2025", "--theme", "Đột phá", "--json"]);
+    let id = p["id"].as_str().unwrap().to_string();
+    let lint = ok_json(&url, &["plan", "lint", &id, "--json"]);
+    let fields: Vec<(String, String)> = lint["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["item"].as_str().unwrap().into(), e["field"].as_str().unwrap().into()))
+        .collect();
+    assert_eq!(
+        fields,
+        [("2".into(), "responsible".into()), ("2".into(), "deadline".into()), ("2".into(), "indicator".into())]
+    );
+    assert_eq!(lint["warnings"][0]["field"], "title");
+    let refused = orgwork(&url, &["plan", "approve", &id, "--decision", "01-QĐ", "--on", "2025-01-15"]);
+    assert!(!refused.status.success() && String::from_utf8_lossy(&refused.stderr).contains("item 2, indicator"));
+    let shown = ok_json(&url, &["plan", "show", &id, "--json"]);
+    assert_eq!(shown["status"], "draft", "a refusal changes nothing");
+    // The draft's items replaced by a countable one, then approved.
+    std::fs::write(
+        &file,
+        "code,title,responsible,indicator,baseline,target,deadline\n1,Kết nạp 10 đảng viên,STC,count,0,10,2025-12-31\n",
+    )
+    .unwrap();
+    ok_json(&url, &["plan", "import", path, "--unit", "STC", "--year", "2025", "--programme", &id, "--json"]);
+    let out = orgwork(&url, &["plan", "approve", &id, "--decision", "01-QĐ", "--on", "2025-01-15"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let locked = orgwork(&url, &["plan", "import", path, "--unit", "STC", "--year", "2025", "--programme", &id]);
+    assert!(!locked.status.success(), "an approved programme is locked");
+    for (value, on) in [("4", "2025-03-31"), ("7", "2025-06-30")] {
+        let out = orgwork(&url, &["plan", "progress", &id, "1", "--value", value, "--on", on, "--note", "quý"]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    let june = ok_json(&url, &["plan", "show", &id, "--as-of", "2025-06-30", "--json"]);
+    assert_eq!((june["status"].as_str(), june["completion"].as_f64()), (Some("approved"), Some(0.7)));
+    assert_eq!(june["items"][0]["achievement"].as_f64(), Some(0.7));
+    assert_eq!(june["items"][0]["reports"].as_array().map(Vec::len), Some(2));
+    assert_eq!(june["items"][0]["reports"][1]["note"], "quý");
+    let april = ok_json(&url, &["plan", "show", &id, "--as-of", "2025-04-01", "--json"]);
+    assert_eq!(april["completion"].as_f64(), Some(0.4));
+    let next_year = ok_json(&url, &["plan", "show", &id, "--as-of", "2026-01-01", "--json"]);
+    assert_eq!(next_year["items"][0]["overdue"], true, "past its deadline, not done");
+}
+
+#[tokio::test]
+async fn sqlite_a_work_programme_from_the_command_line() {
+    a_work_programme_from_the_command_line("sqlite").await;
+}
+
+#[tokio::test]
+async fn postgres_a_work_programme_from_the_command_line() {
+    a_work_programme_from_the_command_line("postgres").await;
+}

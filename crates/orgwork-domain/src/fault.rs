@@ -21,6 +21,7 @@ pub const ENGLISH: &[(&str, &str)] = &[
     ("not_a_date", "is not a date (write YYYY-MM-DD or DD/MM/YYYY)"),
     ("no_such_day", "is a day that does not exist"),
     ("not_digits", "is not {min} to {max} digits"),
+    ("not_a_number", "is not a number"),
     ("not_an_email", "is not an e-mail address"),
     ("under_18", "is before the member turned 18 (born {born})"),
     ("implausible_birth", "is not a plausible date of birth"),

@@ -93,6 +93,10 @@ typed_id!(
     /// A restructuring draft's id.
     DraftId, "restructuring_not_found", "restructuring"
 );
+typed_id!(
+    /// A work programme's id.
+    ProgrammeId, "programme_not_found", "programme"
+);
 
 #[cfg(test)]
 mod tests {

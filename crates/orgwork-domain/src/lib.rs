@@ -22,4 +22,4 @@ pub mod timeline;
 pub mod transfers;
 
 pub use error::{Error, ErrorKind, Result};
-pub use ids::{CandidateId, DraftId, MemberId, TransferId};
+pub use ids::{CandidateId, DraftId, MemberId, ProgrammeId, TransferId};

@@ -339,6 +339,178 @@ pub fn carried_up(children: impl IntoIterator<Item = (String, Indicator, Option<
     out
 }
 
+/// The columns of a programme's file, as the interface names them.
+pub const COLUMNS: [&str; 13] = [
+    "code",
+    "parent",
+    "title",
+    "responsible",
+    "cooperating",
+    "indicator",
+    "unit",
+    "baseline",
+    "target",
+    "deadline",
+    "weight",
+    "direction",
+    "carries_out",
+];
+
+/// The usual Vietnamese headings (folded) of each column.
+const VI_HEADINGS: &[(&str, &str)] = &[
+    ("ma", "code"),
+    ("ma so", "code"),
+    ("ma cha", "parent"),
+    ("thuoc muc", "parent"),
+    ("noi dung", "title"),
+    ("ten nhiem vu", "title"),
+    ("don vi chu tri", "responsible"),
+    ("don vi phoi hop", "cooperating"),
+    ("loai chi tieu", "indicator"),
+    ("don vi tinh", "unit"),
+    ("gia tri ban dau", "baseline"),
+    ("muc tieu", "target"),
+    ("chi tieu", "target"),
+    ("thoi han", "deadline"),
+    ("trong so", "weight"),
+    ("chieu", "direction"),
+    ("huong", "direction"),
+    ("thuc hien muc", "carries_out"),
+    ("cu the hoa muc", "carries_out"),
+];
+
+/// The column a heading stands for: the interface's name, or a usual Vietnamese heading.
+fn column_of(heading: &str) -> Option<&'static str> {
+    let h = fold(heading.trim().trim_start_matches('\u{feff}')).replace(['_', '-'], " ");
+    COLUMNS
+        .iter()
+        .copied()
+        .find(|c| c.replace('_', " ") == h)
+        .or_else(|| VI_HEADINGS.iter().find(|(v, _)| *v == h).map(|(_, c)| *c))
+}
+
+/// Reads a programme's items from a file's cells (headings first). Empty cells are absent
+/// values, for the lint to name; a value that cannot be read (a word where a number goes, a
+/// date that is not one, an unknown indicator) is a fault by row and column, and nothing is
+/// read when there is one.
+pub fn read_items(cells: &[Vec<String>]) -> std::result::Result<Vec<Item>, crate::import::Faults> {
+    use crate::import::{Faults, RowError};
+    let mut faults = Faults::default();
+    let Some((heading, rows)) = cells.split_first() else {
+        faults.push(RowError::new(1, "", "", Fault::new("file_empty")));
+        return Err(faults);
+    };
+    let mut at: BTreeMap<&'static str, usize> = BTreeMap::new();
+    for (i, h) in heading.iter().enumerate() {
+        if h.trim().is_empty() {
+            continue;
+        }
+        match column_of(h) {
+            Some(c) if at.insert(c, i).is_some() => {
+                faults.push(RowError::new(1, h.clone(), "", Fault::new("column_twice").with("n", i + 1)))
+            }
+            Some(_) => {}
+            None => faults.push(RowError::new(1, h.clone(), "", Fault::new("unknown_column"))),
+        }
+    }
+    for c in ["code", "title"] {
+        if !at.contains_key(c) {
+            faults.push(RowError::new(1, c, "", Fault::new("column_required")));
+        }
+    }
+    if !faults.is_empty() {
+        return Err(faults);
+    }
+    let mut items = vec![];
+    let mut first_row: BTreeMap<String, usize> = BTreeMap::new();
+    for (i, r) in rows.iter().enumerate() {
+        if r.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let row = i + 2;
+        let get = |c: &str| at.get(c).and_then(|i| r.get(*i)).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+        let mut fault = |column: &str, value: &str, f: Fault| faults.push(RowError::new(row, column, value, f));
+        let code = get("code").unwrap_or_default();
+        if code.is_empty() {
+            fault("code", "", Fault::new("required"));
+        } else if let Some(first) = first_row.insert(code.clone(), row) {
+            fault("code", &code, Fault::new("row_twice").with("first", first));
+        }
+        let mut number = |c: &str| match get(c) {
+            None => None,
+            Some(v) => match v.replace(',', ".").parse::<f64>() {
+                Ok(n) if n.is_finite() => Some(n),
+                _ => {
+                    fault(c, &v, Fault::new("not_a_number"));
+                    None
+                }
+            },
+        };
+        let (baseline, target, weight) = (number("baseline"), number("target"), number("weight"));
+        let mut unit = |c: &str, v: &str| match UnitCode::parse(v) {
+            Ok(u) => Some(u),
+            Err(_) => {
+                faults.push(RowError::new(row, c, v, Fault::new("not_a_unit_code")));
+                None
+            }
+        };
+        let responsible = get("responsible").and_then(|v| unit("responsible", &v));
+        let cooperating: Vec<UnitCode> = get("cooperating")
+            .map(|v| {
+                v.split([',', ';', ' ']).filter(|c| !c.is_empty()).filter_map(|c| unit("cooperating", c)).collect()
+            })
+            .unwrap_or_default();
+        let mut fault = |column: &str, value: &str, f: Fault| faults.push(RowError::new(row, column, value, f));
+        let indicator = match get("indicator") {
+            None => None,
+            Some(v) => match Indicator::parse(&v) {
+                Some(i) => Some(i),
+                None => {
+                    fault("indicator", &v, Fault::new("not_one_of").with("allowed", "count, percent, milestone"));
+                    None
+                }
+            },
+        };
+        let direction = match get("direction") {
+            None => Better::Higher,
+            Some(v) => Better::parse(&v).unwrap_or_else(|| {
+                fault("direction", &v, Fault::new("not_one_of").with("allowed", "higher, lower"));
+                Better::Higher
+            }),
+        };
+        let deadline = match get("deadline") {
+            None => None,
+            Some(v) => match crate::date::parse_written_date("deadline", &v) {
+                Ok(d) => Some(d),
+                Err(_) => {
+                    fault("deadline", &v, Fault::new("not_a_date"));
+                    None
+                }
+            },
+        };
+        let title = get("title").unwrap_or_default();
+        if title.chars().count() > 1000 {
+            fault("title", "", Fault::new("too_long").with("max", 1000));
+        }
+        items.push(Item {
+            code,
+            parent: get("parent"),
+            title,
+            responsible,
+            cooperating,
+            indicator,
+            unit: get("unit"),
+            baseline,
+            target,
+            direction,
+            deadline,
+            weight,
+            carries_out: get("carries_out"),
+        });
+    }
+    if faults.is_empty() { Ok(items) } else { Err(faults) }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -369,6 +541,40 @@ mod tests {
 
     fn fields(findings: &[Finding]) -> Vec<(&str, &str)> {
         findings.iter().map(|f| (f.item.as_str(), f.field)).collect()
+    }
+
+    #[test]
+    fn a_file_is_read_by_the_interfaces_or_the_vietnamese_headings() {
+        let cells =
+            |rows: &[&[&str]]| rows.iter().map(|r| r.iter().map(|c| c.to_string()).collect()).collect::<Vec<_>>();
+        let file = cells(&[
+            &[
+                "Mã",
+                "Nội dung",
+                "Đơn vị chủ trì",
+                "Loại chỉ tiêu",
+                "Đơn vị tính",
+                "Giá trị ban đầu",
+                "Mục tiêu",
+                "Thời hạn",
+                "Trọng số",
+            ],
+            &["1", "Kết nạp 40 đảng viên", "QN-KCQ", "count", "đảng viên", "0", "40", "31/12/2025", "2"],
+            &["2", "Tăng cường kiểm tra", "", "", "", "", "", "", ""],
+        ]);
+        let items = read_items(&file).unwrap();
+        assert_eq!(items.len(), 2);
+        assert_eq!(
+            (items[0].target, items[0].weight, items[0].deadline),
+            (Some(40.0), Some(2.0), Some(d("2025-12-31")))
+        );
+        assert_eq!((items[1].responsible.as_ref(), items[1].indicator), (None, None), "empty cells are absent");
+        let bad =
+            cells(&[&["code", "title", "target", "indicator"], &["1", "x", "forty", "many"], &["1", "y", "", ""]]);
+        let faults = read_items(&bad).unwrap_err();
+        let at: Vec<(usize, &str, &str)> =
+            faults.errors.iter().map(|e| (e.row, e.column.as_str(), e.fault.code)).collect();
+        assert_eq!(at, [(2, "target", "not_a_number"), (2, "indicator", "not_one_of"), (3, "code", "row_twice")]);
     }
 
     #[test]

@@ -1556,3 +1556,118 @@ pub async fn refuses_writes_past_the_horizon(store: Arc<dyn Store>) {
     s.rename_unit(&actor(), dated("BAO", &near.to_string()), names("Chi bộ Báo Gần")).await.unwrap();
     assert_eq!(s.stats(&code("QN"), today).await.unwrap().total, 0);
 }
+
+/// Work programmes: the lint names what cannot be counted, approval is refused until it is
+/// clean and locks the programme, reports are appended, and the counts that children's items
+/// carry out are summed into their parent's item as of each day.
+pub async fn keeps_work_programmes_and_rolls_them_up(store: Arc<dyn Store>) {
+    use orgwork_domain::plan::{Indicator, Item};
+    use orgwork_store::{NewReport, ProgrammeStatus};
+    let s = store.as_ref();
+    small_province(s).await;
+    let item = |code: &str, unit: &str, target: f64| Item {
+        code: code.into(),
+        title: format!("Kết nạp {target} đảng viên mới"),
+        responsible: Some(self::code(unit)),
+        indicator: Some(Indicator::Count),
+        baseline: Some(0.0),
+        target: Some(target),
+        deadline: Some(d("2025-12-31")),
+        ..Default::default()
+    };
+    let bloc = vec![
+        item("P1", "KCQ", 40.0),
+        Item {
+            indicator: Some(Indicator::Milestone),
+            target: None,
+            deadline: Some(d("2025-06-30")),
+            title: "Tổng kết 5 năm Nghị quyết 21".into(),
+            ..item("P2", "SO-TC", 0.0)
+        },
+    ];
+    let kcq = s.create_programme(&actor(), &code("KCQ"), 2025, "Đột phá phát triển kinh tế", bloc).await.unwrap();
+    assert_eq!(kcq.status, ProgrammeStatus::Draft);
+    let again = s.create_programme(&actor(), &code("KCQ"), 2025, "", vec![]).await;
+    assert_eq!(error_code(again), "programme_exists");
+
+    // The department's draft: one item carries out the bloc's P1, one is vague and uncounted,
+    // one names a unit outside the department.
+    let vague =
+        Item {
+            title: "Tăng cường công tác kiểm tra".into(), indicator: None, target: None, ..item("2", "SO-TC", 0.0)
+        };
+    let outside = item("3", "BAO", 5.0);
+    let carries = Item { carries_out: Some("P1".into()), ..item("1", "SO-TC-C1", 20.0) };
+    let stc =
+        s.create_programme(&actor(), &code("SO-TC"), 2025, "", vec![carries.clone(), vague, outside]).await.unwrap();
+    let lint = s.lint_programme(stc.id).await.unwrap();
+    let at = |f: &[orgwork_domain::plan::Finding]| f.iter().map(|f| (f.item.clone(), f.field)).collect::<Vec<_>>();
+    assert_eq!(at(&lint.errors), [("2".to_string(), "indicator"), ("3".to_string(), "responsible")]);
+    assert_eq!(at(&lint.warnings), [("2".to_string(), "title")]);
+    let refused = s.approve_programme(&actor(), stc.id, "01-QĐ/ĐU", d("2025-01-15")).await;
+    assert_eq!(error_code(refused), "programme_not_countable");
+    assert_eq!(s.programme(stc.id).await.unwrap().status, ProgrammeStatus::Draft, "a refusal changes nothing");
+    let early = s
+        .report_progress(
+            &actor(),
+            stc.id,
+            NewReport { item: "1".into(), value: 1.0, on: d("2025-02-01"), ..Default::default() },
+        )
+        .await;
+    assert_eq!(error_code(early), "programme_not_approved");
+    s.replace_items(&actor(), stc.id, vec![carries.clone()]).await.unwrap();
+    assert!(s.lint_programme(stc.id).await.unwrap().errors.is_empty());
+    let approved = s.approve_programme(&actor(), stc.id, "01-QĐ/ĐU", d("2025-01-15")).await.unwrap();
+    assert_eq!((approved.status, approved.decision.as_deref()), (ProgrammeStatus::Approved, Some("01-QĐ/ĐU")));
+    assert_eq!(error_code(s.replace_items(&actor(), stc.id, vec![]).await), "programme_locked");
+
+    // The newspaper's cell carries out P1 too; an item carrying out nothing is refused.
+    let bao = s
+        .create_programme(
+            &actor(),
+            &code("BAO"),
+            2025,
+            "",
+            vec![Item { carries_out: Some("P9".into()), ..item("1", "BAO", 20.0) }],
+        )
+        .await
+        .unwrap();
+    assert_eq!(at(&s.lint_programme(bao.id).await.unwrap().errors), [("1".to_string(), "carries_out")]);
+    s.replace_items(&actor(), bao.id, vec![Item { carries_out: Some("P1".into()), ..item("1", "BAO", 20.0) }])
+        .await
+        .unwrap();
+    s.approve_programme(&actor(), bao.id, "02-QĐ/ĐU", d("2025-01-20")).await.unwrap();
+    s.approve_programme(&actor(), kcq.id, "03-QĐ/ĐU", d("2025-01-10")).await.unwrap();
+
+    // Reports, appended.
+    let report = |id, item: &str, value: f64, on: &str| {
+        let store = store.clone();
+        let r = NewReport { item: item.into(), value, on: d(on), note: Some("báo cáo quý".into()), evidence: None };
+        async move { store.report_progress(&actor(), id, r).await }
+    };
+    report(stc.id, "1", 5.0, "2025-03-01").await.unwrap();
+    report(stc.id, "1", 12.0, "2025-06-01").await.unwrap();
+    report(bao.id, "1", 8.0, "2025-05-01").await.unwrap();
+    assert_eq!(error_code(report(stc.id, "9", 1.0, "2025-06-01").await), "programme_item_not_found");
+    assert_eq!(error_code(report(kcq.id, "P2", 0.5, "2025-06-01").await), "invalid_report", "a milestone is 0 or 1");
+
+    // As of each day: the bloc's P1 is the sum of what the units below have reported.
+    let on = |day: &'static str| {
+        let store = store.clone();
+        async move { store.programme_standing(kcq.id, d(day)).await.unwrap() }
+    };
+    let april = on("2025-04-01").await;
+    assert_eq!((april.items[0].value, april.items[0].achievement), (Some(5.0), 5.0 / 40.0));
+    let june = on("2025-06-30").await;
+    assert_eq!((june.items[0].value, june.items[0].achievement), (Some(20.0), 0.5));
+    assert_eq!((june.items[1].achievement, june.items[1].overdue), (0.0, false));
+    assert_eq!(june.completion, 0.25);
+    let july = on("2025-07-01").await;
+    assert!(july.items[1].overdue, "the milestone is past its deadline, not done");
+    let stc_june = s.programme_standing(stc.id, d("2025-06-30")).await.unwrap();
+    assert_eq!(stc_june.items[0].reports.iter().map(|r| r.value).collect::<Vec<_>>(), [5.0, 12.0], "every report kept");
+    assert_eq!(stc_june.completion, 12.0 / 20.0);
+    report(kcq.id, "P2", 1.0, "2025-07-15").await.unwrap();
+    let august = on("2025-08-01").await;
+    assert_eq!((august.items[1].achievement, august.items[1].overdue, august.completion), (1.0, false, 0.75));
+}

@@ -22,6 +22,7 @@ orgwork_store_tests::backends!(
     loads_units_and_member_histories_in_bulk,
     admits_side_by_side,
     refuses_writes_past_the_horizon,
+    keeps_work_programmes_and_rolls_them_up,
 );
 
 /// Loads of 1,000 members or more are large ones, cut into slices of 400 members; the

@@ -17,6 +17,7 @@ pub mod admissions;
 pub mod audit;
 pub mod common;
 pub mod members;
+pub mod plan;
 pub mod restructure;
 pub mod structure;
 pub mod transfers;

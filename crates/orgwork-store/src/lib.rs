@@ -15,6 +15,7 @@ pub mod tree;
 mod admissions;
 mod audit;
 mod members;
+mod plan;
 mod restructure;
 mod structure;
 mod transfers;
@@ -22,6 +23,7 @@ mod users;
 pub use admissions::*;
 pub use audit::*;
 pub use members::*;
+pub use plan::*;
 pub use restructure::*;
 pub use structure::*;
 pub use transfers::*;
@@ -32,7 +34,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use orgwork_domain::access::Role;
 use orgwork_domain::profile::Profile;
 use orgwork_domain::structure::{HistoryEntry, Names, SubtreeEntry, Unit, UnitCode};
-pub use orgwork_domain::{CandidateId, DraftId, MemberId, TransferId};
+pub use orgwork_domain::{CandidateId, DraftId, MemberId, ProgrammeId, TransferId};
 use serde::Serialize;
 
 /// A storage error: a domain error (a rule, a missing unit, a number taken; constraint
@@ -113,6 +115,7 @@ pub trait Store:
     + TransferStore
     + AdmissionStore
     + RestructureStore
+    + PlanStore
     + Send
     + Sync
     + 'static

@@ -420,6 +420,7 @@ fault-not_one_of = ليس أحد: { $allowed }
 fault-not_a_date = ليس تاريخًا (اكتب 31/12/1990 أو 1990-12-31)
 fault-no_such_day = يوم غير موجود في التقويم
 fault-not_digits = ليس من { $min } إلى { $max } أرقام
+fault-not_a_number = ليس رقمًا
 fault-not_an_email = ليس عنوان بريد إلكتروني
 fault-under_18 = قبل أن يبلغ العضو 18 سنة (مولود في { $born })
 fault-implausible_birth = ليس تاريخ ميلاد معقولًا
@@ -582,3 +583,17 @@ confirm-accept-title = استلام { $name }؟
 confirm-accept-what = يغادر { $member } { $from } وينضم إلى { $to } في { $date }.
 confirm-accept-out = يغادر { $member } { $from } إلى { $to } خارج المنظمة في { $date }.
 confirm-accept-counts = تتغير أعداد الأعضاء في الوحدتين من ذلك اليوم.
+
+# Work programmes.
+audit-action-programme-create = صياغة مسودة برنامج العمل
+audit-action-programme-items = استبدال بنود برنامج العمل
+audit-action-programme-approve = اعتماد برنامج العمل
+audit-action-programme-report = الإبلاغ عن التقدم
+err-invalid_programme = البرنامج غير سليم الصياغة.
+err-invalid_report = تقرير التقدم غير سليم الصياغة.
+err-programme_exists = للوحدة برنامج لتلك السنة بالفعل.
+err-programme_item_not_found = لا يوجد هذا البند في البرنامج.
+err-programme_locked = البرنامج معتمد: لا يتغير إلا بتعديل مسجل.
+err-programme_not_approved = يُبلَّغ عن التقدم في برنامج معتمد.
+err-programme_not_countable = لا يمكن اعتماد البرنامج ما دامت فيه بنود لا تُعد.
+err-programme_not_found = لا يوجد هذا البرنامج.

@@ -392,6 +392,7 @@ fault-not_one_of = is not one of: { $allowed }
 fault-not_a_date = is not a date (write 31/12/1990 or 1990-12-31)
 fault-no_such_day = is a day that does not exist
 fault-not_digits = is not { $min } to { $max } digits
+fault-not_a_number = is not a number
 fault-not_an_email = is not an e-mail address
 fault-under_18 = is before the member turned 18 (born { $born })
 fault-implausible_birth = is not a plausible date of birth
@@ -554,3 +555,17 @@ confirm-accept-title = Receive { $name }?
 confirm-accept-what = { $member } leaves { $from } and joins { $to } on { $date }.
 confirm-accept-out = { $member } leaves { $from } for { $to }, outside the organization, on { $date }.
 confirm-accept-counts = The member counts of both units change from that day.
+
+# Work programmes.
+audit-action-programme-create = work programme drafted
+audit-action-programme-items = work programme's items replaced
+audit-action-programme-approve = work programme approved
+audit-action-programme-report = progress reported
+err-invalid_programme = The programme is not well formed.
+err-invalid_report = The progress report is not well formed.
+err-programme_exists = The unit has a programme for that year already.
+err-programme_item_not_found = The programme has no such item.
+err-programme_locked = The programme is approved: it changes only by a recorded amendment.
+err-programme_not_approved = Progress is reported on an approved programme.
+err-programme_not_countable = The programme cannot be approved while items cannot be counted.
+err-programme_not_found = There is no such programme.

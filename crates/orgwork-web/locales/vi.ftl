@@ -376,6 +376,7 @@ fault-not_one_of = không phải một trong: { $allowed }
 fault-not_a_date = không phải ngày (viết 31/12/1990 hoặc 1990-12-31)
 fault-no_such_day = là ngày không có trong lịch
 fault-not_digits = không phải từ { $min } đến { $max } chữ số
+fault-not_a_number = không phải là số
 fault-not_an_email = không phải địa chỉ thư điện tử
 fault-under_18 = trước khi đảng viên đủ 18 tuổi (sinh ngày { $born })
 fault-implausible_birth = không phải ngày sinh hợp lý
@@ -538,3 +539,17 @@ confirm-accept-title = Tiếp nhận { $name }?
 confirm-accept-what = { $member } rời { $from } và sinh hoạt tại { $to } từ ngày { $date }.
 confirm-accept-out = { $member } rời { $from } chuyển đến { $to }, ngoài tổ chức, từ ngày { $date }.
 confirm-accept-counts = Số đảng viên của cả hai đơn vị thay đổi từ ngày đó.
+
+# Work programmes.
+audit-action-programme-create = lập dự thảo chương trình công tác
+audit-action-programme-items = thay nội dung chương trình công tác
+audit-action-programme-approve = phê duyệt chương trình công tác
+audit-action-programme-report = báo cáo tiến độ
+err-invalid_programme = Chương trình không đúng quy cách.
+err-invalid_report = Báo cáo tiến độ không đúng quy cách.
+err-programme_exists = Đơn vị đã có chương trình công tác cho năm này.
+err-programme_item_not_found = Chương trình không có nội dung này.
+err-programme_locked = Chương trình đã được phê duyệt: chỉ thay đổi bằng một lần điều chỉnh được ghi lại.
+err-programme_not_approved = Tiến độ chỉ được báo cáo trên chương trình đã phê duyệt.
+err-programme_not_countable = Chưa thể phê duyệt khi còn nội dung không đo đếm được.
+err-programme_not_found = Không có chương trình này.

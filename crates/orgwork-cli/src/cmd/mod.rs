@@ -9,6 +9,7 @@ pub mod generate;
 pub mod ledger;
 pub mod members;
 pub mod migrate;
+pub mod plan;
 pub mod restructure;
 pub mod serve;
 pub mod structure;

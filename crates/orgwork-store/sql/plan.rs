@@ -1,0 +1,543 @@
+// Annual work programmes, written once for both backends (see mod.rs for how this folder is
+// compiled). The rules are `orgwork_domain::plan`'s; this loads their facts (the tree on each
+// deadline, the parent unit's programme, the reports up to a day) and keeps the programmes.
+
+use super::Backend;
+use super::audit::{Change as AuditChange, append, now_text};
+use super::common::{Conn, DbResult};
+use async_trait::async_trait;
+use chrono::{Datelike, NaiveDate};
+use orgwork_domain::Error;
+use orgwork_domain::plan::{Context, Indicator, Item, Lint, carried_up, standings};
+use orgwork_domain::structure::UnitCode;
+use orgwork_store::{
+    Actor, ItemStanding, NewReport, PlanStore, Programme, ProgrammeId, ProgrammeStanding, ProgrammeStatus, Report,
+    Result, StoreError, StructureStore,
+};
+use sqlx::Row;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Most items a programme holds, and the longest theme, note and evidence reference.
+const MAX_ITEMS: usize = 2000;
+const MAX_TEXT: usize = 1000;
+
+async fn load(conn: &mut Conn, id: ProgrammeId) -> Result<(Programme, i64)> {
+    let row = sqlx::query(
+        "SELECT p.id, p.unit_id, u.code, p.year, p.theme, p.status, p.decision, p.approved_on FROM programme p \
+         JOIN unit u ON u.id = p.unit_id WHERE p.id = $1",
+    )
+    .bind(id.get())
+    .fetch_optional(&mut *conn)
+    .await
+    .db()?
+    .ok_or_else(|| StoreError::from(ProgrammeId::not_found(id)))?;
+    let bodies: Vec<String> =
+        sqlx::query_scalar("SELECT body FROM programme_item WHERE programme_id = $1 ORDER BY position")
+            .bind(id.get())
+            .fetch_all(&mut *conn)
+            .await
+            .db()?;
+    let items = bodies
+        .iter()
+        .map(|b| serde_json::from_str::<Item>(b).map_err(|e| StoreError::Backend(format!("programme item: {e}"))))
+        .collect::<Result<Vec<_>>>()?;
+    let status: String = row.try_get("status").db()?;
+    let programme = Programme {
+        id,
+        unit: UnitCode::from_stored(row.try_get("code").db()?),
+        year: row.try_get::<i32, _>("year").db()?,
+        theme: row.try_get("theme").db()?,
+        status: ProgrammeStatus::parse(&status)
+            .ok_or_else(|| StoreError::Backend(format!("programme status '{status}'")))?,
+        decision: row.try_get("decision").db()?,
+        approved_on: row.try_get("approved_on").db()?,
+        items,
+    };
+    Ok((programme, row.try_get("unit_id").db()?))
+}
+
+/// The items' shape: codes present, unique and short, texts bounded.
+fn check_items(items: &[Item]) -> Result<()> {
+    if items.len() > MAX_ITEMS {
+        return Err(
+            Error::invalid("invalid_programme", format!("items: {} items; at most {MAX_ITEMS}", items.len())).into()
+        );
+    }
+    let mut seen = BTreeSet::new();
+    for it in items {
+        let code = it.code.trim();
+        if code.is_empty() || code.chars().count() > 40 {
+            return Err(Error::invalid(
+                "invalid_programme",
+                format!("code: '{code}' is not a code of 1 to 40 characters"),
+            )
+            .into());
+        }
+        if !seen.insert(code) {
+            return Err(Error::invalid("invalid_programme", format!("code: {code} is given to two items")).into());
+        }
+        if it.title.chars().count() > MAX_TEXT {
+            return Err(Error::invalid(
+                "invalid_programme",
+                format!("title: item {code}'s title is over {MAX_TEXT} characters"),
+            )
+            .into());
+        }
+        for v in [it.baseline, it.target, it.weight].into_iter().flatten() {
+            if !v.is_finite() {
+                return Err(Error::invalid("invalid_programme", format!("item {code}: a number is not finite")).into());
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn write_items(conn: &mut Conn, id: ProgrammeId, items: &[Item]) -> Result<()> {
+    sqlx::query("DELETE FROM programme_item WHERE programme_id = $1").bind(id.get()).execute(&mut *conn).await.db()?;
+    for (i, it) in items.iter().enumerate() {
+        let body = serde_json::to_string(it).map_err(|e| StoreError::Backend(format!("programme item: {e}")))?;
+        sqlx::query("INSERT INTO programme_item (programme_id, code, position, body) VALUES ($1, $2, $3, $4)")
+            .bind(id.get())
+            .bind(&it.code)
+            .bind(i as i64)
+            .bind(body)
+            .execute(&mut *conn)
+            .await
+            .db()?;
+    }
+    Ok(())
+}
+
+fn json(p: &Programme) -> Option<serde_json::Value> {
+    serde_json::to_value(p).ok()
+}
+
+/// The day a programme is judged on for its tree: the year's last day, or today within it.
+fn tree_day(year: i32) -> NaiveDate {
+    let today = chrono::Local::now().date_naive();
+    let start = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(today);
+    let end = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(today);
+    today.clamp(start, end)
+}
+
+/// Each item's reports up to a day, oldest first (ties in the order recorded).
+async fn reports_of(store: &Backend, id: ProgrammeId, as_of: NaiveDate) -> Result<BTreeMap<String, Vec<Report>>> {
+    let rows = sqlx::query(
+        "SELECT item_code, value, on_day, note, evidence, actor FROM programme_report \
+         WHERE programme_id = $1 AND on_day <= $2 ORDER BY item_code, on_day, id",
+    )
+    .bind(id.get())
+    .bind(as_of)
+    .fetch_all(store.reader())
+    .await
+    .db()?;
+    let mut out: BTreeMap<String, Vec<Report>> = BTreeMap::new();
+    for r in rows {
+        let item: String = r.try_get("item_code").db()?;
+        out.entry(item.clone()).or_default().push(Report {
+            item,
+            value: r.try_get("value").db()?,
+            on: r.try_get("on_day").db()?,
+            note: r.try_get("note").db()?,
+            evidence: r.try_get("evidence").db()?,
+            by: r.try_get("actor").db()?,
+        });
+    }
+    Ok(out)
+}
+
+/// A programme's items as they stand, its completion, and its reports by item.
+type Standings = (BTreeMap<String, orgwork_domain::plan::Standing>, f64, BTreeMap<String, Vec<Report>>);
+/// `standing_of`'s answer: boxed, since it calls itself for the children's programmes.
+type StandingFuture<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Standings>> + Send + 'a>>;
+
+impl Backend {
+    /// A programme's standings on a day: its items' latest values, and the counts its
+    /// children's programmes (of the units under it that day, the same year) carry up.
+    fn standing_of(&self, p: Programme, unit_id: i64, as_of: NaiveDate) -> StandingFuture<'_> {
+        Box::pin(async move {
+            let reports = reports_of(self, p.id, as_of).await?;
+            let values: BTreeMap<String, f64> =
+                reports.iter().filter_map(|(k, v)| v.last().map(|r| (k.clone(), r.value))).collect();
+            let children: Vec<(i64, i64)> = sqlx::query(
+                "SELECT p.id, p.unit_id FROM programme p JOIN unit_version v ON v.unit_id = p.unit_id \
+                 WHERE v.parent_id = $1 AND v.valid_from <= $2 AND (v.valid_to IS NULL OR v.valid_to > $2) AND p.year = $3",
+            )
+            .bind(unit_id)
+            .bind(as_of)
+            .bind(p.year)
+            .fetch_all(self.reader())
+            .await
+            .db()?
+            .iter()
+            .map(|r| Ok((r.try_get::<i64, _>("id").db()?, r.try_get::<i64, _>("unit_id").db()?)))
+            .collect::<Result<_>>()?;
+            let mut up = vec![];
+            for (child, child_unit) in children {
+                let mut conn = self.reader().acquire().await.db()?;
+                let (cp, _) = load(&mut conn, ProgrammeId::new(child)).await?;
+                drop(conn);
+                let carriers: Vec<Item> = cp.items.iter().filter(|i| i.carries_out.is_some()).cloned().collect();
+                if carriers.is_empty() {
+                    continue;
+                }
+                let (s, _, _) = self.standing_of(cp, child_unit, as_of).await?;
+                for it in carriers {
+                    if let (Some(target), Some(ind)) = (it.carries_out.clone(), it.indicator) {
+                        up.push((target, ind, s.get(&it.code).and_then(|x| x.value)));
+                    }
+                }
+            }
+            let carried = carried_up(up.into_iter().filter(|(_, ind, _)| *ind == Indicator::Count));
+            let (s, completion) = standings(&p.items, &values, &carried, as_of);
+            Ok((s, completion, reports))
+        })
+    }
+}
+
+#[async_trait]
+impl PlanStore for Backend {
+    async fn create_programme(
+        &self,
+        actor: &Actor,
+        unit: &UnitCode,
+        year: i32,
+        theme: &str,
+        items: Vec<Item>,
+    ) -> Result<Programme> {
+        if !(1900..=2199).contains(&year) {
+            return Err(Error::invalid("invalid_year", format!("year: {year}")).into());
+        }
+        let theme = theme.trim();
+        if theme.chars().count() > MAX_TEXT {
+            return Err(Error::invalid("invalid_programme", format!("theme: over {MAX_TEXT} characters")).into());
+        }
+        check_items(&items)?;
+        let mut tx = self.begin_write().await?;
+        let unit_id = super::structure::live_unit_id(&mut tx, unit, tree_day(year)).await?;
+        let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM programme WHERE unit_id = $1 AND year = $2")
+            .bind(unit_id)
+            .bind(year)
+            .fetch_optional(&mut *tx)
+            .await
+            .db()?;
+        if let Some(other) = taken {
+            return Err(Error::conflict(
+                "programme_exists",
+                format!("unit {unit} has a programme for {year} already (programme {other})"),
+            )
+            .into());
+        }
+        let id = ProgrammeId::new(self.ids.next_id());
+        sqlx::query(
+            "INSERT INTO programme (id, unit_id, year, theme, status, decision, approved_on, recorded_at) \
+             VALUES ($1, $2, $3, $4, 'draft', NULL, NULL, $5)",
+        )
+        .bind(id.get())
+        .bind(unit_id)
+        .bind(year)
+        .bind(theme)
+        .bind(now_text())
+        .execute(&mut *tx)
+        .await
+        .db()?;
+        write_items(&mut tx, id, &items).await?;
+        let (p, _) = load(&mut tx, id).await?;
+        let target = format!("programme:{id}");
+        let entry = AuditChange {
+            action: "programme.create",
+            target: &target,
+            unit_id: Some(unit_id),
+            before: None,
+            after: json(&p),
+        };
+        append(&mut tx, actor, entry).await?;
+        self.commit(tx).await?;
+        Ok(p)
+    }
+
+    async fn replace_items(&self, actor: &Actor, id: ProgrammeId, items: Vec<Item>) -> Result<Programme> {
+        check_items(&items)?;
+        let mut tx = self.begin_write().await?;
+        let (before, unit_id) = load(&mut tx, id).await?;
+        if before.status != ProgrammeStatus::Draft {
+            return Err(Error::conflict(
+                "programme_locked",
+                format!("programme {id} is {}: its items change only by a recorded amendment", before.status.as_str()),
+            )
+            .into());
+        }
+        write_items(&mut tx, id, &items).await?;
+        let (after, _) = load(&mut tx, id).await?;
+        let target = format!("programme:{id}");
+        let entry = AuditChange {
+            action: "programme.items",
+            target: &target,
+            unit_id: Some(unit_id),
+            before: json(&before),
+            after: json(&after),
+        };
+        append(&mut tx, actor, entry).await?;
+        self.commit(tx).await?;
+        Ok(after)
+    }
+
+    async fn programme(&self, id: ProgrammeId) -> Result<Programme> {
+        let mut conn = self.reader().acquire().await.db()?;
+        Ok(load(&mut conn, id).await?.0)
+    }
+
+    async fn programme_of(&self, unit: &UnitCode, year: i32) -> Result<Option<Programme>> {
+        let unit_id = match self.path_ids(unit, tree_day(year)).await {
+            Ok(path) => *path.first().unwrap_or(&0),
+            Err(StoreError::Domain(e)) if e.kind == orgwork_domain::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        let id: Option<i64> = sqlx::query_scalar("SELECT id FROM programme WHERE unit_id = $1 AND year = $2")
+            .bind(unit_id)
+            .bind(year)
+            .fetch_optional(self.reader())
+            .await
+            .db()?;
+        match id {
+            Some(id) => Ok(Some(self.programme(ProgrammeId::new(id)).await?)),
+            None => Ok(None),
+        }
+    }
+
+    async fn lint_programme(&self, id: ProgrammeId) -> Result<Lint> {
+        let p = self.programme(id).await?;
+        let mut conn = self.reader().acquire().await.db()?;
+        let (_, unit_id) = load(&mut conn, id).await?;
+        drop(conn);
+        // The tree on each item's deadline: is the responsible unit under the programme's?
+        let mut inside: BTreeSet<(UnitCode, NaiveDate)> = BTreeSet::new();
+        for it in &p.items {
+            if let (Some(u), Some(d)) = (&it.responsible, it.deadline)
+                && !inside.contains(&(u.clone(), d))
+                && self.path_ids(u, d).await.is_ok_and(|path| path.contains(&unit_id))
+            {
+                inside.insert((u.clone(), d));
+            }
+        }
+        // The parent unit's programme for the year, whose items these may carry out.
+        let day = tree_day(p.year);
+        let path = self.path_ids(&p.unit, day).await.unwrap_or_default();
+        let parent_items: Option<BTreeSet<String>> = match path.get(1) {
+            Some(parent) => {
+                let pid: Option<i64> = sqlx::query_scalar("SELECT id FROM programme WHERE unit_id = $1 AND year = $2")
+                    .bind(parent)
+                    .bind(p.year)
+                    .fetch_optional(self.reader())
+                    .await
+                    .db()?;
+                match pid {
+                    Some(pid) => Some(
+                        sqlx::query_scalar("SELECT code FROM programme_item WHERE programme_id = $1")
+                            .bind(pid)
+                            .fetch_all(self.reader())
+                            .await
+                            .db()?
+                            .into_iter()
+                            .collect(),
+                    ),
+                    None => None,
+                }
+            }
+            None => None,
+        };
+        let ok = |u: &UnitCode, d: NaiveDate| inside.contains(&(u.clone(), d));
+        let vague = self.profile.plans.vague_words.all();
+        let cx =
+            Context { year: p.year, responsible_ok: &ok, parent_items: parent_items.as_ref(), vague_words: &vague };
+        Ok(orgwork_domain::plan::lint(&p.items, &cx))
+    }
+
+    async fn approve_programme(
+        &self,
+        actor: &Actor,
+        id: ProgrammeId,
+        decision: &str,
+        on: NaiveDate,
+    ) -> Result<Programme> {
+        self.horizon("on", on)?;
+        let decision = decision.trim();
+        if decision.is_empty() || decision.chars().count() > 200 {
+            return Err(Error::invalid(
+                "invalid_decision",
+                "decision: give the approving decision's number (1 to 200 characters)",
+            )
+            .into());
+        }
+        let lint = self.lint_programme(id).await?;
+        if let Some(first) = lint.errors.first() {
+            let all = lint.errors.iter().map(|f| format!("{} {}: {}", f.item, f.field, f.message)).collect::<Vec<_>>();
+            return Err(Error::rule(
+                "programme_not_countable",
+                format!(
+                    "the programme cannot be approved: {} ({} faults; the first: item {})",
+                    all.join("; "),
+                    all.len(),
+                    first.item
+                ),
+            )
+            .into());
+        }
+        let mut tx = self.begin_write().await?;
+        let (before, unit_id) = load(&mut tx, id).await?;
+        if before.status != ProgrammeStatus::Draft {
+            return Err(Error::conflict(
+                "programme_locked",
+                format!("programme {id} is {} already", before.status.as_str()),
+            )
+            .into());
+        }
+        if on.year() > before.year {
+            return Err(Error::invalid(
+                "invalid_date",
+                format!("on: {on} is after the programme's year {}", before.year),
+            )
+            .into());
+        }
+        sqlx::query("UPDATE programme SET status = 'approved', decision = $2, approved_on = $3 WHERE id = $1")
+            .bind(id.get())
+            .bind(decision)
+            .bind(on)
+            .execute(&mut *tx)
+            .await
+            .db()?;
+        let (after, _) = load(&mut tx, id).await?;
+        let target = format!("programme:{id}");
+        let entry = AuditChange {
+            action: "programme.approve",
+            target: &target,
+            unit_id: Some(unit_id),
+            before: json(&before),
+            after: json(&after),
+        };
+        append(&mut tx, actor, entry).await?;
+        self.commit(tx).await?;
+        Ok(after)
+    }
+
+    async fn report_progress(&self, actor: &Actor, id: ProgrammeId, r: NewReport) -> Result<Report> {
+        self.horizon("on", r.on)?;
+        let today = chrono::Local::now().date_naive();
+        if r.on > today {
+            return Err(Error::invalid(
+                "invalid_report",
+                format!("on: {} is after today; report what has been done", r.on),
+            )
+            .into());
+        }
+        if !r.value.is_finite() {
+            return Err(Error::invalid("invalid_report", "value: not a number").into());
+        }
+        let bounded = |t: &Option<String>| t.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(str::to_string);
+        let (note, evidence) = (bounded(&r.note), bounded(&r.evidence));
+        if note.iter().chain(&evidence).any(|t| t.chars().count() > MAX_TEXT) {
+            return Err(Error::invalid("invalid_report", format!("note: at most {MAX_TEXT} characters")).into());
+        }
+        let mut tx = self.begin_write().await?;
+        let (p, unit_id) = load(&mut tx, id).await?;
+        if p.status != ProgrammeStatus::Approved {
+            return Err(Error::conflict(
+                "programme_not_approved",
+                format!("programme {id} is {}: progress is reported on an approved programme", p.status.as_str()),
+            )
+            .into());
+        }
+        let Some(item) = p.items.iter().find(|i| i.code == r.item) else {
+            return Err(Error::not_found(
+                "programme_item_not_found",
+                format!("item: programme {id} has no item {}", r.item),
+            )
+            .into());
+        };
+        if r.on.year() < p.year {
+            return Err(Error::invalid(
+                "invalid_report",
+                format!("on: {} is before the programme's year {}", r.on, p.year),
+            )
+            .into());
+        }
+        if item.indicator == Some(Indicator::Milestone) && r.value != 0.0 && r.value != 1.0 {
+            return Err(Error::invalid(
+                "invalid_report",
+                format!("value: a milestone is reported 1 (done) or 0, not {}", r.value),
+            )
+            .into());
+        }
+        if item.indicator == Some(Indicator::Percent) && !(0.0..=100.0).contains(&r.value) {
+            return Err(Error::invalid(
+                "invalid_report",
+                format!("value: a percent lies between 0 and 100, not {}", r.value),
+            )
+            .into());
+        }
+        let report_id = self.ids.next_id();
+        sqlx::query(
+            "INSERT INTO programme_report (id, programme_id, item_code, value, on_day, note, evidence, actor, recorded_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(report_id)
+        .bind(id.get())
+        .bind(&r.item)
+        .bind(r.value)
+        .bind(r.on)
+        .bind(&note)
+        .bind(&evidence)
+        .bind(&actor.name)
+        .bind(now_text())
+        .execute(&mut *tx)
+        .await
+        .db()?;
+        let report = Report { item: r.item.clone(), value: r.value, on: r.on, note, evidence, by: actor.name.clone() };
+        let target = format!("programme:{id}");
+        let entry = AuditChange {
+            action: "programme.report",
+            target: &target,
+            unit_id: Some(unit_id),
+            before: None,
+            after: serde_json::to_value(&report).ok(),
+        };
+        append(&mut tx, actor, entry).await?;
+        self.commit(tx).await?;
+        Ok(report)
+    }
+
+    async fn programme_standing(&self, id: ProgrammeId, as_of: NaiveDate) -> Result<ProgrammeStanding> {
+        let mut conn = self.reader().acquire().await.db()?;
+        let (p, unit_id) = load(&mut conn, id).await?;
+        drop(conn);
+        let (standing, completion, mut reports) = self.standing_of(p.clone(), unit_id, as_of).await?;
+        let items = p
+            .items
+            .iter()
+            .map(|it| {
+                let s = standing.get(&it.code);
+                ItemStanding {
+                    code: it.code.clone(),
+                    title: it.title.clone(),
+                    parent: it.parent.clone(),
+                    value: s.and_then(|s| s.value),
+                    achievement: s.map_or(0.0, |s| s.achievement),
+                    overdue: s.is_some_and(|s| s.overdue),
+                    reports: reports.remove(&it.code).unwrap_or_default(),
+                }
+            })
+            .collect();
+        Ok(ProgrammeStanding {
+            id,
+            unit: p.unit,
+            year: p.year,
+            theme: p.theme,
+            status: p.status,
+            decision: p.decision,
+            approved_on: p.approved_on,
+            as_of,
+            completion,
+            items,
+        })
+    }
+}

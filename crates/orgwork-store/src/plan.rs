@@ -1,0 +1,149 @@
+//! Annual work programmes: a unit's programme for a year, its items, the lint, approval, and
+//! the progress reports appended to its items (the rules are `orgwork_domain::plan`).
+
+use crate::{Actor, ProgrammeId, Result};
+use async_trait::async_trait;
+use chrono::NaiveDate;
+use orgwork_domain::plan::{Item, Lint};
+use orgwork_domain::structure::UnitCode;
+use serde::Serialize;
+
+/// Where a programme stands: being written, approved (and locked), or closed at year's end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum ProgrammeStatus {
+    Draft,
+    Approved,
+    Closed,
+}
+
+impl ProgrammeStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProgrammeStatus::Draft => "draft",
+            ProgrammeStatus::Approved => "approved",
+            ProgrammeStatus::Closed => "closed",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<ProgrammeStatus> {
+        match text {
+            "draft" => Some(ProgrammeStatus::Draft),
+            "approved" => Some(ProgrammeStatus::Approved),
+            "closed" => Some(ProgrammeStatus::Closed),
+            _ => None,
+        }
+    }
+}
+
+/// A unit's programme for a year, with its items in order.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
+pub struct Programme {
+    #[cfg_attr(feature = "schemas", schema(value_type = String))]
+    pub id: ProgrammeId,
+    #[cfg_attr(feature = "schemas", schema(value_type = String))]
+    pub unit: UnitCode,
+    pub year: i32,
+    pub theme: String,
+    pub status: ProgrammeStatus,
+    /// The approving decision's number, and its date.
+    pub decision: Option<String>,
+    pub approved_on: Option<NaiveDate>,
+    pub items: Vec<Item>,
+}
+
+/// A progress report on an item: appended, never changed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
+pub struct Report {
+    pub item: String,
+    pub value: f64,
+    pub on: NaiveDate,
+    pub note: Option<String>,
+    pub evidence: Option<String>,
+    /// Who reported it.
+    pub by: String,
+}
+
+/// A new report.
+#[derive(Debug, Clone, Default)]
+pub struct NewReport {
+    pub item: String,
+    pub value: f64,
+    pub on: NaiveDate,
+    pub note: Option<String>,
+    pub evidence: Option<String>,
+}
+
+/// An item as it stands on a day.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
+pub struct ItemStanding {
+    pub code: String,
+    pub title: String,
+    pub parent: Option<String>,
+    /// The value it is judged by: its latest report on or before the day, or the sum of the
+    /// children's count items that carry it out.
+    pub value: Option<f64>,
+    /// Between 0 and 1.
+    pub achievement: f64,
+    pub overdue: bool,
+    /// Its reports up to the day, oldest first.
+    pub reports: Vec<Report>,
+}
+
+/// A programme as it stands on a day.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
+pub struct ProgrammeStanding {
+    #[cfg_attr(feature = "schemas", schema(value_type = String))]
+    pub id: ProgrammeId,
+    #[cfg_attr(feature = "schemas", schema(value_type = String))]
+    pub unit: UnitCode,
+    pub year: i32,
+    pub theme: String,
+    pub status: ProgrammeStatus,
+    pub decision: Option<String>,
+    pub approved_on: Option<NaiveDate>,
+    pub as_of: NaiveDate,
+    /// Σ weight × achievement over Σ weight of the top-level items, between 0 and 1.
+    pub completion: f64,
+    pub items: Vec<ItemStanding>,
+}
+
+/// The annual work programmes.
+#[async_trait]
+pub trait PlanStore: Send + Sync {
+    /// A new draft programme of a unit for a year (one per unit and year).
+    async fn create_programme(
+        &self,
+        actor: &Actor,
+        unit: &UnitCode,
+        year: i32,
+        theme: &str,
+        items: Vec<Item>,
+    ) -> Result<Programme>;
+    /// Replaces a draft's items (refused once approved).
+    async fn replace_items(&self, actor: &Actor, id: ProgrammeId, items: Vec<Item>) -> Result<Programme>;
+    async fn programme(&self, id: ProgrammeId) -> Result<Programme>;
+    /// The unit's programme for a year, if it has one.
+    async fn programme_of(&self, unit: &UnitCode, year: i32) -> Result<Option<Programme>>;
+    /// The lint of a programme against the tree and the parent unit's programme.
+    async fn lint_programme(&self, id: ProgrammeId) -> Result<Lint>;
+    /// Approves a draft on a day under a decision: refused while the lint has errors, changing
+    /// nothing; the programme is locked from then on.
+    async fn approve_programme(
+        &self,
+        actor: &Actor,
+        id: ProgrammeId,
+        decision: &str,
+        on: NaiveDate,
+    ) -> Result<Programme>;
+    /// Appends a progress report to an item of an approved programme.
+    async fn report_progress(&self, actor: &Actor, id: ProgrammeId, report: NewReport) -> Result<Report>;
+    /// The programme as it stands on a day: each item's value, achievement and overdue flag,
+    /// counts carried up from the children's programmes, the completion.
+    async fn programme_standing(&self, id: ProgrammeId, as_of: NaiveDate) -> Result<ProgrammeStanding>;
+}
