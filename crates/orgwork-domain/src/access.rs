@@ -32,6 +32,10 @@ pub enum Permission {
     ReadMembers,
     /// Admit members and change their records and statuses.
     WriteMembers,
+    /// Draft, amend and approve work programmes: administrators, planners.
+    WritePlans,
+    /// Report progress on a work programme's items: administrators, organizers, planners.
+    ReportProgress,
 }
 
 impl Role {
@@ -60,9 +64,12 @@ impl Role {
         use Permission::*;
         match self {
             Role::Administrator => true,
-            Role::Organizer => matches!(p, ReadStructure | WriteStructure | ReadMembers | WriteMembers),
+            Role::Organizer => {
+                matches!(p, ReadStructure | WriteStructure | ReadMembers | WriteMembers | ReportProgress)
+            }
             Role::Inspector => matches!(p, ReadStructure | ReadMembers),
-            Role::Planner | Role::Viewer => matches!(p, ReadStructure),
+            Role::Planner => matches!(p, ReadStructure | WritePlans | ReportProgress),
+            Role::Viewer => matches!(p, ReadStructure),
         }
     }
 }

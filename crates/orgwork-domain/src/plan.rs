@@ -74,21 +74,25 @@ impl Better {
 /// to name).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct Item {
     /// Unique in its programme.
     pub code: String,
     /// The code of the item above, for a sub-item.
     pub parent: Option<String>,
+    #[serde(default)]
     pub title: String,
     #[cfg_attr(feature = "schemas", schema(value_type = Option<String>))]
     pub responsible: Option<UnitCode>,
     #[cfg_attr(feature = "schemas", schema(value_type = Vec<String>))]
+    #[serde(default)]
     pub cooperating: Vec<UnitCode>,
     pub indicator: Option<Indicator>,
     /// The unit of measure ("members", "%").
     pub unit: Option<String>,
     pub baseline: Option<f64>,
     pub target: Option<f64>,
+    #[serde(default)]
     pub direction: Better,
     pub deadline: Option<NaiveDate>,
     /// 1 when not given.

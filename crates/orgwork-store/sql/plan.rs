@@ -83,6 +83,14 @@ fn check_items(items: &[Item]) -> Result<()> {
             )
             .into());
         }
+        let short = [&it.parent, &it.unit, &it.carries_out].into_iter().flatten().all(|t| t.chars().count() <= 100);
+        if !short || it.cooperating.len() > 100 {
+            return Err(Error::invalid(
+                "invalid_programme",
+                format!("item {code}: a value is over 100 characters, or over 100 units cooperate"),
+            )
+            .into());
+        }
         for v in [it.baseline, it.target, it.weight].into_iter().flatten() {
             if !v.is_finite() {
                 return Err(Error::invalid("invalid_programme", format!("item {code}: a number is not finite")).into());

@@ -180,6 +180,35 @@ fn table() -> Vec<Row> {
             status,
         ));
     }
+    // Work programmes (P is the setup's draft of STC for 2022): planners draft, amend and
+    // approve; organizers and planners report progress; every role of the subtree reads.
+    let items = json!([{"code": "1", "title": "Kết nạp 5 đảng viên", "responsible": "STC", "indicator": "count",
+        "baseline": 0, "target": 5, "deadline": "2022-12-31"}]);
+    for (u, status) in [("admin", 200), ("org", 200), ("insp", 200), ("plan", 200), ("view", 200), ("other", 403)] {
+        t.push(row(u, M::GET, "/api/v1/programmes", "/api/v1/programmes?unit=STC&year=2022", None, status));
+    }
+    for (u, status) in [("view", 403), ("insp", 403), ("org", 403), ("other", 403), ("plan", 201)] {
+        let body = Some(json!({"unit": "STC", "year": 2023, "items": items.clone()}));
+        t.push(row(u, M::POST, "/api/v1/programmes", "/api/v1/programmes", body, status));
+    }
+    for (u, status) in [("admin", 200), ("org", 200), ("insp", 200), ("plan", 200), ("view", 200), ("other", 404)] {
+        t.push(row(u, M::GET, "/api/v1/programmes/{id}", "/api/v1/programmes/{programme}", None, status));
+        t.push(row(u, M::GET, "/api/v1/programmes/{id}/lint", "/api/v1/programmes/{programme}/lint", None, status));
+    }
+    let approve = Some(json!({"decision": "01-QĐ/ĐU", "on": "2022-01-15"}));
+    for (u, status) in [("view", 403), ("insp", 403), ("org", 403), ("other", 404), ("plan", 200)] {
+        let body = Some(json!({"items": items.clone()}));
+        t.push(row(u, M::PUT, "/api/v1/programmes/{id}/items", "/api/v1/programmes/{programme}/items", body, status));
+    }
+    for (u, status) in [("view", 403), ("insp", 403), ("org", 403), ("other", 404), ("plan", 200)] {
+        let path = "/api/v1/programmes/{programme}/approve";
+        t.push(row(u, M::POST, "/api/v1/programmes/{id}/approve", path, approve.clone(), status));
+    }
+    let report = Some(json!({"item": "1", "value": 2, "on": "2022-06-30"}));
+    for (u, status) in [("view", 403), ("insp", 403), ("other", 404), ("org", 201), ("plan", 201)] {
+        let path = "/api/v1/programmes/{programme}/progress";
+        t.push(row(u, M::POST, "/api/v1/programmes/{id}/progress", path, report.clone(), status));
+    }
     // Import and export of members: organizers import; those who read members export.
     let file = Some(Value::String(
         "full_name,sex,birth_date,admitted_on,card_number\nPhan Văn Tệp,male,1990-01-01,2021-06-01,2000100\n".into(),
@@ -379,6 +408,16 @@ async fn every_endpoint_checks_its_caller(backend: &str) {
     .await;
     assert_eq!(s, StatusCode::CREATED, "{r}");
     let restructuring_id = r["id"].as_str().unwrap().to_string();
+    let (s, p) = send(
+        &app,
+        &app.token,
+        Method::POST,
+        "/api/v1/programmes",
+        Some(json!({"unit": "STC", "year": 2022, "theme": "Đột phá"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{p}");
+    let programme_id = p["id"].as_str().unwrap().to_string();
     let mut tokens = BTreeMap::new();
     tokens.insert("admin", app.token.clone());
     for (name, role, unit) in [
@@ -428,7 +467,8 @@ async fn every_endpoint_checks_its_caller(backend: &str) {
             .replace("{member}", &member_id)
             .replace("{transfer}", &transfer_id)
             .replace("{candidate}", &candidate_id)
-            .replace("{restructuring}", &restructuring_id);
+            .replace("{restructuring}", &restructuring_id)
+            .replace("{programme}", &programme_id);
         let body =
             r.body.clone().map(|b| serde_json::from_str(&b.to_string().replace("{member}", &member_id)).unwrap());
         let (s, b) = send(&app, &tokens[r.user], r.method.clone(), &path, body).await;
@@ -449,6 +489,9 @@ async fn every_endpoint_checks_its_caller(backend: &str) {
         }
         if s == StatusCode::NOT_FOUND && r.template.starts_with("/api/v1/candidates/") {
             assert_eq!(b["error"]["code"], "candidate_not_found", "{b}");
+        }
+        if s == StatusCode::NOT_FOUND && r.template.starts_with("/api/v1/programmes/") {
+            assert_eq!(b["error"]["code"], "programme_not_found", "{b}");
         }
         if s == StatusCode::NOT_FOUND && r.template.starts_with("/api/v1/transfers/") {
             assert_eq!(b["error"]["code"], "transfer_not_found", "{b}");

@@ -4,6 +4,7 @@ pub mod admissions;
 pub mod audit;
 pub mod files;
 pub mod members;
+pub mod plan;
 pub mod profile;
 pub mod restructure;
 pub mod structure;
@@ -35,7 +36,8 @@ use utoipa_axum::routes;
         (name = "units", description = "The structure: units as of any date, and their dated changes"),
         (name = "members", description = "The member register and its counts"),
         (name = "restructuring", description = "Merges, splits, moves and dissolutions with one effective date: drafts, the continuity check, apply, undo, lineage"),
-        (name = "audit", description = "The audit log")
+        (name = "audit", description = "The audit log"),
+        (name = "plans", description = "Annual work programmes: items, the lint, approval, progress, where they stand")
     )
 )]
 struct ApiDoc;
@@ -84,6 +86,7 @@ pub fn routes() -> (Router<AppState>, OpenApiDoc) {
         .merge(transfers::routes())
         .merge(files::routes())
         .merge(admissions::routes())
+        .merge(plan::routes())
         .split_for_parts();
     (router, loosen_flattened(doc))
 }

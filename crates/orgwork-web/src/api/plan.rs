@@ -1,0 +1,226 @@
+//! The work programmes' endpoints: a unit's programme for a year, its items, the lint,
+//! approval, progress reports and where it stands on a day. Planners draft and approve the
+//! programmes of their subtree; organizers and planners report progress on the items whose
+//! responsible unit lies in theirs; every role of the subtree reads them.
+
+use super::List;
+use crate::AppState;
+use crate::auth::{ApiCaller, Caller, today};
+use crate::error::{ApiError, ErrorBody};
+use crate::extract::{ApiJson, ApiQuery, Id};
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use chrono::NaiveDate;
+use orgwork_domain::access::Permission;
+use orgwork_domain::date::parse_date;
+use orgwork_domain::plan::{Item, Lint};
+use orgwork_domain::structure::UnitCode;
+use orgwork_store::{NewReport, Programme, ProgrammeId, ProgrammeStanding, Report, Store};
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(show))
+        .routes(routes!(replace_items))
+        .routes(routes!(lint))
+        .routes(routes!(approve))
+        .routes(routes!(progress))
+}
+
+/// The first day a programme's writes reach: its year's first day, or today for a year
+/// ahead.
+fn first_day(year: i32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or_else(today).min(today())
+}
+
+/// The programme, if the caller may read its unit; 404 otherwise (who may not read the unit
+/// does not learn that it has a programme).
+async fn readable(store: &dyn Store, caller: &Caller, id: ProgrammeId) -> Result<Programme, ApiError> {
+    let hidden = || ApiError::from(ProgrammeId::not_found(id));
+    let p = store.programme(id).await.map_err(|_| hidden())?;
+    caller.require(store, Permission::ReadStructure, &p.unit, today()).await.map_err(|_| hidden())?;
+    Ok(p)
+}
+
+/// The programme, if the caller may also draft and approve programmes in its unit from its
+/// year's first day to today.
+async fn writable(store: &dyn Store, caller: &Caller, id: ProgrammeId) -> Result<Programme, ApiError> {
+    let p = readable(store, caller, id).await?;
+    caller.require_from(store, Permission::WritePlans, &p.unit, first_day(p.year)).await?;
+    Ok(p)
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ProgrammeParams {
+    unit: String,
+    year: i32,
+}
+
+/// The unit's programme for a year (none, or one).
+#[utoipa::path(get, path = "/api/v1/programmes", tag = "plans", params(ProgrammeParams),
+    responses((status = 200, body = List<Programme>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn list(
+    State(s): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    ApiQuery(p): ApiQuery<ProgrammeParams>,
+) -> Result<Json<List<Programme>>, ApiError> {
+    let unit = UnitCode::parse(&p.unit)?;
+    if !(1900..=2199).contains(&p.year) {
+        return Err(ApiError::new(StatusCode::BAD_REQUEST, "invalid_year", format!("year: {}", p.year)));
+    }
+    caller.require(s.store.as_ref(), Permission::ReadStructure, &unit, today()).await?;
+    let items = s.store.programme_of(&unit, p.year).await?.into_iter().collect();
+    Ok(Json(List { items, next: None }))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewProgramme {
+    unit: String,
+    year: i32,
+    #[serde(default)]
+    theme: String,
+    #[serde(default)]
+    items: Vec<Item>,
+}
+
+/// A new draft programme of a unit for a year.
+#[utoipa::path(post, path = "/api/v1/programmes", tag = "plans", request_body = NewProgramme,
+    responses((status = 201, body = Programme), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn create(
+    State(s): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    ApiJson(b): ApiJson<NewProgramme>,
+) -> Result<(StatusCode, Json<Programme>), ApiError> {
+    let unit = UnitCode::parse(&b.unit)?;
+    if !(1900..=2199).contains(&b.year) {
+        return Err(ApiError::new(StatusCode::BAD_REQUEST, "invalid_year", format!("year: {}", b.year)));
+    }
+    caller.require_from(s.store.as_ref(), Permission::WritePlans, &unit, first_day(b.year)).await?;
+    let p = s.store.create_programme(&caller.actor(), &unit, b.year, &b.theme, b.items).await?;
+    Ok((StatusCode::CREATED, Json(p)))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AsOf {
+    #[param(value_type = Option<String>, format = Date)]
+    as_of: Option<String>,
+}
+
+/// Where a programme stands on a day: its completion, each item's value, achievement and
+/// overdue flag, with its reports up to the day.
+#[utoipa::path(get, path = "/api/v1/programmes/{id}", tag = "plans", params(("id" = String, Path), AsOf),
+    responses((status = 200, body = ProgrammeStanding), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+               (status = 404, body = ErrorBody)))]
+async fn show(
+    State(s): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Id(id): Id<ProgrammeId>,
+    ApiQuery(q): ApiQuery<AsOf>,
+) -> Result<Json<ProgrammeStanding>, ApiError> {
+    let on = match q.as_of.as_deref() {
+        Some(v) => parse_date("as_of", v)?,
+        None => today(),
+    };
+    readable(s.store.as_ref(), &caller, id).await?;
+    Ok(Json(s.store.programme_standing(id, on).await?))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Items {
+    items: Vec<Item>,
+}
+
+/// Replaces a draft's items (refused once approved: 409).
+#[utoipa::path(put, path = "/api/v1/programmes/{id}/items", tag = "plans", params(("id" = String, Path)), request_body = Items,
+    responses((status = 200, body = Programme), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn replace_items(
+    State(s): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Id(id): Id<ProgrammeId>,
+    ApiJson(b): ApiJson<Items>,
+) -> Result<Json<Programme>, ApiError> {
+    writable(s.store.as_ref(), &caller, id).await?;
+    Ok(Json(s.store.replace_items(&caller.actor(), id, b.items).await?))
+}
+
+/// What keeps a programme from being counted (errors, each by item and column) and what
+/// reads vague (warnings).
+#[utoipa::path(get, path = "/api/v1/programmes/{id}/lint", tag = "plans", params(("id" = String, Path)),
+    responses((status = 200, body = Lint), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn lint(
+    State(s): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Id(id): Id<ProgrammeId>,
+) -> Result<Json<Lint>, ApiError> {
+    readable(s.store.as_ref(), &caller, id).await?;
+    Ok(Json(s.store.lint_programme(id).await?))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Approve {
+    /// The approving decision's number.
+    decision: String,
+    #[schema(value_type = String, format = Date)]
+    on: String,
+}
+
+/// Approves a draft (422, changing nothing, while the lint has errors); it is locked after.
+#[utoipa::path(post, path = "/api/v1/programmes/{id}/approve", tag = "plans", params(("id" = String, Path)), request_body = Approve,
+    responses((status = 200, body = Programme), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn approve(
+    State(s): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Id(id): Id<ProgrammeId>,
+    ApiJson(b): ApiJson<Approve>,
+) -> Result<Json<Programme>, ApiError> {
+    let on = parse_date("on", &b.on)?;
+    writable(s.store.as_ref(), &caller, id).await?;
+    Ok(Json(s.store.approve_programme(&caller.actor(), id, &b.decision, on).await?))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Progress {
+    item: String,
+    value: f64,
+    #[schema(value_type = String, format = Date)]
+    on: String,
+    note: Option<String>,
+    /// A reference to the evidence (a document's number, a file's name).
+    evidence: Option<String>,
+}
+
+/// Appends a progress report to an item of an approved programme: by whoever may report
+/// progress in the item's responsible unit (or the programme's, when the item names none)
+/// from the report's day to today.
+#[utoipa::path(post, path = "/api/v1/programmes/{id}/progress", tag = "plans", params(("id" = String, Path)), request_body = Progress,
+    responses((status = 201, body = Report), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn progress(
+    State(s): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Id(id): Id<ProgrammeId>,
+    ApiJson(b): ApiJson<Progress>,
+) -> Result<(StatusCode, Json<Report>), ApiError> {
+    let on = parse_date("on", &b.on)?;
+    let store = s.store.as_ref();
+    let p = readable(store, &caller, id).await?;
+    let unit = p.items.iter().find(|i| i.code == b.item).and_then(|i| i.responsible.clone()).unwrap_or(p.unit);
+    caller.require_from(store, Permission::ReportProgress, &unit, on).await?;
+    let report = NewReport { item: b.item, value: b.value, on, note: b.note, evidence: b.evidence };
+    Ok((StatusCode::CREATED, Json(store.report_progress(&caller.actor(), id, report).await?)))
+}
