@@ -597,3 +597,55 @@ err-programme_locked = البرنامج معتمد: لا يتغير إلا بت�
 err-programme_not_approved = يُبلَّغ عن التقدم في برنامج معتمد.
 err-programme_not_countable = لا يمكن اعتماد البرنامج ما دامت فيه بنود لا تُعد.
 err-programme_not_found = لا يوجد هذا البرنامج.
+programme-link = برنامج العمل
+programme-title = برنامج عمل { $unit } لسنة { $year }
+programme-status = الحالة
+programme-status-draft = مسودة
+programme-status-approved = معتمد
+programme-status-closed = مغلق
+programme-decision = القرار { $decision } بتاريخ { $date }
+programme-theme = الموضوع
+programme-completion = نسبة الإنجاز
+programme-achievement = المنجز
+programme-overdue = متأخر
+programme-no-items = لا بنود في البرنامج بعد.
+programme-errors = { $count ->
+    [one] خطأ واحد يمنع اعتماد البرنامج.
+    [two] خطآن يمنعان اعتماد البرنامج.
+    [few] { $count } أخطاء تمنع اعتماد البرنامج.
+    [many] { $count } خطأً تمنع اعتماد البرنامج.
+   *[other] { $count } خطأ تمنع اعتماد البرنامج.
+}
+programme-reports = { $count ->
+    [one] تقرير واحد
+    [two] تقريران
+    [few] { $count } تقارير
+    [many] { $count } تقريرًا
+   *[other] { $count } تقرير
+}
+programme-report = الإبلاغ عن التقدم
+programme-item = البند
+programme-value = القيمة
+programme-on = التاريخ
+programme-note = ملاحظة
+programme-evidence = الدليل (رقم وثيقة)
+programme-approve = اعتماد البرنامج
+programme-decision-number = رقم القرار
+programme-none = ليس لهذه الوحدة برنامج عمل لسنة { $year }.
+programme-this-year = برنامج عمل هذه السنة
+plan-indicator-count = عدد
+plan-indicator-percent = نسبة مئوية
+plan-indicator-milestone = مرحلة
+plan-col-code = الرمز
+plan-col-parent = البند الأعلى
+plan-col-title = البند
+plan-col-responsible = الوحدة المسؤولة
+plan-col-cooperating = الوحدات المتعاونة
+plan-col-indicator = المؤشر
+plan-col-unit = وحدة القياس
+plan-col-baseline = القيمة الأساسية
+plan-col-target = الهدف
+plan-col-deadline = الموعد النهائي
+plan-col-weight = الوزن
+plan-col-direction = الاتجاه
+plan-col-carries_out = ينفذ بند

@@ -569,3 +569,49 @@ err-programme_locked = The programme is approved: it changes only by a recorded 
 err-programme_not_approved = Progress is reported on an approved programme.
 err-programme_not_countable = The programme cannot be approved while items cannot be counted.
 err-programme_not_found = There is no such programme.
+programme-link = Work programme
+programme-title = Work programme of { $unit }, { $year }
+programme-status = Status
+programme-status-draft = Draft
+programme-status-approved = Approved
+programme-status-closed = Closed
+programme-decision = decision { $decision } of { $date }
+programme-theme = Theme
+programme-completion = Completion
+programme-achievement = Achieved
+programme-overdue = overdue
+programme-no-items = The programme has no item yet.
+programme-errors = { $count ->
+    [one] One fault keeps the programme from being approved.
+   *[other] { $count } faults keep the programme from being approved.
+}
+programme-reports = { $count ->
+    [one] One report
+   *[other] { $count } reports
+}
+programme-report = Report progress
+programme-item = Item
+programme-value = Value
+programme-on = On
+programme-note = Note
+programme-evidence = Evidence (a document's number)
+programme-approve = Approve the programme
+programme-decision-number = Decision number
+programme-none = This unit has no work programme for { $year }.
+programme-this-year = This year's work programme
+plan-indicator-count = count
+plan-indicator-percent = percent
+plan-indicator-milestone = milestone
+plan-col-code = Code
+plan-col-parent = Item above
+plan-col-title = Item
+plan-col-responsible = Responsible unit
+plan-col-cooperating = Cooperating units
+plan-col-indicator = Indicator
+plan-col-unit = Unit of measure
+plan-col-baseline = Baseline
+plan-col-target = Target
+plan-col-deadline = Deadline
+plan-col-weight = Weight
+plan-col-direction = Direction
+plan-col-carries_out = Carries out

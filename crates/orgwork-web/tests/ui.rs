@@ -438,6 +438,17 @@ async fn vietnamese_and_arabic_pages_carry_no_english(backend: &str) {
     let transfer = json!({"member": id, "to_unit": "QN", "issued_on": "2024-05-01"});
     let (s, t) = send(&app, &app.token, Method::POST, "/api/v1/transfers", Some(transfer)).await;
     assert_eq!(s, StatusCode::CREATED, "{t}");
+    let items = json!([{"code": "1", "title": "Tăng cường kiểm tra", "responsible": "STC", "deadline": "2025-12-31"}]);
+    let (s, p) = send(
+        &app,
+        &app.token,
+        Method::POST,
+        "/api/v1/programmes",
+        Some(json!({"unit": "STC", "year": 2025, "items": items})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{p}");
+    let programme = format!("/programmes/{}", p["id"].as_str().unwrap());
     let mut b = Browser::new(&app.base);
     b.login("admin").await;
     for lang in ["vi", "ar"] {
@@ -462,6 +473,8 @@ async fn vietnamese_and_arabic_pages_carry_no_english(backend: &str) {
             "/restructurings".into(),
             "/units/NOPE".into(),
             "/members/12345".into(),
+            programme.clone(),
+            "/units/STC/programme?year=2031".into(),
         ] {
             let (_, html, _) = b.get(&path, &[]).await;
             pages.push((path, html));
@@ -502,12 +515,79 @@ async fn vietnamese_and_arabic_pages_carry_no_english(backend: &str) {
     }
 }
 
+/// A work programme's page: the lint's findings beside their items in the reader's language,
+/// approval refused then given from the page, progress reported, the achievement as of a day.
+async fn a_work_programme_page(backend: &str) {
+    let app = spawn_app(backend).await;
+    let unit = json!({"code": "STC", "kind": "grassroots_committee", "parent": "QN", "valid_from": "2020-01-01",
+        "name": {"vi": "Đảng bộ Sở Tài chính", "en": "Department of Finance"}});
+    assert_eq!(send(&app, &app.token, Method::POST, "/api/v1/units", Some(unit)).await.0, StatusCode::CREATED);
+    let good = json!({"code": "1", "title": "Kết nạp 10 đảng viên", "responsible": "STC", "indicator": "count",
+        "unit": "đảng viên", "baseline": 0, "target": 10, "deadline": "2025-12-31"});
+    let vague =
+        json!({"code": "2", "title": "Tăng cường công tác kiểm tra", "responsible": "STC", "deadline": "2025-12-31"});
+    let body = json!({"unit": "STC", "year": 2025, "theme": "Đột phá", "items": [good, vague]});
+    let (s, p) = send(&app, &app.token, Method::POST, "/api/v1/programmes", Some(body)).await;
+    assert_eq!(s, StatusCode::CREATED, "{p}");
+    let id = p["id"].as_str().unwrap().to_string();
+    let page = format!("/programmes/{id}");
+    let mut b = Browser::new(&app.base);
+    b.login("admin").await;
+    let (s, _, loc) = b.get("/units/STC/programme?year=2025", &[]).await;
+    assert_eq!((s, loc.as_deref()), (StatusCode::SEE_OTHER, Some(page.as_str())));
+    let (s, html, _) = b.get(&page, &[]).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("Work programme of Department of Finance, 2025") && html.contains(">Draft"), "{html}");
+    assert!(html.contains(r#"<span class="field-error">Indicator: no indicator"#), "{html}");
+    assert!(
+        html.contains("Item: &#39;tăng cường&#39; is vague") || html.contains("Item: 'tăng cường' is vague"),
+        "{html}"
+    );
+    let csrf = b.csrf();
+    b.post("/language", &[("csrf", &csrf), ("lang", "vi"), ("next", "/")], &[]).await;
+    let (_, html, _) = b.get(&page, &[]).await;
+    assert!(html.contains("Loại chỉ tiêu: chưa có loại chỉ tiêu"), "{html}");
+    // Approval from the page is refused while a fault stands, and changes nothing.
+    let approve = [("csrf", csrf.as_str()), ("decision", "01-QĐ/ĐU"), ("on", "15/01/2025")];
+    let (s, html, _) = b.post(&format!("{page}/approve"), &approve, &[]).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
+    assert!(html.contains("Chưa thể phê duyệt"), "{html}");
+    let items = json!({"items": [{"code": "1", "title": "Kết nạp 10 đảng viên", "responsible": "STC", "indicator": "count",
+        "baseline": 0, "target": 10, "deadline": "2025-12-31"}]});
+    assert_eq!(
+        send(&app, &app.token, Method::PUT, &format!("/api/v1{page}/items"), Some(items)).await.0,
+        StatusCode::OK
+    );
+    let (s, _, loc) = b.post(&format!("{page}/approve"), &approve, &[]).await;
+    assert_eq!((s, loc.as_deref()), (StatusCode::SEE_OTHER, Some(format!("{page}?done=1").as_str())));
+    let report = [("csrf", csrf.as_str()), ("item", "1"), ("value", "4"), ("on", "30/06/2025"), ("note", "quý II")];
+    let (s, _, _) = b.post(&format!("{page}/progress"), &report, &[]).await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let (_, html, _) = b.get(&format!("{page}?as_of=2025-06-30"), &[]).await;
+    assert!(
+        html.contains("Đã phê duyệt") && html.contains(r#"<strong id="programme-completion">40 %</strong>"#),
+        "{html}"
+    );
+    assert!(html.contains("quý II"), "{html}");
+    let (_, html, _) = b.get(&format!("{page}?as_of=2026-01-05"), &[]).await;
+    assert!(html.contains("quá hạn"), "past its deadline and not done: {html}");
+    // Another subtree's organizer does not learn that it exists, on the page or in the API.
+    let dn = json!({"code": "DN", "kind": "grassroots_committee", "parent": "QN", "valid_from": "2020-01-01", "name": {"vi": "DN"}});
+    assert_eq!(send(&app, &app.token, Method::POST, "/api/v1/units", Some(dn)).await.0, StatusCode::CREATED);
+    let token = app.user_with_token("elsewhere", Role::Organizer, "DN").await;
+    assert_eq!(send(&app, &token, Method::GET, &format!("/api/v1{page}"), None).await.0, StatusCode::NOT_FOUND);
+    let mut other = Browser::new(&app.base);
+    other.login("elsewhere").await;
+    assert_eq!(other.get(&page, &[]).await.0, StatusCode::NOT_FOUND);
+}
+
 orgwork_store_tests::backends!(
     call crate;
     setup |backend| backend;
     irreversible_actions_ask_first,
     the_member_list_counts_and_pages_both_ways,
     vietnamese_and_arabic_pages_carry_no_english,
+    a_work_programme_page,
     the_home_page_shows_the_unit_at_a_glance,
     the_ui_without_javascript,
     csrf_is_bound_to_the_session,

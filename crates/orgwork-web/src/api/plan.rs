@@ -34,13 +34,13 @@ pub fn routes() -> OpenApiRouter<AppState> {
 
 /// The first day a programme's writes reach: its year's first day, or today for a year
 /// ahead.
-fn first_day(year: i32) -> NaiveDate {
+pub fn first_day(year: i32) -> NaiveDate {
     NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or_else(today).min(today())
 }
 
 /// The programme, if the caller may read its unit; 404 otherwise (who may not read the unit
 /// does not learn that it has a programme).
-async fn readable(store: &dyn Store, caller: &Caller, id: ProgrammeId) -> Result<Programme, ApiError> {
+pub async fn readable(store: &dyn Store, caller: &Caller, id: ProgrammeId) -> Result<Programme, ApiError> {
     let hidden = || ApiError::from(ProgrammeId::not_found(id));
     let p = store.programme(id).await.map_err(|_| hidden())?;
     caller.require(store, Permission::ReadStructure, &p.unit, today()).await.map_err(|_| hidden())?;
@@ -49,7 +49,7 @@ async fn readable(store: &dyn Store, caller: &Caller, id: ProgrammeId) -> Result
 
 /// The programme, if the caller may also draft and approve programmes in its unit from its
 /// year's first day to today.
-async fn writable(store: &dyn Store, caller: &Caller, id: ProgrammeId) -> Result<Programme, ApiError> {
+pub async fn writable(store: &dyn Store, caller: &Caller, id: ProgrammeId) -> Result<Programme, ApiError> {
     let p = readable(store, caller, id).await?;
     caller.require_from(store, Permission::WritePlans, &p.unit, first_day(p.year)).await?;
     Ok(p)

@@ -18,6 +18,7 @@ pub mod home;
 pub mod i18n;
 pub mod labels;
 pub mod members;
+pub mod plan;
 pub mod restructure;
 pub mod structure;
 pub mod transfers;
@@ -73,6 +74,10 @@ pub fn routes() -> Router<AppState> {
         .route("/units/{code}/members/import/jobs/{id}", get(files::job_page))
         .route("/units/{code}/candidates", get(admissions::page).post(admissions::add))
         .route("/candidates/{id}/{verb}", post(admissions::act))
+        .route("/units/{code}/programme", get(plan::of_unit))
+        .route("/programmes/{id}", get(plan::page))
+        .route("/programmes/{id}/progress", post(plan::progress))
+        .route("/programmes/{id}/approve", post(plan::approve))
         .route("/restructurings", get(restructure::list).post(restructure::plan))
         .route("/restructurings/{id}", get(restructure::page))
         .route("/restructurings/{id}/{verb}", post(restructure::act))

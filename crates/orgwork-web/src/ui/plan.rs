@@ -1,0 +1,318 @@
+//! A work programme's page: the items as a tree with their achievement bars and the lint's
+//! findings beside each, the reports, and the forms to report progress and to approve.
+
+use super::i18n::Tr;
+use super::labels::fault_words;
+use super::{Ctx, FieldsForm, Layout, PageId, Submitted, field as get, opt_field as opt, redirect};
+use crate::AppState;
+use crate::api::plan::{readable, writable};
+use crate::auth::{Caller, today};
+use crate::error::ApiError;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use chrono::NaiveDate;
+use orgwork_domain::access::Permission;
+use orgwork_domain::date::parse_written_date;
+use orgwork_domain::structure::UnitCode;
+use orgwork_store::{NewReport, ProgrammeId, ProgrammeStatus};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// A finding as the page says it: the column, and why.
+type Said = (String, String);
+
+pub struct ItemRow {
+    code: String,
+    title: String,
+    depth: usize,
+    /// The responsible unit's name and code.
+    responsible: (String, String),
+    indicator: String,
+    target: String,
+    deadline: String,
+    value: String,
+    /// 0 to 100, and as the language writes it.
+    percent: i64,
+    percent_text: String,
+    overdue: bool,
+    /// The lint's findings on the item: errors, then warnings (column, why).
+    errors: Vec<Said>,
+    warnings: Vec<Said>,
+    /// Its reports: day, value, note, who.
+    reports: Vec<(String, String, String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "programme.html")]
+struct ProgrammePage {
+    tr: Tr,
+    l: Layout,
+    id: String,
+    title: String,
+    unit_code: String,
+    unit_name: String,
+    status: String,
+    decision: String,
+    theme: String,
+    as_of: String,
+    completion: i64,
+    completion_text: String,
+    items: Vec<ItemRow>,
+    can_write: bool,
+    can_report: bool,
+    /// "2 faults keep the programme from being approved", for a draft with faults.
+    errors: Option<String>,
+    done: bool,
+    general_error: Option<String>,
+    today: String,
+}
+
+#[derive(Deserialize, Default)]
+pub struct PageQuery {
+    as_of: Option<String>,
+    done: Option<String>,
+}
+
+pub async fn page(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    PageId(id): PageId<ProgrammeId>,
+    Query(q): Query<PageQuery>,
+) -> Response {
+    let caller = match ctx.caller() {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let on = match q.as_of.as_deref().filter(|v| !v.is_empty()).map(|v| parse_written_date("as_of", v)) {
+        Some(Ok(d)) => d,
+        Some(Err(e)) => return ctx.api_error_page(e.into()),
+        None => today(),
+    };
+    render(&s, &ctx, &caller, id, on, q.done.is_some(), None, StatusCode::OK).await
+}
+
+/// A percentage of an achievement, whole.
+fn percent(x: f64) -> i64 {
+    (x * 100.0).round().clamp(0.0, 100.0) as i64
+}
+
+/// A value as the language writes it: whole numbers with its separators, others with a decimal.
+fn number(tr: Tr, v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        tr.number(v as i64)
+    } else {
+        let text = format!("{v:.2}");
+        if tr.lang == "vi" { text.replace('.', ",") } else { text }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn render(
+    s: &AppState,
+    ctx: &Ctx,
+    caller: &Caller,
+    id: ProgrammeId,
+    on: NaiveDate,
+    done: bool,
+    general_error: Option<String>,
+    status: StatusCode,
+) -> Response {
+    let tr = ctx.tr;
+    let store = s.store.as_ref();
+    let built = async {
+        let p = readable(store, caller, id).await?;
+        let standing = store.programme_standing(id, on).await?;
+        let lint = store.lint_programme(id).await?;
+        let can_write = p.status == ProgrammeStatus::Draft
+            && caller
+                .require_from(store, Permission::WritePlans, &p.unit, crate::api::plan::first_day(p.year))
+                .await
+                .is_ok();
+        let can_report = p.status == ProgrammeStatus::Approved
+            && caller.require(store, Permission::ReportProgress, &p.unit, today()).await.is_ok();
+        Ok::<_, ApiError>((p, standing, lint, can_write, can_report))
+    };
+    let (p, standing, lint, can_write, can_report) = match built.await {
+        Ok(b) => b,
+        Err(e) => return ctx.api_error_page(e),
+    };
+    let mut findings: BTreeMap<String, (Vec<Said>, Vec<Said>)> = BTreeMap::new();
+    for f in &lint.errors {
+        findings
+            .entry(f.item.clone())
+            .or_default()
+            .0
+            .push((tr.t(&format!("plan-col-{}", f.field)), fault_words(tr, &f.fault)));
+    }
+    for f in &lint.warnings {
+        findings
+            .entry(f.item.clone())
+            .or_default()
+            .1
+            .push((tr.t(&format!("plan-col-{}", f.field)), fault_words(tr, &f.fault)));
+    }
+    let depth_of = |code: &str| {
+        let mut depth = 0;
+        let mut at = p.items.iter().find(|i| i.code == code);
+        while let Some(parent) = at.and_then(|i| i.parent.as_deref()) {
+            depth += 1;
+            at = p.items.iter().find(|i| i.code == parent);
+            if depth > 20 {
+                break;
+            }
+        }
+        depth
+    };
+    let mut names = super::labels::UnitNames::new(store, tr);
+    let mut items = Vec::with_capacity(p.items.len());
+    for (it, st) in p.items.iter().zip(&standing.items) {
+        let (errors, warnings) = findings.remove(&it.code).unwrap_or_default();
+        let responsible = match &it.responsible {
+            Some(u) => names.pair(u, it.deadline.unwrap_or(on)).await,
+            None => (String::new(), String::new()),
+        };
+        let measure = it.unit.clone().unwrap_or_default();
+        items.push(ItemRow {
+            code: it.code.clone(),
+            title: it.title.clone(),
+            depth: depth_of(&it.code),
+            responsible,
+            indicator: it.indicator.map(|i| tr.t(&format!("plan-indicator-{}", i.as_str()))).unwrap_or_default(),
+            target: it.target.map(|t| format!("{} {measure}", number(tr, t)).trim().to_string()).unwrap_or_default(),
+            deadline: it.deadline.map(|d| tr.date(d)).unwrap_or_default(),
+            value: st.value.map(|v| number(tr, v)).unwrap_or_default(),
+            percent: percent(st.achievement),
+            percent_text: format!("{} %", percent(st.achievement)),
+            overdue: st.overdue,
+            errors,
+            warnings,
+            reports: st
+                .reports
+                .iter()
+                .map(|r| (tr.date(r.on), number(tr, r.value), r.note.clone().unwrap_or_default(), r.by.clone()))
+                .collect(),
+        });
+    }
+    let unit_name = names.name(&p.unit, on).await;
+    let page = ProgrammePage {
+        tr,
+        l: ctx.layout("structure", on),
+        id: id.to_string(),
+        title: tr.ta2("programme-title", "unit", &unit_name, "year", &p.year.to_string()),
+        unit_code: p.unit.to_string(),
+        unit_name,
+        status: tr.t(&format!("programme-status-{}", p.status.as_str())),
+        decision: match (&p.decision, p.approved_on) {
+            (Some(d), Some(on)) => tr.ta2("programme-decision", "decision", d, "date", &tr.date(on)),
+            _ => String::new(),
+        },
+        theme: p.theme.clone(),
+        as_of: on.to_string(),
+        completion: percent(standing.completion),
+        completion_text: format!("{} %", percent(standing.completion)),
+        items,
+        can_write,
+        can_report,
+        errors: (p.status == ProgrammeStatus::Draft && !lint.errors.is_empty())
+            .then(|| tr.tn("programme-errors", lint.errors.len())),
+        done,
+        general_error,
+        today: today().to_string(),
+    };
+    ctx.page(status, page)
+}
+
+/// Reports progress on an item from the page's form.
+pub async fn progress(
+    State(s): State<AppState>,
+    PageId(id): PageId<ProgrammeId>,
+    Submitted { ctx, caller, form: f }: Submitted<FieldsForm>,
+) -> Response {
+    let v = &f.fields;
+    let store = s.store.as_ref();
+    let result = async {
+        let on = parse_written_date("on", &get(v, "on"))?;
+        let value = get(v, "value").replace(',', ".").parse::<f64>().map_err(|_| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_report",
+                format!("value: '{}' is not a number", get(v, "value")),
+            )
+        })?;
+        let p = readable(store, &caller, id).await?;
+        let item = get(v, "item");
+        let unit = p.items.iter().find(|i| i.code == item).and_then(|i| i.responsible.clone()).unwrap_or(p.unit);
+        caller.require_from(store, Permission::ReportProgress, &unit, on).await?;
+        let report = NewReport { item, value, on, note: opt(v, "note"), evidence: opt(v, "evidence") };
+        store.report_progress(&caller.actor(), id, report).await?;
+        Ok::<_, ApiError>(())
+    }
+    .await;
+    match result {
+        Ok(()) => redirect(&format!("/programmes/{id}?done=1")),
+        Err(e) if e.status == StatusCode::NOT_FOUND && e.code == "programme_not_found" => ctx.api_error_page(e),
+        Err(e) => {
+            let message = ctx.error_text(&e);
+            render(&s, &ctx, &caller, id, today(), false, Some(message), e.status).await
+        }
+    }
+}
+
+/// Approves a draft from the page's form; refused, with the lint's errors on the page, while
+/// it has them.
+pub async fn approve(
+    State(s): State<AppState>,
+    PageId(id): PageId<ProgrammeId>,
+    Submitted { ctx, caller, form: f }: Submitted<FieldsForm>,
+) -> Response {
+    let v = &f.fields;
+    let store = s.store.as_ref();
+    let result = async {
+        let on = parse_written_date("on", &get(v, "on"))?;
+        writable(store, &caller, id).await?;
+        store.approve_programme(&caller.actor(), id, &get(v, "decision"), on).await?;
+        Ok::<_, ApiError>(())
+    }
+    .await;
+    match result {
+        Ok(()) => redirect(&format!("/programmes/{id}?done=1")),
+        Err(e) if e.status == StatusCode::NOT_FOUND => ctx.api_error_page(e),
+        Err(e) => {
+            let message = ctx.error_text(&e);
+            render(&s, &ctx, &caller, id, today(), false, Some(message), e.status).await
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct YearQuery {
+    year: Option<i32>,
+}
+
+/// A unit's programme for a year (this year by default): its page, or a page saying there is
+/// none.
+pub async fn of_unit(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+    Query(q): Query<YearQuery>,
+) -> Response {
+    let caller = match ctx.caller() {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let store = s.store.as_ref();
+    let year = q.year.unwrap_or_else(|| chrono::Datelike::year(&today())).clamp(1900, 2199);
+    let found = async {
+        let unit = UnitCode::parse(&code)?;
+        caller.require(store, Permission::ReadStructure, &unit, today()).await?;
+        Ok::<_, ApiError>(store.programme_of(&unit, year).await?)
+    };
+    match found.await {
+        Ok(Some(p)) => redirect(&format!("/programmes/{}", p.id)),
+        Ok(None) => ctx.error_page(StatusCode::NOT_FOUND, ctx.tr.ta("programme-none", "year", &year.to_string()), None),
+        Err(e) => ctx.api_error_page(e),
+    }
+}
