@@ -203,6 +203,54 @@ impl Backend {
     }
 }
 
+impl Backend {
+    /// The lint of a programme, with its facts: whether each responsible unit lies under the
+    /// programme's unit on the item's deadline, and the items of the parent unit's programme.
+    async fn lint_of(&self, p: &Programme, unit_id: i64) -> Result<Lint> {
+        // The tree on each item's deadline: is the responsible unit under the programme's?
+        let mut inside: BTreeSet<(UnitCode, NaiveDate)> = BTreeSet::new();
+        for it in &p.items {
+            if let (Some(u), Some(d)) = (&it.responsible, it.deadline)
+                && !inside.contains(&(u.clone(), d))
+                && self.path_ids(u, d).await.is_ok_and(|path| path.contains(&unit_id))
+            {
+                inside.insert((u.clone(), d));
+            }
+        }
+        // The parent unit's programme for the year, whose items these may carry out.
+        let day = tree_day(p.year);
+        let path = self.path_ids(&p.unit, day).await.unwrap_or_default();
+        let parent_items: Option<BTreeSet<String>> = match path.get(1) {
+            Some(parent) => {
+                let pid: Option<i64> = sqlx::query_scalar("SELECT id FROM programme WHERE unit_id = $1 AND year = $2")
+                    .bind(parent)
+                    .bind(p.year)
+                    .fetch_optional(self.reader())
+                    .await
+                    .db()?;
+                match pid {
+                    Some(pid) => Some(
+                        sqlx::query_scalar("SELECT code FROM programme_item WHERE programme_id = $1")
+                            .bind(pid)
+                            .fetch_all(self.reader())
+                            .await
+                            .db()?
+                            .into_iter()
+                            .collect(),
+                    ),
+                    None => None,
+                }
+            }
+            None => None,
+        };
+        let ok = |u: &UnitCode, d: NaiveDate| inside.contains(&(u.clone(), d));
+        let vague = self.profile.plans.vague_words.all();
+        let cx =
+            Context { year: p.year, responsible_ok: &ok, parent_items: parent_items.as_ref(), vague_words: &vague };
+        Ok(orgwork_domain::plan::lint(&p.items, &cx))
+    }
+}
+
 #[async_trait]
 impl PlanStore for Backend {
     async fn create_programme(
@@ -314,51 +362,10 @@ impl PlanStore for Backend {
     }
 
     async fn lint_programme(&self, id: ProgrammeId) -> Result<Lint> {
-        let p = self.programme(id).await?;
         let mut conn = self.reader().acquire().await.db()?;
-        let (_, unit_id) = load(&mut conn, id).await?;
+        let (p, unit_id) = load(&mut conn, id).await?;
         drop(conn);
-        // The tree on each item's deadline: is the responsible unit under the programme's?
-        let mut inside: BTreeSet<(UnitCode, NaiveDate)> = BTreeSet::new();
-        for it in &p.items {
-            if let (Some(u), Some(d)) = (&it.responsible, it.deadline)
-                && !inside.contains(&(u.clone(), d))
-                && self.path_ids(u, d).await.is_ok_and(|path| path.contains(&unit_id))
-            {
-                inside.insert((u.clone(), d));
-            }
-        }
-        // The parent unit's programme for the year, whose items these may carry out.
-        let day = tree_day(p.year);
-        let path = self.path_ids(&p.unit, day).await.unwrap_or_default();
-        let parent_items: Option<BTreeSet<String>> = match path.get(1) {
-            Some(parent) => {
-                let pid: Option<i64> = sqlx::query_scalar("SELECT id FROM programme WHERE unit_id = $1 AND year = $2")
-                    .bind(parent)
-                    .bind(p.year)
-                    .fetch_optional(self.reader())
-                    .await
-                    .db()?;
-                match pid {
-                    Some(pid) => Some(
-                        sqlx::query_scalar("SELECT code FROM programme_item WHERE programme_id = $1")
-                            .bind(pid)
-                            .fetch_all(self.reader())
-                            .await
-                            .db()?
-                            .into_iter()
-                            .collect(),
-                    ),
-                    None => None,
-                }
-            }
-            None => None,
-        };
-        let ok = |u: &UnitCode, d: NaiveDate| inside.contains(&(u.clone(), d));
-        let vague = self.profile.plans.vague_words.all();
-        let cx =
-            Context { year: p.year, responsible_ok: &ok, parent_items: parent_items.as_ref(), vague_words: &vague };
-        Ok(orgwork_domain::plan::lint(&p.items, &cx))
+        self.lint_of(&p, unit_id).await
     }
 
     async fn approve_programme(
@@ -377,7 +384,11 @@ impl PlanStore for Backend {
             )
             .into());
         }
-        let lint = self.lint_programme(id).await?;
+        // The lint of the items as read now; the write below makes sure they are still those.
+        let mut conn = self.reader().acquire().await.db()?;
+        let (linted, unit_id) = load(&mut conn, id).await?;
+        drop(conn);
+        let lint = self.lint_of(&linted, unit_id).await?;
         if let Some(first) = lint.errors.first() {
             let all = lint.errors.iter().map(|f| format!("{} {}: {}", f.item, f.field, f.message)).collect::<Vec<_>>();
             return Err(Error::rule(
@@ -392,11 +403,18 @@ impl PlanStore for Backend {
             .into());
         }
         let mut tx = self.begin_write().await?;
-        let (before, unit_id) = load(&mut tx, id).await?;
+        let (before, _) = load(&mut tx, id).await?;
         if before.status != ProgrammeStatus::Draft {
             return Err(Error::conflict(
                 "programme_locked",
                 format!("programme {id} is {} already", before.status.as_str()),
+            )
+            .into());
+        }
+        if before.items != linted.items {
+            return Err(Error::conflict(
+                "programme_changed",
+                format!("programme {id}'s items changed while it was checked; approve it again"),
             )
             .into());
         }

@@ -591,6 +591,7 @@ audit-action-programme-approve = اعتماد برنامج العمل
 audit-action-programme-report = الإبلاغ عن التقدم
 err-invalid_programme = البرنامج غير سليم الصياغة.
 err-invalid_report = تقرير التقدم غير سليم الصياغة.
+err-programme_changed = تغيّر البرنامج أثناء فحصه: اعتمده مرة أخرى.
 err-programme_exists = للوحدة برنامج لتلك السنة بالفعل.
 err-programme_item_not_found = لا يوجد هذا البند في البرنامج.
 err-programme_locked = البرنامج معتمد: لا يتغير إلا بتعديل مسجل.

@@ -563,6 +563,7 @@ audit-action-programme-approve = work programme approved
 audit-action-programme-report = progress reported
 err-invalid_programme = The programme is not well formed.
 err-invalid_report = The progress report is not well formed.
+err-programme_changed = The programme changed while it was checked: approve it again.
 err-programme_exists = The unit has a programme for that year already.
 err-programme_item_not_found = The programme has no such item.
 err-programme_locked = The programme is approved: it changes only by a recorded amendment.

@@ -547,6 +547,7 @@ audit-action-programme-approve = phê duyệt chương trình công tác
 audit-action-programme-report = báo cáo tiến độ
 err-invalid_programme = Chương trình không đúng quy cách.
 err-invalid_report = Báo cáo tiến độ không đúng quy cách.
+err-programme_changed = Chương trình vừa thay đổi trong lúc kiểm tra: hãy phê duyệt lại.
 err-programme_exists = Đơn vị đã có chương trình công tác cho năm này.
 err-programme_item_not_found = Chương trình không có nội dung này.
 err-programme_locked = Chương trình đã được phê duyệt: chỉ thay đổi bằng một lần điều chỉnh được ghi lại.
