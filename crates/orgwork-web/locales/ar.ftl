@@ -325,6 +325,7 @@ candidates-none = لا يوجد مرشحون.
 candidate-add-anyway = اقترحه مع ذلك
 candidate-similar = موجود بالفعل بين المرشحين: هل هو الشخص نفسه؟
 candidate-similar-one = { $name }، مولود في { $born }، مقترح في { $proposed } في { $unit }
+candidate-similar-hidden = شخص يطابق ما أدخلته (رقم الهوية نفسه، أو الاسم وتاريخ الميلاد نفسهما) ينتظر في وحدة أخرى.
 candidate-similar-elsewhere = وحدة أخرى
 candidate-similar-hint = لم يُحفظ شيء بعد. اقترحه مع ذلك إن كان شخصًا آخر.
 candidate-add = اقتراح مرشح

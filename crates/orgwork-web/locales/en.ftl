@@ -297,6 +297,7 @@ candidates-none = No candidate.
 candidate-add-anyway = Propose all the same
 candidate-similar = Already in the pipeline: is this the same person?
 candidate-similar-one = { $name }, born { $born }, proposed on { $proposed } in { $unit }
+candidate-similar-hidden = Someone with what you typed (the same national ID, or the same name and date of birth) is waiting in another unit.
 candidate-similar-elsewhere = another unit
 candidate-similar-hint = Nothing has been saved. Propose all the same if this is someone else.
 candidate-add = Propose a candidate

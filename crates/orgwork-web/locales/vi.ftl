@@ -281,6 +281,7 @@ candidates-none = Chưa có ai.
 candidate-add-anyway = Vẫn giới thiệu
 candidate-similar = Đã có trong danh sách quần chúng ưu tú: có phải cùng một người?
 candidate-similar-one = { $name }, sinh ngày { $born }, giới thiệu ngày { $proposed } tại { $unit }
+candidate-similar-hidden = Một người trùng thông tin vừa nhập (cùng số CCCD, hoặc cùng họ tên và ngày sinh) đang chờ kết nạp ở một tổ chức khác.
 candidate-similar-elsewhere = một tổ chức khác
 candidate-similar-hint = Chưa có gì được lưu. Nếu là người khác, hãy chọn «Vẫn giới thiệu».
 candidate-add = Đề nghị kết nạp

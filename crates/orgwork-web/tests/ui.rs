@@ -310,6 +310,29 @@ async fn irreversible_actions_ask_first(backend: &str) {
     assert_eq!((s, loc.as_deref()), (StatusCode::SEE_OTHER, Some("/units/QN/candidates?done=1")));
     let waiting = send(&app, &app.token, Method::GET, path, None).await.1["items"].as_array().map(Vec::len);
     assert_eq!(waiting, Some(1));
+    // Outside the reader's scope, the one already waiting is not shown: only that someone
+    // with what they typed is waiting in another unit.
+    let stc = json!({"code": "STC", "kind": "grassroots_committee", "parent": "QN", "valid_from": "2020-01-01", "name": {"vi": "STC"}});
+    assert_eq!(send(&app, &app.token, Method::POST, "/api/v1/units", Some(stc)).await.0, StatusCode::CREATED);
+    let known = json!({"unit": "QN", "full_name": "Lò Văn Kín", "sex": "male", "birth_date": "1999-09-09",
+        "national_id": "001099000123", "proposed_on": "2024-02-01"});
+    assert_eq!(send(&app, &app.token, Method::POST, "/api/v1/candidates", Some(known)).await.0, StatusCode::CREATED);
+    app.user_with_token("sec", Role::Organizer, "STC").await;
+    let mut sec = Browser::new(&app.base);
+    sec.login("sec").await;
+    let csrf = sec.csrf();
+    let same_id = [
+        ("csrf", csrf.as_str()),
+        ("full_name", "Lò Văn Khác"),
+        ("sex", "male"),
+        ("birth_date", "1990-01-01"),
+        ("national_id", "001099000123"),
+        ("proposed_on", "2024-03-01"),
+    ];
+    let (s, html, _) = sec.post("/units/STC/candidates", &same_id, &[]).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("Someone with what you typed") && html.contains("is waiting in another unit"), "{html}");
+    assert!(!html.contains("Kín") && !html.contains("1999"), "nothing of the other record: {html}");
 }
 
 /// The link of a page's paging (`rel="next"` or `rel="prev"`), unescaped.

@@ -188,9 +188,13 @@ pub async fn add(
             let mut names = super::labels::UnitNames::new(store, tr);
             let mut similar = Vec::with_capacity(like.len());
             for c in like {
-                // The unit is named only to who may read it.
-                let seen = caller.require(store, Permission::ReadMembers, &c.unit, today()).await.is_ok();
-                let unit = if seen { names.name(&c.unit, today()).await } else { tr.t("candidate-similar-elsewhere") };
+                // The candidate's record and unit are shown only to who may read them; anyone
+                // else learns only that someone with what they typed is waiting elsewhere.
+                if caller.require(store, Permission::ReadMembers, &c.unit, today()).await.is_err() {
+                    similar.push(tr.t("candidate-similar-hidden"));
+                    continue;
+                }
+                let unit = names.name(&c.unit, today()).await;
                 similar.push(tr.targs(
                     "candidate-similar-one",
                     &[
@@ -201,6 +205,7 @@ pub async fn add(
                     ],
                 ));
             }
+            similar.dedup();
             let state = FormState { form: "candidate", values: v.clone(), errors: HashMap::new() };
             render(&s, &ctx, &caller, &code, false, state, None, similar, StatusCode::OK).await
         }
