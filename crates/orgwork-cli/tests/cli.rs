@@ -820,6 +820,17 @@ async fn a_work_programme_from_the_command_line(backend: &str) {
     assert_eq!(april["completion"].as_f64(), Some(0.4));
     let next_year = ok_json(&url, &["plan", "show", &id, "--as-of", "2026-01-01", "--json"]);
     assert_eq!(next_year["items"][0]["overdue"], true, "past its deadline, not done");
+    // Next year's draft: the same items, a year on, nothing reported.
+    let copy = ok_json(&url, &["plan", "copy", &id, "--json"]);
+    assert_eq!((copy["year"].as_i64(), copy["status"].as_str()), (Some(2026), Some("draft")));
+    assert_eq!(copy["items"][0]["deadline"], "2026-12-31");
+    let copy_id = copy["id"].as_str().unwrap().to_string();
+    let fresh = ok_json(&url, &["plan", "show", &copy_id, "--as-of", "2026-06-30", "--json"]);
+    assert_eq!(
+        (fresh["completion"].as_f64(), fresh["items"][0]["reports"].as_array().map(Vec::len)),
+        (Some(0.0), Some(0))
+    );
+    assert!(!orgwork(&url, &["plan", "copy", &id]).status.success(), "one programme per unit and year");
 }
 
 #[tokio::test]

@@ -343,6 +343,18 @@ pub fn carried_up(children: impl IntoIterator<Item = (String, Indicator, Option<
     out
 }
 
+/// Next year's items from this year's: the same items, their deadlines a year on (29 February
+/// to 28), nothing reported (reports belong to the programme, not to its items).
+pub fn next_year(items: &[Item]) -> Vec<Item> {
+    items
+        .iter()
+        .map(|it| Item {
+            deadline: it.deadline.and_then(|d| d.checked_add_months(chrono::Months::new(12))),
+            ..it.clone()
+        })
+        .collect()
+}
+
 /// The columns of a programme's file, as the interface names them.
 pub const COLUMNS: [&str; 13] = [
     "code",
@@ -579,6 +591,14 @@ mod tests {
         let at: Vec<(usize, &str, &str)> =
             faults.errors.iter().map(|e| (e.row, e.column.as_str(), e.fault.code)).collect();
         assert_eq!(at, [(2, "target", "not_a_number"), (2, "indicator", "not_one_of"), (3, "code", "row_twice")]);
+    }
+
+    #[test]
+    fn next_years_items_fall_due_a_year_on() {
+        let items = vec![Item { deadline: Some(d("2024-02-29")), ..item("1") }, Item { deadline: None, ..item("2") }];
+        let next = next_year(&items);
+        assert_eq!((next[0].deadline, next[1].deadline), (Some(d("2025-02-28")), None));
+        assert_eq!(next[0].title, items[0].title);
     }
 
     #[test]

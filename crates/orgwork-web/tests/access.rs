@@ -204,6 +204,10 @@ fn table() -> Vec<Row> {
         let path = "/api/v1/programmes/{programme}/approve";
         t.push(row(u, M::POST, "/api/v1/programmes/{id}/approve", path, approve.clone(), status));
     }
+    // Next year's draft (2023 has the planner's already, made above: 409 for the planner).
+    for (u, status) in [("view", 403), ("insp", 403), ("org", 403), ("other", 404), ("plan", 409)] {
+        t.push(row(u, M::POST, "/api/v1/programmes/{id}/copy", "/api/v1/programmes/{programme}/copy", None, status));
+    }
     let report = Some(json!({"item": "1", "value": 2, "on": "2022-06-30"}));
     for (u, status) in [("view", 403), ("insp", 403), ("other", 404), ("org", 201), ("plan", 201)] {
         let path = "/api/v1/programmes/{programme}/progress";

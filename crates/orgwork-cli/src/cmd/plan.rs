@@ -43,6 +43,15 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Next year's draft from a programme: the same items and theme, deadlines a year on,
+    /// nothing reported.
+    Copy {
+        id: ProgrammeId,
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        json: bool,
+    },
     /// What keeps a programme from being counted (errors) and what reads vague (warnings).
     Lint {
         id: ProgrammeId,
@@ -120,6 +129,22 @@ pub async fn run(command: Command) -> Result<()> {
                 p.year,
                 p.items.len(),
                 p.status.as_str()
+            );
+        }
+        Command::Copy { id, db, json } => {
+            let store = db.open().await?;
+            let p = store.programme(id).await?;
+            let items = orgwork_domain::plan::next_year(&p.items);
+            let next = store.create_programme(&actor(), &p.unit, p.year + 1, &p.theme, items).await?;
+            if json {
+                return output::json(&next);
+            }
+            println!(
+                "Programme {} of {} for {}: a draft of {} items.",
+                next.id,
+                next.unit,
+                next.year,
+                next.items.len()
             );
         }
         Command::Lint { id, db, json } => {

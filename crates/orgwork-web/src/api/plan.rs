@@ -30,6 +30,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(lint))
         .routes(routes!(approve))
         .routes(routes!(progress))
+        .routes(routes!(copy))
 }
 
 /// The first day a programme's writes reach: its year's first day, or today for a year
@@ -223,4 +224,25 @@ async fn progress(
     caller.require_from(store, Permission::ReportProgress, &unit, on).await?;
     let report = NewReport { item: b.item, value: b.value, on, note: b.note, evidence: b.evidence };
     Ok((StatusCode::CREATED, Json(store.report_progress(&caller.actor(), id, report).await?)))
+}
+
+/// Next year's draft from a programme: the same items and theme, deadlines a year on, nothing
+/// reported (409 when the unit has one for that year already).
+#[utoipa::path(post, path = "/api/v1/programmes/{id}/copy", tag = "plans", params(("id" = String, Path)),
+    responses((status = 201, body = Programme), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+               (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn copy(
+    State(s): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Id(id): Id<ProgrammeId>,
+) -> Result<(StatusCode, Json<Programme>), ApiError> {
+    let store = s.store.as_ref();
+    let p = readable(store, &caller, id).await?;
+    let year = p.year + 1;
+    if year > 2199 {
+        return Err(ApiError::new(StatusCode::BAD_REQUEST, "invalid_year", format!("year: {year}")));
+    }
+    caller.require_from(store, Permission::WritePlans, &p.unit, first_day(year)).await?;
+    let items = orgwork_domain::plan::next_year(&p.items);
+    Ok((StatusCode::CREATED, Json(store.create_programme(&caller.actor(), &p.unit, year, &p.theme, items).await?)))
 }
