@@ -501,6 +501,24 @@ test('at phone width: the header folds into a menu, lists are stacked cards, not
   await page.waitForURL(`${base}/`);
 });
 
+test('the demo\'s work programme: items, achievement, the overdue item, the roll-up', async () => {
+  await login('secretary.stc');
+  await page.goto(`${base}/units/QN-KCQ-STC`);
+  await page.getByRole('link', { name: /work programme/ }).click();
+  await page.getByRole('heading', { name: 'Work programme of Department of Finance, 2025' }).waitFor();
+  assert.equal(await page.locator('#programme-status').textContent(), 'Approved · decision 12-QĐ/ĐU of 20 January 2025');
+  // Inspections lag: two of three by the deadline, flagged.
+  assert.match(await page.locator('#item-2').textContent(), /overdue/);
+  await keep('programme-en');
+  // The Bloc's admissions item sums what the departments carry out (5 + 4 of 60).
+  await page.context().close();
+  await login('organizer.kcq');
+  await page.goto(`${base}/units/QN-KCQ/programme?year=2025`);
+  await page.getByRole('heading', { name: /2025/ }).waitFor();
+  assert.match(await page.locator('#item-1').textContent(), /15 %/);
+  await keep('programme-bloc');
+});
+
 test('wrong passwords are refused, then rate-limited', async () => {
   const context = await browser.newContext({ locale: 'en-GB' });
   page = await context.newPage();

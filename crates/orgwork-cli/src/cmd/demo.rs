@@ -40,6 +40,9 @@ pub async fn run(args: Args) -> Result<()> {
     if let Some(id) = load_restructuring(store.as_ref()).await? {
         println!("Recorded the seed's restructuring as draft {id}: try `orgwork restructure check {id}`.");
     }
+    if load_programmes(store.as_ref()).await? {
+        println!("Recorded the Bloc's 2025 work programme, cascaded to two departments, and a draft for 2026.");
+    }
     println!("Log in at http://{}/ with one of these users (password: {DEMO_PASSWORD}):", args.listen);
     for (name, role, unit, who) in DEMO_USERS {
         println!("  {name:<16} {role} of {unit}: {who}");
@@ -90,6 +93,122 @@ pub async fn load_restructuring(store: &dyn Store) -> Result<Option<orgwork_stor
     }
     let draft = orgwork_domain::restructure::Draft::from_toml(RESTRUCTURING).context("the demo restructuring")?;
     Ok(Some(store.create_restructuring(&actor(), draft).await?.id))
+}
+
+/// The Bloc's 2025 work programme with the province's theme, approved and reported on part-way;
+/// two departments' programmes carrying out its admissions item; and the Newspaper's 2026
+/// draft, whose vague item the lint catches. Once: false when they are there already.
+pub async fn load_programmes(store: &dyn Store) -> Result<bool> {
+    use orgwork_domain::plan::{Indicator, Item};
+    let bloc = UnitCode::parse("QN-KCQ")?;
+    if store.programme_of(&bloc, 2025).await?.is_some() {
+        return Ok(false);
+    }
+    let item = |code: &str, title: &str, unit: &str, indicator: Indicator, target: Option<f64>, deadline: &str| Item {
+        code: code.into(),
+        title: title.into(),
+        responsible: UnitCode::parse(unit).ok(),
+        indicator: Some(indicator),
+        baseline: target.map(|_| 0.0),
+        target,
+        deadline: Some(day(deadline)),
+        ..Default::default()
+    };
+    let bloc_items = vec![
+        Item {
+            weight: Some(3.0),
+            unit: Some("đảng viên".into()),
+            ..item("1", "Kết nạp 60 đảng viên mới trong năm 2025", "QN-KCQ", Indicator::Count, Some(60.0), "2025-12-31")
+        },
+        Item {
+            weight: Some(2.0),
+            unit: Some("%".into()),
+            baseline: Some(80.0),
+            ..item(
+                "2",
+                "100% chi bộ sinh hoạt chuyên đề ít nhất 1 lần mỗi quý",
+                "QN-KCQ",
+                Indicator::Percent,
+                Some(100.0),
+                "2025-12-31",
+            )
+        },
+        item(
+            "3",
+            "Tổng kết 5 năm thực hiện Nghị quyết số 21-NQ/TW trước 30/6/2025",
+            "QN-KCQ",
+            Indicator::Milestone,
+            None,
+            "2025-06-30",
+        ),
+        item(
+            "4",
+            "Hoàn thành sắp xếp tổ chức đảng trực thuộc trước 01/02/2025",
+            "QN-KCQ",
+            Indicator::Milestone,
+            None,
+            "2025-02-01",
+        ),
+    ];
+    let theme = "Đột phá phát triển kinh tế, tạo động lực cho nhiệm kỳ mới";
+    let p = store.create_programme(&actor(), &bloc, 2025, theme, bloc_items).await?;
+    store.approve_programme(&actor(), p.id, "45-QĐ/ĐUK", day("2025-01-10")).await?;
+    let report = |item: &str, value: f64, on: &str, note: &str| orgwork_store::NewReport {
+        item: item.into(),
+        value,
+        on: day(on),
+        note: Some(note.into()),
+        evidence: None,
+    };
+    for r in [
+        report("2", 90.0, "2025-06-30", "Báo cáo sơ kết 6 tháng"),
+        report("3", 1.0, "2025-07-15", "Hội nghị tổng kết"),
+        report("4", 1.0, "2025-01-31", ""),
+    ] {
+        store.report_progress(&actor(), p.id, r).await?;
+    }
+    // Two departments carry out the Bloc's admissions item; the Finance one's inspections lag.
+    let stc = vec![
+        Item {
+            carries_out: Some("1".into()),
+            ..item("1", "Kết nạp 6 đảng viên mới", "QN-KCQ-STC", Indicator::Count, Some(6.0), "2025-12-31")
+        },
+        item(
+            "2",
+            "Kiểm tra 3 chi bộ trực thuộc trong quý III",
+            "QN-KCQ-STC",
+            Indicator::Count,
+            Some(3.0),
+            "2025-09-30",
+        ),
+    ];
+    let s = store.create_programme(&actor(), &UnitCode::parse("QN-KCQ-STC")?, 2025, theme, stc).await?;
+    store.approve_programme(&actor(), s.id, "12-QĐ/ĐU", day("2025-01-20")).await?;
+    for r in [
+        report("1", 2.0, "2025-04-15", "Quý I"),
+        report("1", 5.0, "2025-10-10", "Quý III"),
+        report("2", 2.0, "2025-08-30", ""),
+    ] {
+        store.report_progress(&actor(), s.id, r).await?;
+    }
+    let sct = vec![Item {
+        carries_out: Some("1".into()),
+        ..item("1", "Kết nạp 4 đảng viên mới", "QN-KCQ-SCT", Indicator::Count, Some(4.0), "2025-12-31")
+    }];
+    let c = store.create_programme(&actor(), &UnitCode::parse("QN-KCQ-SCT")?, 2025, theme, sct).await?;
+    store.approve_programme(&actor(), c.id, "08-QĐ/ĐU", day("2025-01-22")).await?;
+    store.report_progress(&actor(), c.id, report("1", 4.0, "2025-11-20", "Đã kết nạp đủ")).await?;
+    // The Newspaper's 2026 draft: one item the lint refuses, one it passes.
+    let draft = vec![
+        Item {
+            code: "1".into(),
+            title: "Tăng cường công tác giáo dục chính trị tư tưởng".into(),
+            ..Default::default()
+        },
+        item("2", "Kết nạp 2 đảng viên mới", "QN-KCQ-BAOQN", Indicator::Count, Some(2.0), "2026-12-31"),
+    ];
+    store.create_programme(&actor(), &UnitCode::parse("QN-KCQ-BAOQN")?, 2026, "", draft).await?;
+    Ok(true)
 }
 
 /// The demo users' password. The demo database is for trying orgwork on one's own machine.

@@ -291,8 +291,8 @@ pub struct YearQuery {
     year: Option<i32>,
 }
 
-/// A unit's programme for a year (this year by default): its page, or a page saying there is
-/// none.
+/// A unit's programme for a year (this year's by default, or last year's while this year's
+/// is not there yet): its page, or a page saying there is none.
 pub async fn of_unit(
     State(s): State<AppState>,
     ctx: Ctx,
@@ -304,11 +304,16 @@ pub async fn of_unit(
         Err(r) => return r,
     };
     let store = s.store.as_ref();
-    let year = q.year.unwrap_or_else(|| chrono::Datelike::year(&today())).clamp(1900, 2199);
+    let this_year = chrono::Datelike::year(&today());
+    let year = q.year.unwrap_or(this_year).clamp(1900, 2199);
     let found = async {
         let unit = UnitCode::parse(&code)?;
         caller.require(store, Permission::ReadStructure, &unit, today()).await?;
-        Ok::<_, ApiError>(store.programme_of(&unit, year).await?)
+        // Without a year asked, last year's while this year's is not there yet.
+        match store.programme_of(&unit, year).await? {
+            None if q.year.is_none() => Ok::<_, ApiError>(store.programme_of(&unit, this_year - 1).await?),
+            found => Ok(found),
+        }
     };
     match found.await {
         Ok(Some(p)) => redirect(&format!("/programmes/{}", p.id)),
