@@ -205,7 +205,10 @@ async fn render(
         unit_name,
         status: tr.t(&format!("programme-status-{}", p.status.as_str())),
         decision: match (&p.decision, p.approved_on) {
-            (Some(d), Some(on)) => tr.ta2("programme-decision", "decision", d, "date", &tr.date(on)),
+            // The number isolated (FSI … PDI), so that an Arabic page keeps its order.
+            (Some(d), Some(on)) => {
+                tr.ta2("programme-decision", "decision", &format!("\u{2068}{d}\u{2069}"), "date", &tr.date(on))
+            }
             _ => String::new(),
         },
         theme: p.theme.clone(),
