@@ -820,6 +820,22 @@ async fn a_work_programme_from_the_command_line(backend: &str) {
     assert_eq!(april["completion"].as_f64(), Some(0.4));
     let next_year = ok_json(&url, &["plan", "show", &id, "--as-of", "2026-01-01", "--json"]);
     assert_eq!(next_year["items"][0]["overdue"], true, "past its deadline, not done");
+    // Amended on the record: the target raised, an item added, the history kept.
+    let a = ok_json(
+        &url,
+        &["plan", "amend", &id, "1", "--target", "14", "--on", "2025-07-01", "--reason", "Nghị quyết 05", "--json"],
+    );
+    assert_eq!((a["before"]["target"].as_f64(), a["after"]["target"].as_f64()), (Some(10.0), Some(14.0)));
+    let changes = r#"{"title": "Tổ chức 4 buổi sinh hoạt chuyên đề", "responsible": "STC", "indicator": "count",
+        "baseline": 0, "target": 4, "deadline": "2025-12-31"}"#;
+    ok_json(&url, &["plan", "amend", &id, "2", "--changes", changes, "--reason", "Việc mới", "--json"]);
+    let vague = orgwork(&url, &["plan", "amend", &id, "1", "--changes", r#"{"target": null}"#, "--reason", "x"]);
+    assert!(!vague.status.success() && String::from_utf8_lossy(&vague.stderr).contains("target"));
+    let history = ok_json(&url, &["plan", "history", &id, "--json"]);
+    assert_eq!(history.as_array().map(Vec::len), Some(2));
+    let july = ok_json(&url, &["plan", "show", &id, "--as-of", "2025-07-01", "--json"]);
+    assert_eq!(july["items"][0]["achievement"].as_f64(), Some(0.5), "7 of the amended 14");
+    ok_json(&url, &["plan", "amend", &id, "2", "--withdraw", "--reason", "Gộp", "--json"]);
     // Next year's draft: the same items, a year on, nothing reported.
     let copy = ok_json(&url, &["plan", "copy", &id, "--json"]);
     assert_eq!((copy["year"].as_i64(), copy["status"].as_str()), (Some(2026), Some("draft")));

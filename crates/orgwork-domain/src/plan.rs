@@ -355,6 +355,76 @@ pub fn next_year(items: &[Item]) -> Vec<Item> {
         .collect()
 }
 
+/// What an amendment does to an approved programme's items: the item as it was (none for an
+/// item added) and the items after. `after` none withdraws the item; an item is known by its
+/// code, which an amendment does not change. Refused: an amendment that changes nothing, one
+/// naming no item to withdraw, and the withdrawal of an item that has sub-items (withdraw
+/// those first, so that each is recorded).
+pub fn amend(items: &[Item], code: &str, after: Option<Item>) -> Result<(Option<Item>, Vec<Item>), crate::Error> {
+    use crate::Error;
+    let at = items.iter().position(|i| i.code == code);
+    let before = at.map(|i| items[i].clone());
+    let mut out = items.to_vec();
+    match (at, after) {
+        (_, Some(a)) if a.code != code => Err(Error::invalid(
+            "invalid_amendment",
+            format!("code: an amendment keeps the item's code ({code}, not {})", a.code),
+        )),
+        (Some(i), Some(a)) => {
+            if out[i] == a {
+                return Err(Error::invalid("invalid_amendment", format!("item {code}: the amendment changes nothing")));
+            }
+            out[i] = a;
+            Ok((before, out))
+        }
+        (None, Some(a)) => {
+            out.push(a);
+            Ok((None, out))
+        }
+        (Some(i), None) => {
+            if let Some(sub) = items.iter().find(|s| s.parent.as_deref() == Some(code)) {
+                return Err(Error::rule(
+                    "item_has_subitems",
+                    format!("item {code} has sub-items ({}): withdraw them first", sub.code),
+                ));
+            }
+            out.remove(i);
+            Ok((before, out))
+        }
+        (None, None) => Err(Error::not_found("programme_item_not_found", format!("item: there is no item {code}"))),
+    }
+}
+
+/// The item an amendment makes: the item as it is (or, for a new one, only its code) with the
+/// fields given replaced, by the names of the item's JSON (`title`, `target`, `deadline`,
+/// `responsible`…; `null` empties one). A field that is not an item's, or a value of the
+/// wrong kind, is refused naming it.
+pub fn amended_item(
+    before: Option<&Item>,
+    code: &str,
+    changes: &serde_json::Map<String, serde_json::Value>,
+) -> Result<Item, crate::Error> {
+    use crate::Error;
+    let mut body = match before {
+        Some(b) => serde_json::to_value(b).unwrap_or_default(),
+        None => serde_json::json!({ "code": code }),
+    };
+    let Some(fields) = body.as_object_mut() else {
+        return Err(Error::invalid("invalid_amendment", "item: not an item"));
+    };
+    let known = ["parent", "title", "responsible", "cooperating", "indicator", "unit", "baseline", "target"]
+        .into_iter()
+        .chain(["direction", "deadline", "weight", "carries_out"]);
+    let known: BTreeSet<&str> = known.collect();
+    for (k, v) in changes {
+        if !known.contains(k.as_str()) {
+            return Err(Error::invalid("invalid_amendment", format!("{k}: not a field an amendment changes")));
+        }
+        fields.insert(k.clone(), v.clone());
+    }
+    serde_json::from_value::<Item>(body).map_err(|e| Error::invalid("invalid_amendment", format!("changes: {e}")))
+}
+
 /// The columns of a programme's file, as the interface names them.
 pub const COLUMNS: [&str; 13] = [
     "code",
@@ -553,6 +623,40 @@ mod tests {
         let vague: Vec<String> =
             ["tăng cường", "nâng cao", "strengthen", "تعزيز"].iter().map(|w| w.to_string()).collect();
         lint(items, &Context { year: 2025, responsible_ok: &ok, parent_items: parent, vague_words: &vague })
+    }
+
+    #[test]
+    fn an_amendment_changes_adds_or_withdraws_one_item() {
+        let items = vec![item("1"), Item { parent: Some("1".into()), ..item("1.1") }, item("2")];
+        let changed = Item { target: Some(50.0), ..item("2") };
+        let (before, after) = amend(&items, "2", Some(changed.clone())).unwrap();
+        assert_eq!(before, Some(item("2")));
+        assert_eq!(after[2], changed);
+        let (before, after) = amend(&items, "3", Some(item("3"))).unwrap();
+        assert_eq!((before, after.len()), (None, 4));
+        let (before, after) = amend(&items, "1.1", None).unwrap();
+        assert_eq!((before.map(|b| b.code), after.len()), (Some("1.1".to_string()), 2));
+        assert_eq!(amend(&items, "1", None).unwrap_err().code, "item_has_subitems");
+        assert_eq!(amend(&items, "2", Some(item("2"))).unwrap_err().code, "invalid_amendment");
+        assert_eq!(amend(&items, "2", Some(item("9"))).unwrap_err().code, "invalid_amendment");
+        assert_eq!(amend(&items, "9", None).unwrap_err().code, "programme_item_not_found");
+    }
+
+    #[test]
+    fn an_amended_item_takes_the_fields_given() {
+        let changes: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(r#"{"target": 55, "deadline": "2025-10-31", "unit": null}"#).unwrap();
+        let it = amended_item(Some(&item("2")), "2", &changes).unwrap();
+        assert_eq!(
+            (it.target, it.deadline, it.unit, it.title),
+            (Some(55.0), Some(d("2025-10-31")), None, item("2").title)
+        );
+        let fresh = amended_item(None, "9", &changes).unwrap();
+        assert_eq!((fresh.code.as_str(), fresh.target, fresh.indicator), ("9", Some(55.0), None));
+        let bad: serde_json::Map<String, serde_json::Value> = serde_json::from_str(r#"{"code": "x"}"#).unwrap();
+        assert!(amended_item(Some(&item("2")), "2", &bad).unwrap_err().message.starts_with("code:"));
+        let bad: serde_json::Map<String, serde_json::Value> = serde_json::from_str(r#"{"target": "many"}"#).unwrap();
+        assert_eq!(amended_item(Some(&item("2")), "2", &bad).unwrap_err().code, "invalid_amendment");
     }
 
     fn fields(findings: &[Finding]) -> Vec<(&str, &str)> {

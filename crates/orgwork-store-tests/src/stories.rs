@@ -1671,3 +1671,73 @@ pub async fn keeps_work_programmes_and_rolls_them_up(store: Arc<dyn Store>) {
     let august = on("2025-08-01").await;
     assert_eq!((august.items[1].achievement, august.items[1].overdue, august.completion), (1.0, false, 0.75));
 }
+
+/// An approved programme changes only by recorded amendments: one item changed, added or
+/// withdrawn, each with the item before and after, the day and the reason; an amendment that
+/// would bring a fault is refused and changes nothing.
+pub async fn amends_an_approved_programme_on_the_record(store: Arc<dyn Store>) {
+    use orgwork_domain::plan::{Indicator, Item};
+    use orgwork_store::{NewAmendment, NewReport};
+    let s = store.as_ref();
+    small_province(s).await;
+    let item = |code: &str, target: f64| Item {
+        code: code.into(),
+        title: format!("Kết nạp {target} đảng viên mới"),
+        responsible: Some(self::code("SO-TC-C1")),
+        indicator: Some(Indicator::Count),
+        baseline: Some(0.0),
+        target: Some(target),
+        deadline: Some(d("2025-12-31")),
+        ..Default::default()
+    };
+    let p =
+        s.create_programme(&actor(), &code("SO-TC"), 2025, "", vec![item("1", 20.0), item("2", 10.0)]).await.unwrap();
+    let amend = |item: &str, after: Option<Item>, on: &str, reason: &str| {
+        let store = store.clone();
+        let a = NewAmendment { item: item.into(), after, on: d(on), reason: reason.into() };
+        async move { store.amend_programme(&actor(), p.id, a).await }
+    };
+    assert_eq!(error_code(amend("1", Some(item("1", 30.0)), "2025-03-01", "why").await), "programme_not_approved");
+    s.approve_programme(&actor(), p.id, "01-QĐ/ĐU", d("2025-01-15")).await.unwrap();
+    s.report_progress(
+        &actor(),
+        p.id,
+        NewReport { item: "1".into(), value: 15.0, on: d("2025-03-01"), ..Default::default() },
+    )
+    .await
+    .unwrap();
+
+    let raised = amend("1", Some(item("1", 30.0)), "2025-04-01", "Nghị quyết bổ sung 05-NQ/ĐU").await.unwrap();
+    assert_eq!(
+        (raised.before.as_ref().and_then(|b| b.target), raised.after.as_ref().and_then(|a| a.target)),
+        (Some(20.0), Some(30.0))
+    );
+    let standing = s.programme_standing(p.id, d("2025-04-02")).await.unwrap();
+    assert_eq!(standing.items[0].achievement, 0.5, "the amended target counts, the reports stay");
+    amend("3", Some(item("3", 5.0)), "2025-04-01", "Nhiệm vụ mới").await.unwrap();
+    amend("2", None, "2025-05-01", "Gộp vào mục 1").await.unwrap();
+    let now = s.programme(p.id).await.unwrap();
+    assert_eq!(now.items.iter().map(|i| i.code.as_str()).collect::<Vec<_>>(), ["1", "3"]);
+
+    // Refused, changing nothing: a fault it would bring, an empty reason, a day before approval.
+    let uncounted = Item { target: None, ..item("1", 0.0) };
+    assert_eq!(error_code(amend("1", Some(uncounted), "2025-06-01", "why").await), "programme_not_countable");
+    assert_eq!(error_code(amend("1", Some(item("1", 35.0)), "2025-06-01", " ").await), "invalid_amendment");
+    assert_eq!(error_code(amend("1", Some(item("1", 35.0)), "2025-01-01", "why").await), "invalid_date");
+    assert_eq!(error_code(amend("1", Some(item("1", 30.0)), "2025-06-01", "why").await), "invalid_amendment");
+    assert_eq!(error_code(amend("9", None, "2025-06-01", "why").await), "programme_item_not_found");
+    assert_eq!(s.programme(p.id).await.unwrap().items, now.items, "the refusals changed nothing");
+
+    let history = s.amendments(p.id).await.unwrap();
+    let said: Vec<(&str, bool, bool, &str)> =
+        history.iter().map(|a| (a.item.as_str(), a.before.is_some(), a.after.is_some(), a.reason.as_str())).collect();
+    assert_eq!(
+        said,
+        [
+            ("1", true, true, "Nghị quyết bổ sung 05-NQ/ĐU"),
+            ("3", false, true, "Nhiệm vụ mới"),
+            ("2", true, false, "Gộp vào mục 1")
+        ]
+    );
+    assert_eq!(history[0].on, d("2025-04-01"));
+}

@@ -11,8 +11,8 @@ use orgwork_domain::Error;
 use orgwork_domain::plan::{Context, Indicator, Item, Lint, carried_up, standings};
 use orgwork_domain::structure::UnitCode;
 use orgwork_store::{
-    Actor, ItemStanding, NewReport, PlanStore, Programme, ProgrammeId, ProgrammeStanding, ProgrammeStatus, Report,
-    Result, StoreError, StructureStore,
+    Actor, Amendment, ItemStanding, NewAmendment, NewReport, PlanStore, Programme, ProgrammeId, ProgrammeStanding,
+    ProgrammeStatus, Report, Result, StoreError, StructureStore,
 };
 use sqlx::Row;
 use std::collections::{BTreeMap, BTreeSet};
@@ -103,7 +103,7 @@ fn check_items(items: &[Item]) -> Result<()> {
 async fn write_items(conn: &mut Conn, id: ProgrammeId, items: &[Item]) -> Result<()> {
     sqlx::query("DELETE FROM programme_item WHERE programme_id = $1").bind(id.get()).execute(&mut *conn).await.db()?;
     for (i, it) in items.iter().enumerate() {
-        let body = serde_json::to_string(it).map_err(|e| StoreError::Backend(format!("programme item: {e}")))?;
+        let body = item_json(it)?;
         sqlx::query("INSERT INTO programme_item (programme_id, code, position, body) VALUES ($1, $2, $3, $4)")
             .bind(id.get())
             .bind(&it.code)
@@ -114,6 +114,26 @@ async fn write_items(conn: &mut Conn, id: ProgrammeId, items: &[Item]) -> Result
             .db()?;
     }
     Ok(())
+}
+
+/// The refusal of a programme whose items cannot be counted, listing each fault.
+fn not_countable(what: &str, errors: &[orgwork_domain::plan::Finding]) -> StoreError {
+    let all = errors.iter().map(|f| format!("{} {}: {}", f.item, f.field, f.message)).collect::<Vec<_>>();
+    let first = errors.first().map_or("", |f| f.item.as_str());
+    Error::rule(
+        "programme_not_countable",
+        format!("the programme cannot be {what}: {} ({} faults; the first: item {first})", all.join("; "), all.len()),
+    )
+    .into()
+}
+
+/// An item kept as the domain's JSON.
+fn item_json(it: &Item) -> Result<String> {
+    serde_json::to_string(it).map_err(|e| StoreError::Backend(format!("programme item: {e}")))
+}
+
+fn item_of(body: Option<String>) -> Result<Option<Item>> {
+    body.map(|b| serde_json::from_str(&b).map_err(|e| StoreError::Backend(format!("programme item: {e}")))).transpose()
 }
 
 fn json(p: &Programme) -> Option<serde_json::Value> {
@@ -389,18 +409,8 @@ impl PlanStore for Backend {
         let (linted, unit_id) = load(&mut conn, id).await?;
         drop(conn);
         let lint = self.lint_of(&linted, unit_id).await?;
-        if let Some(first) = lint.errors.first() {
-            let all = lint.errors.iter().map(|f| format!("{} {}: {}", f.item, f.field, f.message)).collect::<Vec<_>>();
-            return Err(Error::rule(
-                "programme_not_countable",
-                format!(
-                    "the programme cannot be approved: {} ({} faults; the first: item {})",
-                    all.join("; "),
-                    all.len(),
-                    first.item
-                ),
-            )
-            .into());
+        if !lint.errors.is_empty() {
+            return Err(not_countable("approved", &lint.errors));
         }
         let mut tx = self.begin_write().await?;
         let (before, _) = load(&mut tx, id).await?;
@@ -444,6 +454,120 @@ impl PlanStore for Backend {
         append(&mut tx, actor, entry).await?;
         self.commit(tx).await?;
         Ok(after)
+    }
+
+    async fn amend_programme(&self, actor: &Actor, id: ProgrammeId, a: NewAmendment) -> Result<Amendment> {
+        self.horizon("on", a.on)?;
+        let reason = a.reason.trim().to_string();
+        if reason.is_empty() || reason.chars().count() > MAX_TEXT {
+            return Err(Error::invalid(
+                "invalid_amendment",
+                format!("reason: say why the programme is amended (1 to {MAX_TEXT} characters)"),
+            )
+            .into());
+        }
+        let mut conn = self.reader().acquire().await.db()?;
+        let (p, unit_id) = load(&mut conn, id).await?;
+        drop(conn);
+        match p.status {
+            ProgrammeStatus::Approved => {}
+            ProgrammeStatus::Draft => {
+                return Err(Error::conflict(
+                    "programme_not_approved",
+                    format!("programme {id} is a draft: its items are edited, not amended"),
+                )
+                .into());
+            }
+            ProgrammeStatus::Closed => {
+                return Err(Error::conflict("programme_locked", format!("programme {id} is closed")).into());
+            }
+        }
+        if let Some(approved) = p.approved_on
+            && a.on < approved
+        {
+            return Err(Error::invalid(
+                "invalid_date",
+                format!("on: {} is before the programme's approval on {approved}", a.on),
+            )
+            .into());
+        }
+        let (before, items) = orgwork_domain::plan::amend(&p.items, &a.item, a.after.clone())?;
+        check_items(&items)?;
+        // Refused when it brings a fault the programme did not have (faults it had already,
+        // a unit dissolved since, say, do not keep the other items from being amended).
+        let had = self.lint_of(&p, unit_id).await?;
+        let amended = Programme { items: items.clone(), ..p.clone() };
+        let lint = self.lint_of(&amended, unit_id).await?;
+        let key = |f: &orgwork_domain::plan::Finding| (f.item.clone(), f.field, f.message.clone());
+        let old: BTreeSet<_> = had.errors.iter().map(key).collect();
+        let new: Vec<_> = lint.errors.iter().filter(|f| !old.contains(&key(f))).cloned().collect();
+        if !new.is_empty() {
+            return Err(not_countable("amended so", &new));
+        }
+        let mut tx = self.begin_write().await?;
+        let (now, _) = load(&mut tx, id).await?;
+        if now.status != p.status || now.items != p.items {
+            return Err(Error::conflict(
+                "programme_changed",
+                format!("programme {id} changed while the amendment was checked; amend it again"),
+            )
+            .into());
+        }
+        write_items(&mut tx, id, &items).await?;
+        let recorded_at = now_text();
+        sqlx::query(
+            "INSERT INTO programme_amendment (id, programme_id, item_code, before_body, after_body, on_day, reason, \
+             actor, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(self.ids.next_id())
+        .bind(id.get())
+        .bind(&a.item)
+        .bind(before.as_ref().map(item_json).transpose()?)
+        .bind(a.after.as_ref().map(item_json).transpose()?)
+        .bind(a.on)
+        .bind(&reason)
+        .bind(&actor.name)
+        .bind(&recorded_at)
+        .execute(&mut *tx)
+        .await
+        .db()?;
+        let amendment =
+            Amendment { item: a.item, before, after: a.after, on: a.on, reason, by: actor.name.clone(), recorded_at };
+        let target = format!("programme:{id}");
+        let entry = AuditChange {
+            action: "programme.amend",
+            target: &target,
+            unit_id: Some(unit_id),
+            before: amendment.before.as_ref().and_then(|i| serde_json::to_value(i).ok()),
+            after: serde_json::to_value(&amendment).ok(),
+        };
+        append(&mut tx, actor, entry).await?;
+        self.commit(tx).await?;
+        Ok(amendment)
+    }
+
+    async fn amendments(&self, id: ProgrammeId) -> Result<Vec<Amendment>> {
+        let rows = sqlx::query(
+            "SELECT item_code, before_body, after_body, on_day, reason, actor, recorded_at FROM programme_amendment \
+             WHERE programme_id = $1 ORDER BY id",
+        )
+        .bind(id.get())
+        .fetch_all(self.reader())
+        .await
+        .db()?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(Amendment {
+                    item: r.try_get("item_code").db()?,
+                    before: item_of(r.try_get("before_body").db()?)?,
+                    after: item_of(r.try_get("after_body").db()?)?,
+                    on: r.try_get("on_day").db()?,
+                    reason: r.try_get("reason").db()?,
+                    by: r.try_get("actor").db()?,
+                    recorded_at: r.try_get("recorded_at").db()?,
+                })
+            })
+            .collect()
     }
 
     async fn report_progress(&self, actor: &Actor, id: ProgrammeId, r: NewReport) -> Result<Report> {

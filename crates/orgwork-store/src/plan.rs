@@ -77,6 +77,31 @@ pub struct NewReport {
     pub evidence: Option<String>,
 }
 
+/// An amendment of an approved programme: one item changed, added (no `before`) or withdrawn
+/// (no `after`), from a day, with the reason; appended to the programme's history.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
+pub struct Amendment {
+    pub item: String,
+    pub before: Option<Item>,
+    pub after: Option<Item>,
+    /// The day it takes effect.
+    pub on: NaiveDate,
+    pub reason: String,
+    /// Who recorded it, and when (UTC).
+    pub by: String,
+    pub recorded_at: String,
+}
+
+/// A new amendment: the item's code, the item as it is to be (none to withdraw it).
+#[derive(Debug, Clone)]
+pub struct NewAmendment {
+    pub item: String,
+    pub after: Option<Item>,
+    pub on: NaiveDate,
+    pub reason: String,
+}
+
 /// An item as it stands on a day.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
@@ -141,6 +166,12 @@ pub trait PlanStore: Send + Sync {
         decision: &str,
         on: NaiveDate,
     ) -> Result<Programme>;
+    /// Amends an approved programme: one item changed, added or withdrawn, recorded with the
+    /// item before and after; refused, changing nothing, when the programme it makes has lint
+    /// errors.
+    async fn amend_programme(&self, actor: &Actor, id: ProgrammeId, amendment: NewAmendment) -> Result<Amendment>;
+    /// A programme's amendments, oldest first.
+    async fn amendments(&self, id: ProgrammeId) -> Result<Vec<Amendment>>;
     /// Appends a progress report to an item of an approved programme.
     async fn report_progress(&self, actor: &Actor, id: ProgrammeId, report: NewReport) -> Result<Report>;
     /// The programme as it stands on a day: each item's value, achievement and overdue flag,

@@ -213,6 +213,15 @@ fn table() -> Vec<Row> {
         let path = "/api/v1/programmes/{programme}/progress";
         t.push(row(u, M::POST, "/api/v1/programmes/{id}/progress", path, report.clone(), status));
     }
+    let amend = Some(json!({"item": "1", "changes": {"target": 6}, "on": "2022-06-30", "reason": "Nghị quyết bổ sung"}));
+    for (u, status) in [("view", 403), ("insp", 403), ("org", 403), ("other", 404), ("plan", 201)] {
+        let path = "/api/v1/programmes/{programme}/amendments";
+        t.push(row(u, M::POST, "/api/v1/programmes/{id}/amendments", path, amend.clone(), status));
+    }
+    for (u, status) in [("admin", 200), ("org", 200), ("insp", 200), ("plan", 200), ("view", 200), ("other", 404)] {
+        let path = "/api/v1/programmes/{programme}/amendments";
+        t.push(row(u, M::GET, "/api/v1/programmes/{id}/amendments", path, None, status));
+    }
     // Import and export of members: organizers import; those who read members export.
     let file = Some(Value::String(
         "full_name,sex,birth_date,admitted_on,card_number\nPhan Văn Tệp,male,1990-01-01,2021-06-01,2000100\n".into(),

@@ -594,6 +594,22 @@ async fn a_work_programme_page(backend: &str) {
     assert!(html.contains("quý II"), "{html}");
     let (_, html, _) = b.get(&format!("{page}?as_of=2026-01-05"), &[]).await;
     assert!(html.contains("quá hạn"), "past its deadline and not done: {html}");
+    // Amended from the page: the target raised, on the record with its reason.
+    let amend = [
+        ("csrf", csrf.as_str()),
+        ("item", "1"),
+        ("target", "20"),
+        ("on", "01/07/2025"),
+        ("reason", "Nghị quyết bổ sung 05-NQ/ĐU"),
+    ];
+    let (s, _, loc) = b.post(&format!("{page}/amend"), &amend, &[]).await;
+    assert_eq!((s, loc.as_deref()), (StatusCode::SEE_OTHER, Some(format!("{page}?done=1#history").as_str())));
+    let (_, html, _) = b.get(&format!("{page}?as_of=2025-07-01"), &[]).await;
+    assert!(html.contains("Mục tiêu: <bdi>10</bdi> → <bdi>20</bdi>") && html.contains("Nghị quyết bổ sung"), "{html}");
+    assert!(html.contains(r#"<strong id="programme-completion">20 %</strong>"#), "{html}");
+    let empty = [("csrf", csrf.as_str()), ("item", "1"), ("target", "20"), ("on", "01/07/2025"), ("reason", "x")];
+    let (s, html, _) = b.post(&format!("{page}/amend"), &empty, &[]).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "an amendment that changes nothing: {html}");
     // Another subtree's organizer does not learn that it exists, on the page or in the API.
     let dn = json!({"code": "DN", "kind": "grassroots_committee", "parent": "QN", "valid_from": "2020-01-01", "name": {"vi": "DN"}});
     assert_eq!(send(&app, &app.token, Method::POST, "/api/v1/units", Some(dn)).await.0, StatusCode::CREATED);
@@ -602,6 +618,11 @@ async fn a_work_programme_page(backend: &str) {
     let mut other = Browser::new(&app.base);
     other.login("elsewhere").await;
     assert_eq!(other.get(&page, &[]).await.0, StatusCode::NOT_FOUND);
+    let csrf = other.csrf();
+    let amend = [("csrf", csrf.as_str()), ("item", "1"), ("target", "30"), ("on", "01/07/2025"), ("reason", "x")];
+    assert_eq!(other.post(&format!("{page}/amend"), &amend, &[]).await.0, StatusCode::NOT_FOUND);
+    let (_, history) = send(&app, &app.token, Method::GET, &format!("/api/v1{page}/amendments"), None).await;
+    assert_eq!(history["items"].as_array().unwrap().len(), 1, "nothing amended from outside: {history}");
 }
 
 orgwork_store_tests::backends!(

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use clap::Subcommand;
 use orgwork_domain::date::parse_written_date;
 use orgwork_domain::structure::UnitCode;
-use orgwork_store::{NewReport, ProgrammeId};
+use orgwork_store::{NewAmendment, NewReport, ProgrammeId};
 use std::path::PathBuf;
 
 fn date(s: &str) -> Result<NaiveDate, String> {
@@ -84,6 +84,48 @@ pub enum Command {
         evidence: Option<String>,
         #[command(flatten)]
         db: DbArgs,
+    },
+    /// Amend an approved programme: change an item's fields, add an item, or withdraw one;
+    /// recorded with the item before and after, the day and the reason.
+    Amend {
+        id: ProgrammeId,
+        /// The item's code (a new code adds an item).
+        item: String,
+        #[arg(long)]
+        reason: String,
+        /// The day it takes effect (today when not given).
+        #[arg(long, value_parser = date)]
+        on: Option<NaiveDate>,
+        #[arg(long)]
+        title: Option<String>,
+        #[arg(long, allow_hyphen_values = true)]
+        target: Option<f64>,
+        #[arg(long, allow_hyphen_values = true)]
+        baseline: Option<f64>,
+        #[arg(long, value_parser = date)]
+        deadline: Option<NaiveDate>,
+        #[arg(long, value_parser = code)]
+        responsible: Option<UnitCode>,
+        #[arg(long)]
+        weight: Option<f64>,
+        /// Any other fields, as the item's JSON: '{"indicator": "count", "unit": "members"}'.
+        #[arg(long)]
+        changes: Option<String>,
+        /// Withdraw the item.
+        #[arg(long, conflicts_with_all = ["title", "target", "baseline", "deadline", "responsible", "weight", "changes"])]
+        withdraw: bool,
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        json: bool,
+    },
+    /// A programme's amendments, oldest first.
+    History {
+        id: ProgrammeId,
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        json: bool,
     },
     /// Where a programme stands on a day: its completion, each item's achievement.
     Show {
@@ -175,6 +217,79 @@ pub async fn run(command: Command) -> Result<()> {
             let r =
                 db.open().await?.report_progress(&actor(), id, NewReport { item, value, on, note, evidence }).await?;
             println!("Reported {} on {} for item {}.", r.value, r.on, r.item);
+        }
+        Command::Amend {
+            id,
+            item,
+            reason,
+            on,
+            title,
+            target,
+            baseline,
+            deadline,
+            responsible,
+            weight,
+            changes,
+            withdraw,
+            db,
+            json,
+        } => {
+            let mut fields: serde_json::Map<String, serde_json::Value> = match changes {
+                Some(text) => serde_json::from_str(&text).map_err(|e| anyhow::anyhow!("--changes: {e}"))?,
+                None => Default::default(),
+            };
+            let mut set = |k: &str, v: serde_json::Value| fields.insert(k.to_string(), v);
+            if let Some(v) = title {
+                set("title", v.into());
+            }
+            if let Some(v) = target {
+                set("target", v.into());
+            }
+            if let Some(v) = baseline {
+                set("baseline", v.into());
+            }
+            if let Some(v) = deadline {
+                set("deadline", v.to_string().into());
+            }
+            if let Some(v) = responsible {
+                set("responsible", v.to_string().into());
+            }
+            if let Some(v) = weight {
+                set("weight", v.into());
+            }
+            let store = db.open().await?;
+            let p = store.programme(id).await?;
+            let after = if withdraw {
+                None
+            } else {
+                Some(orgwork_domain::plan::amended_item(p.items.iter().find(|i| i.code == item), &item, &fields)?)
+            };
+            let on = on.unwrap_or_else(|| chrono::Local::now().date_naive());
+            let a = store.amend_programme(&actor(), id, NewAmendment { item, after, on, reason }).await?;
+            if json {
+                return output::json(&a);
+            }
+            let what = match (&a.before, &a.after) {
+                (None, _) => "added",
+                (_, None) => "withdrawn",
+                _ => "amended",
+            };
+            println!("Item {} of programme {id} {what} from {}: {}.", a.item, a.on, a.reason);
+        }
+        Command::History { id, db, json } => {
+            let list = db.open().await?.amendments(id).await?;
+            if json {
+                return output::json(&list);
+            }
+            for a in &list {
+                let what = match (&a.before, &a.after) {
+                    (None, _) => "added",
+                    (_, None) => "withdrawn",
+                    _ => "amended",
+                };
+                println!("{}  item {:<8} {what:<9} by {}: {}", a.on, a.item, a.by, a.reason);
+            }
+            println!("{} amendments.", list.len());
         }
         Command::Show { id, as_of, db, json } => {
             let on = as_of.unwrap_or_else(|| chrono::Local::now().date_naive());

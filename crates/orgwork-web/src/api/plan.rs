@@ -16,7 +16,7 @@ use orgwork_domain::access::Permission;
 use orgwork_domain::date::parse_date;
 use orgwork_domain::plan::{Item, Lint};
 use orgwork_domain::structure::UnitCode;
-use orgwork_store::{NewReport, Programme, ProgrammeId, ProgrammeStanding, Report, Store};
+use orgwork_store::{Amendment, NewAmendment, NewReport, Programme, ProgrammeId, ProgrammeStanding, Report, Store};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -31,6 +31,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(approve))
         .routes(routes!(progress))
         .routes(routes!(copy))
+        .routes(routes!(amendments, amend))
 }
 
 /// The first day a programme's writes reach: its year's first day, or today for a year
@@ -245,4 +246,76 @@ async fn copy(
     caller.require_from(store, Permission::WritePlans, &p.unit, first_day(year)).await?;
     let items = orgwork_domain::plan::next_year(&p.items);
     Ok((StatusCode::CREATED, Json(store.create_programme(&caller.actor(), &p.unit, year, &p.theme, items).await?)))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AmendBody {
+    /// The item's code: an item of the programme, or a new one.
+    pub item: String,
+    /// The fields that change, by the item's names (`title`, `target`, `deadline`,
+    /// `responsible`…; `null` empties one); a new item gives all it needs.
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    pub changes: serde_json::Map<String, serde_json::Value>,
+    /// Withdraw the item instead.
+    #[serde(default)]
+    pub withdraw: bool,
+    /// The day it takes effect (today when not given).
+    #[schema(value_type = Option<String>, format = Date)]
+    pub on: Option<String>,
+    pub reason: String,
+}
+
+/// The amendment an API body or a form asks for, as the store takes it.
+pub fn amendment_of(p: &Programme, b: AmendBody) -> Result<NewAmendment, ApiError> {
+    let on = match b.on.as_deref().filter(|v| !v.is_empty()) {
+        Some(v) => orgwork_domain::date::parse_written_date("on", v)?,
+        None => today(),
+    };
+    let after = if b.withdraw {
+        if !b.changes.is_empty() {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_amendment",
+                "changes: an item withdrawn takes no changes",
+            ));
+        }
+        None
+    } else {
+        let before = p.items.iter().find(|i| i.code == b.item);
+        Some(orgwork_domain::plan::amended_item(before, &b.item, &b.changes)?)
+    };
+    Ok(NewAmendment { item: b.item, after, on, reason: b.reason })
+}
+
+/// Amends an approved programme: one item changed, added or withdrawn, with the reason
+/// (422, changing nothing, when it would bring a fault the lint names). By a planner of the
+/// programme's unit from the amendment's day to today.
+#[utoipa::path(post, path = "/api/v1/programmes/{id}/amendments", tag = "plans", params(("id" = String, Path)), request_body = AmendBody,
+    responses((status = 201, body = Amendment), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn amend(
+    State(s): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Id(id): Id<ProgrammeId>,
+    ApiJson(b): ApiJson<AmendBody>,
+) -> Result<(StatusCode, Json<Amendment>), ApiError> {
+    let store = s.store.as_ref();
+    let p = readable(store, &caller, id).await?;
+    let a = amendment_of(&p, b)?;
+    caller.require_from(store, Permission::WritePlans, &p.unit, a.on.min(today())).await?;
+    Ok((StatusCode::CREATED, Json(store.amend_programme(&caller.actor(), id, a).await?)))
+}
+
+/// A programme's amendments, oldest first: each item before and after, the day, why, who.
+#[utoipa::path(get, path = "/api/v1/programmes/{id}/amendments", tag = "plans", params(("id" = String, Path)),
+    responses((status = 200, body = List<Amendment>), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn amendments(
+    State(s): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Id(id): Id<ProgrammeId>,
+) -> Result<Json<List<Amendment>>, ApiError> {
+    readable(s.store.as_ref(), &caller, id).await?;
+    Ok(Json(List { items: s.store.amendments(id).await?, next: None }))
 }

@@ -44,6 +44,45 @@ pub struct ItemRow {
     reports: Vec<(String, String, String, String)>,
 }
 
+/// An amendment as the page says it.
+pub struct HistoryRow {
+    on: String,
+    item: String,
+    /// Added, changed or withdrawn, in the page's language.
+    what: String,
+    /// Each field changed: its column's name, before, after.
+    changes: Vec<(String, String, String)>,
+    reason: String,
+    by: String,
+}
+
+/// A field's value in an item's JSON, as a page shows it.
+fn shown(tr: Tr, v: Option<&serde_json::Value>) -> String {
+    match v {
+        Some(serde_json::Value::Number(n)) => n.as_f64().map(|f| number(tr, f)).unwrap_or_else(|| n.to_string()),
+        None | Some(serde_json::Value::Null) => "—".to_string(),
+        Some(serde_json::Value::String(t)) => t.clone(),
+        Some(serde_json::Value::Array(a)) if a.is_empty() => "—".to_string(),
+        Some(serde_json::Value::Array(a)) => a.iter().map(|x| shown(tr, Some(x))).collect::<Vec<_>>().join(", "),
+        Some(other) => other.to_string(),
+    }
+}
+
+/// The fields an amendment changed, by column: before and after.
+fn changed_fields(tr: Tr, a: &orgwork_store::Amendment) -> Vec<(String, String, String)> {
+    let before = a.before.as_ref().and_then(|i| serde_json::to_value(i).ok()).unwrap_or_default();
+    let after = a.after.as_ref().and_then(|i| serde_json::to_value(i).ok()).unwrap_or_default();
+    orgwork_domain::plan::COLUMNS
+        .iter()
+        .filter(|c| **c != "code")
+        .filter_map(|c| {
+            let (b, n) = (before.get(*c), after.get(*c));
+            let (b, n) = (shown(tr, b), shown(tr, n));
+            (b != n).then(|| (tr.t(&format!("plan-col-{c}")), b, n))
+        })
+        .collect()
+}
+
 #[derive(Template)]
 #[template(path = "programme.html")]
 struct ProgrammePage {
@@ -62,6 +101,9 @@ struct ProgrammePage {
     items: Vec<ItemRow>,
     can_write: bool,
     can_report: bool,
+    can_amend: bool,
+    /// The amendments, newest first.
+    history: Vec<HistoryRow>,
     /// "2 faults keep the programme from being approved", for a draft with faults.
     errors: Option<String>,
     done: bool,
@@ -132,9 +174,12 @@ async fn render(
                 .is_ok();
         let can_report = p.status == ProgrammeStatus::Approved
             && caller.require(store, Permission::ReportProgress, &p.unit, today()).await.is_ok();
-        Ok::<_, ApiError>((p, standing, lint, can_write, can_report))
+        let can_amend = p.status == ProgrammeStatus::Approved
+            && caller.require_from(store, Permission::WritePlans, &p.unit, today()).await.is_ok();
+        let history = store.amendments(id).await?;
+        Ok::<_, ApiError>((p, standing, lint, can_write, can_report, can_amend, history))
     };
-    let (p, standing, lint, can_write, can_report) = match built.await {
+    let (p, standing, lint, can_write, can_report, can_amend, history) = match built.await {
         Ok(b) => b,
         Err(e) => return ctx.api_error_page(e),
     };
@@ -218,6 +263,23 @@ async fn render(
         items,
         can_write,
         can_report,
+        can_amend,
+        history: history
+            .iter()
+            .rev()
+            .map(|a| HistoryRow {
+                on: tr.date(a.on),
+                item: a.item.clone(),
+                what: tr.t(match (&a.before, &a.after) {
+                    (None, _) => "amendment-added",
+                    (_, None) => "amendment-withdrawn",
+                    _ => "amendment-changed",
+                }),
+                changes: changed_fields(tr, a),
+                reason: a.reason.clone(),
+                by: a.by.clone(),
+            })
+            .collect(),
         errors: (p.status == ProgrammeStatus::Draft && !lint.errors.is_empty())
             .then(|| tr.tn("programme-errors", lint.errors.len())),
         done,
@@ -322,5 +384,60 @@ pub async fn of_unit(
         Ok(Some(p)) => redirect(&format!("/programmes/{}", p.id)),
         Ok(None) => ctx.error_page(StatusCode::NOT_FOUND, ctx.tr.ta("programme-none", "year", &year.to_string()), None),
         Err(e) => ctx.api_error_page(e),
+    }
+}
+
+/// Amends an approved programme from the page's form: the fields filled in change, the empty
+/// ones stay; or the item is withdrawn.
+pub async fn amend(
+    State(s): State<AppState>,
+    PageId(id): PageId<ProgrammeId>,
+    Submitted { ctx, caller, form: f }: Submitted<FieldsForm>,
+) -> Response {
+    let v = &f.fields;
+    let store = s.store.as_ref();
+    let result = async {
+        let p = readable(store, &caller, id).await?;
+        let mut changes = serde_json::Map::new();
+        for key in ["title", "responsible", "unit"] {
+            if let Some(t) = opt(v, key) {
+                changes.insert(key.to_string(), t.into());
+            }
+        }
+        for key in ["baseline", "target", "weight"] {
+            if let Some(t) = opt(v, key) {
+                let n = t.replace(',', ".").parse::<f64>().map_err(|_| {
+                    ApiError::new(StatusCode::BAD_REQUEST, "invalid_amendment", format!("{key}: '{t}' is not a number"))
+                })?;
+                changes.insert(key.to_string(), n.into());
+            }
+        }
+        if let Some(t) = opt(v, "deadline") {
+            changes.insert("deadline".into(), parse_written_date("deadline", &t)?.to_string().into());
+        }
+        let item = match opt(v, "new_code") {
+            Some(code) => code,
+            None => get(v, "item"),
+        };
+        let body = crate::api::plan::AmendBody {
+            item,
+            changes,
+            withdraw: opt(v, "withdraw").is_some(),
+            on: opt(v, "on").map(|t| parse_written_date("on", &t).map(|d| d.to_string())).transpose()?,
+            reason: get(v, "reason"),
+        };
+        let a = crate::api::plan::amendment_of(&p, body)?;
+        caller.require_from(store, Permission::WritePlans, &p.unit, a.on.min(today())).await?;
+        store.amend_programme(&caller.actor(), id, a).await?;
+        Ok::<_, ApiError>(())
+    }
+    .await;
+    match result {
+        Ok(()) => redirect(&format!("/programmes/{id}?done=1#history")),
+        Err(e) if e.status == StatusCode::NOT_FOUND && e.code == "programme_not_found" => ctx.api_error_page(e),
+        Err(e) => {
+            let message = ctx.error_text(&e);
+            render(&s, &ctx, &caller, id, today(), false, Some(message), e.status).await
+        }
     }
 }
