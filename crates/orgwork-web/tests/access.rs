@@ -213,7 +213,8 @@ fn table() -> Vec<Row> {
         let path = "/api/v1/programmes/{programme}/progress";
         t.push(row(u, M::POST, "/api/v1/programmes/{id}/progress", path, report.clone(), status));
     }
-    let amend = Some(json!({"item": "1", "changes": {"target": 6}, "on": "2022-06-30", "reason": "Nghị quyết bổ sung"}));
+    let amend =
+        Some(json!({"item": "1", "changes": {"target": 6}, "on": "2022-06-30", "reason": "Nghị quyết bổ sung"}));
     for (u, status) in [("view", 403), ("insp", 403), ("org", 403), ("other", 404), ("plan", 201)] {
         let path = "/api/v1/programmes/{programme}/amendments";
         t.push(row(u, M::POST, "/api/v1/programmes/{id}/amendments", path, amend.clone(), status));
