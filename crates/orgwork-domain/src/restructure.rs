@@ -161,6 +161,26 @@ pub struct Draft {
     pub decision: Option<String>,
     #[serde(rename = "operation", alias = "operations")]
     pub operations: Vec<Operation>,
+    /// Where open items of approved work programmes go whose responsible unit the draft takes
+    /// apart: for an item its successor does not take (a split names none), or to send it
+    /// elsewhere.
+    #[serde(default, rename = "plan_item", alias = "plan_items", skip_serializing_if = "Vec::is_empty")]
+    pub plan_items: Vec<ItemDestination>,
+}
+
+/// The unit that takes over an open item of a work programme.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ItemDestination {
+    /// The programme's unit (as it is the day before the draft) and year.
+    #[cfg_attr(feature = "schemas", schema(value_type = String))]
+    pub programme_unit: UnitCode,
+    pub year: i32,
+    /// The item's code.
+    pub item: String,
+    #[cfg_attr(feature = "schemas", schema(value_type = String))]
+    pub to: UnitCode,
 }
 
 /// A date written as text (JSON, a quoted TOML value) or as a TOML date (`2025-02-01`, which
@@ -238,6 +258,17 @@ impl ValidDraft {
         }
         if changed { d.validate() } else { Ok(ValidDraft(d)) }
     }
+
+    /// The draft with these destinations of work-programme items added to its own, checked
+    /// again.
+    pub fn with_plan_items(self, plan_items: Vec<ItemDestination>) -> Result<ValidDraft> {
+        if plan_items.is_empty() {
+            return Ok(self);
+        }
+        let mut d = self.0;
+        d.plan_items.extend(plan_items);
+        d.validate()
+    }
 }
 
 impl Draft {
@@ -252,6 +283,30 @@ impl Draft {
         self.decision = parse_decision(self.decision.as_deref())?;
         if self.operations.is_empty() {
             return Err(Error::invalid("empty_draft", "operations: a draft needs at least one operation"));
+        }
+        if self.plan_items.len() > 10_000 {
+            return Err(Error::invalid("invalid_plan_item", "plan_items: at most 10,000 destinations"));
+        }
+        let mut named = BTreeSet::new();
+        for d in &self.plan_items {
+            if !(1900..=2199).contains(&d.year) || d.item.trim().is_empty() || d.item.chars().count() > 40 {
+                return Err(Error::invalid(
+                    "invalid_plan_item",
+                    format!(
+                        "plan_items: year {} item '{}' is not a programme's year and an item's code",
+                        d.year, d.item
+                    ),
+                ));
+            }
+            if !named.insert((d.programme_unit.clone(), d.year, d.item.clone())) {
+                return Err(Error::invalid(
+                    "invalid_plan_item",
+                    format!(
+                        "plan_items: item {} of {}'s {} programme is given two destinations",
+                        d.item, d.programme_unit, d.year
+                    ),
+                ));
+            }
         }
         let mut created = BTreeSet::new();
         let mut ended: BTreeMap<UnitCode, usize> = BTreeMap::new();
@@ -616,7 +671,7 @@ pub fn draft_from_mapping(
     ordered.extend(changes);
     ordered.extend(merges);
     ordered.extend(dissolve.into_iter().map(|unit| Operation::Dissolve(DissolveOp { unit, into: None })));
-    Draft { title: title.to_string(), effective, decision, operations: ordered }.validate()
+    Draft { title: title.to_string(), effective, decision, operations: ordered, plan_items: vec![] }.validate()
 }
 
 /// The rules of the continuity check. Each names what it guards; later modules add theirs
@@ -643,11 +698,14 @@ pub enum Rule {
     NoCycle,
     /// No transfer in progress points at a unit that no longer exists.
     TransfersRedirected,
+    /// Every open item of an approved work programme whose responsible unit ends has a unit
+    /// to take it over.
+    PlanItemsReassigned,
 }
 
 impl Rule {
     /// Every rule, in the order the check runs them.
-    pub const ALL: [Rule; 9] = [
+    pub const ALL: [Rule; 10] = [
         Rule::Operation,
         Rule::DateOrder,
         Rule::OneLiveUnit,
@@ -657,6 +715,7 @@ impl Rule {
         Rule::UniqueCode,
         Rule::NoCycle,
         Rule::TransfersRedirected,
+        Rule::PlanItemsReassigned,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -670,6 +729,7 @@ impl Rule {
             Rule::UniqueCode => "unique_code",
             Rule::NoCycle => "no_cycle",
             Rule::TransfersRedirected => "transfers_redirected",
+            Rule::PlanItemsReassigned => "plan_items_reassigned",
         }
     }
 }
@@ -689,6 +749,11 @@ pub struct Failure {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "schemas", schema(value_type = Option<String>))]
     pub member: Option<crate::MemberId>,
+    /// The work programme and its item at fault.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub programme: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item: Option<String>,
     pub message: String,
 }
 
@@ -698,6 +763,27 @@ mod tests {
 
     fn d(s: &str) -> NaiveDate {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn a_toml_draft_gives_programme_items_their_destination() {
+        let text = r#"
+title = "Giải thể chi bộ"
+effective = 2026-07-01
+[[operation]]
+op = "dissolve"
+unit = "STC-C1"
+[[plan_item]]
+programme_unit = "STC"
+year = 2026
+item = "1"
+to = "STC"
+"#;
+        let draft = Draft::from_toml(text).unwrap();
+        assert_eq!(draft.plan_items.len(), 1);
+        assert_eq!((draft.plan_items[0].programme_unit.as_str(), draft.plan_items[0].year), ("STC", 2026));
+        let twice = format!("{text}[[plan_item]]\nprogramme_unit = \"STC\"\nyear = 2026\nitem = \"1\"\nto = \"QN\"\n");
+        assert_eq!(Draft::from_toml(&twice).unwrap_err().code, "invalid_plan_item");
     }
 
     fn rows(csv: &[&str]) -> Vec<MappingRow> {

@@ -1741,3 +1741,94 @@ pub async fn amends_an_approved_programme_on_the_record(store: Arc<dyn Store>) {
     );
     assert_eq!(history[0].on, d("2025-04-01"));
 }
+
+/// The restructuring check counts the open items of approved programmes whose responsible unit
+/// a draft takes apart: each needs a unit to take it over (the successor the draft names, or
+/// an explicit destination); apply moves the responsibility by a recorded amendment, and undo
+/// moves it back.
+pub async fn restructuring_hands_open_programme_items_over(store: Arc<dyn Store>) {
+    use orgwork_domain::plan::{Indicator, Item};
+    use orgwork_domain::restructure::{DissolveOp, Draft, ItemDestination, MergeOp, Operation, Rule};
+    use orgwork_store::NewReport;
+    let s = store.as_ref();
+    small_province(s).await;
+    let item = |code: &str, unit: &str| Item {
+        code: code.into(),
+        title: format!("Kết nạp 4 đảng viên ({code})"),
+        responsible: Some(self::code(unit)),
+        indicator: Some(Indicator::Count),
+        baseline: Some(0.0),
+        target: Some(4.0),
+        deadline: Some(d("2025-12-31")),
+        ..Default::default()
+    };
+    let items = vec![item("1", "SO-TC-C1"), item("2", "SO-TC-C2"), item("3", "SO-TC-C2")];
+    let p = s.create_programme(&actor(), &code("SO-TC"), 2025, "", items).await.unwrap();
+    s.approve_programme(&actor(), p.id, "01-QĐ/ĐU", d("2025-01-15")).await.unwrap();
+    let done = NewReport { item: "3".into(), value: 4.0, on: d("2025-05-01"), ..Default::default() };
+    s.report_progress(&actor(), p.id, done).await.unwrap();
+    let draft = |ops: Vec<Operation>, plan_items: Vec<ItemDestination>| Draft {
+        title: "Sắp xếp chi bộ".into(),
+        effective: d("2025-07-01"),
+        decision: Some("05-QĐ/ĐU".into()),
+        operations: ops,
+        plan_items,
+    };
+    let dissolve = || Operation::Dissolve(DissolveOp { unit: code("SO-TC-C2"), into: None });
+    let to_c1 = |item: &str| ItemDestination {
+        programme_unit: code("SO-TC"),
+        year: 2025,
+        item: item.into(),
+        to: code("SO-TC-C1"),
+    };
+
+    // Dissolved with no successor: the open item 2 fails, the achieved item 3 does not.
+    let r = s.create_restructuring(&actor(), draft(vec![dissolve()], vec![]).validate().unwrap()).await.unwrap();
+    let check = s.check_restructuring(r.id).await.unwrap();
+    let failing: Vec<_> = check
+        .failures
+        .iter()
+        .filter(|f| f.rule == Rule::PlanItemsReassigned)
+        .map(|f| (f.programme.clone(), f.item.clone()))
+        .collect();
+    assert_eq!(failing, [(Some(p.id.to_string()), Some("2".to_string()))], "{:?}", check.failures);
+    assert_eq!(check.impact.plan_items.len(), 1);
+    assert_eq!(check.impact.plan_items[0].to, None);
+    // An explicit destination passes; one naming no open item fails.
+    let r =
+        s.create_restructuring(&actor(), draft(vec![dissolve()], vec![to_c1("2")]).validate().unwrap()).await.unwrap();
+    assert!(s.check_restructuring(r.id).await.unwrap().passed);
+    let r = s
+        .create_restructuring(&actor(), draft(vec![dissolve()], vec![to_c1("2"), to_c1("9")]).validate().unwrap())
+        .await
+        .unwrap();
+    let check = s.check_restructuring(r.id).await.unwrap();
+    assert_eq!(check.failures.iter().map(|f| f.item.clone()).collect::<Vec<_>>(), [Some("9".to_string())]);
+
+    // Merged into the other cell: the successor takes item 2 over, on the record.
+    let merge = Operation::Merge(MergeOp { units: vec![code("SO-TC-C1"), code("SO-TC-C2")], into: code("SO-TC-C1") });
+    let r = s.create_restructuring(&actor(), draft(vec![merge], vec![]).validate().unwrap()).await.unwrap();
+    let check = s.check_restructuring(r.id).await.unwrap();
+    assert!(check.passed, "{:?}", check.failures);
+    let moved = &check.impact.plan_items;
+    assert_eq!(
+        moved.iter().map(|m| (m.item.as_str(), m.from.as_str(), m.to.as_ref().map(|t| t.as_str()))).collect::<Vec<_>>(),
+        [("2", "SO-TC-C2", Some("SO-TC-C1"))]
+    );
+    assert!(s.apply_restructuring(&actor(), r.id).await.unwrap().applied);
+    let after = s.programme(p.id).await.unwrap();
+    assert_eq!(after.items[1].responsible.as_ref().map(|u| u.as_str()), Some("SO-TC-C1"));
+    assert_eq!(after.items[2].responsible.as_ref().map(|u| u.as_str()), Some("SO-TC-C2"), "a done item stays");
+    let history = s.amendments(p.id).await.unwrap();
+    assert_eq!(history.len(), 1);
+    assert_eq!(history[0].restructuring, Some(r.id.to_string()));
+    assert_eq!(history[0].before.as_ref().and_then(|b| b.responsible.clone()), Some(code("SO-TC-C2")));
+    assert_eq!(history[0].on, d("2025-07-01"));
+    assert!(history[0].reason.contains("05-QĐ/ĐU"), "{}", history[0].reason);
+
+    // Undone: the item is the old cell's again, by an amendment of its own.
+    s.undo_restructuring(&actor()).await.unwrap();
+    let undone = s.programme(p.id).await.unwrap();
+    assert_eq!(undone.items[1].responsible.as_ref().map(|u| u.as_str()), Some("SO-TC-C2"));
+    assert_eq!(s.amendments(p.id).await.unwrap().len(), 2);
+}

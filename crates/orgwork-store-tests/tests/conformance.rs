@@ -24,6 +24,7 @@ orgwork_store_tests::backends!(
     refuses_writes_past_the_horizon,
     keeps_work_programmes_and_rolls_them_up,
     amends_an_approved_programme_on_the_record,
+    restructuring_hands_open_programme_items_over,
 );
 
 /// Loads of 1,000 members or more are large ones, cut into slices of 400 members; the

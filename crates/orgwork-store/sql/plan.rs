@@ -104,14 +104,17 @@ async fn write_items(conn: &mut Conn, id: ProgrammeId, items: &[Item]) -> Result
     sqlx::query("DELETE FROM programme_item WHERE programme_id = $1").bind(id.get()).execute(&mut *conn).await.db()?;
     for (i, it) in items.iter().enumerate() {
         let body = item_json(it)?;
-        sqlx::query("INSERT INTO programme_item (programme_id, code, position, body) VALUES ($1, $2, $3, $4)")
-            .bind(id.get())
-            .bind(&it.code)
-            .bind(i as i64)
-            .bind(body)
-            .execute(&mut *conn)
-            .await
-            .db()?;
+        sqlx::query(
+            "INSERT INTO programme_item (programme_id, code, position, body, responsible) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(id.get())
+        .bind(&it.code)
+        .bind(i as i64)
+        .bind(body)
+        .bind(it.responsible.as_ref().map(|u| u.as_str().to_string()))
+        .execute(&mut *conn)
+        .await
+        .db()?;
     }
     Ok(())
 }
@@ -531,8 +534,16 @@ impl PlanStore for Backend {
         .execute(&mut *tx)
         .await
         .db()?;
-        let amendment =
-            Amendment { item: a.item, before, after: a.after, on: a.on, reason, by: actor.name.clone(), recorded_at };
+        let amendment = Amendment {
+            item: a.item,
+            before,
+            after: a.after,
+            on: a.on,
+            reason,
+            restructuring: None,
+            by: actor.name.clone(),
+            recorded_at,
+        };
         let target = format!("programme:{id}");
         let entry = AuditChange {
             action: "programme.amend",
@@ -548,7 +559,7 @@ impl PlanStore for Backend {
 
     async fn amendments(&self, id: ProgrammeId) -> Result<Vec<Amendment>> {
         let rows = sqlx::query(
-            "SELECT item_code, before_body, after_body, on_day, reason, actor, recorded_at FROM programme_amendment \
+            "SELECT item_code, before_body, after_body, on_day, reason, restructuring_id, actor, recorded_at FROM programme_amendment \
              WHERE programme_id = $1 ORDER BY id",
         )
         .bind(id.get())
@@ -563,6 +574,7 @@ impl PlanStore for Backend {
                     after: item_of(r.try_get("after_body").db()?)?,
                     on: r.try_get("on_day").db()?,
                     reason: r.try_get("reason").db()?,
+                    restructuring: r.try_get::<Option<i64>, _>("restructuring_id").db()?.map(|i| i.to_string()),
                     by: r.try_get("actor").db()?,
                     recorded_at: r.try_get("recorded_at").db()?,
                 })

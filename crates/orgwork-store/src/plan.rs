@@ -88,6 +88,9 @@ pub struct Amendment {
     /// The day it takes effect.
     pub on: NaiveDate,
     pub reason: String,
+    /// The restructuring that made it (moving an item to the unit that takes it over), or
+    /// undid one.
+    pub restructuring: Option<String>,
     /// Who recorded it, and when (UTC).
     pub by: String,
     pub recorded_at: String,

@@ -14,6 +14,9 @@ pub struct Restructuring {
     /// draft, applied or undone.
     pub state: String,
     pub operations: Vec<orgwork_domain::restructure::Operation>,
+    /// Where open work-programme items of the units it takes apart go, when named.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub plan_items: Vec<orgwork_domain::restructure::ItemDestination>,
     pub created_by: String,
     pub created_at: String,
     pub applied_by: Option<String>,
@@ -29,6 +32,7 @@ impl Restructuring {
             effective: self.effective,
             decision: self.decision.clone(),
             operations: self.operations.clone(),
+            plan_items: self.plan_items.clone(),
         }
     }
 }
@@ -79,6 +83,28 @@ pub struct Impact {
     /// committee module adds them).
     pub committees: i64,
     pub tree: Vec<TreeChange>,
+    /// Open items of approved work programmes whose responsible unit the draft takes apart,
+    /// and the unit that takes each over.
+    #[serde(default)]
+    pub plan_items: Vec<PlanItemMove>,
+}
+
+/// An open work-programme item whose responsibility a draft moves.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, Serialize)]
+#[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
+pub struct PlanItemMove {
+    /// The programme's id, its unit and year.
+    pub programme: String,
+    #[cfg_attr(feature = "schemas", schema(value_type = String))]
+    pub programme_unit: UnitCode,
+    pub year: i32,
+    pub item: String,
+    pub title: String,
+    #[cfg_attr(feature = "schemas", schema(value_type = String))]
+    pub from: UnitCode,
+    /// None while the draft names no unit to take it over (the check fails).
+    #[cfg_attr(feature = "schemas", schema(value_type = Option<String>))]
+    pub to: Option<UnitCode>,
 }
 
 /// The result of the continuity check (and of an apply, which runs it again).

@@ -546,6 +546,13 @@ failure-kind_placement = لا يجوز أن تقع الوحدة { $unit } تحت
 failure-unique_code = الرمز { $unit } مستخدم من وحدة قائمة.
 failure-no_cycle = ستصبح الوحدة { $unit } سلفًا لنفسها.
 failure-transfers_redirected = نقل جارٍ للعضو { $member } يذكر { $unit } المحلولة: حدد وجهة أو أنهِ النقل أولًا.
+rule-plan_items_reassigned = لبنود برامج العمل المفتوحة وحدة تتسلمها
+failure-plan_items_reassigned = البند { $item } من برنامج العمل { $programme } من مسؤولية { $unit } التي يفككها المشروع، ولا وحدة تتسلمه: حدد وجهته.
+err-invalid_plan_item = تعذرت قراءة وجهة بند من برنامج العمل.
+restructure-plan-items = بنود برامج العمل المفتوحة التي تنتقل مسؤوليتها
+restructure-plan-from = المسؤول الآن
+restructure-plan-to = تتسلمه
+restructure-plan-none = لا أحد: حدد وجهة
 
 # The home page.
 menu = القائمة

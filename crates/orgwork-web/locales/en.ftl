@@ -518,6 +518,13 @@ failure-kind_placement = Unit { $unit } may not sit under its new parent's kind.
 failure-unique_code = The code { $unit } is used by a live unit already.
 failure-no_cycle = Unit { $unit } would be its own ancestor.
 failure-transfers_redirected = A transfer in progress of member { $member } names { $unit }, which is dissolved: give it a destination or settle the transfer first.
+rule-plan_items_reassigned = Open work-programme items have a unit to take them over
+failure-plan_items_reassigned = Item { $item } of work programme { $programme } is the responsibility of { $unit }, which the draft takes apart, and no unit takes it over: give it a destination.
+err-invalid_plan_item = A work-programme item's destination cannot be read.
+restructure-plan-items = Open work-programme items that change hands
+restructure-plan-from = Responsible now
+restructure-plan-to = Takes it over
+restructure-plan-none = none: give a destination
 
 # The home page.
 menu = Menu

@@ -502,6 +502,13 @@ failure-kind_placement = Tổ chức { $unit } không được trực thuộc lo
 failure-unique_code = Mã { $unit } đang được một tổ chức khác sử dụng.
 failure-no_cycle = Tổ chức { $unit } sẽ nằm dưới chính nó.
 failure-transfers_redirected = Hồ sơ chuyển sinh hoạt của đảng viên { $member } đang chờ và nêu { $unit } đã giải thể: hãy chỉ nơi tiếp nhận hoặc giải quyết hồ sơ trước.
+rule-plan_items_reassigned = Nhiệm vụ đang thực hiện trong chương trình công tác có đơn vị tiếp nhận
+failure-plan_items_reassigned = Mục { $item } của chương trình công tác { $programme } do { $unit } chủ trì, đơn vị này bị sắp xếp theo đề án mà chưa có đơn vị tiếp nhận: hãy chỉ đơn vị tiếp nhận.
+err-invalid_plan_item = Không đọc được đơn vị tiếp nhận của mục trong chương trình công tác.
+restructure-plan-items = Nhiệm vụ đang thực hiện được chuyển giao
+restructure-plan-from = Đơn vị chủ trì hiện nay
+restructure-plan-to = Đơn vị tiếp nhận
+restructure-plan-none = chưa có: hãy chỉ đơn vị tiếp nhận
 
 # The home page.
 menu = Danh mục

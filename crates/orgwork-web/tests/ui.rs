@@ -625,6 +625,65 @@ async fn a_work_programme_page(backend: &str) {
     assert_eq!(history["items"].as_array().unwrap().len(), 1, "nothing amended from outside: {history}");
 }
 
+/// A restructuring that dissolves a cell responsible for an open programme item: the check
+/// fails naming the item until the draft (from the API) gives it a destination; the draft's
+/// page lists the item and who takes it over, in the reader's language.
+async fn a_restructuring_hands_programme_items_over(backend: &str) {
+    let app = spawn_app(backend).await;
+    for (code, kind, parent) in [("STC", "grassroots_committee", "QN"), ("STC-C1", "subordinate_cell", "STC")] {
+        let unit = json!({"code": code, "kind": kind, "parent": parent, "valid_from": "2020-01-01",
+            "name": {"vi": format!("Chi bộ {code}"), "en": format!("Cell {code}")}});
+        assert_eq!(send(&app, &app.token, Method::POST, "/api/v1/units", Some(unit)).await.0, StatusCode::CREATED);
+    }
+    let item = json!({"code": "1", "title": "Kết nạp 3 đảng viên", "responsible": "STC-C1", "indicator": "count",
+        "baseline": 0, "target": 3, "deadline": "2026-12-31"});
+    let body = json!({"unit": "STC", "year": 2026, "items": [item]});
+    let (_, p) = send(&app, &app.token, Method::POST, "/api/v1/programmes", Some(body)).await;
+    let id = p["id"].as_str().unwrap().to_string();
+    let approve = json!({"decision": "01-QĐ/ĐU", "on": "2026-01-10"});
+    let (s, b) = send(&app, &app.token, Method::POST, &format!("/api/v1/programmes/{id}/approve"), Some(approve)).await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    let dissolve = json!([{"op": "dissolve", "unit": "STC-C1"}]);
+    let plan = |plan_items: serde_json::Value| json!({"title": "Giải thể chi bộ", "effective": "2026-07-01", "operations": dissolve.clone(), "plan_items": plan_items});
+    let (s, r) = send(&app, &app.token, Method::POST, "/api/v1/restructurings", Some(plan(json!([])))).await;
+    assert_eq!(s, StatusCode::CREATED, "{r}");
+    let (_, check) = send(
+        &app,
+        &app.token,
+        Method::POST,
+        &format!("/api/v1/restructurings/{}/check", r["id"].as_str().unwrap()),
+        None,
+    )
+    .await;
+    assert_eq!(check["passed"], false, "{check}");
+    assert_eq!(check["failures"][0]["rule"], "plan_items_reassigned", "{check}");
+    assert_eq!(
+        (check["failures"][0]["programme"].as_str(), check["failures"][0]["item"].as_str()),
+        (Some(id.as_str()), Some("1"))
+    );
+    let mut b = Browser::new(&app.base);
+    b.login("admin").await;
+    let csrf = b.csrf();
+    b.post("/language", &[("csrf", &csrf), ("lang", "vi"), ("next", "/")], &[]).await;
+    let (_, html, _) = b.get(&format!("/restructurings/{}?check=1", r["id"].as_str().unwrap()), &[]).await;
+    assert!(
+        html.contains("Mục 1 của chương trình công tác") && html.contains("chưa có: hãy chỉ đơn vị tiếp nhận"),
+        "{html}"
+    );
+    let to = json!([{"programme_unit": "STC", "year": 2026, "item": "1", "to": "STC"}]);
+    let (s, r) = send(&app, &app.token, Method::POST, "/api/v1/restructurings", Some(plan(to))).await;
+    assert_eq!(s, StatusCode::CREATED, "{r}");
+    let rid = r["id"].as_str().unwrap().to_string();
+    let (_, html, _) = b.get(&format!("/restructurings/{rid}?check=1"), &[]).await;
+    assert!(html.contains("Nhiệm vụ đang thực hiện được chuyển giao") && html.contains("Chi bộ STC (STC)"), "{html}");
+    let (_, applied) = send(&app, &app.token, Method::POST, &format!("/api/v1/restructurings/{rid}/apply"), None).await;
+    assert_eq!(applied["applied"], true, "{applied}");
+    let (_, history) = send(&app, &app.token, Method::GET, &format!("/api/v1/programmes/{id}/amendments"), None).await;
+    assert_eq!(history["items"][0]["restructuring"].as_str(), Some(rid.as_str()), "{history}");
+    assert_eq!(history["items"][0]["before"]["responsible"], "STC-C1");
+    assert_eq!(history["items"][0]["after"]["responsible"], "STC");
+}
+
 orgwork_store_tests::backends!(
     call crate;
     setup |backend| backend;
@@ -632,6 +691,7 @@ orgwork_store_tests::backends!(
     the_member_list_counts_and_pages_both_ways,
     vietnamese_and_arabic_pages_carry_no_english,
     a_work_programme_page,
+    a_restructuring_hands_programme_items_over,
     the_home_page_shows_the_unit_at_a_glance,
     the_ui_without_javascript,
     csrf_is_bound_to_the_session,

@@ -158,6 +158,16 @@ fn print_report(report: &CheckReport) {
         let moved = if u.members_moved > 0 { format!(", {} members move", u.members_moved) } else { String::new() };
         println!("  {:<16} {:<10} {}{to} ({} members before{moved})", u.code, u.change, u.name, u.members_before);
     }
+    if !i.plan_items.is_empty() {
+        println!("Open work-programme items that change hands: {}.", i.plan_items.len());
+        for m in &i.plan_items {
+            let to = m.to.as_ref().map_or("(no unit takes it over)".to_string(), |t| t.to_string());
+            println!(
+                "  programme {} ({}, {}) item {:<8} {} → {to}: {}",
+                m.programme, m.programme_unit, m.year, m.item, m.from, m.title
+            );
+        }
+    }
     for t in &i.tree {
         let list =
             |v: &[orgwork_domain::structure::UnitCode]| v.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(" ");

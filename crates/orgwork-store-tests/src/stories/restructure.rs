@@ -12,7 +12,11 @@ fn create_op(c: &str, kind: &str, parent: &str, vi: &str) -> Operation {
 
 fn draft(effective: &str, operations: Vec<Operation>) -> ValidDraft {
     Draft {
-        title: "Sắp xếp tổ chức".into(), effective: d(effective), decision: Some("01-QĐ/TU".into()), operations
+        title: "Sắp xếp tổ chức".into(),
+        effective: d(effective),
+        decision: Some("01-QĐ/TU".into()),
+        operations,
+        plan_items: vec![],
     }
     .validate()
     .unwrap()

@@ -155,6 +155,7 @@ impl Run<'_> {
             transfers_redirected: self.redirected,
             committees: 0,
             tree,
+            plan_items: self.plan_moves.clone(),
         })
     }
 }

@@ -343,6 +343,13 @@ pub(super) struct Run<'a> {
     pub(super) keep_ledger: bool,
     /// The touched units' member totals the day before, read beside the writer (`run_draft`).
     pub(super) totals_before: HashMap<i64, i64>,
+    /// The unit that takes over an ended unit's work (what it merges or dissolves into, the
+    /// part of a split that takes the rest).
+    pub(super) successor: BTreeMap<i64, i64>,
+    /// The draft's explicit destinations of work-programme items.
+    pub(super) destinations: Vec<ItemDestination>,
+    /// The open work-programme items whose responsible unit ends, and who takes each over.
+    pub(super) plan_moves: Vec<orgwork_store::PlanItemMove>,
 }
 
 pub(super) fn fail(
@@ -352,5 +359,13 @@ pub(super) fn fail(
     member: Option<i64>,
     message: String,
 ) -> Failure {
-    Failure { rule, operation, unit: unit.cloned(), member: member.map(orgwork_store::MemberId::new), message }
+    Failure {
+        rule,
+        operation,
+        unit: unit.cloned(),
+        member: member.map(orgwork_store::MemberId::new),
+        programme: None,
+        item: None,
+        message,
+    }
 }

@@ -19,7 +19,7 @@ use super::{Backend, Db, common, dialect, members};
 use async_trait::async_trait;
 use chrono::NaiveDate;
 use orgwork_domain::Error;
-use orgwork_domain::restructure::{Draft, Failure, Operation, Rule, ValidDraft};
+use orgwork_domain::restructure::{Draft, Failure, ItemDestination, Operation, Rule, ValidDraft};
 use orgwork_domain::structure::{Change, Names, UnitCode, check_kind_placement};
 use orgwork_store::{
     Actor, CheckReport, DraftId, Impact, ImpactUnit, LineageEntry, RestructureStore, Restructuring, Result, StoreError,
@@ -34,6 +34,7 @@ mod flush;
 mod impact;
 mod load;
 mod ops;
+mod plan;
 mod rules;
 mod undo;
 use carry::*;
@@ -58,6 +59,7 @@ fn from_row(row: &<super::Db as sqlx::Database>::Row) -> Result<Restructuring> {
         decision: row.try_get("decision").db()?,
         state: row.try_get("state").db()?,
         operations: draft.operations,
+        plan_items: draft.plan_items,
         created_by: row.try_get("created_by").db()?,
         created_at: row.try_get("created_at").db()?,
         applied_by: row.try_get("applied_by").db()?,
@@ -110,6 +112,9 @@ impl Backend {
             work: Work::default(),
             keep_ledger,
             totals_before: HashMap::new(),
+            successor: BTreeMap::new(),
+            destinations: draft.plan_items.clone(),
+            plan_moves: vec![],
         };
         run.run(conn, draft).await?;
         let dated = run.failures.iter().all(|f| f.rule != Rule::DateOrder);
@@ -268,6 +273,11 @@ impl RestructureStore for Backend {
             });
         }
         let clock = std::time::Instant::now();
+        let reason = match &r.decision {
+            Some(d) => format!("{} ({d})", r.title),
+            None => r.title.clone(),
+        };
+        run.move_plan_items(&mut tx, actor, id, &reason).await?;
         // The lineage in bulk statements (9,714 rows for the 2025 reform).
         let lineage: Vec<(i64, i64, i64, NaiveDate, &str)> =
             run.lineage.iter().map(|(from, to, relation)| (id, *from, *to, r.effective, *relation)).collect();
@@ -283,7 +293,7 @@ impl RestructureStore for Backend {
         let after = serde_json::json!({
             "title": r.title, "effective": r.effective, "decision": r.decision,
             "operations": r.operations, "impact": {"units": impact.units.len(), "members_moved": impact.members_moved,
-            "transfers_redirected": impact.transfers_redirected}
+            "transfers_redirected": impact.transfers_redirected, "plan_items_moved": impact.plan_items.len()}
         });
         let target = id.to_string();
         append(
@@ -401,6 +411,7 @@ impl RestructureStore for Backend {
         }
         sqlx::query("DELETE FROM unit_lineage WHERE restructuring_id = $1").bind(id).execute(&mut *tx).await.db()?;
         undo_replay(&mut tx, &self.profile, r.effective, &steps).await?;
+        plan::undo_plan_moves(&mut tx, self, actor, id, r.effective).await?;
         sqlx::query("UPDATE restructuring SET state = 'undone', undone_at = $2 WHERE id = $1")
             .bind(id)
             .bind(now_text())

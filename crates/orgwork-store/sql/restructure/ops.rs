@@ -135,6 +135,7 @@ impl Run<'_> {
 
     /// Transfers in progress from or to `from` now name `to`.
     pub(super) fn redirect(&mut self, from: i64, to: i64) {
+        self.successor.insert(from, to);
         let ids: Vec<i64> = self
             .work
             .transfers

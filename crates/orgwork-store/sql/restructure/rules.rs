@@ -137,6 +137,7 @@ impl Run<'_> {
                 }
             }
         }
+        self.plan_rules(conn).await?;
         self.placement_rules()
     }
 

@@ -17,7 +17,9 @@ use axum::http::StatusCode;
 use chrono::NaiveDate;
 use orgwork_domain::access::Permission;
 use orgwork_domain::date::parse_date;
-use orgwork_domain::restructure::{Draft, Operation, ValidDraft, default_title, draft_from_mapping, mapping_rows};
+use orgwork_domain::restructure::{
+    Draft, ItemDestination, Operation, ValidDraft, default_title, draft_from_mapping, mapping_rows,
+};
 use orgwork_domain::structure::UnitCode;
 use orgwork_store::{CheckReport, DraftId, LineageEntry, Restructuring, Store, StoreError};
 use serde::Deserialize;
@@ -110,6 +112,10 @@ pub struct PlanBody {
     pub toml: Option<String>,
     /// A mapping table, as CSV text.
     pub mapping: Option<String>,
+    /// Where open work-programme items go whose responsible unit the draft takes apart and
+    /// whose successor should not take them (or for which it names none).
+    #[serde(default)]
+    pub plan_items: Vec<ItemDestination>,
 }
 
 /// Turns a plan into a draft (shared by the API and the UI).
@@ -120,11 +126,12 @@ pub fn draft_from_plan(p: PlanBody) -> Result<ValidDraft, ApiError> {
             ApiError::new(StatusCode::BAD_REQUEST, "invalid_draft", "effective: give the date the draft takes effect")
         })
     };
+    let plan_items = p.plan_items;
     let draft = match (p.operations, p.toml, p.mapping) {
         (Some(operations), None, None) => {
             let effective = need_date()?;
             let title = p.title.filter(|t| !t.trim().is_empty()).unwrap_or_else(|| default_title(effective));
-            Draft { title, effective, decision: p.decision, operations }.validate()?
+            Draft { title, effective, decision: p.decision, operations, plan_items: vec![] }.validate()?
         }
         (None, Some(toml), None) => Draft::from_toml(&toml)?.with(p.title, effective, p.decision)?,
         (None, None, Some(mapping)) => {
@@ -140,7 +147,7 @@ pub fn draft_from_plan(p: PlanBody) -> Result<ValidDraft, ApiError> {
             ));
         }
     };
-    Ok(draft)
+    Ok(draft.with_plan_items(plan_items)?)
 }
 
 /// A draft from a mapping table's cells (heading first), titled after its date when untitled.

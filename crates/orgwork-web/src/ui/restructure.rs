@@ -200,10 +200,22 @@ struct DraftPage {
     impact: Vec<ImpactRow>,
     tree: Vec<TreeRow>,
     failures: Vec<FailureRow>,
+    /// Open work-programme items whose responsible unit the draft takes apart: programme
+    /// (link, unit and year), item, title, from, to (empty while none).
+    plan_items: Vec<PlanItemRow>,
     can_write: bool,
     latest_applied: bool,
     message: Option<String>,
     error: Option<String>,
+}
+
+pub struct PlanItemRow {
+    programme: String,
+    programme_text: String,
+    item: String,
+    title: String,
+    from: String,
+    to: String,
 }
 
 #[derive(Deserialize)]
@@ -268,14 +280,19 @@ async fn render_draft(
         let missing = unnamed(&names, listed);
         name_more(store, tr, r.effective.pred_opt().unwrap_or(r.effective), &mut names, missing).await;
     }
+    if let Some(rep) = &report {
+        let listed = rep.impact.plan_items.iter().flat_map(|m| [&m.programme_unit, &m.from].into_iter().chain(&m.to));
+        let missing = unnamed(&names, listed);
+        name_more(store, tr, r.effective.pred_opt().unwrap_or(r.effective), &mut names, missing).await;
+    }
     let names = names;
     let name_of = |c: &orgwork_domain::structure::UnitCode| names.get(c).cloned();
     let named = |c: &orgwork_domain::structure::UnitCode| match names.get(c) {
         Some(n) if !n.is_empty() => format!("{n} ({c})"),
         _ => c.to_string(),
     };
-    let (checked, passed, summary, impact, tree, failures) = match &report {
-        None => (false, false, String::new(), vec![], vec![], vec![]),
+    let (checked, passed, summary, impact, tree, failures, plan_items) = match &report {
+        None => (false, false, String::new(), vec![], vec![], vec![], vec![]),
         Some(rep) => {
             let i = &rep.impact;
             let (units, concerned) = (tr.number(i.units.len() as i64), tr.number(i.members_concerned));
@@ -317,14 +334,39 @@ async fn render_draft(
                     } else {
                         let unit = f.unit.as_ref().map(named).unwrap_or_default();
                         let member = f.member.map(|m| m.to_string()).unwrap_or_default();
+                        let (programme, item) =
+                            (f.programme.clone().unwrap_or_default(), f.item.clone().unwrap_or_default());
                         tr.targs(
                             &format!("failure-{}", f.rule.as_str()),
-                            &[("unit", unit.as_str()), ("member", member.as_str())],
+                            &[
+                                ("unit", unit.as_str()),
+                                ("member", member.as_str()),
+                                ("programme", programme.as_str()),
+                                ("item", item.as_str()),
+                            ],
                         )
                     },
                 })
                 .collect();
-            (true, rep.passed, summary, impact, tree, failures)
+            let plan_items = i
+                .plan_items
+                .iter()
+                .map(|m| PlanItemRow {
+                    programme: m.programme.clone(),
+                    programme_text: tr.ta2(
+                        "programme-title",
+                        "unit",
+                        &names.get(&m.programme_unit).cloned().unwrap_or_else(|| m.programme_unit.to_string()),
+                        "year",
+                        &m.year.to_string(),
+                    ),
+                    item: m.item.clone(),
+                    title: m.title.clone(),
+                    from: named(&m.from),
+                    to: m.to.as_ref().map(named).unwrap_or_default(),
+                })
+                .collect();
+            (true, rep.passed, summary, impact, tree, failures, plan_items)
         }
     };
     let operations =
@@ -343,6 +385,7 @@ async fn render_draft(
         impact,
         tree,
         failures,
+        plan_items,
         can_write,
         latest_applied,
         message,
