@@ -395,6 +395,26 @@ pub fn amend(items: &[Item], code: &str, after: Option<Item>) -> Result<(Option<
     }
 }
 
+/// The items as they stood before some amendments: `later` are the amendments dated after
+/// the day in question (each the item before and after), oldest first; they are undone newest
+/// first. An item withdrawn by one comes back at the end of the list.
+pub fn before_amendments(items: &[Item], later: &[(Option<Item>, Option<Item>)]) -> Vec<Item> {
+    let mut out = items.to_vec();
+    for (before, after) in later.iter().rev() {
+        let code = after.as_ref().or(before.as_ref()).map(|i| i.code.clone()).unwrap_or_default();
+        let at = out.iter().position(|i| i.code == code);
+        match (before, at) {
+            (Some(b), Some(i)) => out[i] = b.clone(),
+            (Some(b), None) => out.push(b.clone()),
+            (None, Some(i)) => {
+                out.remove(i);
+            }
+            (None, None) => {}
+        }
+    }
+    out
+}
+
 /// The item an amendment makes: the item as it is (or, for a new one, only its code) with the
 /// fields given replaced, by the names of the item's JSON (`title`, `target`, `deadline`,
 /// `responsible`…; `null` empties one). A field that is not an item's, or a value of the
@@ -657,6 +677,22 @@ mod tests {
         assert!(amended_item(Some(&item("2")), "2", &bad).unwrap_err().message.starts_with("code:"));
         let bad: serde_json::Map<String, serde_json::Value> = serde_json::from_str(r#"{"target": "many"}"#).unwrap();
         assert_eq!(amended_item(Some(&item("2")), "2", &bad).unwrap_err().code, "invalid_amendment");
+    }
+
+    #[test]
+    fn items_before_later_amendments() {
+        let items = vec![Item { target: Some(50.0), ..item("1") }, item("3")];
+        let later = vec![
+            (Some(item("1")), Some(Item { target: Some(50.0), ..item("1") })),
+            (Some(item("2")), None),
+            (None, Some(item("3"))),
+        ];
+        let then = before_amendments(&items, &later);
+        assert_eq!(
+            then.iter().map(|i| (i.code.as_str(), i.target)).collect::<Vec<_>>(),
+            [("1", Some(40.0)), ("2", Some(40.0))]
+        );
+        assert_eq!(before_amendments(&items, &[]), items);
     }
 
     fn fields(findings: &[Finding]) -> Vec<(&str, &str)> {

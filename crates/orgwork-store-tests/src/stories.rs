@@ -1714,10 +1714,16 @@ pub async fn amends_an_approved_programme_on_the_record(store: Arc<dyn Store>) {
     );
     let standing = s.programme_standing(p.id, d("2025-04-02")).await.unwrap();
     assert_eq!(standing.items[0].achievement, 0.5, "the amended target counts, the reports stay");
+    let before = s.programme_standing(p.id, d("2025-03-31")).await.unwrap();
+    assert_eq!(before.items[0].achievement, 0.75, "as of a day before the amendment, the target it had");
     amend("3", Some(item("3", 5.0)), "2025-04-01", "Nhiệm vụ mới").await.unwrap();
     amend("2", None, "2025-05-01", "Gộp vào mục 1").await.unwrap();
     let now = s.programme(p.id).await.unwrap();
     assert_eq!(now.items.iter().map(|i| i.code.as_str()).collect::<Vec<_>>(), ["1", "3"]);
+    let april = s.programme_as_of(p.id, d("2025-04-15")).await.unwrap();
+    assert_eq!(april.items.iter().map(|i| i.code.as_str()).collect::<Vec<_>>(), ["1", "3", "2"], "2 withdrawn later");
+    let march = s.programme_standing(p.id, d("2025-03-31")).await.unwrap();
+    assert_eq!(march.items.iter().map(|i| i.code.as_str()).collect::<Vec<_>>(), ["1", "2"]);
 
     // Refused, changing nothing: a fault it would bring, an empty reason, a day before approval.
     let uncounted = Item { target: None, ..item("1", 0.0) };

@@ -11,8 +11,8 @@ use orgwork_domain::Error;
 use orgwork_domain::plan::{Context, Indicator, Item, Lint, carried_up, standings};
 use orgwork_domain::structure::UnitCode;
 use orgwork_store::{
-    Actor, Amendment, ItemStanding, NewAmendment, NewReport, PlanStore, Programme, ProgrammeId, ProgrammeStanding,
-    ProgrammeStatus, Report, Result, StoreError, StructureStore,
+    Actor, Amendment, ItemStanding, NewAmendment, NewReport, OverdueItem, PlanStore, Programme, ProgrammeId,
+    ProgrammeStanding, ProgrammeStatus, Report, Result, StoreError, StructureStore, UnitCompletion,
 };
 use sqlx::Row;
 use std::collections::{BTreeMap, BTreeSet};
@@ -183,10 +183,32 @@ type Standings = (BTreeMap<String, orgwork_domain::plan::Standing>, f64, BTreeMa
 type StandingFuture<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Standings>> + Send + 'a>>;
 
 impl Backend {
+    /// A programme's items as they stood on a day: those amended since, as they were before.
+    async fn as_amended_on(&self, p: Programme, as_of: NaiveDate) -> Result<Programme> {
+        let rows = sqlx::query(
+            "SELECT before_body, after_body FROM programme_amendment WHERE programme_id = $1 AND on_day > $2 ORDER BY id",
+        )
+        .bind(p.id.get())
+        .bind(as_of)
+        .fetch_all(self.reader())
+        .await
+        .db()?;
+        if rows.is_empty() {
+            return Ok(p);
+        }
+        let later = rows
+            .into_iter()
+            .map(|r| Ok((item_of(r.try_get("before_body").db()?)?, item_of(r.try_get("after_body").db()?)?)))
+            .collect::<Result<Vec<_>>>()?;
+        let items = orgwork_domain::plan::before_amendments(&p.items, &later);
+        Ok(Programme { items, ..p })
+    }
+
     /// A programme's standings on a day: its items' latest values, and the counts its
     /// children's programmes (of the units under it that day, the same year) carry up.
     fn standing_of(&self, p: Programme, unit_id: i64, as_of: NaiveDate) -> StandingFuture<'_> {
         Box::pin(async move {
+            let p = self.as_amended_on(p, as_of).await?;
             let reports = reports_of(self, p.id, as_of).await?;
             let values: BTreeMap<String, f64> =
                 reports.iter().filter_map(|(k, v)| v.last().map(|r| (k.clone(), r.value))).collect();
@@ -364,6 +386,11 @@ impl PlanStore for Backend {
     async fn programme(&self, id: ProgrammeId) -> Result<Programme> {
         let mut conn = self.reader().acquire().await.db()?;
         Ok(load(&mut conn, id).await?.0)
+    }
+
+    async fn programme_as_of(&self, id: ProgrammeId, as_of: NaiveDate) -> Result<Programme> {
+        let p = self.programme(id).await?;
+        self.as_amended_on(p, as_of).await
     }
 
     async fn programme_of(&self, unit: &UnitCode, year: i32) -> Result<Option<Programme>> {
@@ -668,10 +695,78 @@ impl PlanStore for Backend {
         Ok(report)
     }
 
+    async fn completions(&self, unit: &UnitCode, year: i32, as_of: NaiveDate) -> Result<Vec<UnitCompletion>> {
+        let path = self.path_ids(unit, as_of).await?;
+        let unit_id = *path.first().ok_or_else(|| StoreError::Backend("path of a unit: empty".into()))?;
+        let mut units: Vec<(i64, UnitCode)> = vec![(unit_id, unit.clone())];
+        let rows = sqlx::query(
+            "SELECT v.unit_id, u.code FROM unit_version v JOIN unit u ON u.id = v.unit_id \
+             WHERE v.parent_id = $1 AND v.valid_from <= $2 AND (v.valid_to IS NULL OR v.valid_to > $2) ORDER BY u.code",
+        )
+        .bind(unit_id)
+        .bind(as_of)
+        .fetch_all(self.reader())
+        .await
+        .db()?;
+        for r in rows.iter().take(1000) {
+            units.push((r.try_get("unit_id").db()?, UnitCode::from_stored(r.try_get("code").db()?)));
+        }
+        let ids: Vec<i64> = units.iter().map(|(i, _)| *i).collect();
+        let mut programmes: BTreeMap<i64, i64> = BTreeMap::new();
+        for chunk in ids.chunks(500) {
+            let sql = format!(
+                "SELECT id, unit_id FROM programme WHERE year = $1 AND unit_id IN ({})",
+                super::common::id_list(chunk)
+            );
+            for r in sqlx::query(sqlx::AssertSqlSafe(sql)).bind(year).fetch_all(self.reader()).await.db()? {
+                programmes.insert(r.try_get("unit_id").db()?, r.try_get("id").db()?);
+            }
+        }
+        let mut out = Vec::with_capacity(units.len());
+        for (id, code) in units {
+            let Some(pid) = programmes.get(&id) else {
+                out.push(UnitCompletion {
+                    unit: code,
+                    programme: None,
+                    status: None,
+                    completion: None,
+                    overdue: vec![],
+                });
+                continue;
+            };
+            let mut conn = self.reader().acquire().await.db()?;
+            let (p, unit_id) = load(&mut conn, ProgrammeId::new(*pid)).await?;
+            drop(conn);
+            let (standing, completion, _) = self.standing_of(p.clone(), unit_id, as_of).await?;
+            let overdue = p
+                .items
+                .iter()
+                .filter_map(|it| {
+                    let s = standing.get(&it.code)?;
+                    s.overdue.then(|| OverdueItem {
+                        code: it.code.clone(),
+                        title: it.title.clone(),
+                        deadline: it.deadline,
+                        achievement: s.achievement,
+                    })
+                })
+                .collect();
+            out.push(UnitCompletion {
+                unit: code,
+                programme: Some(p.id),
+                status: Some(p.status),
+                completion: Some(completion),
+                overdue,
+            });
+        }
+        Ok(out)
+    }
+
     async fn programme_standing(&self, id: ProgrammeId, as_of: NaiveDate) -> Result<ProgrammeStanding> {
         let mut conn = self.reader().acquire().await.db()?;
         let (p, unit_id) = load(&mut conn, id).await?;
         drop(conn);
+        let p = self.as_amended_on(p, as_of).await?;
         let (standing, completion, mut reports) = self.standing_of(p.clone(), unit_id, as_of).await?;
         let items = p
             .items

@@ -141,6 +141,32 @@ pub struct ProgrammeStanding {
     pub items: Vec<ItemStanding>,
 }
 
+/// Where a unit's programme for a year stands on a day, for its page's chart: none when the
+/// unit has no programme that year.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
+pub struct UnitCompletion {
+    #[cfg_attr(feature = "schemas", schema(value_type = String))]
+    pub unit: UnitCode,
+    #[cfg_attr(feature = "schemas", schema(value_type = Option<String>))]
+    pub programme: Option<ProgrammeId>,
+    pub status: Option<ProgrammeStatus>,
+    /// Between 0 and 1.
+    pub completion: Option<f64>,
+    /// Its items past their deadline and not achieved: code, title, deadline.
+    pub overdue: Vec<OverdueItem>,
+}
+
+/// An item past its deadline and not achieved.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
+pub struct OverdueItem {
+    pub code: String,
+    pub title: String,
+    pub deadline: Option<NaiveDate>,
+    pub achievement: f64,
+}
+
 /// The annual work programmes.
 #[async_trait]
 pub trait PlanStore: Send + Sync {
@@ -156,6 +182,9 @@ pub trait PlanStore: Send + Sync {
     /// Replaces a draft's items (refused once approved).
     async fn replace_items(&self, actor: &Actor, id: ProgrammeId, items: Vec<Item>) -> Result<Programme>;
     async fn programme(&self, id: ProgrammeId) -> Result<Programme>;
+    /// A programme with its items as they stood on a day (those amended after it as they were
+    /// before).
+    async fn programme_as_of(&self, id: ProgrammeId, as_of: NaiveDate) -> Result<Programme>;
     /// The unit's programme for a year, if it has one.
     async fn programme_of(&self, unit: &UnitCode, year: i32) -> Result<Option<Programme>>;
     /// The lint of a programme against the tree and the parent unit's programme.
@@ -177,6 +206,9 @@ pub trait PlanStore: Send + Sync {
     async fn amendments(&self, id: ProgrammeId) -> Result<Vec<Amendment>>;
     /// Appends a progress report to an item of an approved programme.
     async fn report_progress(&self, actor: &Actor, id: ProgrammeId, report: NewReport) -> Result<Report>;
+    /// A unit's programme for a year and those of its children (live on the day), as they
+    /// stand on the day: the unit first, then its children by code.
+    async fn completions(&self, unit: &UnitCode, year: i32, as_of: NaiveDate) -> Result<Vec<UnitCompletion>>;
     /// The programme as it stands on a day: each item's value, achievement and overdue flag,
     /// counts carried up from the children's programmes, the completion.
     async fn programme_standing(&self, id: ProgrammeId, as_of: NaiveDate) -> Result<ProgrammeStanding>;

@@ -657,6 +657,15 @@ programme-approve = اعتماد البرنامج
 programme-decision-number = رقم القرار
 programme-none = ليس لهذه الوحدة برنامج عمل لسنة { $year }.
 programme-this-year = برنامج عمل هذه السنة
+programme-section = برامج العمل لعام { $year } حتى { $date }
+programme-chart-caption = نسبة إنجاز برنامج الوحدة وبرنامج كل وحدة تابعة لها
+programme-none-short = لا برنامج
+programme-overdue-list = { $count ->
+    [one] بند واحد متأخر
+    [two] بندان متأخران
+    [few] { $count } بنود متأخرة
+   *[other] { $count } بندًا متأخرًا
+}
 plan-indicator-count = عدد
 plan-indicator-percent = نسبة مئوية
 plan-indicator-milestone = مرحلة

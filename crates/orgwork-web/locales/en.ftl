@@ -623,6 +623,13 @@ programme-approve = Approve the programme
 programme-decision-number = Decision number
 programme-none = This unit has no work programme for { $year }.
 programme-this-year = This year's work programme
+programme-section = Work programmes { $year }, as of { $date }
+programme-chart-caption = Completion of the unit's programme and of each unit under it
+programme-none-short = no programme
+programme-overdue-list = { $count ->
+    [one] One item overdue
+   *[other] { $count } items overdue
+}
 plan-indicator-count = count
 plan-indicator-percent = percent
 plan-indicator-milestone = milestone

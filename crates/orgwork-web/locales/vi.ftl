@@ -601,6 +601,12 @@ programme-approve = Phê duyệt chương trình
 programme-decision-number = Số quyết định
 programme-none = Đơn vị chưa có chương trình công tác năm { $year }.
 programme-this-year = Chương trình công tác năm nay
+programme-section = Chương trình công tác năm { $year }, tính đến { $date }
+programme-chart-caption = Mức hoàn thành chương trình của đơn vị và của từng đơn vị trực thuộc
+programme-none-short = chưa có chương trình
+programme-overdue-list = { $count ->
+   *[other] { $count } nhiệm vụ quá hạn
+}
 plan-indicator-count = số lượng
 plan-indicator-percent = tỷ lệ %
 plan-indicator-milestone = mốc hoàn thành

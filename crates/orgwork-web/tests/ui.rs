@@ -594,6 +594,14 @@ async fn a_work_programme_page(backend: &str) {
     assert!(html.contains("quý II"), "{html}");
     let (_, html, _) = b.get(&format!("{page}?as_of=2026-01-05"), &[]).await;
     assert!(html.contains("quá hạn"), "past its deadline and not done: {html}");
+    // The unit's page: the completion chart with its table, the overdue list.
+    let (_, html, _) = b.get("/units/STC?as_of=2025-06-30", &[]).await;
+    assert!(html.contains("Chương trình công tác năm 2025") && html.contains(r#"<svg class="chart""#), "{html}");
+    assert!(html.contains("<td>40 %</td>") && !html.contains("overdue-list"), "{html}");
+    let (_, html, _) = b.get("/units/STC?as_of=2025-12-31", &[]).await;
+    assert!(!html.contains("overdue-list"), "due that day, not yet overdue: {html}");
+    let (_, html, _) = b.get("/units/QN?as_of=2025-12-31", &[]).await;
+    assert!(html.contains("chưa có chương trình") && html.contains("<td>40 %</td>"), "the child's completion: {html}");
     // Amended from the page: the target raised, on the record with its reason.
     let amend = [
         ("csrf", csrf.as_str()),

@@ -33,11 +33,16 @@ fn escape(text: &str) -> String {
 /// A horizontal bar chart as SVG markup: a row per bar, its label above the bar and its value
 /// (written by `number`) at the bar's end. `rtl` mirrors it.
 pub fn bars(bars: &[Bar], rtl: bool, number: impl Fn(i64) -> String) -> String {
+    scaled_bars(bars, rtl, None, number)
+}
+
+/// Bars scaled to `full` (100 for percentages) rather than to the longest.
+pub fn scaled_bars(bars: &[Bar], rtl: bool, full: Option<i64>, number: impl Fn(i64) -> String) -> String {
     const WIDTH: i64 = 480;
     const ROW: i64 = 44;
     const BAR: i64 = 16;
     let height = ROW * bars.len().max(1) as i64;
-    let max = bars.iter().map(|b| b.value).max().unwrap_or(0).max(1);
+    let max = full.unwrap_or_else(|| bars.iter().map(|b| b.value).max().unwrap_or(0)).max(1);
     let mut svg = String::new();
     let _ = write!(
         svg,
@@ -47,7 +52,7 @@ pub fn bars(bars: &[Bar], rtl: bool, number: impl Fn(i64) -> String) -> String {
     for (i, b) in bars.iter().enumerate() {
         let y = i as i64 * ROW;
         // The longest bar leaves room for its value after it.
-        let len = if b.value <= 0 { 0 } else { (b.value * (WIDTH - 80) / max).max(2) };
+        let len = if b.value <= 0 { 0 } else { (b.value.min(max) * (WIDTH - 80) / max).max(2) };
         let (x, label_x, value_x, anchor) =
             if rtl { (WIDTH - len, WIDTH, WIDTH - len - 6, "start") } else { (0, 0, len + 6, "start") };
         if let Some(href) = &b.href {

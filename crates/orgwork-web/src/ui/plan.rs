@@ -166,6 +166,7 @@ async fn render(
     let built = async {
         let p = readable(store, caller, id).await?;
         let standing = store.programme_standing(id, on).await?;
+        let then = store.programme_as_of(id, on).await?;
         let lint = store.lint_programme(id).await?;
         let can_write = p.status == ProgrammeStatus::Draft
             && caller
@@ -177,9 +178,9 @@ async fn render(
         let can_amend = p.status == ProgrammeStatus::Approved
             && caller.require_from(store, Permission::WritePlans, &p.unit, today()).await.is_ok();
         let history = store.amendments(id).await?;
-        Ok::<_, ApiError>((p, standing, lint, can_write, can_report, can_amend, history))
+        Ok::<_, ApiError>((p, then, standing, lint, can_write, can_report, can_amend, history))
     };
-    let (p, standing, lint, can_write, can_report, can_amend, history) = match built.await {
+    let (p, then, standing, lint, can_write, can_report, can_amend, history) = match built.await {
         Ok(b) => b,
         Err(e) => return ctx.api_error_page(e),
     };
@@ -200,10 +201,10 @@ async fn render(
     }
     let depth_of = |code: &str| {
         let mut depth = 0;
-        let mut at = p.items.iter().find(|i| i.code == code);
+        let mut at = then.items.iter().find(|i| i.code == code);
         while let Some(parent) = at.and_then(|i| i.parent.as_deref()) {
             depth += 1;
-            at = p.items.iter().find(|i| i.code == parent);
+            at = then.items.iter().find(|i| i.code == parent);
             if depth > 20 {
                 break;
             }
@@ -211,8 +212,8 @@ async fn render(
         depth
     };
     let mut names = super::labels::UnitNames::new(store, tr);
-    let mut items = Vec::with_capacity(p.items.len());
-    for (it, st) in p.items.iter().zip(&standing.items) {
+    let mut items = Vec::with_capacity(then.items.len());
+    for (it, st) in then.items.iter().zip(&standing.items) {
         let (errors, warnings) = findings.remove(&it.code).unwrap_or_default();
         let responsible = match &it.responsible {
             Some(u) => names.pair(u, it.deadline.unwrap_or(on)).await,
@@ -440,4 +441,67 @@ pub async fn amend(
             render(&s, &ctx, &caller, id, today(), false, Some(message), e.status).await
         }
     }
+}
+
+/// The unit page's section: its programme's completion for the year and each child unit's,
+/// as a chart with its table beside it, and the items overdue among them.
+pub struct UnitSection {
+    pub title: String,
+    pub chart: String,
+    /// Unit's name, code, completion as written (or "no programme"), the programme's link.
+    pub rows: Vec<(String, String, String, Option<String>)>,
+    /// Overdue items: unit's name, item code, title, deadline, achievement, the programme's link.
+    pub overdue: Vec<(String, String, String, String, String, String)>,
+}
+
+/// The section for a unit's page on a day: this year's programmes (or last year's while this
+/// year has none), none when neither year has one in the unit or its children.
+pub async fn unit_section(
+    store: &dyn orgwork_store::Store,
+    tr: Tr,
+    unit: &UnitCode,
+    on: NaiveDate,
+) -> Result<Option<UnitSection>, ApiError> {
+    let year = chrono::Datelike::year(&on);
+    let mut list = store.completions(unit, year, on).await?;
+    let mut shown_year = year;
+    if list.iter().all(|c| c.programme.is_none()) {
+        list = store.completions(unit, year - 1, on).await?;
+        shown_year = year - 1;
+        if list.iter().all(|c| c.programme.is_none()) {
+            return Ok(None);
+        }
+    }
+    let mut names = super::labels::UnitNames::new(store, tr);
+    let mut rows = vec![];
+    let mut bars = vec![];
+    let mut overdue = vec![];
+    for c in &list {
+        let name = names.name(&c.unit, on).await;
+        let link = c.programme.map(|p| format!("/programmes/{p}?as_of={on}"));
+        let text = match c.completion {
+            Some(x) => format!("{} %", percent(x)),
+            None => tr.t("programme-none-short"),
+        };
+        if let Some(x) = c.completion {
+            bars.push(super::chart::Bar { label: name.clone(), value: percent(x), href: link.clone() });
+        }
+        for o in &c.overdue {
+            overdue.push((
+                name.clone(),
+                o.code.clone(),
+                o.title.clone(),
+                o.deadline.map(|d| tr.date(d)).unwrap_or_default(),
+                format!("{} %", percent(o.achievement)),
+                link.clone().unwrap_or_default(),
+            ));
+        }
+        rows.push((name, c.unit.to_string(), text, link));
+    }
+    Ok(Some(UnitSection {
+        title: tr.ta2("programme-section", "year", &shown_year.to_string(), "date", &tr.date(on)),
+        chart: super::chart::scaled_bars(&bars, tr.dir() == "rtl", Some(100), |n| format!("{n} %")),
+        rows,
+        overdue,
+    }))
 }

@@ -246,6 +246,7 @@ pub struct StatsView {
 #[template(path = "unit.html")]
 struct UnitPage {
     stats: Option<StatsView>,
+    programmes: Option<super::plan::UnitSection>,
     tr: Tr,
     l: Layout,
     as_of: String,
@@ -318,6 +319,7 @@ struct UnitFacts {
     can_write: bool,
     audit: Option<Vec<AuditRow>>,
     stats: Option<StatsView>,
+    programmes: Option<super::plan::UnitSection>,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -394,12 +396,25 @@ async fn render_unit(
         } else {
             None
         };
-        Ok::<_, ApiError>(UnitFacts { unit, live, ancestors, kids, history, lineage, can_write, audit, stats })
+        let programmes = if live { super::plan::unit_section(store, tr, code, on).await? } else { None };
+        Ok::<_, ApiError>(UnitFacts {
+            unit,
+            live,
+            ancestors,
+            kids,
+            history,
+            lineage,
+            can_write,
+            audit,
+            stats,
+            programmes,
+        })
     };
-    let UnitFacts { unit, live, ancestors, kids, history, lineage, can_write, audit, stats } = match built.await {
-        Ok(b) => b,
-        Err(e) => return ctx.api_error_page(e),
-    };
+    let UnitFacts { unit, live, ancestors, kids, history, lineage, can_write, audit, stats, programmes } =
+        match built.await {
+            Ok(b) => b,
+            Err(e) => return ctx.api_error_page(e),
+        };
     let parent = ancestors.last().map(|p| line(store, tr, p));
     let life = match unit.valid_to {
         Some(end) => tr.ta2("unit-between", "from", &tr.date(unit.valid_from), "to", &tr.date(end)),
@@ -450,6 +465,7 @@ async fn render_unit(
     defaults.insert("rename.name_ar".into(), unit.name.ar.clone().unwrap_or_default());
     let page = UnitPage {
         stats,
+        programmes,
         tr,
         l: ctx.layout("structure", on),
         as_of: on.to_string(),
