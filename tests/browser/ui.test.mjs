@@ -519,6 +519,33 @@ test('the demo\'s work programme: items, achievement, the overdue item, the roll
   await keep('programme-bloc');
 });
 
+test('a programme from a file: faults by row and column, then the draft; the Bloc charts its units', async () => {
+  await login('planner.kcq');
+  await page.goto(`${base}/units/QN-KCQ-BAOQN/programme?year=2027`);
+  await page.getByRole('heading', { name: 'This unit has no work programme for 2027.' }).waitFor();
+  const bad = '\ufeffMã,Nội dung,Đơn vị chủ trì,Loại chỉ tiêu,Giá trị ban đầu,Mục tiêu,Thời hạn\r\n'
+    + '1,Xuất bản 12 chuyên trang về xây dựng Đảng,QN-KCQ-BAOQN,Số lượng,0,nhiều,31/12/2027\r\n';
+  await page.locator('#new-file').setInputFiles({ name: 'ct-2027.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
+  await page.getByRole('button', { name: 'Draft the programme from a file' }).click();
+  assert.ok(await page.getByRole('cell', { name: 'nhiều' }).isVisible());
+  assert.ok(await page.getByRole('cell', { name: 'Target' }).isVisible());
+  await keep('programme-file-faults');
+  const good = bad.replace('nhiều', '12');
+  await page.locator('#new-file').setInputFiles({ name: 'ct-2027.csv', mimeType: 'text/csv', buffer: Buffer.from(good) });
+  await page.getByRole('button', { name: 'Draft the programme from a file' }).click();
+  await page.getByRole('heading', { name: /2027/ }).waitFor();
+  assert.match(await page.locator('#programme-status').textContent(), /Draft/);
+  assert.match(await page.locator('#item-1').textContent(), /Xuất bản 12 chuyên trang/);
+  const csv = await page.getByRole('link', { name: 'CSV' }).getAttribute('href');
+  const text = await page.evaluate(async (u) => (await fetch(u)).text(), csv);
+  assert.match(text, /^"code","parent","title"/);
+  // The Bloc's page: its programme's completion and each unit's under it, with the table.
+  await page.goto(`${base}/units/QN-KCQ?as_of=2025-12-31`);
+  await page.locator('#programmes-table').waitFor();
+  assert.ok(await page.locator('#programmes svg.chart').isVisible());
+  await keep('unit-programmes');
+});
+
 test('wrong passwords are refused, then rate-limited', async () => {
   const context = await browser.newContext({ locale: 'en-GB' });
   page = await context.newPage();

@@ -33,12 +33,22 @@ impl Indicator {
         }
     }
 
+    /// The code, or its usual Vietnamese name (without regard to case or accents).
     pub fn parse(text: &str) -> Option<Indicator> {
-        match text.trim().to_ascii_lowercase().as_str() {
-            "count" => Some(Indicator::Count),
-            "percent" => Some(Indicator::Percent),
-            "milestone" => Some(Indicator::Milestone),
+        match fold(text.trim()).as_str() {
+            "count" | "so luong" | "so" => Some(Indicator::Count),
+            "percent" | "%" | "ty le" | "ti le" | "phan tram" => Some(Indicator::Percent),
+            "milestone" | "moc" | "hoan thanh" | "moc hoan thanh" => Some(Indicator::Milestone),
             _ => None,
+        }
+    }
+
+    /// The usual Vietnamese name, as an export in Vietnamese writes it.
+    pub fn vi(self) -> &'static str {
+        match self {
+            Indicator::Count => "Số lượng",
+            Indicator::Percent => "Tỷ lệ",
+            Indicator::Milestone => "Mốc hoàn thành",
         }
     }
 }
@@ -61,11 +71,20 @@ impl Better {
         }
     }
 
+    /// The code, or its usual Vietnamese name (without regard to case or accents).
     pub fn parse(text: &str) -> Option<Better> {
-        match text.trim().to_ascii_lowercase().as_str() {
-            "higher" => Some(Better::Higher),
-            "lower" => Some(Better::Lower),
+        match fold(text.trim()).as_str() {
+            "higher" | "tang" | "cao hon" | "cang cao cang tot" => Some(Better::Higher),
+            "lower" | "giam" | "thap hon" | "cang thap cang tot" => Some(Better::Lower),
             _ => None,
+        }
+    }
+
+    /// The usual Vietnamese name, as an export in Vietnamese writes it.
+    pub fn vi(self) -> &'static str {
+        match self {
+            Better::Higher => "Càng cao càng tốt",
+            Better::Lower => "Càng thấp càng tốt",
         }
     }
 }
@@ -495,6 +514,56 @@ fn column_of(heading: &str) -> Option<&'static str> {
         .or_else(|| VI_HEADINGS.iter().find(|(v, _)| *v == h).map(|(_, c)| *c))
 }
 
+/// The Vietnamese headings an export in Vietnamese writes, by column (each one the reader
+/// knows).
+const VI_WRITTEN: [&str; 13] = [
+    "Mã",
+    "Mã cha",
+    "Nội dung",
+    "Đơn vị chủ trì",
+    "Đơn vị phối hợp",
+    "Loại chỉ tiêu",
+    "Đơn vị tính",
+    "Giá trị ban đầu",
+    "Mục tiêu",
+    "Thời hạn",
+    "Trọng số",
+    "Chiều",
+    "Thực hiện mục",
+];
+
+/// A programme's items as a file's cells (headings first) that `read_items` reads back to the
+/// same items: the interface's headings and codes, or with `vietnamese` the usual Vietnamese
+/// headings and names, dates as DD/MM/YYYY.
+pub fn item_table(items: &[Item], vietnamese: bool) -> Vec<Vec<String>> {
+    let heading: Vec<String> =
+        if vietnamese { VI_WRITTEN.iter() } else { COLUMNS.iter() }.map(|h| h.to_string()).collect();
+    let num = |v: Option<f64>| {
+        v.map(|x| if vietnamese { number(x).replace('.', ",") } else { number(x) }).unwrap_or_default()
+    };
+    let mut out = vec![heading];
+    for it in items {
+        out.push(vec![
+            it.code.clone(),
+            it.parent.clone().unwrap_or_default(),
+            it.title.clone(),
+            it.responsible.as_ref().map(|u| u.to_string()).unwrap_or_default(),
+            it.cooperating.iter().map(|u| u.as_str()).collect::<Vec<_>>().join(", "),
+            it.indicator.map(|i| if vietnamese { i.vi() } else { i.as_str() }).unwrap_or_default().to_string(),
+            it.unit.clone().unwrap_or_default(),
+            num(it.baseline),
+            num(it.target),
+            it.deadline
+                .map(|d| if vietnamese { d.format("%d/%m/%Y").to_string() } else { d.to_string() })
+                .unwrap_or_default(),
+            num(it.weight),
+            if vietnamese { it.direction.vi() } else { it.direction.as_str() }.to_string(),
+            it.carries_out.clone().unwrap_or_default(),
+        ]);
+    }
+    out
+}
+
 /// Reads a programme's items from a file's cells (headings first). Empty cells are absent
 /// values, for the lint to name; a value that cannot be read (a word where a number goes, a
 /// date that is not one, an unknown indicator) is a fault by row and column, and nothing is
@@ -693,6 +762,26 @@ mod tests {
             [("1", Some(40.0)), ("2", Some(40.0))]
         );
         assert_eq!(before_amendments(&items, &[]), items);
+    }
+
+    #[test]
+    fn an_exported_programme_reads_back_the_same() {
+        let items = vec![
+            Item { weight: Some(2.5), cooperating: vec![UnitCode::parse("QN-B").unwrap()], ..item("1") },
+            Item {
+                parent: Some("1".into()),
+                direction: Better::Lower,
+                indicator: Some(Indicator::Percent),
+                unit: Some("%".into()),
+                carries_out: Some("P1".into()),
+                ..item("1.1")
+            },
+            Item { indicator: Some(Indicator::Milestone), target: None, baseline: None, ..item("2") },
+        ];
+        for vietnamese in [false, true] {
+            assert_eq!(read_items(&item_table(&items, vietnamese)).unwrap(), items, "vietnamese: {vietnamese}");
+        }
+        assert_eq!(item_table(&items, true)[0][0], "Mã");
     }
 
     fn fields(findings: &[Finding]) -> Vec<(&str, &str)> {

@@ -657,9 +657,20 @@ programme-approve = اعتماد البرنامج
 programme-decision-number = رقم القرار
 programme-none = ليس لهذه الوحدة برنامج عمل لسنة { $year }.
 programme-this-year = برنامج عمل هذه السنة
+programme-download = تنزيل البنود:
+programme-replace-file = استبدال البنود من ملف
+programme-file = الملف (CSV أو Excel)
+programme-file-hint = صف لكل بند، بالعناوين code وparent وtitle وresponsible وcooperating وindicator وunit وbaseline وtarget وdeadline وweight وdirection وcarries_out (أو العناوين الفيتنامية المعتادة: Mã وNội dung وĐơn vị chủ trì…). الملف الذي فيه خطأ لا يغيّر شيئًا؛ ويُذكر كل خطأ بصفه وعموده.
+programme-new = إعداد مسودة البرنامج من ملف
+programme-year = السنة
 programme-section = برامج العمل لعام { $year } حتى { $date }
 programme-chart-caption = نسبة إنجاز برنامج الوحدة وبرنامج كل وحدة تابعة لها
-programme-none-short = لا برنامج
+programme-without = { $count ->
+    [one] وحدة واحدة من هذه الوحدات ليس لها برنامج للسنة.
+    [two] وحدتان من هذه الوحدات ليس لهما برنامج للسنة.
+    [few] { $count } وحدات من هذه الوحدات ليس لها برنامج للسنة.
+   *[other] { $count } وحدة من هذه الوحدات ليس لها برنامج للسنة.
+}
 programme-overdue-list = { $count ->
     [one] بند واحد متأخر
     [two] بندان متأخران

@@ -623,9 +623,18 @@ programme-approve = Approve the programme
 programme-decision-number = Decision number
 programme-none = This unit has no work programme for { $year }.
 programme-this-year = This year's work programme
+programme-download = Download the items:
+programme-replace-file = Replace the items from a file
+programme-file = File (CSV or Excel)
+programme-file-hint = One row per item, with the headings code, parent, title, responsible, cooperating, indicator, unit, baseline, target, deadline, weight, direction, carries_out (or the usual Vietnamese ones: Mã, Nội dung, Đơn vị chủ trì, Loại chỉ tiêu, Mục tiêu, Thời hạn…). A file with a fault changes nothing; each fault is named by row and column.
+programme-new = Draft the programme from a file
+programme-year = Year
 programme-section = Work programmes { $year }, as of { $date }
 programme-chart-caption = Completion of the unit's programme and of each unit under it
-programme-none-short = no programme
+programme-without = { $count ->
+    [one] One of these units has no programme for the year.
+   *[other] { $count } of these units have no programme for the year.
+}
 programme-overdue-list = { $count ->
     [one] One item overdue
    *[other] { $count } items overdue

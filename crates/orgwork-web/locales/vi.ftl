@@ -601,9 +601,17 @@ programme-approve = Phê duyệt chương trình
 programme-decision-number = Số quyết định
 programme-none = Đơn vị chưa có chương trình công tác năm { $year }.
 programme-this-year = Chương trình công tác năm nay
+programme-download = Tải các mục:
+programme-replace-file = Thay các mục bằng tệp
+programme-file = Tệp (CSV hoặc Excel)
+programme-file-hint = Mỗi dòng một mục, với các cột Mã, Mã cha, Nội dung, Đơn vị chủ trì, Đơn vị phối hợp, Loại chỉ tiêu, Đơn vị tính, Giá trị ban đầu, Mục tiêu, Thời hạn, Trọng số, Chiều, Thực hiện mục (hoặc code, title, responsible…). Tệp có lỗi thì không thay đổi gì; mỗi lỗi được nêu theo dòng và cột.
+programme-new = Lập dự thảo chương trình từ tệp
+programme-year = Năm
 programme-section = Chương trình công tác năm { $year }, tính đến { $date }
 programme-chart-caption = Mức hoàn thành chương trình của đơn vị và của từng đơn vị trực thuộc
-programme-none-short = chưa có chương trình
+programme-without = { $count ->
+   *[other] { $count } đơn vị chưa có chương trình công tác của năm.
+}
 programme-overdue-list = { $count ->
    *[other] { $count } nhiệm vụ quá hạn
 }

@@ -223,6 +223,18 @@ fn table() -> Vec<Row> {
         let path = "/api/v1/programmes/{programme}/amendments";
         t.push(row(u, M::GET, "/api/v1/programmes/{id}/amendments", path, None, status));
     }
+    for (u, status) in [("admin", 200), ("org", 200), ("insp", 200), ("plan", 200), ("view", 200), ("other", 404)] {
+        let path = "/api/v1/programmes/{programme}/export?format=xlsx";
+        t.push(row(u, M::GET, "/api/v1/programmes/{id}/export", path, None, status));
+    }
+    let plan_file = Some(Value::String(
+        "code,title,responsible,indicator,baseline,target,deadline\n1,Kết nạp 3 đảng viên,STC,count,0,3,2024-12-31\n"
+            .into(),
+    ));
+    for (u, status) in [("view", 403), ("insp", 403), ("org", 403), ("other", 403), ("plan", 201)] {
+        let path = "/api/v1/programmes/import?unit=STC&year=2024";
+        t.push(row(u, M::POST, "/api/v1/programmes/import", path, plan_file.clone(), status));
+    }
     // Import and export of members: organizers import; those who read members export.
     let file = Some(Value::String(
         "full_name,sex,birth_date,admitted_on,card_number\nPhan Văn Tệp,male,1990-01-01,2021-06-01,2000100\n".into(),

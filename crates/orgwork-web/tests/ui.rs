@@ -631,6 +631,24 @@ async fn a_work_programme_page(backend: &str) {
     assert_eq!(other.post(&format!("{page}/amend"), &amend, &[]).await.0, StatusCode::NOT_FOUND);
     let (_, history) = send(&app, &app.token, Method::GET, &format!("/api/v1{page}/amendments"), None).await;
     assert_eq!(history["items"].as_array().unwrap().len(), 1, "nothing amended from outside: {history}");
+    // A cell responsible for an item reads the programme and reports on that item, no other.
+    let cell = json!({"code": "STC-C1", "kind": "subordinate_cell", "parent": "STC", "valid_from": "2020-01-01", "name": {"vi": "Chi bộ 1"}});
+    assert_eq!(send(&app, &app.token, Method::POST, "/api/v1/units", Some(cell)).await.0, StatusCode::CREATED);
+    let add = json!({"item": "3", "reason": "Giao chi bộ 1", "on": "2025-07-01", "changes": {"title": "Kết nạp 2 đảng viên",
+        "responsible": "STC-C1", "indicator": "count", "baseline": 0, "target": 2, "deadline": "2025-12-31"}});
+    let (s, b) = send(&app, &app.token, Method::POST, &format!("/api/v1{page}/amendments"), Some(add)).await;
+    assert_eq!(s, StatusCode::CREATED, "{b}");
+    let token = app.user_with_token("cell", Role::Organizer, "STC-C1").await;
+    assert_eq!(send(&app, &token, Method::GET, &format!("/api/v1{page}"), None).await.0, StatusCode::OK);
+    let report = |item: &str| Some(json!({"item": item, "value": 1, "on": "2025-08-01"}));
+    let progress = format!("/api/v1{page}/progress");
+    assert_eq!(send(&app, &token, Method::POST, &progress, report("3")).await.0, StatusCode::CREATED);
+    assert_eq!(send(&app, &token, Method::POST, &progress, report("1")).await.0, StatusCode::FORBIDDEN);
+    let mut cell_page = Browser::new(&app.base);
+    cell_page.login("cell").await;
+    let (s, html, _) = cell_page.get(&page, &[]).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains(r#"<option value="3">"#) && !html.contains(r#"<option value="1">"#), "{html}");
 }
 
 /// A restructuring that dissolves a cell responsible for an open programme item: the check

@@ -219,6 +219,7 @@ pub const DEMO_USERS: &[(&str, &str, &str, &str)] = &[
     ("admin", "administrator", "QN", "the administrator of the whole tree"),
     ("organizer.kcq", "organizer", "QN-KCQ", "organization staff of the Agencies Bloc committee"),
     ("inspector.kcq", "inspector", "QN-KCQ", "inspection commission staff of the Bloc"),
+    ("planner.kcq", "planner", "QN-KCQ", "the Bloc committee's office, drafting and amending work programmes"),
     ("secretary.stc", "organizer", "QN-KCQ-STC", "the secretary of the Department of Finance's grassroots committee"),
     ("viewer.baoqn", "viewer", "QN-KCQ-BAOQN", "a member of the Quang Ninh Newspaper's committee, reading only"),
 ];

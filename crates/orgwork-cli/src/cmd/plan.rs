@@ -119,6 +119,18 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Write a programme's items to a CSV or XLSX file (by the file's extension; CSV on the
+    /// standard output without --out), in the columns `plan import` reads back.
+    Export {
+        id: ProgrammeId,
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Vietnamese headings and names (vi), or the interface's (the default).
+        #[arg(long, default_value = "en")]
+        lang: String,
+        #[command(flatten)]
+        db: DbArgs,
+    },
     /// A programme's amendments, oldest first.
     History {
         id: ProgrammeId,
@@ -275,6 +287,31 @@ pub async fn run(command: Command) -> Result<()> {
                 _ => "amended",
             };
             println!("Item {} of programme {id} {what} from {}: {}.", a.item, a.on, a.reason);
+        }
+        Command::Export { id, out, lang, db } => {
+            let vietnamese = match lang.as_str() {
+                "vi" => true,
+                "en" | "ar" => false,
+                other => bail!("--lang: '{other}' is not en, vi or ar"),
+            };
+            let p = db.open().await?.programme(id).await?;
+            let table = orgwork_domain::plan::item_table(&p.items, vietnamese);
+            match out {
+                None => {
+                    use std::io::Write;
+                    std::io::stdout().write_all(&orgwork_tabular::write_csv(&table))?;
+                }
+                Some(path) => {
+                    let xlsx = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
+                    let bytes = if xlsx {
+                        orgwork_tabular::write_xlsx(&table[0], &table[1..])?
+                    } else {
+                        orgwork_tabular::write_csv(&table)
+                    };
+                    std::fs::write(&path, bytes)?;
+                    println!("Wrote {} items of programme {id} to {}.", p.items.len(), path.display());
+                }
+            }
         }
         Command::History { id, db, json } => {
             let list = db.open().await?.amendments(id).await?;

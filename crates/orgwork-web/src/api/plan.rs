@@ -32,6 +32,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(progress))
         .routes(routes!(copy))
         .routes(routes!(amendments, amend))
+        .routes(routes!(export))
+        .routes(routes!(import))
 }
 
 /// The first day a programme's writes reach: its year's first day, or today for a year
@@ -45,8 +47,36 @@ pub fn first_day(year: i32) -> NaiveDate {
 pub async fn readable(store: &dyn Store, caller: &Caller, id: ProgrammeId) -> Result<Programme, ApiError> {
     let hidden = || ApiError::from(ProgrammeId::not_found(id));
     let p = store.programme(id).await.map_err(|_| hidden())?;
-    caller.require(store, Permission::ReadStructure, &p.unit, today()).await.map_err(|_| hidden())?;
-    Ok(p)
+    if caller.require(store, Permission::ReadStructure, &p.unit, today()).await.is_ok() {
+        return Ok(p);
+    }
+    // A unit below that is responsible for one of its items reads the programme it carries out.
+    if !reportable(store, caller, &p).await.is_empty() {
+        return Ok(p);
+    }
+    Err(hidden())
+}
+
+/// The items of a programme whose progress the caller may report today: those whose
+/// responsible unit (the programme's own when an item names none) lies in their scope.
+pub async fn reportable(store: &dyn Store, caller: &Caller, p: &Programme) -> Vec<String> {
+    let mut judged: std::collections::BTreeMap<UnitCode, bool> = Default::default();
+    let mut out = vec![];
+    for it in &p.items {
+        let unit = it.responsible.clone().unwrap_or_else(|| p.unit.clone());
+        let ok = match judged.get(&unit) {
+            Some(ok) => *ok,
+            None => {
+                let ok = caller.require(store, Permission::ReportProgress, &unit, today()).await.is_ok();
+                judged.insert(unit, ok);
+                ok
+            }
+        };
+        if ok {
+            out.push(it.code.clone());
+        }
+    }
+    out
 }
 
 /// The programme, if the caller may also draft and approve programmes in its unit from its
@@ -318,4 +348,141 @@ async fn amendments(
 ) -> Result<Json<List<Amendment>>, ApiError> {
     readable(s.store.as_ref(), &caller, id).await?;
     Ok(Json(List { items: s.store.amendments(id).await?, next: None }))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ExportParams {
+    /// csv (default) or xlsx.
+    format: Option<String>,
+    /// vi: the usual Vietnamese headings and names; otherwise the interface's columns.
+    lang: Option<String>,
+}
+
+/// A programme's items as a file, in the columns the import reads back.
+pub fn export_file(p: &Programme, format: &str, lang: Option<&str>) -> Result<axum::response::Response, ApiError> {
+    use axum::http::{HeaderValue, header};
+    use axum::response::IntoResponse;
+    let vietnamese = match lang {
+        None | Some("en") | Some("ar") => false,
+        Some("vi") => true,
+        Some(l) => {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_query",
+                format!("lang: '{l}' is not en, vi or ar"),
+            ));
+        }
+    };
+    let table = orgwork_domain::plan::item_table(&p.items, vietnamese);
+    let (bytes, kind) = match format {
+        "csv" => (orgwork_tabular::write_csv(&table), "text/csv; charset=utf-8"),
+        "xlsx" => (
+            orgwork_tabular::write_xlsx(&table[0], &table[1..])
+                .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+        other => {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_query",
+                format!("format: '{other}' is not csv or xlsx"),
+            ));
+        }
+    };
+    let mut r = bytes.into_response();
+    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
+    let name = format!("attachment; filename=\"programme-{}-{}.{format}\"", p.unit, p.year);
+    if let Ok(v) = HeaderValue::from_str(&name) {
+        r.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+    }
+    Ok(r)
+}
+
+/// A programme's items as a CSV or XLSX file, in the columns the import reads back.
+#[utoipa::path(get, path = "/api/v1/programmes/{id}/export", tag = "plans", params(("id" = String, Path), ExportParams),
+    responses((status = 200, content_type = "text/csv", description = "The items, one a row"), (status = 400, body = ErrorBody),
+               (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn export(
+    State(s): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Id(id): Id<ProgrammeId>,
+    ApiQuery(q): ApiQuery<ExportParams>,
+) -> Result<axum::response::Response, ApiError> {
+    let p = readable(s.store.as_ref(), &caller, id).await?;
+    export_file(&p, q.format.as_deref().unwrap_or("csv"), q.lang.as_deref())
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ImportParams {
+    unit: String,
+    year: i32,
+    theme: Option<String>,
+    /// Replace this draft's items instead of making a new draft.
+    programme: Option<String>,
+}
+
+/// The faults of a programme's file, each by row and column.
+#[derive(Debug, serde::Serialize, ToSchema)]
+pub struct FileFaults {
+    pub errors: Vec<orgwork_domain::import::RowError>,
+    pub total: usize,
+}
+
+/// A programme's items read from a file's bytes (through the upload gate's limits).
+pub async fn items_of_file(
+    s: &AppState,
+    body: axum::body::Bytes,
+) -> Result<Result<Vec<Item>, orgwork_domain::import::Faults>, ApiError> {
+    let table = s.imports.read(body).await?;
+    Ok(orgwork_domain::plan::read_items(&table))
+}
+
+/// A programme from a CSV or XLSX file sent as the body: a new draft of the unit for the year,
+/// or with `programme` that draft's items replaced (409 once approved). A file with faults is
+/// answered 422 with each fault by row and column, changing nothing.
+#[utoipa::path(post, path = "/api/v1/programmes/import", tag = "plans", params(ImportParams),
+    request_body(content = Vec<u8>, content_type = "text/csv", description = "A CSV or XLSX file"),
+    responses((status = 201, body = Programme), (status = 200, body = Programme), (status = 400, body = ErrorBody),
+               (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+               (status = 409, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = FileFaults)))]
+async fn import(
+    State(s): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    ApiQuery(q): ApiQuery<ImportParams>,
+    super::files::Upload(body, _place): super::files::Upload,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
+    let store = s.store.as_ref();
+    let unit = UnitCode::parse(&q.unit)?;
+    if !(1900..=2199).contains(&q.year) {
+        return Err(ApiError::new(StatusCode::BAD_REQUEST, "invalid_year", format!("year: {}", q.year)));
+    }
+    let target = match q.programme.as_deref() {
+        Some(text) => {
+            let id: ProgrammeId = text.parse().map_err(|_| ApiError::from(ProgrammeId::not_found(text)))?;
+            writable(store, &caller, id).await?;
+            Some(id)
+        }
+        None => {
+            caller.require_from(store, Permission::WritePlans, &unit, first_day(q.year)).await?;
+            None
+        }
+    };
+    let items = match items_of_file(&s, body).await? {
+        Ok(items) => items,
+        Err(f) => {
+            let faults = FileFaults { errors: f.errors, total: f.total };
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, Json(faults)).into_response());
+        }
+    };
+    Ok(match target {
+        Some(id) => Json(store.replace_items(&caller.actor(), id, items).await?).into_response(),
+        None => {
+            let theme = q.theme.unwrap_or_default();
+            let p = store.create_programme(&caller.actor(), &unit, q.year, &theme, items).await?;
+            (StatusCode::CREATED, Json(p)).into_response()
+        }
+    })
 }

@@ -74,7 +74,17 @@ pub fn routes() -> Router<AppState> {
         .route("/units/{code}/members/import/jobs/{id}", get(files::job_page))
         .route("/units/{code}/candidates", get(admissions::page).post(admissions::add))
         .route("/candidates/{id}/{verb}", post(admissions::act))
-        .route("/units/{code}/programme", get(plan::of_unit))
+        .route(
+            "/units/{code}/programme",
+            get(plan::of_unit)
+                .post(plan::create_from_file)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::api::files::MAX_UPLOAD)),
+        )
+        .route("/programmes/{id}/export", get(plan::export))
+        .route(
+            "/programmes/{id}/import",
+            post(plan::import_items).layer(axum::extract::DefaultBodyLimit::max(crate::api::files::MAX_UPLOAD)),
+        )
         .route("/programmes/{id}", get(plan::page))
         .route("/programmes/{id}/progress", post(plan::progress))
         .route("/programmes/{id}/approve", post(plan::approve))

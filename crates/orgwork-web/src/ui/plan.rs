@@ -101,6 +101,8 @@ struct ProgrammePage {
     items: Vec<ItemRow>,
     can_write: bool,
     can_report: bool,
+    /// The items the caller may report on: code, title.
+    report_items: Vec<(String, String)>,
     can_amend: bool,
     /// The amendments, newest first.
     history: Vec<HistoryRow>,
@@ -108,6 +110,8 @@ struct ProgrammePage {
     errors: Option<String>,
     done: bool,
     general_error: Option<String>,
+    /// A file's faults: row, column, value, why.
+    file_faults: Vec<(String, String, String, String)>,
     today: String,
 }
 
@@ -161,6 +165,37 @@ async fn render(
     general_error: Option<String>,
     status: StatusCode,
 ) -> Response {
+    render_with(s, ctx, caller, id, on, done, general_error, vec![], status).await
+}
+
+/// A file's faults as a page lists them: row, column (by its name), value, why.
+fn said_faults(tr: Tr, faults: &orgwork_domain::import::Faults) -> Vec<(String, String, String, String)> {
+    faults
+        .errors
+        .iter()
+        .map(|e| {
+            let column = if orgwork_domain::plan::COLUMNS.contains(&e.column.as_str()) {
+                tr.t(&format!("plan-col-{}", e.column))
+            } else {
+                e.column.clone()
+            };
+            (tr.number(e.row as i64), column, e.value.clone(), fault_words(tr, &e.fault))
+        })
+        .collect()
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn render_with(
+    s: &AppState,
+    ctx: &Ctx,
+    caller: &Caller,
+    id: ProgrammeId,
+    on: NaiveDate,
+    done: bool,
+    general_error: Option<String>,
+    file_faults: Vec<(String, String, String, String)>,
+    status: StatusCode,
+) -> Response {
     let tr = ctx.tr;
     let store = s.store.as_ref();
     let built = async {
@@ -173,14 +208,17 @@ async fn render(
                 .require_from(store, Permission::WritePlans, &p.unit, crate::api::plan::first_day(p.year))
                 .await
                 .is_ok();
-        let can_report = p.status == ProgrammeStatus::Approved
-            && caller.require(store, Permission::ReportProgress, &p.unit, today()).await.is_ok();
+        let reportable = if p.status == ProgrammeStatus::Approved {
+            crate::api::plan::reportable(store, caller, &p).await
+        } else {
+            vec![]
+        };
         let can_amend = p.status == ProgrammeStatus::Approved
             && caller.require_from(store, Permission::WritePlans, &p.unit, today()).await.is_ok();
         let history = store.amendments(id).await?;
-        Ok::<_, ApiError>((p, then, standing, lint, can_write, can_report, can_amend, history))
+        Ok::<_, ApiError>((p, then, standing, lint, can_write, reportable, can_amend, history))
     };
-    let (p, then, standing, lint, can_write, can_report, can_amend, history) = match built.await {
+    let (p, then, standing, lint, can_write, reportable, can_amend, history) = match built.await {
         Ok(b) => b,
         Err(e) => return ctx.api_error_page(e),
     };
@@ -263,7 +301,13 @@ async fn render(
         completion_text: format!("{} %", percent(standing.completion)),
         items,
         can_write,
-        can_report,
+        can_report: !reportable.is_empty(),
+        report_items: p
+            .items
+            .iter()
+            .filter(|i| reportable.contains(&i.code))
+            .map(|i| (i.code.clone(), i.title.clone()))
+            .collect(),
         can_amend,
         history: history
             .iter()
@@ -285,6 +329,7 @@ async fn render(
             .then(|| tr.tn("programme-errors", lint.errors.len())),
         done,
         general_error,
+        file_faults,
         today: today().to_string(),
     };
     ctx.page(status, page)
@@ -383,7 +428,10 @@ pub async fn of_unit(
     };
     match found.await {
         Ok(Some(p)) => redirect(&format!("/programmes/{}", p.id)),
-        Ok(None) => ctx.error_page(StatusCode::NOT_FOUND, ctx.tr.ta("programme-none", "year", &year.to_string()), None),
+        Ok(None) => match UnitCode::parse(&code) {
+            Ok(unit) => no_programme(&s, &ctx, &caller, &unit, year, None, vec![], StatusCode::NOT_FOUND).await,
+            Err(e) => ctx.api_error_page(e.into()),
+        },
         Err(e) => ctx.api_error_page(e),
     }
 }
@@ -452,6 +500,8 @@ pub struct UnitSection {
     pub rows: Vec<(String, String, String, Option<String>)>,
     /// Overdue items: unit's name, item code, title, deadline, achievement, the programme's link.
     pub overdue: Vec<(String, String, String, String, String, String)>,
+    /// "38 units have no programme for the year", when some have none.
+    pub without: Option<String>,
 }
 
 /// The section for a unit's page on a day: this year's programmes (or last year's while this
@@ -476,16 +526,16 @@ pub async fn unit_section(
     let mut rows = vec![];
     let mut bars = vec![];
     let mut overdue = vec![];
+    let mut without = 0;
     for c in &list {
         let name = names.name(&c.unit, on).await;
         let link = c.programme.map(|p| format!("/programmes/{p}?as_of={on}"));
-        let text = match c.completion {
-            Some(x) => format!("{} %", percent(x)),
-            None => tr.t("programme-none-short"),
+        let Some(x) = c.completion else {
+            without += 1;
+            continue;
         };
-        if let Some(x) = c.completion {
-            bars.push(super::chart::Bar { label: name.clone(), value: percent(x), href: link.clone() });
-        }
+        let text = format!("{} %", percent(x));
+        bars.push(super::chart::Bar { label: name.clone(), value: percent(x), href: link.clone() });
         for o in &c.overdue {
             overdue.push((
                 name.clone(),
@@ -503,5 +553,207 @@ pub async fn unit_section(
         chart: super::chart::scaled_bars(&bars, tr.dir() == "rtl", Some(100), |n| format!("{n} %")),
         rows,
         overdue,
+        without: (without > 0).then(|| tr.tn("programme-without", without)),
     }))
+}
+
+/// A programme's items as a CSV or Excel file, for whoever may read it.
+pub async fn export(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    PageId(id): PageId<ProgrammeId>,
+    Query(q): Query<ExportQuery>,
+) -> Response {
+    let caller = match ctx.caller() {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let made = async {
+        let p = readable(s.store.as_ref(), &caller, id).await?;
+        crate::api::plan::export_file(&p, q.format.as_deref().unwrap_or("csv"), q.lang.as_deref())
+    };
+    match made.await {
+        Ok(r) => r,
+        Err(e) => ctx.api_error_page(e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ExportQuery {
+    format: Option<String>,
+    lang: Option<String>,
+}
+
+/// A multipart form's fields and its file.
+async fn read_form(
+    mut form: axum::extract::Multipart,
+) -> Result<(std::collections::HashMap<String, String>, axum::body::Bytes), ApiError> {
+    let mut fields = std::collections::HashMap::new();
+    let mut file = axum::body::Bytes::new();
+    let bad = |e: axum::extract::multipart::MultipartError| {
+        let status = e.status();
+        let code = if status == StatusCode::PAYLOAD_TOO_LARGE { "too_large" } else { "invalid_body" };
+        ApiError::new(status, code, e.body_text())
+    };
+    while let Some(field) = form.next_field().await.map_err(bad)? {
+        let name = field.name().unwrap_or("").to_string();
+        let bytes = field.bytes().await.map_err(bad)?;
+        if name == "file" {
+            file = bytes;
+        } else if name.len() <= 40 && bytes.len() <= 4000 {
+            fields.insert(name, String::from_utf8_lossy(&bytes).trim().to_string());
+        }
+    }
+    Ok((fields, file))
+}
+
+/// Replaces a draft's items from a file sent from its page; the file's faults listed by row
+/// and column, changing nothing.
+pub async fn import_items(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    PageId(id): PageId<ProgrammeId>,
+    form: axum::extract::Multipart,
+) -> Response {
+    let caller = match ctx.caller() {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let (fields, file) = match read_form(form).await {
+        Ok(f) => f,
+        Err(e) => return ctx.api_error_page(e),
+    };
+    if let Err(r) = ctx.check_csrf(fields.get("csrf").map(String::as_str).unwrap_or("")) {
+        return r;
+    }
+    let store = s.store.as_ref();
+    let result = async {
+        writable(store, &caller, id).await?;
+        let _place = s.imports.enter()?;
+        match crate::api::plan::items_of_file(&s, file).await? {
+            Ok(items) => {
+                store.replace_items(&caller.actor(), id, items).await?;
+                Ok(None)
+            }
+            Err(faults) => Ok::<_, ApiError>(Some(faults)),
+        }
+    }
+    .await;
+    match result {
+        Ok(None) => redirect(&format!("/programmes/{id}?done=1")),
+        Ok(Some(faults)) => {
+            let said = said_faults(ctx.tr, &faults);
+            let message = ctx.tr.tn("import-errors", faults.total);
+            render_with(&s, &ctx, &caller, id, today(), false, Some(message), said, StatusCode::UNPROCESSABLE_ENTITY)
+                .await
+        }
+        Err(e) if e.status == StatusCode::NOT_FOUND => ctx.api_error_page(e),
+        Err(e) => {
+            let message = ctx.error_text(&e);
+            render(&s, &ctx, &caller, id, today(), false, Some(message), e.status).await
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "programme_new.html")]
+struct NewProgrammePage {
+    tr: Tr,
+    l: Layout,
+    title: String,
+    unit_code: String,
+    unit_name: String,
+    year: String,
+    can_write: bool,
+    general_error: Option<String>,
+    file_faults: Vec<(String, String, String, String)>,
+}
+
+/// The page of a unit without a programme for the year: says so, and offers planners the
+/// form that makes the draft from a file.
+async fn no_programme(
+    s: &AppState,
+    ctx: &Ctx,
+    caller: &Caller,
+    unit: &UnitCode,
+    year: i32,
+    general_error: Option<String>,
+    file_faults: Vec<(String, String, String, String)>,
+    status: StatusCode,
+) -> Response {
+    let tr = ctx.tr;
+    let store = s.store.as_ref();
+    let can_write =
+        caller.require_from(store, Permission::WritePlans, unit, crate::api::plan::first_day(year)).await.is_ok();
+    let unit_name = super::labels::UnitNames::new(store, tr).name(unit, today()).await;
+    let page = NewProgrammePage {
+        tr,
+        l: ctx.layout("structure", today()),
+        title: tr.ta("programme-none", "year", &year.to_string()),
+        unit_code: unit.to_string(),
+        unit_name,
+        year: year.to_string(),
+        can_write,
+        general_error,
+        file_faults,
+    };
+    ctx.page(status, page)
+}
+
+/// A new draft programme of a unit for a year, from a file sent from the unit's programme
+/// page.
+pub async fn create_from_file(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+    form: axum::extract::Multipart,
+) -> Response {
+    let caller = match ctx.caller() {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let (fields, file) = match read_form(form).await {
+        Ok(f) => f,
+        Err(e) => return ctx.api_error_page(e),
+    };
+    if let Err(r) = ctx.check_csrf(fields.get("csrf").map(String::as_str).unwrap_or("")) {
+        return r;
+    }
+    let store = s.store.as_ref();
+    let unit = match UnitCode::parse(&code) {
+        Ok(u) => u,
+        Err(e) => return ctx.api_error_page(e.into()),
+    };
+    let year = fields.get("year").and_then(|y| y.parse::<i32>().ok()).filter(|y| (1900..=2199).contains(y));
+    let Some(year) = year else {
+        let e = ApiError::new(StatusCode::BAD_REQUEST, "invalid_year", "year: not a year");
+        return ctx.api_error_page(e);
+    };
+    let result = async {
+        caller.require(store, Permission::ReadStructure, &unit, today()).await?;
+        caller.require_from(store, Permission::WritePlans, &unit, crate::api::plan::first_day(year)).await?;
+        let _place = s.imports.enter()?;
+        match crate::api::plan::items_of_file(&s, file).await? {
+            Ok(items) => {
+                let theme = fields.get("theme").cloned().unwrap_or_default();
+                let p = store.create_programme(&caller.actor(), &unit, year, &theme, items).await?;
+                Ok(Ok(p.id))
+            }
+            Err(faults) => Ok::<_, ApiError>(Err(faults)),
+        }
+    }
+    .await;
+    match result {
+        Ok(Ok(id)) => redirect(&format!("/programmes/{id}?done=1")),
+        Ok(Err(faults)) => {
+            let said = said_faults(ctx.tr, &faults);
+            let message = ctx.tr.tn("import-errors", faults.total);
+            no_programme(&s, &ctx, &caller, &unit, year, Some(message), said, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(e) if matches!(e.status, StatusCode::NOT_FOUND | StatusCode::FORBIDDEN) => ctx.api_error_page(e),
+        Err(e) => {
+            let message = ctx.error_text(&e);
+            no_programme(&s, &ctx, &caller, &unit, year, Some(message), vec![], e.status).await
+        }
+    }
 }
