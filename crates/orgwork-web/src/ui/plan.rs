@@ -671,6 +671,7 @@ struct NewProgrammePage {
 
 /// The page of a unit without a programme for the year: says so, and offers planners the
 /// form that makes the draft from a file.
+#[allow(clippy::too_many_arguments)]
 async fn no_programme(
     s: &AppState,
     ctx: &Ctx,
