@@ -362,6 +362,89 @@ pub fn carried_up(children: impl IntoIterator<Item = (String, Indicator, Option<
     out
 }
 
+/// One programme's facts for the roll-up: its unit, its items, each item's latest reported
+/// value on the day.
+pub struct ProgrammeFacts {
+    pub unit: i64,
+    pub items: Vec<Item>,
+    pub values: BTreeMap<String, f64>,
+}
+
+/// Every unit's completion on a day, over the whole tree (`parents`: each unit's parent that
+/// day): a unit with a programme stands at its completion, its count items carried out by its
+/// children's programmes taking the sum of their values (as `standings` and `carried_up`); a
+/// unit without one at the mean of its children's completions (each child counting once,
+/// whatever its size), and a unit with neither is left out. The answer: unit, completion,
+/// and whether it is its own programme's.
+pub fn roll_up(
+    programmes: &[ProgrammeFacts],
+    parents: &std::collections::HashMap<i64, i64>,
+    day: NaiveDate,
+) -> Vec<(i64, f64, bool)> {
+    use std::collections::HashMap;
+    let depth = |mut u: i64| {
+        let mut d = 0usize;
+        while let Some(p) = parents.get(&u) {
+            u = *p;
+            d += 1;
+            if d > 64 {
+                break;
+            }
+        }
+        d
+    };
+    // Deepest first, so that a programme's children stand before it does.
+    let mut order: Vec<usize> = (0..programmes.len()).collect();
+    let depths: Vec<usize> = programmes.iter().map(|p| depth(p.unit)).collect();
+    order.sort_by(|a, b| depths[*b].cmp(&depths[*a]).then(programmes[*a].unit.cmp(&programmes[*b].unit)));
+    let mut by_parent: HashMap<i64, Vec<usize>> = HashMap::new();
+    for (i, p) in programmes.iter().enumerate() {
+        if let Some(parent) = parents.get(&p.unit) {
+            by_parent.entry(*parent).or_default().push(i);
+        }
+    }
+    let mut values: HashMap<usize, BTreeMap<String, Standing>> = HashMap::new();
+    let mut own: HashMap<i64, f64> = HashMap::new();
+    for i in order {
+        let p = &programmes[i];
+        let mut up = vec![];
+        for c in by_parent.get(&p.unit).into_iter().flatten() {
+            let child = &programmes[*c];
+            for it in child.items.iter().filter(|it| it.carries_out.is_some()) {
+                if let (Some(target), Some(ind)) = (it.carries_out.clone(), it.indicator) {
+                    up.push((target, ind, values.get(c).and_then(|s| s.get(&it.code)).and_then(|x| x.value)));
+                }
+            }
+        }
+        let (s, completion) = standings(&p.items, &p.values, &carried_up(up), day);
+        values.insert(i, s);
+        own.insert(p.unit, completion);
+    }
+    // The units without a programme: their children's mean, bottom up.
+    let mut units: Vec<i64> = parents.keys().chain(parents.values()).copied().collect();
+    units.sort_unstable();
+    units.dedup();
+    let mut children: HashMap<i64, Vec<i64>> = HashMap::new();
+    for (c, p) in parents {
+        children.entry(*p).or_default().push(*c);
+    }
+    units.sort_by_key(|u| std::cmp::Reverse(depth(*u)));
+    let mut out: HashMap<i64, (f64, bool)> = own.iter().map(|(u, c)| (*u, (*c, true))).collect();
+    for u in units {
+        if out.contains_key(&u) {
+            continue;
+        }
+        let got: Vec<f64> =
+            children.get(&u).into_iter().flatten().filter_map(|c| out.get(c).map(|(x, _)| *x)).collect();
+        if !got.is_empty() {
+            out.insert(u, (got.iter().sum::<f64>() / got.len() as f64, false));
+        }
+    }
+    let mut list: Vec<(i64, f64, bool)> = out.into_iter().map(|(u, (c, o))| (u, c, o)).collect();
+    list.sort_by_key(|x| x.0);
+    list
+}
+
 /// Next year's items from this year's: the same items, their deadlines a year on (29 February
 /// to 28), nothing reported (reports belong to the programme, not to its items).
 pub fn next_year(items: &[Item]) -> Vec<Item> {
@@ -782,6 +865,30 @@ mod tests {
             assert_eq!(read_items(&item_table(&items, vietnamese)).unwrap(), items, "vietnamese: {vietnamese}");
         }
         assert_eq!(item_table(&items, true)[0][0], "Mã");
+    }
+
+    #[test]
+    fn the_roll_up_carries_counts_up_and_averages_where_there_is_no_programme() {
+        use std::collections::HashMap;
+        // 1 (no programme) ← 2 (programme: P1 count 40) ← 3, 4 (carry P1 out with 10 and 20); 5 under 1.
+        let parents: HashMap<i64, i64> = [(2, 1), (3, 2), (4, 2), (5, 1)].into_iter().collect();
+        let facts = |unit: i64, items: Vec<Item>, v: &[(&str, f64)]| ProgrammeFacts {
+            unit,
+            items,
+            values: v.iter().map(|(k, x)| (k.to_string(), *x)).collect(),
+        };
+        let carrier = |target: f64| Item { carries_out: Some("P1".into()), target: Some(target), ..item("1") };
+        let programmes = vec![
+            facts(2, vec![item("P1")], &[("P1", 1.0)]),
+            facts(3, vec![carrier(20.0)], &[("1", 10.0)]),
+            facts(4, vec![carrier(20.0)], &[("1", 20.0)]),
+            facts(5, vec![item("1")], &[]),
+        ];
+        let got = roll_up(&programmes, &parents, d("2025-06-30"));
+        assert_eq!(
+            got,
+            [(1, (0.75 + 0.0) / 2.0, false), (2, 30.0 / 40.0, true), (3, 0.5, true), (4, 1.0, true), (5, 0.0, true)]
+        );
     }
 
     fn fields(findings: &[Finding]) -> Vec<(&str, &str)> {

@@ -77,6 +77,7 @@ pub const JSON_ROWS_FROM: &str = "jsonb_array_elements($1::jsonb) AS j(value)";
 pub fn json_value(col: JsonCol, k: usize) -> String {
     match col {
         JsonCol::Int => format!("(value ->> {k})::bigint"),
+        JsonCol::Real => format!("(value ->> {k})::double precision"),
         JsonCol::Date => format!("(value ->> {k})::date"),
         JsonCol::Hex => format!("decode(value ->> {k}, 'hex')"),
         JsonCol::Text => format!("value ->> {k}"),

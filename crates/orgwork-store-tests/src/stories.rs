@@ -1838,3 +1838,67 @@ pub async fn restructuring_hands_open_programme_items_over(store: Arc<dyn Store>
     assert_eq!(undone.items[1].responsible.as_ref().map(|u| u.as_str()), Some("SO-TC-C2"));
     assert_eq!(s.amendments(p.id).await.unwrap().len(), 2);
 }
+
+/// Programmes written in bulk roll up the whole tree as the page computes each one: counts
+/// carried up, a unit without a programme at its children's mean.
+pub async fn rolls_up_every_unit_for_a_year(store: Arc<dyn Store>) {
+    use orgwork_domain::plan::{Indicator, Item};
+    use orgwork_store::{BulkProgramme, NewReport};
+    let s = store.as_ref();
+    small_province(s).await;
+    let item = |code: &str, unit: &str, target: f64| Item {
+        code: code.into(),
+        title: format!("Kết nạp {target} đảng viên"),
+        responsible: Some(self::code(unit)),
+        indicator: Some(Indicator::Count),
+        baseline: Some(0.0),
+        target: Some(target),
+        deadline: Some(d("2025-12-31")),
+        ..Default::default()
+    };
+    let report =
+        |item: &str, value: f64, on: &str| NewReport { item: item.into(), value, on: d(on), ..Default::default() };
+    let bulk = |unit: &str, items: Vec<Item>, reports: Vec<NewReport>| BulkProgramme {
+        unit: code(unit),
+        year: 2025,
+        theme: String::new(),
+        items,
+        approved: Some(("01-QĐ".into(), d("2025-01-10"))),
+        reports,
+    };
+    let list = vec![
+        bulk("SO-TC", vec![item("1", "SO-TC", 10.0)], vec![]),
+        bulk(
+            "SO-TC-C1",
+            vec![Item { carries_out: Some("1".into()), ..item("1", "SO-TC-C1", 4.0) }],
+            vec![report("1", 1.0, "2025-03-31"), report("1", 3.0, "2025-06-30")],
+        ),
+        bulk(
+            "SO-TC-C2",
+            vec![Item { carries_out: Some("1".into()), ..item("1", "SO-TC-C2", 6.0) }],
+            vec![report("1", 2.0, "2025-06-30")],
+        ),
+        bulk("BAO", vec![item("1", "BAO", 2.0)], vec![report("1", 2.0, "2025-02-01")]),
+    ];
+    assert_eq!(s.load_programmes(&actor(), &list).await.unwrap(), 4);
+    assert_eq!(error_code(s.load_programmes(&actor(), &list[..1]).await), "programme_exists", "once per unit and year");
+    let rolled = s.roll_up(2025, d("2025-06-30")).await.unwrap();
+    let got: Vec<(&str, f64, bool)> = rolled.iter().map(|r| (r.unit.as_str(), r.completion, r.own)).collect();
+    let stc = 5.0 / 10.0;
+    assert_eq!(
+        got,
+        [
+            ("BAO", 1.0, true),
+            ("KCQ", (1.0 + stc) / 2.0, false),
+            ("QN", (1.0 + stc) / 2.0, false),
+            ("SO-TC", stc, true),
+            ("SO-TC-C1", 0.75, true),
+            ("SO-TC-C2", 2.0 / 6.0, true),
+        ]
+    );
+    // The same as the programme's own page says.
+    let p = s.programme_of(&code("SO-TC"), 2025).await.unwrap().unwrap();
+    assert_eq!(s.programme_standing(p.id, d("2025-06-30")).await.unwrap().completion, stc);
+    let march = s.roll_up(2025, d("2025-03-31")).await.unwrap();
+    assert_eq!(march.iter().find(|r| r.unit.as_str() == "SO-TC").map(|r| r.completion), Some(0.1));
+}

@@ -25,6 +25,7 @@ orgwork_store_tests::backends!(
     keeps_work_programmes_and_rolls_them_up,
     amends_an_approved_programme_on_the_record,
     restructuring_hands_open_programme_items_over,
+    rolls_up_every_unit_for_a_year,
 );
 
 /// Loads of 1,000 members or more are large ones, cut into slices of 400 members; the

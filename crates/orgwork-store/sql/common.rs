@@ -148,6 +148,8 @@ pub fn from_db(e: sqlx::Error) -> StoreError {
 #[derive(Clone, Copy)]
 pub enum JsonCol {
     Int,
+    /// A floating-point number.
+    Real,
     Text,
     Date,
     /// Bytes written as hexadecimal text.

@@ -11,8 +11,9 @@ use orgwork_domain::Error;
 use orgwork_domain::plan::{Context, Indicator, Item, Lint, carried_up, standings};
 use orgwork_domain::structure::UnitCode;
 use orgwork_store::{
-    Actor, Amendment, ItemStanding, NewAmendment, NewReport, OverdueItem, PlanStore, Programme, ProgrammeId,
-    ProgrammeStanding, ProgrammeStatus, Report, Result, StoreError, StructureStore, UnitCompletion,
+    Actor, Amendment, BulkProgramme, ItemStanding, NewAmendment, NewReport, OverdueItem, PlanStore, Programme,
+    ProgrammeId, ProgrammeStanding, ProgrammeStatus, Report, Result, RolledUp, StoreError, StructureStore,
+    UnitCompletion,
 };
 use sqlx::Row;
 use std::collections::{BTreeMap, BTreeSet};
@@ -394,11 +395,21 @@ impl PlanStore for Backend {
     }
 
     async fn programme_of(&self, unit: &UnitCode, year: i32) -> Result<Option<Programme>> {
-        let unit_id = match self.path_ids(unit, tree_day(year)).await {
-            Ok(path) => *path.first().unwrap_or(&0),
-            Err(StoreError::Domain(e)) if e.kind == orgwork_domain::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(e),
-        };
+        // The unit as it is on the year's last day (or today within it), or, dissolved during
+        // the year, on its first.
+        let first = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or_else(|| tree_day(year));
+        let mut unit_id = None;
+        for day in [tree_day(year), first] {
+            match self.path_ids(unit, day).await {
+                Ok(path) => {
+                    unit_id = path.first().copied();
+                    break;
+                }
+                Err(StoreError::Domain(e)) if e.kind == orgwork_domain::ErrorKind::NotFound => {}
+                Err(e) => return Err(e),
+            }
+        }
+        let Some(unit_id) = unit_id else { return Ok(None) };
         let id: Option<i64> = sqlx::query_scalar("SELECT id FROM programme WHERE unit_id = $1 AND year = $2")
             .bind(unit_id)
             .bind(year)
@@ -759,6 +770,189 @@ impl PlanStore for Backend {
                 overdue,
             });
         }
+        Ok(out)
+    }
+
+    async fn load_programmes(&self, actor: &Actor, list: &[BulkProgramme]) -> Result<usize> {
+        use super::common::{JsonCol::*, json_rows};
+        for p in list {
+            check_items(&p.items)?;
+        }
+        let mut tx = self.begin_write().await?;
+        // The units by code, live on each programme's day.
+        let units: Vec<(i64, String, NaiveDate, Option<NaiveDate>)> =
+            sqlx::query_as("SELECT id, code, valid_from, valid_to FROM unit").fetch_all(&mut *tx).await.db()?;
+        let mut by_code: std::collections::HashMap<&str, Vec<(i64, NaiveDate, Option<NaiveDate>)>> = Default::default();
+        for (id, code, from, to) in &units {
+            by_code.entry(code.as_str()).or_default().push((*id, *from, *to));
+        }
+        let now = now_text();
+        let mut programmes = vec![];
+        let mut items = vec![];
+        let mut reports = vec![];
+        for p in list {
+            // Live on the year's last day (or today within it), or else on its first.
+            let day = tree_day(p.year);
+            let first = NaiveDate::from_ymd_opt(p.year, 1, 1).unwrap_or(day);
+            let live = |d: NaiveDate| {
+                by_code
+                    .get(p.unit.as_str())
+                    .and_then(|v| v.iter().find(|(_, f, t)| *f <= d && t.is_none_or(|t| t > d)))
+                    .map(|(id, _, _)| *id)
+            };
+            let unit_id = live(day).or_else(|| live(first)).ok_or_else(|| {
+                StoreError::from(Error::not_found("unit_not_found", format!("unit {} on {day}", p.unit)))
+            })?;
+            let id = self.ids.next_id();
+            let (status, decision, on) = match &p.approved {
+                Some((d, on)) => ("approved", Some(d.clone()), Some(on.to_string())),
+                None => ("draft", None, None),
+            };
+            programmes.push(serde_json::json!([id, unit_id, p.year, p.theme, status, decision, on, now]));
+            for (i, it) in p.items.iter().enumerate() {
+                let responsible = it.responsible.as_ref().map(|u| u.as_str().to_string());
+                items.push(serde_json::json!([id, it.code, i, item_json(it)?, responsible]));
+            }
+            for r in &p.reports {
+                let rid = self.ids.next_id();
+                reports.push(serde_json::json!([
+                    rid,
+                    id,
+                    r.item,
+                    r.value,
+                    r.on.to_string(),
+                    r.note,
+                    r.evidence,
+                    actor.name,
+                    now
+                ]));
+            }
+        }
+        // One programme per unit and year: those already there refuse the whole load.
+        let mut taken_units: BTreeSet<(i64, i64)> = BTreeSet::new();
+        for row in &programmes {
+            taken_units.insert((row[1].as_i64().unwrap_or(0), row[2].as_i64().unwrap_or(0)));
+        }
+        let ids: Vec<i64> = taken_units.iter().map(|(u, _)| *u).collect();
+        for chunk in ids.chunks(500) {
+            let sql =
+                format!("SELECT unit_id, year FROM programme WHERE unit_id IN ({})", super::common::id_list(chunk));
+            let rows: Vec<(i64, i32)> = sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(&mut *tx).await.db()?;
+            if let Some((unit, year)) = rows.into_iter().find(|(u, y)| taken_units.contains(&(*u, i64::from(*y)))) {
+                return Err(Error::conflict(
+                    "programme_exists",
+                    format!("unit {unit} has a programme for {year} already; nothing was loaded"),
+                )
+                .into());
+            }
+        }
+        if taken_units.len() < programmes.len() {
+            return Err(Error::conflict("programme_exists", "a unit is given two programmes for a year").into());
+        }
+        let sql = format!(
+            "INSERT INTO programme (id, unit_id, year, theme, status, decision, approved_on, recorded_at) {}",
+            json_rows(&[Int, Int, Int, Text, Text, Text, Date, Text])
+        );
+        super::members::write_json(&mut tx, &sql, &programmes, &|_| {}).await?;
+        let sql = format!(
+            "INSERT INTO programme_item (programme_id, code, position, body, responsible) {}",
+            json_rows(&[Int, Text, Int, Text, Text])
+        );
+        super::members::write_json(&mut tx, &sql, &items, &|_| {}).await?;
+        let sql = format!(
+            "INSERT INTO programme_report (id, programme_id, item_code, value, on_day, note, evidence, actor, recorded_at) {}",
+            json_rows(&[Int, Int, Text, Real, Date, Text, Text, Text, Text])
+        );
+        super::members::write_json(&mut tx, &sql, &reports, &|_| {}).await?;
+        let after = serde_json::json!({"programmes": list.len(), "items": items.len(), "reports": reports.len()});
+        let entry = AuditChange {
+            action: "programme.load",
+            target: "programmes",
+            unit_id: None,
+            before: None,
+            after: Some(after),
+        };
+        append(&mut tx, actor, entry).await?;
+        self.commit(tx).await?;
+        Ok(list.len())
+    }
+
+    async fn roll_up(&self, year: i32, as_of: NaiveDate) -> Result<Vec<RolledUp>> {
+        use super::common::{Arg, read_rows};
+        let mut conn = self.reader().acquire().await.db()?;
+        let y = Arg::Text(year.to_string());
+        let listed: Vec<(i64, i64)> = read_rows(
+            &mut conn,
+            "SELECT id, unit_id FROM programme WHERE year = CAST($1 AS INTEGER) AND status <> 'draft'",
+            &["id", "unit_id"],
+            &[Arg::Text(year.to_string())],
+        )
+        .await?;
+        let bodies: Vec<(i64, i32, String)> = read_rows(
+            &mut conn,
+            "SELECT i.programme_id, i.position, i.body FROM programme_item i JOIN programme p ON p.id = i.programme_id \
+             WHERE p.year = CAST($1 AS INTEGER) AND p.status <> 'draft'",
+            &["programme_id", "position", "body"],
+            &[y],
+        )
+        .await?;
+        let latest: Vec<(i64, String, f64)> = read_rows(
+            &mut conn,
+            "SELECT programme_id, item_code, value FROM (SELECT r.programme_id, r.item_code, r.value, \
+               ROW_NUMBER() OVER (PARTITION BY r.programme_id, r.item_code ORDER BY r.on_day DESC, r.id DESC) AS n \
+               FROM programme_report r JOIN programme p ON p.id = r.programme_id \
+               WHERE p.year = CAST($1 AS INTEGER) AND p.status <> 'draft' AND r.on_day <= $2) t WHERE n = 1",
+            &["programme_id", "item_code", "value"],
+            &[Arg::Text(year.to_string()), Arg::Date(as_of)],
+        )
+        .await?;
+        let tree: Vec<(i64, i64)> = read_rows(
+            &mut conn,
+            "SELECT unit_id, parent_id FROM unit_version WHERE parent_id IS NOT NULL AND valid_from <= $1 \
+             AND (valid_to IS NULL OR valid_to > $1)",
+            &["unit_id", "parent_id"],
+            &[Arg::Date(as_of)],
+        )
+        .await?;
+        let mut items: std::collections::HashMap<i64, Vec<(i32, Item)>> = Default::default();
+        for (pid, pos, body) in bodies {
+            let it: Item =
+                serde_json::from_str(&body).map_err(|e| StoreError::Backend(format!("programme item: {e}")))?;
+            items.entry(pid).or_default().push((pos, it));
+        }
+        let mut values: std::collections::HashMap<i64, BTreeMap<String, f64>> = Default::default();
+        for (pid, code, v) in latest {
+            values.entry(pid).or_default().insert(code, v);
+        }
+        let facts: Vec<orgwork_domain::plan::ProgrammeFacts> = listed
+            .iter()
+            .map(|(pid, unit)| {
+                let mut list = items.remove(pid).unwrap_or_default();
+                list.sort_by_key(|(pos, _)| *pos);
+                orgwork_domain::plan::ProgrammeFacts {
+                    unit: *unit,
+                    items: list.into_iter().map(|(_, it)| it).collect(),
+                    values: values.remove(pid).unwrap_or_default(),
+                }
+            })
+            .collect();
+        let parents: std::collections::HashMap<i64, i64> = tree.into_iter().collect();
+        let rolled = orgwork_domain::plan::roll_up(&facts, &parents, as_of);
+        // The codes of the units in it.
+        let ids: Vec<i64> = rolled.iter().map(|(u, _, _)| *u).collect();
+        let mut codes: std::collections::HashMap<i64, String> = Default::default();
+        for chunk in ids.chunks(5000) {
+            let sql = format!("SELECT id, code FROM unit WHERE id IN ({})", super::common::id_list(chunk));
+            let rows: Vec<(i64, String)> = read_rows(&mut conn, &sql, &["id", "code"], &[]).await?;
+            codes.extend(rows);
+        }
+        let mut out: Vec<RolledUp> = rolled
+            .into_iter()
+            .filter_map(|(u, completion, own)| {
+                codes.remove(&u).map(|c| RolledUp { unit: UnitCode::from_stored(c), completion, own })
+            })
+            .collect();
+        out.sort_by(|a, b| a.unit.cmp(&b.unit));
         Ok(out)
     }
 

@@ -167,6 +167,30 @@ pub struct OverdueItem {
     pub achievement: f64,
 }
 
+/// A programme written in bulk (the generator's): approved on a day under a decision, or a
+/// draft, with its reports.
+#[derive(Debug, Clone)]
+pub struct BulkProgramme {
+    pub unit: UnitCode,
+    pub year: i32,
+    pub theme: String,
+    pub items: Vec<Item>,
+    pub approved: Option<(String, NaiveDate)>,
+    pub reports: Vec<NewReport>,
+}
+
+/// A unit's completion for a year in the roll-up of the whole tree.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
+pub struct RolledUp {
+    #[cfg_attr(feature = "schemas", schema(value_type = String))]
+    pub unit: UnitCode,
+    /// Between 0 and 1: its own programme's, or the mean of its children's.
+    pub completion: f64,
+    /// Whether it is its own programme's (else its children's mean).
+    pub own: bool,
+}
+
 /// The annual work programmes.
 #[async_trait]
 pub trait PlanStore: Send + Sync {
@@ -209,6 +233,13 @@ pub trait PlanStore: Send + Sync {
     /// A unit's programme for a year and those of its children (live on the day), as they
     /// stand on the day: the unit first, then its children by code.
     async fn completions(&self, unit: &UnitCode, year: i32, as_of: NaiveDate) -> Result<Vec<UnitCompletion>>;
+    /// Programmes written in bulk, in one transaction with one audit entry (the generator's
+    /// way: no lint, the items as given). Refused, writing none, when a unit has one that year.
+    async fn load_programmes(&self, actor: &Actor, list: &[BulkProgramme]) -> Result<usize>;
+    /// Every unit's completion for a year on a day (`plan::roll_up`): the approved programmes'
+    /// completions, counts carried up the tree, and for a unit without one the mean of its
+    /// children's; units with neither are left out.
+    async fn roll_up(&self, year: i32, as_of: NaiveDate) -> Result<Vec<RolledUp>>;
     /// The programme as it stands on a day: each item's value, achievement and overdue flag,
     /// counts carried up from the children's programmes, the completion.
     async fn programme_standing(&self, id: ProgrammeId, as_of: NaiveDate) -> Result<ProgrammeStanding>;

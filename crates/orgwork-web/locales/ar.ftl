@@ -597,6 +597,7 @@ audit-action-programme-create = صياغة مسودة برنامج العمل
 audit-action-programme-items = استبدال بنود برنامج العمل
 audit-action-programme-approve = اعتماد برنامج العمل
 audit-action-programme-report = الإبلاغ عن التقدم
+audit-action-programme-load = تحميل برامج العمل دفعة واحدة
 audit-action-programme-amend = تعديل برنامج العمل
 err-invalid_amendment = تعذرت قراءة التعديل: انظر الحقل المذكور.
 err-item_has_subitems = للبند بنود فرعية: اسحبها أولًا.

@@ -569,6 +569,7 @@ audit-action-programme-create = work programme drafted
 audit-action-programme-items = work programme's items replaced
 audit-action-programme-approve = work programme approved
 audit-action-programme-report = progress reported
+audit-action-programme-load = work programmes loaded in bulk
 audit-action-programme-amend = work programme amended
 err-invalid_amendment = The amendment cannot be read: see the field it names.
 err-item_has_subitems = The item has sub-items: withdraw them first.

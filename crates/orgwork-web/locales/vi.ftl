@@ -553,6 +553,7 @@ audit-action-programme-create = lập dự thảo chương trình công tác
 audit-action-programme-items = thay nội dung chương trình công tác
 audit-action-programme-approve = phê duyệt chương trình công tác
 audit-action-programme-report = báo cáo tiến độ
+audit-action-programme-load = nạp hàng loạt chương trình công tác
 audit-action-programme-amend = điều chỉnh chương trình công tác
 err-invalid_amendment = Không đọc được nội dung điều chỉnh: xem trường được nêu.
 err-item_has_subitems = Mục này có mục con: hãy rút các mục con trước.

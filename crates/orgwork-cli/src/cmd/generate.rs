@@ -24,8 +24,39 @@ pub struct Args {
     /// with the 2025 reform as mapping tables (mapping-2025-*.csv).
     #[arg(long)]
     csv: Option<PathBuf>,
+    /// Also write the work programmes of this year: every grassroots organization's (ten
+    /// items, progress reported each quarter to September) and its parent's, approved.
+    #[arg(long)]
+    programmes: Option<i32>,
+    /// Only the programmes, into a database that holds the same generated organization (same
+    /// scale and seed) already.
+    #[arg(long, requires = "programmes")]
+    programmes_only: bool,
     #[command(flatten)]
     db: DbArgs,
+}
+
+async fn load_programmes(
+    store: &dyn orgwork_store::Store,
+    units: &[crate::generate::GenUnit],
+    year: i32,
+    seed: u64,
+) -> Result<()> {
+    let t = std::time::Instant::now();
+    let list = crate::generate::plans::programmes(units, year, seed)?;
+    let items: usize = list.iter().map(|p| p.items.len()).sum();
+    let reports: usize = list.iter().map(|p| p.reports.len()).sum();
+    // In slices, each one transaction: the nation's some 600,000 items at once would hold the
+    // writer for long, and its statement texts in memory.
+    for slice in list.chunks(5_000) {
+        store.load_programmes(&actor(), slice).await?;
+    }
+    println!(
+        "Loaded {} programmes of {year} ({items} items, {reports} reports) in {:.1} s.",
+        list.len(),
+        t.elapsed().as_secs_f64()
+    );
+    Ok(())
 }
 
 fn bar(len: u64, what: &str) -> indicatif::ProgressBar {
@@ -114,6 +145,10 @@ pub async fn run(args: Args) -> Result<()> {
         return Ok(());
     }
     let store = args.db.open().await?;
+    if args.programmes_only {
+        let year = args.programmes.unwrap_or(2025);
+        return load_programmes(store.as_ref(), &org.units, year, args.seed).await;
+    }
     let units: Vec<NewUnit> = org
         .units
         .iter()
@@ -151,5 +186,8 @@ pub async fn run(args: Args) -> Result<()> {
     let loaded = store.load_members(&actor(), &members, &progress).await?;
     bar_members.finish_and_clear();
     println!("Loaded {n} units and {loaded} members in {:.1} s.", t.elapsed().as_secs_f64());
+    if let Some(year) = args.programmes {
+        load_programmes(store.as_ref(), &org.units, year, args.seed).await?;
+    }
     Ok(())
 }

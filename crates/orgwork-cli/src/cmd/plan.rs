@@ -131,6 +131,21 @@ pub enum Command {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// Every unit's completion for a year on a day: its approved programme's, counts carried
+    /// up the tree, or the mean of its children's where it has none.
+    Completion {
+        #[arg(long)]
+        year: i32,
+        #[arg(long, value_parser = date)]
+        as_of: Option<NaiveDate>,
+        /// Only this unit's line.
+        #[arg(long, value_parser = code)]
+        unit: Option<UnitCode>,
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        json: bool,
+    },
     /// A programme's amendments, oldest first.
     History {
         id: ProgrammeId,
@@ -312,6 +327,23 @@ pub async fn run(command: Command) -> Result<()> {
                     println!("Wrote {} items of programme {id} to {}.", p.items.len(), path.display());
                 }
             }
+        }
+        Command::Completion { year, as_of, unit, db, json } => {
+            let on = as_of.unwrap_or_else(|| chrono::Local::now().date_naive());
+            let t = std::time::Instant::now();
+            let mut all = db.open().await?.roll_up(year, on).await?;
+            let elapsed = t.elapsed();
+            if let Some(u) = &unit {
+                all.retain(|r| &r.unit == u);
+            }
+            if json {
+                return output::json(&all);
+            }
+            for r in &all {
+                let how = if r.own { "programme" } else { "units below" };
+                println!("{:<24} {:>5.1} %  ({how})", r.unit, r.completion * 100.0);
+            }
+            eprintln!("{} units as of {on}, in {:.2} s.", all.len(), elapsed.as_secs_f64());
         }
         Command::History { id, db, json } => {
             let list = db.open().await?.amendments(id).await?;

@@ -5,6 +5,7 @@
 
 pub mod provinces;
 
+pub mod plans;
 use crate::demo_data::people::Rng;
 use chrono::{Datelike, Days, NaiveDate};
 use orgwork_domain::codes::Code;

@@ -47,8 +47,12 @@ pub fn first_day(year: i32) -> NaiveDate {
 pub async fn readable(store: &dyn Store, caller: &Caller, id: ProgrammeId) -> Result<Programme, ApiError> {
     let hidden = || ApiError::from(ProgrammeId::not_found(id));
     let p = store.programme(id).await.map_err(|_| hidden())?;
-    if caller.require(store, Permission::ReadStructure, &p.unit, today()).await.is_ok() {
-        return Ok(p);
+    // Judged today, or, for a unit dissolved since, on its programme's first day: the
+    // programme of a unit merged away stays readable to whoever may read it then.
+    for day in [today(), first_day(p.year)] {
+        if caller.require(store, Permission::ReadStructure, &p.unit, day).await.is_ok() {
+            return Ok(p);
+        }
     }
     // A unit below that is responsible for one of its items reads the programme it carries out.
     if !reportable(store, caller, &p).await.is_empty() {
@@ -107,8 +111,11 @@ async fn list(
     if !(1900..=2199).contains(&p.year) {
         return Err(ApiError::new(StatusCode::BAD_REQUEST, "invalid_year", format!("year: {}", p.year)));
     }
-    caller.require(s.store.as_ref(), Permission::ReadStructure, &unit, today()).await?;
-    let items = s.store.programme_of(&unit, p.year).await?.into_iter().collect();
+    let store = s.store.as_ref();
+    if caller.require(store, Permission::ReadStructure, &unit, first_day(p.year)).await.is_err() {
+        caller.require(store, Permission::ReadStructure, &unit, today()).await?;
+    }
+    let items = store.programme_of(&unit, p.year).await?.into_iter().collect();
     Ok(Json(List { items, next: None }))
 }
 
