@@ -836,6 +836,11 @@ async fn a_work_programme_from_the_command_line(backend: &str) {
     let july = ok_json(&url, &["plan", "show", &id, "--as-of", "2025-07-01", "--json"]);
     assert_eq!(july["items"][0]["achievement"].as_f64(), Some(0.5), "7 of the amended 14");
     ok_json(&url, &["plan", "amend", &id, "2", "--withdraw", "--reason", "Gộp", "--json"]);
+    let exported = dir.path().join("out.xlsx");
+    let out = orgwork(&url, &["plan", "export", &id, "--out", exported.to_str().unwrap(), "--lang", "vi"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let back = orgwork_domain::plan::read_items(&orgwork_tabular::read(&std::fs::read(&exported).unwrap()).unwrap());
+    assert_eq!(back.unwrap().len(), 1, "the export reads back");
     // Next year's draft: the same items, a year on, nothing reported.
     let copy = ok_json(&url, &["plan", "copy", &id, "--json"]);
     assert_eq!((copy["year"].as_i64(), copy["status"].as_str()), (Some(2026), Some("draft")));
@@ -847,6 +852,14 @@ async fn a_work_programme_from_the_command_line(backend: &str) {
         (Some(0.0), Some(0))
     );
     assert!(!orgwork(&url, &["plan", "copy", &id]).status.success(), "one programme per unit and year");
+    assert!(orgwork(&url, &["plan", "close", &id, "--on", "2025-12-31"]).status.success());
+    let closed = ok_json(&url, &["plan", "show", &id, "--json"]);
+    assert_eq!(closed["status"], "closed");
+    let refused = orgwork(&url, &["plan", "progress", &id, "1", "--value", "9", "--on", "2025-12-31"]);
+    assert!(!refused.status.success(), "a closed programme takes no report");
+    let rolled =
+        ok_json(&url, &["plan", "completion", "--year", "2025", "--as-of", "2025-06-30", "--unit", "STC", "--json"]);
+    assert_eq!(rolled[0]["completion"].as_f64(), Some(0.7), "closed programmes count in the roll-up");
 }
 
 #[tokio::test]

@@ -1746,6 +1746,15 @@ pub async fn amends_an_approved_programme_on_the_record(store: Arc<dyn Store>) {
         ]
     );
     assert_eq!(history[0].on, d("2025-04-01"));
+
+    // Closed at the year's end: nothing reported or amended after; it still stands.
+    let closed = s.close_programme(&actor(), p.id, d("2025-12-31")).await.unwrap();
+    assert_eq!(closed.status, orgwork_store::ProgrammeStatus::Closed);
+    assert_eq!(error_code(amend("1", Some(item("1", 35.0)), "2025-12-31", "why").await), "programme_locked");
+    let late = NewReport { item: "1".into(), value: 20.0, on: d("2025-12-31"), ..Default::default() };
+    assert_eq!(error_code(s.report_progress(&actor(), p.id, late).await), "programme_not_approved");
+    assert_eq!(error_code(s.close_programme(&actor(), p.id, d("2025-12-31")).await), "programme_not_approved");
+    assert_eq!(s.programme_standing(p.id, d("2025-12-31")).await.unwrap().items[0].achievement, 0.5);
 }
 
 /// The restructuring check counts the open items of approved programmes whose responsible unit

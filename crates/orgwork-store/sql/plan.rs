@@ -620,6 +620,43 @@ impl PlanStore for Backend {
             .collect()
     }
 
+    async fn close_programme(&self, actor: &Actor, id: ProgrammeId, on: NaiveDate) -> Result<Programme> {
+        self.horizon("on", on)?;
+        let mut tx = self.begin_write().await?;
+        let (before, unit_id) = load(&mut tx, id).await?;
+        if before.status != ProgrammeStatus::Approved {
+            return Err(Error::conflict(
+                "programme_not_approved",
+                format!("programme {id} is {}: only an approved programme is closed", before.status.as_str()),
+            )
+            .into());
+        }
+        if before.approved_on.is_some_and(|a| on < a) {
+            return Err(Error::invalid("invalid_date", format!("on: {on} is before the programme's approval")).into());
+        }
+        sqlx::query("UPDATE programme SET status = 'closed' WHERE id = $1")
+            .bind(id.get())
+            .execute(&mut *tx)
+            .await
+            .db()?;
+        let (after, _) = load(&mut tx, id).await?;
+        let target = format!("programme:{id}");
+        let mut after_json = json(&after);
+        if let Some(serde_json::Value::Object(m)) = after_json.as_mut() {
+            m.insert("closed_on".into(), serde_json::Value::String(on.to_string()));
+        }
+        let entry = AuditChange {
+            action: "programme.close",
+            target: &target,
+            unit_id: Some(unit_id),
+            before: json(&before),
+            after: after_json,
+        };
+        append(&mut tx, actor, entry).await?;
+        self.commit(tx).await?;
+        Ok(after)
+    }
+
     async fn report_progress(&self, actor: &Actor, id: ProgrammeId, r: NewReport) -> Result<Report> {
         self.horizon("on", r.on)?;
         let today = chrono::Local::now().date_naive();
@@ -906,6 +943,17 @@ impl PlanStore for Backend {
             &[Arg::Text(year.to_string()), Arg::Date(as_of)],
         )
         .await?;
+        // Amendments dated after the day: the items as they stood that day (as the page does).
+        let later: Vec<(i64, Option<String>, Option<String>)> = sqlx::query_as(
+            "SELECT a.programme_id, a.before_body, a.after_body FROM programme_amendment a \
+             JOIN programme p ON p.id = a.programme_id WHERE p.year = $1 AND p.status <> 'draft' AND a.on_day > $2 \
+             ORDER BY a.id",
+        )
+        .bind(year)
+        .bind(as_of)
+        .fetch_all(&mut *conn)
+        .await
+        .db()?;
         let tree: Vec<(i64, i64)> = read_rows(
             &mut conn,
             "SELECT unit_id, parent_id FROM unit_version WHERE parent_id IS NOT NULL AND valid_from <= $1 \
@@ -924,14 +972,22 @@ impl PlanStore for Backend {
         for (pid, code, v) in latest {
             values.entry(pid).or_default().insert(code, v);
         }
+        let mut amended: std::collections::HashMap<i64, Vec<(Option<Item>, Option<Item>)>> = Default::default();
+        for (pid, before, after) in later {
+            amended.entry(pid).or_default().push((item_of(before)?, item_of(after)?));
+        }
         let facts: Vec<orgwork_domain::plan::ProgrammeFacts> = listed
             .iter()
             .map(|(pid, unit)| {
                 let mut list = items.remove(pid).unwrap_or_default();
                 list.sort_by_key(|(pos, _)| *pos);
+                let mut items: Vec<Item> = list.into_iter().map(|(_, it)| it).collect();
+                if let Some(later) = amended.get(pid) {
+                    items = orgwork_domain::plan::before_amendments(&items, later);
+                }
                 orgwork_domain::plan::ProgrammeFacts {
                     unit: *unit,
-                    items: list.into_iter().map(|(_, it)| it).collect(),
+                    items,
                     values: values.remove(pid).unwrap_or_default(),
                 }
             })

@@ -228,6 +228,9 @@ pub trait PlanStore: Send + Sync {
     async fn amend_programme(&self, actor: &Actor, id: ProgrammeId, amendment: NewAmendment) -> Result<Amendment>;
     /// A programme's amendments, oldest first.
     async fn amendments(&self, id: ProgrammeId) -> Result<Vec<Amendment>>;
+    /// Closes an approved programme on a day (its year's review done): nothing is reported on
+    /// it or amended after; it still stands as of any day.
+    async fn close_programme(&self, actor: &Actor, id: ProgrammeId, on: NaiveDate) -> Result<Programme>;
     /// Appends a progress report to an item of an approved programme.
     async fn report_progress(&self, actor: &Actor, id: ProgrammeId, report: NewReport) -> Result<Report>;
     /// A unit's programme for a year and those of its children (live on the day), as they

@@ -223,6 +223,11 @@ fn table() -> Vec<Row> {
         let path = "/api/v1/programmes/{programme}/amendments";
         t.push(row(u, M::GET, "/api/v1/programmes/{id}/amendments", path, None, status));
     }
+    let close = Some(json!({"on": "2022-12-31"}));
+    for (u, status) in [("view", 403), ("insp", 403), ("org", 403), ("other", 404), ("plan", 200)] {
+        let path = "/api/v1/programmes/{programme}/close";
+        t.push(row(u, M::POST, "/api/v1/programmes/{id}/close", path, close.clone(), status));
+    }
     for (u, status) in [("admin", 200), ("org", 200), ("insp", 200), ("plan", 200), ("view", 200), ("other", 404)] {
         let path = "/api/v1/programmes/{programme}/export?format=xlsx";
         t.push(row(u, M::GET, "/api/v1/programmes/{id}/export", path, None, status));

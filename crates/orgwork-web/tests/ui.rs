@@ -636,8 +636,8 @@ async fn a_work_programme_page(backend: &str) {
     assert_eq!(send(&app, &app.token, Method::POST, "/api/v1/units", Some(cell)).await.0, StatusCode::CREATED);
     let add = json!({"item": "3", "reason": "Giao chi bộ 1", "on": "2025-07-01", "changes": {"title": "Kết nạp 2 đảng viên",
         "responsible": "STC-C1", "indicator": "count", "baseline": 0, "target": 2, "deadline": "2025-12-31"}});
-    let (s, b) = send(&app, &app.token, Method::POST, &format!("/api/v1{page}/amendments"), Some(add)).await;
-    assert_eq!(s, StatusCode::CREATED, "{b}");
+    let (s, body) = send(&app, &app.token, Method::POST, &format!("/api/v1{page}/amendments"), Some(add)).await;
+    assert_eq!(s, StatusCode::CREATED, "{body}");
     let token = app.user_with_token("cell", Role::Organizer, "STC-C1").await;
     assert_eq!(send(&app, &token, Method::GET, &format!("/api/v1{page}"), None).await.0, StatusCode::OK);
     let report = |item: &str| Some(json!({"item": item, "value": 1, "on": "2025-08-01"}));
@@ -649,6 +649,17 @@ async fn a_work_programme_page(backend: &str) {
     let (s, html, _) = cell_page.get(&page, &[]).await;
     assert_eq!(s, StatusCode::OK);
     assert!(html.contains(r#"<option value="3">"#) && !html.contains(r#"<option value="1">"#), "{html}");
+    // Closed from the page, after a page that asks.
+    let csrf_admin = b.csrf();
+    let close = [("csrf", csrf_admin.as_str()), ("on", "31/12/2025")];
+    let (s, html, _) = b.post(&format!("{page}/close"), &close, &[]).await;
+    assert!(s == StatusCode::OK && html.contains("Không thể hoàn tác"), "{html}");
+    let confirmed = [("csrf", csrf_admin.as_str()), ("on", "2025-12-31"), ("confirmed", "1")];
+    let (s, _, _) = b.post(&format!("{page}/close"), &confirmed, &[]).await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let (_, html, _) = b.get(&page, &[]).await;
+    assert!(html.contains("Đã kết thúc"), "{html}");
+    assert!(!html.contains(&format!(r#"action="{page}/amend""#)), "no amendment once closed: {html}");
 }
 
 /// A restructuring that dissolves a cell responsible for an open programme item: the check

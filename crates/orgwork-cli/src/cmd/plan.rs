@@ -70,6 +70,14 @@ pub enum Command {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// Close an approved programme (its year reviewed): nothing reported or amended after.
+    Close {
+        id: ProgrammeId,
+        #[arg(long, value_parser = date)]
+        on: NaiveDate,
+        #[command(flatten)]
+        db: DbArgs,
+    },
     /// Report an item's progress (appended; earlier reports stay).
     Progress {
         id: ProgrammeId,
@@ -239,6 +247,10 @@ pub async fn run(command: Command) -> Result<()> {
             }
             let p = store.approve_programme(&actor(), id, &decision, on).await?;
             println!("Programme {} approved on {on} ({decision}); it is locked.", p.id);
+        }
+        Command::Close { id, on, db } => {
+            let p = db.open().await?.close_programme(&actor(), id, on).await?;
+            println!("Programme {} of {} for {} closed on {on}.", p.id, p.unit, p.year);
         }
         Command::Progress { id, item, value, on, note, evidence, db } => {
             let r =

@@ -33,6 +33,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(copy))
         .routes(routes!(amendments, amend))
         .routes(routes!(export))
+        .routes(routes!(close))
         .routes(routes!(import))
 }
 
@@ -492,4 +493,27 @@ async fn import(
             (StatusCode::CREATED, Json(p)).into_response()
         }
     })
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Close {
+    #[schema(value_type = String, format = Date)]
+    on: String,
+}
+
+/// Closes an approved programme at its year's end (409 unless approved): no report nor
+/// amendment after.
+#[utoipa::path(post, path = "/api/v1/programmes/{id}/close", tag = "plans", params(("id" = String, Path)), request_body = Close,
+    responses((status = 200, body = Programme), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn close(
+    State(s): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Id(id): Id<ProgrammeId>,
+    ApiJson(b): ApiJson<Close>,
+) -> Result<Json<Programme>, ApiError> {
+    let on = parse_date("on", &b.on)?;
+    writable(s.store.as_ref(), &caller, id).await?;
+    Ok(Json(s.store.close_programme(&caller.actor(), id, on).await?))
 }

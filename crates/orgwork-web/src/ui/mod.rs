@@ -89,6 +89,7 @@ pub fn routes() -> Router<AppState> {
         .route("/programmes/{id}/progress", post(plan::progress))
         .route("/programmes/{id}/approve", post(plan::approve))
         .route("/programmes/{id}/amend", post(plan::amend))
+        .route("/programmes/{id}/close", post(plan::close))
         .route("/restructurings", get(restructure::list).post(restructure::plan))
         .route("/restructurings/{id}", get(restructure::page))
         .route("/restructurings/{id}/{verb}", post(restructure::act))

@@ -758,3 +758,44 @@ pub async fn create_from_file(
         }
     }
 }
+
+/// Closes an approved programme from its page, after a page that says what it means.
+pub async fn close(
+    State(s): State<AppState>,
+    PageId(id): PageId<ProgrammeId>,
+    Submitted { ctx, caller, form: f }: Submitted<FieldsForm>,
+) -> Response {
+    let v = &f.fields;
+    let store = s.store.as_ref();
+    let result = async {
+        let on = parse_written_date("on", &get(v, "on"))?;
+        let p = writable(store, &caller, id).await?;
+        if opt(v, "confirmed").is_none() {
+            return Ok::<_, ApiError>(Some((p, on)));
+        }
+        store.close_programme(&caller.actor(), id, on).await?;
+        Ok(None)
+    }
+    .await;
+    match result {
+        Ok(Some((p, on))) => {
+            let tr = ctx.tr;
+            let name = super::labels::UnitNames::new(store, tr).name(&p.unit, on).await;
+            let title = tr.ta2("programme-title", "unit", &name, "year", &p.year.to_string());
+            ctx.confirm_page(
+                tr.ta("confirm-close-title", "programme", &title),
+                vec![tr.ta("confirm-close-what", "date", &tr.date(on)), tr.t("confirm-close-again")],
+                format!("/programmes/{id}/close"),
+                vec![("on".into(), on.to_string())],
+                format!("/programmes/{id}"),
+                tr.t("programme-close"),
+            )
+        }
+        Ok(None) => redirect(&format!("/programmes/{id}?done=1")),
+        Err(e) if e.status == StatusCode::NOT_FOUND => ctx.api_error_page(e),
+        Err(e) => {
+            let message = ctx.error_text(&e);
+            render(&s, &ctx, &caller, id, today(), false, Some(message), e.status).await
+        }
+    }
+}
