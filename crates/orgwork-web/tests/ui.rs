@@ -631,6 +631,38 @@ async fn a_work_programme_page(backend: &str) {
     assert_eq!(other.post(&format!("{page}/amend"), &amend, &[]).await.0, StatusCode::NOT_FOUND);
     let (_, history) = send(&app, &app.token, Method::GET, &format!("/api/v1{page}/amendments"), None).await;
     assert_eq!(history["items"].as_array().unwrap().len(), 1, "nothing amended from outside: {history}");
+    // Every other page and form of the programme, from outside: not found, nothing changed.
+    let before = send(&app, &app.token, Method::GET, &format!("/api/v1{page}"), None).await.1;
+    for (path, form) in [
+        (format!("{page}/progress"), vec![("item", "1"), ("value", "9"), ("on", "01/08/2025")]),
+        (format!("{page}/approve"), vec![("decision", "9"), ("on", "01/08/2025")]),
+        (format!("{page}/close"), vec![("on", "31/12/2025"), ("confirmed", "1")]),
+    ] {
+        let mut fields = vec![("csrf", csrf.as_str())];
+        fields.extend(form);
+        assert_eq!(other.post(&path, &fields, &[]).await.0, StatusCode::NOT_FOUND, "{path}");
+    }
+    assert_eq!(other.get(&format!("{page}/export?format=csv"), &[]).await.0, StatusCode::NOT_FOUND);
+    let file =
+        "code,title,responsible,indicator,baseline,target,deadline\n1,Kết nạp 3 đảng viên,STC,count,0,3,2026-12-31\n";
+    let fields = [("csrf", csrf.as_str()), ("year", "2026")];
+    let (s, _, _) = other.post_file(&format!("{page}/import"), &fields, ("file", file.as_bytes())).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, _, _) = other.post_file("/units/STC/programme", &fields, ("file", file.as_bytes())).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    // The admin's upload makes next year's draft; a file with a fault names it by row and column.
+    let admin_csrf = b.csrf();
+    let bad = file.replace(",3,2026", ",ba,2026");
+    let fields = [("csrf", admin_csrf.as_str()), ("year", "2026")];
+    let (s, html, _) = b.post_file("/units/STC/programme", &fields, ("file", bad.as_bytes())).await;
+    assert!(s == StatusCode::UNPROCESSABLE_ENTITY && html.contains("Mục tiêu") && html.contains(">ba<"), "{html}");
+    let (s, _, loc) = b.post_file("/units/STC/programme", &fields, ("file", file.as_bytes())).await;
+    assert_eq!(s, StatusCode::SEE_OTHER, "{loc:?}");
+    let (_, html, _) = b.get(loc.as_deref().unwrap(), &[]).await;
+    assert!(html.contains("Kết nạp 3 đảng viên") && html.contains("năm 2026"), "{html}");
+    assert_eq!(other.get("/units/STC/programme?year=2025", &[]).await.0, StatusCode::FORBIDDEN);
+    let after = send(&app, &app.token, Method::GET, &format!("/api/v1{page}"), None).await.1;
+    assert_eq!(before, after, "nothing changed from outside");
     // A cell responsible for an item reads the programme and reports on that item, no other.
     let cell = json!({"code": "STC-C1", "kind": "subordinate_cell", "parent": "STC", "valid_from": "2020-01-01", "name": {"vi": "Chi bộ 1"}});
     assert_eq!(send(&app, &app.token, Method::POST, "/api/v1/units", Some(cell)).await.0, StatusCode::CREATED);

@@ -155,6 +155,43 @@ impl Browser {
         (status, text, location)
     }
 
+    /// A form with a file (`multipart/form-data`), as a browser sends an upload.
+    pub async fn post_file(
+        &mut self,
+        path: &str,
+        form: &[(&str, &str)],
+        file: (&str, &[u8]),
+    ) -> (StatusCode, String, Option<String>) {
+        let boundary = "orgwork-test-boundary-7f3a";
+        let mut body = Vec::new();
+        for (k, v) in form {
+            body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").bytes());
+        }
+        body.extend(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{}\"; filename=\"file.csv\"\r\nContent-Type: text/csv\r\n\r\n",
+                file.0
+            )
+            .bytes(),
+        );
+        body.extend_from_slice(file.1);
+        body.extend(format!("\r\n--{boundary}--\r\n").bytes());
+        let r = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header(COOKIE, self.cookie_header())
+            .header(reqwest::header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        self.keep(&r);
+        let location = r.headers().get(LOCATION).map(|l| l.to_str().unwrap().to_string());
+        let (status, text) = (r.status(), r.text().await.unwrap());
+        self.remember_token(&text);
+        (status, text, location)
+    }
+
     fn remember_token(&mut self, html: &str) {
         let mark = r#"name="csrf" value=""#;
         if let Some(at) = html.find(mark) {
