@@ -428,7 +428,9 @@ pub fn roll_up(
     for (c, p) in parents {
         children.entry(*p).or_default().push(*c);
     }
-    units.sort_by_key(|u| std::cmp::Reverse(depth(*u)));
+    let mut keyed: Vec<(usize, i64)> = units.iter().map(|u| (depth(*u), *u)).collect();
+    keyed.sort_unstable_by(|a, b| b.cmp(a));
+    let units: Vec<i64> = keyed.into_iter().map(|(_, u)| u).collect();
     let mut out: HashMap<i64, (f64, bool)> = own.iter().map(|(u, c)| (*u, (*c, true))).collect();
     for u in units {
         if out.contains_key(&u) {

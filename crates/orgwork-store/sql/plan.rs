@@ -916,6 +916,7 @@ impl PlanStore for Backend {
 
     async fn roll_up(&self, year: i32, as_of: NaiveDate) -> Result<Vec<RolledUp>> {
         use super::common::{Arg, read_rows};
+        let clock = std::time::Instant::now();
         let mut conn = self.reader().acquire().await.db()?;
         let y = Arg::Text(year.to_string());
         let listed: Vec<(i64, i64)> = read_rows(
@@ -925,25 +926,18 @@ impl PlanStore for Backend {
             &[Arg::Text(year.to_string())],
         )
         .await?;
-        let bodies: Vec<(i64, i32, String)> = read_rows(
+        // Each item with its latest report up to the day (one index probe an item).
+        let bodies: Vec<(i64, i32, String, Option<f64>)> = read_rows(
             &mut conn,
-            "SELECT i.programme_id, i.position, i.body FROM programme_item i JOIN programme p ON p.id = i.programme_id \
+            "SELECT i.programme_id, i.position, i.body, \
+               (SELECT r.value FROM programme_report r WHERE r.programme_id = i.programme_id AND r.item_code = i.code \
+                AND r.on_day <= $2 ORDER BY r.on_day DESC, r.id DESC LIMIT 1) AS value \
+             FROM programme_item i JOIN programme p ON p.id = i.programme_id \
              WHERE p.year = CAST($1 AS INTEGER) AND p.status <> 'draft'",
-            &["programme_id", "position", "body"],
-            &[y],
+            &["programme_id", "position", "body", "value"],
+            &[y, Arg::Date(as_of)],
         )
         .await?;
-        let latest: Vec<(i64, String, f64)> = read_rows(
-            &mut conn,
-            "SELECT programme_id, item_code, value FROM (SELECT r.programme_id, r.item_code, r.value, \
-               ROW_NUMBER() OVER (PARTITION BY r.programme_id, r.item_code ORDER BY r.on_day DESC, r.id DESC) AS n \
-               FROM programme_report r JOIN programme p ON p.id = r.programme_id \
-               WHERE p.year = CAST($1 AS INTEGER) AND p.status <> 'draft' AND r.on_day <= $2) t WHERE n = 1",
-            &["programme_id", "item_code", "value"],
-            &[Arg::Text(year.to_string()), Arg::Date(as_of)],
-        )
-        .await?;
-        // Amendments dated after the day: the items as they stood that day (as the page does).
         let later: Vec<(i64, Option<String>, Option<String>)> = sqlx::query_as(
             "SELECT a.programme_id, a.before_body, a.after_body FROM programme_amendment a \
              JOIN programme p ON p.id = a.programme_id WHERE p.year = $1 AND p.status <> 'draft' AND a.on_day > $2 \
@@ -962,15 +956,16 @@ impl PlanStore for Backend {
             &[Arg::Date(as_of)],
         )
         .await?;
+        tracing::debug!(ms = clock.elapsed().as_millis() as u64, "roll-up: read");
         let mut items: std::collections::HashMap<i64, Vec<(i32, Item)>> = Default::default();
-        for (pid, pos, body) in bodies {
+        let mut values: std::collections::HashMap<i64, BTreeMap<String, f64>> = Default::default();
+        for (pid, pos, body, value) in bodies {
             let it: Item =
                 serde_json::from_str(&body).map_err(|e| StoreError::Backend(format!("programme item: {e}")))?;
+            if let Some(v) = value {
+                values.entry(pid).or_default().insert(it.code.clone(), v);
+            }
             items.entry(pid).or_default().push((pos, it));
-        }
-        let mut values: std::collections::HashMap<i64, BTreeMap<String, f64>> = Default::default();
-        for (pid, code, v) in latest {
-            values.entry(pid).or_default().insert(code, v);
         }
         let mut amended: std::collections::HashMap<i64, Vec<(Option<Item>, Option<Item>)>> = Default::default();
         for (pid, before, after) in later {
@@ -993,7 +988,9 @@ impl PlanStore for Backend {
             })
             .collect();
         let parents: std::collections::HashMap<i64, i64> = tree.into_iter().collect();
+        tracing::debug!(ms = clock.elapsed().as_millis() as u64, "roll-up: items parsed");
         let rolled = orgwork_domain::plan::roll_up(&facts, &parents, as_of);
+        tracing::debug!(ms = clock.elapsed().as_millis() as u64, "roll-up: rolled up");
         // The codes of the units in it.
         let ids: Vec<i64> = rolled.iter().map(|(u, _, _)| *u).collect();
         let mut codes: std::collections::HashMap<i64, String> = Default::default();
