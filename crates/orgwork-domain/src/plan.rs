@@ -370,6 +370,59 @@ pub struct ProgrammeFacts {
     pub values: BTreeMap<String, f64>,
 }
 
+/// Every programme's items' standings and completion on a day (in the order given): a
+/// programme's count items carried out by the programmes of the units right under its unit
+/// (`parents`) take the sum of their values, computed the same way, deepest first.
+pub fn stand_all(
+    programmes: &[ProgrammeFacts],
+    parents: &std::collections::HashMap<i64, i64>,
+    day: NaiveDate,
+) -> Vec<(BTreeMap<String, Standing>, f64)> {
+    use std::collections::HashMap;
+    let mut depth_of: HashMap<i64, usize> = HashMap::new();
+    let mut depth = |u: i64| {
+        if let Some(d) = depth_of.get(&u) {
+            return *d;
+        }
+        let (mut at, mut d) = (u, 0usize);
+        while let Some(p) = parents.get(&at) {
+            at = *p;
+            d += 1;
+            if d > 64 {
+                break;
+            }
+        }
+        depth_of.insert(u, d);
+        d
+    };
+    // Deepest first, so that a programme's children stand before it does.
+    let depths: Vec<usize> = programmes.iter().map(|p| depth(p.unit)).collect();
+    let mut order: Vec<usize> = (0..programmes.len()).collect();
+    order.sort_by(|a, b| depths[*b].cmp(&depths[*a]).then(programmes[*a].unit.cmp(&programmes[*b].unit)));
+    let mut by_parent: HashMap<i64, Vec<usize>> = HashMap::new();
+    for (i, p) in programmes.iter().enumerate() {
+        if let Some(parent) = parents.get(&p.unit) {
+            by_parent.entry(*parent).or_default().push(i);
+        }
+    }
+    let mut out: Vec<Option<(BTreeMap<String, Standing>, f64)>> = vec![None; programmes.len()];
+    for i in order {
+        let p = &programmes[i];
+        let mut up = vec![];
+        for c in by_parent.get(&p.unit).into_iter().flatten() {
+            let child = &programmes[*c];
+            for it in child.items.iter().filter(|it| it.carries_out.is_some()) {
+                if let (Some(target), Some(ind)) = (it.carries_out.clone(), it.indicator) {
+                    let value = out[*c].as_ref().and_then(|(s, _)| s.get(&it.code)).and_then(|x| x.value);
+                    up.push((target, ind, value));
+                }
+            }
+        }
+        out[i] = Some(standings(&p.items, &p.values, &carried_up(up), day));
+    }
+    out.into_iter().map(|x| x.unwrap_or_default()).collect()
+}
+
 /// Every unit's completion on a day, over the whole tree (`parents`: each unit's parent that
 /// day): a unit with a programme stands at its completion, its count items carried out by its
 /// children's programmes taking the sum of their values (as `standings` and `carried_up`); a
@@ -393,33 +446,8 @@ pub fn roll_up(
         }
         d
     };
-    // Deepest first, so that a programme's children stand before it does.
-    let mut order: Vec<usize> = (0..programmes.len()).collect();
-    let depths: Vec<usize> = programmes.iter().map(|p| depth(p.unit)).collect();
-    order.sort_by(|a, b| depths[*b].cmp(&depths[*a]).then(programmes[*a].unit.cmp(&programmes[*b].unit)));
-    let mut by_parent: HashMap<i64, Vec<usize>> = HashMap::new();
-    for (i, p) in programmes.iter().enumerate() {
-        if let Some(parent) = parents.get(&p.unit) {
-            by_parent.entry(*parent).or_default().push(i);
-        }
-    }
-    let mut values: HashMap<usize, BTreeMap<String, Standing>> = HashMap::new();
-    let mut own: HashMap<i64, f64> = HashMap::new();
-    for i in order {
-        let p = &programmes[i];
-        let mut up = vec![];
-        for c in by_parent.get(&p.unit).into_iter().flatten() {
-            let child = &programmes[*c];
-            for it in child.items.iter().filter(|it| it.carries_out.is_some()) {
-                if let (Some(target), Some(ind)) = (it.carries_out.clone(), it.indicator) {
-                    up.push((target, ind, values.get(c).and_then(|s| s.get(&it.code)).and_then(|x| x.value)));
-                }
-            }
-        }
-        let (s, completion) = standings(&p.items, &p.values, &carried_up(up), day);
-        values.insert(i, s);
-        own.insert(p.unit, completion);
-    }
+    let stood = stand_all(programmes, parents, day);
+    let own: HashMap<i64, f64> = programmes.iter().zip(&stood).map(|(p, (_, c))| (p.unit, *c)).collect();
     // The units without a programme: their children's mean, bottom up.
     let mut units: Vec<i64> = parents.keys().chain(parents.values()).copied().collect();
     units.sort_unstable();

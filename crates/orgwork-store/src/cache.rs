@@ -85,6 +85,14 @@ pub struct ReadCache {
     pub probation: Shelf<(String, chrono::NaiveDate), crate::Tally>,
     /// A page of a unit's transfers, by the filter and page asked, as read on a day.
     pub transfers: Shelf<(String, String, chrono::NaiveDate), crate::Paged<crate::Transfer>>,
+    /// A work programme by id; as it stood on a day; where it stands on a day; its lint (on
+    /// the day it is judged); its amendments; a unit's and its children's completions.
+    pub programmes: Shelf<i64, crate::Programme>,
+    pub programmes_as_of: Shelf<(i64, chrono::NaiveDate), crate::Programme>,
+    pub standings: Shelf<(i64, chrono::NaiveDate), crate::ProgrammeStanding>,
+    pub lints: Shelf<(i64, chrono::NaiveDate), orgwork_domain::plan::Lint>,
+    pub amendments: Shelf<i64, Vec<crate::Amendment>>,
+    pub completions: Shelf<(String, i32, chrono::NaiveDate), Vec<crate::UnitCompletion>>,
 }
 
 impl Default for ReadCache {
@@ -103,6 +111,12 @@ impl Default for ReadCache {
             candidates: Shelf::default(),
             probation: Shelf::default(),
             transfers: Shelf::default(),
+            programmes: Shelf::default(),
+            programmes_as_of: Shelf::default(),
+            standings: Shelf::default(),
+            lints: Shelf::default(),
+            amendments: Shelf::default(),
+            completions: Shelf::default(),
         }
     }
 }

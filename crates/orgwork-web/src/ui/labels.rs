@@ -116,6 +116,14 @@ impl<'a> UnitNames<'a> {
         UnitNames { store, tr, seen: std::collections::HashMap::new() }
     }
 
+    /// Names already known (a page's list of children, read with the page): not read again.
+    pub fn knowing(mut self, day: chrono::NaiveDate, known: impl IntoIterator<Item = (UnitCode, String)>) -> Self {
+        for (code, name) in known {
+            self.seen.insert((code, day), name);
+        }
+        self
+    }
+
     /// The unit's name on the day (empty when it did not exist then).
     pub async fn name(&mut self, code: &UnitCode, day: chrono::NaiveDate) -> String {
         let key = (code.clone(), day);

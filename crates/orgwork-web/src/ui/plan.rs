@@ -511,6 +511,7 @@ pub async fn unit_section(
     tr: Tr,
     unit: &UnitCode,
     on: NaiveDate,
+    known: impl IntoIterator<Item = (UnitCode, String)>,
 ) -> Result<Option<UnitSection>, ApiError> {
     let year = chrono::Datelike::year(&on);
     let mut list = store.completions(unit, year, on).await?;
@@ -522,7 +523,7 @@ pub async fn unit_section(
             return Ok(None);
         }
     }
-    let mut names = super::labels::UnitNames::new(store, tr);
+    let mut names = super::labels::UnitNames::new(store, tr).knowing(on, known);
     let mut rows = vec![];
     let mut bars = vec![];
     let mut overdue = vec![];

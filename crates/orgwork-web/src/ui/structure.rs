@@ -396,7 +396,12 @@ async fn render_unit(
         } else {
             None
         };
-        let programmes = if live { super::plan::unit_section(store, tr, code, on).await? } else { None };
+        let programmes = if live {
+            let known = kids.items.iter().chain([&unit]).map(|u| (u.code.clone(), u.name.get(tr.lang).to_string()));
+            super::plan::unit_section(store, tr, code, on, known).await?
+        } else {
+            None
+        };
         Ok::<_, ApiError>(UnitFacts {
             unit,
             live,
