@@ -353,12 +353,17 @@ pub async fn the_read_cache_sees_every_write(db: &crate::TestDb) {
     let total = |st: orgwork_store::Stats| st.total;
     assert_eq!(total(s.stats(&code("QN"), day).await.unwrap()), 0);
     assert_eq!(s.path_ids(&code("BAO"), day).await.unwrap().len(), 3);
+    assert_eq!(s.ancestors(&code("BAO"), day).await.unwrap().len(), 2);
     assert!(s.user_by_token("h1").await.unwrap().is_some());
     // Through this store: seen at once.
     admit(s, "BAO", record("Trần Văn Một", "male", "1980-01-01", "2010-01-01")).await;
     assert_eq!(total(s.stats(&code("QN"), day).await.unwrap()), 1);
     s.move_unit(&actor(), dated("BAO", "2024-01-01"), code("QN")).await.unwrap();
     assert_eq!(s.path_ids(&code("BAO"), day).await.unwrap().len(), 2);
+    assert_eq!(
+        s.ancestors(&code("BAO"), day).await.unwrap().iter().map(|u| u.code.as_str()).collect::<Vec<_>>(),
+        ["QN"]
+    );
     assert_eq!(total(s.stats(&code("KCQ"), day).await.unwrap()), 0);
     // Through another store on the same database: seen within the interval.
     let other = db.open_again().await;
@@ -368,9 +373,11 @@ pub async fn the_read_cache_sees_every_write(db: &crate::TestDb) {
     assert_eq!(total(s.stats(&code("QN"), day).await.unwrap()), 2);
     assert_eq!(total(s.stats(&code("KCQ"), day).await.unwrap()), 1);
     assert!(s.user_by_token("h1").await.unwrap().is_none(), "a revoked token is refused");
+    assert_eq!(s.ancestors(&code("SO-TC-C1"), day).await.unwrap().len(), 3, "QN, KCQ, SO-TC");
     other.move_unit(&actor(), dated("SO-TC", "2024-02-01"), code("QN")).await.unwrap();
     tokio::time::sleep(orgwork_store::cache::HEAD_CHECK_INTERVAL * 2).await;
     assert_eq!(s.path_ids(&code("SO-TC-C1"), day).await.unwrap().len(), 3);
+    assert_eq!(s.ancestors(&code("SO-TC-C1"), day).await.unwrap().len(), 2, "seen from the other store's move");
     // And the cached answers are the database's.
     s.cache_reads(false);
     assert_eq!(total(s.stats(&code("QN"), day).await.unwrap()), 2);

@@ -364,6 +364,32 @@ impl Backend {
 
 impl Backend {
     /// The ids of a unit's ancestors on a date, read from the database (uncached).
+    async fn ancestors_uncached(&self, code: &UnitCode, as_of: NaiveDate) -> Result<Vec<Unit>> {
+        let mut conn = self.reader().acquire().await.db()?;
+        let unit = resolve_for_read(&mut conn, code, as_of).await?;
+        let rows = sqlx::query(sql!(
+            "$2",
+            "WITH RECURSIVE anc(id, parent_id, depth) AS ( \
+               SELECT v.unit_id, v.parent_id, 0 FROM unit_version v WHERE v.unit_id = $1 AND ",
+            LIVE_V,
+            " UNION ALL \
+               SELECT v.unit_id, v.parent_id, a.depth + 1 FROM anc a JOIN unit_version v ON v.unit_id = a.parent_id AND ",
+            LIVE_V,
+            " WHERE a.depth < 1000) \
+             SELECT ",
+            UNIT_COLUMNS,
+            " FROM anc a JOIN unit u ON u.id = a.id JOIN unit_version v ON v.unit_id = u.id AND ",
+            LIVE_V,
+            " LEFT JOIN unit p ON p.id = v.parent_id WHERE a.depth > 0 ORDER BY a.depth DESC"
+        ))
+        .bind(unit.id)
+        .bind(as_of)
+        .fetch_all(&mut *conn)
+        .await
+        .db()?;
+        rows.iter().map(|r| unit_from_row(r, as_of)).collect()
+    }
+
     async fn path_ids_uncached(&self, code: &UnitCode, as_of: NaiveDate) -> Result<Vec<i64>> {
         let mut conn = self.reader().acquire().await.db()?;
         let unit = resolve_for_read(&mut conn, code, as_of).await?;
@@ -823,29 +849,8 @@ impl StructureStore for Backend {
     }
 
     async fn ancestors(&self, code: &UnitCode, as_of: NaiveDate) -> Result<Vec<Unit>> {
-        let mut conn = self.reader().acquire().await.db()?;
-        let unit = resolve_for_read(&mut conn, code, as_of).await?;
-        let rows = sqlx::query(sql!(
-            "$2",
-            "WITH RECURSIVE anc(id, parent_id, depth) AS ( \
-               SELECT v.unit_id, v.parent_id, 0 FROM unit_version v WHERE v.unit_id = $1 AND ",
-            LIVE_V,
-            " UNION ALL \
-               SELECT v.unit_id, v.parent_id, a.depth + 1 FROM anc a JOIN unit_version v ON v.unit_id = a.parent_id AND ",
-            LIVE_V,
-            " WHERE a.depth < 1000) \
-             SELECT ",
-            UNIT_COLUMNS,
-            " FROM anc a JOIN unit u ON u.id = a.id JOIN unit_version v ON v.unit_id = u.id AND ",
-            LIVE_V,
-            " LEFT JOIN unit p ON p.id = v.parent_id WHERE a.depth > 0 ORDER BY a.depth DESC"
-        ))
-        .bind(unit.id)
-        .bind(as_of)
-        .fetch_all(&mut *conn)
-        .await
-        .db()?;
-        rows.iter().map(|r| unit_from_row(r, as_of)).collect()
+        let key = (code.as_str().to_string(), as_of);
+        self.through_cache(&self.cache.ancestors, key, self.ancestors_uncached(code, as_of)).await
     }
 
     async fn subtree(

@@ -76,6 +76,8 @@ pub struct ReadCache {
     head: AtomicI64,
     pub users: Shelf<String, crate::User>,
     pub paths: Shelf<(String, chrono::NaiveDate), Vec<i64>>,
+    /// A unit's ancestors on a day (every unit page's path).
+    pub ancestors: Shelf<(String, chrono::NaiveDate), Vec<orgwork_domain::structure::Unit>>,
     pub stats: Shelf<(String, chrono::NaiveDate), crate::Stats>,
     /// A year's admissions under a unit, as read on a day (the home page's figures).
     pub admissions: Shelf<(String, i32, chrono::NaiveDate), crate::Admissions>,
@@ -106,6 +108,7 @@ impl Default for ReadCache {
             head: AtomicI64::new(-1),
             users: Shelf::default(),
             paths: Shelf::default(),
+            ancestors: Shelf::default(),
             stats: Shelf::default(),
             admissions: Shelf::default(),
             candidates: Shelf::default(),
