@@ -15,6 +15,7 @@ use axum::response::Response;
 use chrono::NaiveDate;
 use orgwork_domain::access::Permission;
 use orgwork_domain::date::parse_written_date;
+use orgwork_domain::plan::Item;
 use orgwork_domain::structure::UnitCode;
 use orgwork_store::{NewReport, ProgrammeId, ProgrammeStatus};
 use serde::Deserialize;
@@ -608,6 +609,30 @@ async fn read_form(
     Ok((fields, file))
 }
 
+/// An upload from a signed-in user's form: the caller, the fields and the file, the CSRF
+/// token checked; or the page that says why not.
+async fn upload(
+    ctx: &Ctx,
+    form: axum::extract::Multipart,
+) -> Result<(Caller, std::collections::HashMap<String, String>, axum::body::Bytes), Response> {
+    let caller = ctx.caller()?;
+    let (fields, file) = read_form(form).await.map_err(|e| ctx.api_error_page(e))?;
+    ctx.check_csrf(fields.get("csrf").map(String::as_str).unwrap_or(""))?;
+    Ok((caller, fields, file))
+}
+
+/// A file's items through the upload gate (two at once), or its faults as the page lists
+/// them with the line that counts them.
+async fn file_items(s: &AppState, tr: Tr, file: axum::body::Bytes) -> Result<Result<Vec<Item>, FileFaults>, ApiError> {
+    let _place = s.imports.enter()?;
+    Ok(crate::api::plan::items_of_file(s, file)
+        .await?
+        .map_err(|faults| (tr.tn("import-errors", faults.total), said_faults(tr, &faults))))
+}
+
+/// A file's faults on a page: the line that counts them, and each one.
+type FileFaults = (String, Vec<(String, String, String, String)>);
+
 /// Replaces a draft's items from a file sent from its page; the file's faults listed by row
 /// and column, changing nothing.
 pub async fn import_items(
@@ -616,22 +641,14 @@ pub async fn import_items(
     PageId(id): PageId<ProgrammeId>,
     form: axum::extract::Multipart,
 ) -> Response {
-    let caller = match ctx.caller() {
-        Ok(c) => c,
+    let (caller, _, file) = match upload(&ctx, form).await {
+        Ok(u) => u,
         Err(r) => return r,
     };
-    let (fields, file) = match read_form(form).await {
-        Ok(f) => f,
-        Err(e) => return ctx.api_error_page(e),
-    };
-    if let Err(r) = ctx.check_csrf(fields.get("csrf").map(String::as_str).unwrap_or("")) {
-        return r;
-    }
     let store = s.store.as_ref();
     let result = async {
         writable(store, &caller, id).await?;
-        let _place = s.imports.enter()?;
-        match crate::api::plan::items_of_file(&s, file).await? {
+        match file_items(&s, ctx.tr, file).await? {
             Ok(items) => {
                 store.replace_items(&caller.actor(), id, items).await?;
                 Ok(None)
@@ -642,9 +659,7 @@ pub async fn import_items(
     .await;
     match result {
         Ok(None) => redirect(&format!("/programmes/{id}?done=1")),
-        Ok(Some(faults)) => {
-            let said = said_faults(ctx.tr, &faults);
-            let message = ctx.tr.tn("import-errors", faults.total);
+        Ok(Some((message, said))) => {
             render_with(&s, &ctx, &caller, id, today(), false, Some(message), said, StatusCode::UNPROCESSABLE_ENTITY)
                 .await
         }
@@ -710,17 +725,10 @@ pub async fn create_from_file(
     Path(code): Path<String>,
     form: axum::extract::Multipart,
 ) -> Response {
-    let caller = match ctx.caller() {
-        Ok(c) => c,
+    let (caller, fields, file) = match upload(&ctx, form).await {
+        Ok(u) => u,
         Err(r) => return r,
     };
-    let (fields, file) = match read_form(form).await {
-        Ok(f) => f,
-        Err(e) => return ctx.api_error_page(e),
-    };
-    if let Err(r) = ctx.check_csrf(fields.get("csrf").map(String::as_str).unwrap_or("")) {
-        return r;
-    }
     let store = s.store.as_ref();
     let unit = match UnitCode::parse(&code) {
         Ok(u) => u,
@@ -734,8 +742,7 @@ pub async fn create_from_file(
     let result = async {
         caller.require(store, Permission::ReadStructure, &unit, today()).await?;
         caller.require_from(store, Permission::WritePlans, &unit, crate::api::plan::first_day(year)).await?;
-        let _place = s.imports.enter()?;
-        match crate::api::plan::items_of_file(&s, file).await? {
+        match file_items(&s, ctx.tr, file).await? {
             Ok(items) => {
                 let theme = fields.get("theme").cloned().unwrap_or_default();
                 let p = store.create_programme(&caller.actor(), &unit, year, &theme, items).await?;
@@ -747,9 +754,7 @@ pub async fn create_from_file(
     .await;
     match result {
         Ok(Ok(id)) => redirect(&format!("/programmes/{id}?done=1")),
-        Ok(Err(faults)) => {
-            let said = said_faults(ctx.tr, &faults);
-            let message = ctx.tr.tn("import-errors", faults.total);
+        Ok(Err((message, said))) => {
             no_programme(&s, &ctx, &caller, &unit, year, Some(message), said, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(e) if matches!(e.status, StatusCode::NOT_FOUND | StatusCode::FORBIDDEN) => ctx.api_error_page(e),
