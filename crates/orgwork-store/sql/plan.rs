@@ -185,26 +185,39 @@ type Amended = Vec<(Option<Item>, Option<Item>)>;
 /// A programme's items, their standings, its completion.
 type Stood = (Vec<Item>, BTreeMap<String, orgwork_domain::plan::Standing>, f64);
 
+/// Which programmes `items_with_values` reads: these, or every approved (or closed)
+/// programme of a year, in one statement.
+enum Which<'a> {
+    Ids(&'a [i64]),
+    Year(i32),
+}
+
 /// Programmes' items (as they stood on the day: amendments dated after it undone) with each
-/// item's latest report up to the day, by programme.
+/// item's latest report up to the day (one index probe an item), by programme.
 async fn items_with_values(
     conn: &mut Conn,
-    ids: &[i64],
+    which: Which<'_>,
     as_of: NaiveDate,
 ) -> Result<std::collections::HashMap<i64, ItemsAndValues>> {
     use super::common::{Arg, read_rows};
     type Positioned = (Vec<(i32, Item)>, BTreeMap<String, f64>);
     let mut out: std::collections::HashMap<i64, Positioned> = Default::default();
     let mut later: std::collections::HashMap<i64, Amended> = Default::default();
-    for chunk in ids.chunks(500) {
-        let list = super::common::id_list(chunk);
+    // The programmes' condition on `programme_id`, one a statement.
+    let conditions: Vec<String> = match which {
+        Which::Ids(ids) => ids.chunks(500).map(|c| format!("IN ({})", super::common::id_list(c))).collect(),
+        Which::Year(year) => {
+            vec![format!("IN (SELECT id FROM programme WHERE year = {} AND status <> 'draft')", i64::from(year))]
+        }
+    };
+    for condition in conditions {
         let rows: Vec<(i64, i32, String, Option<f64>)> = read_rows(
             conn,
             &format!(
                 "SELECT i.programme_id, i.position, i.body, \
                    (SELECT r.value FROM programme_report r WHERE r.programme_id = i.programme_id AND r.item_code = i.code \
                     AND r.on_day <= $1 ORDER BY r.on_day DESC, r.id DESC LIMIT 1) AS value \
-                 FROM programme_item i WHERE i.programme_id IN ({list})"
+                 FROM programme_item i WHERE i.programme_id {condition}"
             ),
             &["programme_id", "position", "body", "value"],
             &[Arg::Date(as_of)],
@@ -221,7 +234,7 @@ async fn items_with_values(
         }
         let sql = format!(
             "SELECT programme_id, before_body, after_body FROM programme_amendment \
-             WHERE programme_id IN ({list}) AND on_day > $1 ORDER BY id"
+             WHERE programme_id {condition} AND on_day > $1 ORDER BY id"
         );
         let rows: Vec<(i64, Option<String>, Option<String>)> =
             sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(as_of).fetch_all(&mut *conn).await.db()?;
@@ -289,7 +302,7 @@ impl Backend {
         use orgwork_domain::plan::ProgrammeFacts;
         let mut conn = self.reader().acquire().await.db()?;
         let ids: Vec<i64> = start.iter().map(|(id, _)| *id).collect();
-        let mut found = items_with_values(&mut conn, &ids, as_of).await?;
+        let mut found = items_with_values(&mut conn, Which::Ids(&ids), as_of).await?;
         let mut seen: BTreeSet<i64> = ids.iter().copied().collect();
         let mut facts: Vec<ProgrammeFacts> = start
             .iter()
@@ -330,7 +343,7 @@ impl Backend {
             }
             let ids: Vec<i64> = next.iter().map(|(id, _, _)| *id).collect();
             seen.extend(&ids);
-            let mut found = items_with_values(&mut conn, &ids, as_of).await?;
+            let mut found = items_with_values(&mut conn, Which::Ids(&ids), as_of).await?;
             frontier = vec![];
             for (id, unit, parent) in next {
                 let (items, values) = found.remove(&id).unwrap_or_default();
@@ -951,7 +964,6 @@ impl PlanStore for Backend {
         use super::common::{Arg, read_rows};
         let clock = std::time::Instant::now();
         let mut conn = self.reader().acquire().await.db()?;
-        let y = Arg::Text(year.to_string());
         let listed: Vec<(i64, i64)> = read_rows(
             &mut conn,
             "SELECT id, unit_id FROM programme WHERE year = CAST($1 AS INTEGER) AND status <> 'draft'",
@@ -959,28 +971,7 @@ impl PlanStore for Backend {
             &[Arg::Text(year.to_string())],
         )
         .await?;
-        // Each item with its latest report up to the day (one index probe an item).
-        let bodies: Vec<(i64, i32, String, Option<f64>)> = read_rows(
-            &mut conn,
-            "SELECT i.programme_id, i.position, i.body, \
-               (SELECT r.value FROM programme_report r WHERE r.programme_id = i.programme_id AND r.item_code = i.code \
-                AND r.on_day <= $2 ORDER BY r.on_day DESC, r.id DESC LIMIT 1) AS value \
-             FROM programme_item i JOIN programme p ON p.id = i.programme_id \
-             WHERE p.year = CAST($1 AS INTEGER) AND p.status <> 'draft'",
-            &["programme_id", "position", "body", "value"],
-            &[y, Arg::Date(as_of)],
-        )
-        .await?;
-        let later: Vec<(i64, Option<String>, Option<String>)> = sqlx::query_as(
-            "SELECT a.programme_id, a.before_body, a.after_body FROM programme_amendment a \
-             JOIN programme p ON p.id = a.programme_id WHERE p.year = $1 AND p.status <> 'draft' AND a.on_day > $2 \
-             ORDER BY a.id",
-        )
-        .bind(year)
-        .bind(as_of)
-        .fetch_all(&mut *conn)
-        .await
-        .db()?;
+        let mut found = items_with_values(&mut conn, Which::Year(year), as_of).await?;
         let tree: Vec<(i64, i64)> = read_rows(
             &mut conn,
             "SELECT unit_id, parent_id FROM unit_version WHERE parent_id IS NOT NULL AND valid_from <= $1 \
@@ -990,34 +981,11 @@ impl PlanStore for Backend {
         )
         .await?;
         tracing::debug!(ms = clock.elapsed().as_millis() as u64, "roll-up: read");
-        let mut items: std::collections::HashMap<i64, Vec<(i32, Item)>> = Default::default();
-        let mut values: std::collections::HashMap<i64, BTreeMap<String, f64>> = Default::default();
-        for (pid, pos, body, value) in bodies {
-            let it: Item =
-                serde_json::from_str(&body).map_err(|e| StoreError::Backend(format!("programme item: {e}")))?;
-            if let Some(v) = value {
-                values.entry(pid).or_default().insert(it.code.clone(), v);
-            }
-            items.entry(pid).or_default().push((pos, it));
-        }
-        let mut amended: std::collections::HashMap<i64, Amended> = Default::default();
-        for (pid, before, after) in later {
-            amended.entry(pid).or_default().push((item_of(before)?, item_of(after)?));
-        }
         let facts: Vec<orgwork_domain::plan::ProgrammeFacts> = listed
             .iter()
             .map(|(pid, unit)| {
-                let mut list = items.remove(pid).unwrap_or_default();
-                list.sort_by_key(|(pos, _)| *pos);
-                let mut items: Vec<Item> = list.into_iter().map(|(_, it)| it).collect();
-                if let Some(later) = amended.get(pid) {
-                    items = orgwork_domain::plan::before_amendments(&items, later);
-                }
-                orgwork_domain::plan::ProgrammeFacts {
-                    unit: *unit,
-                    items,
-                    values: values.remove(pid).unwrap_or_default(),
-                }
+                let (items, values) = found.remove(pid).unwrap_or_default();
+                orgwork_domain::plan::ProgrammeFacts { unit: *unit, items, values }
             })
             .collect();
         let parents: std::collections::HashMap<i64, i64> = tree.into_iter().collect();
@@ -1086,35 +1054,27 @@ impl Backend {
             units.push((r.try_get("unit_id").db()?, UnitCode::from_stored(r.try_get("code").db()?)));
         }
         let ids: Vec<i64> = units.iter().map(|(i, _)| *i).collect();
+        // Each unit's programme of the year, with its status.
         let mut programmes: BTreeMap<i64, i64> = BTreeMap::new();
+        let mut statuses: BTreeMap<i64, ProgrammeStatus> = BTreeMap::new();
         for chunk in ids.chunks(500) {
             let sql = format!(
-                "SELECT id, unit_id FROM programme WHERE year = $1 AND unit_id IN ({})",
+                "SELECT id, unit_id, status FROM programme WHERE year = $1 AND unit_id IN ({})",
                 super::common::id_list(chunk)
             );
-            for r in sqlx::query(sqlx::AssertSqlSafe(sql)).bind(year).fetch_all(self.reader()).await.db()? {
-                programmes.insert(r.try_get("unit_id").db()?, r.try_get("id").db()?);
+            let rows: Vec<(i64, i64, String)> =
+                sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(year).fetch_all(self.reader()).await.db()?;
+            for (id, unit, status) in rows {
+                programmes.insert(unit, id);
+                if let Some(st) = ProgrammeStatus::parse(&status) {
+                    statuses.insert(id, st);
+                }
             }
         }
         let start: Vec<(i64, i64)> =
             units.iter().filter_map(|(id, _)| programmes.get(id).map(|pid| (*pid, *id))).collect();
         let mut stood: std::collections::HashMap<i64, Stood> =
             start.iter().map(|(pid, _)| *pid).zip(self.stand_programmes(&start, year, as_of).await?).collect();
-        let statuses: BTreeMap<i64, ProgrammeStatus> = {
-            let mut m = BTreeMap::new();
-            for chunk in start.chunks(500) {
-                let ids: Vec<i64> = chunk.iter().map(|(pid, _)| *pid).collect();
-                let sql = format!("SELECT id, status FROM programme WHERE id IN ({})", super::common::id_list(&ids));
-                let rows: Vec<(i64, String)> =
-                    sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(self.reader()).await.db()?;
-                for (id, st) in rows {
-                    if let Some(st) = ProgrammeStatus::parse(&st) {
-                        m.insert(id, st);
-                    }
-                }
-            }
-            m
-        };
         let mut out = Vec::with_capacity(units.len());
         for (id, code) in units {
             let Some((pid, (items, standing, completion))) =
