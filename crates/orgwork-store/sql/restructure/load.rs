@@ -350,6 +350,8 @@ pub(super) struct Run<'a> {
     pub(super) destinations: Vec<ItemDestination>,
     /// The open work-programme items whose responsible unit ends, and who takes each over.
     pub(super) plan_moves: Vec<orgwork_store::PlanItemMove>,
+    /// Those of them with a unit to take them over, as read: programme, its unit, the item.
+    pub(super) plan_found: Vec<(i64, i64, orgwork_domain::plan::Item)>,
 }
 
 pub(super) fn fail(

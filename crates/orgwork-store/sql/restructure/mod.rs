@@ -115,6 +115,7 @@ impl Backend {
             successor: BTreeMap::new(),
             destinations: draft.plan_items.clone(),
             plan_moves: vec![],
+            plan_found: vec![],
         };
         run.run(conn, draft).await?;
         let dated = run.failures.iter().all(|f| f.rule != Rule::DateOrder);

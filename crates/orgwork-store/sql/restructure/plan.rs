@@ -14,6 +14,8 @@ use orgwork_store::PlanItemMove;
 /// An open item found under a unit the draft takes apart.
 struct OpenItem {
     programme: i64,
+    /// The programme's unit's store key (its audit entries name it).
+    programme_unit_id: i64,
     programme_unit: UnitCode,
     year: i32,
     item: Item,
@@ -35,7 +37,7 @@ impl Run<'_> {
         for chunk in ended.chunks(500) {
             let marks = (0..chunk.len()).map(|i| format!("${}", i + 3)).collect::<Vec<_>>().join(", ");
             let sql = format!(
-                "SELECT i.programme_id, i.responsible, i.body, p.year, u.code AS programme_unit, \
+                "SELECT i.programme_id, i.responsible, i.body, p.year, p.unit_id, u.code AS programme_unit, \
                    (SELECT r.value FROM programme_report r WHERE r.programme_id = i.programme_id AND r.item_code = i.code \
                     AND r.on_day <= $1 ORDER BY r.on_day DESC, r.id DESC LIMIT 1) AS value \
                  FROM programme_item i JOIN programme p ON p.id = i.programme_id JOIN unit u ON u.id = p.unit_id \
@@ -58,6 +60,7 @@ impl Run<'_> {
                 let Some(from) = chunk.iter().find(|(_, c)| c.as_str() == responsible) else { continue };
                 open.push(OpenItem {
                     programme: r.try_get("programme_id").db()?,
+                    programme_unit_id: r.try_get("unit_id").db()?,
                     programme_unit: UnitCode::from_stored(r.try_get("programme_unit").db()?),
                     year: r.try_get("year").db()?,
                     item,
@@ -98,6 +101,9 @@ impl Run<'_> {
                     }
                 }
             };
+            if to.is_some() {
+                self.plan_found.push((o.programme, o.programme_unit_id, o.item.clone()));
+            }
             self.plan_moves.push(PlanItemMove {
                 programme: o.programme.to_string(),
                 programme_unit: o.programme_unit,
@@ -140,23 +146,15 @@ impl Run<'_> {
     /// On apply: each open item's responsible unit becomes the one that takes it over, on the
     /// effective date, recorded as an amendment of its programme made by this restructuring.
     pub(super) async fn move_plan_items(&self, conn: &mut Conn, actor: &Actor, id: i64, reason: &str) -> Result<()> {
-        for m in &self.plan_moves {
-            let Some(to) = &m.to else { continue };
-            let programme: i64 = m.programme.parse().map_err(|_| StoreError::Backend("programme id".into()))?;
-            let body: String =
-                sqlx::query_scalar("SELECT body FROM programme_item WHERE programme_id = $1 AND code = $2")
-                    .bind(programme)
-                    .bind(&m.item)
-                    .fetch_one(&mut *conn)
-                    .await
-                    .db()?;
-            let before: Item =
-                serde_json::from_str(&body).map_err(|e| StoreError::Backend(format!("programme item: {e}")))?;
+        // The items as the check read them, in the same transaction: no read again.
+        let moves = self.plan_moves.iter().filter_map(|m| m.to.as_ref());
+        for (to, (programme, unit_id, before)) in moves.zip(&self.plan_found) {
+            let body = serde_json::to_string(before).map_err(|e| StoreError::Backend(e.to_string()))?;
             let after = Item { responsible: Some(to.clone()), ..before.clone() };
             let after_body = serde_json::to_string(&after).map_err(|e| StoreError::Backend(e.to_string()))?;
             sqlx::query("UPDATE programme_item SET body = $3, responsible = $4 WHERE programme_id = $1 AND code = $2")
                 .bind(programme)
-                .bind(&m.item)
+                .bind(&before.code)
                 .bind(&after_body)
                 .bind(to.as_str())
                 .execute(&mut *conn)
@@ -168,7 +166,7 @@ impl Run<'_> {
             )
             .bind(self.store.ids.next_id())
             .bind(programme)
-            .bind(&m.item)
+            .bind(&before.code)
             .bind(&body)
             .bind(&after_body)
             .bind(self.day)
@@ -179,17 +177,12 @@ impl Run<'_> {
             .execute(&mut *conn)
             .await
             .db()?;
-            let unit_id: i64 = sqlx::query_scalar("SELECT unit_id FROM programme WHERE id = $1")
-                .bind(programme)
-                .fetch_one(&mut *conn)
-                .await
-                .db()?;
             let target = format!("programme:{programme}");
             let entry = AuditChange {
                 action: "programme.amend",
                 target: &target,
-                unit_id: Some(unit_id),
-                before: serde_json::to_value(&before).ok(),
+                unit_id: Some(*unit_id),
+                before: serde_json::to_value(before).ok(),
                 after: serde_json::to_value(&after).ok(),
             };
             append(&mut *conn, actor, entry).await?;
