@@ -95,7 +95,7 @@ test('log in, browse the tree, search', async () => {
   const blocLink = page.locator('.tree summary > a[href^="/units/QN-KCQ?"]');
   await blocLink.focus();
   // (Opened by the click above, the browser may bring it back open.)
-  if (await blocLink.getAttribute('aria-expanded') === 'true') await page.keyboard.press('ArrowLeft');
+  if (await blocLink.evaluate((a) => a.closest('details').open)) await page.keyboard.press('ArrowLeft');
   assert.equal(await blocLink.getAttribute('aria-expanded'), 'false');
   await page.keyboard.press('ArrowRight');
   await page.getByRole('link', { name: 'Department of Finance', exact: true }).waitFor();

@@ -26,12 +26,15 @@
     var closes = rtl ? 'ArrowRight' : 'ArrowLeft';
     var summary = link.closest('summary');
     var details = summary && summary.parentElement;
+    // The toggle event comes later, as a task of its own: the state is said at once.
     if (e.key === opens && details && !details.open) {
       details.open = true;
+      link.setAttribute('aria-expanded', 'true');
       e.preventDefault();
     } else if (e.key === closes) {
       if (details && details.open) {
         details.open = false;
+        link.setAttribute('aria-expanded', 'false');
       } else {
         var li = link.closest('li');
         var up = li && li.parentElement && li.parentElement.closest('details');
