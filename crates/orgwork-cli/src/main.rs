@@ -41,6 +41,15 @@ enum Command {
     /// Annual work programmes: import, lint, approve, report progress, show.
     #[command(subcommand)]
     Plan(cmd::plan::Command),
+    /// Inspection and supervision: programmes, inspections, conclusions, coverage.
+    #[command(subcommand)]
+    Inspection(Box<cmd::inspection::Command>),
+    /// Recommendations of inspections: report done, verify, list.
+    #[command(subcommand)]
+    Recommendation(cmd::inspection::RecommendationCommand),
+    /// Disciplinary cases: open, issue, appeal, list.
+    #[command(subcommand)]
+    Discipline(Box<cmd::inspection::DisciplineCommand>),
     /// Restructuring: drafts of merges, splits, moves and dissolutions; check, apply, undo.
     #[command(subcommand)]
     Restructure(cmd::restructure::Command),
@@ -102,6 +111,9 @@ fn main() -> ExitCode {
             Command::Candidate(c) => cmd::admissions::run(c).await,
             Command::Restructure(c) => cmd::restructure::run(c).await,
             Command::Plan(c) => cmd::plan::run(c).await,
+            Command::Inspection(c) => cmd::inspection::run(*c).await,
+            Command::Recommendation(c) => cmd::inspection::run_recommendation(c).await,
+            Command::Discipline(c) => cmd::inspection::run_discipline(*c).await,
             Command::Import(c) => cmd::files::run_import(c).await,
             Command::Export(c) => cmd::files::run_export(c).await,
             Command::Token(c) => cmd::users::run_token(c).await,

@@ -871,3 +871,168 @@ async fn sqlite_a_work_programme_from_the_command_line() {
 async fn postgres_a_work_programme_from_the_command_line() {
     a_work_programme_from_the_command_line("postgres").await;
 }
+
+async fn inspection_and_discipline_from_the_command_line(backend: &str) {
+    let db = TestDb::new(backend).await;
+    let url = db.url.clone();
+    for (code, kind, parent) in [
+        ("QN", "provincial_committee", None),
+        ("KCQ", "bloc_committee", Some("QN")),
+        ("STC", "grassroots_committee", Some("KCQ")),
+        ("STC-C1", "subordinate_cell", Some("STC")),
+        ("BAO", "grassroots_cell", Some("KCQ")),
+    ] {
+        let mut args = vec!["unit", "create", code, "--name-vi", code, "--kind", kind, "--from", "2020-01-01"];
+        if let Some(p) = parent {
+            args.extend(["--parent", p]);
+        }
+        assert!(orgwork(&url, &args).status.success());
+    }
+    for (name, role, unit) in [
+        ("insp", "inspector", "KCQ"),
+        ("head", "inspector", "KCQ"),
+        ("sec", "organizer", "STC"),
+        ("chk", "inspector", "KCQ"),
+    ] {
+        assert!(orgwork(&url, &["user", "add", name, "--role", role, "--unit", unit]).status.success());
+    }
+    let member = |unit: &str, name: &str, card: &str| {
+        let args = [
+            "member",
+            "add",
+            "--unit",
+            unit,
+            "--full-name",
+            name,
+            "--sex",
+            "male",
+            "--birth-date",
+            "1980-01-01",
+            "--admitted-on",
+            "2021-01-01",
+            "--card-number",
+            card,
+            "--json",
+        ];
+        ok_json(&url, &args)["id"].as_str().unwrap().to_string()
+    };
+    let own = member("STC-C1", "Lê Văn Hải", "11100001");
+    let other = member("BAO", "Phạm Thị Thu", "11100002");
+    assert!(orgwork(&url, &["user", "link", "insp", "--member", &own]).status.success());
+
+    let p = ok_json(&url, &["inspection", "programme", "create", "--body", "KCQ", "--year", "2025", "--json"]);
+    let p = p["id"].as_str().unwrap().to_string();
+    let approve = ["inspection", "programme", "approve", &p, "--decision", "01-QĐ/UBKT", "--on", "2025-01-10"];
+    assert!(orgwork(&url, &approve).status.success());
+    let plan = |subject: &str, members: &[&str], extra: &[&str]| {
+        let mut args = vec![
+            "inspection",
+            "plan",
+            &p,
+            "--type",
+            "finance",
+            "--subject",
+            subject,
+            "--topic",
+            "Đảng phí",
+            "--from",
+            "2025-03-01",
+            "--to",
+            "2025-03-31",
+            "--head",
+            "head",
+        ];
+        for m in members {
+            args.extend(["--member", m]);
+        }
+        args.extend(extra);
+        args.push("--json");
+        orgwork(&url, &args)
+    };
+    // An inspector on their own unit is refused, naming the member and the subject.
+    let refused = plan("STC", &["insp"], &[]);
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        !refused.status.success() && err.contains("insp") && err.contains("Lê Văn Hải") && err.contains("STC"),
+        "{err}"
+    );
+    let kept = plan("STC", &["insp"], &["--override-conflict", "the only accountant"]);
+    assert!(kept.status.success(), "{}", String::from_utf8_lossy(&kept.stderr));
+    let ins: Value = serde_json::from_slice(&kept.stdout).unwrap();
+    assert_eq!(ins["conflicts"][0]["subject"], "STC");
+    let id = ins["id"].as_str().unwrap().to_string();
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("findings.toml");
+    std::fs::write(
+        &file,
+        "[[finding]]\nsubject = \"STC-C1\"\nkind = \"violation\"\nseverity = \"serious\"\nregulation = \"QĐ 22\"\n\
+         text = \"Dues late\"\n\n[[recommendation]]\nfinding = 1\naddressee = \"STC-C1\"\ntext = \"Collect monthly\"\n\
+         due = \"2025-05-31\"\nowner = \"sec\"\n",
+    )
+    .unwrap();
+    let done = ok_json(
+        &url,
+        &["inspection", "conclude", &id, "--on", "2025-04-01", "--findings", file.to_str().unwrap(), "--json"],
+    );
+    assert_eq!(done["findings"].as_array().unwrap().len(), 1);
+    let rec = done["recommendations"][0].as_str().unwrap().to_string();
+    let overdue = ["recommendation", "list", "--body", "KCQ", "--overdue", "--as-of", "2025-06-15", "--json"];
+    assert_eq!(ok_json(&url, &overdue)[0]["id"], rec.as_str());
+    let report = ["recommendation", "done", &rec, "--on", "2025-05-20", "--evidence", "receipts", "--as", "sec"];
+    assert!(orgwork(&url, &report).status.success());
+    let by_owner = orgwork(&url, &["recommendation", "verify", &rec, "--on", "2025-05-21", "--as", "sec"]);
+    assert!(!by_owner.status.success() && String::from_utf8_lossy(&by_owner.stderr).contains("owns"));
+    assert!(orgwork(&url, &["recommendation", "verify", &rec, "--on", "2025-05-21", "--as", "chk"]).status.success());
+    assert!(ok_json(&url, &overdue).as_array().unwrap().is_empty());
+
+    let cov = ok_json(
+        &url,
+        &["inspection", "coverage", "--body", "KCQ", "--year", "2025", "--never-since", "2024", "--json"],
+    );
+    assert_eq!(cov["inspected"], serde_json::json!(["STC"]));
+    assert_eq!(cov["supervised"], serde_json::json!([]));
+    assert_eq!(cov["neither"], serde_json::json!(["KCQ", "BAO", "STC-C1"]));
+    assert_eq!(cov["never_since"], serde_json::json!(["KCQ", "BAO", "STC-C1"]));
+
+    // A warning raised to expulsion on appeal: the member leaves the counts from that day.
+    let case = ok_json(
+        &url,
+        &[
+            "discipline",
+            "open",
+            "--member",
+            &other,
+            "--measure",
+            "warning",
+            "--body",
+            "BAO",
+            "--on",
+            "2025-07-01",
+            "--json",
+        ],
+    );
+    let case = case["id"].as_str().unwrap().to_string();
+    assert!(
+        orgwork(&url, &["discipline", "issue", &case, "--decision", "05-QĐ", "--on", "2025-07-02"]).status.success()
+    );
+    let appeal = ["discipline", "appeal", &case, "--on", "2025-08-01", "--outcome", "raise", "--measure", "expulsion"];
+    assert!(orgwork(&url, &appeal).status.success());
+    let stats = ok_json(&url, &["unit", "stats", "BAO", "--as-of", "2025-08-01", "--json"]);
+    assert_eq!(stats["total"], 0);
+    let stats = ok_json(&url, &["unit", "stats", "BAO", "--as-of", "2025-07-31", "--json"]);
+    assert_eq!(stats["total"], 1);
+    let shown = ok_json(&url, &["discipline", "show", &case, "--json"]);
+    assert_eq!(shown["appeals"][0]["body"], "KCQ");
+    assert_eq!(shown["measure_now"], "expulsion");
+}
+
+#[tokio::test]
+async fn sqlite_inspection_and_discipline_from_the_command_line() {
+    inspection_and_discipline_from_the_command_line("sqlite").await;
+}
+
+#[tokio::test]
+async fn postgres_inspection_and_discipline_from_the_command_line() {
+    inspection_and_discipline_from_the_command_line("postgres").await;
+}

@@ -97,6 +97,26 @@ typed_id!(
     /// A work programme's id.
     ProgrammeId, "programme_not_found", "programme"
 );
+typed_id!(
+    /// An inspection and supervision programme's id.
+    InspectionProgrammeId, "inspection_programme_not_found", "inspection programme"
+);
+typed_id!(
+    /// A planned inspection or supervision's id.
+    InspectionId, "inspection_not_found", "inspection"
+);
+typed_id!(
+    /// A finding's id.
+    FindingId, "finding_not_found", "finding"
+);
+typed_id!(
+    /// A recommendation's id.
+    RecommendationId, "recommendation_not_found", "recommendation"
+);
+typed_id!(
+    /// A disciplinary case's id.
+    CaseId, "discipline_case_not_found", "disciplinary case"
+);
 
 #[cfg(test)]
 mod tests {

@@ -12,6 +12,7 @@ pub mod error;
 pub mod fault;
 pub mod ids;
 pub mod import;
+pub mod inspection;
 pub mod members;
 pub mod plan;
 pub mod profile;
@@ -22,4 +23,7 @@ pub mod timeline;
 pub mod transfers;
 
 pub use error::{Error, ErrorKind, Result};
-pub use ids::{CandidateId, DraftId, MemberId, ProgrammeId, TransferId};
+pub use ids::{
+    CandidateId, CaseId, DraftId, FindingId, InspectionId, InspectionProgrammeId, MemberId, ProgrammeId,
+    RecommendationId, TransferId,
+};

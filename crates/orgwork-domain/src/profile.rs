@@ -55,6 +55,47 @@ pub struct Profile {
     pub time_zone: String,
     /// The work programmes' settings.
     pub plans: PlanRules,
+    /// Inspection, supervision and discipline: their code lists.
+    pub inspection: InspectionRules,
+}
+
+/// Inspection and supervision's settings: the types of inspection and supervision (those in
+/// `supervision_types` are supervisions), the severities of findings, and the ordered ladders
+/// of disciplinary measures, lightest first.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct InspectionRules {
+    #[serde(default)]
+    pub types: CodeList,
+    #[serde(default)]
+    pub supervision_types: Vec<String>,
+    #[serde(default)]
+    pub severities: CodeList,
+    #[serde(default)]
+    pub member_measures: CodeList,
+    #[serde(default)]
+    pub unit_measures: CodeList,
+    /// The member measure that ends membership (the status becomes `expelled`).
+    #[serde(default)]
+    pub expels: Option<String>,
+}
+
+impl InspectionRules {
+    /// The code lists, by the key each is kept under.
+    pub fn code_lists(&self) -> [(&'static str, &CodeList); 4] {
+        [
+            ("types", &self.types),
+            ("severities", &self.severities),
+            ("member_measures", &self.member_measures),
+            ("unit_measures", &self.unit_measures),
+        ]
+    }
+
+    /// Whether a type counts as supervision (else inspection) in the coverage.
+    pub fn is_supervision(&self, kind: &str) -> bool {
+        self.supervision_types.iter().any(|t| t == kind)
+    }
 }
 
 /// The work programmes' settings: the vague words the lint warns of, per language.
@@ -204,6 +245,8 @@ struct RawProfile {
     members: Option<Spanned<MemberRules>>,
     #[serde(default)]
     plans: PlanRules,
+    #[serde(default)]
+    inspection: InspectionRules,
 }
 
 #[derive(Deserialize)]
@@ -342,6 +385,28 @@ impl Profile {
             let span = Some(horizon.span()).filter(|s| !s.is_empty());
             return Err(err(span, Some("profile.horizon_years".into()), "must be from 1 to 100 years".into()));
         }
+        let ins = &raw.inspection;
+        for (field, list) in ins.code_lists() {
+            list.check().map_err(|m| err(None, Some(format!("inspection.{field}")), m))?;
+        }
+        for t in &ins.supervision_types {
+            if !ins.types.contains(t) {
+                return Err(err(
+                    None,
+                    Some("inspection.supervision_types".into()),
+                    format!("'{t}' is not one of inspection.types"),
+                ));
+            }
+        }
+        if let Some(e) = &ins.expels
+            && !ins.member_measures.contains(e)
+        {
+            return Err(err(
+                None,
+                Some("inspection.expels".into()),
+                format!("'{e}' is not one of inspection.member_measures"),
+            ));
+        }
         Ok(Profile {
             id: raw.profile.id.into_inner(),
             name: raw.profile.name,
@@ -359,6 +424,7 @@ impl Profile {
                 .collect(),
             members,
             plans: raw.plans,
+            inspection: raw.inspection,
         })
     }
 

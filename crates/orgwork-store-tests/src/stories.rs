@@ -5,7 +5,9 @@ use orgwork_domain::structure::{Change, Names, SubtreeEntry, Unit, UnitCode};
 use orgwork_store::{Dated, Direction, MemberId, NewUnit, Page, Store, StoreError, TransferState};
 use std::sync::Arc;
 
+mod inspection;
 mod restructure;
+pub use inspection::*;
 pub use restructure::*;
 
 pub fn d(s: &str) -> NaiveDate {

@@ -26,6 +26,8 @@ orgwork_store_tests::backends!(
     amends_an_approved_programme_on_the_record,
     restructuring_hands_open_programme_items_over,
     rolls_up_every_unit_for_a_year,
+    inspects_from_plan_to_verified_follow_up,
+    disciplines_with_appeals_and_moves_the_counts,
 );
 
 /// Loads of 1,000 members or more are large ones, cut into slices of 400 members; the

@@ -145,7 +145,7 @@ fn json(p: &Programme) -> Option<serde_json::Value> {
 }
 
 /// The day a programme is judged on for its tree: the year's last day, or today within it.
-fn tree_day(year: i32) -> NaiveDate {
+pub fn tree_day(year: i32) -> NaiveDate {
     let today = chrono::Local::now().date_naive();
     let start = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(today);
     let end = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(today);

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use orgwork_domain::Error;
 use orgwork_domain::access::Role;
 use orgwork_domain::structure::UnitCode;
-use orgwork_store::{Actor, Credentials, Grant, NewUser, Result, StoreError, TokenInfo, User, UserStore};
+use orgwork_store::{Actor, Credentials, Grant, MemberId, NewUser, Result, StoreError, TokenInfo, User, UserStore};
 use sqlx::Row;
 
 use super::common::{Conn, DbResult};
@@ -372,5 +372,64 @@ impl UserStore for Backend {
             .db()?;
         self.commit(tx).await?;
         Ok(())
+    }
+
+    async fn link_member(&self, actor: &Actor, name: &str, member: Option<MemberId>) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        let id = user_id_by_name(&mut tx, name).await?;
+        if let Some(m) = member {
+            let known: Option<i64> = sqlx::query_scalar("SELECT id FROM member WHERE id = $1")
+                .bind(m.get())
+                .fetch_optional(&mut *tx)
+                .await
+                .db()?;
+            if known.is_none() {
+                return Err(MemberId::not_found(m).into());
+            }
+            let other: Option<String> =
+                sqlx::query_scalar("SELECT name FROM app_user WHERE member_id = $1 AND id <> $2")
+                    .bind(m.get())
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .db()?;
+            if let Some(other) = other {
+                return Err(Error::conflict(
+                    "member_linked",
+                    format!("member: member {m} is linked to user {other} already"),
+                )
+                .into());
+            }
+        }
+        let before: Option<i64> = sqlx::query_scalar("SELECT member_id FROM app_user WHERE id = $1")
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await
+            .db()?;
+        sqlx::query("UPDATE app_user SET member_id = $2 WHERE id = $1")
+            .bind(id)
+            .bind(member.map(MemberId::get))
+            .execute(&mut *tx)
+            .await
+            .db()?;
+        let target = format!("user:{name}");
+        let change = Change {
+            action: "user.link",
+            target: &target,
+            unit_id: None,
+            before: Some(serde_json::json!({ "member": before.map(|m| m.to_string()) })),
+            after: Some(serde_json::json!({ "member": member.map(|m| m.to_string()) })),
+        };
+        append(&mut tx, actor, change).await?;
+        self.commit(tx).await
+    }
+
+    async fn linked_member(&self, user_id: i64) -> Result<Option<MemberId>> {
+        let m: Option<Option<i64>> = sqlx::query_scalar("SELECT member_id FROM app_user WHERE id = $1")
+            .bind(user_id)
+            .fetch_optional(self.reader())
+            .await
+            .db()?;
+        Ok(m.flatten().map(MemberId::new))
     }
 }

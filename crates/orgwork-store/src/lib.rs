@@ -14,6 +14,7 @@ pub mod tree;
 
 mod admissions;
 mod audit;
+mod inspection;
 mod members;
 mod plan;
 mod restructure;
@@ -22,6 +23,7 @@ mod transfers;
 mod users;
 pub use admissions::*;
 pub use audit::*;
+pub use inspection::*;
 pub use members::*;
 pub use plan::*;
 pub use restructure::*;
@@ -34,7 +36,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use orgwork_domain::access::Role;
 use orgwork_domain::profile::Profile;
 use orgwork_domain::structure::{HistoryEntry, Names, SubtreeEntry, Unit, UnitCode};
-pub use orgwork_domain::{CandidateId, DraftId, MemberId, ProgrammeId, TransferId};
+pub use orgwork_domain::{
+    CandidateId, CaseId, DraftId, FindingId, InspectionId, InspectionProgrammeId, MemberId, ProgrammeId,
+    RecommendationId, TransferId,
+};
 use serde::Serialize;
 
 /// A storage error: a domain error (a rule, a missing unit, a number taken; constraint
@@ -116,6 +121,7 @@ pub trait Store:
     + AdmissionStore
     + RestructureStore
     + PlanStore
+    + InspectionStore
     + Send
     + Sync
     + 'static

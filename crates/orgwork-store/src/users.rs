@@ -71,4 +71,9 @@ pub trait UserStore: Send + Sync {
     /// The enabled user of the unexpired session with this hash.
     async fn user_by_session(&self, secret_hash: &str, now: DateTime<Utc>) -> Result<Option<User>>;
     async fn delete_session(&self, secret_hash: &str) -> Result<()>;
+    /// Links a user to the member record of the person they are (none to unlink): the
+    /// conflict-of-interest check of inspection teams reads it.
+    async fn link_member(&self, actor: &Actor, name: &str, member: Option<MemberId>) -> Result<()>;
+    /// The member record a user is linked to.
+    async fn linked_member(&self, user_id: i64) -> Result<Option<MemberId>>;
 }

@@ -49,6 +49,17 @@ pub enum UserCommand {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// Link a user to the member record of the person they are (inspection teams are checked
+    /// for conflicts of interest through it); --unlink removes the link.
+    Link {
+        name: String,
+        #[arg(long, required_unless_present = "unlink")]
+        member: Option<orgwork_store::MemberId>,
+        #[arg(long, conflicts_with = "member")]
+        unlink: bool,
+        #[command(flatten)]
+        db: DbArgs,
+    },
     /// Set a new password (from standard input with --password-stdin, else generated and printed).
     ResetPassword {
         name: String,
@@ -135,6 +146,13 @@ pub async fn run_user(command: UserCommand) -> Result<()> {
         UserCommand::Enable { name, db } => {
             let u = db.open().await?.set_user_disabled(&actor(), &name, false).await?;
             println!("User {} is enabled.", u.name);
+        }
+        UserCommand::Link { name, member, unlink: _, db } => {
+            db.open().await?.link_member(&actor(), &name, member).await?;
+            match member {
+                Some(m) => println!("User {name} is linked to member {m}."),
+                None => println!("User {name} is linked to no member."),
+            }
         }
         UserCommand::ResetPassword { name, password_stdin, db } => {
             let store = db.open().await?;

@@ -186,73 +186,9 @@ impl MemberStore for Backend {
         on: NaiveDate,
         document: Option<String>,
     ) -> Result<Member> {
-        let id = id.get();
         self.horizon("on", on)?;
         let mut tx = self.begin_write().await?;
-        let parts = load(&mut tx, id).await?;
-        let (current, span, _) = parts.statuses.last().cloned().ok_or_else(|| no_member(id))?;
-        check_status_change(current, span.from, status, on)?;
-        let before = view(&mut tx, &self.profile, id, on).await?;
-        if before.unit.is_none() {
-            return Err(Error::rule("not_a_member", format!("effective: the member belongs to no unit on {on}")).into());
-        }
-        // An end of membership closes the open membership on `on`: it must have begun before
-        // (a member transferred after `on` left the unit they were in then already).
-        if !status.is_member()
-            && let Some((unit, from)) = open_membership_of(&mut tx, id).await?
-            && from >= on
-        {
-            let code = unit_code(&mut tx, unit).await?;
-            return Err(Error::rule(
-                "invalid_status_change",
-                format!("effective: {on} is not after the member joined {code} on {from}; date the change after it"),
-            )
-            .into());
-        }
-        apply_member(&mut tx, &self.profile, id, -1).await?;
-        sqlx::query("UPDATE member_status SET valid_to = $3 WHERE member_id = $1 AND valid_from = $2")
-            .bind(id)
-            .bind(span.from)
-            .bind(on)
-            .execute(&mut *tx)
-            .await
-            .db()?;
-        sqlx::query("INSERT INTO member_status (member_id, valid_from, valid_to, status, document) VALUES ($1, $2, NULL, $3, $4)")
-            .bind(id)
-            .bind(on)
-            .bind(status.as_str())
-            .bind(&document)
-            .execute(&mut *tx)
-            .await
-            .db()?;
-        if status == Status::Official {
-            sqlx::query("UPDATE member SET official_on = $2 WHERE id = $1")
-                .bind(id)
-                .bind(on)
-                .execute(&mut *tx)
-                .await
-                .db()?;
-        }
-        if !status.is_member() {
-            sqlx::query("UPDATE membership SET valid_to = $2 WHERE member_id = $1 AND valid_to IS NULL")
-                .bind(id)
-                .bind(on)
-                .execute(&mut *tx)
-                .await
-                .db()?;
-        }
-        apply_member(&mut tx, &self.profile, id, 1).await?;
-        let after = view(&mut tx, &self.profile, id, on).await?;
-        let target = format!("member:{id}");
-        let last_unit = parts.memberships.last().map(|(u, _, _, _)| *u);
-        let entry = AuditChange {
-            action: "member.status",
-            target: &target,
-            unit_id: last_unit,
-            before: member_json(&before),
-            after: member_json(&after),
-        };
-        append(&mut tx, actor, entry).await?;
+        let after = set_status(&mut tx, &self.profile, actor, id.get(), status, on, document).await?;
         self.commit(tx).await?;
         Ok(after)
     }
@@ -335,4 +271,168 @@ impl MemberStore for Backend {
         self.commit(tx).await?;
         Ok(())
     }
+}
+
+/// Changes a member's status from a day, inside the caller's write transaction (a status
+/// change's own, or a disciplinary decision's): the checks, the ledger, the audit entry.
+pub async fn set_status(
+    tx: &mut Conn,
+    profile: &Profile,
+    actor: &Actor,
+    id: i64,
+    status: Status,
+    on: NaiveDate,
+    document: Option<String>,
+) -> Result<Member> {
+    let parts = load(tx, id).await?;
+    let (current, span, _) = parts.statuses.last().cloned().ok_or_else(|| no_member(id))?;
+    check_status_change(current, span.from, status, on)?;
+    let before = view(tx, profile, id, on).await?;
+    if before.unit.is_none() {
+        return Err(Error::rule("not_a_member", format!("effective: the member belongs to no unit on {on}")).into());
+    }
+    // An end of membership closes the open membership on `on`: it must have begun before
+    // (a member transferred after `on` left the unit they were in then already).
+    if !status.is_member()
+        && let Some((unit, from)) = open_membership_of(tx, id).await?
+        && from >= on
+    {
+        let code = unit_code(tx, unit).await?;
+        return Err(Error::rule(
+            "invalid_status_change",
+            format!("effective: {on} is not after the member joined {code} on {from}; date the change after it"),
+        )
+        .into());
+    }
+    apply_member(tx, profile, id, -1).await?;
+    sqlx::query("UPDATE member_status SET valid_to = $3 WHERE member_id = $1 AND valid_from = $2")
+        .bind(id)
+        .bind(span.from)
+        .bind(on)
+        .execute(&mut *tx)
+        .await
+        .db()?;
+    sqlx::query(
+        "INSERT INTO member_status (member_id, valid_from, valid_to, status, document) VALUES ($1, $2, NULL, $3, $4)",
+    )
+    .bind(id)
+    .bind(on)
+    .bind(status.as_str())
+    .bind(&document)
+    .execute(&mut *tx)
+    .await
+    .db()?;
+    if status == Status::Official {
+        sqlx::query("UPDATE member SET official_on = $2 WHERE id = $1")
+            .bind(id)
+            .bind(on)
+            .execute(&mut *tx)
+            .await
+            .db()?;
+    }
+    if !status.is_member() {
+        sqlx::query("UPDATE membership SET valid_to = $2 WHERE member_id = $1 AND valid_to IS NULL")
+            .bind(id)
+            .bind(on)
+            .execute(&mut *tx)
+            .await
+            .db()?;
+    }
+    apply_member(tx, profile, id, 1).await?;
+    let after = view(tx, profile, id, on).await?;
+    let target = format!("member:{id}");
+    let last_unit = parts.memberships.last().map(|(u, _, _, _)| *u);
+    let entry = AuditChange {
+        action: "member.status",
+        target: &target,
+        unit_id: last_unit,
+        before: member_json(&before),
+        after: member_json(&after),
+    };
+    append(tx, actor, entry).await?;
+    Ok(after)
+}
+
+/// Ends an expulsion from a day (an appeal annulled or lightened it): the member takes back
+/// the status they had before it, in the unit they left, from that day, inside the caller's
+/// transaction. The days they stood expelled stay in the history.
+pub async fn reinstate(
+    tx: &mut Conn,
+    profile: &Profile,
+    actor: &Actor,
+    id: i64,
+    on: NaiveDate,
+    document: Option<String>,
+) -> Result<Member> {
+    let parts = load(tx, id).await?;
+    let n = parts.statuses.len();
+    let (current, span, _) = parts.statuses.last().cloned().ok_or_else(|| no_member(id))?;
+    if current != Status::Expelled || n < 2 {
+        return Err(Error::rule("not_expelled", format!("member: member {id} is not expelled")).into());
+    }
+    if on <= span.from {
+        return Err(Error::rule(
+            "date_not_after_last_change",
+            format!("on: the member was expelled on {}; a reinstatement must be dated after it, not {on}", span.from),
+        )
+        .into());
+    }
+    let previous = parts.statuses[n - 2].0;
+    let left = parts
+        .memberships
+        .iter()
+        .rev()
+        .find(|(_, s, _, _)| s.to == Some(span.from))
+        .map(|(u, _, _, _)| *u)
+        .ok_or_else(|| Error::rule("not_expelled", format!("member: member {id} left no unit on {}", span.from)))?;
+    if path_on(tx, left, on).await?.is_empty() {
+        let code = unit_code(tx, left).await?;
+        return Err(Error::rule(
+            "unit_not_live",
+            format!("on: the member's unit {code} is not live on {on}; transfer the member after reinstating"),
+        )
+        .into());
+    }
+    let before = view(tx, profile, id, on).await?;
+    apply_member(tx, profile, id, -1).await?;
+    sqlx::query("UPDATE member_status SET valid_to = $3 WHERE member_id = $1 AND valid_from = $2")
+        .bind(id)
+        .bind(span.from)
+        .bind(on)
+        .execute(&mut *tx)
+        .await
+        .db()?;
+    sqlx::query(
+        "INSERT INTO member_status (member_id, valid_from, valid_to, status, document) VALUES ($1, $2, NULL, $3, $4)",
+    )
+    .bind(id)
+    .bind(on)
+    .bind(previous.as_str())
+    .bind(&document)
+    .execute(&mut *tx)
+    .await
+    .db()?;
+    sqlx::query(
+        "INSERT INTO membership (member_id, valid_from, valid_to, unit_id, reason, document) \
+         VALUES ($1, $2, NULL, $3, 'reinstated', $4)",
+    )
+    .bind(id)
+    .bind(on)
+    .bind(left)
+    .bind(&document)
+    .execute(&mut *tx)
+    .await
+    .db()?;
+    apply_member(tx, profile, id, 1).await?;
+    let after = view(tx, profile, id, on).await?;
+    let target = format!("member:{id}");
+    let entry = AuditChange {
+        action: "member.status",
+        target: &target,
+        unit_id: Some(left),
+        before: member_json(&before),
+        after: member_json(&after),
+    };
+    append(tx, actor, entry).await?;
+    Ok(after)
 }
