@@ -36,6 +36,15 @@ pub enum Permission {
     WritePlans,
     /// Report progress on a work programme's items: administrators, organizers, planners.
     ReportProgress,
+    /// Read the inspection programmes, inspections, findings and disciplinary cases of the
+    /// subtree: administrators, inspectors.
+    ReadInspections,
+    /// Plan, carry out and conclude inspections, verify recommendations, decide disciplinary
+    /// cases: administrators, inspectors.
+    WriteInspections,
+    /// Report a recommendation addressed to a unit of the subtree done: administrators,
+    /// organizers (and the recommendation's owner, wherever they stand).
+    ReportFollowUp,
 }
 
 impl Role {
@@ -65,9 +74,12 @@ impl Role {
         match self {
             Role::Administrator => true,
             Role::Organizer => {
-                matches!(p, ReadStructure | WriteStructure | ReadMembers | WriteMembers | ReportProgress)
+                matches!(
+                    p,
+                    ReadStructure | WriteStructure | ReadMembers | WriteMembers | ReportProgress | ReportFollowUp
+                )
             }
-            Role::Inspector => matches!(p, ReadStructure | ReadMembers),
+            Role::Inspector => matches!(p, ReadStructure | ReadMembers | ReadInspections | WriteInspections),
             Role::Planner => matches!(p, ReadStructure | WritePlans | ReportProgress),
             Role::Viewer => matches!(p, ReadStructure),
         }

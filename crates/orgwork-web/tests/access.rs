@@ -240,6 +240,99 @@ fn table() -> Vec<Row> {
         let path = "/api/v1/programmes/import?unit=STC&year=2024";
         t.push(row(u, M::POST, "/api/v1/programmes/import", path, plan_file.clone(), status));
     }
+    // Inspection (IP is the setup's programme of KCQ for 2022; I its inspection of STC,
+    // concluded with R, a recommendation to STC owned by plan; C a case against a member of
+    // STC): inspectors plan, run and decide; organizers report follow-up; whoever sees a unit
+    // an inspection concerns reads that part of it.
+    for (u, status) in [("admin", 200), ("insp", 200), ("org", 403), ("plan", 403), ("view", 403), ("other", 403)] {
+        let path = "/api/v1/inspections/programmes?body=KCQ&year=2022";
+        t.push(row(u, M::GET, "/api/v1/inspections/programmes", path, None, status));
+        let path = "/api/v1/inspections/coverage?body=KCQ&year=2022&never_since=2020";
+        t.push(row(u, M::GET, "/api/v1/inspections/coverage", path, None, status));
+        t.push(row(u, M::GET, "/api/v1/recommendations", "/api/v1/recommendations?body=KCQ", None, status));
+    }
+    for (u, status) in [("view", 403), ("org", 403), ("plan", 403), ("other", 403), ("insp", 201)] {
+        let body = Some(json!({"body": "KCQ", "year": 2023}));
+        t.push(row(u, M::POST, "/api/v1/inspections/programmes", "/api/v1/inspections/programmes", body, status));
+    }
+    for (u, status) in [("admin", 200), ("insp", 200), ("org", 404), ("plan", 404), ("view", 404), ("other", 404)] {
+        let path = "/api/v1/inspections/programmes/{iprog}";
+        t.push(row(u, M::GET, "/api/v1/inspections/programmes/{id}", path, None, status));
+        let path = "/api/v1/inspections/programmes/{iprog}/amendments";
+        t.push(row(u, M::GET, "/api/v1/inspections/programmes/{id}/amendments", path, None, status));
+    }
+    let planned = Some(json!({"type": "regular_supervision", "subjects": ["STC"], "topic": "Sinh hoạt chi bộ",
+        "from": "2022-05-01", "to": "2022-05-31", "head": "insp"}));
+    for (u, status) in [("view", 404), ("org", 404), ("other", 404), ("insp", 201)] {
+        let path = "/api/v1/inspections/programmes/{iprog}/inspections";
+        t.push(row(u, M::POST, "/api/v1/inspections/programmes/{id}/inspections", path, planned.clone(), status));
+    }
+    let approve = Some(json!({"decision": "01-QĐ/UBKT", "on": "2022-01-10"}));
+    for (u, status) in [("view", 404), ("org", 404), ("other", 404), ("insp", 200)] {
+        let path = "/api/v1/inspections/programmes/{iprog}/approve";
+        t.push(row(u, M::POST, "/api/v1/inspections/programmes/{id}/approve", path, approve.clone(), status));
+    }
+    for (u, status) in [("admin", 200), ("insp", 200), ("org", 200), ("plan", 200), ("view", 200), ("other", 404)] {
+        t.push(row(u, M::GET, "/api/v1/inspections/{id}", "/api/v1/inspections/{inspection}", None, status));
+        let path = "/api/v1/recommendations/{rec}";
+        t.push(row(u, M::GET, "/api/v1/recommendations/{id}", path, None, status));
+    }
+    for (u, status) in [("org", 200), ("view", 200), ("other", 403)] {
+        let path = "/api/v1/recommendations?addressee=STC&overdue=true&as_of=2022-12-31";
+        t.push(row(u, M::GET, "/api/v1/recommendations", path, None, status));
+    }
+    // The setup's inspection is concluded: locked (409) for the inspector.
+    let status_body = Some(json!({"status": "cancelled", "on": "2022-06-01", "reason": "trùng lịch"}));
+    let conclude = Some(json!({"on": "2022-06-01", "findings": []}));
+    for (u, status) in [("view", 403), ("org", 403), ("other", 404), ("insp", 409)] {
+        let path = "/api/v1/inspections/{inspection}/status";
+        t.push(row(u, M::POST, "/api/v1/inspections/{id}/status", path, status_body.clone(), status));
+        let path = "/api/v1/inspections/{inspection}/conclude";
+        t.push(row(u, M::POST, "/api/v1/inspections/{id}/conclude", path, conclude.clone(), status));
+    }
+    let done = Some(json!({"on": "2022-06-01", "evidence": "Biên bản 3"}));
+    for (u, status) in [("view", 403), ("insp", 403), ("other", 404), ("org", 200)] {
+        let path = "/api/v1/recommendations/{rec}/done";
+        t.push(row(u, M::POST, "/api/v1/recommendations/{id}/done", path, done.clone(), status));
+    }
+    let verify = Some(json!({"on": "2022-06-02"}));
+    for (u, status) in [("view", 403), ("org", 403), ("other", 404), ("insp", 200)] {
+        let path = "/api/v1/recommendations/{rec}/verify";
+        t.push(row(u, M::POST, "/api/v1/recommendations/{id}/verify", path, verify.clone(), status));
+    }
+    for (u, status) in [("admin", 200), ("insp", 200), ("org", 200), ("plan", 403), ("view", 403), ("other", 403)] {
+        t.push(row(u, M::GET, "/api/v1/discipline", "/api/v1/discipline?unit=KCQ&year=2022", None, status));
+    }
+    let open = Some(json!({"member": "{member}", "measure": "reprimand", "body": "KCQ", "on": "2022-03-01"}));
+    for (u, status) in [("view", 403), ("org", 403), ("plan", 403), ("other", 403), ("insp", 201)] {
+        t.push(row(u, M::POST, "/api/v1/discipline", "/api/v1/discipline", open.clone(), status));
+    }
+    for (u, status) in [("admin", 200), ("insp", 200), ("org", 200), ("plan", 404), ("view", 404), ("other", 404)] {
+        t.push(row(u, M::GET, "/api/v1/discipline/{id}", "/api/v1/discipline/{case}", None, status));
+    }
+    let issue = Some(json!({"decision": "02-QĐ/ĐU", "on": "2022-03-05"}));
+    for (u, status) in [("view", 404), ("org", 403), ("other", 404), ("insp", 200)] {
+        t.push(row(
+            u,
+            M::POST,
+            "/api/v1/discipline/{id}/issue",
+            "/api/v1/discipline/{case}/issue",
+            issue.clone(),
+            status,
+        ));
+    }
+    // An appeal is decided by the body above KCQ: QN's inspectors or administrators.
+    let appeal = Some(json!({"on": "2022-04-01", "outcome": "keep"}));
+    for (u, status) in [("view", 404), ("org", 403), ("other", 404), ("insp", 403), ("admin", 200)] {
+        t.push(row(
+            u,
+            M::POST,
+            "/api/v1/discipline/{id}/appeal",
+            "/api/v1/discipline/{case}/appeal",
+            appeal.clone(),
+            status,
+        ));
+    }
     // Import and export of members: organizers import; those who read members export.
     let file = Some(Value::String(
         "full_name,sex,birth_date,admitted_on,card_number\nPhan Văn Tệp,male,1990-01-01,2021-06-01,2000100\n".into(),
@@ -460,6 +553,48 @@ async fn every_endpoint_checks_its_caller(backend: &str) {
     ] {
         tokens.insert(name, app.user_with_token(name, role, unit).await);
     }
+    let (s, ip) = send(
+        &app,
+        &app.token,
+        Method::POST,
+        "/api/v1/inspections/programmes",
+        Some(json!({"body": "KCQ", "year": 2022})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{ip}");
+    let iprog_id = ip["id"].as_str().unwrap().to_string();
+    let (s, ins) = send(
+        &app,
+        &app.token,
+        Method::POST,
+        &format!("/api/v1/inspections/programmes/{iprog_id}/inspections"),
+        Some(json!({"type": "finance", "subjects": ["STC"], "topic": "Đảng phí", "from": "2022-03-01",
+            "to": "2022-03-31", "head": "insp"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{ins}");
+    let inspection_id = ins["id"].as_str().unwrap().to_string();
+    let (s, done) = send(
+        &app,
+        &app.token,
+        Method::POST,
+        &format!("/api/v1/inspections/{inspection_id}/conclude"),
+        Some(json!({"on": "2022-04-01", "findings": [{"subject": "STC", "kind": "shortcoming", "text": "Sổ sách chậm"}],
+            "recommendations": [{"finding": 1, "addressee": "STC", "text": "Cập nhật sổ", "due": "2022-05-31", "owner": "plan"}]})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{done}");
+    let rec_id = done["recommendations"][0]["id"].as_str().unwrap().to_string();
+    let (s, case) = send(
+        &app,
+        &app.token,
+        Method::POST,
+        "/api/v1/discipline",
+        Some(json!({"member": member_id, "measure": "warning", "body": "KCQ", "on": "2022-02-01"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{case}");
+    let case_id = case["id"].as_str().unwrap().to_string();
 
     // The table covers every operation of the API.
     let (_, doc) = send(&app, "", Method::GET, "/api/v1/openapi.json", None).await;
@@ -499,7 +634,11 @@ async fn every_endpoint_checks_its_caller(backend: &str) {
             .replace("{transfer}", &transfer_id)
             .replace("{candidate}", &candidate_id)
             .replace("{restructuring}", &restructuring_id)
-            .replace("{programme}", &programme_id);
+            .replace("{programme}", &programme_id)
+            .replace("{iprog}", &iprog_id)
+            .replace("{inspection}", &inspection_id)
+            .replace("{rec}", &rec_id)
+            .replace("{case}", &case_id);
         let body =
             r.body.clone().map(|b| serde_json::from_str(&b.to_string().replace("{member}", &member_id)).unwrap());
         let (s, b) = send(&app, &tokens[r.user], r.method.clone(), &path, body).await;

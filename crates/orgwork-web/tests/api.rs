@@ -557,6 +557,159 @@ async fn restructures_from_a_mapping_table(app: App) {
     assert_eq!(s, StatusCode::BAD_REQUEST, "{e}");
 }
 
+async fn inspects_over_the_api(app: App) {
+    use orgwork_domain::access::Role;
+    use reqwest::Method;
+    app.province().await;
+    let (s, m) = app
+        .post(
+            "/api/v1/members",
+            json!({"full_name": "Hoàng Văn Kiểm", "sex": "male", "birth_date": "1980-01-01", "admitted_on": "2021-01-01", "unit": "STC-C1"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{m}");
+    let member = m["id"].as_str().unwrap().to_string();
+    let insp = app.user_with_token("insp", Role::Inspector, "QN").await;
+    let c1 = app.user_with_token("sec.c1", Role::Viewer, "STC-C1").await;
+    let dn = app.user_with_token("sec.dn", Role::Organizer, "DN").await;
+    app.db.store.link_member(&common::actor(), "insp", Some(member.parse().unwrap())).await.unwrap();
+    let call = |token: &str, method: Method, path: &str, body: Option<Value>| {
+        let (app, token, path) = (&app, token.to_string(), path.to_string());
+        async move { common::send(app, &token, method, &path, body).await }
+    };
+    let (s, p) =
+        call(&insp, Method::POST, "/api/v1/inspections/programmes", Some(json!({"body": "QN", "year": 2025}))).await;
+    assert_eq!(s, StatusCode::CREATED, "{p}");
+    let p = p["id"].as_str().unwrap().to_string();
+    let plan_path = format!("/api/v1/inspections/programmes/{p}/inspections");
+    let plan = json!({"type": "thematic_supervision", "subjects": ["STC", "DN"], "topic": "Công tác cán bộ",
+        "criteria": ["Quy định 105-QĐ/TW"], "from": "2025-04-01", "to": "2025-04-30", "head": "insp"});
+    // The inspector is a member of STC-C1: on a team inspecting STC, refused, naming both.
+    let (s, e) = call(&insp, Method::POST, &plan_path, Some(plan.clone())).await;
+    assert_eq!((s, error_code(&e)), (StatusCode::UNPROCESSABLE_ENTITY, "conflict_of_interest"), "{e}");
+    let message = e["error"]["message"].as_str().unwrap();
+    assert!(message.contains("Hoàng Văn Kiểm") && message.contains("STC"), "{message}");
+    // Bad input: a 4xx naming the field, nothing planned.
+    let mut bad = plan.clone();
+    bad["from"] = json!("2025-02-30");
+    let (s, e) = call(&insp, Method::POST, &plan_path, Some(bad)).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{e}");
+    let mut bad = plan.clone();
+    bad["colour"] = json!("red");
+    let (s, _) = call(&insp, Method::POST, &plan_path, Some(bad)).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    let mut bad = plan.clone();
+    bad["subjects"] = json!([]);
+    let (s, e) = call(&insp, Method::POST, &plan_path, Some(bad)).await;
+    assert_eq!((s, error_code(&e)), (StatusCode::BAD_REQUEST, "invalid_subjects"));
+    let (_, shown) = call(&insp, Method::GET, &format!("/api/v1/inspections/programmes/{p}"), None).await;
+    assert!(shown["inspections"].as_array().unwrap().is_empty(), "refusals change nothing");
+    let mut kept = plan.clone();
+    kept["override_conflict"] = json!("Chuyên gia duy nhất");
+    let (s, i) = call(&insp, Method::POST, &plan_path, Some(kept)).await;
+    assert_eq!(s, StatusCode::CREATED, "{i}");
+    let id = i["id"].as_str().unwrap().to_string();
+    let conclude = json!({"on": "2025-05-05",
+        "findings": [
+            {"subject": "STC-C1", "kind": "shortcoming", "text": "Hồ sơ cán bộ chưa cập nhật"},
+            {"subject": "DN", "kind": "violation", "severity": "minor", "regulation": "QĐ 105", "text": "Quy trình bổ nhiệm thiếu bước"}],
+        "recommendations": [
+            {"finding": 1, "addressee": "STC-C1", "text": "Cập nhật hồ sơ", "due": "2025-06-30", "owner": "sec.c1"},
+            {"finding": 2, "addressee": "DN", "text": "Rà soát quy trình", "due": "2025-07-31", "owner": "sec.dn"}]});
+    let (s, done) = call(&insp, Method::POST, &format!("/api/v1/inspections/{id}/conclude"), Some(conclude)).await;
+    assert_eq!(s, StatusCode::OK, "{done}");
+    // Each secretary reads what concerns their unit, never the other's.
+    let (s, seen) = call(&c1, Method::GET, &format!("/api/v1/inspections/{id}"), None).await;
+    assert_eq!(s, StatusCode::OK, "{seen}");
+    assert_eq!(seen["findings"].as_array().unwrap().len(), 1);
+    assert_eq!(seen["findings"][0]["subject"]["unit"], "STC-C1");
+    assert_eq!(seen["recommendations"][0]["addressee"], "STC-C1");
+    assert!(seen["conflicts"].as_array().unwrap().is_empty() && seen["override_reason"].is_null());
+    let (_, seen) = call(&dn, Method::GET, &format!("/api/v1/inspections/{id}"), None).await;
+    assert_eq!(seen["subjects"], json!([{"unit": "DN", "member": null}]));
+    assert_eq!(seen["findings"][0]["subject"]["unit"], "DN");
+    let (_, whole) = call(&insp, Method::GET, &format!("/api/v1/inspections/{id}"), None).await;
+    assert_eq!(whole["findings"].as_array().unwrap().len(), 2);
+    assert_eq!(whole["override_reason"], "Chuyên gia duy nhất");
+    // Follow-up: the owner reports; the owner may not verify; the inspector does.
+    let rec = whole["recommendations"][1]["id"].as_str().unwrap().to_string();
+    let (s, r) = call(
+        &dn,
+        Method::POST,
+        &format!("/api/v1/recommendations/{rec}/done"),
+        Some(json!({"on": "2025-07-01", "evidence": "Quyết định 12"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    let (s, e) =
+        call(&dn, Method::POST, &format!("/api/v1/recommendations/{rec}/verify"), Some(json!({"on": "2025-07-02"})))
+            .await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "an organizer does not verify: {e}");
+    let (s, r) = call(
+        &insp,
+        Method::POST,
+        &format!("/api/v1/recommendations/{rec}/verify"),
+        Some(json!({"on": "2025-07-02", "accept": false})),
+    )
+    .await;
+    assert_eq!((s, error_code(&r)), (StatusCode::BAD_REQUEST, "invalid_text"), "a rejection says why");
+    let (s, r) =
+        call(&insp, Method::POST, &format!("/api/v1/recommendations/{rec}/verify"), Some(json!({"on": "2025-07-02"})))
+            .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    assert_eq!(r["status"], "verified");
+    let (_, list) =
+        call(&c1, Method::GET, "/api/v1/recommendations?addressee=STC-C1&overdue=true&as_of=2025-07-15", None).await;
+    assert_eq!(list["items"].as_array().unwrap().len(), 1, "{list}");
+    let (s, _) = call(&c1, Method::GET, "/api/v1/recommendations?addressee=DN", None).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, e) = call(&c1, Method::GET, &format!("/api/v1/recommendations/{rec}"), None).await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "another unit's recommendation: {e}");
+    // Coverage and discipline.
+    let (s, cov) =
+        call(&insp, Method::GET, "/api/v1/inspections/coverage?body=KCQ&year=2025&never_since=2024", None).await;
+    assert_eq!(s, StatusCode::OK, "{cov}");
+    assert_eq!(cov["supervised"], json!(["STC"]));
+    assert_eq!(cov["never_since"], json!(["KCQ", "STC-C1"]));
+    let (s, c) = call(
+        &insp,
+        Method::POST,
+        "/api/v1/discipline",
+        Some(json!({"member": member, "measure": "Khai trừ", "body": "STC", "on": "2025-08-01"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{c}");
+    let case = c["id"].as_str().unwrap().to_string();
+    let (s, e) = call(
+        &insp,
+        Method::POST,
+        &format!("/api/v1/discipline/{case}/appeal"),
+        Some(json!({"on": "2025-08-02", "outcome": "soften"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{e}");
+    let (s, c) = call(
+        &insp,
+        Method::POST,
+        &format!("/api/v1/discipline/{case}/issue"),
+        Some(json!({"decision": "9-QĐ/ĐU", "on": "2025-08-05"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{c}");
+    let (_, stats) = app.get("/api/v1/units/STC/stats?as_of=2025-08-05").await;
+    assert_eq!(stats["total"], 0, "the expelled member leaves the counts: {stats}");
+    let (_, stats) = app.get("/api/v1/units/STC/stats?as_of=2025-08-04").await;
+    assert_eq!(stats["total"], 1);
+    let (s, e) = call(
+        &insp,
+        Method::POST,
+        &format!("/api/v1/discipline/{case}/issue"),
+        Some(json!({"decision": "10-QĐ/ĐU", "on": "2025-08-06"})),
+    )
+    .await;
+    assert_eq!((s, error_code(&e)), (StatusCode::CONFLICT, "case_locked"));
+}
+
 orgwork_store_tests::backends!(
     call crate;
     setup |backend| super::spawn_app(backend).await;
@@ -567,4 +720,5 @@ orgwork_store_tests::backends!(
     bad_input_gets_its_status_and_changes_nothing,
     members_search_status_and_counts,
     imports_and_exports_files,
+    inspects_over_the_api,
 );

@@ -3,6 +3,7 @@
 pub mod admissions;
 pub mod audit;
 pub mod files;
+pub mod inspection;
 pub mod members;
 pub mod plan;
 pub mod profile;
@@ -37,7 +38,8 @@ use utoipa_axum::routes;
         (name = "members", description = "The member register and its counts"),
         (name = "restructuring", description = "Merges, splits, moves and dissolutions with one effective date: drafts, the continuity check, apply, undo, lineage"),
         (name = "audit", description = "The audit log"),
-        (name = "plans", description = "Annual work programmes: items, the lint, approval, progress, where they stand")
+        (name = "plans", description = "Annual work programmes: items, the lint, approval, progress, where they stand"),
+        (name = "inspections", description = "Inspection and supervision: programmes, inspections, findings, recommendations and their follow-up, discipline, coverage")
     )
 )]
 struct ApiDoc;
@@ -87,6 +89,7 @@ pub fn routes() -> (Router<AppState>, OpenApiDoc) {
         .merge(files::routes())
         .merge(admissions::routes())
         .merge(plan::routes())
+        .merge(inspection::routes())
         .split_for_parts();
     (router, loosen_flattened(doc))
 }
