@@ -701,11 +701,15 @@ pub enum Rule {
     /// Every open item of an approved work programme whose responsible unit ends has a unit
     /// to take it over.
     PlanItemsReassigned,
+    /// Every open inspection whose subject unit ends has a unit to inspect in its place.
+    InspectionsReassigned,
+    /// Every open recommendation whose addressee ends has a unit to carry it out.
+    RecommendationsReassigned,
 }
 
 impl Rule {
     /// Every rule, in the order the check runs them.
-    pub const ALL: [Rule; 10] = [
+    pub const ALL: [Rule; 12] = [
         Rule::Operation,
         Rule::DateOrder,
         Rule::OneLiveUnit,
@@ -716,6 +720,8 @@ impl Rule {
         Rule::NoCycle,
         Rule::TransfersRedirected,
         Rule::PlanItemsReassigned,
+        Rule::InspectionsReassigned,
+        Rule::RecommendationsReassigned,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -730,6 +736,8 @@ impl Rule {
             Rule::NoCycle => "no_cycle",
             Rule::TransfersRedirected => "transfers_redirected",
             Rule::PlanItemsReassigned => "plan_items_reassigned",
+            Rule::InspectionsReassigned => "inspections_reassigned",
+            Rule::RecommendationsReassigned => "recommendations_reassigned",
         }
     }
 }

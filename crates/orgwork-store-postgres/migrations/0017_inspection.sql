@@ -38,7 +38,7 @@ CREATE INDEX inspection_of_programme ON inspection (programme_id);
 
 CREATE TABLE inspection_subject (
     inspection_id BIGINT NOT NULL REFERENCES inspection (id),
-    position      INTEGER NOT NULL,
+    position      BIGINT NOT NULL,
     unit_id       BIGINT REFERENCES unit (id),
     member_id     BIGINT REFERENCES member (id),
     PRIMARY KEY (inspection_id, position),
@@ -50,7 +50,7 @@ CREATE INDEX inspection_subject_member ON inspection_subject (member_id);
 CREATE TABLE inspection_team (
     inspection_id BIGINT NOT NULL REFERENCES inspection (id),
     user_id       BIGINT NOT NULL REFERENCES app_user (id),
-    position      INTEGER NOT NULL,
+    position      BIGINT NOT NULL,
     head          BOOLEAN NOT NULL,
     PRIMARY KEY (inspection_id, user_id)
 );
@@ -68,11 +68,12 @@ CREATE TABLE inspection_amendment (
     recorded_at   TEXT NOT NULL
 );
 CREATE INDEX inspection_amendment_of ON inspection_amendment (programme_id);
+CREATE INDEX inspection_amendment_restructuring ON inspection_amendment (restructuring_id);
 
 CREATE TABLE finding (
     id                BIGINT PRIMARY KEY,
     inspection_id     BIGINT NOT NULL REFERENCES inspection (id),
-    position          INTEGER NOT NULL,
+    position          BIGINT NOT NULL,
     subject_unit_id   BIGINT REFERENCES unit (id),
     subject_member_id BIGINT REFERENCES member (id),
     kind              TEXT NOT NULL CHECK (kind IN ('violation', 'shortcoming', 'good_practice')),
@@ -87,7 +88,7 @@ CREATE TABLE recommendation (
     id                BIGINT PRIMARY KEY,
     inspection_id     BIGINT NOT NULL REFERENCES inspection (id),
     finding_id        BIGINT REFERENCES finding (id),
-    position          INTEGER NOT NULL,
+    position          BIGINT NOT NULL,
     addressee_unit_id BIGINT NOT NULL REFERENCES unit (id),
     text              TEXT NOT NULL,
     due               DATE NOT NULL,
@@ -108,10 +109,15 @@ CREATE TABLE recommendation_event (
     event             TEXT NOT NULL CHECK (event IN ('done', 'verified', 'rejected', 'moved')),
     on_day            DATE NOT NULL,
     note              TEXT,
+    -- A restructuring that moved it to the unit taking over its addressee ('moved').
+    restructuring_id  BIGINT,
+    from_unit_id      BIGINT,
+    to_unit_id        BIGINT,
     actor             TEXT NOT NULL,
     recorded_at       TEXT NOT NULL
 );
 CREATE INDEX recommendation_event_of ON recommendation_event (recommendation_id);
+CREATE INDEX recommendation_event_restructuring ON recommendation_event (restructuring_id);
 
 CREATE TABLE discipline_case (
     id           BIGINT PRIMARY KEY,
@@ -135,7 +141,7 @@ CREATE INDEX discipline_case_body ON discipline_case (body_unit_id);
 CREATE TABLE discipline_appeal (
     id             BIGINT PRIMARY KEY,
     case_id        BIGINT NOT NULL REFERENCES discipline_case (id),
-    position       INTEGER NOT NULL,
+    position       BIGINT NOT NULL,
     on_day         DATE NOT NULL,
     body_unit_id   BIGINT NOT NULL REFERENCES unit (id),
     outcome        TEXT NOT NULL CHECK (outcome IN ('keep', 'lighten', 'raise', 'annul')),

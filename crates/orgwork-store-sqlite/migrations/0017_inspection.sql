@@ -68,6 +68,7 @@ CREATE TABLE inspection_amendment (
     recorded_at   TEXT NOT NULL
 );
 CREATE INDEX inspection_amendment_of ON inspection_amendment (programme_id);
+CREATE INDEX inspection_amendment_restructuring ON inspection_amendment (restructuring_id);
 
 CREATE TABLE finding (
     id                INTEGER PRIMARY KEY,
@@ -108,10 +109,15 @@ CREATE TABLE recommendation_event (
     event             TEXT NOT NULL CHECK (event IN ('done', 'verified', 'rejected', 'moved')),
     on_day            TEXT NOT NULL,
     note              TEXT,
+    -- A restructuring that moved it to the unit taking over its addressee ('moved').
+    restructuring_id  INTEGER,
+    from_unit_id      INTEGER,
+    to_unit_id        INTEGER,
     actor             TEXT NOT NULL,
     recorded_at       TEXT NOT NULL
 );
 CREATE INDEX recommendation_event_of ON recommendation_event (recommendation_id);
+CREATE INDEX recommendation_event_restructuring ON recommendation_event (restructuring_id);
 
 CREATE TABLE discipline_case (
     id           INTEGER PRIMARY KEY,

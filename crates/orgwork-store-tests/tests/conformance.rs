@@ -28,6 +28,7 @@ orgwork_store_tests::backends!(
     rolls_up_every_unit_for_a_year,
     inspects_from_plan_to_verified_follow_up,
     disciplines_with_appeals_and_moves_the_counts,
+    restructuring_hands_open_inspections_and_recommendations_over,
 );
 
 /// Loads of 1,000 members or more are large ones, cut into slices of 400 members; the

@@ -364,6 +364,7 @@ fn inspection_json(i: &Inspection) -> Option<serde_json::Value> {
     serde_json::to_value(i).ok()
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn record_amendment(
     store: &Backend,
     tx: &mut Conn,
@@ -371,6 +372,7 @@ async fn record_amendment(
     programme: InspectionProgrammeId,
     before: Option<&Inspection>,
     after: &Inspection,
+    on: NaiveDate,
     reason: Option<&str>,
 ) -> Result<()> {
     sqlx::query(
@@ -382,7 +384,7 @@ async fn record_amendment(
     .bind(after.id.get())
     .bind(before.map(serde_json::to_string).transpose().map_err(bad_json)?)
     .bind(serde_json::to_string(after).map_err(bad_json)?)
-    .bind(today())
+    .bind(on)
     .bind(reason)
     .bind(&actor.name)
     .bind(now_text())
@@ -867,7 +869,7 @@ impl InspectionStore for Backend {
         }
         let after = load_inspection(self, &mut tx, iid).await?;
         if programme.status == ProgrammeStatus::Approved {
-            record_amendment(self, &mut tx, actor, id, None, &after, reason.as_deref()).await?;
+            record_amendment(self, &mut tx, actor, id, None, &after, today(), reason.as_deref()).await?;
         }
         let target = format!("inspection:{iid}");
         let entry = AuditChange {
@@ -932,7 +934,8 @@ impl InspectionStore for Backend {
         .db()?;
         let after = load_inspection(self, &mut tx, id).await?;
         if programme.status == ProgrammeStatus::Approved && to != InspectionStatus::InProgress {
-            record_amendment(self, &mut tx, actor, before.programme, Some(&before), &after, reason.as_deref()).await?;
+            record_amendment(self, &mut tx, actor, before.programme, Some(&before), &after, on, reason.as_deref())
+                .await?;
         }
         let target = format!("inspection:{id}");
         let action = match to {
@@ -1128,35 +1131,40 @@ impl InspectionStore for Backend {
     async fn recommendations(&self, filter: &RecommendationFilter) -> Result<Vec<Recommendation>> {
         let as_of = filter.as_of.unwrap_or_else(today);
         let mut conn = self.reader().acquire().await.db()?;
-        let found = match &filter.body {
-            Some(body) => {
-                let b = super::structure::resolve_for_read(&mut conn, body, as_of).await?;
-                load_recommendations_with_units(&mut conn, "p.unit_id = $1", b.id, as_of).await?
-            }
-            None => load_recommendations_with_units(&mut conn, "r.id <> $1", 0, as_of).await?,
-        };
         let within = match &filter.addressee {
             Some(a) => Some(super::structure::resolve_for_read(&mut conn, a, as_of).await?.id),
             None => None,
         };
-        let mut out = vec![];
-        for (r, unit) in found {
-            if filter.overdue && !r.overdue {
-                continue;
-            }
-            if filter.status.is_some_and(|s| s != r.status) {
-                continue;
-            }
-            if let Some(top) = within {
-                let path = path_on(&mut conn, unit, as_of).await?;
-                let path = if path.is_empty() { vec![unit] } else { path };
-                if !path.contains(&top) {
-                    continue;
+        let found = match (&filter.body, within) {
+            (Some(body), within) => {
+                let b = super::structure::resolve_for_read(&mut conn, body, as_of).await?;
+                let found = load_recommendations_with_units(&mut conn, "p.unit_id = $1", b.id, as_of).await?;
+                match within {
+                    None => found,
+                    Some(top) => {
+                        let sub: BTreeSet<i64> =
+                            subtree_ids(&mut conn, top, as_of).await?.into_iter().map(|(u, _)| u).collect();
+                        found.into_iter().filter(|(_, u)| sub.contains(u)).collect()
+                    }
                 }
             }
-            out.push(r);
-        }
-        Ok(out)
+            // Addressed to the subtree on the day: the subtree's units in the same statement.
+            (None, Some(top)) => {
+                let condition = format!(
+                    "r.addressee_unit_id IN (WITH RECURSIVE sub(id) AS (SELECT CAST($1 AS BIGINT) UNION ALL \
+                     SELECT v.unit_id FROM unit_version v JOIN sub ON v.parent_id = sub.id \
+                     WHERE v.valid_from <= '{as_of}' AND (v.valid_to IS NULL OR v.valid_to > '{as_of}')) SELECT id FROM sub)"
+                );
+                load_recommendations_with_units(&mut conn, &condition, top, as_of).await?
+            }
+            (None, None) => load_recommendations_with_units(&mut conn, "r.id <> $1", 0, as_of).await?,
+        };
+        Ok(found
+            .into_iter()
+            .map(|(r, _)| r)
+            .filter(|r| !filter.overdue || r.overdue)
+            .filter(|r| filter.status.is_none_or(|s| s == r.status))
+            .collect())
     }
 
     async fn report_recommendation_done(

@@ -87,6 +87,30 @@ pub struct Impact {
     /// and the unit that takes each over.
     #[serde(default)]
     pub plan_items: Vec<PlanItemMove>,
+    /// Open inspections whose subject, and open recommendations whose addressee, the draft
+    /// takes apart, and the unit that takes each over.
+    #[serde(default)]
+    pub follow_ups: Vec<FollowUpMove>,
+}
+
+/// An open inspection (one of its subjects) or an open recommendation whose unit a draft
+/// takes apart.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, Serialize)]
+#[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
+pub struct FollowUpMove {
+    /// `inspection` or `recommendation`.
+    pub kind: String,
+    pub id: String,
+    /// The inspection's topic, the recommendation's text.
+    pub title: String,
+    /// The inspecting body.
+    #[cfg_attr(feature = "schemas", schema(value_type = String))]
+    pub body: UnitCode,
+    #[cfg_attr(feature = "schemas", schema(value_type = String))]
+    pub from: UnitCode,
+    /// None while the draft names no unit to take it over (the check fails).
+    #[cfg_attr(feature = "schemas", schema(value_type = Option<String>))]
+    pub to: Option<UnitCode>,
 }
 
 /// An open work-programme item whose responsibility a draft moves.

@@ -753,6 +753,201 @@ async fn a_restructuring_hands_programme_items_over(backend: &str) {
     assert_eq!(history["items"][0]["after"]["responsible"], "STC");
 }
 
+/// Inspection's pages, from the programme to the verified follow-up, as each role sees them:
+/// the inspector plans (a conflict of interest refused beside the form, then overridden),
+/// concludes from the form, and verifies; the secretary reports done and sees only their
+/// unit's part; another subtree's organizer gets nothing; no English on vi and ar pages.
+async fn inspection_pages_from_plan_to_follow_up(backend: &str) {
+    let app = spawn_app(backend).await;
+    for (code, kind, parent, en) in [
+        ("KCQ", "bloc_committee", "QN", "Agencies Bloc"),
+        ("STC", "grassroots_committee", "KCQ", "Department of Finance"),
+        ("STC-C1", "subordinate_cell", "STC", "Office cell"),
+        ("BAO", "grassroots_cell", "KCQ", "Newspaper"),
+    ] {
+        let unit = json!({"code": code, "kind": kind, "parent": parent, "valid_from": "2020-01-01",
+            "name": {"vi": format!("Đơn vị {code}"), "en": en}});
+        assert_eq!(send(&app, &app.token, Method::POST, "/api/v1/units", Some(unit)).await.0, StatusCode::CREATED);
+    }
+    let member = json!({"unit": "STC-C1", "full_name": "Lê Thị Kiểm", "sex": "female", "birth_date": "1985-01-01",
+        "admitted_on": "2021-01-01"});
+    let (_, m) = send(&app, &app.token, Method::POST, "/api/v1/members", Some(member)).await;
+    let member = m["id"].as_str().unwrap().to_string();
+    app.user_with_token("insp", Role::Inspector, "KCQ").await;
+    app.user_with_token("head", Role::Inspector, "KCQ").await;
+    app.user_with_token("sec", Role::Organizer, "STC-C1").await;
+    app.user_with_token("other", Role::Organizer, "BAO").await;
+    app.db.store.link_member(&common::actor(), "insp", Some(member.parse().unwrap())).await.unwrap();
+
+    let mut b = Browser::new(&app.base);
+    b.login("insp").await;
+    let (s, html, _) = b.get("/inspections?unit=KCQ&year=2025", &[]).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("Draft the 2025 programme"), "{html}");
+    let csrf = b.csrf();
+    let (s, _, loc) =
+        b.post("/inspections/programmes", &[("csrf", &csrf), ("body", "KCQ"), ("year", "2025")], &[]).await;
+    assert_eq!((s, loc.as_deref()), (StatusCode::SEE_OTHER, Some("/inspections?unit=KCQ&year=2025&done=1")));
+    let (_, html, _) = b.get("/inspections?unit=KCQ&year=2025", &[]).await;
+    let pid = html.split("/inspections/programmes/").nth(1).and_then(|r| r.split('/').next()).unwrap().to_string();
+    let plan = |extra: &'static str| {
+        vec![
+            ("type", "finance"),
+            ("subjects", "STC"),
+            ("topic", "Đảng phí 2024"),
+            ("criteria", "Quyết định 342-QĐ/TW"),
+            ("from_on", "2025-03-01"),
+            ("to_on", "2025-03-31"),
+            ("head", "head"),
+            ("members", "insp"),
+            ("override_conflict", extra),
+        ]
+    };
+    let mut form = plan("");
+    form.push(("csrf", &csrf));
+    let (s, html, _) = b.post(&format!("/inspections/programmes/{pid}/plan"), &form, &[]).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("A team member belongs to a subject") && html.contains("Lê Thị Kiểm"), "{html}");
+    assert!(html.contains(r#"value="Đảng phí 2024""#), "the form keeps what was typed");
+    let mut form = plan("Chuyên gia duy nhất");
+    form.push(("csrf", &csrf));
+    let (s, _, loc) = b.post(&format!("/inspections/programmes/{pid}/plan"), &form, &[]).await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let page = loc.unwrap().split('?').next().unwrap().to_string();
+    let id = page.trim_start_matches("/inspections/").to_string();
+    let (_, html, _) = b.get(&page, &[]).await;
+    assert!(html.contains("Conflicts of interest overridden") && html.contains("Chuyên gia duy nhất"), "{html}");
+    let conclude = [
+        ("csrf", csrf.as_str()),
+        ("concluded_on", "2025-04-02"),
+        ("f1_subject", "STC-C1"),
+        ("f1_kind", "violation"),
+        ("f1_severity", "minor"),
+        ("f1_regulation", "QĐ 342, mục 4"),
+        ("f1_text", "Thu đảng phí chậm"),
+        ("f2_subject", "BAO"),
+        ("f2_kind", "shortcoming"),
+        ("f2_text", ""),
+        ("r1_finding", "1"),
+        ("r1_addressee", "STC-C1"),
+        ("r1_text", "Thu đảng phí hằng tháng"),
+        ("r1_due_on", "2025-06-30"),
+        ("r1_owner", "sec"),
+    ];
+    let (s, _, loc) = b.post(&format!("{page}/conclude"), &conclude, &[]).await;
+    assert_eq!((s, loc.as_deref()), (StatusCode::SEE_OTHER, Some(format!("{page}?done=1").as_str())));
+    let (_, html, _) = b.get(&page, &[]).await;
+    assert!(html.contains("Concluded") && html.contains("Thu đảng phí hằng tháng"), "{html}");
+    assert!(!html.contains("/conclude"), "a concluded inspection offers no conclusion form");
+    for doc in ["decision", "conclusion"] {
+        let (s, html, _) = b.get(&format!("{page}/print/{doc}"), &[]).await;
+        assert_eq!(s, StatusCode::OK, "{doc}");
+        assert!(html.contains("Thu đảng phí") || doc == "decision", "{html}");
+    }
+    let rec = app.db.store.inspection(id.parse().unwrap()).await.unwrap().recommendations[0].id.to_string();
+
+    // The secretary reports it done; the inspector verifies it.
+    let mut sec = Browser::new(&app.base);
+    sec.login("sec").await;
+    let (s, html, _) = sec.get(&page, &[]).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("Thu đảng phí chậm") && !html.contains("Chuyên gia duy nhất"), "only their part: {html}");
+    let (_, html, _) = sec.get("/recommendations", &[]).await;
+    assert!(html.contains("Thu đảng phí hằng tháng") && html.contains("Report done"), "{html}");
+    let c = sec.csrf();
+    let done =
+        [("csrf", c.as_str()), ("evidence", "Biên bản 5"), ("done_on", "2025-05-02"), ("back", "/recommendations")];
+    let (s, _, loc) = sec.post(&format!("/recommendations/{rec}/done"), &done, &[]).await;
+    assert_eq!((s, loc.as_deref()), (StatusCode::SEE_OTHER, Some("/recommendations")));
+    let verify = [("csrf", c.as_str()), ("verified_on", "2025-05-03"), ("accept", "yes")];
+    let (s, _, _) = sec.post(&format!("/recommendations/{rec}/verify"), &verify, &[]).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "an organizer does not verify");
+    let verify = [("csrf", csrf.as_str()), ("verified_on", "2025-05-03"), ("accept", "yes")];
+    let (s, _, _) = b.post(&format!("/recommendations/{rec}/verify"), &verify, &[]).await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let (_, html, _) = b.get("/recommendations?unit=KCQ&view=all", &[]).await;
+    assert!(html.contains("Verified"), "{html}");
+    let (s, html, _) = sec.get("/inspections", &[]).await;
+    assert_eq!(s, StatusCode::SEE_OTHER, "who inspects nothing goes to the follow-up: {html}");
+
+    // Discipline from the pages.
+    let open = [
+        ("csrf", csrf.as_str()),
+        ("body", "KCQ"),
+        ("against", "unit"),
+        ("target", "BAO"),
+        ("member_measure", "reprimand"),
+        ("unit_measure", "warning"),
+        ("opened_on", "2025-05-10"),
+        ("reason", "Báo cáo chậm"),
+    ];
+    let (s, _, loc) = b.post("/discipline", &open, &[]).await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let case = loc.unwrap().split('?').next().unwrap().to_string();
+    let issue = [("csrf", csrf.as_str()), ("decision", "03-QĐ/ĐUK"), ("issued_on", "2025-05-12")];
+    assert_eq!(b.post(&format!("{case}/issue"), &issue, &[]).await.0, StatusCode::SEE_OTHER);
+    let (_, html, _) = b.get(&case, &[]).await;
+    assert!(html.contains("Decision issued") && html.contains("03-QĐ/ĐUK"), "{html}");
+    let (_, html, _) = b.get("/inspections/coverage?unit=KCQ&year=2025&since=2024", &[]).await;
+    assert!(html.contains("cover-inspected") && html.contains("Not covered since 2024"), "{html}");
+
+    // Another subtree's organizer: nothing of it.
+    let mut other = Browser::new(&app.base);
+    other.login("other").await;
+    for path in [page.clone(), format!("{page}/print/conclusion")] {
+        assert_eq!(other.get(&path, &[]).await.0, StatusCode::NOT_FOUND, "{path}");
+    }
+    // The case against their own organization they do read.
+    assert_eq!(other.get(&case, &[]).await.0, StatusCode::OK);
+    let mut sec_case = Browser::new(&app.base);
+    sec_case.login("sec").await;
+    assert_eq!(sec_case.get(&case, &[]).await.0, StatusCode::NOT_FOUND, "another unit's case");
+    assert_eq!(other.get("/inspections?unit=KCQ&year=2025", &[]).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(other.get("/inspections/coverage?unit=KCQ&year=2025", &[]).await.0, StatusCode::FORBIDDEN);
+    let oc = other.csrf();
+    let done = [("csrf", oc.as_str()), ("evidence", "x"), ("done_on", "2025-05-02")];
+    assert_eq!(other.post(&format!("/recommendations/{rec}/done"), &done, &[]).await.0, StatusCode::NOT_FOUND);
+    let again = [("csrf", oc.as_str()), ("status", "cancelled"), ("status_on", "2025-05-02"), ("reason", "x")];
+    assert_eq!(other.post(&format!("{page}/status"), &again, &[]).await.0, StatusCode::NOT_FOUND);
+    let plan_other = [("csrf", oc.as_str()), ("type", "finance"), ("subjects", "BAO")];
+    assert_eq!(
+        other.post(&format!("/inspections/programmes/{pid}/plan"), &plan_other, &[]).await.0,
+        StatusCode::NOT_FOUND
+    );
+
+    // In Vietnamese and Arabic, no English on any of these pages.
+    for lang in ["vi", "ar"] {
+        let english = english_fragments(lang);
+        let c = b.csrf();
+        b.post("/language", &[("csrf", &c), ("lang", lang), ("next", "/")], &[]).await;
+        for path in [
+            "/".to_string(),
+            "/inspections?unit=KCQ&year=2025".into(),
+            "/inspections?unit=KCQ&year=2026".into(),
+            page.clone(),
+            format!("{page}/print/decision"),
+            format!("{page}/print/conclusion"),
+            "/recommendations?unit=KCQ&view=all".into(),
+            "/discipline?unit=KCQ&year=2025".into(),
+            case.clone(),
+            "/inspections/coverage?unit=KCQ&year=2025".into(),
+        ] {
+            let (s, html, _) = b.get(&path, &[]).await;
+            assert_eq!(s, StatusCode::OK, "{lang} {path}");
+            let text = visible_text(&html);
+            let found: Vec<&String> = english.iter().filter(|f| text.contains(f.as_str())).collect();
+            assert!(found.is_empty(), "{lang} {path}: English {found:?} in {text}");
+        }
+        let mut form = plan("");
+        let c = b.csrf();
+        form.push(("csrf", &c));
+        let (_, html, _) = b.post(&format!("/inspections/programmes/{pid}/plan"), &form, &[]).await;
+        let text = visible_text(&html);
+        let found: Vec<&String> = english.iter().filter(|f| text.contains(f.as_str())).collect();
+        assert!(found.is_empty(), "{lang} a refused plan: English {found:?} in {text}");
+    }
+}
+
 orgwork_store_tests::backends!(
     call crate;
     setup |backend| backend;
@@ -765,4 +960,5 @@ orgwork_store_tests::backends!(
     the_ui_without_javascript,
     csrf_is_bound_to_the_session,
     values_are_shown_by_their_names,
+    inspection_pages_from_plan_to_follow_up,
 );

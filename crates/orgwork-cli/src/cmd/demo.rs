@@ -43,6 +43,9 @@ pub async fn run(args: Args) -> Result<()> {
     if load_programmes(store.as_ref()).await? {
         println!("Recorded the Bloc's 2025 work programme, cascaded to two departments, and a draft for 2026.");
     }
+    if load_inspections(store.as_ref()).await? {
+        println!("Recorded the Bloc's 2024 inspection programme, concluded, and its 2025 programme under way.");
+    }
     println!("Log in at http://{}/ with one of these users (password: {DEMO_PASSWORD}):", args.listen);
     for (name, role, unit, who) in DEMO_USERS {
         println!("  {name:<16} {role} of {unit}: {who}");
@@ -208,6 +211,247 @@ pub async fn load_programmes(store: &dyn Store) -> Result<bool> {
         item("2", "Kết nạp 2 đảng viên mới", "QN-KCQ-BAOQN", Indicator::Count, Some(2.0), "2026-12-31"),
     ];
     store.create_programme(&actor(), &UnitCode::parse("QN-KCQ-BAOQN")?, 2026, "", draft).await?;
+    Ok(true)
+}
+
+/// A demo user, as the actor of the demo's changes.
+async fn demo_actor(store: &dyn Store, name: &str) -> Result<orgwork_store::Actor> {
+    let c = store.credentials(name).await?.with_context(|| format!("the demo user {name}"))?;
+    Ok(orgwork_store::Actor::user(c.user.id, &c.user.name))
+}
+
+/// A member of a unit in the demo (the first listed on a day).
+async fn member_of(store: &dyn Store, unit: &str, on: &str) -> Result<orgwork_store::MemberId> {
+    let filter = orgwork_store::MemberFilter::default();
+    let page = store.members(Some(&UnitCode::parse(unit)?), day(on), &filter, orgwork_store::Page::first(1)).await?;
+    page.items.first().map(|m| m.id).with_context(|| format!("no demo member in {unit}"))
+}
+
+/// The Bloc's inspection and supervision: its 2024 programme carried out and concluded
+/// (findings; recommendations verified, awaiting verification and overdue; a member's
+/// warning lightened on appeal), and its 2025 programme approved and under way, with an
+/// inspector's conflict of interest overridden on the record. Once: false when it is there.
+pub async fn load_inspections(store: &dyn Store) -> Result<bool> {
+    use orgwork_domain::inspection::{AppealOutcome, InspectionStatus, read_conclusion};
+    use orgwork_store::{NewCase, NewInspection, SubjectRef};
+    let bloc = UnitCode::parse("QN-KCQ")?;
+    if store.inspection_programme_of(&bloc, 2024).await?.is_some() {
+        return Ok(false);
+    }
+    let inspector = demo_actor(store, "inspector.kcq").await?;
+    let secretary = demo_actor(store, "secretary.stc").await?;
+    let organizer = demo_actor(store, "organizer.kcq").await?;
+    // The inspector is a member of the Newspaper's office cell.
+    store
+        .link_member(&actor(), "inspector.kcq", Some(member_of(store, "QN-KCQ-BAOQN-C1", "2024-01-01").await?))
+        .await?;
+    let plan =
+        |kind: &str, subjects: Vec<SubjectRef>, topic: &str, criteria: &[&str], from: &str, to: &str| NewInspection {
+            kind: kind.into(),
+            subjects,
+            topic: topic.into(),
+            criteria: criteria.iter().map(|c| c.to_string()).collect(),
+            from: day(from),
+            to: day(to),
+            head: "inspector.kcq".into(),
+            members: vec![],
+            override_conflict: None,
+            reason: None,
+        };
+    let unit = |c: &str| SubjectRef::Unit(UnitCode::parse(c).expect("a demo code"));
+
+    let p24 = store.create_inspection_programme(&inspector, &bloc, 2024).await?;
+    let finance = store
+        .plan_inspection(
+            &inspector,
+            p24.id,
+            plan(
+                "finance",
+                vec![unit("QN-KCQ-STC")],
+                "Thu, nộp và quản lý đảng phí năm 2023",
+                &["Quyết định 342-QĐ/TW về chế độ đảng phí"],
+                "2024-03-04",
+                "2024-03-29",
+            ),
+        )
+        .await?;
+    let mut sup = plan(
+        "thematic_supervision",
+        vec![unit("QN-KCQ-BAOQN")],
+        "Lãnh đạo công tác chuyển đổi số của cơ quan báo chí",
+        &["Nghị quyết 57-NQ/TW"],
+        "2024-05-06",
+        "2024-05-31",
+    );
+    sup.override_conflict = Some("Cán bộ duy nhất của Ủy ban Kiểm tra am hiểu nghiệp vụ báo chí".into());
+    let supervision = store.plan_inspection(&inspector, p24.id, sup).await?;
+    let violated = member_of(store, "QN-KCQ-BAOQN-C2", "2024-08-01").await?;
+    let signs = store
+        .plan_inspection(
+            &inspector,
+            p24.id,
+            plan(
+                "signs_of_violation",
+                vec![SubjectRef::Member(violated)],
+                "Việc chấp hành quy định về những điều đảng viên không được làm",
+                &["Quy định 37-QĐ/TW"],
+                "2024-08-05",
+                "2024-08-23",
+            ),
+        )
+        .await?;
+    store.approve_inspection_programme(&inspector, p24.id, "05-QĐ/UBKTĐUK", day("2024-01-15")).await?;
+    for (i, on) in [(&finance, "2024-03-04"), (&supervision, "2024-05-06"), (&signs, "2024-08-05")] {
+        store.set_inspection_status(&inspector, i.id, InspectionStatus::InProgress, day(on), None).await?;
+    }
+    let conclusion = read_conclusion(
+        r#"
+[[finding]]
+subject = "QN-KCQ-STC-C3"
+kind = "violation"
+severity = "minor"
+regulation = "Quyết định 342-QĐ/TW, mục 4"
+text = "Thu đảng phí chậm ba tháng, sổ thu chưa ghi đủ"
+
+[[finding]]
+subject = "QN-KCQ-STC"
+kind = "good_practice"
+text = "Quyết toán đảng phí năm 2023 đúng hạn, chứng từ đầy đủ"
+
+[[recommendation]]
+finding = 1
+addressee = "QN-KCQ-STC"
+text = "Chỉ đạo chi bộ Phòng Kế hoạch - Tài chính thu đảng phí hằng tháng"
+due = "2024-06-30"
+owner = "secretary.stc"
+
+[[recommendation]]
+finding = 1
+addressee = "QN-KCQ-STC-C3"
+text = "Ghi đủ sổ thu đảng phí từ năm 2023 và báo cáo Ủy ban Kiểm tra"
+due = "2024-09-30"
+owner = "secretary.stc"
+"#,
+    )?;
+    let done = store.conclude_inspection(&inspector, finance.id, day("2024-04-10"), conclusion).await?;
+    let first = done.recommendations[0].id;
+    store
+        .report_recommendation_done(&secretary, first, day("2024-06-20"), "Biên bản họp chi bộ ngày 15/6/2024")
+        .await?;
+    store.verify_recommendation(&inspector, first, day("2024-06-25"), true, None).await?;
+    let conclusion = read_conclusion(
+        r#"
+[[finding]]
+subject = "QN-KCQ-BAOQN"
+kind = "good_practice"
+text = "Ứng dụng tòa soạn số, rút ngắn thời gian xuất bản"
+
+[[finding]]
+subject = "QN-KCQ-BAOQN-C2"
+kind = "shortcoming"
+text = "Chưa ban hành quy chế bảo mật dữ liệu"
+
+[[recommendation]]
+finding = 2
+addressee = "QN-KCQ-BAOQN"
+text = "Ban hành quy chế bảo mật dữ liệu của cơ quan"
+due = "2024-12-31"
+owner = "organizer.kcq"
+"#,
+    )?;
+    let sup_done = store.conclude_inspection(&inspector, supervision.id, day("2024-06-07"), conclusion).await?;
+    store
+        .report_recommendation_done(
+            &organizer,
+            sup_done.recommendations[0].id,
+            day("2024-12-20"),
+            "Quyết định 88-QĐ/BQN",
+        )
+        .await?;
+    let conclusion = read_conclusion(&format!(
+        r#"
+[[finding]]
+subject = "member:{violated}"
+kind = "violation"
+severity = "serious"
+regulation = "Quy định 37-QĐ/TW, Điều 2"
+text = "Tham gia kinh doanh trái quy định khi đang công tác tại cơ quan báo chí"
+"#
+    ))?;
+    let signs_done = store.conclude_inspection(&inspector, signs.id, day("2024-08-30"), conclusion).await?;
+    let case = store
+        .open_case(
+            &inspector,
+            NewCase {
+                member: Some(violated),
+                unit: None,
+                measure: "warning".into(),
+                body: UnitCode::parse("QN-KCQ-BAOQN")?,
+                on: day("2024-09-02"),
+                finding: Some(signs_done.findings[0].id),
+                reason: Some("Vi phạm Quy định 37-QĐ/TW".into()),
+            },
+        )
+        .await?;
+    store.issue_case(&inspector, case.id, "12-QĐ/ĐU", day("2024-09-10")).await?;
+    store
+        .appeal_case(&inspector, case.id, day("2024-10-15"), AppealOutcome::Lighten, None, Some("21-QĐ/UBKTĐUK".into()))
+        .await?;
+
+    let p25 = store.create_inspection_programme(&inspector, &bloc, 2025).await?;
+    let bhxh = store
+        .plan_inspection(
+            &inspector,
+            p25.id,
+            plan(
+                "regular_supervision",
+                vec![unit("QN-KCQ-BHXH")],
+                "Thực hiện nghị quyết của Đảng ủy Khối về cải cách hành chính",
+                &["Chương trình làm việc toàn khóa"],
+                "2025-03-03",
+                "2025-04-30",
+            ),
+        )
+        .await?;
+    store
+        .plan_inspection(
+            &inspector,
+            p25.id,
+            plan(
+                "finance",
+                vec![unit("QN-KCQ-BQLKKT")],
+                "Quản lý, sử dụng tài chính đảng năm 2024",
+                &["Quyết định 342-QĐ/TW"],
+                "2025-06-02",
+                "2025-06-27",
+            ),
+        )
+        .await?;
+    let assets = store
+        .plan_inspection(
+            &inspector,
+            p25.id,
+            plan(
+                "asset_declaration",
+                vec![unit("QN-KCQ-BTCTU"), unit("QN-KCQ-BDT")],
+                "Kê khai tài sản, thu nhập năm 2024",
+                &["Quy định 144-QĐ/TW", "Luật Phòng, chống tham nhũng 2018"],
+                "2025-09-01",
+                "2025-10-31",
+            ),
+        )
+        .await?;
+    store.approve_inspection_programme(&inspector, p25.id, "02-QĐ/UBKTĐUK", day("2025-01-10")).await?;
+    store.set_inspection_status(&inspector, bhxh.id, InspectionStatus::InProgress, day("2025-03-03"), None).await?;
+    store
+        .set_inspection_status(
+            &inspector,
+            assets.id,
+            InspectionStatus::Deferred,
+            day("2025-08-15"),
+            Some("Chờ hướng dẫn kê khai sau sắp xếp tổ chức bộ máy".into()),
+        )
+        .await?;
     Ok(true)
 }
 

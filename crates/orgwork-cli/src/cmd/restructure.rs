@@ -168,6 +168,13 @@ fn print_report(report: &CheckReport) {
             );
         }
     }
+    if !i.follow_ups.is_empty() {
+        println!("Open inspections and recommendations that change hands: {}.", i.follow_ups.len());
+        for m in &i.follow_ups {
+            let to = m.to.as_ref().map_or("(no unit takes it over)".to_string(), |t| t.to_string());
+            println!("  {} {} of {}: {} → {to}: {}", m.kind, m.id, m.body, m.from, m.title);
+        }
+    }
     for t in &i.tree {
         let list =
             |v: &[orgwork_domain::structure::UnitCode]| v.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(" ");

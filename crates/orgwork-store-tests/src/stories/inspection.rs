@@ -328,3 +328,78 @@ pub async fn disciplines_with_appeals_and_moves_the_counts(store: Arc<dyn Store>
     let none = s.cases(&orgwork_store::CaseFilter { unit: Some(code("BAO")), year: Some(2024) }).await.unwrap();
     assert!(none.is_empty());
 }
+
+pub async fn restructuring_hands_open_inspections_and_recommendations_over(store: Arc<dyn Store>) {
+    use orgwork_domain::restructure::{DissolveOp, Draft, MergeOp, Operation, Rule};
+    let s = store.as_ref();
+    small_province(s).await;
+    let inspector = user(s, "inspector.kcq", Role::Inspector, "KCQ").await;
+    user(s, "head.kcq", Role::Inspector, "KCQ").await;
+    user(s, "secretary.sotc", Role::Organizer, "SO-TC").await;
+    let p = s.create_inspection_programme(&inspector, &code("KCQ"), 2025).await.unwrap();
+    // An inspection of C1 concluded with a recommendation to C2; one of C2 still planned.
+    let c1 = s
+        .plan_inspection(
+            &inspector,
+            p.id,
+            planned("finance", &["SO-TC-C1"], "2025-03-01", "2025-03-31", "head.kcq", &[]),
+        )
+        .await
+        .unwrap();
+    let text = "[[finding]]\nsubject = \"SO-TC-C1\"\nkind = \"shortcoming\"\ntext = \"Late minutes\"\n\n\
+                [[recommendation]]\nfinding = 1\naddressee = \"SO-TC-C2\"\ntext = \"Send the minutes\"\n\
+                due = \"2025-09-30\"\nowner = \"secretary.sotc\"\n";
+    let done = s.conclude_inspection(&inspector, c1.id, d("2025-04-01"), conclusion(text)).await.unwrap();
+    let rec = done.recommendations[0].id;
+    let c2 = s
+        .plan_inspection(
+            &inspector,
+            p.id,
+            planned("finance", &["SO-TC-C2"], "2025-10-01", "2025-10-31", "head.kcq", &[]),
+        )
+        .await
+        .unwrap();
+    let draft = |op: Operation| Draft {
+        title: "Sắp xếp chi bộ".into(),
+        effective: d("2025-07-01"),
+        decision: None,
+        operations: vec![op],
+        plan_items: vec![],
+    };
+    // Dissolved into nothing: both the planned inspection and the open recommendation fail.
+    let dissolve = Operation::Dissolve(DissolveOp { unit: code("SO-TC-C2"), into: None });
+    let r = s.create_restructuring(&actor(), draft(dissolve).validate().unwrap()).await.unwrap();
+    let check = s.check_restructuring(r.id).await.unwrap();
+    let failing: Vec<_> = check
+        .failures
+        .iter()
+        .filter(|f| matches!(f.rule, Rule::InspectionsReassigned | Rule::RecommendationsReassigned))
+        .map(|f| (f.rule, f.item.clone(), f.unit.clone()))
+        .collect();
+    assert_eq!(
+        failing,
+        [
+            (Rule::InspectionsReassigned, Some(c2.id.to_string()), Some(code("SO-TC-C2"))),
+            (Rule::RecommendationsReassigned, Some(rec.to_string()), Some(code("SO-TC-C2"))),
+        ],
+        "{:?}",
+        check.failures
+    );
+    assert_eq!(check.impact.follow_ups.len(), 2);
+    assert!(check.impact.follow_ups.iter().all(|m| m.to.is_none()));
+    // Merged into C1: C1 takes both over, on the record; undo gives them back.
+    let merge = Operation::Merge(MergeOp { units: vec![code("SO-TC-C1"), code("SO-TC-C2")], into: code("SO-TC-C1") });
+    let r = s.create_restructuring(&actor(), draft(merge).validate().unwrap()).await.unwrap();
+    let check = s.check_restructuring(r.id).await.unwrap();
+    assert!(check.passed, "{:?}", check.failures);
+    assert!(check.impact.follow_ups.iter().all(|m| m.to == Some(code("SO-TC-C1"))));
+    assert!(s.apply_restructuring(&actor(), r.id).await.unwrap().applied);
+    assert_eq!(s.inspection(c2.id).await.unwrap().subjects[0].unit, Some(code("SO-TC-C1")));
+    let moved = s.recommendation(rec, d("2025-07-02")).await.unwrap();
+    assert_eq!(moved.addressee, code("SO-TC-C1"));
+    assert_eq!(moved.events.last().map(|e| e.event.as_str()), Some("moved"));
+    assert_eq!(s.inspection_amendments(p.id).await.unwrap().last().map(|a| a.on), Some(d("2025-07-01")));
+    s.undo_restructuring(&actor()).await.unwrap();
+    assert_eq!(s.inspection(c2.id).await.unwrap().subjects[0].unit, Some(code("SO-TC-C2")));
+    assert_eq!(s.recommendation(rec, d("2025-07-02")).await.unwrap().addressee, code("SO-TC-C2"));
+}

@@ -156,6 +156,7 @@ impl Run<'_> {
             committees: 0,
             tree,
             plan_items: self.plan_moves.clone(),
+            follow_ups: self.follow_moves.clone(),
         })
     }
 }

@@ -352,6 +352,11 @@ pub(super) struct Run<'a> {
     pub(super) plan_moves: Vec<orgwork_store::PlanItemMove>,
     /// Those of them with a unit to take them over, as read: programme, its unit, the item.
     pub(super) plan_found: Vec<(i64, i64, orgwork_domain::plan::Item)>,
+    /// The open inspections' subjects and open recommendations whose unit ends, and who
+    /// takes each over (`inspection.rs`).
+    pub(super) follow_moves: Vec<orgwork_store::FollowUpMove>,
+    /// Those of them with a unit to take them over, as read.
+    pub(super) follow_found: Vec<inspection::Found>,
 }
 
 pub(super) fn fail(

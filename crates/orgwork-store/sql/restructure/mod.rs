@@ -32,6 +32,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 mod carry;
 mod flush;
 mod impact;
+mod inspection;
 mod load;
 mod ops;
 mod plan;
@@ -116,6 +117,8 @@ impl Backend {
             destinations: draft.plan_items.clone(),
             plan_moves: vec![],
             plan_found: vec![],
+            follow_moves: vec![],
+            follow_found: vec![],
         };
         run.run(conn, draft).await?;
         let dated = run.failures.iter().all(|f| f.rule != Rule::DateOrder);
@@ -279,6 +282,7 @@ impl RestructureStore for Backend {
             None => r.title.clone(),
         };
         run.move_plan_items(&mut tx, actor, id, &reason).await?;
+        run.move_follow_ups(&mut tx, actor, id, &reason).await?;
         // The lineage in bulk statements (9,714 rows for the 2025 reform).
         let lineage: Vec<(i64, i64, i64, NaiveDate, &str)> =
             run.lineage.iter().map(|(from, to, relation)| (id, *from, *to, r.effective, *relation)).collect();
@@ -294,7 +298,8 @@ impl RestructureStore for Backend {
         let after = serde_json::json!({
             "title": r.title, "effective": r.effective, "decision": r.decision,
             "operations": r.operations, "impact": {"units": impact.units.len(), "members_moved": impact.members_moved,
-            "transfers_redirected": impact.transfers_redirected, "plan_items_moved": impact.plan_items.len()}
+            "transfers_redirected": impact.transfers_redirected, "plan_items_moved": impact.plan_items.len(),
+            "follow_ups_moved": impact.follow_ups.len()}
         });
         let target = id.to_string();
         append(
@@ -413,6 +418,7 @@ impl RestructureStore for Backend {
         sqlx::query("DELETE FROM unit_lineage WHERE restructuring_id = $1").bind(id).execute(&mut *tx).await.db()?;
         undo_replay(&mut tx, &self.profile, r.effective, &steps).await?;
         plan::undo_plan_moves(&mut tx, self, actor, id, r.effective).await?;
+        inspection::undo_follow_up_moves(&mut tx, self, actor, id, r.effective).await?;
         sqlx::query("UPDATE restructuring SET state = 'undone', undone_at = $2 WHERE id = $1")
             .bind(id)
             .bind(now_text())

@@ -138,6 +138,7 @@ impl Run<'_> {
             }
         }
         self.plan_rules(conn).await?;
+        self.follow_up_rules(conn).await?;
         self.placement_rules()
     }
 

@@ -492,7 +492,7 @@ async fn recommendations(
     Ok(Json(List { items: store.recommendations(&filter).await?, next: None }))
 }
 
-async fn readable_recommendation(
+pub async fn readable_recommendation(
     store: &dyn Store,
     caller: &Caller,
     id: RecommendationId,
@@ -664,7 +664,7 @@ async fn open_case(
     Ok((StatusCode::CREATED, Json(s.store.open_case(&caller.actor(), new).await?)))
 }
 
-async fn readable_case(store: &dyn Store, caller: &Caller, id: CaseId) -> Result<DisciplineCase, ApiError> {
+pub async fn readable_case(store: &dyn Store, caller: &Caller, id: CaseId) -> Result<DisciplineCase, ApiError> {
     let hidden = || ApiError::from(CaseId::not_found(id));
     let c = store.case(id).await.map_err(|_| hidden())?;
     if may_read_case(store, caller, &c).await { Ok(c) } else { Err(hidden()) }

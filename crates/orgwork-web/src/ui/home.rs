@@ -212,5 +212,37 @@ async fn build(
     if !figures.is_empty() {
         sections.push(Section { id: "restructuring", title: tr.t("home-restructuring"), figures });
     }
+    // Inspection: the recommendations addressed to the subtree, and for an inspector of the
+    // unit its programme of the year.
+    use orgwork_domain::inspection::RecommendationStatus as R;
+    let filter =
+        orgwork_store::RecommendationFilter { addressee: Some(code.clone()), as_of: Some(on), ..Default::default() };
+    let recs = store.recommendations(&filter).await?;
+    let count = |f: &dyn Fn(&orgwork_store::Recommendation) -> bool| recs.iter().filter(|r| f(r)).count() as i64;
+    let follow = format!("/recommendations?unit={code}");
+    let mut figures = vec![];
+    let inspector = caller.require(store, Permission::ReadInspections, code, on).await.is_ok();
+    if inspector {
+        let p = store.inspection_programme_of(code, on.year()).await?;
+        let (planned, done) = p.as_ref().map_or((0, 0), |p| {
+            let done = p.inspections.iter().filter(|i| i.status.counts_as_done()).count();
+            (p.inspections.len() as i64, done as i64)
+        });
+        figures.push(Figure {
+            label: tr.ta("home-inspections-year", "year", &on.year().to_string()),
+            value: tr.ta2("home-inspections-done", "done", &tr.number(done), "planned", &tr.number(planned)),
+            href: Some(format!("/inspections?unit={code}&year={}", on.year())),
+        });
+    }
+    if inspector || !recs.is_empty() {
+        for (key, n, view) in [
+            ("home-recommendations-open", count(&|r| r.status != R::Verified), "due"),
+            ("home-recommendations-overdue", count(&|r| r.overdue), "overdue"),
+            ("home-recommendations-awaiting", count(&|r| r.status == R::Done), "awaiting"),
+        ] {
+            figures.push(Figure { label: tr.t(key), value: tr.number(n), href: Some(format!("{follow}&view={view}")) });
+        }
+        sections.push(Section { id: "inspection", title: tr.t("nav-inspection"), figures });
+    }
     Ok((stats.total, chart, sections))
 }

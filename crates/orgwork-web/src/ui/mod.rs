@@ -16,6 +16,7 @@ pub mod chart;
 pub mod files;
 pub mod home;
 pub mod i18n;
+pub mod inspection;
 pub mod labels;
 pub mod members;
 pub mod plan;
@@ -90,6 +91,22 @@ pub fn routes() -> Router<AppState> {
         .route("/programmes/{id}/approve", post(plan::approve))
         .route("/programmes/{id}/amend", post(plan::amend))
         .route("/programmes/{id}/close", post(plan::close))
+        .route("/inspections", get(inspection::programme_page))
+        .route("/inspections/coverage", get(inspection::coverage))
+        .route("/inspections/programmes", post(inspection::create_programme))
+        .route("/inspections/programmes/{id}/approve", post(inspection::approve_programme))
+        .route("/inspections/programmes/{id}/plan", post(inspection::plan))
+        .route("/inspections/{id}", get(inspection::page))
+        .route("/inspections/{id}/status", post(inspection::set_status))
+        .route("/inspections/{id}/conclude", post(inspection::conclude))
+        .route("/inspections/{id}/print/{what}", get(inspection::print))
+        .route("/recommendations", get(inspection::follow_up))
+        .route("/recommendations/{id}/done", post(inspection::report_done))
+        .route("/recommendations/{id}/verify", post(inspection::verify))
+        .route("/discipline", get(inspection::cases).post(inspection::open_case))
+        .route("/discipline/{id}", get(inspection::case_page))
+        .route("/discipline/{id}/issue", post(inspection::issue))
+        .route("/discipline/{id}/appeal", post(inspection::appeal))
         .route("/restructurings", get(restructure::list).post(restructure::plan))
         .route("/restructurings/{id}", get(restructure::page))
         .route("/restructurings/{id}/{verb}", post(restructure::act))

@@ -203,10 +203,23 @@ struct DraftPage {
     /// Open work-programme items whose responsible unit the draft takes apart: programme
     /// (link, unit and year), item, title, from, to (empty while none).
     plan_items: Vec<PlanItemRow>,
+    /// Open inspections (a subject) and recommendations (the addressee) the draft takes
+    /// apart: kind's label, link (inspections), id, title, body, from, to (empty while none).
+    follow_ups: Vec<FollowUpRow>,
     can_write: bool,
     latest_applied: bool,
     message: Option<String>,
     error: Option<String>,
+}
+
+pub struct FollowUpRow {
+    kind: String,
+    link: Option<String>,
+    id: String,
+    title: String,
+    body: String,
+    from: String,
+    to: String,
 }
 
 pub struct PlanItemRow {
@@ -282,7 +295,8 @@ async fn render_draft(
     }
     if let Some(rep) = &report {
         let listed = rep.impact.plan_items.iter().flat_map(|m| [&m.programme_unit, &m.from].into_iter().chain(&m.to));
-        let missing = unnamed(&names, listed);
+        let follow = rep.impact.follow_ups.iter().flat_map(|m| [&m.body, &m.from].into_iter().chain(&m.to));
+        let missing = unnamed(&names, listed.chain(follow));
         name_more(store, tr, r.effective.pred_opt().unwrap_or(r.effective), &mut names, missing).await;
     }
     let names = names;
@@ -291,6 +305,7 @@ async fn render_draft(
         Some(n) if !n.is_empty() => format!("{n} ({c})"),
         _ => c.to_string(),
     };
+    let mut follow_ups = vec![];
     let (checked, passed, summary, impact, tree, failures, plan_items) = match &report {
         None => (false, false, String::new(), vec![], vec![], vec![], vec![]),
         Some(rep) => {
@@ -366,6 +381,19 @@ async fn render_draft(
                     to: m.to.as_ref().map(named).unwrap_or_default(),
                 })
                 .collect();
+            follow_ups = i
+                .follow_ups
+                .iter()
+                .map(|m| FollowUpRow {
+                    kind: tr.t(&format!("restructure-follow-{}", m.kind)),
+                    link: (m.kind == "inspection").then(|| format!("/inspections/{}", m.id)),
+                    id: m.id.clone(),
+                    title: m.title.clone(),
+                    body: named(&m.body),
+                    from: named(&m.from),
+                    to: m.to.as_ref().map(named).unwrap_or_default(),
+                })
+                .collect();
             (true, rep.passed, summary, impact, tree, failures, plan_items)
         }
     };
@@ -386,6 +414,7 @@ async fn render_draft(
         tree,
         failures,
         plan_items,
+        follow_ups,
         can_write,
         latest_applied,
         message,
