@@ -69,8 +69,8 @@ async function login(name, locale = 'en-GB', viewport = { width: 1280, height: 7
   page = await context.newPage();
   await page.goto(`${base}/units`);
   assert.match(page.url(), /\/login\?next=/, 'an anonymous visitor is sent to the login page');
-  await page.getByLabel(/User name|Tên người dùng/).fill(name);
-  await page.getByLabel(/Password|Mật khẩu/).fill(PASSWORD);
+  await page.getByLabel(/User name|Tên người dùng|اسم المستخدم/).fill(name);
+  await page.getByLabel(/Password|Mật khẩu|كلمة المرور/).fill(PASSWORD);
   await page.locator('form.card button[type=submit]').click();
   await page.waitForURL(/\/units/);
   return page;
@@ -544,6 +544,62 @@ test('a programme from a file: faults by row and column, then the draft; the Blo
   await page.locator('#programmes-table').waitFor();
   assert.ok(await page.locator('#programmes svg.chart').isVisible());
   await keep('unit-programmes');
+});
+
+test('inspection: the Bloc\'s calendar, a concluded inspection, its conclusion to print, a verification, in three languages', async () => {
+  await login('inspector.kcq');
+  await page.getByRole('link', { name: 'Inspection', exact: true }).first().click();
+  await page.getByRole('heading', { name: /Inspection and supervision programme of .*2026/ }).waitFor();
+  await page.goto(`${base}/inspections?unit=QN-KCQ&year=2025`);
+  await page.getByRole('heading', { name: /programme of .*2025/ }).waitFor();
+  const rows = page.locator('table.calendar tbody tr');
+  assert.equal(await rows.count(), 3);
+  // The deferred one, in September and October, with the reason in the changes since approval.
+  const deferred = rows.filter({ hasText: 'Kê khai tài sản' });
+  assert.match(await deferred.textContent(), /Deferred/);
+  assert.equal(await deferred.locator('td.on').count(), 2);
+  assert.ok(await page.getByText('Chờ hướng dẫn kê khai sau sắp xếp tổ chức bộ máy').isVisible());
+  await keep('inspection-calendar-en');
+  // 2024: the finance inspection of the Department of Finance, concluded, to its conclusion.
+  await page.getByRole('link', { name: '2024', exact: true }).click();
+  await page.getByRole('link', { name: 'Thu, nộp và quản lý đảng phí năm 2023' }).click();
+  await page.getByRole('heading', { name: 'Thu, nộp và quản lý đảng phí năm 2023' }).waitFor();
+  assert.match(await page.locator('#inspection-status').textContent(), /Concluded/);
+  assert.ok(await page.getByText('Thu đảng phí chậm ba tháng, sổ thu chưa ghi đủ').isVisible());
+  // The overdue recommendation is flagged.
+  assert.match(await page.locator('table.recommendations tr.overdue').textContent(), /Ghi đủ sổ thu/);
+  await page.getByRole('link', { name: 'Conclusion of the inspection' }).click();
+  await page.getByRole('heading', { name: 'Conclusion of the inspection' }).waitFor();
+  await page.emulateMedia({ media: 'print' });
+  assert.equal(await page.locator('.noprint').isVisible(), false, 'the print hides the page\'s links');
+  await keep('inspection-conclusion-print');
+  await page.emulateMedia({ media: 'screen' });
+  // The follow-up: the Newspaper's recommendation awaits verification; the inspector verifies it.
+  await page.goto(`${base}/recommendations?unit=QN-KCQ&view=awaiting`);
+  const awaiting = page.locator('table.recommendations tbody tr', { hasText: 'quy chế bảo mật dữ liệu' });
+  await awaiting.getByRole('button', { name: 'Verify' }).click();
+  await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+  await page.goto(`${base}/recommendations?unit=QN-KCQ&view=all`);
+  assert.match(await page.locator('table.recommendations tbody tr', { hasText: 'quy chế bảo mật dữ liệu' }).textContent(), /Verified/);
+  // The coverage of 2024, as a tree coloured by what each unit had.
+  await page.goto(`${base}/inspections/coverage?unit=QN-KCQ&year=2024&since=2024`);
+  assert.match(await page.locator('.coverage-tree li.cover-inspected').first().textContent(), /QN-KCQ-STC/);
+  assert.match(await page.locator('.coverage-tree li.cover-supervised').first().textContent(), /QN-KCQ-BAOQN/);
+  await keep('inspection-coverage-en');
+  // Vietnamese and Arabic.
+  await page.context().close();
+  await login('inspector.kcq', 'vi-VN');
+  await page.goto(`${base}/inspections?unit=QN-KCQ&year=2025`);
+  await page.getByRole('heading', { name: /Chương trình kiểm tra, giám sát của .* năm 2025/ }).waitFor();
+  assert.match(await page.locator('table.calendar').textContent(), /Tạm hoãn/);
+  await keep('inspection-calendar-vi');
+  await page.context().close();
+  await login('inspector.kcq', 'ar');
+  await page.goto(`${base}/discipline?unit=QN-KCQ&year=2024`);
+  await page.getByRole('heading', { name: 'القضايا الانضباطية' }).waitFor();
+  assert.equal(await page.locator('html').getAttribute('dir'), 'rtl');
+  assert.match(await page.locator('table.cards tbody').textContent(), /خُفف الإجراء|إنذار/);
+  await keep('inspection-discipline-ar');
 });
 
 test('wrong passwords are refused, then rate-limited', async () => {

@@ -678,6 +678,25 @@ async fn generates_the_same_organization_from_a_seed(backend: &str) {
         !tree.as_array().unwrap().iter().any(|e| e["kind"] == "district_committee"),
         "no district level after 2025"
     );
+    // Three years of inspection programmes for the same organization, then its coverage.
+    let out = orgwork(
+        &db.url,
+        &["generate", "--scale", "demo", "--seed", "7", "--inspections", "2025", "--inspections-only"],
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("inspection programmes of 2023–2025"));
+    let cov = ok_json(
+        &db.url,
+        &["inspection", "coverage", "--body", "P22", "--year", "2024", "--never-since", "2023", "--json"],
+    );
+    let n = |k: &str| cov[k].as_array().unwrap().len();
+    assert!(n("inspected") + n("supervised") > 0, "{cov}");
+    assert!(n("never_since") <= n("neither"));
+    let again = orgwork(
+        &db.url,
+        &["generate", "--scale", "demo", "--seed", "7", "--inspections", "2025", "--inspections-only"],
+    );
+    assert!(!again.status.success(), "a body's programme of a year is loaded once");
 }
 
 #[tokio::test]

@@ -17,13 +17,13 @@ use orgwork_domain::inspection::{
 use orgwork_domain::members::{Span, Status};
 use orgwork_domain::structure::UnitCode;
 use orgwork_store::{
-    Actor, Appeal, CaseFilter, CaseId, CoverageReport, DisciplineCase, Finding, FindingId, FollowUp, Inspection,
-    InspectionAmendment, InspectionId, InspectionProgramme, InspectionProgrammeId, InspectionStore, MemberId, NewCase,
-    NewInspection, ProgrammeStatus, Recommendation, RecommendationFilter, RecommendationId, Result, StoreError,
-    Subject, SubjectRef,
+    Actor, Appeal, BulkInspectionProgramme, CaseFilter, CaseId, CoverageReport, DisciplineCase, Finding, FindingId,
+    FollowUp, Inspection, InspectionAmendment, InspectionId, InspectionProgramme, InspectionProgrammeId,
+    InspectionStore, MemberId, NewCase, NewInspection, ProgrammeStatus, Recommendation, RecommendationFilter,
+    RecommendationId, Result, StoreError, Subject, SubjectRef,
 };
 use sqlx::Row;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Most regulations one inspection lists as criteria.
 const MAX_CRITERIA: usize = 50;
@@ -572,6 +572,131 @@ impl Backend {
 
 #[async_trait]
 impl InspectionStore for Backend {
+    async fn load_inspections(&self, actor: &Actor, list: &[BulkInspectionProgramme]) -> Result<usize> {
+        use super::common::{JsonCol::*, json_rows};
+        let mut tx = self.begin_write().await?;
+        let units: Vec<(i64, String, NaiveDate, Option<NaiveDate>)> =
+            sqlx::query_as("SELECT id, code, valid_from, valid_to FROM unit").fetch_all(&mut *tx).await.db()?;
+        let mut by_code: HashMap<&str, Vec<(i64, NaiveDate, Option<NaiveDate>)>> = HashMap::new();
+        for (id, code, from, to) in &units {
+            by_code.entry(code.as_str()).or_default().push((*id, *from, *to));
+        }
+        // The unit of the code live on the day; or else the last one with the code begun by then
+        // (a generated history may name a unit a later restructuring ended).
+        let live = |code: &UnitCode, d: NaiveDate| -> Result<i64> {
+            let versions = by_code.get(code.as_str());
+            versions
+                .and_then(|v| v.iter().find(|(_, f, t)| *f <= d && t.is_none_or(|t| t > d)))
+                .or_else(|| versions.and_then(|v| v.iter().filter(|(_, f, _)| *f <= d).max_by_key(|(_, f, _)| *f)))
+                .map(|(id, _, _)| *id)
+                .ok_or_else(|| Error::not_found("unit_not_found", format!("unit {code} on {d}")).into())
+        };
+        let now = now_text();
+        let (mut programmes, mut inspections, mut subjects, mut findings) = (vec![], vec![], vec![], vec![]);
+        let mut taken = BTreeSet::new();
+        for p in list {
+            let first = NaiveDate::from_ymd_opt(p.year, 1, 1).unwrap_or(p.approved_on);
+            let body = live(&p.body, super::plan::tree_day(p.year)).or_else(|_| live(&p.body, first))?;
+            if !taken.insert((body, p.year)) {
+                return Err(Error::conflict(
+                    "inspection_programme_exists",
+                    "a body is given two programmes for a year",
+                )
+                .into());
+            }
+            let pid = self.ids.next_id();
+            programmes.push(serde_json::json!([
+                pid,
+                body,
+                p.year,
+                "approved",
+                "generated",
+                p.approved_on.to_string(),
+                now
+            ]));
+            for i in &p.inspections {
+                let iid = self.ids.next_id();
+                inspections.push(serde_json::json!([
+                    iid,
+                    pid,
+                    i.kind,
+                    i.topic,
+                    "[]",
+                    i.from.to_string(),
+                    i.to.to_string(),
+                    i.status.as_str(),
+                    "[]",
+                    i.status.counts_as_done().then(|| i.from.to_string()),
+                    i.concluded_on.map(|d| d.to_string()),
+                    now
+                ]));
+                let mut ids = HashMap::new();
+                for (k, s) in i.subjects.iter().enumerate() {
+                    let u = live(s, i.from)?;
+                    ids.insert(s.as_str(), u);
+                    subjects.push(serde_json::json!([iid, k, u]));
+                }
+                for (k, (subject, kind, severity, text)) in i.findings.iter().enumerate() {
+                    let u = match ids.get(subject.as_str()) {
+                        Some(u) => *u,
+                        None => live(subject, i.concluded_on.unwrap_or(i.from))?,
+                    };
+                    findings.push(serde_json::json!([self.ids.next_id(), iid, k, u, kind.as_str(), severity, text]));
+                }
+            }
+        }
+        let bodies: Vec<i64> = taken.iter().map(|(b, _)| *b).collect();
+        for chunk in bodies.chunks(500) {
+            let sql = format!("SELECT unit_id, year FROM inspection_programme WHERE unit_id IN ({})", id_list(chunk));
+            let rows: Vec<(i64, i32)> = sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(&mut *tx).await.db()?;
+            if let Some((unit, year)) = rows.into_iter().find(|(u, y)| taken.contains(&(*u, *y))) {
+                return Err(Error::conflict(
+                    "inspection_programme_exists",
+                    format!("unit {unit} has an inspection programme for {year} already; nothing was loaded"),
+                )
+                .into());
+            }
+        }
+        let statements = [
+            (
+                "INSERT INTO inspection_programme (id, unit_id, year, status, decision, approved_on, recorded_at) ",
+                json_rows(&[Int, Int, Int, Text, Text, Date, Text]),
+                &programmes,
+            ),
+            (
+                "INSERT INTO inspection (id, programme_id, kind, topic, criteria, window_from, window_to, status, \
+                 conflicts, started_on, concluded_on, recorded_at) ",
+                json_rows(&[Int, Int, Text, Text, Text, Date, Date, Text, Text, Date, Date, Text]),
+                &inspections,
+            ),
+            (
+                "INSERT INTO inspection_subject (inspection_id, position, unit_id) ",
+                json_rows(&[Int, Int, Int]),
+                &subjects,
+            ),
+            (
+                "INSERT INTO finding (id, inspection_id, position, subject_unit_id, kind, severity, text) ",
+                json_rows(&[Int, Int, Int, Int, Text, Text, Text]),
+                &findings,
+            ),
+        ];
+        for (insert, rows, values) in statements {
+            super::members::write_json(&mut tx, &format!("{insert}{rows}"), values, &|_| {}).await?;
+        }
+        let after =
+            serde_json::json!({"programmes": list.len(), "inspections": inspections.len(), "findings": findings.len()});
+        let entry = AuditChange {
+            action: "inspection_programme.load",
+            target: "inspections",
+            unit_id: None,
+            before: None,
+            after: Some(after),
+        };
+        append(&mut tx, actor, entry).await?;
+        self.commit(tx).await?;
+        Ok(list.len())
+    }
+
     async fn create_inspection_programme(
         &self,
         actor: &Actor,

@@ -283,9 +283,37 @@ pub struct CoverageReport {
     pub units: Vec<Covered>,
 }
 
+/// An inspecting body's programme written in bulk (the generator's): approved on a day, with
+/// its inspections (no team, no recommendation).
+#[derive(Debug, Clone)]
+pub struct BulkInspectionProgramme {
+    pub body: UnitCode,
+    pub year: i32,
+    pub approved_on: NaiveDate,
+    pub inspections: Vec<BulkInspection>,
+}
+
+/// An inspection written in bulk: its subjects (units), and its findings once concluded.
+#[derive(Debug, Clone)]
+pub struct BulkInspection {
+    pub kind: String,
+    pub subjects: Vec<UnitCode>,
+    pub topic: String,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub status: InspectionStatus,
+    pub concluded_on: Option<NaiveDate>,
+    /// Subject (one of the subjects), kind, severity, text.
+    pub findings: Vec<(UnitCode, FindingKind, Option<String>, String)>,
+}
+
 /// Inspection and supervision, and discipline.
 #[async_trait]
 pub trait InspectionStore: Send + Sync {
+    /// Programmes written in bulk in one transaction with one audit entry (the generator's
+    /// way: no conflict check, the subjects as given). Refused, writing none, when a body has
+    /// one that year.
+    async fn load_inspections(&self, actor: &Actor, list: &[BulkInspectionProgramme]) -> Result<usize>;
     /// A new draft programme of an inspecting body for a year (one per body and year).
     async fn create_inspection_programme(
         &self,

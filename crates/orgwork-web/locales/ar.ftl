@@ -926,3 +926,4 @@ home-inspections-done = نُفذ { $done } من { $planned }
 home-recommendations-open = توصيات لم تُغلق بعد
 home-recommendations-overdue = توصيات متأخرة
 home-recommendations-awaiting = توصيات بانتظار التحقق
+audit-action-inspection_programme-load = تحميل برامج التفتيش دفعة واحدة

@@ -880,3 +880,4 @@ home-inspections-done = { $done } carried out of { $planned }
 home-recommendations-open = Recommendations not yet closed
 home-recommendations-overdue = Recommendations overdue
 home-recommendations-awaiting = Recommendations awaiting verification
+audit-action-inspection_programme-load = inspection programmes loaded in bulk

@@ -850,3 +850,4 @@ home-inspections-done = Đã tiến hành { $done }/{ $planned }
 home-recommendations-open = Kiến nghị chưa hoàn thành
 home-recommendations-overdue = Kiến nghị quá hạn
 home-recommendations-awaiting = Kiến nghị chờ xác nhận
+audit-action-inspection_programme-load = nạp hàng loạt chương trình kiểm tra, giám sát

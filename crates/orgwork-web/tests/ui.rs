@@ -858,7 +858,7 @@ async fn inspection_pages_from_plan_to_follow_up(backend: &str) {
     let done =
         [("csrf", c.as_str()), ("evidence", "Biên bản 5"), ("done_on", "2025-05-02"), ("back", "/recommendations")];
     let (s, _, loc) = sec.post(&format!("/recommendations/{rec}/done"), &done, &[]).await;
-    assert_eq!((s, loc.as_deref()), (StatusCode::SEE_OTHER, Some("/recommendations")));
+    assert_eq!((s, loc), (StatusCode::SEE_OTHER, Some(format!("/recommendations?done=1#rec-{rec}"))));
     let verify = [("csrf", c.as_str()), ("verified_on", "2025-05-03"), ("accept", "yes")];
     let (s, _, _) = sec.post(&format!("/recommendations/{rec}/verify"), &verify, &[]).await;
     assert_eq!(s, StatusCode::FORBIDDEN, "an organizer does not verify");

@@ -32,8 +32,45 @@ pub struct Args {
     /// scale and seed) already.
     #[arg(long, requires = "programmes")]
     programmes_only: bool,
+    /// Also write the inspection and supervision programmes of this year and the two before:
+    /// every unit with units under it inspects or supervises about a third of them; those
+    /// done by 30 September of this year concluded with their findings.
+    #[arg(long)]
+    inspections: Option<i32>,
+    /// Only the inspection programmes, into a database that holds the same generated
+    /// organization already.
+    #[arg(long, requires = "inspections")]
+    inspections_only: bool,
     #[command(flatten)]
     db: DbArgs,
+}
+
+async fn load_inspections(
+    store: &dyn orgwork_store::Store,
+    units: &[crate::generate::GenUnit],
+    year: i32,
+    seed: u64,
+) -> Result<()> {
+    let t = std::time::Instant::now();
+    // The generated year stands as on its 30 September (as its work programmes' reports do):
+    // the same seed gives the same inspections whatever the day it is run.
+    let today = chrono::NaiveDate::from_ymd_opt(year, 9, 30).unwrap_or_default();
+    let (mut programmes, mut inspections, mut findings) = (0, 0, 0);
+    for y in year - 2..=year {
+        let list = crate::generate::inspections::programmes(units, y, seed, today)?;
+        programmes += list.len();
+        inspections += list.iter().map(|p| p.inspections.len()).sum::<usize>();
+        findings += list.iter().flat_map(|p| &p.inspections).map(|i| i.findings.len()).sum::<usize>();
+        for slice in list.chunks(5_000) {
+            store.load_inspections(&actor(), slice).await?;
+        }
+    }
+    println!(
+        "Loaded {programmes} inspection programmes of {}–{year} ({inspections} inspections, {findings} findings) in {:.1} s.",
+        year - 2,
+        t.elapsed().as_secs_f64()
+    );
+    Ok(())
 }
 
 async fn load_programmes(
@@ -145,9 +182,14 @@ pub async fn run(args: Args) -> Result<()> {
         return Ok(());
     }
     let store = args.db.open().await?;
-    if args.programmes_only {
-        let year = args.programmes.unwrap_or(2025);
-        return load_programmes(store.as_ref(), &org.units, year, args.seed).await;
+    if args.programmes_only || args.inspections_only {
+        if let Some(year) = args.programmes.filter(|_| args.programmes_only) {
+            load_programmes(store.as_ref(), &org.units, year, args.seed).await?;
+        }
+        if let Some(year) = args.inspections.filter(|_| args.inspections_only) {
+            load_inspections(store.as_ref(), &org.units, year, args.seed).await?;
+        }
+        return Ok(());
     }
     let units: Vec<NewUnit> = org
         .units
@@ -188,6 +230,9 @@ pub async fn run(args: Args) -> Result<()> {
     println!("Loaded {n} units and {loaded} members in {:.1} s.", t.elapsed().as_secs_f64());
     if let Some(year) = args.programmes {
         load_programmes(store.as_ref(), &org.units, year, args.seed).await?;
+    }
+    if let Some(year) = args.inspections {
+        load_inspections(store.as_ref(), &org.units, year, args.seed).await?;
     }
     Ok(())
 }

@@ -5,6 +5,7 @@
 
 pub mod provinces;
 
+pub mod inspections;
 pub mod plans;
 use crate::demo_data::people::Rng;
 use chrono::{Datelike, Days, NaiveDate};

@@ -951,7 +951,12 @@ async fn render_follow_up(
 /// Where a recommendation's form goes back to: the page it was sent from (a path here).
 fn back_to(v: &HashMap<String, String>, id: RecommendationId) -> String {
     let back = get(v, "back");
-    if back.starts_with('/') && !back.starts_with("//") { back } else { format!("/recommendations?done=1#rec-{id}") }
+    if back.starts_with('/') && !back.starts_with("//") && !back.contains('#') {
+        let join = if back.contains('?') { '&' } else { '?' };
+        format!("{back}{join}done=1#rec-{id}")
+    } else {
+        format!("/recommendations?done=1#rec-{id}")
+    }
 }
 
 /// Reports a recommendation done.
