@@ -20,7 +20,7 @@ use orgwork_store::{
     Actor, Appeal, BulkInspectionProgramme, CaseFilter, CaseId, CoverageReport, DisciplineCase, Finding, FindingId,
     FollowUp, Inspection, InspectionAmendment, InspectionId, InspectionProgramme, InspectionProgrammeId,
     InspectionStore, MemberId, NewCase, NewInspection, ProgrammeStatus, Recommendation, RecommendationFilter,
-    RecommendationId, Result, StoreError, Subject, SubjectRef,
+    RecommendationId, Reschedule, Result, StoreError, Subject, SubjectRef,
 };
 use sqlx::Row;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -1014,6 +1014,103 @@ impl InspectionStore for Backend {
         load_inspection(self, &mut conn, id).await
     }
 
+    async fn reschedule_inspection(&self, actor: &Actor, id: InspectionId, change: Reschedule) -> Result<Inspection> {
+        self.horizon("to", change.to)?;
+        let reason = rules::check_text("reason", &change.reason, true)?;
+        let override_reason =
+            change.override_conflict.as_deref().map(|r| rules::check_text("override_conflict", r, true)).transpose()?;
+        let mut tx = self.begin_write().await?;
+        let before = load_inspection(self, &mut tx, id).await?;
+        if !matches!(before.status, InspectionStatus::Planned | InspectionStatus::Deferred) {
+            return Err(Error::conflict(
+                "invalid_inspection_status",
+                format!("status: an inspection {} keeps its window and team", before.status.as_str()),
+            )
+            .into());
+        }
+        let (programme, body_id) = programme_row(&mut tx, before.programme).await?;
+        rules::check_window(programme.year, change.from, change.to)?;
+        let mut facts = vec![];
+        for s in &before.subjects {
+            let r = match (&s.unit, &s.member) {
+                (Some(u), _) => SubjectRef::Unit(u.clone()),
+                (None, Some(m)) => SubjectRef::Member(*m),
+                _ => continue,
+            };
+            facts.push(self.subject_facts(&mut tx, &r, (body_id, &programme.body), change.from, change.to).await?.0);
+        }
+        let (head, members) = change.team.clone().unwrap_or((before.head.clone(), before.members.clone()));
+        let mut names = vec![head.trim().to_string()];
+        for m in &members {
+            let m = m.trim().to_string();
+            if !names.contains(&m) {
+                names.push(m);
+            }
+        }
+        if names.len() > rules::MAX_TEAM + 1 {
+            return Err(
+                Error::invalid("invalid_team", format!("member: at most {} team members", rules::MAX_TEAM)).into()
+            );
+        }
+        let mut team = vec![];
+        for n in &names {
+            let uid = user_id(&mut tx, n).await?;
+            team.push((uid, self.team_facts(&mut tx, uid, n, change.from, change.to).await?));
+        }
+        let found = rules::conflicts(&team.iter().map(|(_, t)| t.clone()).collect::<Vec<_>>(), &facts);
+        let kept = override_reason.or_else(|| before.override_reason.clone());
+        if !found.is_empty() && kept.is_none() {
+            return Err(rules::conflict_error(&found).into());
+        }
+        let stored: Vec<StoredConflict> = found
+            .iter()
+            .map(|c| StoredConflict { user: c.user.clone(), member: c.member.clone(), subject: c.subject.clone() })
+            .collect();
+        sqlx::query(
+            "UPDATE inspection SET window_from = $2, window_to = $3, status = 'planned', status_reason = NULL, \
+             override_reason = $4, conflicts = $5 WHERE id = $1",
+        )
+        .bind(id.get())
+        .bind(change.from)
+        .bind(change.to)
+        .bind(if found.is_empty() { None } else { kept })
+        .bind(serde_json::to_string(&stored).map_err(bad_json)?)
+        .execute(&mut *tx)
+        .await
+        .db()?;
+        sqlx::query("DELETE FROM inspection_team WHERE inspection_id = $1")
+            .bind(id.get())
+            .execute(&mut *tx)
+            .await
+            .db()?;
+        for (i, (uid, _)) in team.iter().enumerate() {
+            sqlx::query("INSERT INTO inspection_team (inspection_id, user_id, position, head) VALUES ($1, $2, $3, $4)")
+                .bind(id.get())
+                .bind(uid)
+                .bind(i as i64)
+                .bind(i == 0)
+                .execute(&mut *tx)
+                .await
+                .db()?;
+        }
+        let after = load_inspection(self, &mut tx, id).await?;
+        if programme.status == ProgrammeStatus::Approved {
+            record_amendment(self, &mut tx, actor, before.programme, Some(&before), &after, today(), Some(&reason))
+                .await?;
+        }
+        let target = format!("inspection:{id}");
+        let entry = AuditChange {
+            action: "inspection.reschedule",
+            target: &target,
+            unit_id: Some(body_id),
+            before: inspection_json(&before),
+            after: inspection_json(&after),
+        };
+        append(&mut tx, actor, entry).await?;
+        self.commit(tx).await?;
+        Ok(after)
+    }
+
     async fn set_inspection_status(
         &self,
         actor: &Actor,
@@ -1606,57 +1703,77 @@ impl InspectionStore for Backend {
     }
 
     async fn coverage(&self, body: &UnitCode, year: i32, never_since: Option<i32>) -> Result<CoverageReport> {
+        use super::common::{Arg, read_rows};
         if !(1900..=2199).contains(&year) || never_since.is_some_and(|s| !(1900..=year).contains(&s)) {
             return Err(Error::invalid("invalid_year", format!("year: {year}; never_since a year up to it")).into());
         }
         let day = super::plan::tree_day(year);
         let mut conn = self.reader().acquire().await.db()?;
         let top = super::structure::resolve_for_read(&mut conn, body, day).await?;
-        let units = subtree_ids(&mut conn, top.id, day).await?;
-        let since = never_since.unwrap_or(year).min(year);
-        let rows = sqlx::query(
-            "SELECT s.unit_id, s.member_id, i.kind, p.year, i.window_from FROM inspection_subject s \
-             JOIN inspection i ON i.id = s.inspection_id JOIN inspection_programme p ON p.id = i.programme_id \
-             WHERE i.status IN ('in_progress', 'concluded') AND p.year >= $1 AND p.year <= $2",
+        // The subtree and the done subjects in two set reads (on SQLite each crosses the driver
+        // as one JSON text): the whole nation's 268,000 units at once.
+        let mut units: Vec<(i64, String)> = read_rows(
+            &mut conn,
+            "WITH RECURSIVE sub(id) AS (SELECT CAST($1 AS BIGINT) UNION ALL \
+             SELECT v.unit_id FROM unit_version v JOIN sub ON v.parent_id = sub.id \
+             WHERE v.valid_from <= $2 AND (v.valid_to IS NULL OR v.valid_to > $2)) \
+             SELECT sub.id AS id, u.code AS code FROM sub JOIN unit u ON u.id = sub.id",
+            &["id", "code"],
+            &[Arg::Text(top.id.to_string()), Arg::Date(day)],
         )
-        .bind(since)
+        .await?;
+        // The body first, then by code.
+        units.sort_by(|a, b| (a.0 != top.id).cmp(&(b.0 != top.id)).then_with(|| a.1.cmp(&b.1)));
+        let since = never_since.unwrap_or(year).min(year);
+        let subjects: Vec<(i64, String, i32)> = read_rows(
+            &mut conn,
+            "SELECT s.unit_id AS unit_id, i.kind AS kind, p.year AS year FROM inspection_subject s \
+             JOIN inspection i ON i.id = s.inspection_id JOIN inspection_programme p ON p.id = i.programme_id \
+             WHERE s.unit_id IS NOT NULL AND i.status IN ('in_progress', 'concluded') \
+             AND p.year >= CAST($1 AS INTEGER) AND p.year <= CAST($2 AS INTEGER)",
+            &["unit_id", "kind", "year"],
+            &[Arg::Text(since.to_string()), Arg::Text(year.to_string())],
+        )
+        .await?;
+        let code_of_id: HashMap<i64, &str> = units.iter().map(|(i, c)| (*i, c.as_str())).collect();
+        let mut done: BTreeMap<String, (BTreeSet<i32>, BTreeSet<i32>)> = BTreeMap::new();
+        for (unit, kind, y) in &subjects {
+            if let Some(code) = code_of_id.get(unit) {
+                let e = done.entry(code.to_string()).or_default();
+                if self.profile.inspection.is_supervision(kind) {
+                    e.1.insert(*y)
+                } else {
+                    e.0.insert(*y)
+                };
+            }
+        }
+        // Members who were subjects in the year, by their unit on the window's first day.
+        let rows = sqlx::query(
+            "SELECT s.member_id, i.kind, i.window_from FROM inspection_subject s \
+             JOIN inspection i ON i.id = s.inspection_id JOIN inspection_programme p ON p.id = i.programme_id \
+             WHERE s.member_id IS NOT NULL AND i.status IN ('in_progress', 'concluded') AND p.year = $1",
+        )
         .bind(year)
         .fetch_all(&mut *conn)
         .await
         .db()?;
-        let code_of_id: BTreeMap<i64, &str> = units.iter().map(|(i, c)| (*i, c.as_str())).collect();
-        let mut done: BTreeMap<String, (BTreeSet<i32>, BTreeSet<i32>)> = BTreeMap::new();
         let mut members_inspected = BTreeSet::new();
         let mut members_supervised = BTreeSet::new();
         for r in rows {
+            let m: i64 = r.try_get("member_id").db()?;
             let kind: String = r.try_get("kind").db()?;
-            let y: i32 = r.try_get("year").db()?;
-            let sup = self.profile.inspection.is_supervision(&kind);
-            if let Some(u) = r.try_get::<Option<i64>, _>("unit_id").db()?
-                && let Some(code) = code_of_id.get(&u)
+            let from: NaiveDate = r.try_get("window_from").db()?;
+            if let Some(u) = member_unit_on(&mut conn, m, from).await?
+                && code_of_id.contains_key(&u)
             {
-                let e = done.entry(code.to_string()).or_default();
-                if sup {
-                    e.1.insert(y)
+                if self.profile.inspection.is_supervision(&kind) {
+                    members_supervised.insert(m)
                 } else {
-                    e.0.insert(y)
+                    members_inspected.insert(m)
                 };
             }
-            if y == year
-                && let Some(m) = r.try_get::<Option<i64>, _>("member_id").db()?
-            {
-                let from: NaiveDate = r.try_get("window_from").db()?;
-                if let Some(u) = member_unit_on(&mut conn, m, from).await?
-                    && code_of_id.contains_key(&u)
-                {
-                    if sup {
-                        members_supervised.insert(m)
-                    } else {
-                        members_inspected.insert(m)
-                    };
-                }
-            }
         }
+        drop(code_of_id);
         let codes: Vec<String> = units.into_iter().map(|(_, c)| c).collect();
         let (coverage, rows) = rules::coverage(&codes, &done, year, never_since);
         Ok(CoverageReport {

@@ -116,6 +116,17 @@ pub struct NewInspection {
     pub reason: Option<String>,
 }
 
+/// A planned or deferred inspection moved to a new window or given a new team, on the record.
+#[derive(Debug, Clone)]
+pub struct Reschedule {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// A new head and members (the team as it is when none).
+    pub team: Option<(String, Vec<String>)>,
+    pub override_conflict: Option<String>,
+    pub reason: String,
+}
+
 /// A finding of a concluded inspection: locked with it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
@@ -352,6 +363,10 @@ pub trait InspectionStore: Send + Sync {
         on: NaiveDate,
         reason: Option<String>,
     ) -> Result<Inspection>;
+    /// Moves a planned or deferred inspection to a new window, or gives it a new team (planned
+    /// again): the subjects and the conflict of interest checked again, recorded with the
+    /// reason.
+    async fn reschedule_inspection(&self, actor: &Actor, id: InspectionId, change: Reschedule) -> Result<Inspection>;
     /// Concludes an inspection under way on a day with its findings and recommendations:
     /// locked from then on.
     async fn conclude_inspection(

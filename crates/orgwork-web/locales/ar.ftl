@@ -927,3 +927,7 @@ home-recommendations-open = توصيات لم تُغلق بعد
 home-recommendations-overdue = توصيات متأخرة
 home-recommendations-awaiting = توصيات بانتظار التحقق
 audit-action-inspection_programme-load = تحميل برامج التفتيش دفعة واحدة
+finding-repeat-of = تكرار للنتيجة رقم (إن وجدت)
+audit-action-inspection-reschedule = تعديل موعد التفتيش أو فريقه
+inspection-reschedule = نقل إلى فترة أو فريق جديد
+inspection-team-kept = اتركه فارغًا للإبقاء على الفريق كما هو.

@@ -881,3 +881,7 @@ home-recommendations-open = Recommendations not yet closed
 home-recommendations-overdue = Recommendations overdue
 home-recommendations-awaiting = Recommendations awaiting verification
 audit-action-inspection_programme-load = inspection programmes loaded in bulk
+finding-repeat-of = Repeats finding (its number, if any)
+audit-action-inspection-reschedule = inspection rescheduled
+inspection-reschedule = Move to a new window or team
+inspection-team-kept = Leave empty to keep the team as it is.

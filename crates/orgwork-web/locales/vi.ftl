@@ -851,3 +851,7 @@ home-recommendations-open = Kiến nghị chưa hoàn thành
 home-recommendations-overdue = Kiến nghị quá hạn
 home-recommendations-awaiting = Kiến nghị chờ xác nhận
 audit-action-inspection_programme-load = nạp hàng loạt chương trình kiểm tra, giám sát
+finding-repeat-of = Lặp lại nội dung kết luận số (nếu có)
+audit-action-inspection-reschedule = điều chỉnh thời gian, thành phần đoàn kiểm tra
+inspection-reschedule = Điều chỉnh thời gian hoặc thành phần đoàn
+inspection-team-kept = Để trống nếu giữ nguyên thành phần đoàn.

@@ -284,11 +284,14 @@ fn table() -> Vec<Row> {
     // The setup's inspection is concluded: locked (409) for the inspector.
     let status_body = Some(json!({"status": "cancelled", "on": "2022-06-01", "reason": "trùng lịch"}));
     let conclude = Some(json!({"on": "2022-06-01", "findings": []}));
+    let reschedule = Some(json!({"from": "2022-07-01", "to": "2022-07-20", "reason": "trùng lịch"}));
     for (u, status) in [("view", 403), ("org", 403), ("other", 404), ("insp", 409)] {
         let path = "/api/v1/inspections/{inspection}/status";
         t.push(row(u, M::POST, "/api/v1/inspections/{id}/status", path, status_body.clone(), status));
         let path = "/api/v1/inspections/{inspection}/conclude";
         t.push(row(u, M::POST, "/api/v1/inspections/{id}/conclude", path, conclude.clone(), status));
+        let path = "/api/v1/inspections/{inspection}/reschedule";
+        t.push(row(u, M::POST, "/api/v1/inspections/{id}/reschedule", path, reschedule.clone(), status));
     }
     let done = Some(json!({"on": "2022-06-01", "evidence": "Biên bản 3"}));
     for (u, status) in [("view", 403), ("insp", 403), ("other", 404), ("org", 200)] {

@@ -17,7 +17,7 @@ use orgwork_domain::inspection::{AppealOutcome, InspectionStatus, Recommendation
 use orgwork_domain::structure::UnitCode;
 use orgwork_store::{
     Actor, CaseFilter, CaseId, InspectionId, InspectionProgrammeId, MemberId, NewCase, NewInspection,
-    RecommendationFilter, RecommendationId, Store, SubjectRef,
+    RecommendationFilter, RecommendationId, Reschedule, Store, SubjectRef,
 };
 use std::path::PathBuf;
 
@@ -112,6 +112,30 @@ pub enum Command {
         as_user: Option<String>,
         #[command(flatten)]
         db: DbArgs,
+    },
+    /// Move a planned or deferred inspection to a new window, or give it a new team: its
+    /// subjects and the conflict of interest checked again, recorded with the reason.
+    Reschedule {
+        id: InspectionId,
+        #[arg(long, value_parser = date)]
+        from: NaiveDate,
+        #[arg(long, value_parser = date)]
+        to: NaiveDate,
+        /// A new head of the team (with --member for its members); the team stays without it.
+        #[arg(long)]
+        head: Option<String>,
+        #[arg(long = "member", requires = "head")]
+        members: Vec<String>,
+        #[arg(long)]
+        override_conflict: Option<String>,
+        #[arg(long)]
+        reason: String,
+        #[arg(long = "as")]
+        as_user: Option<String>,
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        json: bool,
     },
     /// Take a deferred inspection up again.
     Resume {
@@ -421,6 +445,17 @@ pub async fn run(c: Command) -> Result<()> {
         }
         Command::Cancel { id, on, reason, as_user, db } => {
             status(db, as_user, id, InspectionStatus::Cancelled, on, Some(reason)).await
+        }
+        Command::Reschedule { id, from, to, head, members, override_conflict, reason, as_user, db, json } => {
+            let store = db.open().await?;
+            let by = who(store.as_ref(), as_user).await?;
+            let change = Reschedule { from, to, team: head.map(|h| (h, members)), override_conflict, reason };
+            let i = store.reschedule_inspection(&by, id, change).await?;
+            if json {
+                return output::json(&i);
+            }
+            print_inspection(&i);
+            Ok(())
         }
         Command::Resume { id, on, as_user, db } => status(db, as_user, id, InspectionStatus::Planned, on, None).await,
         Command::Conclude { id, on, findings, as_user, db, json } => {

@@ -116,8 +116,35 @@ pub async fn inspects_from_plan_to_verified_follow_up(store: Arc<dyn Store>) {
         .await
         .unwrap();
     assert_eq!(deferred.reason.as_deref(), Some("floods"));
+    // Rescheduled: planned again in August with a new team, on the record; ann on a team of
+    // C2 is no conflict, her own cell's would be.
+    let mut change = orgwork_store::Reschedule {
+        from: d("2025-08-01"),
+        to: d("2025-08-29"),
+        team: Some(("head.kcq".into(), vec!["ann".into()])),
+        override_conflict: None,
+        reason: "after the floods".into(),
+    };
+    let moved = s.reschedule_inspection(&inspector, c2.id, change.clone()).await.unwrap();
+    assert_eq!(
+        (moved.status, moved.from, moved.members.clone()),
+        (InspectionStatus::Planned, d("2025-08-01"), vec!["ann".to_string()])
+    );
+    change.from = d("2024-12-01");
+    assert_eq!(error_code(s.reschedule_inspection(&inspector, c2.id, change.clone()).await), "invalid_window");
+    change.from = d("2025-08-01");
+    s.set_inspection_status(
+        &inspector,
+        c2.id,
+        InspectionStatus::Deferred,
+        d("2025-07-20"),
+        Some("floods again".into()),
+    )
+    .await
+    .unwrap();
     let amendments = s.inspection_amendments(p.id).await.unwrap();
-    assert_eq!(amendments.len(), 2);
+    assert_eq!(amendments.len(), 4);
+    assert_eq!(amendments[2].reason.as_deref(), Some("after the floods"));
     assert_eq!(amendments[0].reason.as_deref(), Some("requested by the bloc's committee"));
     assert!(amendments[0].before.is_none() && amendments[1].before.is_some());
     assert_eq!(
@@ -182,6 +209,14 @@ owner = "secretary.sotc"
         ),
         "inspection_locked"
     );
+    let late = orgwork_store::Reschedule {
+        from: d("2025-05-01"),
+        to: d("2025-05-30"),
+        team: None,
+        override_conflict: None,
+        reason: "late".into(),
+    };
+    assert_eq!(error_code(s.reschedule_inspection(&inspector, sotc.id, late).await), "invalid_inspection_status");
 
     // Follow-up: the owner reports it done; neither the owner nor the reporter verifies it.
     let rec = done.recommendations[0].id;

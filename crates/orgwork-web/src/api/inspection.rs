@@ -43,6 +43,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(coverage))
         .routes(routes!(show))
         .routes(routes!(set_status))
+        .routes(routes!(reschedule))
         .routes(routes!(conclude))
         .routes(routes!(recommendations))
         .routes(routes!(recommendation))
@@ -363,6 +364,49 @@ async fn set_status(
     let on = parse_date("on", &b.on)?;
     writable(s.store.as_ref(), &caller, id).await?;
     Ok(Json(s.store.set_inspection_status(&caller.actor(), id, b.status, on, b.reason).await?))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RescheduleBody {
+    #[schema(value_type = String, format = Date)]
+    from: String,
+    #[schema(value_type = String, format = Date)]
+    to: String,
+    /// A new head of the team, with its members; the team stays without it.
+    head: Option<String>,
+    #[serde(default)]
+    members: Vec<String>,
+    override_conflict: Option<String>,
+    reason: String,
+}
+
+/// Moves a planned or deferred inspection to a new window, or gives it a new team: its
+/// subjects and the conflict of interest checked again, recorded with the reason.
+#[utoipa::path(post, path = "/api/v1/inspections/{id}/reschedule", tag = "inspections", params(("id" = String, Path)),
+    request_body = RescheduleBody,
+    responses((status = 200, body = Inspection), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn reschedule(
+    State(s): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Id(id): Id<InspectionId>,
+    ApiJson(b): ApiJson<RescheduleBody>,
+) -> Result<Json<Inspection>, ApiError> {
+    let from = parse_date("from", &b.from)?;
+    let to = parse_date("to", &b.to)?;
+    if b.members.len() > orgwork_domain::inspection::MAX_TEAM {
+        return Err(ApiError::new(StatusCode::BAD_REQUEST, "invalid_team", "members: too many"));
+    }
+    writable(s.store.as_ref(), &caller, id).await?;
+    let change = orgwork_store::Reschedule {
+        from,
+        to,
+        team: b.head.map(|h| (h, b.members)),
+        override_conflict: b.override_conflict,
+        reason: b.reason,
+    };
+    Ok(Json(s.store.reschedule_inspection(&caller.actor(), id, change).await?))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -380,6 +380,7 @@ pub async fn plan(
 }
 
 pub struct FindingRow {
+    id: String,
     subject: (String, String),
     kind: String,
     severity: String,
@@ -435,6 +436,7 @@ struct InspectionPage {
     can_start: bool,
     can_defer: bool,
     can_resume: bool,
+    can_reschedule: bool,
     can_cancel: bool,
     can_conclude: bool,
     kinds: Vec<(String, String)>,
@@ -569,6 +571,7 @@ async fn render_inspection(
             _ => (String::new(), String::new()),
         };
         findings.push(FindingRow {
+            id: f.id.to_string(),
             subject,
             kind: tr.t(&format!("finding-kind-{}", f.kind.as_str())),
             severity: f.severity.as_deref().map(|c| severity_label(store, tr, c)).unwrap_or_default(),
@@ -614,6 +617,7 @@ async fn render_inspection(
         can_start: can_write && i.status == S::Planned,
         can_defer: can_write && matches!(i.status, S::Planned | S::Deferred),
         can_resume: can_write && i.status == S::Deferred,
+        can_reschedule: can_write && matches!(i.status, S::Planned | S::Deferred),
         can_cancel: can_write && matches!(i.status, S::Planned | S::Deferred | S::InProgress),
         can_conclude: can_write && matches!(i.status, S::Planned | S::InProgress),
         kinds: orgwork_domain::inspection::FindingKind::ALL
@@ -649,6 +653,43 @@ pub async fn set_status(
         })?;
         let on = parse_written_date("status_on", &get(v, "status_on"))?;
         store.set_inspection_status(&caller.actor(), id, to, on, opt(v, "reason")).await?;
+        Ok::<_, ApiError>(())
+    }
+    .await;
+    match result {
+        Ok(()) => redirect(&format!("/inspections/{id}?done=1")),
+        Err(e) if e.status == StatusCode::NOT_FOUND => ctx.api_error_page(e),
+        Err(e) => {
+            let message = ctx.error_text(&e);
+            render_inspection(&s, &ctx, &caller, id, false, Some(message), v.clone(), e.status).await
+        }
+    }
+}
+
+/// Moves an inspection to a new window (and a new team, when one is typed).
+pub async fn reschedule(
+    State(s): State<AppState>,
+    PageId(id): PageId<InspectionId>,
+    Submitted { ctx, caller, form: f }: Submitted<FieldsForm>,
+) -> Response {
+    let v = &f.fields;
+    let store = s.store.as_ref();
+    let result = async {
+        let i = readable(store, &caller, id).await?;
+        caller
+            .require_from(store, Permission::WriteInspections, &i.body, crate::api::inspection::first_day(i.year))
+            .await?;
+        let from = parse_written_date("new_from_on", &get(v, "new_from_on"))?;
+        let to = parse_written_date("new_to_on", &get(v, "new_to_on"))?;
+        let team = opt(v, "new_head").map(|h| (h, list_of(&get(v, "new_members"))));
+        let change = orgwork_store::Reschedule {
+            from,
+            to,
+            team,
+            override_conflict: opt(v, "new_override"),
+            reason: get(v, "new_reason"),
+        };
+        store.reschedule_inspection(&caller.actor(), id, change).await?;
         Ok::<_, ApiError>(())
     }
     .await;
@@ -802,6 +843,7 @@ pub async fn print(
             None => (f.subject.name.clone().unwrap_or_default(), String::new()),
         };
         findings.push(FindingRow {
+            id: f.id.to_string(),
             subject,
             kind: tr.t(&format!("finding-kind-{}", f.kind.as_str())),
             severity: f.severity.as_deref().map(|c| severity_label(store, tr, c)).unwrap_or_default(),

@@ -98,6 +98,7 @@ pub fn routes() -> Router<AppState> {
         .route("/inspections/programmes/{id}/plan", post(inspection::plan))
         .route("/inspections/{id}", get(inspection::page))
         .route("/inspections/{id}/status", post(inspection::set_status))
+        .route("/inspections/{id}/reschedule", post(inspection::reschedule))
         .route("/inspections/{id}/conclude", post(inspection::conclude))
         .route("/inspections/{id}/print/{what}", get(inspection::print))
         .route("/recommendations", get(inspection::follow_up))
