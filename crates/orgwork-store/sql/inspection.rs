@@ -801,19 +801,14 @@ impl InspectionStore for Backend {
     }
 
     async fn inspection_programme_of(&self, body: &UnitCode, year: i32) -> Result<Option<InspectionProgramme>> {
-        let mut conn = self.reader().acquire().await.db()?;
-        let unit = super::structure::resolve_for_read(&mut conn, body, super::plan::tree_day(year)).await?;
-        let id: Option<i64> =
-            sqlx::query_scalar("SELECT id FROM inspection_programme WHERE unit_id = $1 AND year = $2")
-                .bind(unit.id)
-                .bind(year)
-                .fetch_optional(&mut *conn)
-                .await
-                .db()?;
-        match id {
-            None => Ok(None),
-            Some(id) => Ok(Some(load_programme(self, &mut conn, InspectionProgrammeId::new(id)).await?)),
-        }
+        let read = self.inspection_programme_of_uncached(body, year);
+        self.through_cache(&self.cache.inspection_programmes, (body.as_str().to_string(), year), read).await
+    }
+
+    async fn recommendations(&self, filter: &RecommendationFilter) -> Result<Vec<Recommendation>> {
+        let as_of = filter.as_of.unwrap_or_else(today);
+        let key = format!("{:?}|{:?}|{}|{:?}", filter.body, filter.addressee, filter.overdue, filter.status);
+        self.through_cache(&self.cache.recommendations, (key, as_of), self.recommendations_uncached(filter)).await
     }
 
     async fn inspection_programmes(&self, unit: &UnitCode, year: i32) -> Result<Vec<InspectionProgramme>> {
@@ -1350,45 +1345,6 @@ impl InspectionStore for Backend {
         Ok(one_recommendation(&mut conn, id, as_of).await?.0)
     }
 
-    async fn recommendations(&self, filter: &RecommendationFilter) -> Result<Vec<Recommendation>> {
-        let as_of = filter.as_of.unwrap_or_else(today);
-        let mut conn = self.reader().acquire().await.db()?;
-        let within = match &filter.addressee {
-            Some(a) => Some(super::structure::resolve_for_read(&mut conn, a, as_of).await?.id),
-            None => None,
-        };
-        let found = match (&filter.body, within) {
-            (Some(body), within) => {
-                let b = super::structure::resolve_for_read(&mut conn, body, as_of).await?;
-                let found = load_recommendations_with_units(&mut conn, "p.unit_id = $1", b.id, as_of).await?;
-                match within {
-                    None => found,
-                    Some(top) => {
-                        let sub: BTreeSet<i64> =
-                            subtree_ids(&mut conn, top, as_of).await?.into_iter().map(|(u, _)| u).collect();
-                        found.into_iter().filter(|(_, u)| sub.contains(u)).collect()
-                    }
-                }
-            }
-            // Addressed to the subtree on the day: the subtree's units in the same statement.
-            (None, Some(top)) => {
-                let condition = format!(
-                    "r.addressee_unit_id IN (WITH RECURSIVE sub(id) AS (SELECT CAST($1 AS BIGINT) UNION ALL \
-                     SELECT v.unit_id FROM unit_version v JOIN sub ON v.parent_id = sub.id \
-                     WHERE v.valid_from <= '{as_of}' AND (v.valid_to IS NULL OR v.valid_to > '{as_of}')) SELECT id FROM sub)"
-                );
-                load_recommendations_with_units(&mut conn, &condition, top, as_of).await?
-            }
-            (None, None) => load_recommendations_with_units(&mut conn, "r.id <> $1", 0, as_of).await?,
-        };
-        Ok(found
-            .into_iter()
-            .map(|(r, _)| r)
-            .filter(|r| !filter.overdue || r.overdue)
-            .filter(|r| filter.status.is_none_or(|s| s == r.status))
-            .collect())
-    }
-
     async fn report_recommendation_done(
         &self,
         actor: &Actor,
@@ -1786,6 +1742,65 @@ impl InspectionStore for Backend {
 }
 
 impl Backend {
+    pub(super) async fn inspection_programme_of_uncached(
+        &self,
+        body: &UnitCode,
+        year: i32,
+    ) -> Result<Option<InspectionProgramme>> {
+        let mut conn = self.reader().acquire().await.db()?;
+        let unit = super::structure::resolve_for_read(&mut conn, body, super::plan::tree_day(year)).await?;
+        let id: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM inspection_programme WHERE unit_id = $1 AND year = $2")
+                .bind(unit.id)
+                .bind(year)
+                .fetch_optional(&mut *conn)
+                .await
+                .db()?;
+        match id {
+            None => Ok(None),
+            Some(id) => Ok(Some(load_programme(self, &mut conn, InspectionProgrammeId::new(id)).await?)),
+        }
+    }
+
+    pub(super) async fn recommendations_uncached(&self, filter: &RecommendationFilter) -> Result<Vec<Recommendation>> {
+        let as_of = filter.as_of.unwrap_or_else(today);
+        let mut conn = self.reader().acquire().await.db()?;
+        let within = match &filter.addressee {
+            Some(a) => Some(super::structure::resolve_for_read(&mut conn, a, as_of).await?.id),
+            None => None,
+        };
+        let found = match (&filter.body, within) {
+            (Some(body), within) => {
+                let b = super::structure::resolve_for_read(&mut conn, body, as_of).await?;
+                let found = load_recommendations_with_units(&mut conn, "p.unit_id = $1", b.id, as_of).await?;
+                match within {
+                    None => found,
+                    Some(top) => {
+                        let sub: BTreeSet<i64> =
+                            subtree_ids(&mut conn, top, as_of).await?.into_iter().map(|(u, _)| u).collect();
+                        found.into_iter().filter(|(_, u)| sub.contains(u)).collect()
+                    }
+                }
+            }
+            // Addressed to the subtree on the day: the subtree's units in the same statement.
+            (None, Some(top)) => {
+                let condition = format!(
+                    "r.addressee_unit_id IN (WITH RECURSIVE sub(id) AS (SELECT CAST($1 AS BIGINT) UNION ALL \
+                     SELECT v.unit_id FROM unit_version v JOIN sub ON v.parent_id = sub.id \
+                     WHERE v.valid_from <= '{as_of}' AND (v.valid_to IS NULL OR v.valid_to > '{as_of}')) SELECT id FROM sub)"
+                );
+                load_recommendations_with_units(&mut conn, &condition, top, as_of).await?
+            }
+            (None, None) => load_recommendations_with_units(&mut conn, "r.id <> $1", 0, as_of).await?,
+        };
+        Ok(found
+            .into_iter()
+            .map(|(r, _)| r)
+            .filter(|r| !filter.overdue || r.overdue)
+            .filter(|r| filter.status.is_none_or(|s| s == r.status))
+            .collect())
+    }
+
     /// Appends a follow-up event and the audit entry of a recommendation's change, and commits.
     #[allow(clippy::too_many_arguments)]
     async fn follow_up(

@@ -95,6 +95,10 @@ pub struct ReadCache {
     pub lints: Shelf<(i64, chrono::NaiveDate), orgwork_domain::plan::Lint>,
     pub amendments: Shelf<i64, Vec<crate::Amendment>>,
     pub completions: Shelf<(String, i32, chrono::NaiveDate), Vec<crate::UnitCompletion>>,
+    /// A body's inspection programme of a year (the calendar page, the home page's figures).
+    pub inspection_programmes: Shelf<(String, i32), Option<crate::InspectionProgramme>>,
+    /// The recommendations a filter lists (the follow-up list, the home page's figures).
+    pub recommendations: Shelf<(String, chrono::NaiveDate), Vec<crate::Recommendation>>,
 }
 
 impl Default for ReadCache {
@@ -120,6 +124,8 @@ impl Default for ReadCache {
             lints: Shelf::default(),
             amendments: Shelf::default(),
             completions: Shelf::default(),
+            inspection_programmes: Shelf::default(),
+            recommendations: Shelf::default(),
         }
     }
 }
