@@ -138,7 +138,7 @@ pub struct TeamFacts {
 
 /// A conflict of interest: a team member whose member record belongs to a subject's subtree
 /// during the window (or who is the subject).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
 pub struct Conflict {
     pub user: String,

@@ -173,24 +173,13 @@ async fn load_inspection(store: &Backend, conn: &mut Conn, id: InspectionId) -> 
         status: InspectionStatus::parse(&status)
             .ok_or_else(|| StoreError::Backend(format!("inspection status '{status}'")))?,
         reason: row.try_get("status_reason").db()?,
-        conflicts: serde_json::from_str::<Vec<StoredConflict>>(&conflicts)
-            .map_err(bad_json)?
-            .into_iter()
-            .map(|c| Conflict { user: c.user, member: c.member, subject: c.subject })
-            .collect(),
+        conflicts: serde_json::from_str::<Vec<Conflict>>(&conflicts).map_err(bad_json)?,
         override_reason: row.try_get("override_reason").db()?,
         started_on: row.try_get("started_on").db()?,
         concluded_on: row.try_get("concluded_on").db()?,
         findings,
         recommendations,
     })
-}
-
-#[derive(serde::Serialize, serde::Deserialize)]
-struct StoredConflict {
-    user: String,
-    member: String,
-    subject: String,
 }
 
 const RECOMMENDATION_SELECT: &str = "SELECT r.id, r.inspection_id, r.finding_id, au.code AS addressee, r.text, r.due, \
@@ -358,6 +347,21 @@ pub(super) async fn subtree_ids(conn: &mut Conn, top: i64, day: NaiveDate) -> Re
     .await
     .db()?;
     rows.iter().map(|r| Ok((r.try_get("id").db()?, r.try_get("code").db()?))).collect()
+}
+
+/// An inspection's team rows, the head first.
+async fn write_team(tx: &mut Conn, id: InspectionId, team: &[(i64, TeamFacts)]) -> Result<()> {
+    for (i, (uid, _)) in team.iter().enumerate() {
+        sqlx::query("INSERT INTO inspection_team (inspection_id, user_id, position, head) VALUES ($1, $2, $3, $4)")
+            .bind(id.get())
+            .bind(uid)
+            .bind(i as i64)
+            .bind(i == 0)
+            .execute(&mut *tx)
+            .await
+            .db()?;
+    }
+    Ok(())
 }
 
 fn inspection_json(i: &Inspection) -> Option<serde_json::Value> {
@@ -528,6 +532,30 @@ impl Backend {
                 Ok((SubjectFacts { label, units, member: Some(m.get()) }, None, Some(m.get())))
             }
         }
+    }
+
+    /// The team (the head first, each user once) with each member's facts for the window.
+    async fn team(
+        &self,
+        tx: &mut Conn,
+        head: &str,
+        members: &[String],
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<(i64, TeamFacts)>> {
+        let mut names = vec![head.trim().to_string()];
+        for m in members {
+            let m = m.trim().to_string();
+            if !names.contains(&m) {
+                names.push(m);
+            }
+        }
+        let mut team = vec![];
+        for n in &names {
+            let uid = user_id(tx, n).await?;
+            team.push((uid, self.team_facts(tx, uid, n, from, to).await?));
+        }
+        Ok(team)
     }
 
     /// A team member's facts: the member record they are, and its units' paths over the window.
@@ -925,27 +953,11 @@ impl InspectionStore for Backend {
             facts.push(f);
             stored.push((unit, member));
         }
-        let mut team = vec![];
-        let head = new.head.trim().to_string();
-        let mut names = vec![head.clone()];
-        for m in &new.members {
-            let m = m.trim().to_string();
-            if !names.contains(&m) {
-                names.push(m);
-            }
-        }
-        for n in &names {
-            let uid = user_id(&mut tx, n).await?;
-            team.push((uid, self.team_facts(&mut tx, uid, n, new.from, new.to).await?));
-        }
+        let team = self.team(&mut tx, &new.head, &new.members, new.from, new.to).await?;
         let found = rules::conflicts(&team.iter().map(|(_, t)| t.clone()).collect::<Vec<_>>(), &facts);
         if !found.is_empty() && override_reason.is_none() {
             return Err(rules::conflict_error(&found).into());
         }
-        let stored_conflicts: Vec<StoredConflict> = found
-            .iter()
-            .map(|c| StoredConflict { user: c.user.clone(), member: c.member.clone(), subject: c.subject.clone() })
-            .collect();
         let iid = InspectionId::new(self.ids.next_id());
         sqlx::query(
             "INSERT INTO inspection (id, programme_id, kind, topic, criteria, window_from, window_to, status, status_reason, \
@@ -960,7 +972,7 @@ impl InspectionStore for Backend {
         .bind(new.from)
         .bind(new.to)
         .bind(if found.is_empty() { None } else { override_reason })
-        .bind(serde_json::to_string(&stored_conflicts).map_err(bad_json)?)
+        .bind(serde_json::to_string(&found).map_err(bad_json)?)
         .bind(now_text())
         .execute(&mut *tx)
         .await
@@ -977,16 +989,7 @@ impl InspectionStore for Backend {
             .await
             .db()?;
         }
-        for (i, (uid, _)) in team.iter().enumerate() {
-            sqlx::query("INSERT INTO inspection_team (inspection_id, user_id, position, head) VALUES ($1, $2, $3, $4)")
-                .bind(iid.get())
-                .bind(uid)
-                .bind(i as i64)
-                .bind(i == 0)
-                .execute(&mut *tx)
-                .await
-                .db()?;
-        }
+        write_team(&mut tx, iid, &team).await?;
         let after = load_inspection(self, &mut tx, iid).await?;
         if programme.status == ProgrammeStatus::Approved {
             record_amendment(self, &mut tx, actor, id, None, &after, today(), reason.as_deref()).await?;
@@ -1035,32 +1038,17 @@ impl InspectionStore for Backend {
             facts.push(self.subject_facts(&mut tx, &r, (body_id, &programme.body), change.from, change.to).await?.0);
         }
         let (head, members) = change.team.clone().unwrap_or((before.head.clone(), before.members.clone()));
-        let mut names = vec![head.trim().to_string()];
-        for m in &members {
-            let m = m.trim().to_string();
-            if !names.contains(&m) {
-                names.push(m);
-            }
-        }
-        if names.len() > rules::MAX_TEAM + 1 {
+        if members.len() > rules::MAX_TEAM {
             return Err(
                 Error::invalid("invalid_team", format!("member: at most {} team members", rules::MAX_TEAM)).into()
             );
         }
-        let mut team = vec![];
-        for n in &names {
-            let uid = user_id(&mut tx, n).await?;
-            team.push((uid, self.team_facts(&mut tx, uid, n, change.from, change.to).await?));
-        }
+        let team = self.team(&mut tx, &head, &members, change.from, change.to).await?;
         let found = rules::conflicts(&team.iter().map(|(_, t)| t.clone()).collect::<Vec<_>>(), &facts);
         let kept = override_reason.or_else(|| before.override_reason.clone());
         if !found.is_empty() && kept.is_none() {
             return Err(rules::conflict_error(&found).into());
         }
-        let stored: Vec<StoredConflict> = found
-            .iter()
-            .map(|c| StoredConflict { user: c.user.clone(), member: c.member.clone(), subject: c.subject.clone() })
-            .collect();
         sqlx::query(
             "UPDATE inspection SET window_from = $2, window_to = $3, status = 'planned', status_reason = NULL, \
              override_reason = $4, conflicts = $5 WHERE id = $1",
@@ -1069,7 +1057,7 @@ impl InspectionStore for Backend {
         .bind(change.from)
         .bind(change.to)
         .bind(if found.is_empty() { None } else { kept })
-        .bind(serde_json::to_string(&stored).map_err(bad_json)?)
+        .bind(serde_json::to_string(&found).map_err(bad_json)?)
         .execute(&mut *tx)
         .await
         .db()?;
@@ -1078,16 +1066,7 @@ impl InspectionStore for Backend {
             .execute(&mut *tx)
             .await
             .db()?;
-        for (i, (uid, _)) in team.iter().enumerate() {
-            sqlx::query("INSERT INTO inspection_team (inspection_id, user_id, position, head) VALUES ($1, $2, $3, $4)")
-                .bind(id.get())
-                .bind(uid)
-                .bind(i as i64)
-                .bind(i == 0)
-                .execute(&mut *tx)
-                .await
-                .db()?;
-        }
+        write_team(&mut tx, id, &team).await?;
         let after = load_inspection(self, &mut tx, id).await?;
         if programme.status == ProgrammeStatus::Approved {
             record_amendment(self, &mut tx, actor, before.programme, Some(&before), &after, today(), Some(&reason))

@@ -161,7 +161,7 @@ pub async fn readable(store: &dyn Store, caller: &Caller, id: InspectionId) -> R
 
 /// An inspection the caller may change: an inspector of its body's subtree, from the
 /// programme's year's first day to today.
-async fn writable(store: &dyn Store, caller: &Caller, id: InspectionId) -> Result<Inspection, ApiError> {
+pub async fn writable(store: &dyn Store, caller: &Caller, id: InspectionId) -> Result<Inspection, ApiError> {
     let i = readable(store, caller, id).await?;
     caller.require_from(store, Permission::WriteInspections, &i.body, first_day(i.year)).await?;
     Ok(i)
@@ -751,6 +751,22 @@ async fn issue(
     Ok(Json(store.issue_case(&caller.actor(), id, &b.decision, on).await?))
 }
 
+/// May the caller decide an appeal of the case on a day: write inspections in the body above
+/// the last to decide (in that body itself when none stands above it, so that the store says
+/// `no_body_above`)?
+pub async fn may_decide_appeal(
+    store: &dyn Store,
+    caller: &Caller,
+    c: &DisciplineCase,
+    on: NaiveDate,
+) -> Result<(), ApiError> {
+    let last = c.appeals.last().map_or(&c.body, |a| &a.body);
+    match store.ancestors(last, on).await?.pop() {
+        Some(above) => caller.require_from(store, Permission::WriteInspections, &above.code, on).await,
+        None => caller.require_from(store, Permission::WriteInspections, last, on).await,
+    }
+}
+
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AppealBody {
@@ -779,12 +795,6 @@ async fn appeal(
     let on = parse_date("on", &b.on)?;
     let store = s.store.as_ref();
     let c = readable_case(store, &caller, id).await?;
-    // The body above the last to decide: who may decide there decides the appeal.
-    let last = c.appeals.last().map_or(&c.body, |a| &a.body);
-    let above = store.ancestors(last, on).await?.pop().map(|u| u.code);
-    match above {
-        Some(above) => caller.require_from(store, Permission::WriteInspections, &above, on).await?,
-        None => caller.require_from(store, Permission::WriteInspections, last, on).await?,
-    }
+    may_decide_appeal(store, &caller, &c, on).await?;
     Ok(Json(store.appeal_case(&caller.actor(), id, on, b.outcome, b.measure, b.decision).await?))
 }

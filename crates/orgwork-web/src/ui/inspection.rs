@@ -9,7 +9,9 @@
 use super::i18n::Tr;
 use super::{Ctx, FieldsForm, Layout, PageId, Submitted, field as get, opt_field as opt, redirect};
 use crate::AppState;
-use crate::api::inspection::{readable, readable_case, readable_recommendation, writable_programme};
+use crate::api::inspection::{
+    may_decide_appeal, readable, readable_case, readable_recommendation, writable, writable_programme,
+};
 use crate::auth::{Caller, today};
 use crate::error::ApiError;
 use askama::Template;
@@ -389,6 +391,33 @@ pub struct FindingRow {
     repeat_of: String,
 }
 
+/// The findings as the inspection page and the printed conclusion show them.
+async fn finding_rows(
+    store: &dyn Store,
+    tr: Tr,
+    names: &mut super::labels::UnitNames<'_>,
+    i: &Inspection,
+) -> Vec<FindingRow> {
+    let mut out = vec![];
+    for f in &i.findings {
+        let subject = match (&f.subject.unit, &f.subject.member) {
+            (Some(u), _) => named(names, u, i.concluded_on.unwrap_or(i.from)).await,
+            (None, Some(m)) => (f.subject.name.clone().unwrap_or_default(), format!("member:{m}")),
+            _ => (String::new(), String::new()),
+        };
+        out.push(FindingRow {
+            id: f.id.to_string(),
+            subject,
+            kind: tr.t(&format!("finding-kind-{}", f.kind.as_str())),
+            severity: f.severity.as_deref().map(|c| severity_label(store, tr, c)).unwrap_or_default(),
+            regulation: f.regulation.clone().unwrap_or_default(),
+            text: f.text.clone(),
+            repeat_of: f.repeat_of.map(|r| r.to_string()).unwrap_or_default(),
+        });
+    }
+    out
+}
+
 pub struct RecommendationRow {
     id: String,
     inspection: String,
@@ -563,23 +592,7 @@ async fn render_inspection(
             _ => {}
         }
     }
-    let mut findings = vec![];
-    for f in &i.findings {
-        let subject = match (&f.subject.unit, &f.subject.member) {
-            (Some(u), _) => named(&mut names, u, i.concluded_on.unwrap_or(i.from)).await,
-            (None, Some(m)) => (f.subject.name.clone().unwrap_or_default(), format!("member:{m}")),
-            _ => (String::new(), String::new()),
-        };
-        findings.push(FindingRow {
-            id: f.id.to_string(),
-            subject,
-            kind: tr.t(&format!("finding-kind-{}", f.kind.as_str())),
-            severity: f.severity.as_deref().map(|c| severity_label(store, tr, c)).unwrap_or_default(),
-            regulation: f.regulation.clone().unwrap_or_default(),
-            text: f.text.clone(),
-            repeat_of: f.repeat_of.map(|r| r.to_string()).unwrap_or_default(),
-        });
-    }
+    let findings = finding_rows(store, tr, &mut names, &i).await;
     let recommendations = recommendation_rows(store, tr, caller, &mut names, &i.recommendations).await;
     use InspectionStatus as S;
     let page = InspectionPage {
@@ -644,10 +657,7 @@ pub async fn set_status(
     let v = &f.fields;
     let store = s.store.as_ref();
     let result = async {
-        let i = readable(store, &caller, id).await?;
-        caller
-            .require_from(store, Permission::WriteInspections, &i.body, crate::api::inspection::first_day(i.year))
-            .await?;
+        writable(store, &caller, id).await?;
         let to = InspectionStatus::parse(&get(v, "status")).ok_or_else(|| {
             ApiError::new(StatusCode::BAD_REQUEST, "invalid_inspection_status", "status: not a status")
         })?;
@@ -675,10 +685,7 @@ pub async fn reschedule(
     let v = &f.fields;
     let store = s.store.as_ref();
     let result = async {
-        let i = readable(store, &caller, id).await?;
-        caller
-            .require_from(store, Permission::WriteInspections, &i.body, crate::api::inspection::first_day(i.year))
-            .await?;
+        writable(store, &caller, id).await?;
         let from = parse_written_date("new_from_on", &get(v, "new_from_on"))?;
         let to = parse_written_date("new_to_on", &get(v, "new_to_on"))?;
         let team = opt(v, "new_head").map(|h| (h, list_of(&get(v, "new_members"))));
@@ -756,10 +763,7 @@ pub async fn conclude(
     let v = &f.fields;
     let store = s.store.as_ref();
     let result = async {
-        let i = readable(store, &caller, id).await?;
-        caller
-            .require_from(store, Permission::WriteInspections, &i.body, crate::api::inspection::first_day(i.year))
-            .await?;
+        writable(store, &caller, id).await?;
         let on = parse_written_date("concluded_on", &get(v, "concluded_on"))?;
         let c = conclusion_of(v)?;
         store.conclude_inspection(&caller.actor(), id, on, c).await?;
@@ -836,22 +840,7 @@ pub async fn print(
             _ => {}
         }
     }
-    let mut findings = vec![];
-    for f in &i.findings {
-        let subject = match &f.subject.unit {
-            Some(u) => named(&mut names, u, i.concluded_on.unwrap_or(i.from)).await,
-            None => (f.subject.name.clone().unwrap_or_default(), String::new()),
-        };
-        findings.push(FindingRow {
-            id: f.id.to_string(),
-            subject,
-            kind: tr.t(&format!("finding-kind-{}", f.kind.as_str())),
-            severity: f.severity.as_deref().map(|c| severity_label(store, tr, c)).unwrap_or_default(),
-            regulation: f.regulation.clone().unwrap_or_default(),
-            text: f.text.clone(),
-            repeat_of: String::new(),
-        });
-    }
+    let findings = finding_rows(store, tr, &mut names, &i).await;
     let mut recommendations = vec![];
     for r in &i.recommendations {
         let (n, c) = named(&mut names, &r.addressee, r.due.min(today())).await;
@@ -1368,11 +1357,7 @@ pub async fn appeal(
     let result = async {
         let c = readable_case(store, &caller, id).await?;
         let on = parse_written_date("appeal_on", &get(v, "appeal_on"))?;
-        let last = c.appeals.last().map_or(&c.body, |a| &a.body);
-        match store.ancestors(last, on).await?.pop() {
-            Some(above) => caller.require_from(store, Permission::WriteInspections, &above.code, on).await?,
-            None => caller.require_from(store, Permission::WriteInspections, last, on).await?,
-        }
+        may_decide_appeal(store, &caller, &c, on).await?;
         let outcome = AppealOutcome::parse(&get(v, "outcome"))?;
         store.appeal_case(&caller.actor(), id, on, outcome, opt(v, "measure"), opt(v, "decision")).await?;
         Ok::<_, ApiError>(())
