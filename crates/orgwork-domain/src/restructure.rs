@@ -166,6 +166,42 @@ pub struct Draft {
     /// elsewhere.
     #[serde(default, rename = "plan_item", alias = "plan_items", skip_serializing_if = "Vec::is_empty")]
     pub plan_items: Vec<ItemDestination>,
+    /// Where open inspections (whose subject the draft takes apart) and open recommendations
+    /// (whose addressee it takes apart) go: for one the successor does not take (a dissolution
+    /// into nothing, a split), or to send it elsewhere.
+    #[serde(default, rename = "follow_up", alias = "follow_ups", skip_serializing_if = "Vec::is_empty")]
+    pub follow_ups: Vec<FollowUpDestination>,
+}
+
+/// What a follow-up destination names: an inspection or a recommendation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum FollowUpKind {
+    Inspection,
+    Recommendation,
+}
+
+impl FollowUpKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FollowUpKind::Inspection => "inspection",
+            FollowUpKind::Recommendation => "recommendation",
+        }
+    }
+}
+
+/// The unit that takes over an open inspection's subject (each of its subjects the draft
+/// ends) or an open recommendation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct FollowUpDestination {
+    pub kind: FollowUpKind,
+    /// The inspection's or the recommendation's id.
+    pub id: String,
+    #[cfg_attr(feature = "schemas", schema(value_type = String))]
+    pub to: UnitCode,
 }
 
 /// The unit that takes over an open item of a work programme.
@@ -181,6 +217,13 @@ pub struct ItemDestination {
     pub item: String,
     #[cfg_attr(feature = "schemas", schema(value_type = String))]
     pub to: UnitCode,
+}
+
+fn article(kind: FollowUpKind) -> &'static str {
+    match kind {
+        FollowUpKind::Inspection => "an",
+        FollowUpKind::Recommendation => "a",
+    }
 }
 
 /// A date written as text (JSON, a quoted TOML value) or as a TOML date (`2025-02-01`, which
@@ -259,14 +302,19 @@ impl ValidDraft {
         if changed { d.validate() } else { Ok(ValidDraft(d)) }
     }
 
-    /// The draft with these destinations of work-programme items added to its own, checked
-    /// again.
-    pub fn with_plan_items(self, plan_items: Vec<ItemDestination>) -> Result<ValidDraft> {
-        if plan_items.is_empty() {
+    /// The draft with these destinations of work-programme items and of follow-ups added to
+    /// its own, checked again.
+    pub fn with_destinations(
+        self,
+        plan_items: Vec<ItemDestination>,
+        follow_ups: Vec<FollowUpDestination>,
+    ) -> Result<ValidDraft> {
+        if plan_items.is_empty() && follow_ups.is_empty() {
             return Ok(self);
         }
         let mut d = self.0;
         d.plan_items.extend(plan_items);
+        d.follow_ups.extend(follow_ups);
         d.validate()
     }
 }
@@ -305,6 +353,25 @@ impl Draft {
                         "plan_items: item {} of {}'s {} programme is given two destinations",
                         d.item, d.programme_unit, d.year
                     ),
+                ));
+            }
+        }
+        if self.follow_ups.len() > 10_000 {
+            return Err(Error::invalid("invalid_follow_up", "follow_ups: at most 10,000 destinations"));
+        }
+        let mut named = BTreeSet::new();
+        for d in &mut self.follow_ups {
+            d.id = d.id.trim().to_string();
+            if d.id.is_empty() || d.id.len() > 20 || !d.id.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(Error::invalid(
+                    "invalid_follow_up",
+                    format!("follow_ups: '{}' is not the id of {} {}", d.id, article(d.kind), d.kind.as_str()),
+                ));
+            }
+            if !named.insert((d.kind, d.id.clone())) {
+                return Err(Error::invalid(
+                    "invalid_follow_up",
+                    format!("follow_ups: {} {} is given two destinations", d.kind.as_str(), d.id),
                 ));
             }
         }
@@ -671,7 +738,8 @@ pub fn draft_from_mapping(
     ordered.extend(changes);
     ordered.extend(merges);
     ordered.extend(dissolve.into_iter().map(|unit| Operation::Dissolve(DissolveOp { unit, into: None })));
-    Draft { title: title.to_string(), effective, decision, operations: ordered, plan_items: vec![] }.validate()
+    Draft { title: title.to_string(), effective, decision, operations: ordered, plan_items: vec![], follow_ups: vec![] }
+        .validate()
 }
 
 /// The rules of the continuity check. Each names what it guards; later modules add theirs

@@ -1797,6 +1797,7 @@ pub async fn restructuring_hands_open_programme_items_over(store: Arc<dyn Store>
         decision: Some("05-QĐ/ĐU".into()),
         operations: ops,
         plan_items,
+        follow_ups: vec![],
     };
     let dissolve = || Operation::Dissolve(DissolveOp { unit: code("SO-TC-C2"), into: None });
     let to_c1 = |item: &str| ItemDestination {

@@ -140,8 +140,14 @@ async fn answers(s: &dyn Store) -> Vec<String> {
 
 /// Whether the draft applied (false when it is invalid or failed its check).
 fn run(backend: &'static str, ops: Vec<Operation>, checkpoints: Vec<&str>) -> Result<bool, TestCaseError> {
-    let draft =
-        Draft { title: "Thử".into(), effective: d(EFFECTIVE), decision: None, operations: ops, plan_items: vec![] };
+    let draft = Draft {
+        title: "Thử".into(),
+        effective: d(EFFECTIVE),
+        decision: None,
+        operations: ops,
+        plan_items: vec![],
+        follow_ups: vec![],
+    };
     let Ok(draft) = draft.validate() else { return Ok(false) };
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     rt.block_on(async move {
@@ -289,6 +295,7 @@ fn merges_in_a_chain(backend: &'static str) {
             decision: None,
             operations: vec![merge("C1", "C6"), merge("C6", "C2")],
             plan_items: vec![],
+            follow_ups: vec![],
         };
         let r = s.create_restructuring(&actor(), draft.validate().unwrap()).await.unwrap();
         let applied = s.apply_restructuring(&actor(), r.id).await.unwrap();

@@ -17,6 +17,9 @@ pub struct Restructuring {
     /// Where open work-programme items of the units it takes apart go, when named.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub plan_items: Vec<orgwork_domain::restructure::ItemDestination>,
+    /// Where open inspections and recommendations of the units it takes apart go, when named.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub follow_ups: Vec<orgwork_domain::restructure::FollowUpDestination>,
     pub created_by: String,
     pub created_at: String,
     pub applied_by: Option<String>,
@@ -33,6 +36,7 @@ impl Restructuring {
             decision: self.decision.clone(),
             operations: self.operations.clone(),
             plan_items: self.plan_items.clone(),
+            follow_ups: self.follow_ups.clone(),
         }
     }
 }

@@ -365,7 +365,7 @@ pub async fn disciplines_with_appeals_and_moves_the_counts(store: Arc<dyn Store>
 }
 
 pub async fn restructuring_hands_open_inspections_and_recommendations_over(store: Arc<dyn Store>) {
-    use orgwork_domain::restructure::{DissolveOp, Draft, MergeOp, Operation, Rule};
+    use orgwork_domain::restructure::{DissolveOp, Draft, FollowUpDestination, FollowUpKind, MergeOp, Operation, Rule};
     let s = store.as_ref();
     small_province(s).await;
     let inspector = user(s, "inspector.kcq", Role::Inspector, "KCQ").await;
@@ -400,6 +400,7 @@ pub async fn restructuring_hands_open_inspections_and_recommendations_over(store
         decision: None,
         operations: vec![op],
         plan_items: vec![],
+        follow_ups: vec![],
     };
     // Dissolved into nothing: both the planned inspection and the open recommendation fail.
     let dissolve = Operation::Dissolve(DissolveOp { unit: code("SO-TC-C2"), into: None });
@@ -437,4 +438,58 @@ pub async fn restructuring_hands_open_inspections_and_recommendations_over(store
     s.undo_restructuring(&actor()).await.unwrap();
     assert_eq!(s.inspection(c2.id).await.unwrap().subjects[0].unit, Some(code("SO-TC-C2")));
     assert_eq!(s.recommendation(rec, d("2025-07-02")).await.unwrap().addressee, code("SO-TC-C2"));
+
+    // Dissolved into nothing with explicit destinations: one outside the body's subtree (QN
+    // is above KCQ) and one naming nothing open fail, each named.
+    let to = |kind, id: String, unit: &str| FollowUpDestination { kind, id, to: code(unit) };
+    let dissolve = || Operation::Dissolve(DissolveOp { unit: code("SO-TC-C2"), into: None });
+    let wrong = Draft {
+        follow_ups: vec![
+            to(FollowUpKind::Inspection, c2.id.to_string(), "BAO"),
+            to(FollowUpKind::Recommendation, rec.to_string(), "QN"),
+            to(FollowUpKind::Recommendation, "999999".into(), "BAO"),
+        ],
+        ..draft(dissolve())
+    };
+    let r = s.create_restructuring(&actor(), wrong.validate().unwrap()).await.unwrap();
+    let check = s.check_restructuring(r.id).await.unwrap();
+    let failing: Vec<_> = check
+        .failures
+        .iter()
+        .filter(|f| matches!(f.rule, Rule::InspectionsReassigned | Rule::RecommendationsReassigned))
+        .map(|f| (f.rule, f.item.clone().unwrap_or_default()))
+        .collect();
+    assert_eq!(
+        failing,
+        [(Rule::RecommendationsReassigned, rec.to_string()), (Rule::RecommendationsReassigned, "999999".into())],
+        "{:?}",
+        check.failures
+    );
+    assert!(check.failures.iter().any(|f| f.message.contains("not in KCQ's subtree")), "{:?}", check.failures);
+    // Two destinations for one recommendation are refused before any check.
+    let twice = Draft {
+        follow_ups: vec![
+            to(FollowUpKind::Recommendation, rec.to_string(), "BAO"),
+            to(FollowUpKind::Recommendation, rec.to_string(), "SO-TC"),
+        ],
+        ..draft(dissolve())
+    };
+    assert_eq!(twice.validate().map(|_| ()).unwrap_err().code, "invalid_follow_up");
+    // Right destinations: BAO is inspected in C2's place, SO-TC carries the recommendation out.
+    let right = Draft {
+        follow_ups: vec![
+            to(FollowUpKind::Inspection, c2.id.to_string(), "BAO"),
+            to(FollowUpKind::Recommendation, rec.to_string(), "SO-TC"),
+        ],
+        ..draft(dissolve())
+    };
+    let r = s.create_restructuring(&actor(), right.validate().unwrap()).await.unwrap();
+    let check = s.check_restructuring(r.id).await.unwrap();
+    assert!(check.passed, "{:?}", check.failures);
+    let moves: Vec<_> = check.impact.follow_ups.iter().map(|m| (m.kind.as_str(), m.to.clone())).collect();
+    assert_eq!(moves, [("inspection", Some(code("BAO"))), ("recommendation", Some(code("SO-TC")))]);
+    assert!(s.apply_restructuring(&actor(), r.id).await.unwrap().applied);
+    assert_eq!(s.inspection(c2.id).await.unwrap().subjects[0].unit, Some(code("BAO")));
+    assert_eq!(s.recommendation(rec, d("2025-07-02")).await.unwrap().addressee, code("SO-TC"));
+    assert_eq!(s.restructuring(r.id).await.unwrap().follow_ups.len(), 2, "the destinations are kept with the draft");
 }

@@ -17,6 +17,7 @@ fn draft(effective: &str, operations: Vec<Operation>) -> ValidDraft {
         decision: Some("01-QĐ/TU".into()),
         operations,
         plan_items: vec![],
+        follow_ups: vec![],
     }
     .validate()
     .unwrap()

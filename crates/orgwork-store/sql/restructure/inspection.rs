@@ -1,15 +1,32 @@
 //! Inspection's part of a restructuring: the open inspections (planned, under way or put
 //! off, of a programme of the effective year or later) one of whose subject units the draft
 //! takes apart, and the open recommendations (not verified) whose addressee it takes apart.
-//! Each needs a unit to take it over: the successor the draft names for the unit (what it
-//! merges or dissolves into, the part of a split that takes the rest). A check without one
-//! fails naming each; apply moves the subject or the addressee on the effective date, on the
+//! Each needs a unit to take it over: the draft's explicit destination for it (`[[follow_up]]`,
+//! `kind`, `id`, `to`), or else the successor the draft names for the unit (what it merges or
+//! dissolves into, the part of a split that takes the rest); that unit must exist on the
+//! effective date and lie in the inspecting body's subtree then. A check without one fails
+//! naming each; a destination naming nothing the draft takes apart fails too; apply moves the subject or the addressee on the effective date, on the
 //! record (an amendment of the inspection's programme, an event of the recommendation), and
 //! undo moves them back.
 
 use super::*;
 use chrono::Datelike;
+use orgwork_domain::restructure::FollowUpKind;
 use orgwork_store::FollowUpMove;
+
+/// An open inspection's subject or an open recommendation under a unit the draft ends.
+struct Open {
+    kind: FollowUpKind,
+    id: i64,
+    title: String,
+    /// The inspecting body: store key, code.
+    body: (i64, UnitCode),
+    /// The unit the draft ends: store key, code.
+    from: (i64, UnitCode),
+    /// For an inspection: its programme and the subject's position.
+    programme: i64,
+    position: i64,
+}
 
 /// A subject or an addressee the run moves: which row, from which unit to which.
 pub(super) enum Found {
@@ -27,6 +44,7 @@ impl Run<'_> {
             .filter(|id| !self.created.contains(id))
             .filter_map(|id| self.work.units.get(id).map(|u| (*id, u.code.clone())))
             .collect();
+        let mut open: Vec<Open> = vec![];
         for chunk in ended.chunks(500) {
             let ids: Vec<i64> = chunk.iter().map(|(id, _)| *id).collect();
             let sql = format!(
@@ -40,45 +58,18 @@ impl Run<'_> {
             let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(self.day.year()).fetch_all(&mut *conn).await.db()?;
             for r in rows {
                 let from: i64 = r.try_get("unit_id").db()?;
-                let inspection: i64 = r.try_get("inspection_id").db()?;
-                let code = code_in(chunk, from)?;
-                let to = self.successor.get(&from).copied();
-                let body = UnitCode::from_stored(r.try_get::<String, _>("body").db()?);
-                self.follow_moves.push(FollowUpMove {
-                    kind: "inspection".into(),
-                    id: inspection.to_string(),
+                open.push(Open {
+                    kind: FollowUpKind::Inspection,
+                    id: r.try_get("inspection_id").db()?,
                     title: r.try_get("topic").db()?,
-                    body: body.clone(),
-                    from: code.clone(),
-                    to: to.and_then(|t| self.work.units.get(&t)).map(|u| u.code.clone()),
+                    body: (r.try_get("body_id").db()?, UnitCode::from_stored(r.try_get::<String, _>("body").db()?)),
+                    from: (from, code_in(chunk, from)?),
+                    programme: r.try_get("programme_id").db()?,
+                    position: r.try_get("position").db()?,
                 });
-                match to {
-                    Some(to) => self.follow_found.push(Found::Subject {
-                        inspection,
-                        programme: r.try_get("programme_id").db()?,
-                        body: r.try_get("body_id").db()?,
-                        position: r.try_get("position").db()?,
-                        from,
-                        to,
-                    }),
-                    None => self.failures.push(Failure {
-                        rule: Rule::InspectionsReassigned,
-                        operation: None,
-                        unit: Some(code.clone()),
-                        member: None,
-                        programme: None,
-                        item: Some(inspection.to_string()),
-                        message: format!(
-                            "inspection {inspection} of {body} has {code} as subject, which the draft ends on {}, \
-                             and the draft names no unit in its place; dissolve it into a unit, or conclude or \
-                             cancel the inspection first",
-                            self.day
-                        ),
-                    }),
-                }
             }
             let sql = format!(
-                "SELECT r.id, r.addressee_unit_id, r.text, bu.code AS body FROM recommendation r \
+                "SELECT r.id, r.addressee_unit_id, r.text, p.unit_id AS body_id, bu.code AS body FROM recommendation r \
                  JOIN inspection i ON i.id = r.inspection_id JOIN inspection_programme p ON p.id = i.programme_id \
                  JOIN unit bu ON bu.id = p.unit_id WHERE r.addressee_unit_id IN ({}) AND r.status <> 'verified' \
                  ORDER BY r.id",
@@ -87,36 +78,134 @@ impl Run<'_> {
             let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(&mut *conn).await.db()?;
             for r in rows {
                 let from: i64 = r.try_get("addressee_unit_id").db()?;
-                let id: i64 = r.try_get("id").db()?;
-                let code = code_in(chunk, from)?;
-                let to = self.successor.get(&from).copied();
-                let body = UnitCode::from_stored(r.try_get::<String, _>("body").db()?);
-                self.follow_moves.push(FollowUpMove {
-                    kind: "recommendation".into(),
-                    id: id.to_string(),
+                open.push(Open {
+                    kind: FollowUpKind::Recommendation,
+                    id: r.try_get("id").db()?,
                     title: r.try_get("text").db()?,
-                    body: body.clone(),
-                    from: code.clone(),
-                    to: to.and_then(|t| self.work.units.get(&t)).map(|u| u.code.clone()),
+                    body: (r.try_get("body_id").db()?, UnitCode::from_stored(r.try_get::<String, _>("body").db()?)),
+                    from: (from, code_in(chunk, from)?),
+                    programme: 0,
+                    position: 0,
                 });
-                match to {
-                    Some(to) => self.follow_found.push(Found::Recommendation { id, addressee_from: from, to }),
-                    None => self.failures.push(Failure {
-                        rule: Rule::RecommendationsReassigned,
-                        operation: None,
-                        unit: Some(code.clone()),
-                        member: None,
-                        programme: None,
-                        item: Some(id.to_string()),
-                        message: format!(
-                            "recommendation {id} of {body} is addressed to {code}, which the draft ends on {}, and \
-                             the draft names no unit to carry it out; dissolve it into a unit, or verify the \
-                             recommendation first",
-                            self.day
-                        ),
-                    }),
-                }
             }
+        }
+        let mut explicit: BTreeMap<(FollowUpKind, String), UnitCode> =
+            self.follow_destinations.iter().map(|d| ((d.kind, d.id.clone()), d.to.clone())).collect();
+        let named: BTreeMap<(FollowUpKind, String), UnitCode> = explicit.clone();
+        // Each destination (explicit or successor) resolved once: its store key on the day,
+        // and whether the body of each open one is above it then.
+        let day = self.day;
+        let mut resolved: BTreeMap<UnitCode, std::result::Result<i64, String>> = BTreeMap::new();
+        for o in &open {
+            let to = match named.get(&(o.kind, o.id.to_string())) {
+                Some(to) => to.clone(),
+                None => match self.successor.get(&o.from.0).and_then(|t| self.work.units.get(t)) {
+                    Some(u) => u.code.clone(),
+                    None => continue,
+                },
+            };
+            if let std::collections::btree_map::Entry::Vacant(slot) = resolved.entry(to.clone()) {
+                let r = match live_unit(conn, &to, day, "to").await {
+                    Ok(u) => Ok(u.id),
+                    Err(StoreError::Domain(e)) => Err(e.message),
+                    Err(e) => return Err(e),
+                };
+                slot.insert(r);
+            }
+        }
+        let ids: Vec<i64> = resolved.values().filter_map(|r| r.as_ref().ok().copied()).collect();
+        let above = super::impact::ancestors_on(conn, &ids, day).await?;
+        for o in open {
+            let key = (o.kind, o.id.to_string());
+            let given = explicit.remove(&key);
+            let to = given
+                .clone()
+                .or_else(|| self.successor.get(&o.from.0).and_then(|t| self.work.units.get(t)).map(|u| u.code.clone()));
+            let what = match o.kind {
+                FollowUpKind::Inspection => {
+                    format!("inspection {} of {} has {} as subject", o.id, o.body.1, o.from.1)
+                }
+                FollowUpKind::Recommendation => {
+                    format!("recommendation {} of {} is addressed to {}", o.id, o.body.1, o.from.1)
+                }
+            };
+            let outcome: std::result::Result<(UnitCode, i64), String> = match &to {
+                None => Err(format!(
+                    "{what}, which the draft ends on {day}, and the draft names no unit in its place; give it a \
+                     destination (follow_ups), dissolve the unit into another, or {} first",
+                    match o.kind {
+                        FollowUpKind::Inspection => "conclude or cancel the inspection",
+                        FollowUpKind::Recommendation => "verify the recommendation",
+                    }
+                )),
+                Some(to) => match resolved.get(to) {
+                    Some(Ok(id)) => {
+                        let under = *id == o.body.0 || above.get(id).is_some_and(|a| a.contains(&o.body.0));
+                        if under {
+                            Ok((to.clone(), *id))
+                        } else {
+                            Err(format!(
+                                "{what}, which the draft ends on {day}; {to}, which would take it over, is not in \
+                                 {}'s subtree on {day}: give it a destination there",
+                                o.body.1
+                            ))
+                        }
+                    }
+                    Some(Err(why)) => Err(format!("{what}, which the draft ends on {day}; follow_ups: {why}")),
+                    None => Err(format!("{what}: {to} was not looked up")),
+                },
+            };
+            self.follow_moves.push(FollowUpMove {
+                kind: o.kind.as_str().into(),
+                id: o.id.to_string(),
+                title: o.title.clone(),
+                body: o.body.1.clone(),
+                from: o.from.1.clone(),
+                to: outcome.as_ref().ok().map(|(c, _)| c.clone()),
+            });
+            match outcome {
+                Ok((_, to)) => self.follow_found.push(match o.kind {
+                    FollowUpKind::Inspection => Found::Subject {
+                        inspection: o.id,
+                        programme: o.programme,
+                        body: o.body.0,
+                        position: o.position,
+                        from: o.from.0,
+                        to,
+                    },
+                    FollowUpKind::Recommendation => Found::Recommendation { id: o.id, addressee_from: o.from.0, to },
+                }),
+                Err(message) => self.failures.push(Failure {
+                    rule: match o.kind {
+                        FollowUpKind::Inspection => Rule::InspectionsReassigned,
+                        FollowUpKind::Recommendation => Rule::RecommendationsReassigned,
+                    },
+                    operation: None,
+                    unit: Some(o.from.1.clone()),
+                    member: None,
+                    programme: None,
+                    item: Some(o.id.to_string()),
+                    message,
+                }),
+            }
+        }
+        // A destination naming nothing open under a unit the draft takes apart is a mistake.
+        for ((kind, id), to) in explicit {
+            self.failures.push(Failure {
+                rule: match kind {
+                    FollowUpKind::Inspection => Rule::InspectionsReassigned,
+                    FollowUpKind::Recommendation => Rule::RecommendationsReassigned,
+                },
+                operation: None,
+                unit: Some(to),
+                member: None,
+                programme: None,
+                item: Some(id.clone()),
+                message: format!(
+                    "follow_ups: {} {id} is not open under a unit the draft takes apart; leave its destination out",
+                    kind.as_str()
+                ),
+            });
         }
         Ok(())
     }

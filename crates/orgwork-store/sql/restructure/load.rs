@@ -352,6 +352,8 @@ pub(super) struct Run<'a> {
     pub(super) plan_moves: Vec<orgwork_store::PlanItemMove>,
     /// Those of them with a unit to take them over, as read: programme, its unit, the item.
     pub(super) plan_found: Vec<(i64, i64, orgwork_domain::plan::Item)>,
+    /// The draft's explicit destinations of open inspections and recommendations.
+    pub(super) follow_destinations: Vec<orgwork_domain::restructure::FollowUpDestination>,
     /// The open inspections' subjects and open recommendations whose unit ends, and who
     /// takes each over (`inspection.rs`).
     pub(super) follow_moves: Vec<orgwork_store::FollowUpMove>,

@@ -18,7 +18,7 @@ use chrono::NaiveDate;
 use orgwork_domain::access::Permission;
 use orgwork_domain::date::parse_date;
 use orgwork_domain::restructure::{
-    Draft, ItemDestination, Operation, ValidDraft, default_title, draft_from_mapping, mapping_rows,
+    Draft, FollowUpDestination, ItemDestination, Operation, ValidDraft, default_title, draft_from_mapping, mapping_rows,
 };
 use orgwork_domain::structure::UnitCode;
 use orgwork_store::{CheckReport, DraftId, LineageEntry, Restructuring, Store, StoreError};
@@ -116,6 +116,10 @@ pub struct PlanBody {
     /// whose successor should not take them (or for which it names none).
     #[serde(default)]
     pub plan_items: Vec<ItemDestination>,
+    /// Where open inspections (a subject the draft takes apart) and open recommendations (an
+    /// addressee it takes apart) go, when the successor should not take them or there is none.
+    #[serde(default)]
+    pub follow_ups: Vec<FollowUpDestination>,
 }
 
 /// Turns a plan into a draft (shared by the API and the UI).
@@ -126,12 +130,13 @@ pub fn draft_from_plan(p: PlanBody) -> Result<ValidDraft, ApiError> {
             ApiError::new(StatusCode::BAD_REQUEST, "invalid_draft", "effective: give the date the draft takes effect")
         })
     };
-    let plan_items = p.plan_items;
+    let (plan_items, follow_ups) = (p.plan_items, p.follow_ups);
     let draft = match (p.operations, p.toml, p.mapping) {
         (Some(operations), None, None) => {
             let effective = need_date()?;
             let title = p.title.filter(|t| !t.trim().is_empty()).unwrap_or_else(|| default_title(effective));
-            Draft { title, effective, decision: p.decision, operations, plan_items: vec![] }.validate()?
+            Draft { title, effective, decision: p.decision, operations, plan_items: vec![], follow_ups: vec![] }
+                .validate()?
         }
         (None, Some(toml), None) => Draft::from_toml(&toml)?.with(p.title, effective, p.decision)?,
         (None, None, Some(mapping)) => {
@@ -147,7 +152,7 @@ pub fn draft_from_plan(p: PlanBody) -> Result<ValidDraft, ApiError> {
             ));
         }
     };
-    Ok(draft.with_plan_items(plan_items)?)
+    Ok(draft.with_destinations(plan_items, follow_ups)?)
 }
 
 /// A draft from a mapping table's cells (heading first), titled after its date when untitled.
