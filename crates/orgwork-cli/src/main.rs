@@ -50,6 +50,9 @@ enum Command {
     /// Disciplinary cases: open, issue, appeal, list.
     #[command(subcommand)]
     Discipline(Box<cmd::inspection::DisciplineCommand>),
+    /// Congresses: the apportionment of delegates, the count of an election's round.
+    #[command(subcommand)]
+    Congress(cmd::congress::Command),
     /// Restructuring: drafts of merges, splits, moves and dissolutions; check, apply, undo.
     #[command(subcommand)]
     Restructure(cmd::restructure::Command),
@@ -110,6 +113,7 @@ fn main() -> ExitCode {
             Command::Transfer(c) => cmd::transfers::run(c).await,
             Command::Candidate(c) => cmd::admissions::run(c).await,
             Command::Restructure(c) => cmd::restructure::run(c).await,
+            Command::Congress(c) => cmd::congress::run(c).await,
             Command::Plan(c) => cmd::plan::run(c).await,
             Command::Inspection(c) => cmd::inspection::run(*c).await,
             Command::Recommendation(c) => cmd::inspection::run_recommendation(c).await,

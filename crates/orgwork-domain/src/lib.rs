@@ -7,6 +7,7 @@ pub mod access;
 pub mod admissions;
 pub mod audit;
 pub mod codes;
+pub mod congress;
 pub mod date;
 pub mod error;
 pub mod fault;

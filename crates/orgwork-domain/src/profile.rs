@@ -57,6 +57,8 @@ pub struct Profile {
     pub plans: PlanRules,
     /// Inspection, supervision and discipline: their code lists.
     pub inspection: InspectionRules,
+    /// Elections at congresses: the base, the candidate list's surplus, floor nominations.
+    pub congress: crate::congress::ElectionRules,
 }
 
 /// Inspection and supervision's settings: the types of inspection and supervision (those in
@@ -247,6 +249,8 @@ struct RawProfile {
     plans: PlanRules,
     #[serde(default)]
     inspection: InspectionRules,
+    #[serde(default)]
+    congress: crate::congress::ElectionRules,
 }
 
 #[derive(Deserialize)]
@@ -385,6 +389,18 @@ impl Profile {
             let span = Some(horizon.span()).filter(|s| !s.is_empty());
             return Err(err(span, Some("profile.horizon_years".into()), "must be from 1 to 100 years".into()));
         }
+        let c = &raw.congress;
+        if c.max_surplus_percent > 100
+            || c.floor_nomination_percent > 100
+            || c.advised_surplus_percent.0 > c.advised_surplus_percent.1
+            || c.advised_surplus_percent.1 > c.max_surplus_percent
+        {
+            return Err(err(
+                None,
+                Some("congress".into()),
+                "percentages run from 0 to 100, and the advised surplus lies within the maximum".into(),
+            ));
+        }
         let ins = &raw.inspection;
         for (field, list) in ins.code_lists() {
             list.check().map_err(|m| err(None, Some(format!("inspection.{field}")), m))?;
@@ -425,6 +441,7 @@ impl Profile {
             members,
             plans: raw.plans,
             inspection: raw.inspection,
+            congress: raw.congress,
         })
     }
 

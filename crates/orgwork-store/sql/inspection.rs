@@ -65,15 +65,7 @@ async fn programme_row(conn: &mut Conn, id: InspectionProgrammeId) -> Result<(In
 
 async fn load_programme(store: &Backend, conn: &mut Conn, id: InspectionProgrammeId) -> Result<InspectionProgramme> {
     let (mut p, _) = programme_row(conn, id).await?;
-    let ids: Vec<i64> =
-        sqlx::query_scalar("SELECT id FROM inspection WHERE programme_id = $1 ORDER BY window_from, id")
-            .bind(id.get())
-            .fetch_all(&mut *conn)
-            .await
-            .db()?;
-    for i in ids {
-        p.inspections.push(load_inspection(store, conn, InspectionId::new(i)).await?);
-    }
+    p.inspections = load_inspections_where(store, conn, "i.programme_id = $1", id.get()).await?;
     Ok(p)
 }
 
@@ -83,61 +75,84 @@ fn subject_of(unit: Option<String>, member: Option<i64>, name: Option<String>) -
 
 /// An inspection with its subjects, team, findings and recommendations.
 async fn load_inspection(store: &Backend, conn: &mut Conn, id: InspectionId) -> Result<Inspection> {
-    let row = sqlx::query(
-        "SELECT i.programme_id, u.code, p.year, i.kind, i.topic, i.criteria, i.window_from, i.window_to, i.status, \
-         i.status_reason, i.override_reason, i.conflicts, i.started_on, i.concluded_on \
+    load_inspections_where(store, conn, "i.id = $1", id.get())
+        .await?
+        .pop()
+        .ok_or_else(|| StoreError::from(InspectionId::not_found(id)))
+}
+
+/// The inspections meeting a condition on one number (`$1`) over `inspection i`, by window
+/// and id, each with its subjects, team, findings and recommendations: five statements
+/// whatever their number.
+async fn load_inspections_where(
+    store: &Backend,
+    conn: &mut Conn,
+    condition: &str,
+    arg: i64,
+) -> Result<Vec<Inspection>> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT i.id, i.programme_id, u.code, p.year, i.kind, i.topic, i.criteria, i.window_from, i.window_to, \
+         i.status, i.status_reason, i.override_reason, i.conflicts, i.started_on, i.concluded_on \
          FROM inspection i JOIN inspection_programme p ON p.id = i.programme_id JOIN unit u ON u.id = p.unit_id \
-         WHERE i.id = $1",
-    )
-    .bind(id.get())
-    .fetch_optional(&mut *conn)
-    .await
-    .db()?
-    .ok_or_else(|| StoreError::from(InspectionId::not_found(id)))?;
-    let subjects = sqlx::query(
-        "SELECT u.code, s.member_id, m.full_name FROM inspection_subject s LEFT JOIN unit u ON u.id = s.unit_id \
-         LEFT JOIN member m ON m.id = s.member_id WHERE s.inspection_id = $1 ORDER BY s.position",
-    )
-    .bind(id.get())
-    .fetch_all(&mut *conn)
-    .await
-    .db()?
-    .iter()
-    .map(|r| Ok(subject_of(r.try_get("code").db()?, r.try_get("member_id").db()?, r.try_get("full_name").db()?)))
-    .collect::<Result<Vec<_>>>()?;
-    let team = sqlx::query(
-        "SELECT a.name, t.head FROM inspection_team t JOIN app_user a ON a.id = t.user_id \
-         WHERE t.inspection_id = $1 ORDER BY t.position",
-    )
-    .bind(id.get())
+         WHERE {condition} ORDER BY i.window_from, i.id"
+    )))
+    .bind(arg)
     .fetch_all(&mut *conn)
     .await
     .db()?;
-    let mut head = String::new();
-    let mut members = vec![];
-    for t in team {
-        let name: String = t.try_get("name").db()?;
-        if t.try_get::<bool, _>("head").db()? {
-            head = name;
-        } else {
-            members.push(name);
-        }
+    if rows.is_empty() {
+        return Ok(vec![]);
     }
-    let findings = sqlx::query(
-        "SELECT f.id, u.code, f.subject_member_id, m.full_name, f.kind, f.severity, f.regulation, f.text, f.repeat_of \
-         FROM finding f LEFT JOIN unit u ON u.id = f.subject_unit_id LEFT JOIN member m ON m.id = f.subject_member_id \
-         WHERE f.inspection_id = $1 ORDER BY f.position",
-    )
-    .bind(id.get())
+    let within = format!("IN (SELECT i.id FROM inspection i WHERE {condition})");
+    let mut subjects: BTreeMap<i64, Vec<Subject>> = BTreeMap::new();
+    for r in sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT s.inspection_id, u.code, s.member_id, m.full_name FROM inspection_subject s \
+         LEFT JOIN unit u ON u.id = s.unit_id LEFT JOIN member m ON m.id = s.member_id \
+         WHERE s.inspection_id {within} ORDER BY s.inspection_id, s.position"
+    )))
+    .bind(arg)
     .fetch_all(&mut *conn)
     .await
     .db()?
-    .iter()
-    .map(|r| {
+    {
+        let subject = subject_of(r.try_get("code").db()?, r.try_get("member_id").db()?, r.try_get("full_name").db()?);
+        subjects.entry(r.try_get("inspection_id").db()?).or_default().push(subject);
+    }
+    let mut teams: BTreeMap<i64, (String, Vec<String>)> = BTreeMap::new();
+    for t in sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT t.inspection_id, a.name, t.head FROM inspection_team t JOIN app_user a ON a.id = t.user_id \
+         WHERE t.inspection_id {within} ORDER BY t.inspection_id, t.position"
+    )))
+    .bind(arg)
+    .fetch_all(&mut *conn)
+    .await
+    .db()?
+    {
+        let name: String = t.try_get("name").db()?;
+        let team = teams.entry(t.try_get("inspection_id").db()?).or_default();
+        if t.try_get::<bool, _>("head").db()? {
+            team.0 = name;
+        } else {
+            team.1.push(name);
+        }
+    }
+    let mut findings: BTreeMap<i64, Vec<Finding>> = BTreeMap::new();
+    for r in sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT f.id, f.inspection_id, u.code, f.subject_member_id, m.full_name, f.kind, f.severity, f.regulation, \
+         f.text, f.repeat_of FROM finding f LEFT JOIN unit u ON u.id = f.subject_unit_id \
+         LEFT JOIN member m ON m.id = f.subject_member_id WHERE f.inspection_id {within} \
+         ORDER BY f.inspection_id, f.position"
+    )))
+    .bind(arg)
+    .fetch_all(&mut *conn)
+    .await
+    .db()?
+    {
         let kind: String = r.try_get("kind").db()?;
-        Ok(Finding {
+        let inspection: i64 = r.try_get("inspection_id").db()?;
+        findings.entry(inspection).or_default().push(Finding {
             id: FindingId::new(r.try_get("id").db()?),
-            inspection: id,
+            inspection: InspectionId::new(inspection),
             subject: subject_of(
                 r.try_get("code").db()?,
                 r.try_get("subject_member_id").db()?,
@@ -148,38 +163,46 @@ async fn load_inspection(store: &Backend, conn: &mut Conn, id: InspectionId) -> 
             regulation: r.try_get("regulation").db()?,
             text: r.try_get("text").db()?,
             repeat_of: r.try_get::<Option<i64>, _>("repeat_of").db()?.map(FindingId::new),
-        })
-    })
-    .collect::<Result<Vec<_>>>()?;
-    let recommendations = load_recommendations(conn, "r.inspection_id = $1", id.get(), today()).await?;
-    let status: String = row.try_get("status").db()?;
-    let kind: String = row.try_get("kind").db()?;
-    let criteria: String = row.try_get("criteria").db()?;
-    let conflicts: String = row.try_get("conflicts").db()?;
-    Ok(Inspection {
-        id,
-        programme: InspectionProgrammeId::new(row.try_get("programme_id").db()?),
-        body: UnitCode::from_stored(row.try_get::<String, _>("code").db()?),
-        year: row.try_get::<i32, _>("year").db()?,
-        supervision: store.profile.inspection.is_supervision(&kind),
-        kind,
-        subjects,
-        topic: row.try_get("topic").db()?,
-        criteria: serde_json::from_str(&criteria).map_err(bad_json)?,
-        from: row.try_get("window_from").db()?,
-        to: row.try_get("window_to").db()?,
-        head,
-        members,
-        status: InspectionStatus::parse(&status)
-            .ok_or_else(|| StoreError::Backend(format!("inspection status '{status}'")))?,
-        reason: row.try_get("status_reason").db()?,
-        conflicts: serde_json::from_str::<Vec<Conflict>>(&conflicts).map_err(bad_json)?,
-        override_reason: row.try_get("override_reason").db()?,
-        started_on: row.try_get("started_on").db()?,
-        concluded_on: row.try_get("concluded_on").db()?,
-        findings,
-        recommendations,
-    })
+        });
+    }
+    let mut recommendations: BTreeMap<InspectionId, Vec<Recommendation>> = BTreeMap::new();
+    for r in load_recommendations(conn, &format!("r.inspection_id {within}"), arg, today()).await? {
+        recommendations.entry(r.inspection).or_default().push(r);
+    }
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let id: i64 = row.try_get("id").db()?;
+        let status: String = row.try_get("status").db()?;
+        let kind: String = row.try_get("kind").db()?;
+        let criteria: String = row.try_get("criteria").db()?;
+        let conflicts: String = row.try_get("conflicts").db()?;
+        let (head, members) = teams.remove(&id).unwrap_or_default();
+        out.push(Inspection {
+            id: InspectionId::new(id),
+            programme: InspectionProgrammeId::new(row.try_get("programme_id").db()?),
+            body: UnitCode::from_stored(row.try_get::<String, _>("code").db()?),
+            year: row.try_get::<i32, _>("year").db()?,
+            supervision: store.profile.inspection.is_supervision(&kind),
+            kind,
+            subjects: subjects.remove(&id).unwrap_or_default(),
+            topic: row.try_get("topic").db()?,
+            criteria: serde_json::from_str(&criteria).map_err(bad_json)?,
+            from: row.try_get("window_from").db()?,
+            to: row.try_get("window_to").db()?,
+            head,
+            members,
+            status: InspectionStatus::parse(&status)
+                .ok_or_else(|| StoreError::Backend(format!("inspection status '{status}'")))?,
+            reason: row.try_get("status_reason").db()?,
+            conflicts: serde_json::from_str::<Vec<Conflict>>(&conflicts).map_err(bad_json)?,
+            override_reason: row.try_get("override_reason").db()?,
+            started_on: row.try_get("started_on").db()?,
+            concluded_on: row.try_get("concluded_on").db()?,
+            findings: findings.remove(&id).unwrap_or_default(),
+            recommendations: recommendations.remove(&InspectionId::new(id)).unwrap_or_default(),
+        });
+    }
+    Ok(out)
 }
 
 const RECOMMENDATION_SELECT: &str = "SELECT r.id, r.inspection_id, r.finding_id, au.code AS addressee, r.text, r.due, \

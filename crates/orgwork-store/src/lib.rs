@@ -14,6 +14,7 @@ pub mod tree;
 
 mod admissions;
 mod audit;
+mod congress;
 mod inspection;
 mod members;
 mod plan;
@@ -23,6 +24,7 @@ mod transfers;
 mod users;
 pub use admissions::*;
 pub use audit::*;
+pub use congress::*;
 pub use inspection::*;
 pub use members::*;
 pub use plan::*;

@@ -4,6 +4,7 @@
 pub mod admissions;
 pub mod audit;
 pub mod bench;
+pub mod congress;
 pub mod demo;
 pub mod files;
 pub mod generate;

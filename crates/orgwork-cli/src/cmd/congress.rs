@@ -1,0 +1,228 @@
+//! `orgwork congress …`: the sharing of a congress's delegates among the units below
+//! (`apportion`, from a file or from the register as of a date) and the count of an
+//! election's round (`count`, from the ballots one by one or from tallies).
+
+use crate::db::{DbArgs, ProfileArgs};
+use crate::output;
+use anyhow::{Context, Result, bail};
+use chrono::NaiveDate;
+use clap::Subcommand;
+use orgwork_domain::congress::{
+    Apportion, Apportionment, Base, Count, Method, Tally, Votes, ballots_from_cells, tally_from_cells, units_from_cells,
+};
+use orgwork_domain::date::parse_written_date;
+use orgwork_domain::structure::UnitCode;
+use std::path::{Path, PathBuf};
+
+fn date(s: &str) -> Result<NaiveDate, String> {
+    parse_written_date("date", s).map_err(|e| e.message)
+}
+
+fn code(s: &str) -> Result<UnitCode, String> {
+    UnitCode::parse(s).map_err(|e| e.message)
+}
+
+fn method(s: &str) -> Result<Method, String> {
+    Method::parse(s).ok_or_else(|| format!("'{s}': give hamilton, dhondt, sainte-lague, huntington-hill or ratio"))
+}
+
+fn base(s: &str) -> Result<Base, String> {
+    Base::parse(s).ok_or_else(|| format!("'{s}': give convened, present, valid or cast"))
+}
+
+/// The largest file read (a ballot file of a large congress is well under it).
+const MAX_FILE: u64 = 64 * 1024 * 1024;
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Share a congress's delegates among units in proportion to their members. A tie for
+    /// the last seats is reported (the units and the seats they contend for) and those seats
+    /// are left unassigned.
+    Apportion {
+        /// The seats to share (not with the ratio rule, whose total follows from the members).
+        #[arg(long)]
+        seats: Option<u64>,
+        #[arg(long, value_parser = method)]
+        method: Method,
+        /// At least K seats each; the method shares the rest going on from K (the U.S.
+        /// House's rule is Huntington-Hill with --min 1).
+        #[arg(long, default_value_t = 0)]
+        min: u64,
+        /// K seats each first; the method shares the rest from nothing. With the ratio rule:
+        /// the seats each unit has before those per members.
+        #[arg(long, default_value_t = 0)]
+        base: u64,
+        /// The ratio rule's members per seat (one more when the remainder is over half).
+        #[arg(long)]
+        per: Option<u64>,
+        /// Delegates on top of those shared (the convening committee's members).
+        #[arg(long, default_value_t = 0)]
+        ex_officio: u64,
+        /// A CSV or XLSX file with the columns unit and members (others are ignored).
+        #[arg(long, conflicts_with_all = ["unit", "as_of"])]
+        input: Option<PathBuf>,
+        /// The unit whose children share the seats, with their members as of --as-of.
+        #[arg(long, value_parser = code, requires = "as_of")]
+        unit: Option<UnitCode>,
+        #[arg(long, value_parser = date)]
+        as_of: Option<NaiveDate>,
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Count a round of an election: a ballot keeps the names it does not cross out and is
+    /// valid when it keeps no more names than seats; a candidate passes with more than half of
+    /// the base; if more pass than seats the most voted win, and a tie at the last seat elects
+    /// none of the tied.
+    Count {
+        #[arg(long)]
+        seats: u64,
+        /// What a candidate needs more than half of (the profile's `congress.base` when absent).
+        #[arg(long, value_parser = base)]
+        base: Option<Base>,
+        /// The delegates convened (less those absent from the whole congress).
+        #[arg(long)]
+        convened: Option<u64>,
+        #[arg(long)]
+        present: Option<u64>,
+        /// The ballots handed out (for the minutes).
+        #[arg(long)]
+        issued: Option<u64>,
+        /// A CSV or XLSX file: the heading row names the candidates, each further row is a
+        /// ballot (1 for a name kept, 0 or empty for one crossed out).
+        #[arg(long, required_unless_present = "tally", conflicts_with = "tally")]
+        ballots: Option<PathBuf>,
+        /// Instead of ballots: a file with the columns candidate and votes, with --cast and
+        /// --valid.
+        #[arg(long, requires_all = ["cast", "valid"])]
+        tally: Option<PathBuf>,
+        #[arg(long)]
+        cast: Option<u64>,
+        #[arg(long)]
+        valid: Option<u64>,
+        #[command(flatten)]
+        profile: ProfileArgs,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn read_cells(path: &Path) -> Result<Vec<Vec<String>>> {
+    let size = std::fs::metadata(path).with_context(|| path.display().to_string())?.len();
+    if size > MAX_FILE {
+        bail!("{}: {size} bytes; a file is at most {MAX_FILE}", path.display());
+    }
+    let bytes = std::fs::read(path).with_context(|| path.display().to_string())?;
+    orgwork_tabular::read(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+}
+
+pub async fn run(c: Command) -> Result<()> {
+    match c {
+        Command::Apportion { seats, method, min, base, per, ex_officio, input, unit, as_of, db, json } => {
+            let (units, names) = match (input, unit, as_of) {
+                (Some(file), None, None) => {
+                    let units = units_from_cells(&read_cells(&file)?)?;
+                    let names = vec![String::new(); units.len()];
+                    (units, names)
+                }
+                (None, Some(unit), Some(as_of)) => {
+                    let store = db.open().await?;
+                    let below = orgwork_store::members_below(store.as_ref(), &unit, as_of).await?;
+                    if below.is_empty() {
+                        bail!("{unit} has no units below it on {as_of}");
+                    }
+                    let names = below.iter().map(|(u, _)| u.name.vi.clone()).collect();
+                    (below.into_iter().map(|(u, m)| (u.code.to_string(), m)).collect(), names)
+                }
+                _ => bail!("give --input FILE, or --unit CODE with --as-of DATE"),
+            };
+            if method != Method::Ratio && seats.is_none() {
+                bail!("--seats: give the seats to share");
+            }
+            let ask =
+                Apportion { method, seats: seats.unwrap_or(0), min, base, per: per.unwrap_or(0), ex_officio, units };
+            let r = ask.run()?;
+            if json {
+                return output::json(&r);
+            }
+            print_apportionment(&r, &names);
+            Ok(())
+        }
+        Command::Count { seats, base, convened, present, issued, ballots, tally, cast, valid, profile, json } => {
+            let base = match base {
+                Some(b) => b,
+                None => profile.load()?.congress.base,
+            };
+            let (candidates, votes) = match (ballots, tally) {
+                (Some(file), None) => {
+                    let (candidates, list) = ballots_from_cells(&read_cells(&file)?)?;
+                    (candidates, Votes::Ballots(list))
+                }
+                (None, Some(file)) => {
+                    let (candidates, votes) = tally_from_cells(&read_cells(&file)?)?;
+                    let (Some(cast), Some(valid)) = (cast, valid) else { bail!("--tally needs --cast and --valid") };
+                    (candidates, Votes::Tally { cast, valid, votes })
+                }
+                _ => bail!("give --ballots FILE or --tally FILE"),
+            };
+            let t = Count { seats, base, convened, present, issued, candidates, votes }.run()?;
+            if json {
+                return output::json(&t);
+            }
+            print_tally(&t);
+            Ok(())
+        }
+    }
+}
+
+fn print_apportionment(r: &Apportionment, names: &[String]) {
+    println!(
+        "{} seats by {} among {} units ({} members){}{}",
+        r.seats,
+        r.method.as_str(),
+        r.allocations.len(),
+        r.members,
+        if r.min > 0 { format!(", at least {} each", r.min) } else { String::new() },
+        if r.base > 0 { format!(", {} each first", r.base) } else { String::new() },
+    );
+    println!("{:<24} {:>12} {:>10} {:>6}  name", "unit", "members", "quota", "seats");
+    for (a, name) in r.allocations.iter().zip(names) {
+        println!("{:<24} {:>12} {:>10.3} {:>6}  {}", a.unit, a.members, a.quota, a.seats, name);
+    }
+    for t in &r.ties {
+        println!("Tie: {} contend for {} seat(s), left unassigned until decided.", t.units.join(", "), t.seats);
+    }
+    if r.ex_officio > 0 {
+        println!("Ex-officio delegates: {}; delegates in all: {}.", r.ex_officio, r.total);
+    }
+}
+
+fn print_tally(t: &Tally) {
+    println!(
+        "Ballots {} (valid {}, invalid {}); base: {} = {}, more than half is {} votes.",
+        t.ballots,
+        t.valid,
+        t.invalid,
+        t.base.as_str(),
+        t.base_count,
+        t.threshold
+    );
+    println!("{:<32} {:>7}  passed  elected", "candidate", "votes");
+    for c in &t.candidates {
+        println!(
+            "{:<32} {:>7}  {:<6}  {}",
+            c.name,
+            c.votes,
+            if c.passed { "yes" } else { "no" },
+            if c.elected { "yes" } else { "" }
+        );
+    }
+    println!("Elected: {}.", if t.elected.is_empty() { "none".into() } else { t.elected.join(", ") });
+    if !t.tied.is_empty() {
+        println!("Tied at the last seat, none of them elected: {}.", t.tied.join(", "));
+    }
+    if let Some(n) = &t.next_round {
+        println!("{} seat(s) unfilled: a further round with {}.", n.seats, n.candidates.join(", "));
+    }
+}
