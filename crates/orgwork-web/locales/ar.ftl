@@ -932,3 +932,5 @@ finding-repeat-of = تكرار للنتيجة رقم (إن وجدت)
 audit-action-inspection-reschedule = تعديل موعد التفتيش أو فريقه
 inspection-reschedule = نقل إلى فترة أو فريق جديد
 inspection-team-kept = اتركه فارغًا للإبقاء على الفريق كما هو.
+err-invalid_apportionment = تعذر توزيع المقاعد على النحو المطلوب.
+err-invalid_count = تعذر فرز الأوراق بالمعطيات المقدمة.

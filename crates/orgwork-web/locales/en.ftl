@@ -886,3 +886,5 @@ finding-repeat-of = Repeats finding (its number, if any)
 audit-action-inspection-reschedule = inspection rescheduled
 inspection-reschedule = Move to a new window or team
 inspection-team-kept = Leave empty to keep the team as it is.
+err-invalid_apportionment = The apportionment cannot be made as asked.
+err-invalid_count = The ballots cannot be counted as given.

@@ -856,3 +856,5 @@ finding-repeat-of = Lặp lại nội dung kết luận số (nếu có)
 audit-action-inspection-reschedule = điều chỉnh thời gian, thành phần đoàn kiểm tra
 inspection-reschedule = Điều chỉnh thời gian hoặc thành phần đoàn
 inspection-team-kept = Để trống nếu giữ nguyên thành phần đoàn.
+err-invalid_apportionment = Không thể phân bổ đại biểu theo yêu cầu.
+err-invalid_count = Không thể kiểm phiếu với số liệu đã nhập.

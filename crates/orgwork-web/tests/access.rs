@@ -240,6 +240,23 @@ fn table() -> Vec<Row> {
         let path = "/api/v1/programmes/import?unit=STC&year=2024";
         t.push(row(u, M::POST, "/api/v1/programmes/import", path, plan_file.clone(), status));
     }
+    // Congresses: computing from figures one brings is open to every signed-in user; sharing
+    // a unit's delegates from the register reads its children's counts, as its structure.
+    for (u, status) in [("admin", 200), ("org", 200), ("insp", 200), ("plan", 200), ("view", 200), ("other", 403)] {
+        let body = Some(json!({"seats": 5, "method": "hamilton", "unit": "KCQ", "as_of": "2023-01-01"}));
+        t.push(row(u, M::POST, "/api/v1/congresses/apportion", "/api/v1/congresses/apportion", body, status));
+    }
+    for u in ["admin", "org", "insp", "plan", "view", "other"] {
+        let body = Some(
+            json!({"seats": 3, "method": "dhondt", "units": [{"unit": "A", "members": 10}, {"unit": "B", "members": 5}]}),
+        );
+        t.push(row(u, M::POST, "/api/v1/congresses/apportion", "/api/v1/congresses/apportion", body, 200));
+        let body =
+            Some(json!({"seats": 1, "base": "valid", "candidates": ["A", "B"], "ballots": [[1, 0], [0, 1], [1, 0]]}));
+        t.push(row(u, M::POST, "/api/v1/congresses/count", "/api/v1/congresses/count", body, 200));
+        let body = Some(json!({"seats": 10, "candidates": 12, "floor_support": 31, "present": 100}));
+        t.push(row(u, M::POST, "/api/v1/congresses/list-check", "/api/v1/congresses/list-check", body, 200));
+    }
     // Inspection (IP is the setup's programme of KCQ for 2022; I its inspection of STC,
     // concluded with R, a recommendation to STC owned by plan; C a case against a member of
     // STC): inspectors plan, run and decide; organizers report follow-up; whoever sees a unit

@@ -710,6 +710,97 @@ async fn inspects_over_the_api(app: App) {
     assert_eq!((s, error_code(&e)), (StatusCode::CONFLICT, "case_locked"));
 }
 
+/// Congresses over the API: shares from members given and from the register as of a date,
+/// a tie left open, a count from CSV ballots with a tie at the last seat, from tallies, and
+/// bad input answered 400 with what is wrong.
+async fn counts_and_apportions_over_the_api(app: App) {
+    app.province().await;
+    for (unit, n) in [("STC-C1", 3), ("DN", 3)] {
+        for k in 0..n {
+            let body = json!({"full_name": format!("Đảng viên {unit} {k}"), "sex": "female", "birth_date": "1980-01-01",
+                "admitted_on": "2021-01-01", "unit": unit});
+            assert_eq!(app.post("/api/v1/members", body).await.0, StatusCode::CREATED);
+        }
+    }
+    // QN's children: KCQ (3, through STC-C1) and DN (3): one seat is a tie.
+    let (s, a) = app
+        .post(
+            "/api/v1/congresses/apportion",
+            json!({"seats": 3, "method": "hamilton", "unit": "QN", "as_of": "2024-01-01"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{a}");
+    let seats: Vec<_> =
+        a["allocations"].as_array().unwrap().iter().map(|x| (x["unit"].clone(), x["seats"].clone())).collect();
+    assert_eq!(seats, [(json!("DN"), json!(1)), (json!("KCQ"), json!(1))], "{a}");
+    assert_eq!(a["ties"], json!([{"units": ["DN", "KCQ"], "seats": 1}]));
+    let csv = "unit,members,ignored\nA,47000,x\nB,16000,\nC,15800,\nD,12000,\nE,6100,\nF,3100,\n";
+    let (s, a) =
+        app.post("/api/v1/congresses/apportion", json!({"seats": 10, "method": "sainte-lague", "csv": csv})).await;
+    assert_eq!(s, StatusCode::OK, "{a}");
+    let seats: Vec<_> = a["allocations"].as_array().unwrap().iter().map(|x| x["seats"].as_u64().unwrap()).collect();
+    assert_eq!(seats, [4, 2, 2, 1, 1, 0]);
+    assert_eq!((a["method"].as_str(), a["ties"].as_array().map(Vec::len)), (Some("sainte-lague"), Some(0)));
+    // B and C have 2 votes each, not more than half of the 5 ballots cast: A alone is elected.
+    let ballots = "A,B,C\n1,1,0\n1,0,1\n1,1,0\n0,0,1\n1,,\n";
+    let (s, t) = app.post("/api/v1/congresses/count", json!({"seats": 2, "base": "cast", "csv": ballots})).await;
+    assert_eq!(s, StatusCode::OK, "{t}");
+    assert_eq!((t["ballots"].as_u64(), t["valid"].as_u64(), t["base_count"].as_u64()), (Some(5), Some(5), Some(5)));
+    assert_eq!(t["elected"], json!(["A"]));
+    assert_eq!(t["tied"], json!([]), "2 of 5 ballots is not more than half: {t}");
+    let (_, t) = app
+        .post("/api/v1/congresses/count", json!({"seats": 2, "base": "present", "present": 3, "csv": ballots}))
+        .await;
+    assert_eq!(error_code(&t), "invalid_count", "five ballots from three delegates present");
+    let tally = json!({"seats": 2, "base": "valid", "cast": 11, "valid": 10,
+        "tally": [{"candidate": "A", "votes": 8}, {"candidate": "B", "votes": 6}, {"candidate": "C", "votes": 6}]});
+    let (s, t) = app.post("/api/v1/congresses/count", tally).await;
+    assert_eq!(s, StatusCode::OK, "{t}");
+    assert_eq!(
+        (t["elected"].clone(), t["tied"].clone(), t["unfilled"].clone()),
+        (json!(["A"]), json!(["B", "C"]), json!(1))
+    );
+    assert_eq!(t["next_round"], json!({"seats": 1, "candidates": ["B", "C"]}));
+    // Bad input: named, 400.
+    for (path, body, code) in [
+        (
+            "/api/v1/congresses/apportion",
+            json!({"seats": 3, "method": "borda", "units": [{"unit": "A", "members": 1}]}),
+            "invalid_apportionment",
+        ),
+        (
+            "/api/v1/congresses/apportion",
+            json!({"seats": 1, "method": "dhondt", "min": 1, "units": [{"unit": "A", "members": 1}, {"unit": "B", "members": 1}]}),
+            "invalid_apportionment",
+        ),
+        (
+            "/api/v1/congresses/apportion",
+            json!({"seats": 2, "method": "dhondt", "csv": "unit,members\nA,x\n"}),
+            "invalid_apportionment",
+        ),
+        ("/api/v1/congresses/count", json!({"seats": 1, "candidates": ["A"], "ballots": [[2]]}), "invalid_count"),
+        (
+            "/api/v1/congresses/count",
+            json!({"seats": 1, "base": "convened", "candidates": ["A"], "ballots": [[1]]}),
+            "invalid_count",
+        ),
+    ] {
+        let (s, e) = app.post(path, body).await;
+        assert_eq!((s, error_code(&e)), (StatusCode::BAD_REQUEST, code), "{e}");
+    }
+    let (s, l) = app
+        .post(
+            "/api/v1/congresses/list-check",
+            json!({"seats": 10, "candidates": 14, "floor_support": 31, "present": 100}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{l}");
+    assert_eq!(
+        (l["ok"].as_bool(), l["most"].as_u64(), l["floor_nomination_enters"].as_bool()),
+        (Some(false), Some(13), Some(true))
+    );
+}
+
 orgwork_store_tests::backends!(
     call crate;
     setup |backend| super::spawn_app(backend).await;
@@ -721,4 +812,5 @@ orgwork_store_tests::backends!(
     members_search_status_and_counts,
     imports_and_exports_files,
     inspects_over_the_api,
+    counts_and_apportions_over_the_api,
 );

@@ -2,6 +2,7 @@
 
 pub mod admissions;
 pub mod audit;
+pub mod congress;
 pub mod files;
 pub mod inspection;
 pub mod members;
@@ -39,7 +40,8 @@ use utoipa_axum::routes;
         (name = "restructuring", description = "Merges, splits, moves and dissolutions with one effective date: drafts, the continuity check, apply, undo, lineage"),
         (name = "audit", description = "The audit log"),
         (name = "plans", description = "Annual work programmes: items, the lint, approval, progress, where they stand"),
-        (name = "inspections", description = "Inspection and supervision: programmes, inspections, findings, recommendations and their follow-up, discipline, coverage")
+        (name = "inspections", description = "Inspection and supervision: programmes, inspections, findings, recommendations and their follow-up, discipline, coverage"),
+        (name = "congresses", description = "Congresses: the apportionment of delegates, the count of an election's round, the candidate list's rules")
     )
 )]
 struct ApiDoc;
@@ -90,6 +92,7 @@ pub fn routes() -> (Router<AppState>, OpenApiDoc) {
         .merge(admissions::routes())
         .merge(plan::routes())
         .merge(inspection::routes())
+        .merge(congress::routes())
         .split_for_parts();
     (router, loosen_flattened(doc))
 }

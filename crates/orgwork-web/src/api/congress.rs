@@ -1,0 +1,304 @@
+//! Congresses' endpoints (`/api/v1/congresses`): the apportionment of a congress's delegates
+//! among the units below (from the members given, or from the register's children of a unit
+//! as of a date), the count of an election's round (ballots one by one, or tallies), and the
+//! candidate list's surplus rule.
+//!
+//! The computations are the domain's (`orgwork_domain::congress`); they read nothing but the
+//! counts of the units asked about, which need the right to read that unit's structure on
+//! that date. Any signed-in user may compute from figures they bring.
+
+use crate::AppState;
+use crate::auth::ApiCaller;
+use crate::error::{ApiError, ErrorBody};
+use crate::extract::ApiJson;
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use orgwork_domain::access::Permission;
+use orgwork_domain::congress::{
+    Apportion, Apportionment, Base, Count, ListCheck, Method, Tally, Votes, ballots_from_cells, check_list,
+    floor_nomination_enters, units_from_cells,
+};
+use orgwork_domain::date::parse_date;
+use orgwork_domain::structure::UnitCode;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(apportion)).routes(routes!(count)).routes(routes!(list_check))
+}
+
+/// The largest CSV text a body may carry.
+const MAX_TEXT: usize = 16 * 1024 * 1024;
+
+fn bad(code: &'static str, message: impl Into<String>) -> ApiError {
+    ApiError::new(StatusCode::BAD_REQUEST, code, message)
+}
+
+/// A unit and its members.
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UnitMembers {
+    pub unit: String,
+    pub members: u64,
+}
+
+/// What to share: the seats and the method, and the units with their members given
+/// (`units`, or `csv` with the columns unit,members) or read from the register (`unit`, whose
+/// children share the seats, with `as_of`).
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ApportionBody {
+    /// The seats to share (not with the ratio rule).
+    pub seats: Option<u64>,
+    /// hamilton, dhondt, sainte-lague, huntington-hill or ratio.
+    pub method: String,
+    /// At least this many each; the method shares the rest going on from it.
+    #[serde(default)]
+    pub min: u64,
+    /// This many each first; the method shares the rest from nothing (the ratio rule's base).
+    #[serde(default)]
+    pub base: u64,
+    /// The ratio rule's members per seat.
+    pub per: Option<u64>,
+    /// Delegates on top of those shared.
+    #[serde(default)]
+    pub ex_officio: u64,
+    pub units: Option<Vec<UnitMembers>>,
+    pub csv: Option<String>,
+    pub unit: Option<String>,
+    #[schema(value_type = Option<String>, format = Date)]
+    pub as_of: Option<String>,
+}
+
+/// The units' names in the register (by code), when read from it.
+pub async fn run_apportion(
+    store: &dyn orgwork_store::Store,
+    caller: &crate::auth::Caller,
+    b: ApportionBody,
+) -> Result<(Apportionment, Vec<String>), ApiError> {
+    let method = Method::parse(&b.method).ok_or_else(|| {
+        bad(
+            "invalid_apportionment",
+            format!("method: '{}' is not hamilton, dhondt, sainte-lague, huntington-hill or ratio", b.method),
+        )
+    })?;
+    let (units, names) = match (b.units, b.csv, b.unit) {
+        (Some(units), None, None) => {
+            let names = vec![String::new(); units.len()];
+            (units.into_iter().map(|u| (u.unit.trim().to_string(), u.members)).collect(), names)
+        }
+        (None, Some(csv), None) => {
+            if csv.len() > MAX_TEXT {
+                return Err(bad("invalid_apportionment", format!("csv: at most {MAX_TEXT} bytes")));
+            }
+            let cells =
+                orgwork_tabular::read(csv.as_bytes()).map_err(|e| bad("invalid_apportionment", format!("csv: {e}")))?;
+            let units = units_from_cells(&cells)?;
+            let names = vec![String::new(); units.len()];
+            (units, names)
+        }
+        (None, None, Some(unit)) => {
+            let unit = UnitCode::parse(&unit)?;
+            let as_of = parse_date(
+                "as_of",
+                b.as_of
+                    .as_deref()
+                    .ok_or_else(|| bad("invalid_apportionment", "as_of: give the date the members are counted on"))?,
+            )?;
+            caller.require(store, Permission::ReadStructure, &unit, as_of).await?;
+            let below = orgwork_store::members_below(store, &unit, as_of).await?;
+            if below.is_empty() {
+                return Err(bad("invalid_apportionment", format!("unit: {unit} has no units below it on {as_of}")));
+            }
+            let names = below.iter().map(|(u, _)| u.name.vi.clone()).collect();
+            (below.into_iter().map(|(u, m)| (u.code.to_string(), m)).collect(), names)
+        }
+        _ => return Err(bad("invalid_apportionment", "give exactly one of units, csv and unit (with as_of)")),
+    };
+    if method != Method::Ratio && b.seats.is_none() {
+        return Err(bad("invalid_apportionment", "seats: give the seats to share"));
+    }
+    let ask = Apportion {
+        method,
+        seats: b.seats.unwrap_or(0),
+        min: b.min,
+        base: b.base,
+        per: b.per.unwrap_or(0),
+        ex_officio: b.ex_officio,
+        units,
+    };
+    Ok((ask.run()?, names))
+}
+
+/// Shares a congress's delegates among units in proportion to their members. A tie for the
+/// last seats is reported in `ties` (the units and the seats they contend for), and
+/// `allocations` holds only the seats that are decided.
+#[utoipa::path(post, path = "/api/v1/congresses/apportion", tag = "congresses", request_body = ApportionBody,
+    responses((status = 200, body = Apportionment), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn apportion(
+    State(s): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    ApiJson(b): ApiJson<ApportionBody>,
+) -> Result<Json<Apportionment>, ApiError> {
+    Ok(Json(run_apportion(s.store.as_ref(), &caller, b).await?.0))
+}
+
+/// A candidate's votes, for a count from tallies.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CandidateVotes {
+    pub candidate: String,
+    pub votes: u64,
+}
+
+/// A round to count: the seats, the base (the profile's when absent) and the delegates
+/// counted, and the votes: `candidates` with `ballots` (each a 0 or 1 per candidate), or
+/// `csv` (the heading row names the candidates, each further row is a ballot), or `tally`
+/// with `cast` and `valid`.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CountBody {
+    pub seats: u64,
+    /// convened, present, valid or cast.
+    pub base: Option<String>,
+    pub convened: Option<u64>,
+    pub present: Option<u64>,
+    pub issued: Option<u64>,
+    pub candidates: Option<Vec<String>>,
+    pub ballots: Option<Vec<Vec<u8>>>,
+    pub csv: Option<String>,
+    pub tally: Option<Vec<CandidateVotes>>,
+    pub cast: Option<u64>,
+    pub valid: Option<u64>,
+}
+
+pub fn run_count(profile: &orgwork_domain::profile::Profile, b: CountBody) -> Result<Tally, ApiError> {
+    let base = match &b.base {
+        None => profile.congress.base,
+        Some(t) => Base::parse(t)
+            .ok_or_else(|| bad("invalid_count", format!("base: '{t}' is not convened, present, valid or cast")))?,
+    };
+    let (candidates, votes) = match (b.ballots, b.csv, b.tally) {
+        (Some(ballots), None, None) => {
+            let candidates =
+                b.candidates.ok_or_else(|| bad("invalid_count", "candidates: name the candidates of the ballots"))?;
+            let mut list = Vec::with_capacity(ballots.len());
+            for (k, row) in ballots.into_iter().enumerate() {
+                let mut marks = Vec::with_capacity(row.len());
+                for v in row {
+                    marks.push(match v {
+                        0 => false,
+                        1 => true,
+                        other => {
+                            return Err(bad(
+                                "invalid_count",
+                                format!(
+                                    "ballots: ballot {} holds {other}; write 1 for a name kept, 0 for one crossed out",
+                                    k + 1
+                                ),
+                            ));
+                        }
+                    });
+                }
+                list.push(marks);
+            }
+            (candidates, Votes::Ballots(list))
+        }
+        (None, Some(csv), None) => {
+            if b.candidates.is_some() {
+                return Err(bad("invalid_count", "candidates: the csv's heading row names them"));
+            }
+            if csv.len() > MAX_TEXT {
+                return Err(bad("invalid_count", format!("csv: at most {MAX_TEXT} bytes")));
+            }
+            let cells = orgwork_tabular::read(csv.as_bytes()).map_err(|e| bad("invalid_count", format!("csv: {e}")))?;
+            let (candidates, list) = ballots_from_cells(&cells)?;
+            (candidates, Votes::Ballots(list))
+        }
+        (None, None, Some(tally)) => {
+            let (Some(cast), Some(valid)) = (b.cast, b.valid) else {
+                return Err(bad("invalid_count", "cast, valid: a count from tallies needs the ballots cast and valid"));
+            };
+            let (names, votes) = tally.into_iter().map(|t| (t.candidate.trim().to_string(), t.votes)).unzip();
+            (names, Votes::Tally { cast, valid, votes })
+        }
+        _ => return Err(bad("invalid_count", "give exactly one of ballots (with candidates), csv and tally")),
+    };
+    Ok(Count { seats: b.seats, base, convened: b.convened, present: b.present, issued: b.issued, candidates, votes }
+        .run()?)
+}
+
+/// Counts a round of an election: valid ballots keep no more names than seats; a candidate
+/// passes with more than half of the base; if more pass than seats the most voted win, and a
+/// tie at the last seat elects none of the tied; the seats left (`unfilled`) go to a further
+/// round with the candidates not elected (`next_round`).
+#[utoipa::path(post, path = "/api/v1/congresses/count", tag = "congresses", request_body = CountBody,
+    responses((status = 200, body = Tally), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+async fn count(
+    State(s): State<AppState>,
+    ApiCaller(_caller): ApiCaller,
+    ApiJson(b): ApiJson<CountBody>,
+) -> Result<Json<Tally>, ApiError> {
+    Ok(Json(run_count(s.store.profile(), b)?))
+}
+
+/// A candidate list to check against the profile's rules.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ListBody {
+    pub seats: u64,
+    pub candidates: u64,
+    /// With `present`: the support a nomination from the floor has.
+    pub floor_support: Option<u64>,
+    pub present: Option<u64>,
+}
+
+/// The surplus rule's verdict on a list, and whether a floor nomination enters it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ListAnswer {
+    #[serde(flatten)]
+    pub check: ListCheck,
+    pub max_surplus_percent: u32,
+    pub advised_surplus_percent: (u32, u32),
+    pub floor_nomination_percent: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub floor_nomination_enters: Option<bool>,
+}
+
+/// Checks a candidate list: more candidates than seats and at most the profile's surplus more
+/// (the advised surplus shown beside), and whether a nomination from the floor has the
+/// support of more than the profile's share of the delegates present.
+#[utoipa::path(post, path = "/api/v1/congresses/list-check", tag = "congresses", request_body = ListBody,
+    responses((status = 200, body = ListAnswer), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+async fn list_check(
+    State(s): State<AppState>,
+    ApiCaller(_caller): ApiCaller,
+    ApiJson(b): ApiJson<ListBody>,
+) -> Result<Json<ListAnswer>, ApiError> {
+    const MAX: u64 = 100_000;
+    if b.seats == 0 || b.seats > MAX || b.candidates > MAX {
+        return Err(bad("invalid_count", format!("seats, candidates: 1 to {MAX} seats, at most {MAX} candidates")));
+    }
+    let rules = &s.store.profile().congress;
+    let enters = match (b.floor_support, b.present) {
+        (Some(f), Some(p)) if f <= p && p <= MAX => Some(floor_nomination_enters(rules, f, p)),
+        (None, _) => None,
+        _ => {
+            return Err(bad(
+                "invalid_count",
+                "floor_support, present: give the support and the delegates present, support ≤ present",
+            ));
+        }
+    };
+    Ok(Json(ListAnswer {
+        check: check_list(rules, b.seats, b.candidates),
+        max_surplus_percent: rules.max_surplus_percent,
+        advised_surplus_percent: rules.advised_surplus_percent,
+        floor_nomination_percent: rules.floor_nomination_percent,
+        floor_nomination_enters: enters,
+    }))
+}
