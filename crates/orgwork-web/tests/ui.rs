@@ -948,6 +948,105 @@ async fn inspection_pages_from_plan_to_follow_up(backend: &str) {
     }
 }
 
+/// Congress pages: shares a bloc's delegates from the register with a tie left open, counts
+/// a round from ballots with a tie at the last seat into minutes, refuses bad input beside
+/// the form, and shows no English on Vietnamese and Arabic pages; another subtree's organizer
+/// cannot read the bloc's counts through it.
+async fn congress_pages_apportion_and_count(backend: &str) {
+    let app = spawn_app(backend).await;
+    for (code, kind, parent) in [
+        ("KCQ", "bloc_committee", "QN"),
+        ("STC", "grassroots_committee", "KCQ"),
+        ("BAO", "grassroots_cell", "KCQ"),
+        ("DN", "bloc_committee", "QN"),
+    ] {
+        let unit = json!({"code": code, "kind": kind, "parent": parent, "valid_from": "2020-01-01",
+            "name": {"vi": format!("Đảng bộ {code}"), "en": format!("Unit {code}")}});
+        assert_eq!(send(&app, &app.token, Method::POST, "/api/v1/units", Some(unit)).await.0, StatusCode::CREATED);
+    }
+    for unit in ["STC", "STC", "BAO", "BAO"] {
+        let member = json!({"unit": unit, "full_name": "Lê Thị Bầu", "sex": "female", "birth_date": "1985-01-01",
+            "admitted_on": "2021-01-01"});
+        assert_eq!(send(&app, &app.token, Method::POST, "/api/v1/members", Some(member)).await.0, StatusCode::CREATED);
+    }
+    app.user_with_token("org", Role::Organizer, "KCQ").await;
+    app.user_with_token("other", Role::Organizer, "DN").await;
+    let mut b = Browser::new(&app.base);
+    b.login("org").await;
+    let (s, html, _) = b.get("/congresses/apportion", &[]).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("Apportionment of delegates") && html.contains("Huntington-Hill"), "{html}");
+    let csrf = b.csrf();
+    let form = |seats: &'static str, csrf: &str| {
+        vec![
+            ("csrf", csrf.to_string()),
+            ("method", "dhondt".into()),
+            ("seats", seats.into()),
+            ("unit", "KCQ".into()),
+            ("as_of", "2024-01-01".into()),
+        ]
+    };
+    let post = |f: Vec<(&'static str, String)>| f;
+    let f = post(form("3", &csrf));
+    let fr: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (s, html, _) = b.post("/congresses/apportion", &fr, &[]).await;
+    assert_eq!(s, StatusCode::OK, "{html}");
+    assert!(html.contains("id=\"apportionment-ties\"") && html.contains("contend for 1 seat(s)"), "{html}");
+    let f = post(form("4", &csrf));
+    let fr: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (_, html, _) = b.post("/congresses/apportion", &fr, &[]).await;
+    assert!(html.contains("id=\"apportionment-unique\""), "{html}");
+    let bad = [("csrf", csrf.as_str()), ("method", "dhondt"), ("seats", "many"), ("csv", "unit,members\nA,1\n")];
+    let (s, html, _) = b.post("/congresses/apportion", &bad, &[]).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert!(html.contains("role=\"alert\""), "{html}");
+    let ballots = "An,Bình,Chi\n1,1,0\n1,0,1\n1,1,1\n0,1,1\n1,0,0\n";
+    let count = [("csrf", csrf.as_str()), ("seats", "2"), ("base", "valid"), ("issued", "5"), ("ballots", ballots)];
+    let (s, html, _) = b.post("/congresses/count", &count, &[]).await;
+    assert_eq!(s, StatusCode::OK, "{html}");
+    // An 3, Bình 2, Chi 2 of 4 valid: An elected; Bình and Chi do not pass (2 is not more than half).
+    assert!(html.contains("Minutes of the count") && html.contains("id=\"count-elected\"><bdi>An</bdi>"), "{html}");
+    assert!(html.contains("a further round with Bình, Chi"), "{html}");
+    let (s, html, _) = b
+        .post(
+            "/congresses/count",
+            &[("csrf", csrf.as_str()), ("seats", "1"), ("base", "convened"), ("ballots", ballots)],
+            &[],
+        )
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{html}");
+    // Another subtree's organizer computes from figures they bring, not from KCQ's register.
+    let mut o = Browser::new(&app.base);
+    o.login("other").await;
+    let oc = o.csrf();
+    let f = post(form("3", &oc));
+    let fr: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(o.post("/congresses/apportion", &fr, &[]).await.0, StatusCode::FORBIDDEN);
+    // Signed out: to the login page.
+    let mut anon = Browser::new(&app.base);
+    assert_eq!(anon.get("/congresses/count", &[]).await.0, StatusCode::SEE_OTHER);
+    for lang in ["vi", "ar"] {
+        let english = english_fragments(lang);
+        let c = b.csrf();
+        b.post("/language", &[("csrf", &c), ("lang", lang), ("next", "/")], &[]).await;
+        let c = b.csrf();
+        let f = post(form("3", &c));
+        let fr: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let count = [("csrf", c.as_str()), ("seats", "2"), ("base", "valid"), ("issued", "5"), ("ballots", ballots)];
+        for (what, (s, html, _)) in [
+            ("apportion", b.get("/congresses/apportion", &[]).await),
+            ("count", b.get("/congresses/count", &[]).await),
+            ("apportioned", b.post("/congresses/apportion", &fr, &[]).await),
+            ("counted", b.post("/congresses/count", &count, &[]).await),
+        ] {
+            assert_eq!(s, StatusCode::OK, "{lang} {what}");
+            let text = visible_text(&html);
+            let found: Vec<&String> = english.iter().filter(|f| text.contains(f.as_str())).collect();
+            assert!(found.is_empty(), "{lang} {what}: English {found:?} in {text}");
+        }
+    }
+}
+
 orgwork_store_tests::backends!(
     call crate;
     setup |backend| backend;
@@ -961,4 +1060,5 @@ orgwork_store_tests::backends!(
     csrf_is_bound_to_the_session,
     values_are_shown_by_their_names,
     inspection_pages_from_plan_to_follow_up,
+    congress_pages_apportion_and_count,
 );

@@ -13,6 +13,7 @@ pub mod admissions;
 pub mod audit;
 pub mod auth;
 pub mod chart;
+pub mod congress;
 pub mod files;
 pub mod home;
 pub mod i18n;
@@ -108,6 +109,9 @@ pub fn routes() -> Router<AppState> {
         .route("/discipline/{id}", get(inspection::case_page))
         .route("/discipline/{id}/issue", post(inspection::issue))
         .route("/discipline/{id}/appeal", post(inspection::appeal))
+        .route("/congresses", get(|| async { redirect("/congresses/apportion") }))
+        .route("/congresses/apportion", get(congress::apportion_page).post(congress::apportion))
+        .route("/congresses/count", get(congress::count_page).post(congress::count))
         .route("/restructurings", get(restructure::list).post(restructure::plan))
         .route("/restructurings/{id}", get(restructure::page))
         .route("/restructurings/{id}/{verb}", post(restructure::act))
