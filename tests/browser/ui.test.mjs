@@ -602,6 +602,63 @@ test('inspection: the Bloc\'s calendar, a concluded inspection, its conclusion t
   await keep('inspection-discipline-ar');
 });
 
+test('congresses: the Bloc\'s delegates shared, a round counted into minutes, in three languages', async () => {
+  await login('organizer.kcq');
+  await page.getByRole('link', { name: 'Congresses', exact: true }).first().click();
+  await page.getByRole('heading', { name: 'Apportionment of delegates' }).waitFor();
+  await page.getByLabel('Method').selectOption('huntington-hill');
+  await page.getByLabel('Seats', { exact: true }).fill('60');
+  await page.getByLabel('The children of unit').fill('QN-KCQ');
+  await page.getByLabel('counted on').fill('30/06/2025');
+  await page.getByLabel('Ex-officio delegates').fill('15');
+  await page.getByRole('button', { name: 'Share the seats' }).click();
+  await page.getByRole('heading', { name: 'Apportionment', exact: true }).waitFor();
+  const rows = page.locator('table.apportionment tbody tr');
+  assert.ok(await rows.count() > 10, 'a row per unit of the Bloc');
+  // Huntington-Hill gives every unit with members a seat first.
+  const seats = await page.locator('table.apportionment tbody td:last-child').allTextContents();
+  assert.ok(seats.every((x) => Number(x.replace(/[^0-9]/g, '')) >= 1), seats.join(' '));
+  assert.ok(await page.locator('#apportionment-unique, #apportionment-ties').first().isVisible());
+  await keep('congress-apportion-en');
+  await page.getByRole('link', { name: 'Counting a round of an election' }).click();
+  await page.getByLabel('Seats', { exact: true }).fill('2');
+  await page.getByLabel('Base', { exact: true }).selectOption('convened');
+  await page.getByLabel('Delegates convened').fill('6');
+  await page.getByLabel('Ballots', { exact: true }).fill('Nguyễn Văn An,Trần Thị Bình,Lê Văn Chi\n1,1,0\n1,1,0\n1,0,1\n1,1,1\n1,1,0\n');
+  await page.getByRole('button', { name: 'Count', exact: true }).click();
+  await page.getByRole('heading', { name: 'Minutes of the count' }).waitFor();
+  // An 4, Bình 3 of 6 convened: An elected; Bình not more than half; one seat to a further round.
+  assert.match(await page.locator('#count-elected').textContent(), /Nguyễn Văn An/);
+  assert.match(await page.locator('#count-next-round').textContent(), /1 seat\(s\) unfilled/);
+  await page.emulateMedia({ media: 'print' });
+  assert.equal(await page.locator('#count-form').isVisible(), false, 'the print shows the minutes only');
+  await keep('congress-minutes-print');
+  await page.emulateMedia({ media: 'screen' });
+  await page.context().close();
+  await login('organizer.kcq', 'vi-VN');
+  await page.goto(`${base}/congresses/count`);
+  await page.getByRole('heading', { name: 'Kiểm phiếu một lần bầu' }).waitFor();
+  await page.getByLabel('Số đại biểu', { exact: true }).fill('1');
+  await page.getByLabel('Cơ sở tính', { exact: true }).selectOption('valid');
+  await page.getByLabel('Phiếu bầu', { exact: true }).fill('An,Bình\n1,0\n0,1\n');
+  await page.getByRole('button', { name: 'Kiểm phiếu', exact: true }).click();
+  await page.getByRole('heading', { name: 'Biên bản kiểm phiếu' }).waitFor();
+  assert.match(await page.locator('#count-elected').textContent(), /Không có/);
+  await keep('congress-minutes-vi');
+  await page.context().close();
+  await login('organizer.kcq', 'ar');
+  await page.goto(`${base}/congresses/apportion`);
+  await page.getByRole('heading', { name: 'توزيع المندوبين' }).waitFor();
+  assert.equal(await page.locator('html').getAttribute('dir'), 'rtl');
+  await page.getByLabel('المقاعد', { exact: true }).fill('3');
+  await page.getByLabel('الطريقة').selectOption('dhondt');
+  await page.getByLabel('أو صفوف unit,members').fill('unit,members\nA,10\nB,10\nC,5\n');
+  await page.getByRole('button', { name: 'وزّع المقاعد' }).click();
+  await page.locator('#apportionment-ties').waitFor();
+  assert.match(await page.locator('#apportionment-ties').textContent(), /A, B, C/);
+  await keep('congress-apportion-ar');
+});
+
 test('wrong passwords are refused, then rate-limited', async () => {
   const context = await browser.newContext({ locale: 'en-GB' });
   page = await context.newPage();

@@ -894,9 +894,11 @@ pub struct ListCheck {
     pub within_advice: bool,
 }
 
-/// The surplus rule: candidates > seats and candidates ≤ seats × (100 + max) / 100.
+/// The surplus rule: candidates > seats and candidates ≤ seats × (100 + max) / 100, rounded
+/// down, but never fewer than one more than the seats (for few seats the percentage allows
+/// no whole candidate, and a list must still exceed the seats).
 pub fn check_list(rules: &ElectionRules, seats: u64, candidates: u64) -> ListCheck {
-    let most = seats * (100 + rules.max_surplus_percent as u64) / 100;
+    let most = (seats * (100 + rules.max_surplus_percent as u64) / 100).max(seats + 1);
     // The advised range, in whole candidates: at least seats × (100 + from) / 100 rounded up.
     let (from, to) = rules.advised_surplus_percent;
     let lo = (seats * (100 + from as u64)).div_ceil(100).max(seats + 1);

@@ -20,7 +20,7 @@ use orgwork_domain::congress::{
     floor_nomination_enters, units_from_cells,
 };
 use orgwork_domain::date::parse_date;
-use orgwork_domain::structure::UnitCode;
+use orgwork_domain::structure::{Names, UnitCode};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -73,12 +73,12 @@ pub struct ApportionBody {
     pub as_of: Option<String>,
 }
 
-/// The units' names in the register (by code), when read from it.
+/// Shares the seats as asked; with each unit's names in the register, when read from it.
 pub async fn run_apportion(
     store: &dyn orgwork_store::Store,
     caller: &crate::auth::Caller,
     b: ApportionBody,
-) -> Result<(Apportionment, Vec<String>), ApiError> {
+) -> Result<(Apportionment, Vec<Option<Names>>), ApiError> {
     let method = Method::parse(&b.method).ok_or_else(|| {
         bad(
             "invalid_apportionment",
@@ -87,7 +87,7 @@ pub async fn run_apportion(
     })?;
     let (units, names) = match (b.units, b.csv, b.unit) {
         (Some(units), None, None) => {
-            let names = vec![String::new(); units.len()];
+            let names = vec![None; units.len()];
             (units.into_iter().map(|u| (u.unit.trim().to_string(), u.members)).collect(), names)
         }
         (None, Some(csv), None) => {
@@ -97,7 +97,7 @@ pub async fn run_apportion(
             let cells =
                 orgwork_tabular::read(csv.as_bytes()).map_err(|e| bad("invalid_apportionment", format!("csv: {e}")))?;
             let units = units_from_cells(&cells)?;
-            let names = vec![String::new(); units.len()];
+            let names = vec![None; units.len()];
             (units, names)
         }
         (None, None, Some(unit)) => {
@@ -113,7 +113,7 @@ pub async fn run_apportion(
             if below.is_empty() {
                 return Err(bad("invalid_apportionment", format!("unit: {unit} has no units below it on {as_of}")));
             }
-            let names = below.iter().map(|(u, _)| u.name.vi.clone()).collect();
+            let names = below.iter().map(|(u, _)| Some(u.name.clone())).collect();
             (below.into_iter().map(|(u, m)| (u.code.to_string(), m)).collect(), names)
         }
         _ => return Err(bad("invalid_apportionment", "give exactly one of units, csv and unit (with as_of)")),

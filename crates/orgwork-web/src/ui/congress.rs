@@ -128,7 +128,7 @@ pub async fn apportion(
 fn render_apportion(
     ctx: &Ctx,
     values: HashMap<String, String>,
-    result: Option<(Apportionment, Vec<String>)>,
+    result: Option<(Apportionment, Vec<Option<orgwork_domain::structure::Names>>)>,
     error: Option<String>,
     status: StatusCode,
 ) -> Response {
@@ -137,10 +137,22 @@ fn render_apportion(
     let (shown, summary, rows, ties, totals) = match &result {
         None => (false, String::new(), vec![], vec![], vec![]),
         Some((r, names)) => {
+            let names: Vec<String> = names
+                .iter()
+                .map(|n| match n {
+                    None => String::new(),
+                    Some(n) => match tr.lang {
+                        "en" => n.en.clone(),
+                        "ar" => n.ar.clone(),
+                        _ => None,
+                    }
+                    .unwrap_or_else(|| n.vi.clone()),
+                })
+                .collect();
             let rows = r
                 .allocations
                 .iter()
-                .zip(names)
+                .zip(&names)
                 .map(|(a, name)| ShareRow {
                     name: if name.is_empty() { a.unit.clone() } else { name.clone() },
                     code: if name.is_empty() { String::new() } else { a.unit.clone() },
@@ -152,7 +164,7 @@ fn render_apportion(
             let name_of = |u: &str| {
                 r.allocations
                     .iter()
-                    .zip(names)
+                    .zip(&names)
                     .find(|(a, _)| a.unit == u)
                     .map(|(a, nm)| if nm.is_empty() { a.unit.clone() } else { format!("{nm} ({})", a.unit) })
                     .unwrap_or_else(|| u.to_string())
