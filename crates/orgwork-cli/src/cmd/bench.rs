@@ -54,6 +54,27 @@ pub enum Command {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// A congress's delegates shared among a unit's children from their members on a date
+    /// (every method), beside the reads alone and a floating-point rounding of the quotas;
+    /// and an election's round counted from a ballot file (`--ballots` ballots of
+    /// `--candidates` names), beside reading the file and summing its columns.
+    Congress {
+        /// The unit whose children share the seats (the nation's root: its provinces).
+        #[arg(long, value_parser = code)]
+        unit: UnitCode,
+        #[arg(long, value_parser = date)]
+        as_of: NaiveDate,
+        #[arg(long, default_value_t = 1600)]
+        seats: u64,
+        #[arg(long, default_value_t = 1600)]
+        ballots: usize,
+        #[arg(long, default_value_t = 200)]
+        candidates: usize,
+        #[arg(long, default_value_t = 20)]
+        runs: usize,
+        #[command(flatten)]
+        db: DbArgs,
+    },
 }
 
 fn quantile(sorted: &[Duration], q: f64) -> Duration {
@@ -114,6 +135,9 @@ async fn counts(units: Vec<UnitCode>, days: Vec<NaiveDate>, runs: usize, db: DbA
 pub async fn run(command: Command) -> Result<()> {
     let (unit, as_of, searches, search_only, db) = match command {
         Command::Counts { units, days, runs, db } => return counts(units, days, runs, db).await,
+        Command::Congress { unit, as_of, seats, ballots, candidates, runs, db } => {
+            return congress(unit, as_of, seats, ballots, candidates, runs, db).await;
+        }
         Command::Members { unit, as_of, searches, search_only, db } => (unit, as_of, searches, search_only, db),
     };
     let store = db.open().await?;
@@ -189,5 +213,119 @@ async fn search(store: &dyn orgwork_store::Store, unit: &UnitCode, as_of: NaiveD
         ms(quantile(&times, 0.5)),
         ms(quantile(&times, 0.95))
     );
+    Ok(())
+}
+
+fn median(mut times: Vec<Duration>) -> Duration {
+    times.sort();
+    quantile(&times, 0.5)
+}
+
+/// `bench congress`: see the command's help.
+async fn congress(
+    unit: UnitCode,
+    as_of: NaiveDate,
+    seats: u64,
+    ballots: usize,
+    candidates: usize,
+    runs: usize,
+    db: DbArgs,
+) -> Result<()> {
+    use orgwork_domain::congress::{Apportion, Base, Count, Method, Votes, ballots_from_cells};
+    let store = db.open().await?;
+    let runs = runs.max(1);
+    // The reads alone: each child's members on the day.
+    let mut reads = vec![];
+    let mut below = vec![];
+    for _ in 0..runs {
+        let t = Instant::now();
+        below = orgwork_store::members_below(store.as_ref(), &unit, as_of).await?;
+        reads.push(t.elapsed());
+    }
+    let units: Vec<(String, u64)> = below.iter().map(|(u, m)| (u.code.to_string(), *m)).collect();
+    let total: u64 = units.iter().map(|(_, m)| m).sum();
+    println!("{} units below {unit} on {as_of}, {total} members; {seats} seats", units.len());
+    println!("  baseline: the members of each (the reads)      median {}", ms(median(reads)));
+    // Baseline: the quotas rounded in floating point (no method, no ties).
+    let mut naive = vec![];
+    for _ in 0..runs {
+        let t = Instant::now();
+        let q: u64 = units.iter().map(|(_, m)| (seats as f64 * *m as f64 / total.max(1) as f64).round() as u64).sum();
+        std::hint::black_box(q);
+        naive.push(t.elapsed());
+    }
+    println!("  baseline: quotas rounded in floating point     median {}", ms(median(naive)));
+    for method in [Method::Hamilton, Method::Dhondt, Method::SainteLague, Method::HuntingtonHill] {
+        let mut times = vec![];
+        let mut ties = 0;
+        for _ in 0..runs {
+            let t = Instant::now();
+            let below = orgwork_store::members_below(store.as_ref(), &unit, as_of).await?;
+            let units = below.into_iter().map(|(u, m)| (u.code.to_string(), m)).collect();
+            let ask = Apportion { method, seats, min: 0, base: 0, per: 0, ex_officio: 0, units };
+            let r = ask.run()?;
+            ties = r.ties.len();
+            times.push(t.elapsed());
+        }
+        println!(
+            "  orgwork congress apportion --method {:<16} median {} (reads included; {ties} tie(s))",
+            method.as_str(),
+            ms(median(times))
+        );
+    }
+    // The ballots: each keeps about nine in ten names; one in fifty keeps one name too many.
+    let keep = candidates.saturating_sub(candidates / 10).max(1) as u64;
+    let mut rng: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = || {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        rng
+    };
+    let mut csv = (0..candidates).map(|i| format!("Ứng cử viên {i:03}")).collect::<Vec<_>>().join(",");
+    csv.push('\n');
+    for _ in 0..ballots {
+        let row: Vec<&str> = (0..candidates).map(|_| if next() % 100 < 88 { "1" } else { "0" }).collect();
+        csv.push_str(&row.join(","));
+        csv.push('\n');
+    }
+    let bytes = csv.into_bytes();
+    println!("{ballots} ballots of {candidates} candidates for {keep} seats ({} bytes of CSV)", bytes.len());
+    let mut parse = vec![];
+    let mut sums = vec![];
+    let mut counts = vec![];
+    let mut elected = 0;
+    for _ in 0..runs {
+        let t = Instant::now();
+        let cells = orgwork_tabular::read(&bytes).map_err(|e| anyhow::anyhow!("{e}"))?;
+        parse.push(t.elapsed());
+        let t = Instant::now();
+        let mut col = vec![0u64; candidates];
+        for row in &cells[1..] {
+            for (c, x) in col.iter_mut().zip(row) {
+                *c += u64::from(x == "1");
+            }
+        }
+        std::hint::black_box(&col);
+        sums.push(t.elapsed() + *parse.last().unwrap_or(&Duration::ZERO));
+        let t = Instant::now();
+        let cells = orgwork_tabular::read(&bytes).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let (names, list) = ballots_from_cells(&cells)?;
+        let count = Count {
+            seats: keep,
+            base: Base::Convened,
+            convened: Some(ballots as u64),
+            present: Some(ballots as u64),
+            issued: None,
+            candidates: names,
+            votes: Votes::Ballots(list),
+        };
+        let r = count.run()?;
+        elected = r.elected.len();
+        counts.push(t.elapsed());
+    }
+    println!("  baseline: reading the file                     median {}", ms(median(parse)));
+    println!("  baseline: reading it and summing its columns   median {}", ms(median(sums)));
+    println!("  orgwork congress count (read, check, count)    median {} ({elected} elected)", ms(median(counts)));
     Ok(())
 }
