@@ -1055,3 +1055,113 @@ async fn sqlite_inspection_and_discipline_from_the_command_line() {
 async fn postgres_inspection_and_discipline_from_the_command_line() {
     inspection_and_discipline_from_the_command_line("postgres").await;
 }
+
+/// `orgwork congress apportion` and `count` as the checks drive them: from a file and from
+/// the register as of a date, a tie reported with its seats left out of the allocations, a
+/// count under each base, and bad input refused naming it.
+async fn congresses_from_the_command_line(backend: &str) {
+    let db = TestDb::new(backend).await;
+    let url = db.url.clone();
+    for (code, kind, parent) in [
+        ("QN", "provincial_committee", None),
+        ("KCQ", "bloc_committee", Some("QN")),
+        ("DN", "bloc_committee", Some("QN")),
+    ] {
+        let mut args = vec!["unit", "create", code, "--name-vi", code, "--kind", kind, "--from", "2020-01-01"];
+        if let Some(p) = parent {
+            args.extend(["--parent", p]);
+        }
+        assert!(orgwork(&url, &args).status.success());
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let members = dir.path().join("members.csv");
+    std::fs::write(&members, "full_name,sex,birth_date,admitted_on,unit\nAn,male,1980-01-01,2021-01-01,KCQ\nBình,female,1981-01-01,2021-01-01,DN\n").unwrap();
+    let out = orgwork(&url, &["import", "members", members.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    // From the register: one member each, three seats by D'Hondt: one seat is tied.
+    let a = ok_json(
+        &url,
+        &[
+            "congress",
+            "apportion",
+            "--seats",
+            "3",
+            "--method",
+            "dhondt",
+            "--unit",
+            "QN",
+            "--as-of",
+            "2024-01-01",
+            "--json",
+        ],
+    );
+    assert_eq!(a["ties"], serde_json::json!([{"units": ["DN", "KCQ"], "seats": 1}]), "{a}");
+    let seats: Vec<u64> = a["allocations"].as_array().unwrap().iter().map(|x| x["seats"].as_u64().unwrap()).collect();
+    assert_eq!(seats, [1, 1]);
+    // From a file (other columns ignored): Sainte-Laguë, no tie.
+    let file = dir.path().join("units.csv");
+    std::fs::write(&file, "unit,members,note\nA,47000,x\nB,16000,\nC,15800,\nD,12000,\nE,6100,\nF,3100,\n").unwrap();
+    let f = file.to_str().unwrap();
+    let a =
+        ok_json(&url, &["congress", "apportion", "--seats", "10", "--method", "sainte-lague", "--input", f, "--json"]);
+    assert_eq!((a["method"].as_str(), a["seats"].as_u64()), (Some("sainte-lague"), Some(10)));
+    let got: Vec<(String, u64)> = a["allocations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| (x["unit"].as_str().unwrap().to_string(), x["seats"].as_u64().unwrap()))
+        .collect();
+    let want: Vec<(String, u64)> =
+        [("A", 4), ("B", 2), ("C", 2), ("D", 1), ("E", 1), ("F", 0)].iter().map(|(u, s)| (u.to_string(), *s)).collect();
+    assert_eq!(got, want);
+    assert_eq!(a["ties"], serde_json::json!([]));
+    let a = ok_json(
+        &url,
+        &["congress", "apportion", "--seats", "6", "--method", "huntington-hill", "--min", "1", "--input", f, "--json"],
+    );
+    assert!(a["allocations"].as_array().unwrap().iter().all(|x| x["seats"] == 1), "{a}");
+    // Counting: a tie at the last seat elects none of the tied.
+    let ballots = dir.path().join("ballots.csv");
+    std::fs::write(&ballots, "An,Bình,Chi\n1,1,0\n1,0,1\n1,1,1\n1,1,0\n1,0,1\n0,1,1\n").unwrap();
+    let b = ballots.to_str().unwrap();
+    let t = ok_json(&url, &["congress", "count", "--seats", "2", "--base", "valid", "--ballots", b, "--json"]);
+    assert_eq!((t["ballots"].as_u64(), t["valid"].as_u64(), t["invalid"].as_u64()), (Some(6), Some(5), Some(1)));
+    assert_eq!((t["base"].as_str(), t["base_count"].as_u64()), (Some("valid"), Some(5)));
+    assert_eq!(t["elected"], serde_json::json!(["An"]));
+    assert_eq!(t["tied"], serde_json::json!(["Bình", "Chi"]));
+    assert_eq!(t["unfilled"].as_u64(), Some(1));
+    let names: Vec<&str> = t["candidates"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["An", "Bình", "Chi"]);
+    let t = ok_json(
+        &url,
+        &["congress", "count", "--seats", "2", "--base", "convened", "--convened", "7", "--ballots", b, "--json"],
+    );
+    assert_eq!(
+        (t["elected"].clone(), t["unfilled"].as_u64()),
+        (serde_json::json!(["An"]), Some(1)),
+        "4 of 7 pass, 3 of 7 do not: {t}"
+    );
+    for (args, what) in [
+        (vec!["congress", "count", "--seats", "2", "--base", "convened", "--ballots", b], "convened"),
+        (vec!["congress", "count", "--seats", "2", "--base", "present", "--present", "4", "--ballots", b], "ballots"),
+        (vec!["congress", "apportion", "--seats", "1", "--method", "dhondt", "--min", "1", "--input", f], "seats"),
+    ] {
+        let out = orgwork(&url, &args);
+        assert!(!out.status.success(), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains(what),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+#[tokio::test]
+async fn sqlite_congresses_from_the_command_line() {
+    congresses_from_the_command_line("sqlite").await;
+}
+
+#[tokio::test]
+async fn postgres_congresses_from_the_command_line() {
+    congresses_from_the_command_line("postgres").await;
+}
