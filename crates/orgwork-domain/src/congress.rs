@@ -149,6 +149,9 @@ impl Apportion {
         if self.ex_officio > MAX_SEATS {
             return Err(bad(format!("ex_officio: at most {MAX_SEATS}")));
         }
+        if self.min > MAX_SEATS || self.base > MAX_SEATS {
+            return Err(bad(format!("min, base: at most {MAX_SEATS} seats each")));
+        }
         if self.min > 0 && self.base > 0 {
             return Err(bad("min, base: give one of them, not both".into()));
         }
@@ -847,7 +850,7 @@ pub struct ElectionRules {
     pub max_surplus_percent: u32,
     /// The surplus the convening committee is advised to prepare, in percent (from, to).
     #[serde(default = "default_advised")]
-    pub advised_surplus_percent: (u32, u32),
+    pub advised_surplus_percent: [u32; 2],
     /// A nomination from the floor enters the list with the support of more than this
     /// percent of the delegates present.
     #[serde(default = "default_floor")]
@@ -860,8 +863,8 @@ fn default_base() -> Base {
 fn default_surplus() -> u32 {
     30
 }
-fn default_advised() -> (u32, u32) {
-    (10, 15)
+fn default_advised() -> [u32; 2] {
+    [10, 15]
 }
 fn default_floor() -> u32 {
     30
@@ -889,8 +892,9 @@ pub struct ListCheck {
     /// The fewest and the most candidates the rule allows.
     pub least: u64,
     pub most: u64,
-    /// The advised range (the convening committee's preparation).
-    pub advised: (u64, u64),
+    /// The advised range (the convening committee's preparation): from, to.
+    pub advised_least: u64,
+    pub advised_most: u64,
     pub within_advice: bool,
 }
 
@@ -900,7 +904,7 @@ pub struct ListCheck {
 pub fn check_list(rules: &ElectionRules, seats: u64, candidates: u64) -> ListCheck {
     let most = (seats * (100 + rules.max_surplus_percent as u64) / 100).max(seats + 1);
     // The advised range, in whole candidates: at least seats × (100 + from) / 100 rounded up.
-    let (from, to) = rules.advised_surplus_percent;
+    let [from, to] = rules.advised_surplus_percent;
     let lo = (seats * (100 + from as u64)).div_ceil(100).max(seats + 1);
     let hi = (seats * (100 + to as u64) / 100).max(lo);
     ListCheck {
@@ -909,7 +913,8 @@ pub fn check_list(rules: &ElectionRules, seats: u64, candidates: u64) -> ListChe
         ok: candidates > seats && candidates <= most,
         least: seats + 1,
         most,
-        advised: (lo, hi),
+        advised_least: lo,
+        advised_most: hi,
         within_advice: (lo..=hi).contains(&candidates),
     }
 }
@@ -1028,7 +1033,7 @@ mod tests {
         let r = ElectionRules::default();
         let c = check_list(&r, 10, 13);
         assert!(c.ok && !c.within_advice);
-        assert_eq!((c.least, c.most, c.advised), (11, 13, (11, 11)));
+        assert_eq!((c.least, c.most, c.advised_least, c.advised_most), (11, 13, 11, 11));
         assert!(!check_list(&r, 10, 14).ok);
         assert!(!check_list(&r, 10, 10).ok);
         assert!(floor_nomination_enters(&r, 31, 100));

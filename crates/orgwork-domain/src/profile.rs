@@ -392,8 +392,8 @@ impl Profile {
         let c = &raw.congress;
         if c.max_surplus_percent > 100
             || c.floor_nomination_percent > 100
-            || c.advised_surplus_percent.0 > c.advised_surplus_percent.1
-            || c.advised_surplus_percent.1 > c.max_surplus_percent
+            || c.advised_surplus_percent[0] > c.advised_surplus_percent[1]
+            || c.advised_surplus_percent[1] > c.max_surplus_percent
         {
             return Err(err(
                 None,

@@ -799,6 +799,7 @@ async fn counts_and_apportions_over_the_api(app: App) {
         (l["ok"].as_bool(), l["most"].as_u64(), l["floor_nomination_enters"].as_bool()),
         (Some(false), Some(13), Some(true))
     );
+    assert_eq!((l["advised_least"].as_u64(), l["advised_most"].as_u64()), (Some(11), Some(11)), "{l}");
 }
 
 orgwork_store_tests::backends!(

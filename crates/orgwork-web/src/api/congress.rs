@@ -16,7 +16,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use orgwork_domain::access::Permission;
 use orgwork_domain::congress::{
-    Apportion, Apportionment, Base, Count, ListCheck, Method, Tally, Votes, ballots_from_cells, check_list,
+    Apportion, Apportionment, Base, Count, Method, Tally, Votes, ballots_from_cells, check_list,
     floor_nomination_enters, units_from_cells,
 };
 use orgwork_domain::date::parse_date;
@@ -257,13 +257,21 @@ pub struct ListBody {
     pub present: Option<u64>,
 }
 
-/// The surplus rule's verdict on a list, and whether a floor nomination enters it.
+/// The surplus rule's verdict on a list, the profile's percentages, and whether a floor
+/// nomination enters it.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ListAnswer {
-    #[serde(flatten)]
-    pub check: ListCheck,
+    pub seats: u64,
+    pub candidates: u64,
+    /// More candidates than seats, and at most the maximum surplus more.
+    pub ok: bool,
+    pub least: u64,
+    pub most: u64,
+    pub advised_least: u64,
+    pub advised_most: u64,
+    pub within_advice: bool,
     pub max_surplus_percent: u32,
-    pub advised_surplus_percent: (u32, u32),
+    pub advised_surplus_percent: [u32; 2],
     pub floor_nomination_percent: u32,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub floor_nomination_enters: Option<bool>,
@@ -294,8 +302,16 @@ async fn list_check(
             ));
         }
     };
+    let c = check_list(rules, b.seats, b.candidates);
     Ok(Json(ListAnswer {
-        check: check_list(rules, b.seats, b.candidates),
+        seats: c.seats,
+        candidates: c.candidates,
+        ok: c.ok,
+        least: c.least,
+        most: c.most,
+        advised_least: c.advised_least,
+        advised_most: c.advised_most,
+        within_advice: c.within_advice,
         max_surplus_percent: rules.max_surplus_percent,
         advised_surplus_percent: rules.advised_surplus_percent,
         floor_nomination_percent: rules.floor_nomination_percent,
