@@ -896,6 +896,13 @@ pub struct ListCheck {
     pub advised_least: u64,
     pub advised_most: u64,
     pub within_advice: bool,
+    /// The profile's percentages the verdict follows.
+    pub max_surplus_percent: u32,
+    pub advised_surplus_percent: [u32; 2],
+    pub floor_nomination_percent: u32,
+    /// Whether a nomination from the floor enters, when its support was asked about.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub floor_nomination_enters: Option<bool>,
 }
 
 /// The surplus rule: candidates > seats and candidates ≤ seats × (100 + max) / 100, rounded
@@ -916,6 +923,10 @@ pub fn check_list(rules: &ElectionRules, seats: u64, candidates: u64) -> ListChe
         advised_least: lo,
         advised_most: hi,
         within_advice: (lo..=hi).contains(&candidates),
+        max_surplus_percent: rules.max_surplus_percent,
+        advised_surplus_percent: rules.advised_surplus_percent,
+        floor_nomination_percent: rules.floor_nomination_percent,
+        floor_nomination_enters: None,
     }
 }
 

@@ -89,23 +89,23 @@ impl Run<'_> {
                 });
             }
         }
+        // Each open one's unit to take over: the draft's destination for it, else the ended
+        // unit's successor. Each such unit is looked up once on the day, with its ancestors.
         let mut explicit: BTreeMap<(FollowUpKind, String), UnitCode> =
             self.follow_destinations.iter().map(|d| ((d.kind, d.id.clone()), d.to.clone())).collect();
-        let named: BTreeMap<(FollowUpKind, String), UnitCode> = explicit.clone();
-        // Each destination (explicit or successor) resolved once: its store key on the day,
-        // and whether the body of each open one is above it then.
+        let targets: Vec<Option<UnitCode>> = open
+            .iter()
+            .map(|o| {
+                explicit.remove(&(o.kind, o.id.to_string())).or_else(|| {
+                    self.successor.get(&o.from.0).and_then(|t| self.work.units.get(t)).map(|u| u.code.clone())
+                })
+            })
+            .collect();
         let day = self.day;
         let mut resolved: BTreeMap<UnitCode, std::result::Result<i64, String>> = BTreeMap::new();
-        for o in &open {
-            let to = match named.get(&(o.kind, o.id.to_string())) {
-                Some(to) => to.clone(),
-                None => match self.successor.get(&o.from.0).and_then(|t| self.work.units.get(t)) {
-                    Some(u) => u.code.clone(),
-                    None => continue,
-                },
-            };
+        for to in targets.iter().flatten() {
             if let std::collections::btree_map::Entry::Vacant(slot) = resolved.entry(to.clone()) {
-                let r = match live_unit(conn, &to, day, "to").await {
+                let r = match live_unit(conn, to, day, "to").await {
                     Ok(u) => Ok(u.id),
                     Err(StoreError::Domain(e)) => Err(e.message),
                     Err(e) => return Err(e),
@@ -115,12 +115,7 @@ impl Run<'_> {
         }
         let ids: Vec<i64> = resolved.values().filter_map(|r| r.as_ref().ok().copied()).collect();
         let above = super::impact::ancestors_on(conn, &ids, day).await?;
-        for o in open {
-            let key = (o.kind, o.id.to_string());
-            let given = explicit.remove(&key);
-            let to = given
-                .clone()
-                .or_else(|| self.successor.get(&o.from.0).and_then(|t| self.work.units.get(t)).map(|u| u.code.clone()));
+        for (o, to) in open.into_iter().zip(targets) {
             let what = match o.kind {
                 FollowUpKind::Inspection => {
                     format!("inspection {} of {} has {} as subject", o.id, o.body.1, o.from.1)

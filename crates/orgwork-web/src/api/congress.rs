@@ -16,7 +16,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use orgwork_domain::access::Permission;
 use orgwork_domain::congress::{
-    Apportion, Apportionment, Base, Count, Method, Tally, Votes, ballots_from_cells, check_list,
+    Apportion, Apportionment, Base, Count, ListCheck, Method, Tally, Votes, ballots_from_cells, check_list,
     floor_nomination_enters, units_from_cells,
 };
 use orgwork_domain::date::parse_date;
@@ -257,36 +257,16 @@ pub struct ListBody {
     pub present: Option<u64>,
 }
 
-/// The surplus rule's verdict on a list, the profile's percentages, and whether a floor
-/// nomination enters it.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ListAnswer {
-    pub seats: u64,
-    pub candidates: u64,
-    /// More candidates than seats, and at most the maximum surplus more.
-    pub ok: bool,
-    pub least: u64,
-    pub most: u64,
-    pub advised_least: u64,
-    pub advised_most: u64,
-    pub within_advice: bool,
-    pub max_surplus_percent: u32,
-    pub advised_surplus_percent: [u32; 2],
-    pub floor_nomination_percent: u32,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub floor_nomination_enters: Option<bool>,
-}
-
 /// Checks a candidate list: more candidates than seats and at most the profile's surplus more
 /// (the advised surplus shown beside), and whether a nomination from the floor has the
 /// support of more than the profile's share of the delegates present.
 #[utoipa::path(post, path = "/api/v1/congresses/list-check", tag = "congresses", request_body = ListBody,
-    responses((status = 200, body = ListAnswer), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = ListCheck), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
 async fn list_check(
     State(s): State<AppState>,
     ApiCaller(_caller): ApiCaller,
     ApiJson(b): ApiJson<ListBody>,
-) -> Result<Json<ListAnswer>, ApiError> {
+) -> Result<Json<ListCheck>, ApiError> {
     const MAX: u64 = 100_000;
     if b.seats == 0 || b.seats > MAX || b.candidates > MAX {
         return Err(bad("invalid_count", format!("seats, candidates: 1 to {MAX} seats, at most {MAX} candidates")));
@@ -302,19 +282,5 @@ async fn list_check(
             ));
         }
     };
-    let c = check_list(rules, b.seats, b.candidates);
-    Ok(Json(ListAnswer {
-        seats: c.seats,
-        candidates: c.candidates,
-        ok: c.ok,
-        least: c.least,
-        most: c.most,
-        advised_least: c.advised_least,
-        advised_most: c.advised_most,
-        within_advice: c.within_advice,
-        max_surplus_percent: rules.max_surplus_percent,
-        advised_surplus_percent: rules.advised_surplus_percent,
-        floor_nomination_percent: rules.floor_nomination_percent,
-        floor_nomination_enters: enters,
-    }))
+    Ok(Json(ListCheck { floor_nomination_enters: enters, ..check_list(rules, b.seats, b.candidates) }))
 }

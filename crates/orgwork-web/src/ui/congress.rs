@@ -137,18 +137,8 @@ fn render_apportion(
     let (shown, summary, rows, ties, totals) = match &result {
         None => (false, String::new(), vec![], vec![], vec![]),
         Some((r, names)) => {
-            let names: Vec<String> = names
-                .iter()
-                .map(|n| match n {
-                    None => String::new(),
-                    Some(n) => match tr.lang {
-                        "en" => n.en.clone(),
-                        "ar" => n.ar.clone(),
-                        _ => None,
-                    }
-                    .unwrap_or_else(|| n.vi.clone()),
-                })
-                .collect();
+            let names: Vec<String> =
+                names.iter().map(|n| n.as_ref().map(|n| n.get(tr.lang).to_string()).unwrap_or_default()).collect();
             let rows = r
                 .allocations
                 .iter()
