@@ -51,6 +51,26 @@ macro_rules! sql {
     }};
 }
 
+/// Every unit directly below the unit with internal id `parent` on `on`, in code order, with
+/// its internal id.
+pub(super) async fn children_with_ids(conn: &mut Conn, parent: i64, on: NaiveDate) -> Result<Vec<(i64, Unit)>> {
+    let rows = sqlx::query(sql!(
+        "$2",
+        "SELECT v.unit_id, ",
+        UNIT_COLUMNS,
+        " FROM unit_version v JOIN unit u ON u.id = v.unit_id LEFT JOIN unit p ON p.id = v.parent_id \
+         WHERE v.parent_id = $1 AND ",
+        LIVE_V,
+        " ORDER BY u.code"
+    ))
+    .bind(parent)
+    .bind(on)
+    .fetch_all(&mut *conn)
+    .await
+    .db()?;
+    rows.iter().map(|r| Ok((r.try_get("unit_id").db()?, unit_from_row(r, on)?))).collect()
+}
+
 /// The identity and life of a unit, as the write rules need them.
 #[derive(Debug, Clone)]
 pub struct UnitRef {

@@ -300,6 +300,9 @@ pub trait MemberStore: Send + Sync {
     ) -> Result<Member>;
     /// The subtree's counts on a date, from the ledger.
     async fn stats(&self, unit: &UnitCode, as_of: NaiveDate) -> Result<Stats>;
+    /// The units directly below `unit` on `as_of`, in code order, each with its subtree's
+    /// total members then, from the ledger in one set read (not one `stats` per child).
+    async fn totals_below(&self, unit: &UnitCode, as_of: NaiveDate) -> Result<Vec<(Unit, u64)>>;
     /// The same counts recounted from the records (slow; the ledger's check).
     async fn recount(&self, unit: &UnitCode, as_of: NaiveDate) -> Result<Stats>;
     /// The subtree's total and counts by status, by a plain recursive query over the tree and

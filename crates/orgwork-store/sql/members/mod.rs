@@ -14,6 +14,7 @@ use chrono::NaiveDate;
 use orgwork_domain::Error;
 use orgwork_domain::members::{Record, Span, Status, check_status_change, contributions};
 use orgwork_domain::profile::Profile;
+use orgwork_domain::structure::Unit;
 use orgwork_domain::structure::UnitCode;
 use orgwork_store::{
     Actor, Member, MemberFilter, MemberId, MemberStore, MemberSummary, MembershipEntry, NewMember, Page, Paged, Result,
@@ -202,6 +203,16 @@ impl MemberStore for Backend {
     async fn stats(&self, unit: &UnitCode, as_of: NaiveDate) -> Result<Stats> {
         let key = (unit.as_str().to_string(), as_of);
         self.through_cache(&self.cache.stats, key, self.stats_from_ledger(unit, as_of)).await
+    }
+
+    async fn totals_below(&self, unit: &UnitCode, as_of: NaiveDate) -> Result<Vec<(Unit, u64)>> {
+        let parent = unit_id_on(self, unit, as_of).await?;
+        let mut conn = self.reader().acquire().await.db()?;
+        let kids = structure::children_with_ids(&mut conn, parent, as_of).await?;
+        let ids: Vec<i64> = kids.iter().map(|(id, _)| *id).collect();
+        let sums: BTreeMap<i64, i64> =
+            ledger_sums(&mut conn, &ids, as_of, Some("total")).await?.into_iter().map(|(id, _, n)| (id, n)).collect();
+        Ok(kids.into_iter().map(|(id, u)| (u, sums.get(&id).copied().unwrap_or(0).max(0) as u64)).collect())
     }
 
     async fn recount(&self, unit: &UnitCode, as_of: NaiveDate) -> Result<Stats> {
