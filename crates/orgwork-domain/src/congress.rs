@@ -11,6 +11,9 @@ use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 
+mod schedule;
+pub use schedule::*;
+
 /// The most units one apportionment shares seats among, and the most seats.
 pub const MAX_UNITS: usize = 100_000;
 pub const MAX_SEATS: u64 = 1_000_000;
@@ -855,6 +858,9 @@ pub struct ElectionRules {
     /// percent of the delegates present.
     #[serde(default = "default_floor")]
     pub floor_nomination_percent: u32,
+    /// A unit's congress comes at least this many days after each of its children's.
+    #[serde(default = "default_margin")]
+    pub schedule_margin_days: u32,
 }
 
 fn default_base() -> Base {
@@ -869,6 +875,9 @@ fn default_advised() -> [u32; 2] {
 fn default_floor() -> u32 {
     30
 }
+fn default_margin() -> u32 {
+    1
+}
 
 impl Default for ElectionRules {
     fn default() -> Self {
@@ -877,6 +886,7 @@ impl Default for ElectionRules {
             max_surplus_percent: default_surplus(),
             advised_surplus_percent: default_advised(),
             floor_nomination_percent: default_floor(),
+            schedule_margin_days: default_margin(),
         }
     }
 }

@@ -117,6 +117,10 @@ typed_id!(
     /// A disciplinary case's id.
     CaseId, "discipline_case_not_found", "disciplinary case"
 );
+typed_id!(
+    /// A congress's id.
+    CongressId, "congress_not_found", "congress"
+);
 
 #[cfg(test)]
 mod tests {

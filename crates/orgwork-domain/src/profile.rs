@@ -401,6 +401,9 @@ impl Profile {
                 "percentages run from 0 to 100, and the advised surplus lies within the maximum".into(),
             ));
         }
+        if c.schedule_margin_days > 365 {
+            return Err(err(None, Some("congress.schedule_margin_days".into()), "must be from 0 to 365 days".into()));
+        }
         let ins = &raw.inspection;
         for (field, list) in ins.code_lists() {
             list.check().map_err(|m| err(None, Some(format!("inspection.{field}")), m))?;

@@ -5,8 +5,10 @@ use orgwork_domain::structure::{Change, Names, SubtreeEntry, Unit, UnitCode};
 use orgwork_store::{Dated, Direction, MemberId, NewUnit, Page, Store, StoreError, TransferState};
 use std::sync::Arc;
 
+mod congress;
 mod inspection;
 mod restructure;
+pub use congress::*;
 pub use inspection::*;
 pub use restructure::*;
 

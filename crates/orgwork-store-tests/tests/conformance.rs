@@ -29,6 +29,7 @@ orgwork_store_tests::backends!(
     inspects_from_plan_to_verified_follow_up,
     disciplines_with_appeals_and_moves_the_counts,
     restructuring_hands_open_inspections_and_recommendations_over,
+    schedules_a_terms_congresses_bottom_up,
 );
 
 /// Loads of 1,000 members or more are large ones, cut into slices of 400 members; the

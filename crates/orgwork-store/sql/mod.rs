@@ -16,6 +16,7 @@ use super::{BACKEND_NAME, Backend, Db, DbRow, dialect};
 pub mod admissions;
 pub mod audit;
 pub mod common;
+pub mod congress;
 pub mod inspection;
 pub mod members;
 pub mod plan;

@@ -1,6 +1,113 @@
-//! Congresses: what apportionment reads of the register.
+//! Congresses: the terms, each unit's congress in a term (planned, held or cancelled), the
+//! schedule and its check, and what apportionment reads of the register (the rules are
+//! `orgwork_domain::congress`).
 
 use super::*;
+use orgwork_domain::congress::{Breach, CongressKind, CongressStatus, TermCode};
+
+/// A term: from one year to another.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
+pub struct Term {
+    /// `2025-2030`.
+    pub code: String,
+    pub from: i32,
+    pub to: i32,
+    /// Its congresses on the record (of every unit), planned or held or cancelled.
+    pub congresses: u64,
+}
+
+/// A unit's congress in a term.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
+pub struct Congress {
+    #[cfg_attr(feature = "schemas", schema(value_type = String))]
+    pub id: CongressId,
+    pub term: String,
+    #[cfg_attr(feature = "schemas", schema(value_type = String))]
+    pub unit: UnitCode,
+    /// The unit's names on the congress's day.
+    pub names: Names,
+    /// The unit's kind on that day: the congress's level.
+    pub level: String,
+    pub kind: CongressKind,
+    /// Its number in the unit's series (the 16th provincial congress).
+    pub number: Option<u32>,
+    pub planned_on: NaiveDate,
+    pub held_on: Option<NaiveDate>,
+    pub pilot: bool,
+    pub status: CongressStatus,
+    /// Why it was cancelled.
+    pub reason: Option<String>,
+}
+
+impl Congress {
+    /// The day it stands on: held, else planned.
+    pub fn on(&self) -> NaiveDate {
+        self.held_on.unwrap_or(self.planned_on)
+    }
+}
+
+/// A congress to plan.
+#[derive(Debug, Clone)]
+pub struct NewCongress {
+    pub term: TermCode,
+    pub unit: UnitCode,
+    pub kind: CongressKind,
+    pub number: Option<u32>,
+    pub planned_on: NaiveDate,
+    pub pilot: bool,
+}
+
+/// What a change of a planned congress may set: its day, its pilot flag, its kind, its number.
+#[derive(Debug, Clone, Default)]
+pub struct CongressChange {
+    pub planned_on: Option<NaiveDate>,
+    pub pilot: Option<bool>,
+    pub kind: Option<CongressKind>,
+    pub number: Option<u32>,
+}
+
+/// A term's congresses in a unit's subtree, in the order of their days, with the breaches of
+/// the schedule check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
+pub struct Schedule {
+    pub term: String,
+    #[cfg_attr(feature = "schemas", schema(value_type = String))]
+    pub unit: UnitCode,
+    /// The day whose tree gives the subtree.
+    pub as_of: NaiveDate,
+    pub margin_days: u32,
+    pub congresses: Vec<Congress>,
+    /// Units of the subtree on `as_of` with no congress in the term (or only a cancelled one).
+    #[cfg_attr(feature = "schemas", schema(value_type = Vec<String>))]
+    pub without: Vec<UnitCode>,
+    pub breaches: Vec<Breach>,
+    /// Whether no rule is broken.
+    pub passed: bool,
+}
+
+/// Terms and congresses.
+#[async_trait]
+pub trait CongressStore: Send + Sync {
+    /// Every term, the latest first.
+    async fn terms(&self) -> Result<Vec<Term>>;
+    /// Plans a unit's congress in a term: the unit must be live on the planned day, the day
+    /// within the term, and the unit may have one congress a term. The first congress of a
+    /// term opens the term, which may not overlap another.
+    async fn plan_congress(&self, actor: &Actor, new: NewCongress) -> Result<Congress>;
+    /// Changes a planned congress (not one held or cancelled).
+    async fn change_congress(&self, actor: &Actor, id: CongressId, change: CongressChange) -> Result<Congress>;
+    /// Records a planned congress held on a day (within the term, the unit live then).
+    async fn hold_congress(&self, actor: &Actor, id: CongressId, on: NaiveDate) -> Result<Congress>;
+    /// Cancels a planned congress, with the reason.
+    async fn cancel_congress(&self, actor: &Actor, id: CongressId, reason: &str) -> Result<Congress>;
+    async fn congress(&self, id: CongressId) -> Result<Congress>;
+    /// The term's congresses of the units in `unit`'s subtree on `as_of`, with the schedule
+    /// check (each congress's children taken on its own day; the margin from the profile).
+    async fn schedule(&self, term: TermCode, unit: &UnitCode, as_of: NaiveDate) -> Result<Schedule>;
+}
 
 /// The units directly below `unit` on `as_of`, each with its members then (its subtree's
 /// total), in the tree's order: the bases a congress's delegates are shared on.

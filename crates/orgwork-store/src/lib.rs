@@ -39,7 +39,7 @@ use orgwork_domain::access::Role;
 use orgwork_domain::profile::Profile;
 use orgwork_domain::structure::{HistoryEntry, Names, SubtreeEntry, Unit, UnitCode};
 pub use orgwork_domain::{
-    CandidateId, CaseId, DraftId, FindingId, InspectionId, InspectionProgrammeId, MemberId, ProgrammeId,
+    CandidateId, CaseId, CongressId, DraftId, FindingId, InspectionId, InspectionProgrammeId, MemberId, ProgrammeId,
     RecommendationId, TransferId,
 };
 use serde::Serialize;
@@ -124,6 +124,7 @@ pub trait Store:
     + RestructureStore
     + PlanStore
     + InspectionStore
+    + CongressStore
     + Send
     + Sync
     + 'static

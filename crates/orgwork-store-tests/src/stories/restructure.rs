@@ -29,6 +29,17 @@ async fn answers(s: &dyn Store, units: &[&str], days: &[&str]) -> Vec<String> {
     let mut out = vec![];
     for day in days {
         out.push(format!("{day}: {:?}", snapshot(s, &["QN"], d(day)).await));
+        // The set read of the children's totals agrees with each child's own count.
+        if let Ok(below) = s.totals_below(&code("QN"), d(day)).await {
+            for (u, n) in &below {
+                let own = s.stats(&u.code, d(day)).await.unwrap().total.max(0) as u64;
+                assert_eq!(*n, own, "{day} {}", u.code);
+            }
+            out.push(format!(
+                "{day} below QN: {:?}",
+                below.iter().map(|(u, n)| (u.code.to_string(), *n)).collect::<Vec<_>>()
+            ));
+        }
         for u in units {
             let st: Option<Stats> = s.stats(&code(u), d(day)).await.ok();
             out.push(format!("{day} {u}: {st:?}"));

@@ -431,7 +431,7 @@ pub async fn backfill_name_keys(pool: &sqlx::Pool<super::Db>, writer: &sqlx::Poo
 
 /// The subtree of a unit on a day, as a CTE named `sub(id)`, seeded by `$1` (the unit's id)
 /// and dated by `$2`.
-pub(super) const SUBTREE: &str = "WITH RECURSIVE sub(id) AS (SELECT CAST($1 AS BIGINT) UNION ALL \
+pub(crate) const SUBTREE: &str = "WITH RECURSIVE sub(id) AS (SELECT CAST($1 AS BIGINT) UNION ALL \
      SELECT v.unit_id FROM sub s JOIN unit_version v ON v.parent_id = s.id AND v.valid_from <= $2 AND (v.valid_to IS NULL OR v.valid_to > $2)) ";
 
 pub(super) async fn unit_id_on(store: &Backend, unit: &UnitCode, on: NaiveDate) -> Result<i64> {

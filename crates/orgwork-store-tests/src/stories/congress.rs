@@ -1,0 +1,130 @@
+//! Congress stories: a term's congresses planned, changed, held and cancelled, and the
+//! schedule check over the tree.
+
+use super::*;
+use orgwork_domain::congress::{Breach, CongressKind, CongressStatus, TermCode};
+use orgwork_store::{CongressChange, NewCongress};
+
+fn term() -> TermCode {
+    TermCode::parse("2025-2030").unwrap()
+}
+
+fn plan(unit: &str, on: &str, pilot: bool) -> NewCongress {
+    NewCongress { term: term(), unit: code(unit), kind: CongressKind::Members, number: None, planned_on: d(on), pilot }
+}
+
+/// The small province's congresses, bottom up: the cells first (one a pilot), then the
+/// grassroots committee and the cell of the bloc, then the bloc; a breach for each rule, and
+/// each mended.
+pub async fn schedules_a_terms_congresses_bottom_up(store: Arc<dyn Store>) {
+    let s = store.as_ref();
+    small_province(s).await;
+    let c1 = s.plan_congress(&actor(), plan("SO-TC-C1", "2025-03-10", true)).await.unwrap();
+    assert_eq!((c1.status, c1.pilot, c1.level.as_str()), (CongressStatus::Planned, true, "subordinate_cell"));
+    assert_eq!(c1.names.vi, "Chi bộ Phòng Ngân sách");
+    let c2 = s.plan_congress(&actor(), plan("SO-TC-C2", "2025-03-10", false)).await.unwrap();
+    let so = s.plan_congress(&actor(), plan("SO-TC", "2025-04-20", false)).await.unwrap();
+    let bao = s.plan_congress(&actor(), plan("BAO", "2025-04-25", false)).await.unwrap();
+    let kcq = NewCongress { kind: CongressKind::Delegates, number: Some(5), ..plan("KCQ", "2025-04-28", false) };
+    let kcq = s.plan_congress(&actor(), kcq).await.unwrap();
+    assert_eq!(
+        s.terms().await.unwrap().iter().map(|t| (t.code.as_str(), t.congresses)).collect::<Vec<_>>(),
+        [("2025-2030", 5)]
+    );
+
+    // Refused, changing nothing: a second congress of a unit, a day outside the term, a unit
+    // not yet live, an overlapping term, a number out of bounds.
+    assert_eq!(error_code(s.plan_congress(&actor(), plan("BAO", "2025-05-01", false)).await), "congress_exists");
+    assert_eq!(error_code(s.plan_congress(&actor(), plan("QN", "2031-01-01", false)).await), "date_outside_term");
+    assert_eq!(error_code(s.plan_congress(&actor(), plan("QN", "2019-06-01", false)).await), "date_outside_term");
+    let early = NewCongress { term: TermCode::parse("2015-2020").unwrap(), ..plan("QN", "2019-06-01", false) };
+    assert_eq!(error_code(s.plan_congress(&actor(), early).await), "date_outside_unit");
+    let overlap = NewCongress { term: TermCode::parse("2027-2032").unwrap(), ..plan("QN", "2027-06-01", false) };
+    assert_eq!(error_code(s.plan_congress(&actor(), overlap).await), "term_overlaps");
+    let numbered = NewCongress { number: Some(0), ..plan("QN", "2025-06-01", false) };
+    assert_eq!(error_code(s.plan_congress(&actor(), numbered).await), "invalid_number");
+    assert_eq!(s.terms().await.unwrap().len(), 1, "the refused plans opened no term");
+
+    // The schedule of the bloc: the pilot shares its day with another cell, the bloc comes
+    // too soon after its cell (the profile's margin is 7 days), the province has none.
+    let sched = s.schedule(term(), &code("KCQ"), d("2025-06-30")).await.unwrap();
+    assert_eq!(sched.margin_days, 7);
+    assert_eq!(
+        sched.congresses.iter().map(|c| c.unit.as_str()).collect::<Vec<_>>(),
+        ["SO-TC-C1", "SO-TC-C2", "SO-TC", "BAO", "KCQ"]
+    );
+    assert!(sched.without.is_empty());
+    assert_eq!(
+        sched.breaches,
+        vec![
+            Breach::PilotNotFirst {
+                unit: "SO-TC-C2".into(),
+                on: d("2025-03-10"),
+                pilot: "SO-TC-C1".into(),
+                pilot_on: d("2025-03-10")
+            },
+            Breach::BeforeChild {
+                unit: "KCQ".into(),
+                on: d("2025-04-28"),
+                child: "BAO".into(),
+                child_on: d("2025-04-25"),
+                margin_days: 7
+            },
+        ]
+    );
+    assert!(!sched.passed);
+    let whole = s.schedule(term(), &code("QN"), d("2025-06-30")).await.unwrap();
+    assert_eq!(whole.without, vec![code("QN")]);
+
+    // Mended: the cell later, the bloc later; the bloc holds its congress.
+    let c2 = s
+        .change_congress(&actor(), c2.id, CongressChange { planned_on: Some(d("2025-03-20")), ..Default::default() })
+        .await
+        .unwrap();
+    assert_eq!(c2.planned_on, d("2025-03-20"));
+    let kcq = s
+        .change_congress(&actor(), kcq.id, CongressChange { planned_on: Some(d("2025-05-05")), ..Default::default() })
+        .await
+        .unwrap();
+    assert_eq!((kcq.kind, kcq.number), (CongressKind::Delegates, Some(5)));
+    let sched = s.schedule(term(), &code("KCQ"), d("2025-06-30")).await.unwrap();
+    assert!(sched.passed, "{:?}", sched.breaches);
+    for c in [&c1, &c2, &so, &bao] {
+        s.hold_congress(&actor(), c.id, c.planned_on).await.unwrap();
+    }
+    let held = s.hold_congress(&actor(), kcq.id, d("2025-05-06")).await.unwrap();
+    assert_eq!((held.status, held.held_on), (CongressStatus::Held, Some(d("2025-05-06"))));
+    assert_eq!(error_code(s.hold_congress(&actor(), kcq.id, d("2025-05-07")).await), "congress_not_planned");
+    assert_eq!(
+        error_code(
+            s.change_congress(&actor(), kcq.id, CongressChange { pilot: Some(true), ..Default::default() }).await
+        ),
+        "congress_not_planned"
+    );
+
+    // The province's congress: planned, then cancelled with its reason; a cancelled one
+    // counts as none, and a reason is needed.
+    let qn = s.plan_congress(&actor(), plan("QN", "2025-09-30", false)).await.unwrap();
+    assert_eq!(error_code(s.hold_congress(&actor(), qn.id, d("2099-01-01")).await), "held_in_future");
+    assert_eq!(error_code(s.cancel_congress(&actor(), qn.id, "  ").await), "invalid_reason");
+    let qn = s.cancel_congress(&actor(), qn.id, "Hợp nhất tỉnh").await.unwrap();
+    assert_eq!((qn.status, qn.reason.as_deref()), (CongressStatus::Cancelled, Some("Hợp nhất tỉnh")));
+    let whole = s.schedule(term(), &code("QN"), d("2025-06-30")).await.unwrap();
+    assert_eq!(whole.without, vec![code("QN")]);
+    assert!(whole.passed, "a cancelled congress has no children to wait for");
+    assert_eq!(s.congress(qn.id).await.unwrap(), qn);
+
+    // Every change is on the audit chain, with the congress before and after.
+    let log = s.audit(Some(&code("QN")), None, Page::first(1000)).await.unwrap().items;
+    let actions: Vec<&str> =
+        log.iter().filter(|e| e.action.starts_with("congress.")).map(|e| e.action.as_str()).collect();
+    let count = |a: &str| actions.iter().filter(|x| **x == a).count();
+    assert_eq!(
+        (count("congress.plan"), count("congress.change"), count("congress.hold"), count("congress.cancel")),
+        (6, 2, 5, 1)
+    );
+    let cancel = log.iter().find(|e| e.action == "congress.cancel").unwrap();
+    assert_eq!(cancel.before.as_ref().unwrap()["status"], "planned");
+    assert_eq!(cancel.after.as_ref().unwrap()["status"], "cancelled");
+    assert!(s.verify_audit().await.unwrap().first_broken.is_none());
+}

@@ -1,0 +1,383 @@
+// Congresses, written once for both backends (see mod.rs for how this folder is compiled).
+// The rules are `orgwork_domain::congress`'s; this keeps the terms and each unit's congress in
+// a term, and loads the schedule check's facts (each congress's children on its own day, with
+// their congresses' days).
+
+use super::Backend;
+use super::audit::{Change as AuditChange, append, now_text};
+use super::common::{Conn, DbResult, id_list};
+use async_trait::async_trait;
+use chrono::NaiveDate;
+use orgwork_domain::Error;
+use orgwork_domain::congress::{self as rules, Below, CongressKind, CongressStatus, Slot, TermCode};
+use orgwork_domain::structure::{Names, UnitCode};
+use orgwork_store::{
+    Actor, Congress, CongressChange, CongressId, CongressStore, NewCongress, Result, Schedule, StoreError, Term,
+};
+use sqlx::Row;
+use std::collections::{BTreeMap, HashMap};
+
+/// The longest reason a cancellation keeps, and the highest number in a unit's series.
+const MAX_TEXT: usize = 1000;
+const MAX_NUMBER: u32 = 1000;
+
+fn today() -> NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+/// A congress's columns, with its unit's version on the congress's day (held, else planned):
+/// the latest version begun by then.
+const CONGRESS_SELECT: &str = "SELECT c.id, c.term, c.unit_id, u.code, v.kind AS level, v.name_vi, v.name_en, v.name_ar, \
+     c.kind, c.number, c.planned_on, c.held_on, c.pilot, c.status, c.reason \
+     FROM congress c JOIN unit u ON u.id = c.unit_id \
+     JOIN unit_version v ON v.unit_id = c.unit_id AND v.valid_from = (SELECT MAX(w.valid_from) FROM unit_version w \
+       WHERE w.unit_id = c.unit_id AND w.valid_from <= COALESCE(c.held_on, c.planned_on))";
+
+fn congress_from_row(row: &super::DbRow) -> Result<(Congress, i64)> {
+    let kind: String = row.try_get("kind").db()?;
+    let status: String = row.try_get("status").db()?;
+    let number: Option<i32> = row.try_get("number").db()?;
+    Ok((
+        Congress {
+            id: CongressId::new(row.try_get("id").db()?),
+            term: row.try_get("term").db()?,
+            unit: UnitCode::from_stored(row.try_get::<String, _>("code").db()?),
+            names: Names {
+                vi: row.try_get("name_vi").db()?,
+                en: row.try_get("name_en").db()?,
+                ar: row.try_get("name_ar").db()?,
+            },
+            level: row.try_get("level").db()?,
+            kind: CongressKind::parse(&kind).map_err(|_| StoreError::Backend(format!("congress kind '{kind}'")))?,
+            number: number.map(|n| n as u32),
+            planned_on: row.try_get("planned_on").db()?,
+            held_on: row.try_get("held_on").db()?,
+            pilot: row.try_get("pilot").db()?,
+            status: CongressStatus::parse(&status)
+                .map_err(|_| StoreError::Backend(format!("congress status '{status}'")))?,
+            reason: row.try_get("reason").db()?,
+        },
+        row.try_get("unit_id").db()?,
+    ))
+}
+
+async fn load(conn: &mut Conn, id: CongressId) -> Result<(Congress, i64)> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!("{CONGRESS_SELECT} WHERE c.id = $1")))
+        .bind(id.get())
+        .fetch_optional(&mut *conn)
+        .await
+        .db()?
+        .ok_or_else(|| StoreError::from(CongressId::not_found(id)))?;
+    congress_from_row(&row)
+}
+
+fn json(c: &Congress) -> Option<serde_json::Value> {
+    serde_json::to_value(c).ok()
+}
+
+/// The term's record, opened by its first congress: refused when it overlaps another term.
+async fn open_term(conn: &mut Conn, term: TermCode) -> Result<()> {
+    let code = term.to_string();
+    let rows = sqlx::query("SELECT code, year_from, year_to FROM congress_term").fetch_all(&mut *conn).await.db()?;
+    for r in &rows {
+        let other: String = r.try_get("code").db()?;
+        if other == code {
+            return Ok(());
+        }
+        let (from, to): (i32, i32) = (r.try_get("year_from").db()?, r.try_get("year_to").db()?);
+        // Terms meet at their ends (2020-2025, 2025-2030): they overlap only inside.
+        if term.from < to && from < term.to {
+            return Err(Error::conflict("term_overlaps", format!("term: {code} overlaps the term {other}")).into());
+        }
+    }
+    sqlx::query("INSERT INTO congress_term (code, year_from, year_to, recorded_at) VALUES ($1, $2, $3, $4)")
+        .bind(&code)
+        .bind(term.from)
+        .bind(term.to)
+        .bind(now_text())
+        .execute(&mut *conn)
+        .await
+        .db()?;
+    Ok(())
+}
+
+/// A day within the term.
+fn check_in_term(field: &str, term: TermCode, day: NaiveDate) -> Result<()> {
+    let (from, to) = term.span();
+    if day < from || day > to {
+        return Err(Error::invalid(
+            "date_outside_term",
+            format!("{field}: {day} lies outside the term {term} ({from} to {to})"),
+        )
+        .into());
+    }
+    Ok(())
+}
+
+fn check_number(number: Option<u32>) -> Result<()> {
+    match number {
+        Some(n) if n == 0 || n > MAX_NUMBER => {
+            Err(Error::invalid("invalid_number", format!("number: {n} is not from 1 to {MAX_NUMBER}")).into())
+        }
+        _ => Ok(()),
+    }
+}
+
+fn term_of(c: &Congress) -> Result<TermCode> {
+    TermCode::parse(&c.term).map_err(|_| StoreError::Backend(format!("congress term '{}'", c.term)))
+}
+
+/// Refuses a change of a congress that is no longer planned.
+fn check_planned(c: &Congress, what: &str) -> Result<()> {
+    if c.status != CongressStatus::Planned {
+        return Err(Error::conflict(
+            "congress_not_planned",
+            format!("congress {}: it is {}; only a planned congress can be {what}", c.id, c.status.as_str()),
+        )
+        .into());
+    }
+    Ok(())
+}
+
+impl Backend {
+    /// Writes one congress change in its own transaction: checks, update, audit entry.
+    async fn congress_write(
+        &self,
+        actor: &Actor,
+        id: CongressId,
+        action: &'static str,
+        change: impl for<'c> FnOnce(&'c Congress) -> Result<(String, Vec<Bound>)>,
+    ) -> Result<Congress> {
+        let mut tx = self.begin_write().await?;
+        let (before, unit_id) = load(&mut tx, id).await?;
+        let (set, binds) = change(&before)?;
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(format!("UPDATE congress SET {set} WHERE id = $1"))).bind(id.get());
+        for b in binds {
+            q = match b {
+                Bound::Day(d) => q.bind(d),
+                Bound::Text(t) => q.bind(t),
+                Bound::Flag(f) => q.bind(f),
+                Bound::Number(n) => q.bind(n),
+            };
+        }
+        q.execute(&mut *tx).await.db()?;
+        let (after, _) = load(&mut tx, id).await?;
+        // The unit must be live on the congress's (new) day.
+        super::structure::live_unit_id(&mut tx, &after.unit, after.on()).await?;
+        let target = format!("congress:{id}");
+        let entry =
+            AuditChange { action, target: &target, unit_id: Some(unit_id), before: json(&before), after: json(&after) };
+        append(&mut tx, actor, entry).await?;
+        self.commit(tx).await?;
+        Ok(after)
+    }
+}
+
+/// A value an update binds after the congress's id (`$2`, `$3`, …).
+enum Bound {
+    Day(NaiveDate),
+    Text(String),
+    Flag(bool),
+    Number(Option<i32>),
+}
+
+#[async_trait]
+impl CongressStore for Backend {
+    async fn terms(&self) -> Result<Vec<Term>> {
+        let rows = sqlx::query(
+            "SELECT t.code, t.year_from, t.year_to, (SELECT COUNT(*) FROM congress c WHERE c.term = t.code) AS n \
+             FROM congress_term t ORDER BY t.year_from DESC",
+        )
+        .fetch_all(&mut *self.reader().acquire().await.db()?)
+        .await
+        .db()?;
+        rows.iter()
+            .map(|r| {
+                Ok(Term {
+                    code: r.try_get("code").db()?,
+                    from: r.try_get("year_from").db()?,
+                    to: r.try_get("year_to").db()?,
+                    congresses: r.try_get::<i64, _>("n").db()?.max(0) as u64,
+                })
+            })
+            .collect()
+    }
+
+    async fn plan_congress(&self, actor: &Actor, new: NewCongress) -> Result<Congress> {
+        check_in_term("planned_on", new.term, new.planned_on)?;
+        check_number(new.number)?;
+        let mut tx = self.begin_write().await?;
+        let unit_id = super::structure::live_unit_id(&mut tx, &new.unit, new.planned_on).await?;
+        open_term(&mut tx, new.term).await?;
+        let term = new.term.to_string();
+        let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM congress WHERE term = $1 AND unit_id = $2")
+            .bind(&term)
+            .bind(unit_id)
+            .fetch_optional(&mut *tx)
+            .await
+            .db()?;
+        if let Some(other) = taken {
+            return Err(Error::conflict(
+                "congress_exists",
+                format!("unit {}: it has a congress in the term {term} already (congress {other})", new.unit),
+            )
+            .into());
+        }
+        let id = CongressId::new(self.ids.next_id());
+        sqlx::query(
+            "INSERT INTO congress (id, term, unit_id, kind, number, planned_on, held_on, pilot, status, reason, recorded_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, NULL, $7, 'planned', NULL, $8)",
+        )
+        .bind(id.get())
+        .bind(&term)
+        .bind(unit_id)
+        .bind(new.kind.as_str())
+        .bind(new.number.map(|n| n as i32))
+        .bind(new.planned_on)
+        .bind(new.pilot)
+        .bind(now_text())
+        .execute(&mut *tx)
+        .await
+        .db()?;
+        let (c, _) = load(&mut tx, id).await?;
+        let target = format!("congress:{id}");
+        let entry = AuditChange {
+            action: "congress.plan",
+            target: &target,
+            unit_id: Some(unit_id),
+            before: None,
+            after: json(&c),
+        };
+        append(&mut tx, actor, entry).await?;
+        self.commit(tx).await?;
+        Ok(c)
+    }
+
+    async fn change_congress(&self, actor: &Actor, id: CongressId, change: CongressChange) -> Result<Congress> {
+        check_number(change.number)?;
+        self.congress_write(actor, id, "congress.change", move |c| {
+            check_planned(c, "changed")?;
+            let planned_on = change.planned_on.unwrap_or(c.planned_on);
+            check_in_term("planned_on", term_of(c)?, planned_on)?;
+            let number = change.number.or(c.number).map(|n| n as i32);
+            Ok((
+                "planned_on = $2, pilot = $3, kind = $4, number = $5".into(),
+                vec![
+                    Bound::Day(planned_on),
+                    Bound::Flag(change.pilot.unwrap_or(c.pilot)),
+                    Bound::Text(change.kind.unwrap_or(c.kind).as_str().into()),
+                    Bound::Number(number),
+                ],
+            ))
+        })
+        .await
+    }
+
+    async fn hold_congress(&self, actor: &Actor, id: CongressId, on: NaiveDate) -> Result<Congress> {
+        if on > today() {
+            return Err(Error::invalid("held_in_future", format!("held_on: {on} is after today")).into());
+        }
+        self.congress_write(actor, id, "congress.hold", move |c| {
+            check_planned(c, "held")?;
+            check_in_term("held_on", term_of(c)?, on)?;
+            Ok(("held_on = $2, status = 'held'".into(), vec![Bound::Day(on)]))
+        })
+        .await
+    }
+
+    async fn cancel_congress(&self, actor: &Actor, id: CongressId, reason: &str) -> Result<Congress> {
+        let reason = reason.trim().to_string();
+        if reason.is_empty() || reason.chars().count() > MAX_TEXT {
+            return Err(Error::invalid("invalid_reason", format!("reason: from 1 to {MAX_TEXT} characters")).into());
+        }
+        self.congress_write(actor, id, "congress.cancel", move |c| {
+            check_planned(c, "cancelled")?;
+            Ok(("status = 'cancelled', reason = $2".into(), vec![Bound::Text(reason)]))
+        })
+        .await
+    }
+
+    async fn congress(&self, id: CongressId) -> Result<Congress> {
+        Ok(load(&mut *self.reader().acquire().await.db()?, id).await?.0)
+    }
+
+    async fn schedule(&self, term: TermCode, unit: &UnitCode, as_of: NaiveDate) -> Result<Schedule> {
+        let mut conn = self.reader().acquire().await.db()?;
+        let top = super::structure::live_unit_id(&mut conn, unit, as_of).await?;
+        let code = term.to_string();
+        // The subtree on `as_of`.
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{} SELECT sub.id, u.code FROM sub JOIN unit u ON u.id = sub.id ORDER BY u.code",
+            super::members::SUBTREE
+        )))
+        .bind(top)
+        .bind(as_of)
+        .fetch_all(&mut *conn)
+        .await
+        .db()?;
+        let mut subtree: Vec<(i64, UnitCode)> = vec![];
+        for r in &rows {
+            subtree.push((r.try_get("id").db()?, UnitCode::from_stored(r.try_get::<String, _>("code").db()?)));
+        }
+        let ids: Vec<i64> = subtree.iter().map(|(id, _)| *id).collect();
+        let mut congresses: Vec<(Congress, i64)> = vec![];
+        // The children of each congress's unit on the congress's day, with their congresses'
+        // days in the term (a cancelled one counts as none).
+        let mut below: BTreeMap<i64, Vec<Below>> = BTreeMap::new();
+        for chunk in ids.chunks(500) {
+            let list = id_list(chunk);
+            let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "{CONGRESS_SELECT} WHERE c.term = $1 AND c.unit_id IN ({list})"
+            )))
+            .bind(&code)
+            .fetch_all(&mut *conn)
+            .await
+            .db()?;
+            for r in &rows {
+                congresses.push(congress_from_row(r)?);
+            }
+            let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT c.unit_id AS parent, u.code, COALESCE(cc.held_on, cc.planned_on) AS child_on \
+                 FROM congress c \
+                 JOIN unit_version v ON v.parent_id = c.unit_id AND v.valid_from <= COALESCE(c.held_on, c.planned_on) \
+                   AND (v.valid_to IS NULL OR v.valid_to > COALESCE(c.held_on, c.planned_on)) \
+                 JOIN unit u ON u.id = v.unit_id \
+                 LEFT JOIN congress cc ON cc.unit_id = v.unit_id AND cc.term = c.term AND cc.status <> 'cancelled' \
+                 WHERE c.term = $1 AND c.status <> 'cancelled' AND c.unit_id IN ({list}) ORDER BY u.code"
+            )))
+            .bind(&code)
+            .fetch_all(&mut *conn)
+            .await
+            .db()?;
+            for r in &rows {
+                below
+                    .entry(r.try_get("parent").db()?)
+                    .or_default()
+                    .push((r.try_get("code").db()?, r.try_get("child_on").db()?));
+            }
+        }
+        congresses.sort_by(|(a, _), (b, _)| (a.on(), a.unit.as_str()).cmp(&(b.on(), b.unit.as_str())));
+        let live: Vec<&(Congress, i64)> =
+            congresses.iter().filter(|(c, _)| c.status != CongressStatus::Cancelled).collect();
+        let slots: Vec<Slot> = live
+            .iter()
+            .map(|(c, _)| Slot { unit: c.unit.to_string(), level: c.level.clone(), on: c.on(), pilot: c.pilot })
+            .collect();
+        let below: Vec<(String, Vec<Below>)> =
+            live.iter().map(|(c, id)| (c.unit.to_string(), below.get(id).cloned().unwrap_or_default())).collect();
+        let margin = self.profile.congress.schedule_margin_days;
+        let breaches = rules::check_schedule(&slots, &below, margin);
+        let held: HashMap<i64, ()> = live.iter().map(|(_, id)| (*id, ())).collect();
+        let without = subtree.into_iter().filter(|(id, _)| !held.contains_key(id)).map(|(_, c)| c).collect();
+        Ok(Schedule {
+            term: code,
+            unit: unit.clone(),
+            as_of,
+            margin_days: margin,
+            passed: breaches.is_empty(),
+            congresses: congresses.into_iter().map(|(c, _)| c).collect(),
+            without,
+            breaches,
+        })
+    }
+}
