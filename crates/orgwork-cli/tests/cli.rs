@@ -1154,6 +1154,36 @@ async fn congresses_from_the_command_line(backend: &str) {
             String::from_utf8_lossy(&out.stderr)
         );
     }
+    // The term's congresses: the blocs first (KCQ a pilot), the province after them.
+    let plan = |unit: &str, on: &str, extra: &[&str]| {
+        let mut args = vec!["congress", "plan", "--term", "2025-2030", "--unit", unit, "--on", on, "--json"];
+        args.extend(extra);
+        ok_json(&url, &args)
+    };
+    let kcq = plan("KCQ", "2025-05-10", &["--pilot"]);
+    assert_eq!((kcq["status"].as_str(), kcq["pilot"].as_bool()), (Some("planned"), Some(true)));
+    let dn = plan("DN", "2025-05-10", &[]);
+    let qn = plan("QN", "2025-05-12", &["--kind", "delegates", "--number", "16"]);
+    assert_eq!((qn["kind"].as_str(), qn["number"].as_u64()), (Some("delegates"), Some(16)));
+    let schedule = ["congress", "schedule", "--term", "2025-2030", "--unit", "QN", "--as-of", "2025-06-30", "--json"];
+    let out = orgwork(&url, &schedule);
+    assert_eq!(out.status.code(), Some(1), "a broken schedule exits with 1");
+    let s: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rules: Vec<&str> = s["breaches"].as_array().unwrap().iter().map(|b| b["rule"].as_str().unwrap()).collect();
+    assert_eq!(rules, ["pilot_not_first", "before_child", "before_child"], "{s}");
+    let id = |c: &serde_json::Value| c["id"].as_str().unwrap().to_string();
+    ok_json(&url, &["congress", "change", &id(&dn), "--on", "2025-05-20", "--json"]);
+    ok_json(&url, &["congress", "change", &id(&qn), "--on", "2025-06-01", "--json"]);
+    let s = ok_json(&url, &schedule);
+    assert_eq!((s["passed"].as_bool(), s["breaches"].clone()), (Some(true), serde_json::json!([])));
+    let held = ok_json(&url, &["congress", "hold", &id(&kcq), "--on", "2025-05-11", "--json"]);
+    assert_eq!((held["status"].as_str(), held["held_on"].as_str()), (Some("held"), Some("2025-05-11")));
+    let out = orgwork(&url, &["congress", "hold", &id(&kcq), "--on", "2025-05-12"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("planned"), "{}", String::from_utf8_lossy(&out.stderr));
+    let cancelled = ok_json(&url, &["congress", "cancel", &id(&qn), "--reason", "Hợp nhất", "--json"]);
+    assert_eq!(cancelled["status"].as_str(), Some("cancelled"));
+    let terms = ok_json(&url, &["congress", "terms", "--json"]);
+    assert_eq!(terms, serde_json::json!([{"code": "2025-2030", "from": 2025, "to": 2030, "congresses": 3}]));
 }
 
 #[tokio::test]

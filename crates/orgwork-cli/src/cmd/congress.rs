@@ -1,17 +1,23 @@
 //! `orgwork congress …`: the sharing of a congress's delegates among the units below
 //! (`apportion`, from a file or from the register as of a date) and the count of an
-//! election's round (`count`, from the ballots one by one or from tallies).
+//! election's round (`count`, from the ballots one by one or from tallies); the terms and each
+//! unit's congress in a term (`plan`, `change`, `hold`, `cancel`, `show`, `terms`) and the
+//! term's schedule with its check (`schedule`).
 
+use crate::cmd::inspection::who;
 use crate::db::{DbArgs, ProfileArgs};
 use crate::output;
 use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
 use clap::Subcommand;
+use orgwork_domain::CongressId;
 use orgwork_domain::congress::{
-    Apportion, Apportionment, Base, Count, Method, Tally, Votes, ballots_from_cells, tally_from_cells, units_from_cells,
+    Apportion, Apportionment, Base, CongressKind, Count, Method, Tally, TermCode, Votes, ballots_from_cells,
+    tally_from_cells, units_from_cells,
 };
 use orgwork_domain::date::parse_written_date;
 use orgwork_domain::structure::UnitCode;
+use orgwork_store::{Congress, CongressChange, NewCongress, Schedule};
 use std::path::{Path, PathBuf};
 
 fn date(s: &str) -> Result<NaiveDate, String> {
@@ -28,6 +34,14 @@ fn method(s: &str) -> Result<Method, String> {
 
 fn base(s: &str) -> Result<Base, String> {
     Base::parse(s).ok_or_else(|| format!("'{s}': give convened, present, valid or cast"))
+}
+
+fn term(s: &str) -> Result<TermCode, String> {
+    TermCode::parse(s).map_err(|e| e.message)
+}
+
+fn kind(s: &str) -> Result<CongressKind, String> {
+    CongressKind::parse(s).map_err(|e| e.message)
 }
 
 /// The largest file read (a ballot file of a large congress is well under it).
@@ -106,6 +120,105 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Plan a unit's congress in a term (the first congress of a term opens it).
+    Plan {
+        /// The term: 2025-2030.
+        #[arg(long, value_parser = term)]
+        term: TermCode,
+        #[arg(long, value_parser = code)]
+        unit: UnitCode,
+        /// The day planned.
+        #[arg(long, value_parser = date)]
+        on: NaiveDate,
+        /// members (all the unit's members) or delegates (elected below).
+        #[arg(long, value_parser = kind, default_value = "members")]
+        kind: CongressKind,
+        /// Its number in the unit's series (16 for the 16th congress).
+        #[arg(long)]
+        number: Option<u32>,
+        /// A pilot congress, held before the others of its level.
+        #[arg(long)]
+        pilot: bool,
+        #[arg(long = "as")]
+        as_user: Option<String>,
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change a planned congress: its day, pilot flag, kind or number.
+    Change {
+        id: CongressId,
+        #[arg(long, value_parser = date)]
+        on: Option<NaiveDate>,
+        #[arg(long)]
+        pilot: Option<bool>,
+        #[arg(long, value_parser = kind)]
+        kind: Option<CongressKind>,
+        #[arg(long)]
+        number: Option<u32>,
+        #[arg(long = "as")]
+        as_user: Option<String>,
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Record a planned congress held on a day.
+    Hold {
+        id: CongressId,
+        #[arg(long, value_parser = date)]
+        on: NaiveDate,
+        #[arg(long = "as")]
+        as_user: Option<String>,
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Cancel a planned congress, with the reason.
+    Cancel {
+        id: CongressId,
+        #[arg(long)]
+        reason: String,
+        #[arg(long = "as")]
+        as_user: Option<String>,
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        json: bool,
+    },
+    /// One congress.
+    Show {
+        id: CongressId,
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The terms, the latest first, with their congresses on the record.
+    Terms {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        json: bool,
+    },
+    /// A term's congresses in a unit's subtree in the order of their days, and the schedule
+    /// check: each unit's congress after its children's (the profile's margin), every child
+    /// with one, pilots before the others of their level. Exits with 1 when a rule is broken.
+    Schedule {
+        #[arg(long, value_parser = term)]
+        term: TermCode,
+        #[arg(long, value_parser = code)]
+        unit: UnitCode,
+        /// The day whose tree gives the subtree (today when absent).
+        #[arg(long, value_parser = date)]
+        as_of: Option<NaiveDate>,
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn read_cells(path: &Path) -> Result<Vec<Vec<String>>> {
@@ -173,7 +286,109 @@ pub async fn run(c: Command) -> Result<()> {
             print_tally(&t);
             Ok(())
         }
+        Command::Plan { term, unit, on, kind, number, pilot, as_user, db, json } => {
+            let store = db.open().await?;
+            let by = who(store.as_ref(), as_user).await?;
+            let c = store.plan_congress(&by, NewCongress { term, unit, kind, number, planned_on: on, pilot }).await?;
+            show(&c, json)
+        }
+        Command::Change { id, on, pilot, kind, number, as_user, db, json } => {
+            let store = db.open().await?;
+            let by = who(store.as_ref(), as_user).await?;
+            let c = store.change_congress(&by, id, CongressChange { planned_on: on, pilot, kind, number }).await?;
+            show(&c, json)
+        }
+        Command::Hold { id, on, as_user, db, json } => {
+            let store = db.open().await?;
+            let by = who(store.as_ref(), as_user).await?;
+            show(&store.hold_congress(&by, id, on).await?, json)
+        }
+        Command::Cancel { id, reason, as_user, db, json } => {
+            let store = db.open().await?;
+            let by = who(store.as_ref(), as_user).await?;
+            show(&store.cancel_congress(&by, id, &reason).await?, json)
+        }
+        Command::Show { id, db, json } => show(&db.open().await?.congress(id).await?, json),
+        Command::Terms { db, json } => {
+            let terms = db.open().await?.terms().await?;
+            if json {
+                return output::json(&terms);
+            }
+            for t in terms {
+                println!("{}  {} congresses", t.code, t.congresses);
+            }
+            Ok(())
+        }
+        Command::Schedule { term, unit, as_of, db, json } => {
+            let store = db.open().await?;
+            let as_of = as_of.unwrap_or_else(|| chrono::Local::now().date_naive());
+            let s = store.schedule(term, &unit, as_of).await?;
+            if json {
+                output::json(&s)?;
+            } else {
+                print_schedule(&s);
+            }
+            if !s.passed {
+                std::process::exit(1);
+            }
+            Ok(())
+        }
     }
+}
+
+fn show(c: &Congress, json: bool) -> Result<()> {
+    if json {
+        return output::json(c);
+    }
+    println!("{}", congress_line(c));
+    Ok(())
+}
+
+fn congress_line(c: &Congress) -> String {
+    let number = c.number.map(|n| format!(" no. {n}")).unwrap_or_default();
+    let day = match (c.status, c.held_on) {
+        (_, Some(h)) => format!("held on {h}"),
+        (orgwork_domain::congress::CongressStatus::Cancelled, _) => {
+            format!("cancelled ({})", c.reason.as_deref().unwrap_or(""))
+        }
+        _ => format!("planned for {}", c.planned_on),
+    };
+    format!(
+        "{:>20}  {:<16} {}{} ({} congress{}), {day}: {}",
+        c.id,
+        c.unit,
+        c.term,
+        number,
+        c.kind.as_str(),
+        if c.pilot { ", pilot" } else { "" },
+        c.names.vi
+    )
+}
+
+fn print_schedule(s: &Schedule) {
+    println!("Term {} under {} (the tree of {}), margin {} days:", s.term, s.unit, s.as_of, s.margin_days);
+    for c in &s.congresses {
+        println!("{}", congress_line(c));
+    }
+    if !s.without.is_empty() {
+        println!("Without a congress: {}.", s.without.iter().map(|u| u.to_string()).collect::<Vec<_>>().join(", "));
+    }
+    use orgwork_domain::congress::Breach;
+    for b in &s.breaches {
+        let text = match b {
+            Breach::BeforeChild { unit, on, child, child_on, margin_days } => {
+                format!("{unit}'s congress on {on} is less than {margin_days} days after {child}'s on {child_on}")
+            }
+            Breach::ChildWithout { unit, on, child } => {
+                format!("{child}, below {unit} on {on}, has no congress in the term")
+            }
+            Breach::PilotNotFirst { unit, on, pilot, pilot_on } => {
+                format!("{unit}'s congress on {on} is not after the pilot {pilot}'s on {pilot_on}")
+            }
+        };
+        println!("Breach ({}): {text}.", b.rule());
+    }
+    println!("{}", if s.passed { "The schedule holds." } else { "The schedule breaks a rule." });
 }
 
 fn print_apportionment(r: &Apportionment, names: &[String]) {

@@ -364,7 +364,7 @@ pub enum DisciplineCommand {
 }
 
 /// Who a change is made as: the user named by --as, or the command line.
-async fn who(store: &dyn Store, as_user: Option<String>) -> Result<Actor> {
+pub(crate) async fn who(store: &dyn Store, as_user: Option<String>) -> Result<Actor> {
     match as_user {
         None => Ok(actor()),
         Some(name) => match store.credentials(name.trim()).await? {
