@@ -45,6 +45,9 @@ pub enum Permission {
     /// Report a recommendation addressed to a unit of the subtree done: administrators,
     /// organizers (and the recommendation's owner, wherever they stand).
     ReportFollowUp,
+    /// Plan a unit's congresses, record them held or cancelled, and enter their results:
+    /// administrators, organizers.
+    WriteCongresses,
 }
 
 impl Role {
@@ -76,7 +79,13 @@ impl Role {
             Role::Organizer => {
                 matches!(
                     p,
-                    ReadStructure | WriteStructure | ReadMembers | WriteMembers | ReportProgress | ReportFollowUp
+                    ReadStructure
+                        | WriteStructure
+                        | ReadMembers
+                        | WriteMembers
+                        | ReportProgress
+                        | ReportFollowUp
+                        | WriteCongresses
                 )
             }
             Role::Inspector => matches!(p, ReadStructure | ReadMembers | ReadInspections | WriteInspections),

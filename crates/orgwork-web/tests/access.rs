@@ -257,6 +257,44 @@ fn table() -> Vec<Row> {
         let body = Some(json!({"seats": 10, "candidates": 12, "floor_support": 31, "present": 100}));
         t.push(row(u, M::POST, "/api/v1/congresses/list-check", "/api/v1/congresses/list-check", body, 200));
     }
+    // Congresses on the record ({congress} is the setup's of STC, {congress2} of KCQ): every
+    // role of the subtree reads them and the schedule; organizers plan, change, hold and
+    // cancel; another subtree does not learn that one exists (404).
+    for u in ["admin", "org", "insp", "plan", "view", "other"] {
+        t.push(row(u, M::GET, "/api/v1/congresses/terms", "/api/v1/congresses/terms", None, 200));
+    }
+    for (u, read, write) in [
+        ("admin", 200, 200),
+        ("org", 200, 200),
+        ("insp", 200, 403),
+        ("plan", 200, 403),
+        ("view", 200, 403),
+        ("other", 403, 404),
+    ] {
+        let path = "/api/v1/congresses/schedule?term=2025-2030&unit=KCQ&as_of=2025-06-30";
+        t.push(row(u, M::GET, "/api/v1/congresses/schedule", path, None, read));
+        let one = if read == 200 { 200 } else { 404 };
+        t.push(row(u, M::GET, "/api/v1/congresses/{id}", "/api/v1/congresses/{congress}", None, one));
+        if u != "admin" {
+            let body = Some(json!({"planned_on": "2025-04-05"}));
+            let path = "/api/v1/congresses/{congress}/change";
+            t.push(row(u, M::POST, "/api/v1/congresses/{id}/change", path, body, write));
+        }
+    }
+    for (u, status) in [("view", 403), ("insp", 403), ("plan", 403), ("other", 403), ("org", 201)] {
+        let body = Some(json!({"term": "2025-2030", "unit": "C-ORG", "planned_on": "2025-03-01", "pilot": true}));
+        t.push(row(u, M::POST, "/api/v1/congresses", "/api/v1/congresses", body, status));
+    }
+    let body = Some(json!({"term": "2025-2030", "unit": "QN", "planned_on": "2025-09-01", "kind": "delegates"}));
+    t.push(row("org", M::POST, "/api/v1/congresses", "/api/v1/congresses", body.clone(), 403));
+    t.push(row("admin", M::POST, "/api/v1/congresses", "/api/v1/congresses", body, 201));
+    for (u, status) in [("view", 403), ("plan", 403), ("other", 404), ("org", 200)] {
+        let body = Some(json!({"on": "2025-04-05"}));
+        t.push(row(u, M::POST, "/api/v1/congresses/{id}/hold", "/api/v1/congresses/{congress}/hold", body, status));
+        let body = Some(json!({"reason": "Sáp nhập"}));
+        let path = "/api/v1/congresses/{congress2}/cancel";
+        t.push(row(u, M::POST, "/api/v1/congresses/{id}/cancel", path, body, status));
+    }
     // Inspection (IP is the setup's programme of KCQ for 2022; I its inspection of STC,
     // concluded with R, a recommendation to STC owned by plan; C a case against a member of
     // STC): inspectors plan, run and decide; organizers report follow-up; whoever sees a unit
@@ -615,6 +653,13 @@ async fn every_endpoint_checks_its_caller(backend: &str) {
     .await;
     assert_eq!(s, StatusCode::CREATED, "{case}");
     let case_id = case["id"].as_str().unwrap().to_string();
+    let mut congress_ids = vec![];
+    for (unit, day) in [("STC", "2025-04-01"), ("KCQ", "2025-06-01")] {
+        let body = json!({"term": "2025-2030", "unit": unit, "planned_on": day});
+        let (s, c) = send(&app, &app.token, Method::POST, "/api/v1/congresses", Some(body)).await;
+        assert_eq!(s, StatusCode::CREATED, "{c}");
+        congress_ids.push(c["id"].as_str().unwrap().to_string());
+    }
 
     // The table covers every operation of the API.
     let (_, doc) = send(&app, "", Method::GET, "/api/v1/openapi.json", None).await;
@@ -658,7 +703,9 @@ async fn every_endpoint_checks_its_caller(backend: &str) {
             .replace("{iprog}", &iprog_id)
             .replace("{inspection}", &inspection_id)
             .replace("{rec}", &rec_id)
-            .replace("{case}", &case_id);
+            .replace("{case}", &case_id)
+            .replace("{congress}", &congress_ids[0])
+            .replace("{congress2}", &congress_ids[1]);
         let body =
             r.body.clone().map(|b| serde_json::from_str(&b.to_string().replace("{member}", &member_id)).unwrap());
         let (s, b) = send(&app, &tokens[r.user], r.method.clone(), &path, body).await;
@@ -682,6 +729,9 @@ async fn every_endpoint_checks_its_caller(backend: &str) {
         }
         if s == StatusCode::NOT_FOUND && r.template.starts_with("/api/v1/programmes/") {
             assert_eq!(b["error"]["code"], "programme_not_found", "{b}");
+        }
+        if s == StatusCode::NOT_FOUND && r.template.starts_with("/api/v1/congresses/{id}") {
+            assert_eq!(b["error"]["code"], "congress_not_found", "{b}");
         }
         if s == StatusCode::NOT_FOUND && r.template.starts_with("/api/v1/transfers/") {
             assert_eq!(b["error"]["code"], "transfer_not_found", "{b}");

@@ -3,6 +3,7 @@
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
+use std::collections::BTreeMap;
 
 mod common;
 use common::{App, spawn_app};
@@ -802,6 +803,60 @@ async fn counts_and_apportions_over_the_api(app: App) {
     assert_eq!((l["advised_least"].as_u64(), l["advised_most"].as_u64()), (Some(11), Some(11)), "{l}");
 }
 
+/// The term's congresses over the API: planned bottom up, the schedule's breaches named, a
+/// change mends them, bad input refused with its code and nothing changed.
+async fn schedules_congresses_over_the_api(app: App) {
+    app.province().await;
+    let mut ids = BTreeMap::new();
+    for (unit, day, pilot) in
+        [("STC-C1", "2025-03-01", true), ("STC", "2025-03-01", false), ("KCQ", "2025-04-01", false)]
+    {
+        let (s, c) = app
+            .post("/api/v1/congresses", json!({"term": "2025-2030", "unit": unit, "planned_on": day, "pilot": pilot}))
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{c}");
+        assert_eq!((c["status"].as_str(), c["kind"].as_str()), (Some("planned"), Some("members")));
+        ids.insert(unit, c["id"].as_str().unwrap().to_string());
+    }
+    let path = "/api/v1/congresses/schedule?term=2025-2030&unit=KCQ&as_of=2025-06-30";
+    let (s, sched) = app.get(path).await;
+    assert_eq!(s, StatusCode::OK, "{sched}");
+    let rules: Vec<&str> = sched["breaches"].as_array().unwrap().iter().map(|b| b["rule"].as_str().unwrap()).collect();
+    assert_eq!(rules, ["before_child"], "the committee meets on its cell's day: {sched}");
+    assert_eq!(sched["breaches"][0]["child"], "STC-C1");
+    let (s, c) =
+        app.post(&format!("/api/v1/congresses/{}/change", ids["STC"]), json!({"planned_on": "2025-03-10"})).await;
+    assert_eq!((s, c["planned_on"].as_str()), (StatusCode::OK, Some("2025-03-10")), "{c}");
+    let (_, sched) = app.get(path).await;
+    assert_eq!((sched["passed"].as_bool(), sched["breaches"].clone()), (Some(true), json!([])), "{sched}");
+    let (s, c) = app.post(&format!("/api/v1/congresses/{}/hold", ids["STC-C1"]), json!({"on": "2025-03-02"})).await;
+    assert_eq!((s, c["status"].as_str()), (StatusCode::OK, Some("held")), "{c}");
+    let (_, terms) = app.get("/api/v1/congresses/terms").await;
+    assert_eq!(terms["items"], json!([{"code": "2025-2030", "from": 2025, "to": 2030, "congresses": 3}]));
+    // Refused: a bad term, a day outside it, a second congress, an unknown field, a change
+    // of one held; nothing changed.
+    for (body, status, code) in [
+        (json!({"term": "2030-2025", "unit": "DN", "planned_on": "2025-03-01"}), 400, "invalid_term"),
+        (json!({"term": "2025-2030", "unit": "DN", "planned_on": "2024-03-01"}), 400, "date_outside_term"),
+        (json!({"term": "2025-2030", "unit": "KCQ", "planned_on": "2025-05-01"}), 409, "congress_exists"),
+        (
+            json!({"term": "2025-2030", "unit": "DN", "planned_on": "2025-05-01", "kind": "all"}),
+            400,
+            "invalid_congress_kind",
+        ),
+        (json!({"term": "2025-2030", "unit": "DN", "planned_on": "2025-05-01", "seats": 3}), 400, "invalid_body"),
+    ] {
+        let (s, b) = app.post("/api/v1/congresses", body.clone()).await;
+        assert_eq!((s.as_u16(), b["error"]["code"].as_str()), (status, Some(code)), "{body}: {b}");
+    }
+    let (s, b) = app.post(&format!("/api/v1/congresses/{}/cancel", ids["STC-C1"]), json!({"reason": "x"})).await;
+    assert_eq!((s, b["error"]["code"].as_str()), (StatusCode::CONFLICT, Some("congress_not_planned")), "{b}");
+    let (s, b) = app.get("/api/v1/congresses/12345").await;
+    assert_eq!((s, b["error"]["code"].as_str()), (StatusCode::NOT_FOUND, Some("congress_not_found")), "{b}");
+    let (_, terms) = app.get("/api/v1/congresses/terms").await;
+    assert_eq!(terms["items"][0]["congresses"], 3);
+}
+
 orgwork_store_tests::backends!(
     call crate;
     setup |backend| super::spawn_app(backend).await;
@@ -814,4 +869,5 @@ orgwork_store_tests::backends!(
     imports_and_exports_files,
     inspects_over_the_api,
     counts_and_apportions_over_the_api,
+    schedules_congresses_over_the_api,
 );

@@ -7,27 +7,40 @@
 //! counts of the units asked about, which need the right to read that unit's structure on
 //! that date. Any signed-in user may compute from figures they bring.
 
+use super::List;
 use crate::AppState;
-use crate::auth::ApiCaller;
+use crate::auth::{ApiCaller, Caller, today};
 use crate::error::{ApiError, ErrorBody};
-use crate::extract::ApiJson;
+use crate::extract::{ApiJson, ApiQuery, Id};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use orgwork_domain::CongressId;
 use orgwork_domain::access::Permission;
 use orgwork_domain::congress::{
-    Apportion, Apportionment, Base, Count, ListCheck, Method, Tally, Votes, ballots_from_cells, check_list,
-    floor_nomination_enters, units_from_cells,
+    Apportion, Apportionment, Base, CongressKind, Count, ListCheck, Method, Tally, TermCode, Votes, ballots_from_cells,
+    check_list, floor_nomination_enters, units_from_cells,
 };
 use orgwork_domain::date::parse_date;
 use orgwork_domain::structure::{Names, UnitCode};
+use orgwork_store::{Congress, CongressChange, NewCongress, Schedule, Store, Term};
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(apportion)).routes(routes!(count)).routes(routes!(list_check))
+    OpenApiRouter::new()
+        .routes(routes!(apportion))
+        .routes(routes!(count))
+        .routes(routes!(list_check))
+        .routes(routes!(terms))
+        .routes(routes!(schedule))
+        .routes(routes!(plan))
+        .routes(routes!(show))
+        .routes(routes!(change))
+        .routes(routes!(hold))
+        .routes(routes!(cancel))
 }
 
 /// The largest CSV text a body may carry.
@@ -283,4 +296,192 @@ async fn list_check(
         }
     };
     Ok(Json(ListCheck { floor_nomination_enters: enters, ..check_list(rules, b.seats, b.candidates) }))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Terms and congresses on the record
+
+/// A congress the caller may see: its unit in a subtree they read, on its day or today;
+/// otherwise not found (its existence is not told).
+pub async fn readable_congress(store: &dyn Store, caller: &Caller, id: CongressId) -> Result<Congress, ApiError> {
+    let hidden = || ApiError::from(CongressId::not_found(id));
+    let c = store.congress(id).await.map_err(|_| hidden())?;
+    let sees = caller.require(store, Permission::ReadStructure, &c.unit, c.on()).await.is_ok()
+        || caller.require(store, Permission::ReadStructure, &c.unit, today()).await.is_ok();
+    if sees { Ok(c) } else { Err(hidden()) }
+}
+
+/// A congress the caller may also change: organizers of its unit from its day to today.
+pub async fn writable_congress(store: &dyn Store, caller: &Caller, id: CongressId) -> Result<Congress, ApiError> {
+    let c = readable_congress(store, caller, id).await?;
+    caller.require_from(store, Permission::WriteCongresses, &c.unit, c.on()).await?;
+    Ok(c)
+}
+
+/// The terms, the latest first, with their congresses on the record.
+#[utoipa::path(get, path = "/api/v1/congresses/terms", tag = "congresses",
+    responses((status = 200, body = List<Term>), (status = 401, body = ErrorBody)))]
+async fn terms(State(s): State<AppState>, ApiCaller(_caller): ApiCaller) -> Result<Json<List<Term>>, ApiError> {
+    Ok(Json(List { items: s.store.terms().await?, next: None }))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ScheduleParams {
+    /// The term: 2025-2030.
+    pub term: String,
+    /// The unit whose subtree's congresses are listed.
+    pub unit: String,
+    /// The day whose tree gives the subtree (today when absent).
+    #[param(value_type = Option<String>, format = Date)]
+    pub as_of: Option<String>,
+}
+
+/// A term's congresses in a unit's subtree in the order of their days, with the schedule
+/// check: each unit's congress after its children's by the profile's margin, every child with
+/// one, pilots before the others of their level; each breach named.
+#[utoipa::path(get, path = "/api/v1/congresses/schedule", tag = "congresses", params(ScheduleParams),
+    responses((status = 200, body = Schedule), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn schedule(
+    State(s): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    ApiQuery(p): ApiQuery<ScheduleParams>,
+) -> Result<Json<Schedule>, ApiError> {
+    let term = TermCode::parse(&p.term)?;
+    let unit = UnitCode::parse(&p.unit)?;
+    let as_of = match p.as_of.as_deref() {
+        Some(d) => parse_date("as_of", d)?,
+        None => today(),
+    };
+    caller.require(s.store.as_ref(), Permission::ReadStructure, &unit, as_of).await?;
+    Ok(Json(s.store.schedule(term, &unit, as_of).await?))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PlanBody {
+    /// 2025-2030.
+    pub term: String,
+    pub unit: String,
+    #[schema(value_type = String, format = Date)]
+    pub planned_on: String,
+    /// members (the default) or delegates.
+    pub kind: Option<String>,
+    /// Its number in the unit's series.
+    pub number: Option<u32>,
+    #[serde(default)]
+    pub pilot: bool,
+}
+
+/// Plans a unit's congress in a term (organizers of the unit, from the planned day to today).
+#[utoipa::path(post, path = "/api/v1/congresses", tag = "congresses", request_body = PlanBody,
+    responses((status = 201, body = Congress), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+               (status = 422, body = ErrorBody)))]
+async fn plan(
+    State(s): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    ApiJson(b): ApiJson<PlanBody>,
+) -> Result<(StatusCode, Json<Congress>), ApiError> {
+    let term = TermCode::parse(&b.term)?;
+    let unit = UnitCode::parse(&b.unit)?;
+    let planned_on = parse_date("planned_on", &b.planned_on)?;
+    let kind = CongressKind::parse(b.kind.as_deref().unwrap_or("members"))?;
+    caller.require_from(s.store.as_ref(), Permission::WriteCongresses, &unit, planned_on).await?;
+    let new = NewCongress { term, unit, kind, number: b.number, planned_on, pilot: b.pilot };
+    Ok((StatusCode::CREATED, Json(s.store.plan_congress(&caller.actor(), new).await?)))
+}
+
+/// One congress.
+#[utoipa::path(get, path = "/api/v1/congresses/{id}", tag = "congresses", params(("id" = String, Path)),
+    responses((status = 200, body = Congress), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn show(
+    State(s): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Id(id): Id<CongressId>,
+) -> Result<Json<Congress>, ApiError> {
+    Ok(Json(readable_congress(s.store.as_ref(), &caller, id).await?))
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangeBody {
+    #[schema(value_type = Option<String>, format = Date)]
+    pub planned_on: Option<String>,
+    pub pilot: Option<bool>,
+    pub kind: Option<String>,
+    pub number: Option<u32>,
+}
+
+/// Changes a planned congress: its day, pilot flag, kind or number (in scope on the old day
+/// and the new).
+#[utoipa::path(post, path = "/api/v1/congresses/{id}/change", tag = "congresses", params(("id" = String, Path)),
+    request_body = ChangeBody,
+    responses((status = 200, body = Congress), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+               (status = 422, body = ErrorBody)))]
+async fn change(
+    State(s): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Id(id): Id<CongressId>,
+    ApiJson(b): ApiJson<ChangeBody>,
+) -> Result<Json<Congress>, ApiError> {
+    let planned_on = b.planned_on.as_deref().map(|d| parse_date("planned_on", d)).transpose()?;
+    let kind = b.kind.as_deref().map(CongressKind::parse).transpose()?;
+    let store = s.store.as_ref();
+    let c = writable_congress(store, &caller, id).await?;
+    if let Some(day) = planned_on {
+        caller.require_from(store, Permission::WriteCongresses, &c.unit, day).await?;
+    }
+    let change = CongressChange { planned_on, pilot: b.pilot, kind, number: b.number };
+    Ok(Json(store.change_congress(&caller.actor(), id, change).await?))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HoldBody {
+    #[schema(value_type = String, format = Date)]
+    pub on: String,
+}
+
+/// Records a planned congress held on a day (not after today).
+#[utoipa::path(post, path = "/api/v1/congresses/{id}/hold", tag = "congresses", params(("id" = String, Path)),
+    request_body = HoldBody,
+    responses((status = 200, body = Congress), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+               (status = 422, body = ErrorBody)))]
+async fn hold(
+    State(s): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Id(id): Id<CongressId>,
+    ApiJson(b): ApiJson<HoldBody>,
+) -> Result<Json<Congress>, ApiError> {
+    let on = parse_date("on", &b.on)?;
+    let store = s.store.as_ref();
+    let c = writable_congress(store, &caller, id).await?;
+    caller.require_from(store, Permission::WriteCongresses, &c.unit, on).await?;
+    Ok(Json(store.hold_congress(&caller.actor(), id, on).await?))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CancelBody {
+    pub reason: String,
+}
+
+/// Cancels a planned congress, with the reason.
+#[utoipa::path(post, path = "/api/v1/congresses/{id}/cancel", tag = "congresses", params(("id" = String, Path)),
+    request_body = CancelBody,
+    responses((status = 200, body = Congress), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn cancel(
+    State(s): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Id(id): Id<CongressId>,
+    ApiJson(b): ApiJson<CancelBody>,
+) -> Result<Json<Congress>, ApiError> {
+    let store = s.store.as_ref();
+    writable_congress(store, &caller, id).await?;
+    Ok(Json(store.cancel_congress(&caller.actor(), id, &b.reason).await?))
 }
