@@ -612,6 +612,8 @@ test('congresses: the Bloc\'s delegates shared, a round counted into minutes, in
   await login('organizer.kcq');
   await language('en');
   await page.getByRole('link', { name: 'Congresses', exact: true }).first().click();
+  await page.getByRole('heading', { name: "The term's congresses" }).waitFor();
+  await page.getByRole('link', { name: 'Apportionment of delegates' }).first().click();
   await page.getByRole('heading', { name: 'Apportionment of delegates' }).waitFor();
   await page.getByLabel('Method').selectOption('huntington-hill');
   await page.getByLabel('Seats', { exact: true }).fill('60');

@@ -306,18 +306,24 @@ impl CongressStore for Backend {
         let top = super::structure::live_unit_id(&mut conn, unit, as_of).await?;
         let code = term.to_string();
         // The subtree on `as_of`.
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "{} SELECT sub.id, u.code FROM sub JOIN unit u ON u.id = sub.id ORDER BY u.code",
-            super::members::SUBTREE
-        )))
+        // The subtree on `as_of`, with each unit's depth below the top: a congress's level.
+        let rows = sqlx::query(
+            "WITH RECURSIVE sub(id, depth) AS (SELECT CAST($1 AS BIGINT), CAST(0 AS BIGINT) UNION ALL \
+               SELECT v.unit_id, s.depth + 1 FROM sub s JOIN unit_version v ON v.parent_id = s.id \
+               AND v.valid_from <= $2 AND (v.valid_to IS NULL OR v.valid_to > $2)) \
+             SELECT sub.id, sub.depth, u.code FROM sub JOIN unit u ON u.id = sub.id ORDER BY u.code",
+        )
         .bind(top)
         .bind(as_of)
         .fetch_all(&mut *conn)
         .await
         .db()?;
         let mut subtree: Vec<(i64, UnitCode)> = vec![];
+        let mut depth: HashMap<i64, i64> = HashMap::new();
         for r in &rows {
-            subtree.push((r.try_get("id").db()?, UnitCode::from_stored(r.try_get::<String, _>("code").db()?)));
+            let id: i64 = r.try_get("id").db()?;
+            depth.insert(id, r.try_get::<i64, _>("depth").db()?);
+            subtree.push((id, UnitCode::from_stored(r.try_get::<String, _>("code").db()?)));
         }
         let ids: Vec<i64> = subtree.iter().map(|(id, _)| *id).collect();
         let mut congresses: Vec<(Congress, i64)> = vec![];
@@ -361,7 +367,12 @@ impl CongressStore for Backend {
             congresses.iter().filter(|(c, _)| c.status != CongressStatus::Cancelled).collect();
         let slots: Vec<Slot> = live
             .iter()
-            .map(|(c, _)| Slot { unit: c.unit.to_string(), level: c.level.clone(), on: c.on(), pilot: c.pilot })
+            .map(|(c, id)| Slot {
+                unit: c.unit.to_string(),
+                level: depth.get(id).copied().unwrap_or_default().to_string(),
+                on: c.on(),
+                pilot: c.pilot,
+            })
             .collect();
         let below: Vec<(String, Vec<Below>)> =
             live.iter().map(|(c, id)| (c.unit.to_string(), below.get(id).cloned().unwrap_or_default())).collect();

@@ -105,7 +105,8 @@ pub trait CongressStore: Send + Sync {
     async fn cancel_congress(&self, actor: &Actor, id: CongressId, reason: &str) -> Result<Congress>;
     async fn congress(&self, id: CongressId) -> Result<Congress>;
     /// The term's congresses of the units in `unit`'s subtree on `as_of`, with the schedule
-    /// check (each congress's children taken on its own day; the margin from the profile).
+    /// check (each congress's children taken on its own day; a congress's level for the
+    /// pilots is its unit's depth below `unit` on `as_of`; the margin from the profile).
     async fn schedule(&self, term: TermCode, unit: &UnitCode, as_of: NaiveDate) -> Result<Schedule>;
 }
 

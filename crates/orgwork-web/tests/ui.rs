@@ -1047,9 +1047,133 @@ async fn congress_pages_apportion_and_count(backend: &str) {
     }
 }
 
+/// The term's schedule page: an organizer plans bottom up from the page, sees a breach named,
+/// records a congress held and one cancelled; another subtree's organizer is refused; the
+/// page carries no English in vi and ar.
+async fn congress_schedule_page(backend: &str) {
+    let app = spawn_app(backend).await;
+    for (code, kind, parent) in [
+        ("KCQ", "bloc_committee", "QN"),
+        ("STC", "grassroots_committee", "KCQ"),
+        ("BAO", "grassroots_cell", "KCQ"),
+        ("DN", "bloc_committee", "QN"),
+    ] {
+        let unit = json!({"code": code, "kind": kind, "parent": parent, "valid_from": "2020-01-01",
+            "name": {"vi": format!("Đảng bộ {code}"), "en": format!("Unit {code}")}});
+        assert_eq!(send(&app, &app.token, Method::POST, "/api/v1/units", Some(unit)).await.0, StatusCode::CREATED);
+    }
+    app.user_with_token("org", Role::Organizer, "KCQ").await;
+    app.user_with_token("other", Role::Organizer, "DN").await;
+    let mut b = Browser::new(&app.base);
+    b.login("org").await;
+    let (s, html, _) = b.get("/congresses/schedule?term=2025-2030&unit=KCQ&as_of=2025-06-30", &[]).await;
+    assert_eq!(s, StatusCode::OK, "{html}");
+    assert!(html.contains("id=\"plan-form\""), "an organizer may plan: {html}");
+    let csrf = b.csrf();
+    for (unit, day, pilot) in [("STC", "2025-03-01", "1"), ("BAO", "2025-03-01", "0"), ("KCQ", "2025-03-20", "0")] {
+        let form = [
+            ("csrf", csrf.as_str()),
+            ("term", "2025-2030"),
+            ("unit", unit),
+            ("planned_on", day),
+            ("kind", "members"),
+            ("pilot", pilot),
+            ("back_unit", "KCQ"),
+            ("back_as_of", "2025-06-30"),
+        ];
+        let (s, html, _) = b.post("/congresses/schedule", &form, &[]).await;
+        assert_eq!(s, StatusCode::SEE_OTHER, "{unit}: {html}");
+    }
+    let (_, html, _) = b.get("/congresses/schedule?term=2025-2030&unit=KCQ&as_of=2025-06-30", &[]).await;
+    assert!(html.contains("id=\"schedule-breaches\""), "{html}");
+    assert!(html.contains("Unit BAO (BAO) meets on 1 March 2025, not after the pilot Unit STC (STC)"), "{html}");
+    assert!(html.contains("class=\"timeline-dot status-planned pilot\""), "{html}");
+    // Refused on the page, nothing planned: a second congress of a unit.
+    let again = [
+        ("csrf", csrf.as_str()),
+        ("term", "2025-2030"),
+        ("unit", "KCQ"),
+        ("planned_on", "2025-04-01"),
+        ("kind", "members"),
+        ("back_unit", "KCQ"),
+        ("back_as_of", "2025-06-30"),
+    ];
+    let (s, html, _) = b.post("/congresses/schedule", &again, &[]).await;
+    assert_eq!(s, StatusCode::CONFLICT, "{html}");
+    assert!(html.contains("id=\"schedule-error\"") && html.contains("a congress in that term already"), "{html}");
+    // Held and cancelled from their rows.
+    let id_of = |html: &str, unit: &str| {
+        let at = html.find(&format!("<span class=\"code\">{unit}</span>")).unwrap();
+        let row = html[..at].rfind("id=\"congress-").unwrap();
+        html[row + 13..].split('"').next().unwrap().to_string()
+    };
+    let (stc, bao) = (id_of(&html, "STC"), id_of(&html, "BAO"));
+    let hold = [
+        ("csrf", csrf.as_str()),
+        ("action", "hold"),
+        ("held_on", "2025-03-01"),
+        ("back_term", "2025-2030"),
+        ("back_unit", "KCQ"),
+        ("back_as_of", "2025-06-30"),
+    ];
+    assert_eq!(b.post(&format!("/congresses/{stc}"), &hold, &[]).await.0, StatusCode::SEE_OTHER);
+    let cancel = [
+        ("csrf", csrf.as_str()),
+        ("action", "cancel"),
+        ("reason", "Giải thể"),
+        ("back_term", "2025-2030"),
+        ("back_unit", "KCQ"),
+        ("back_as_of", "2025-06-30"),
+    ];
+    assert_eq!(b.post(&format!("/congresses/{bao}"), &cancel, &[]).await.0, StatusCode::SEE_OTHER);
+    let (_, html, _) = b.get("/congresses/schedule?term=2025-2030&unit=KCQ&as_of=2025-06-30", &[]).await;
+    assert!(html.contains("status-held") && html.contains("Cancelled"), "{html}");
+    assert!(
+        html.contains("Unit BAO (BAO), below Unit KCQ (KCQ) on 20 March 2025, has no congress in the term."),
+        "{html}"
+    );
+    // Another subtree's organizer: refused to read, to hold, to plan.
+    let mut o = Browser::new(&app.base);
+    o.login("other").await;
+    let (s, _, _) = o.get("/congresses/schedule?term=2025-2030&unit=KCQ&as_of=2025-06-30", &[]).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let oc = o.csrf();
+    let kcq = id_of(&html, "KCQ");
+    let hold = [
+        ("csrf", oc.as_str()),
+        ("action", "hold"),
+        ("held_on", "2025-03-20"),
+        ("back_term", "2025-2030"),
+        ("back_unit", "DN"),
+        ("back_as_of", "2025-06-30"),
+    ];
+    assert_eq!(o.post(&format!("/congresses/{kcq}"), &hold, &[]).await.0, StatusCode::NOT_FOUND);
+    let plan = [
+        ("csrf", oc.as_str()),
+        ("term", "2025-2030"),
+        ("unit", "STC"),
+        ("planned_on", "2025-04-01"),
+        ("kind", "members"),
+        ("back_unit", "DN"),
+        ("back_as_of", "2025-06-30"),
+    ];
+    assert_eq!(o.post("/congresses/schedule", &plan, &[]).await.0, StatusCode::FORBIDDEN);
+    for lang in ["vi", "ar"] {
+        let english = english_fragments(lang);
+        let c = b.csrf();
+        b.post("/language", &[("csrf", &c), ("lang", lang), ("next", "/")], &[]).await;
+        let (s, html, _) = b.get("/congresses/schedule?term=2025-2030&unit=KCQ&as_of=2025-06-30", &[]).await;
+        assert_eq!(s, StatusCode::OK, "{lang}");
+        let text = visible_text(&html);
+        let found: Vec<&String> = english.iter().filter(|f| text.contains(f.as_str())).collect();
+        assert!(found.is_empty(), "{lang}: English {found:?} in {text}");
+    }
+}
+
 orgwork_store_tests::backends!(
     call crate;
     setup |backend| backend;
+    congress_schedule_page,
     irreversible_actions_ask_first,
     the_member_list_counts_and_pages_both_ways,
     vietnamese_and_arabic_pages_carry_no_english,

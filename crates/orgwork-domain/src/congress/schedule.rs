@@ -112,7 +112,8 @@ impl CongressStatus {
     }
 }
 
-/// A congress as the schedule check sees it: its unit, the unit's kind (its level), the day
+/// A congress as the schedule check sees it: its unit, its level (the unit's depth in the
+/// tree: a grassroots committee and a grassroots cell under one bloc share a level), the day
 /// it is held or planned for, and whether it is a pilot.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Slot {
@@ -154,7 +155,7 @@ pub type Below = (String, Option<NaiveDate>);
 /// cancelled); `below` gives, for a congress's unit, the units directly below it on its day
 /// with their congresses' days. Each unit's congress must come at least `margin_days` after
 /// every child's, and every child must have one; a pilot must come before every other
-/// congress of its level (the unit kind). The breaches come in the slots' order, each naming
+/// congress of its level. The breaches come in the slots' order, each naming
 /// both congresses.
 pub fn check_schedule(slots: &[Slot], below: &[(String, Vec<Below>)], margin_days: u32) -> Vec<Breach> {
     let kids: std::collections::HashMap<&str, &Vec<Below>> = below.iter().map(|(u, k)| (u.as_str(), k)).collect();

@@ -3,19 +3,30 @@
 //! as minutes that print (ballots issued, returned, valid, invalid, the base and the
 //! threshold, each candidate's votes, who is elected, who is tied, the seats left).
 //!
+//! The term's schedule is a timeline of the congresses under a unit (each at its day along the
+//! months), with the schedule check's breaches named, and the forms organizers plan, hold
+//! and cancel congresses with.
+//!
 //! The computations and their access are the API's (`api::congress`).
 
 use super::i18n::Tr;
-use super::{Ctx, FieldsForm, Layout, Submitted, field as get};
+use super::{Ctx, FieldsForm, Layout, PageId, Submitted, field as get, redirect, urlencode};
 use crate::AppState;
-use crate::api::congress::{ApportionBody, CandidateVotes, CountBody, run_apportion, run_count};
+use crate::api::congress::{ApportionBody, CandidateVotes, CountBody, run_apportion, run_count, writable_congress};
 use crate::auth::today;
 use crate::error::ApiError;
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use orgwork_domain::congress::{Apportionment, Base, Method, Tally, check_list};
+use orgwork_domain::CongressId;
+use orgwork_domain::access::Permission;
+use orgwork_domain::congress::{
+    Apportionment, Base, Breach, CongressKind, CongressStatus, Method, Tally, TermCode, check_list,
+};
+use orgwork_domain::date::parse_written_date;
+use orgwork_domain::structure::UnitCode;
+use orgwork_store::NewCongress;
 use std::collections::HashMap;
 
 /// A number with the page's decimal mark, to `places` places.
@@ -378,4 +389,362 @@ fn render_count(
         }
     }
     ctx.page(status, page)
+}
+
+// ---------------------------------------------------------------------------------------------
+// The term's schedule: a timeline of the congresses under a unit, the check's breaches, and the
+// forms that plan, hold and cancel them.
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct ScheduleQuery {
+    term: Option<String>,
+    unit: Option<String>,
+    as_of: Option<String>,
+    done: Option<u8>,
+}
+
+/// One congress of the timeline: its day's place along the axis (0 to 100), its words.
+pub struct TimelineRow {
+    id: String,
+    name: String,
+    code: String,
+    level: String,
+    kind: String,
+    number: String,
+    day: String,
+    status: String,
+    status_code: &'static str,
+    pilot: bool,
+    planned: bool,
+    at: String,
+    /// Breached: the rows a breach names.
+    breached: bool,
+}
+
+#[derive(Template)]
+#[template(path = "congress_schedule.html")]
+struct SchedulePage {
+    tr: Tr,
+    l: Layout,
+    terms: Vec<String>,
+    term: String,
+    unit: String,
+    as_of: String,
+    shown: bool,
+    summary: String,
+    passed: bool,
+    rows: Vec<TimelineRow>,
+    /// The axis's months: (label, place 0 to 100).
+    months: Vec<(String, String)>,
+    breaches: Vec<String>,
+    without: Vec<String>,
+    can_write: bool,
+    kinds: Vec<(String, String)>,
+    values: HashMap<String, String>,
+    error: Option<String>,
+    done: bool,
+}
+
+impl SchedulePage {
+    fn val(&self, name: &str) -> String {
+        self.values.get(name).cloned().unwrap_or_default()
+    }
+
+    fn today_text(&self) -> String {
+        today().to_string()
+    }
+}
+
+/// The months from the first to the last congress's (one at least), and a day's place on them.
+fn axis(days: &[chrono::NaiveDate]) -> Option<(chrono::NaiveDate, i64)> {
+    use chrono::Datelike;
+    let (first, last) = (days.iter().min()?, days.iter().max()?);
+    let start = first.with_day(1)?;
+    let after = last.with_day(1)?.checked_add_months(chrono::Months::new(1))?;
+    Some((start, (after - start).num_days().max(1)))
+}
+
+fn place(start: chrono::NaiveDate, span: i64, day: chrono::NaiveDate) -> String {
+    format!("{:.2}", ((day - start).num_days() as f64 * 100.0 / span as f64).clamp(0.0, 100.0))
+}
+
+/// The schedule page: the form, and the timeline when a term and a unit are given (the
+/// latest term and the caller's first unit by default).
+pub async fn schedule_page(State(s): State<AppState>, ctx: Ctx, Query(q): Query<ScheduleQuery>) -> Response {
+    let caller = match ctx.caller() {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    render_schedule(&s, &ctx, &caller, q, HashMap::new(), None, StatusCode::OK).await
+}
+
+async fn render_schedule(
+    s: &AppState,
+    ctx: &Ctx,
+    caller: &crate::auth::Caller,
+    q: ScheduleQuery,
+    values: HashMap<String, String>,
+    error: Option<String>,
+    status: StatusCode,
+) -> Response {
+    let tr = ctx.tr;
+    let store = s.store.as_ref();
+    let terms: Vec<String> = match store.terms().await {
+        Ok(t) => t.into_iter().map(|t| t.code).collect(),
+        Err(e) => return ctx.api_error_page(e.into()),
+    };
+    let term = q.term.filter(|t| !t.trim().is_empty()).or_else(|| terms.first().cloned()).unwrap_or_default();
+    let unit = q
+        .unit
+        .filter(|u| !u.trim().is_empty())
+        .or_else(|| ctx.user.as_ref().and_then(|u| u.grants.first()).map(|g| g.unit.to_string()))
+        .unwrap_or_default();
+    let as_of_text = q.as_of.filter(|d| !d.trim().is_empty()).unwrap_or_else(|| today().to_string());
+    let mut page = SchedulePage {
+        tr,
+        l: ctx.layout("congress", today()),
+        terms,
+        term: term.clone(),
+        unit: unit.clone(),
+        as_of: as_of_text.clone(),
+        shown: false,
+        summary: String::new(),
+        passed: true,
+        rows: vec![],
+        months: vec![],
+        breaches: vec![],
+        without: vec![],
+        can_write: false,
+        kinds: CongressKind::ALL
+            .iter()
+            .map(|k| (k.as_str().to_string(), tr.t(&format!("congress-kind-{}", k.as_str()))))
+            .collect(),
+        values,
+        error,
+        done: q.done == Some(1),
+    };
+    if term.is_empty() || unit.is_empty() {
+        return ctx.page(status, page);
+    }
+    let read = async {
+        let term = TermCode::parse(&term)?;
+        let unit = UnitCode::parse(&unit)?;
+        let as_of = parse_written_date("as_of", &as_of_text)?;
+        caller.require(store, Permission::ReadStructure, &unit, as_of).await?;
+        let can_write = caller.require(store, Permission::WriteCongresses, &unit, today()).await.is_ok();
+        Ok::<_, ApiError>((store.schedule(term, &unit, as_of).await?, can_write))
+    }
+    .await;
+    let (sched, can_write) = match read {
+        Ok(x) => x,
+        Err(e) => {
+            page.error = page.error.or_else(|| Some(ctx.error_text(&e)));
+            return ctx.page(if status == StatusCode::OK { e.status } else { status }, page);
+        }
+    };
+    let profile = store.profile();
+    let n = |x: u64| tr.number(x as i64);
+    let named: HashMap<String, String> = sched
+        .congresses
+        .iter()
+        .map(|c| (c.unit.to_string(), format!("{} ({})", c.names.get(tr.lang), c.unit)))
+        .collect();
+    let mut names = super::labels::UnitNames::new(store, tr);
+    let mut name_of = async |code: &str, day: chrono::NaiveDate| -> String {
+        if let Some(n) = named.get(code) {
+            return n.clone();
+        }
+        match UnitCode::parse(code) {
+            Ok(c) => {
+                let name = names.name(&c, day).await;
+                if name.is_empty() { code.to_string() } else { format!("{name} ({code})") }
+            }
+            Err(_) => code.to_string(),
+        }
+    };
+    let mut breaches = vec![];
+    let mut breached = std::collections::HashSet::new();
+    for b in &sched.breaches {
+        let text = match b {
+            Breach::BeforeChild { unit, on, child, child_on, margin_days } => {
+                breached.insert(unit.clone());
+                say(
+                    tr,
+                    "congress-breach-before-child",
+                    &[
+                        ("unit", name_of(unit, *on).await),
+                        ("on", tr.date(*on)),
+                        ("child", name_of(child, *child_on).await),
+                        ("child_on", tr.date(*child_on)),
+                        ("margin", n(u64::from(*margin_days))),
+                    ],
+                )
+            }
+            Breach::ChildWithout { unit, on, child } => {
+                breached.insert(unit.clone());
+                say(
+                    tr,
+                    "congress-breach-child-without",
+                    &[("unit", name_of(unit, *on).await), ("on", tr.date(*on)), ("child", name_of(child, *on).await)],
+                )
+            }
+            Breach::PilotNotFirst { unit, on, pilot, pilot_on } => {
+                breached.insert(unit.clone());
+                say(
+                    tr,
+                    "congress-breach-pilot-not-first",
+                    &[
+                        ("unit", name_of(unit, *on).await),
+                        ("on", tr.date(*on)),
+                        ("pilot", name_of(pilot, *pilot_on).await),
+                        ("pilot_on", tr.date(*pilot_on)),
+                    ],
+                )
+            }
+        };
+        breaches.push(text);
+    }
+    let mut without = vec![];
+    for u in &sched.without {
+        without.push(name_of(u.as_str(), sched.as_of).await);
+    }
+    let days: Vec<chrono::NaiveDate> = sched.congresses.iter().map(|c| c.on()).collect();
+    if let Some((start, span)) = axis(&days) {
+        let mut m = start;
+        while (m - start).num_days() < span {
+            page.months.push((tr.month_year(m), place(start, span, m)));
+            match m.checked_add_months(chrono::Months::new(1)) {
+                Some(next) => m = next,
+                None => break,
+            }
+        }
+        page.rows = sched
+            .congresses
+            .iter()
+            .map(|c| TimelineRow {
+                id: c.id.to_string(),
+                name: c.names.get(tr.lang).to_string(),
+                code: c.unit.to_string(),
+                level: super::labels::kind_name(profile, tr, &c.level),
+                kind: tr.t(&format!("congress-kind-{}", c.kind.as_str())),
+                number: c.number.map(|x| n(u64::from(x))).unwrap_or_default(),
+                day: tr.date(c.on()),
+                status: tr.t(&format!("congress-status-{}", c.status.as_str())),
+                status_code: c.status.as_str(),
+                pilot: c.pilot,
+                planned: c.status == CongressStatus::Planned,
+                at: place(start, span, c.on()),
+                breached: breached.contains(c.unit.as_str()),
+            })
+            .collect();
+    }
+    page.summary = say(
+        tr,
+        "congress-schedule-summary",
+        &[
+            ("count", n(sched.congresses.len() as u64)),
+            ("term", sched.term.clone()),
+            ("margin", n(u64::from(sched.margin_days))),
+        ],
+    );
+    page.passed = sched.passed;
+    page.breaches = breaches;
+    page.without = without;
+    page.can_write = can_write;
+    page.shown = true;
+    ctx.page(status, page)
+}
+
+/// A message with named arguments given as owned strings.
+fn say(tr: Tr, key: &str, pairs: &[(&str, String)]) -> String {
+    let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    tr.targs(key, &pairs)
+}
+
+fn back(term: &str, unit: &str, as_of: &str) -> String {
+    format!("/congresses/schedule?term={}&unit={}&as_of={}&done=1", urlencode(term), urlencode(unit), urlencode(as_of))
+}
+
+fn query_of(v: &HashMap<String, String>) -> ScheduleQuery {
+    ScheduleQuery {
+        term: Some(get(v, "back_term")),
+        unit: Some(get(v, "back_unit")),
+        as_of: Some(get(v, "back_as_of")),
+        done: None,
+    }
+}
+
+/// Plans a congress from the schedule page's form.
+pub async fn plan_congress(
+    State(s): State<AppState>,
+    Submitted { ctx, caller, form: f }: Submitted<FieldsForm>,
+) -> Response {
+    let v = f.fields;
+    let store = s.store.as_ref();
+    let result = async {
+        let term = TermCode::parse(&get(&v, "term"))?;
+        let unit = UnitCode::parse(&get(&v, "unit"))?;
+        let planned_on = parse_written_date("planned_on", &get(&v, "planned_on"))?;
+        let kind = CongressKind::parse(&get(&v, "kind"))?;
+        let number = number_field(&v, "number")?
+            .map(|x| {
+                u32::try_from(x).map_err(|_| {
+                    ApiError::new(StatusCode::BAD_REQUEST, "invalid_number", format!("number: {x} is too large"))
+                })
+            })
+            .transpose()?;
+        caller.require_from(store, Permission::WriteCongresses, &unit, planned_on).await?;
+        let pilot = get(&v, "pilot") == "1";
+        store.plan_congress(&caller.actor(), NewCongress { term, unit, kind, number, planned_on, pilot }).await?;
+        Ok::<_, ApiError>(())
+    }
+    .await;
+    match result {
+        Ok(()) => redirect(&back(&get(&v, "term"), &get(&v, "back_unit"), &get(&v, "back_as_of"))),
+        Err(e) => {
+            let message = ctx.error_text(&e);
+            let q = query_of(&v);
+            render_schedule(&s, &ctx, &caller, q, v.clone(), Some(message), e.status).await
+        }
+    }
+}
+
+/// Holds, or cancels, a planned congress from its row of the timeline.
+pub async fn congress_action(
+    State(s): State<AppState>,
+    PageId(id): PageId<CongressId>,
+    Submitted { ctx, caller, form: f }: Submitted<FieldsForm>,
+) -> Response {
+    let v = f.fields;
+    let store = s.store.as_ref();
+    let result = async {
+        let c = writable_congress(store, &caller, id).await?;
+        match get(&v, "action").as_str() {
+            "hold" => {
+                let on = parse_written_date("held_on", &get(&v, "held_on"))?;
+                caller.require_from(store, Permission::WriteCongresses, &c.unit, on).await?;
+                store.hold_congress(&caller.actor(), id, on).await?;
+            }
+            "cancel" => {
+                store.cancel_congress(&caller.actor(), id, &get(&v, "reason")).await?;
+            }
+            other => {
+                return Err(ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_body",
+                    format!("action: '{other}' is not hold or cancel"),
+                ));
+            }
+        }
+        Ok::<_, ApiError>(())
+    }
+    .await;
+    match result {
+        Ok(()) => redirect(&back(&get(&v, "back_term"), &get(&v, "back_unit"), &get(&v, "back_as_of"))),
+        Err(e) => {
+            let message = ctx.error_text(&e);
+            let q = query_of(&v);
+            render_schedule(&s, &ctx, &caller, q, v.clone(), Some(message), e.status).await
+        }
+    }
 }

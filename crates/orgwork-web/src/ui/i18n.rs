@@ -43,6 +43,23 @@ pub struct Tr {
     pub lang: &'static str,
 }
 
+const MONTHS_EN: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+const MONTHS_AR: [&str; 12] =
+    ["يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر"];
+
 impl Tr {
     pub fn new(lang: &str) -> Tr {
         let lang = LANGUAGES.into_iter().find(|l| *l == lang).unwrap_or("en");
@@ -127,39 +144,21 @@ impl Tr {
 
     /// A date the way the language writes it.
     pub fn date(&self, d: NaiveDate) -> String {
-        const EN: [&str; 12] = [
-            "January",
-            "February",
-            "March",
-            "April",
-            "May",
-            "June",
-            "July",
-            "August",
-            "September",
-            "October",
-            "November",
-            "December",
-        ];
-        const AR: [&str; 12] = [
-            "يناير",
-            "فبراير",
-            "مارس",
-            "أبريل",
-            "مايو",
-            "يونيو",
-            "يوليو",
-            "أغسطس",
-            "سبتمبر",
-            "أكتوبر",
-            "نوفمبر",
-            "ديسمبر",
-        ];
         let m = d.month0() as usize;
         match self.lang {
             "vi" => format!("{:02}/{:02}/{}", d.day(), d.month(), d.year()),
-            "ar" => format!("{} {} {}", d.day(), AR[m], d.year()),
-            _ => format!("{} {} {}", d.day(), EN[m], d.year()),
+            "ar" => format!("{} {} {}", d.day(), MONTHS_AR[m], d.year()),
+            _ => format!("{} {} {}", d.day(), MONTHS_EN[m], d.year()),
+        }
+    }
+
+    /// A month of a year the way the language writes it (an axis's label).
+    pub fn month_year(&self, d: NaiveDate) -> String {
+        let m = d.month0() as usize;
+        match self.lang {
+            "vi" => format!("{:02}/{}", d.month(), d.year()),
+            "ar" => format!("{} {}", MONTHS_AR[m], d.year()),
+            _ => format!("{} {}", &MONTHS_EN[m][..3], d.year()),
         }
     }
 
