@@ -613,6 +613,11 @@ test('congresses: the Bloc\'s delegates shared, a round counted into minutes, in
   await language('en');
   await page.getByRole('link', { name: 'Congresses', exact: true }).first().click();
   await page.getByRole('heading', { name: "The term's congresses" }).waitFor();
+  // The demo's 2025-2030 term under the Bloc: a row a congress, the pilot ringed, the check passed.
+  assert.ok(await page.locator('.timeline-row').count() > 20, 'a timeline row per congress');
+  assert.equal(await page.locator('.timeline-dot.pilot').count(), 1);
+  await page.locator('#schedule-passed').waitFor();
+  await keep('congress-schedule-en');
   await page.getByRole('link', { name: 'Apportionment of delegates' }).first().click();
   await page.getByRole('heading', { name: 'Apportionment of delegates' }).waitFor();
   await page.getByLabel('Method').selectOption('huntington-hill');
@@ -658,6 +663,10 @@ test('congresses: the Bloc\'s delegates shared, a round counted into minutes, in
   await page.context().close();
   await login('organizer.kcq', 'ar');
   await language('ar');
+  await page.goto(`${base}/congresses/schedule`);
+  await page.getByRole('heading', { name: 'مؤتمرات الدورة' }).waitFor();
+  await page.locator('#schedule-passed').waitFor();
+  await keep('congress-schedule-ar');
   await page.goto(`${base}/congresses/apportion`);
   await page.getByRole('heading', { name: 'توزيع المندوبين' }).waitFor();
   assert.equal(await page.locator('html').getAttribute('dir'), 'rtl');

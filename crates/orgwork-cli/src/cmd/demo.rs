@@ -46,6 +46,11 @@ pub async fn run(args: Args) -> Result<()> {
     if load_inspections(store.as_ref()).await? {
         println!("Recorded the Bloc's 2024 inspection programme, concluded, and its 2025 programme under way.");
     }
+    if load_congresses(store.as_ref()).await? {
+        println!(
+            "Recorded the 2025-2030 congresses: the Bloc's cells and grassroots organizations (one a pilot), the Bloc's, the province's 16th."
+        );
+    }
     println!("Log in at http://{}/ with one of these users (password: {DEMO_PASSWORD}):", args.listen);
     for (name, role, unit, who) in DEMO_USERS {
         println!("  {name:<16} {role} of {unit}: {who}");
@@ -457,6 +462,46 @@ text = "Tham gia kinh doanh trái quy định khi đang công tác tại cơ qua
 
 /// The demo users' password. The demo database is for trying orgwork on one's own machine.
 pub const DEMO_PASSWORD: &str = "orgwork-demo";
+
+/// The 2025-2030 term's congresses, bottom up: the cells of the grassroots committees in
+/// March 2025; the Office of the Provincial Party Committee's as the pilot on 25 March; the
+/// other grassroots organizations from April to June (one, the Internal Affairs Commission's
+/// cell, planned and its record not yet entered); the Bloc's congress of delegates on 8 July;
+/// the province's 16th congress on 28 September. The schedule holds.
+pub async fn load_congresses(store: &dyn Store) -> Result<bool> {
+    use orgwork_domain::congress::{CongressKind, TermCode};
+    if !store.terms().await?.is_empty() {
+        return Ok(false);
+    }
+    let term = TermCode::parse("2025-2030")?;
+    let who = actor();
+    let plan = async |unit: &str, kind: CongressKind, number: Option<u32>, on: NaiveDate, pilot: bool, held: bool| {
+        let new =
+            orgwork_store::NewCongress { term, unit: UnitCode::parse(unit)?, kind, number, planned_on: on, pilot };
+        let c = store.plan_congress(&who, new).await?;
+        if held {
+            store.hold_congress(&who, c.id, on).await?;
+        }
+        Ok::<_, anyhow::Error>(())
+    };
+    let march = day("2025-03-03");
+    // The others spread from 1 April to 25 June.
+    let spread = |i: usize| day("2025-04-01") + chrono::Days::new((i * 85 / GRASSROOTS.len()) as u64);
+    for (i, g) in GRASSROOTS.iter().enumerate() {
+        let code = format!("{}-{}", BLOC.0, g.code);
+        if g.committee {
+            for (k, (suffix, ..)) in CELLS.iter().enumerate() {
+                let on = march + chrono::Days::new((i % 5) as u64 + 2 * k as u64);
+                plan(&format!("{code}-{suffix}"), CongressKind::Members, None, on, false, true).await?;
+            }
+        }
+        let (on, pilot) = if g.code == "VPTU" { (day("2025-03-25"), true) } else { (spread(i), false) };
+        plan(&code, CongressKind::Members, None, on, pilot, g.code != "BNCTU").await?;
+    }
+    plan(BLOC.0, CongressKind::Delegates, None, day("2025-07-08"), false, true).await?;
+    plan(ROOT.0, CongressKind::Delegates, Some(16), day("2025-09-28"), false, true).await?;
+    Ok(true)
+}
 
 /// (name, role, unit, who they stand for)
 pub const DEMO_USERS: &[(&str, &str, &str, &str)] = &[
