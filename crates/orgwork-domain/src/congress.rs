@@ -11,7 +11,9 @@ use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 
+mod delegates;
 mod schedule;
+pub use delegates::*;
 pub use schedule::*;
 
 /// The most units one apportionment shares seats among, and the most seats.

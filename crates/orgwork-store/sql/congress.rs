@@ -9,10 +9,13 @@ use super::common::{Conn, DbResult, id_list};
 use async_trait::async_trait;
 use chrono::NaiveDate;
 use orgwork_domain::Error;
-use orgwork_domain::congress::{self as rules, Below, CongressKind, CongressStatus, Slot, TermCode};
+use orgwork_domain::congress::{
+    self as rules, Attendance, Below, CongressKind, CongressStatus, Delegate, DelegateKind, Slot, TermCode,
+};
 use orgwork_domain::structure::{Names, UnitCode};
 use orgwork_store::{
-    Actor, Congress, CongressChange, CongressId, CongressStore, NewCongress, Result, Schedule, StoreError, Term,
+    Actor, Congress, CongressChange, CongressId, CongressStore, DelegateList, NewCongress, Result, Schedule,
+    StoreError, Term,
 };
 use sqlx::Row;
 use std::collections::{BTreeMap, HashMap};
@@ -171,6 +174,33 @@ impl Backend {
         self.commit(tx).await?;
         Ok(after)
     }
+}
+
+async fn load_delegates(conn: &mut Conn, id: CongressId) -> Result<DelegateList> {
+    let rows = sqlx::query(
+        "SELECT d.name, d.kind, u.code, d.attendance, d.replaces FROM congress_delegate d \
+         LEFT JOIN unit u ON u.id = d.unit_id WHERE d.congress_id = $1 ORDER BY d.position",
+    )
+    .bind(id.get())
+    .fetch_all(&mut *conn)
+    .await
+    .db()?;
+    let mut delegates = vec![];
+    for r in &rows {
+        let kind: String = r.try_get("kind").db()?;
+        let attendance: String = r.try_get("attendance").db()?;
+        let replaces: Option<i64> = r.try_get("replaces").db()?;
+        delegates.push(Delegate {
+            name: r.try_get("name").db()?,
+            kind: DelegateKind::parse(&kind).map_err(|_| StoreError::Backend(format!("delegate kind '{kind}'")))?,
+            unit: r.try_get("code").db()?,
+            attendance: Attendance::parse(&attendance)
+                .map_err(|_| StoreError::Backend(format!("delegate attendance '{attendance}'")))?,
+            replaces: replaces.map(|n| n as u32),
+        });
+    }
+    let credentials = rules::credentials(&delegates);
+    Ok(DelegateList { congress: id, delegates, credentials })
 }
 
 /// A value an update binds after the congress's id (`$2`, `$3`, …).
@@ -390,5 +420,97 @@ impl CongressStore for Backend {
             without,
             breaches,
         })
+    }
+
+    async fn set_delegates(&self, actor: &Actor, id: CongressId, list: Vec<Delegate>) -> Result<DelegateList> {
+        rules::check_delegates(&list)?;
+        let mut tx = self.begin_write().await?;
+        let (c, unit_id) = load(&mut tx, id).await?;
+        if c.status == CongressStatus::Cancelled {
+            return Err(Error::conflict("congress_not_planned", format!("congress {id}: it is cancelled")).into());
+        }
+        let before = load_delegates(&mut tx, id).await?;
+        sqlx::query("DELETE FROM congress_delegate WHERE congress_id = $1")
+            .bind(id.get())
+            .execute(&mut *tx)
+            .await
+            .db()?;
+        // Each delegate's unit: live on the congress's day, in the congress's unit's subtree.
+        let mut units: HashMap<String, i64> = HashMap::new();
+        for (i, d) in list.iter().enumerate() {
+            let Some(code) = d.unit.as_deref() else { continue };
+            if units.contains_key(code) {
+                continue;
+            }
+            let at = |e: StoreError| match e {
+                StoreError::Domain(e) => {
+                    StoreError::from(Error::invalid("invalid_delegate", format!("delegate {}: {}", i + 1, e.message)))
+                }
+                other => other,
+            };
+            let parsed = UnitCode::parse(code).map_err(|e| at(e.into()))?;
+            let uid = super::structure::live_unit_id(&mut tx, &parsed, c.on()).await.map_err(at)?;
+            let path = super::members::path_on(&mut tx, uid, c.on()).await?;
+            if !path.contains(&unit_id) {
+                return Err(Error::invalid(
+                    "invalid_delegate",
+                    format!("delegate {}: unit {code} is not under {} on {}", i + 1, c.unit, c.on()),
+                )
+                .into());
+            }
+            units.insert(code.to_string(), uid);
+        }
+        for chunk in list.chunks(500).enumerate() {
+            let (k, part) = chunk;
+            let mut q = String::from(
+                "INSERT INTO congress_delegate (congress_id, position, name, kind, unit_id, attendance, replaces) VALUES ",
+            );
+            for j in 0..part.len() {
+                let b = j * 7;
+                if j > 0 {
+                    q.push_str(", ");
+                }
+                q.push_str(&format!(
+                    "(${}, ${}, ${}, ${}, ${}, ${}, ${})",
+                    b + 1,
+                    b + 2,
+                    b + 3,
+                    b + 4,
+                    b + 5,
+                    b + 6,
+                    b + 7
+                ));
+            }
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(q));
+            for (j, d) in part.iter().enumerate() {
+                query = query
+                    .bind(id.get())
+                    .bind((k * 500 + j + 1) as i64)
+                    .bind(d.name.trim().to_string())
+                    .bind(d.kind.as_str())
+                    .bind(d.unit.as_deref().and_then(|u| units.get(u)).copied())
+                    .bind(d.attendance.as_str())
+                    .bind(d.replaces.map(i64::from));
+            }
+            query.execute(&mut *tx).await.db()?;
+        }
+        let after = load_delegates(&mut tx, id).await?;
+        let target = format!("congress:{id}");
+        let entry = AuditChange {
+            action: "congress.delegates",
+            target: &target,
+            unit_id: Some(unit_id),
+            before: serde_json::to_value(&before).ok(),
+            after: serde_json::to_value(&after).ok(),
+        };
+        append(&mut tx, actor, entry).await?;
+        self.commit(tx).await?;
+        Ok(after)
+    }
+
+    async fn delegates(&self, id: CongressId) -> Result<DelegateList> {
+        let mut conn = self.reader().acquire().await.db()?;
+        load(&mut conn, id).await?;
+        load_delegates(&mut conn, id).await
     }
 }

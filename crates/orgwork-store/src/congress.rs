@@ -3,7 +3,7 @@
 //! `orgwork_domain::congress`).
 
 use super::*;
-use orgwork_domain::congress::{Breach, CongressKind, CongressStatus, TermCode};
+use orgwork_domain::congress::{Breach, CongressKind, CongressStatus, Credentials, Delegate, TermCode};
 
 /// A term: from one year to another.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -88,6 +88,16 @@ pub struct Schedule {
     pub passed: bool,
 }
 
+/// A congress's delegates in the list's order, and the counts their credentials give.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
+pub struct DelegateList {
+    #[cfg_attr(feature = "schemas", schema(value_type = String))]
+    pub congress: CongressId,
+    pub delegates: Vec<Delegate>,
+    pub credentials: Credentials,
+}
+
 /// Terms and congresses.
 #[async_trait]
 pub trait CongressStore: Send + Sync {
@@ -108,6 +118,11 @@ pub trait CongressStore: Send + Sync {
     /// check (each congress's children taken on its own day; a congress's level for the
     /// pilots is its unit's depth below `unit` on `as_of`; the margin from the profile).
     async fn schedule(&self, term: TermCode, unit: &UnitCode, as_of: NaiveDate) -> Result<Schedule>;
+    /// Replaces a congress's list of delegates (not a cancelled congress's): checked by
+    /// `check_delegates`, each delegate's unit live on the congress's day and in its unit's
+    /// subtree then.
+    async fn set_delegates(&self, actor: &Actor, id: CongressId, list: Vec<Delegate>) -> Result<DelegateList>;
+    async fn delegates(&self, id: CongressId) -> Result<DelegateList>;
 }
 
 /// The units directly below `unit` on `as_of`, each with its members then (its subtree's

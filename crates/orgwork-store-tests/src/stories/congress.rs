@@ -2,7 +2,7 @@
 //! schedule check over the tree.
 
 use super::*;
-use orgwork_domain::congress::{Breach, CongressKind, CongressStatus, TermCode};
+use orgwork_domain::congress::{Attendance, Breach, CongressKind, CongressStatus, Delegate, DelegateKind, TermCode};
 use orgwork_store::{CongressChange, NewCongress};
 
 fn term() -> TermCode {
@@ -101,6 +101,34 @@ pub async fn schedules_a_terms_congresses_bottom_up(store: Arc<dyn Store>) {
         ),
         "congress_not_planned"
     );
+
+    // The bloc's delegates: elected from its units, one ex officio, a substitute seated in an
+    // absent delegate's place; the counts the election's bases use.
+    let del = |name: &str, kind: DelegateKind, unit: Option<&str>, attendance: Attendance, replaces: Option<u32>| {
+        Delegate { name: name.into(), kind, unit: unit.map(str::to_string), attendance, replaces }
+    };
+    use Attendance::{Absent, Present};
+    use DelegateKind::{Elected, ExOfficio, Substitute};
+    let list = vec![
+        del("Nguyễn Văn An", Elected, Some("SO-TC"), Present, None),
+        del("Trần Thị Bích", Elected, Some("SO-TC-C1"), Absent, None),
+        del("Lê Văn Cường", Elected, Some("BAO"), Absent, None),
+        del("Phạm Thị Dung", ExOfficio, None, Present, None),
+        del("Hoàng Văn Em", Substitute, Some("SO-TC"), Present, Some(2)),
+    ];
+    let got = s.set_delegates(&actor(), kcq.id, list.clone()).await.unwrap();
+    assert_eq!(got.delegates, list);
+    let c = got.credentials;
+    assert_eq!((c.summoned, c.absent, c.convened, c.present, c.seated_substitutes), (4, 1, 3, 3, 1));
+    assert_eq!(s.delegates(kcq.id).await.unwrap(), got);
+    // Refused, the list unchanged: a unit outside the bloc, a substitute for a present seat.
+    let mut outside = list.clone();
+    outside[0].unit = Some("QN".into());
+    assert_eq!(error_code(s.set_delegates(&actor(), kcq.id, outside).await), "invalid_delegate");
+    let mut wrong = list.clone();
+    wrong[4].replaces = Some(1);
+    assert_eq!(error_code(s.set_delegates(&actor(), kcq.id, wrong).await), "invalid_delegate");
+    assert_eq!(s.delegates(kcq.id).await.unwrap(), got);
 
     // The province's congress: planned, then cancelled with its reason; a cancelled one
     // counts as none, and a reason is needed.

@@ -1,0 +1,14 @@
+-- A congress's delegates, numbered from 1 in the list's order: elected, ex-officio or
+-- substitute; the unit that elected them (if recorded); their credential (convened, present,
+-- absent); for a seated substitute, the number of the absent elected delegate they replace.
+
+CREATE TABLE congress_delegate (
+    congress_id  INTEGER NOT NULL REFERENCES congress (id),
+    position     INTEGER NOT NULL,
+    name         TEXT NOT NULL,
+    kind         TEXT NOT NULL CHECK (kind IN ('elected', 'ex_officio', 'substitute')),
+    unit_id      INTEGER REFERENCES unit (id),
+    attendance   TEXT NOT NULL CHECK (attendance IN ('convened', 'present', 'absent')),
+    replaces     INTEGER,
+    PRIMARY KEY (congress_id, position)
+);
