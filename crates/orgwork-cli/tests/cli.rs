@@ -1182,6 +1182,24 @@ async fn congresses_from_the_command_line(backend: &str) {
     assert!(String::from_utf8_lossy(&out.stderr).contains("planned"), "{}", String::from_utf8_lossy(&out.stderr));
     let cancelled = ok_json(&url, &["congress", "cancel", &id(&qn), "--reason", "Hợp nhất", "--json"]);
     assert_eq!(cancelled["status"].as_str(), Some("cancelled"));
+    let delegates = dir.path().join("delegates.csv");
+    std::fs::write(
+        &delegates,
+        "name,kind,unit,attendance,replaces\nAn,elected,KCQ,present,\nBình,elected,KCQ,absent,\nChi,ex_officio,,present,\nDũng,substitute,KCQ,present,2\n",
+    )
+    .unwrap();
+    let d = delegates.to_str().unwrap();
+    let list = ok_json(&url, &["congress", "delegates", &id(&kcq), "--input", d, "--json"]);
+    let c = &list["credentials"];
+    assert_eq!(
+        (c["summoned"].as_u64(), c["convened"].as_u64(), c["present"].as_u64()),
+        (Some(3), Some(3), Some(3)),
+        "{list}"
+    );
+    assert_eq!(ok_json(&url, &["congress", "delegates", &id(&kcq), "--json"]), list);
+    std::fs::write(&delegates, "name,kind,unit\nAn,elected,DN\n").unwrap();
+    let out = orgwork(&url, &["congress", "delegates", &id(&kcq), "--input", d]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not under KCQ"), "{}", String::from_utf8_lossy(&out.stderr));
     let terms = ok_json(&url, &["congress", "terms", "--json"]);
     assert_eq!(terms, serde_json::json!([{"code": "2025-2030", "from": 2025, "to": 2030, "congresses": 3}]));
 }

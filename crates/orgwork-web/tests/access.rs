@@ -281,6 +281,16 @@ fn table() -> Vec<Row> {
             t.push(row(u, M::POST, "/api/v1/congresses/{id}/change", path, body, write));
         }
     }
+    for (u, read, write) in
+        [("admin", 200, 200), ("org", 200, 200), ("insp", 200, 403), ("view", 200, 403), ("other", 404, 404)]
+    {
+        let path = "/api/v1/congresses/{congress}/delegates";
+        t.push(row(u, M::GET, "/api/v1/congresses/{id}/delegates", path, None, read));
+        let body = Some(
+            json!({"delegates": [{"name": "Bùi Thụy", "kind": "elected", "unit": "STC", "attendance": "present"}]}),
+        );
+        t.push(row(u, M::PUT, "/api/v1/congresses/{id}/delegates", path, body, write));
+    }
     for (u, status) in [("view", 403), ("insp", 403), ("plan", 403), ("other", 403), ("org", 201)] {
         let body = Some(json!({"term": "2025-2030", "unit": "C-ORG", "planned_on": "2025-03-01", "pilot": true}));
         t.push(row(u, M::POST, "/api/v1/congresses", "/api/v1/congresses", body, status));

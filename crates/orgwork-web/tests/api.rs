@@ -855,6 +855,30 @@ async fn schedules_congresses_over_the_api(app: App) {
     assert_eq!((s, b["error"]["code"].as_str()), (StatusCode::NOT_FOUND, Some("congress_not_found")), "{b}");
     let (_, terms) = app.get("/api/v1/congresses/terms").await;
     assert_eq!(terms["items"][0]["congresses"], 3);
+    // The bloc's delegates as rows: one absent with a substitute seated, one absent alone.
+    let put = |body: Value| {
+        let url = format!("{}/api/v1/congresses/{}/delegates", app.base, ids["KCQ"]);
+        let req = app.http.put(url).bearer_auth(&app.token).json(&body);
+        async move {
+            let r = req.send().await.expect("PUT");
+            (r.status(), r.json::<Value>().await.unwrap_or(Value::Null))
+        }
+    };
+    let csv = "name,kind,unit,attendance,replaces\nAn,elected,STC,present,\nBình,elected,STC-C1,absent,\nChi,elected,STC,absent,\nDũng,ex_officio,,present,\nEm,substitute,STC,present,2\n";
+    let (s, list) = put(json!({"csv": csv})).await;
+    assert_eq!(s, StatusCode::OK, "{list}");
+    let c = &list["credentials"];
+    assert_eq!(
+        (c["convened"].as_u64(), c["present"].as_u64(), c["absent"].as_u64()),
+        (Some(3), Some(3), Some(1)),
+        "{list}"
+    );
+    let (s, b) = put(json!({"delegates": [{"name": "An", "kind": "guest"}]})).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{b}");
+    let (s, b) = put(json!({"delegates": [{"name": "An", "kind": "elected", "unit": "DN"}]})).await;
+    assert_eq!((s, b["error"]["code"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid_delegate")), "{b}");
+    let (_, again) = app.get(&format!("/api/v1/congresses/{}/delegates", ids["KCQ"])).await;
+    assert_eq!(again, list, "the refused lists changed nothing");
 }
 
 orgwork_store_tests::backends!(

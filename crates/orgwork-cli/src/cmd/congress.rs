@@ -13,7 +13,7 @@ use clap::Subcommand;
 use orgwork_domain::CongressId;
 use orgwork_domain::congress::{
     Apportion, Apportionment, Base, CongressKind, Count, Method, Tally, TermCode, Votes, ballots_from_cells,
-    tally_from_cells, units_from_cells,
+    delegates_from_cells, tally_from_cells, units_from_cells,
 };
 use orgwork_domain::date::parse_written_date;
 use orgwork_domain::structure::UnitCode;
@@ -196,6 +196,21 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// A congress's delegates and their credentials: with --input, the list is replaced by a
+    /// CSV or XLSX file's (columns name, kind = elected|ex_officio|substitute, and optionally
+    /// unit, attendance = convened|present|absent, replaces = the number of the absent
+    /// elected delegate a substitute is seated for); without, shown.
+    Delegates {
+        id: CongressId,
+        #[arg(long)]
+        input: Option<PathBuf>,
+        #[arg(long = "as")]
+        as_user: Option<String>,
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        json: bool,
+    },
     /// The terms, the latest first, with their congresses on the record.
     Terms {
         #[command(flatten)]
@@ -309,6 +324,44 @@ pub async fn run(c: Command) -> Result<()> {
             show(&store.cancel_congress(&by, id, &reason).await?, json)
         }
         Command::Show { id, db, json } => show(&db.open().await?.congress(id).await?, json),
+        Command::Delegates { id, input, as_user, db, json } => {
+            let store = db.open().await?;
+            let list = match input {
+                Some(file) => {
+                    let by = who(store.as_ref(), as_user).await?;
+                    let list = delegates_from_cells(&read_cells(&file)?)?;
+                    store.set_delegates(&by, id, list).await?
+                }
+                None => store.delegates(id).await?,
+            };
+            if json {
+                return output::json(&list);
+            }
+            for (i, d) in list.delegates.iter().enumerate() {
+                let seat = d.replaces.map(|r| format!(", seated for {r}")).unwrap_or_default();
+                println!(
+                    "{:>5}  {:<32} {:<10} {:<9} {}{seat}",
+                    i + 1,
+                    d.name,
+                    d.kind.as_str(),
+                    d.attendance.as_str(),
+                    d.unit.as_deref().unwrap_or("")
+                );
+            }
+            let c = list.credentials;
+            println!(
+                "Summoned {} ({} elected, {} ex officio); absent {}; convened {}; present {}; substitutes {} ({} seated).",
+                c.summoned,
+                c.elected,
+                c.ex_officio,
+                c.absent,
+                c.convened,
+                c.present,
+                c.substitutes,
+                c.seated_substitutes
+            );
+            Ok(())
+        }
         Command::Terms { db, json } => {
             let terms = db.open().await?.terms().await?;
             if json {

@@ -18,12 +18,12 @@ use axum::http::StatusCode;
 use orgwork_domain::CongressId;
 use orgwork_domain::access::Permission;
 use orgwork_domain::congress::{
-    Apportion, Apportionment, Base, CongressKind, Count, ListCheck, Method, Tally, TermCode, Votes, ballots_from_cells,
-    check_list, floor_nomination_enters, units_from_cells,
+    Apportion, Apportionment, Base, CongressKind, Count, Delegate, ListCheck, Method, Tally, TermCode, Votes,
+    ballots_from_cells, check_list, delegates_from_cells, floor_nomination_enters, units_from_cells,
 };
 use orgwork_domain::date::parse_date;
 use orgwork_domain::structure::{Names, UnitCode};
-use orgwork_store::{Congress, CongressChange, NewCongress, Schedule, Store, Term};
+use orgwork_store::{Congress, CongressChange, DelegateList, NewCongress, Schedule, Store, Term};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -41,6 +41,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(change))
         .routes(routes!(hold))
         .routes(routes!(cancel))
+        .routes(routes!(delegates, set_delegates))
 }
 
 /// The largest CSV text a body may carry.
@@ -484,4 +485,53 @@ async fn cancel(
     let store = s.store.as_ref();
     writable_congress(store, &caller, id).await?;
     Ok(Json(store.cancel_congress(&caller.actor(), id, &b.reason).await?))
+}
+
+/// A congress's delegates and the counts their credentials give (convened, present…).
+#[utoipa::path(get, path = "/api/v1/congresses/{id}/delegates", tag = "congresses", params(("id" = String, Path)),
+    responses((status = 200, body = DelegateList), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn delegates(
+    State(s): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Id(id): Id<CongressId>,
+) -> Result<Json<DelegateList>, ApiError> {
+    readable_congress(s.store.as_ref(), &caller, id).await?;
+    Ok(Json(s.store.delegates(id).await?))
+}
+
+/// A whole list of delegates: as `delegates`, or as `csv` with the columns name, kind and
+/// optionally unit, attendance, replaces.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DelegatesBody {
+    pub delegates: Option<Vec<Delegate>>,
+    pub csv: Option<String>,
+}
+
+/// Replaces a congress's list of delegates, their credentials with it (organizers of its unit).
+#[utoipa::path(put, path = "/api/v1/congresses/{id}/delegates", tag = "congresses", params(("id" = String, Path)),
+    request_body = DelegatesBody,
+    responses((status = 200, body = DelegateList), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn set_delegates(
+    State(s): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Id(id): Id<CongressId>,
+    ApiJson(b): ApiJson<DelegatesBody>,
+) -> Result<Json<DelegateList>, ApiError> {
+    let list = match (b.delegates, b.csv) {
+        (Some(list), None) => list,
+        (None, Some(csv)) => {
+            if csv.len() > MAX_TEXT {
+                return Err(bad("invalid_delegate", format!("csv: at most {MAX_TEXT} bytes")));
+            }
+            let cells =
+                orgwork_tabular::read(csv.as_bytes()).map_err(|e| bad("invalid_delegate", format!("csv: {e}")))?;
+            delegates_from_cells(&cells)?
+        }
+        _ => return Err(bad("invalid_delegate", "give exactly one of delegates and csv")),
+    };
+    let store = s.store.as_ref();
+    writable_congress(store, &caller, id).await?;
+    Ok(Json(store.set_delegates(&caller.actor(), id, list).await?))
 }
