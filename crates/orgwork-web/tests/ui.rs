@@ -1132,13 +1132,29 @@ async fn congress_schedule_page(backend: &str) {
         html.contains("Unit BAO (BAO), below Unit KCQ (KCQ) on 20 March 2025, has no congress in the term."),
         "{html}"
     );
+    // The bloc's congress page: its delegates pasted as rows, the credentials counted.
+    let kcq = id_of(&html, "KCQ");
+    let rows = "name,kind,unit,attendance,replaces\nAn,elected,STC,present,\nBình,elected,STC,absent,\nChi,ex_officio,,present,\nDũng,substitute,BAO,present,2\n";
+    let (s, page, _) =
+        b.post(&format!("/congresses/{kcq}/delegates"), &[("csrf", csrf.as_str()), ("csv", rows)], &[]).await;
+    assert_eq!(s, StatusCode::SEE_OTHER, "{page}");
+    let (s, page, _) = b.get(&format!("/congresses/{kcq}"), &[]).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(page.contains("<dt>Convened</dt><dd>3</dd>") && page.contains("seated for delegate 2"), "{page}");
+    let bad = "name,kind\nAn,guest\n";
+    let (s, page, _) =
+        b.post(&format!("/congresses/{kcq}/delegates"), &[("csrf", csrf.as_str()), ("csv", bad)], &[]).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert!(page.contains("id=\"delegates-error\"") && page.contains("An,guest"), "the rows are kept: {page}");
     // Another subtree's organizer: refused to read, to hold, to plan.
     let mut o = Browser::new(&app.base);
     o.login("other").await;
     let (s, _, _) = o.get("/congresses/schedule?term=2025-2030&unit=KCQ&as_of=2025-06-30", &[]).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     let oc = o.csrf();
-    let kcq = id_of(&html, "KCQ");
+    assert_eq!(o.get(&format!("/congresses/{kcq}"), &[]).await.0, StatusCode::NOT_FOUND);
+    let rows = [("csrf", oc.as_str()), ("csv", "name,kind\nAn,elected\n")];
+    assert_eq!(o.post(&format!("/congresses/{kcq}/delegates"), &rows, &[]).await.0, StatusCode::NOT_FOUND);
     let hold = [
         ("csrf", oc.as_str()),
         ("action", "hold"),
@@ -1162,11 +1178,15 @@ async fn congress_schedule_page(backend: &str) {
         let english = english_fragments(lang);
         let c = b.csrf();
         b.post("/language", &[("csrf", &c), ("lang", lang), ("next", "/")], &[]).await;
-        let (s, html, _) = b.get("/congresses/schedule?term=2025-2030&unit=KCQ&as_of=2025-06-30", &[]).await;
-        assert_eq!(s, StatusCode::OK, "{lang}");
-        let text = visible_text(&html);
-        let found: Vec<&String> = english.iter().filter(|f| text.contains(f.as_str())).collect();
-        assert!(found.is_empty(), "{lang}: English {found:?} in {text}");
+        for path in
+            ["/congresses/schedule?term=2025-2030&unit=KCQ&as_of=2025-06-30".to_string(), format!("/congresses/{kcq}")]
+        {
+            let (s, html, _) = b.get(&path, &[]).await;
+            assert_eq!(s, StatusCode::OK, "{lang} {path}");
+            let text = visible_text(&html);
+            let found: Vec<&String> = english.iter().filter(|f| text.contains(f.as_str())).collect();
+            assert!(found.is_empty(), "{lang} {path}: English {found:?} in {text}");
+        }
     }
 }
 

@@ -467,7 +467,8 @@ pub const DEMO_PASSWORD: &str = "orgwork-demo";
 /// March 2025; the Office of the Provincial Party Committee's as the pilot on 25 March; the
 /// other grassroots organizations from April to June (one, the Internal Affairs Commission's
 /// cell, planned and its record not yet entered); the Bloc's congress of delegates on 8 July;
-/// the province's 16th congress on 28 September. The schedule holds.
+/// the province's 16th congress on 28 September. The schedule holds. The Bloc's congress has
+/// its delegates and their credentials on the record.
 pub async fn load_congresses(store: &dyn Store) -> Result<bool> {
     use orgwork_domain::congress::{CongressKind, TermCode};
     if !store.terms().await?.is_empty() {
@@ -499,6 +500,48 @@ pub async fn load_congresses(store: &dyn Store) -> Result<bool> {
         plan(&code, CongressKind::Members, None, on, pilot, g.code != "BNCTU").await?;
     }
     plan(BLOC.0, CongressKind::Delegates, None, day("2025-07-08"), false, true).await?;
+    // The Bloc's delegates: three elected by each grassroots organization, the Bloc
+    // committee's fifteen ex officio, two substitutes; one elected delegate absent with a
+    // substitute seated, one absent alone.
+    use crate::demo_data::people::{Rng, person};
+    use orgwork_domain::congress::{Attendance, Delegate, DelegateKind};
+    let mut rng = Rng::new(2025);
+    let mut list = vec![];
+    for g in GRASSROOTS {
+        for _ in 0..3 {
+            let unit = Some(format!("{}-{}", BLOC.0, g.code));
+            let name = person(&mut rng, 0, 0).full_name;
+            list.push(Delegate {
+                name,
+                kind: DelegateKind::Elected,
+                unit,
+                attendance: Attendance::Present,
+                replaces: None,
+            });
+        }
+    }
+    list[4].attendance = Attendance::Absent;
+    list[10].attendance = Attendance::Absent;
+    for _ in 0..15 {
+        let name = person(&mut rng, 0, 0).full_name;
+        list.push(Delegate {
+            name,
+            kind: DelegateKind::ExOfficio,
+            unit: None,
+            attendance: Attendance::Present,
+            replaces: None,
+        });
+    }
+    for replaces in [Some(5), None] {
+        let unit = Some(format!("{}-{}", BLOC.0, GRASSROOTS[1].code));
+        let name = person(&mut rng, 0, 0).full_name;
+        let attendance = if replaces.is_some() { Attendance::Present } else { Attendance::Convened };
+        list.push(Delegate { name, kind: DelegateKind::Substitute, unit, attendance, replaces });
+    }
+    let bloc = store.schedule(term, &UnitCode::parse(BLOC.0)?, day("2025-07-08")).await?;
+    if let Some(c) = bloc.congresses.iter().find(|c| c.unit.as_str() == BLOC.0) {
+        store.set_delegates(&who, c.id, list).await?;
+    }
     plan(ROOT.0, CongressKind::Delegates, Some(16), day("2025-09-28"), false, true).await?;
     Ok(true)
 }

@@ -748,3 +748,170 @@ pub async fn congress_action(
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// One congress: its facts, its delegates and the counts their credentials give.
+
+/// A delegate's row.
+pub struct DelegateRow {
+    number: String,
+    name: String,
+    kind: String,
+    unit: String,
+    attendance: String,
+    seated_for: String,
+}
+
+#[derive(Template)]
+#[template(path = "congress.html")]
+struct CongressPage {
+    tr: Tr,
+    l: Layout,
+    id: String,
+    title: String,
+    facts: Vec<(String, String)>,
+    rows: Vec<DelegateRow>,
+    credentials: Vec<(String, String)>,
+    back: String,
+    can_write: bool,
+    csv: String,
+    error: Option<String>,
+    done: bool,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct DoneQuery {
+    done: Option<u8>,
+}
+
+/// A congress's page.
+pub async fn congress_page(
+    State(s): State<AppState>,
+    PageId(id): PageId<CongressId>,
+    ctx: Ctx,
+    Query(q): Query<DoneQuery>,
+) -> Response {
+    let caller = match ctx.caller() {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    render_congress(&s, &ctx, &caller, id, String::new(), None, q.done == Some(1), StatusCode::OK).await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn render_congress(
+    s: &AppState,
+    ctx: &Ctx,
+    caller: &crate::auth::Caller,
+    id: CongressId,
+    csv: String,
+    error: Option<String>,
+    done: bool,
+    status: StatusCode,
+) -> Response {
+    let tr = ctx.tr;
+    let store = s.store.as_ref();
+    let c = match crate::api::congress::readable_congress(store, caller, id).await {
+        Ok(c) => c,
+        Err(e) => return ctx.api_error_page(e),
+    };
+    let list = match store.delegates(id).await {
+        Ok(l) => l,
+        Err(e) => return ctx.api_error_page(e.into()),
+    };
+    let can_write = caller.require(store, Permission::WriteCongresses, &c.unit, today()).await.is_ok()
+        && c.status != CongressStatus::Cancelled;
+    let n = |x: u64| tr.number(x as i64);
+    let mut facts = vec![
+        (tr.t("congress-term"), c.term.clone()),
+        (tr.t("congress-level"), super::labels::kind_name(store.profile(), tr, &c.level)),
+        (tr.t("congress-kind"), tr.t(&format!("congress-kind-{}", c.kind.as_str()))),
+        (tr.t("congress-status"), tr.t(&format!("congress-status-{}", c.status.as_str()))),
+        (tr.t("congress-planned-on"), tr.date(c.planned_on)),
+    ];
+    if let Some(h) = c.held_on {
+        facts.push((tr.t("congress-held-on"), tr.date(h)));
+    }
+    if let Some(r) = &c.reason {
+        facts.push((tr.t("congress-reason"), r.clone()));
+    }
+    if let Some(x) = c.number {
+        facts.push((tr.t("congress-number"), n(u64::from(x))));
+    }
+    if c.pilot {
+        facts.push((tr.t("congress-pilot"), tr.t("congress-yes")));
+    }
+    let rows = list
+        .delegates
+        .iter()
+        .enumerate()
+        .map(|(i, d)| DelegateRow {
+            number: n(i as u64 + 1),
+            name: d.name.clone(),
+            kind: tr.t(&format!("congress-delegate-kind-{}", d.kind.as_str())),
+            unit: d.unit.clone().unwrap_or_default(),
+            attendance: tr.t(&format!("congress-attendance-{}", d.attendance.as_str())),
+            seated_for: d
+                .replaces
+                .map(|r| tr.ta("congress-seated-for", "number", &n(u64::from(r))))
+                .unwrap_or_default(),
+        })
+        .collect();
+    let k = list.credentials;
+    let credentials = vec![
+        (tr.t("congress-summoned"), n(k.summoned)),
+        (tr.t("congress-delegate-kind-elected"), n(k.elected)),
+        (tr.t("congress-delegate-kind-ex_officio"), n(k.ex_officio)),
+        (tr.t("congress-absent"), n(k.absent)),
+        (tr.t("congress-convened"), n(k.convened)),
+        (tr.t("congress-present"), n(k.present)),
+        (tr.t("congress-substitutes"), format!("{} ({})", n(k.substitutes), n(k.seated_substitutes))),
+    ];
+    let back = format!(
+        "/congresses/schedule?term={}&unit={}&as_of={}",
+        urlencode(&c.term),
+        urlencode(c.unit.as_str()),
+        c.on()
+    );
+    let page = CongressPage {
+        tr,
+        l: ctx.layout("congress", today()),
+        id: id.to_string(),
+        title: format!("{} · {}", c.names.get(tr.lang), tr.t(&format!("congress-kind-{}", c.kind.as_str()))),
+        facts,
+        rows,
+        credentials,
+        back,
+        can_write,
+        csv,
+        error,
+        done,
+    };
+    ctx.page(status, page)
+}
+
+/// Replaces a congress's delegates by the rows pasted in.
+pub async fn set_delegates(
+    State(s): State<AppState>,
+    PageId(id): PageId<CongressId>,
+    Submitted { ctx, caller, form: f }: Submitted<FieldsForm>,
+) -> Response {
+    let csv = get(&f.fields, "csv");
+    let store = s.store.as_ref();
+    let result = async {
+        writable_congress(store, &caller, id).await?;
+        let cells = orgwork_tabular::read(csv.as_bytes())
+            .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid_delegate", format!("csv: {e}")))?;
+        let list = orgwork_domain::congress::delegates_from_cells(&cells)?;
+        store.set_delegates(&caller.actor(), id, list).await?;
+        Ok::<_, ApiError>(())
+    }
+    .await;
+    match result {
+        Ok(()) => redirect(&format!("/congresses/{id}?done=1")),
+        Err(e) => {
+            let message = ctx.error_text(&e);
+            render_congress(&s, &ctx, &caller, id, csv, Some(message), false, e.status).await
+        }
+    }
+}
