@@ -1197,6 +1197,28 @@ async fn congresses_from_the_command_line(backend: &str) {
         "{list}"
     );
     assert_eq!(ok_json(&url, &["congress", "delegates", &id(&kcq), "--json"]), list);
+    // The count takes the delegates convened and present from the record: 3, so 2 votes pass.
+    let three = dir.path().join("three.csv");
+    std::fs::write(&three, "An,Bình,Chi\n1,1,0\n1,0,0\n0,1,1\n").unwrap();
+    let f3 = three.to_str().unwrap();
+    let t = ok_json(
+        &url,
+        &[
+            "congress",
+            "count",
+            "--seats",
+            "2",
+            "--congress",
+            &id(&kcq),
+            "--base",
+            "convened",
+            "--ballots",
+            f3,
+            "--json",
+        ],
+    );
+    assert_eq!(t["elected"], serde_json::json!(["An", "Bình"]), "{t}");
+    assert_eq!((t["base_count"].as_u64(), t["threshold"].as_u64()), (Some(3), Some(2)), "{t}");
     std::fs::write(&delegates, "name,kind,unit\nAn,elected,DN\n").unwrap();
     let out = orgwork(&url, &["congress", "delegates", &id(&kcq), "--input", d]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("not under KCQ"), "{}", String::from_utf8_lossy(&out.stderr));

@@ -5,7 +5,7 @@
 //! term's schedule with its check (`schedule`).
 
 use crate::cmd::inspection::who;
-use crate::db::{DbArgs, ProfileArgs};
+use crate::db::DbArgs;
 use crate::output;
 use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
@@ -115,8 +115,12 @@ pub enum Command {
         cast: Option<u64>,
         #[arg(long)]
         valid: Option<u64>,
+        /// Take --convened and --present (when not given) from this congress's credentials on
+        /// the record.
+        #[arg(long)]
+        congress: Option<CongressId>,
         #[command(flatten)]
-        profile: ProfileArgs,
+        db: DbArgs,
         #[arg(long)]
         json: bool,
     },
@@ -277,10 +281,17 @@ pub async fn run(c: Command) -> Result<()> {
             print_apportionment(&r, &names);
             Ok(())
         }
-        Command::Count { seats, base, convened, present, issued, ballots, tally, cast, valid, profile, json } => {
+        Command::Count { seats, base, convened, present, issued, ballots, tally, cast, valid, congress, db, json } => {
             let base = match base {
                 Some(b) => b,
-                None => profile.load()?.congress.base,
+                None => db.profile.load()?.congress.base,
+            };
+            let (convened, present) = match congress {
+                Some(id) => {
+                    let c = db.open().await?.delegates(id).await?.credentials;
+                    (convened.or(Some(c.convened)), present.or(Some(c.present)))
+                }
+                None => (convened, present),
             };
             let (candidates, votes) = match (ballots, tally) {
                 (Some(file), None) => {
