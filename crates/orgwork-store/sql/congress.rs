@@ -317,7 +317,8 @@ impl CongressStore for Backend {
 
     async fn cancel_congress(&self, actor: &Actor, id: CongressId, reason: &str) -> Result<Congress> {
         let reason = reason.trim().to_string();
-        if reason.is_empty() || reason.chars().count() > MAX_TEXT {
+        let control = reason.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'));
+        if reason.is_empty() || reason.chars().count() > MAX_TEXT || control {
             return Err(Error::invalid("invalid_reason", format!("reason: from 1 to {MAX_TEXT} characters")).into());
         }
         self.congress_write(actor, id, "congress.cancel", move |c| {

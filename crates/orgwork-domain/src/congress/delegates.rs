@@ -127,8 +127,11 @@ pub fn check_delegates(list: &[Delegate]) -> Result<()> {
     for (i, d) in list.iter().enumerate() {
         let n = i + 1;
         let len = d.name.trim().chars().count();
-        if len == 0 || len > MAX_NAME {
-            return Err(bad(n, format!("a name of 1 to {MAX_NAME} characters")));
+        if len == 0 || len > MAX_NAME || d.name.chars().any(char::is_control) {
+            return Err(bad(n, format!("a name of 1 to {MAX_NAME} characters, without control characters")));
+        }
+        if d.unit.as_deref().is_some_and(|u| u.chars().count() > 100) {
+            return Err(bad(n, "a unit's code of at most 100 characters".into()));
         }
         match (d.kind, d.replaces) {
             (DelegateKind::Substitute, Some(r)) => {
@@ -264,6 +267,7 @@ mod tests {
             ],
             vec![d("An", Elected, Absent, None), d("Bình", Elected, Present, Some(1))],
             vec![d(" ", Elected, Present, None)],
+            vec![d("An\u{0}", Elected, Present, None)],
         ] {
             assert_eq!(check_delegates(&list).unwrap_err().code, "invalid_delegate", "{list:?}");
         }

@@ -475,7 +475,8 @@ pub struct CancelBody {
 #[utoipa::path(post, path = "/api/v1/congresses/{id}/cancel", tag = "congresses", params(("id" = String, Path)),
     request_body = CancelBody,
     responses((status = 200, body = Congress), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+               (status = 422, body = ErrorBody)))]
 async fn cancel(
     State(s): State<AppState>,
     ApiCaller(caller): ApiCaller,
