@@ -1070,3 +1070,7 @@ congress-substitutes = الاحتياطيون (الجالسون)
 congress-no-delegates = لم يُسجَّل مندوبون.
 congress-name = الاسم
 congress-back = العودة إلى مؤتمرات الدورة
+home-congresses = مؤتمرات الدورة { $term }
+home-congresses-held = انعقدت
+home-congresses-planned = مخططة
+home-congresses-breaches = مخالفات الجدول

@@ -1024,3 +1024,7 @@ congress-substitutes = Substitutes (seated)
 congress-no-delegates = No delegates are recorded.
 congress-name = Name
 congress-back = Back to the term's congresses
+home-congresses = Congresses of the term { $term }
+home-congresses-held = Held
+home-congresses-planned = Planned
+home-congresses-breaches = Breaches of the schedule

@@ -994,3 +994,7 @@ congress-substitutes = Dự khuyết (được thay)
 congress-no-delegates = Chưa ghi nhận đại biểu.
 congress-name = Họ và tên
 congress-back = Về danh sách đại hội trong nhiệm kỳ
+home-congresses = Đại hội nhiệm kỳ { $term }
+home-congresses-held = Đã tổ chức
+home-congresses-planned = Dự kiến
+home-congresses-breaches = Vi phạm lịch đại hội

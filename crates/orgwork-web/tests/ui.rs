@@ -1088,6 +1088,11 @@ async fn congress_schedule_page(backend: &str) {
     assert!(html.contains("id=\"schedule-breaches\""), "{html}");
     assert!(html.contains("Unit BAO (BAO) meets on 1 March 2025, not after the pilot Unit STC (STC)"), "{html}");
     assert!(html.contains("class=\"timeline-dot status-planned pilot\""), "{html}");
+    // The home page's section: three planned, one breach.
+    let (_, home, _) = b.get("/", &[]).await;
+    let at = home.find("Congresses of the term 2025-2030").expect("the home page's congress section");
+    let part = &home[at..];
+    assert!(part.contains("Planned") && part.contains("Breaches of the schedule"), "{part}");
     // Refused on the page, nothing planned: a second congress of a unit.
     let again = [
         ("csrf", csrf.as_str()),

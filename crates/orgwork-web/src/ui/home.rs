@@ -244,5 +244,32 @@ async fn build(
         }
         sections.push(Section { id: "inspection", title: tr.t("nav-inspection"), figures });
     }
+    // Congresses: the latest term's under the unit, held and planned, and the schedule check.
+    if let Some(term) = store.terms().await?.into_iter().next()
+        && let Ok(code_of_term) = orgwork_domain::congress::TermCode::parse(&term.code)
+    {
+        let sched = store.schedule(code_of_term, code, on).await?;
+        let link = format!("/congresses/schedule?term={}&unit={code}", term.code);
+        let of = |st: orgwork_domain::congress::CongressStatus| {
+            sched.congresses.iter().filter(|c| c.status == st).count() as i64
+        };
+        if !sched.congresses.is_empty() {
+            use orgwork_domain::congress::CongressStatus as C;
+            let figures = vec![
+                Figure { label: tr.t("home-congresses-held"), value: tr.number(of(C::Held)), href: Some(link.clone()) },
+                Figure {
+                    label: tr.t("home-congresses-planned"),
+                    value: tr.number(of(C::Planned)),
+                    href: Some(link.clone()),
+                },
+                Figure {
+                    label: tr.t("home-congresses-breaches"),
+                    value: tr.number(sched.breaches.len() as i64),
+                    href: Some(link),
+                },
+            ];
+            sections.push(Section { id: "congresses", title: tr.ta("home-congresses", "term", &term.code), figures });
+        }
+    }
     Ok((stats.total, chart, sections))
 }
