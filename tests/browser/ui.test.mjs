@@ -618,6 +618,14 @@ test('congresses: the Bloc\'s delegates shared, a round counted into minutes, in
   assert.equal(await page.locator('.timeline-dot.pilot').count(), 1);
   await page.locator('#schedule-passed').waitFor();
   await keep('congress-schedule-en');
+  // The Bloc's own congress: its delegates and credentials (137 of 138 convened).
+  await page.locator('#congress-table a', { hasText: 'Party Committee of the Provincial Agencies Bloc' }).first().click();
+  await page.getByRole('heading', { name: 'Credentials' }).waitFor();
+  const convened = page.locator('#credentials dt', { hasText: /^Convened$/ }).locator('xpath=following-sibling::dd[1]');
+  assert.equal((await convened.textContent()).trim(), '137');
+  assert.ok(await page.locator('table.delegates tbody tr').count() >= 138);
+  await keep('congress-delegates-en');
+  await page.goto(`${base}/congresses/schedule`);
   await page.getByRole('link', { name: 'Apportionment of delegates' }).first().click();
   await page.getByRole('heading', { name: 'Apportionment of delegates' }).waitFor();
   await page.getByLabel('Method').selectOption('huntington-hill');
