@@ -185,3 +185,72 @@ proptest! {
         if passed <= seats { prop_assert_eq!(t.elected.len() as u64, passed); }
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// The schedule check
+
+use chrono::NaiveDate;
+use orgwork_domain::congress::{Breach, Slot, check_schedule};
+
+/// A random two-level schedule: a parent and up to 12 children (some pilots), each child
+/// with a day or none, the parent on a day; `days` are offsets from 1 March 2025.
+fn schedule_case() -> impl Strategy<Value = (i64, Vec<(Option<i64>, bool)>)> {
+    (0i64..120, prop::collection::vec((prop::option::of(0i64..120), any::<bool>()), 0..12))
+}
+
+fn build(
+    parent_on: i64,
+    kids: &[(Option<i64>, bool)],
+    shift: i64,
+) -> (Vec<Slot>, Vec<(String, Vec<orgwork_domain::congress::Below>)>) {
+    let day = |o: i64| NaiveDate::from_ymd_opt(2025, 3, 1).unwrap() + chrono::Days::new((o + shift) as u64);
+    let mut slots = vec![];
+    let mut below = vec![];
+    for (i, (on, pilot)) in kids.iter().enumerate() {
+        if let Some(o) = on {
+            slots.push(Slot { unit: format!("C{i}"), level: "1".into(), on: day(*o), pilot: *pilot });
+        }
+        below.push((format!("C{i}"), on.map(day)));
+    }
+    slots.push(Slot { unit: "P".into(), level: "0".into(), on: day(parent_on), pilot: false });
+    (slots, vec![("P".to_string(), below)])
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    /// Moving every day by the same number of days changes no breach but its days; a larger
+    /// margin breaks at least what a smaller one does; each breach names what it says.
+    #[test]
+    fn the_schedule_check_is_consistent((parent_on, kids) in schedule_case(), shift in 0i64..400, margin in 0u32..30) {
+        let (slots, below) = build(parent_on, &kids, 0);
+        let got = check_schedule(&slots, &below, margin);
+        let (moved, below_moved) = build(parent_on, &kids, shift);
+        let rules = |b: &[Breach]| b.iter().map(|x| (x.rule(), serde_json::to_value(x).unwrap()["unit"].clone())).collect::<Vec<_>>();
+        prop_assert_eq!(rules(&got), rules(&check_schedule(&moved, &below_moved, margin)));
+        let wider = check_schedule(&slots, &below, margin + 1);
+        for b in &got {
+            prop_assert!(wider.contains(b) || matches!(b, Breach::BeforeChild { .. }), "{:?}", b);
+        }
+        prop_assert!(wider.iter().filter(|b| b.rule() == "before_child").count()
+            >= got.iter().filter(|b| b.rule() == "before_child").count());
+        let on = |u: &str| slots.iter().find(|s| s.unit == u).map(|s| s.on);
+        for b in &got {
+            match b {
+                Breach::BeforeChild { on: p, child, child_on, margin_days, .. } => {
+                    prop_assert_eq!(on(child), Some(*child_on));
+                    prop_assert!((*p - *child_on).num_days() < i64::from(*margin_days));
+                }
+                Breach::ChildWithout { child, .. } => prop_assert_eq!(on(child), None),
+                Breach::PilotNotFirst { on: d, pilot, pilot_on, .. } => {
+                    prop_assert!(d <= pilot_on);
+                    prop_assert!(slots.iter().any(|s| s.unit == *pilot && s.pilot));
+                }
+            }
+        }
+        // A schedule with every child, no pilot sharing a day, the parent late enough: passes.
+        let tidy: Vec<(Option<i64>, bool)> = kids.iter().enumerate().map(|(i, _)| (Some(i as i64 * 2 + 1), i == 0)).collect();
+        let (slots, below) = build(200, &tidy, 0);
+        prop_assert_eq!(check_schedule(&slots, &below, margin), vec![]);
+    }
+}
