@@ -11,8 +11,10 @@ use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 
+mod candidates;
 mod delegates;
 mod schedule;
+pub use candidates::*;
 pub use delegates::*;
 pub use schedule::*;
 

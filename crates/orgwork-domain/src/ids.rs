@@ -121,6 +121,11 @@ typed_id!(
     /// A congress's id.
     CongressId, "congress_not_found", "congress"
 );
+typed_id!(
+    /// An election's id (one body a congress elects: a committee, the delegates to the
+    /// congress above).
+    ElectionId, "election_not_found", "election"
+);
 
 #[cfg(test)]
 mod tests {

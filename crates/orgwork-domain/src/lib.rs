@@ -25,6 +25,6 @@ pub mod transfers;
 
 pub use error::{Error, ErrorKind, Result};
 pub use ids::{
-    CandidateId, CaseId, CongressId, DraftId, FindingId, InspectionId, InspectionProgrammeId, MemberId, ProgrammeId,
-    RecommendationId, TransferId,
+    CandidateId, CaseId, CongressId, DraftId, ElectionId, FindingId, InspectionId, InspectionProgrammeId, MemberId,
+    ProgrammeId, RecommendationId, TransferId,
 };

@@ -10,12 +10,13 @@ use async_trait::async_trait;
 use chrono::NaiveDate;
 use orgwork_domain::Error;
 use orgwork_domain::congress::{
-    self as rules, Attendance, Below, CongressKind, CongressStatus, Delegate, DelegateKind, Slot, TermCode,
+    self as rules, Attendance, Below, Candidate, CongressKind, CongressStatus, Delegate, DelegateKind, Nomination,
+    Slot, TermCode,
 };
 use orgwork_domain::structure::{Names, UnitCode};
 use orgwork_store::{
-    Actor, Congress, CongressChange, CongressId, CongressStore, DelegateList, NewCongress, Result, Schedule,
-    StoreError, Term,
+    Actor, Congress, CongressChange, CongressId, CongressStore, DelegateList, Election, ElectionId, NewCongress,
+    Result, Schedule, StoreError, Term,
 };
 use sqlx::Row;
 use std::collections::{BTreeMap, HashMap};
@@ -201,6 +202,41 @@ async fn load_delegates(conn: &mut Conn, id: CongressId) -> Result<DelegateList>
     }
     let credentials = rules::credentials(&delegates);
     Ok(DelegateList { congress: id, delegates, credentials })
+}
+
+async fn load_election(
+    conn: &mut Conn,
+    profile: &orgwork_domain::profile::Profile,
+    id: ElectionId,
+) -> Result<(Election, CongressId)> {
+    let row = sqlx::query("SELECT congress_id, title, seats FROM congress_election WHERE id = $1")
+        .bind(id.get())
+        .fetch_optional(&mut *conn)
+        .await
+        .db()?
+        .ok_or_else(|| StoreError::from(ElectionId::not_found(id)))?;
+    let congress = CongressId::new(row.try_get("congress_id").db()?);
+    let seats = row.try_get::<i64, _>("seats").db()?.max(0) as u64;
+    let rows = sqlx::query(
+        "SELECT name, nomination, support, withdrawn FROM congress_candidate WHERE election_id = $1 ORDER BY position",
+    )
+    .bind(id.get())
+    .fetch_all(&mut *conn)
+    .await
+    .db()?;
+    let mut candidates = vec![];
+    for r in &rows {
+        let nomination: String = r.try_get("nomination").db()?;
+        candidates.push(Candidate {
+            name: r.try_get("name").db()?,
+            nomination: if nomination == "floor" { Nomination::Floor } else { Nomination::List },
+            support: r.try_get::<Option<i64>, _>("support").db()?.map(|n| n.max(0) as u64),
+            withdrawn: r.try_get("withdrawn").db()?,
+        });
+    }
+    let present = load_delegates(conn, congress).await?.credentials.present;
+    let review = rules::review_list(&profile.congress, seats, present, &candidates);
+    Ok((Election { id, congress, title: row.try_get("title").db()?, seats, candidates, review }, congress))
 }
 
 /// A value an update binds after the congress's id (`$2`, `$3`, …).
@@ -513,5 +549,116 @@ impl CongressStore for Backend {
         let mut conn = self.reader().acquire().await.db()?;
         load(&mut conn, id).await?;
         load_delegates(&mut conn, id).await
+    }
+
+    async fn create_election(&self, actor: &Actor, congress: CongressId, title: &str, seats: u64) -> Result<Election> {
+        let title = title.trim();
+        if title.is_empty() || title.chars().count() > MAX_TEXT || title.chars().any(char::is_control) {
+            return Err(Error::invalid("invalid_election", format!("title: from 1 to {MAX_TEXT} characters")).into());
+        }
+        if seats == 0 || seats > rules::MAX_ELECTION_SEATS {
+            return Err(
+                Error::invalid("invalid_election", format!("seats: from 1 to {}", rules::MAX_ELECTION_SEATS)).into()
+            );
+        }
+        let mut tx = self.begin_write().await?;
+        let (c, unit_id) = load(&mut tx, congress).await?;
+        if c.status == CongressStatus::Cancelled {
+            return Err(Error::conflict("congress_not_planned", format!("congress {congress}: it is cancelled")).into());
+        }
+        let id = ElectionId::new(self.ids.next_id());
+        sqlx::query(
+            "INSERT INTO congress_election (id, congress_id, title, seats, recorded_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(id.get())
+        .bind(congress.get())
+        .bind(title)
+        .bind(seats as i64)
+        .bind(now_text())
+        .execute(&mut *tx)
+        .await
+        .db()?;
+        let (e, _) = load_election(&mut tx, &self.profile, id).await?;
+        let target = format!("election:{id}");
+        let entry = AuditChange {
+            action: "congress.election",
+            target: &target,
+            unit_id: Some(unit_id),
+            before: None,
+            after: serde_json::to_value(&e).ok(),
+        };
+        append(&mut tx, actor, entry).await?;
+        self.commit(tx).await?;
+        Ok(e)
+    }
+
+    async fn set_candidates(&self, actor: &Actor, id: ElectionId, list: Vec<Candidate>) -> Result<Election> {
+        let mut tx = self.begin_write().await?;
+        let (before, congress) = load_election(&mut tx, &self.profile, id).await?;
+        let (c, unit_id) = load(&mut tx, congress).await?;
+        if c.status == CongressStatus::Cancelled {
+            return Err(Error::conflict("congress_not_planned", format!("congress {congress}: it is cancelled")).into());
+        }
+        rules::check_candidates(&list, before.review.present)?;
+        sqlx::query("DELETE FROM congress_candidate WHERE election_id = $1")
+            .bind(id.get())
+            .execute(&mut *tx)
+            .await
+            .db()?;
+        for (k, part) in list.chunks(500).enumerate() {
+            let mut q = String::from(
+                "INSERT INTO congress_candidate (election_id, position, name, nomination, support, withdrawn) VALUES ",
+            );
+            for j in 0..part.len() {
+                let b = j * 6;
+                if j > 0 {
+                    q.push_str(", ");
+                }
+                q.push_str(&format!("(${}, ${}, ${}, ${}, ${}, ${})", b + 1, b + 2, b + 3, b + 4, b + 5, b + 6));
+            }
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(q));
+            for (j, cand) in part.iter().enumerate() {
+                query = query
+                    .bind(id.get())
+                    .bind((k * 500 + j + 1) as i64)
+                    .bind(cand.name.trim().to_string())
+                    .bind(if cand.nomination == Nomination::Floor { "floor" } else { "list" })
+                    .bind(cand.support.map(|s| s.min(i64::MAX as u64) as i64))
+                    .bind(cand.withdrawn);
+            }
+            query.execute(&mut *tx).await.db()?;
+        }
+        let (after, _) = load_election(&mut tx, &self.profile, id).await?;
+        let target = format!("election:{id}");
+        let entry = AuditChange {
+            action: "congress.candidates",
+            target: &target,
+            unit_id: Some(unit_id),
+            before: serde_json::to_value(&before).ok(),
+            after: serde_json::to_value(&after).ok(),
+        };
+        append(&mut tx, actor, entry).await?;
+        self.commit(tx).await?;
+        Ok(after)
+    }
+
+    async fn election(&self, id: ElectionId) -> Result<Election> {
+        let mut conn = self.reader().acquire().await.db()?;
+        Ok(load_election(&mut conn, &self.profile, id).await?.0)
+    }
+
+    async fn elections(&self, congress: CongressId) -> Result<Vec<Election>> {
+        let mut conn = self.reader().acquire().await.db()?;
+        load(&mut conn, congress).await?;
+        let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM congress_election WHERE congress_id = $1 ORDER BY id")
+            .bind(congress.get())
+            .fetch_all(&mut *conn)
+            .await
+            .db()?;
+        let mut out = vec![];
+        for id in ids {
+            out.push(load_election(&mut conn, &self.profile, ElectionId::new(id)).await?.0);
+        }
+        Ok(out)
     }
 }

@@ -3,7 +3,9 @@
 //! `orgwork_domain::congress`).
 
 use super::*;
-use orgwork_domain::congress::{Breach, CongressKind, CongressStatus, Credentials, Delegate, TermCode};
+use orgwork_domain::congress::{
+    Breach, Candidate, CongressKind, CongressStatus, Credentials, Delegate, ListReview, TermCode,
+};
 
 /// A term: from one year to another.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -98,6 +100,21 @@ pub struct DelegateList {
     pub credentials: Credentials,
 }
 
+/// One body a congress elects (its committee, its delegates to the congress above), with its
+/// seats, its candidate list and the list's review (on the delegates present recorded).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
+pub struct Election {
+    #[cfg_attr(feature = "schemas", schema(value_type = String))]
+    pub id: ElectionId,
+    #[cfg_attr(feature = "schemas", schema(value_type = String))]
+    pub congress: CongressId,
+    pub title: String,
+    pub seats: u64,
+    pub candidates: Vec<Candidate>,
+    pub review: ListReview,
+}
+
 /// Terms and congresses.
 #[async_trait]
 pub trait CongressStore: Send + Sync {
@@ -123,6 +140,14 @@ pub trait CongressStore: Send + Sync {
     /// subtree then.
     async fn set_delegates(&self, actor: &Actor, id: CongressId, list: Vec<Delegate>) -> Result<DelegateList>;
     async fn delegates(&self, id: CongressId) -> Result<DelegateList>;
+    /// A new election at a congress (not a cancelled one): what is elected, and the seats.
+    async fn create_election(&self, actor: &Actor, congress: CongressId, title: &str, seats: u64) -> Result<Election>;
+    /// Replaces an election's candidate list (`check_candidates`, support measured against the
+    /// delegates present on the record).
+    async fn set_candidates(&self, actor: &Actor, id: ElectionId, list: Vec<Candidate>) -> Result<Election>;
+    async fn election(&self, id: ElectionId) -> Result<Election>;
+    /// A congress's elections, in the order created.
+    async fn elections(&self, congress: CongressId) -> Result<Vec<Election>>;
 }
 
 /// The units directly below `unit` on `as_of`, each with its members then (its subtree's

@@ -39,8 +39,8 @@ use orgwork_domain::access::Role;
 use orgwork_domain::profile::Profile;
 use orgwork_domain::structure::{HistoryEntry, Names, SubtreeEntry, Unit, UnitCode};
 pub use orgwork_domain::{
-    CandidateId, CaseId, CongressId, DraftId, FindingId, InspectionId, InspectionProgrammeId, MemberId, ProgrammeId,
-    RecommendationId, TransferId,
+    CandidateId, CaseId, CongressId, DraftId, ElectionId, FindingId, InspectionId, InspectionProgrammeId, MemberId,
+    ProgrammeId, RecommendationId, TransferId,
 };
 use serde::Serialize;
 

@@ -2,7 +2,9 @@
 //! schedule check over the tree.
 
 use super::*;
-use orgwork_domain::congress::{Attendance, Breach, CongressKind, CongressStatus, Delegate, DelegateKind, TermCode};
+use orgwork_domain::congress::{
+    Attendance, Breach, Candidate, CongressKind, CongressStatus, Delegate, DelegateKind, Nomination, TermCode,
+};
 use orgwork_store::{CongressChange, NewCongress};
 
 fn term() -> TermCode {
@@ -129,6 +131,36 @@ pub async fn schedules_a_terms_congresses_bottom_up(store: Arc<dyn Store>) {
     wrong[4].replaces = Some(1);
     assert_eq!(error_code(s.set_delegates(&actor(), kcq.id, wrong).await), "invalid_delegate");
     assert_eq!(s.delegates(kcq.id).await.unwrap(), got);
+
+    // The bloc's committee, 2 seats: three on the committee's list (one withdraws), two from
+    // the floor (3 delegates present: no supporter is not more than 30 %, two are).
+    let e = s.create_election(&actor(), kcq.id, "Ban Chấp hành Đảng bộ Khối", 2).await.unwrap();
+    assert_eq!((e.seats, e.review.present, e.candidates.len()), (2, 3, 0));
+    let cand = |name: &str, nomination: Nomination, support: Option<u64>, withdrawn: bool| Candidate {
+        name: name.into(),
+        nomination,
+        support,
+        withdrawn,
+    };
+    let list = vec![
+        cand("Nguyễn Văn An", Nomination::List, None, false),
+        cand("Trần Thị Bích", Nomination::List, None, true),
+        cand("Lê Văn Cường", Nomination::List, None, false),
+        cand("Phạm Thị Dung", Nomination::Floor, Some(0), false),
+        cand("Hoàng Văn Em", Nomination::Floor, Some(2), false),
+    ];
+    let e = s.set_candidates(&actor(), e.id, list.clone()).await.unwrap();
+    assert_eq!(e.candidates, list);
+    assert_eq!(e.review.ballot, ["Nguyễn Văn An", "Lê Văn Cường", "Hoàng Văn Em"]);
+    // 30 % of 2 seats is no whole candidate: the list may hold one more than the seats.
+    assert!(e.review.check.ok && e.review.check.most == 3, "{:?}", e.review.check);
+    assert_eq!(e.review.candidates[3].enters, Some(false));
+    let mut over = list.clone();
+    over[3].support = Some(4);
+    assert_eq!(error_code(s.set_candidates(&actor(), e.id, over).await), "invalid_candidate");
+    assert_eq!(s.election(e.id).await.unwrap(), e, "the refused list changed nothing");
+    assert_eq!(error_code(s.create_election(&actor(), kcq.id, "x", 0).await), "invalid_election");
+    assert_eq!(s.elections(kcq.id).await.unwrap(), vec![e]);
 
     // The province's congress: planned, then cancelled with its reason; a cancelled one
     // counts as none, and a reason is needed.
