@@ -1219,6 +1219,20 @@ async fn congresses_from_the_command_line(backend: &str) {
     );
     assert_eq!(t["elected"], serde_json::json!(["An", "Bình"]), "{t}");
     assert_eq!((t["base_count"].as_u64(), t["threshold"].as_u64()), (Some(3), Some(2)), "{t}");
+    // An election at the congress: two seats, the committee's two and one from the floor with
+    // 2 of the 3 present.
+    let e = ok_json(&url, &["congress", "election", &id(&kcq), "--title", "Ban Chấp hành", "--seats", "2", "--json"]);
+    let list = dir.path().join("candidates.csv");
+    std::fs::write(
+        &list,
+        "name,nomination,support,withdrawn\nAn,list,,\nBình,list,,yes\nChi,floor,2,\nDũng,floor,0,\n",
+    )
+    .unwrap();
+    let e = ok_json(&url, &["congress", "candidates", &id(&e), "--input", list.to_str().unwrap(), "--json"]);
+    assert_eq!(e["review"]["ballot"], serde_json::json!(["An", "Chi"]), "{e}");
+    assert_eq!(e["review"]["check"]["ok"], serde_json::json!(false), "2 for 2 seats is not more: {e}");
+    let all = ok_json(&url, &["congress", "elections", &id(&kcq), "--json"]);
+    assert_eq!(all.as_array().map(Vec::len), Some(1));
     std::fs::write(&delegates, "name,kind,unit\nAn,elected,DN\n").unwrap();
     let out = orgwork(&url, &["congress", "delegates", &id(&kcq), "--input", d]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("not under KCQ"), "{}", String::from_utf8_lossy(&out.stderr));

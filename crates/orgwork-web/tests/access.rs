@@ -281,6 +281,24 @@ fn table() -> Vec<Row> {
             t.push(row(u, M::POST, "/api/v1/congresses/{id}/change", path, body, write));
         }
     }
+    for (u, read, write, created) in [
+        ("admin", 200, 200, 201),
+        ("org", 200, 200, 201),
+        ("insp", 200, 403, 403),
+        ("view", 200, 403, 403),
+        ("other", 404, 404, 404),
+    ] {
+        let path = "/api/v1/congresses/{congress}/elections";
+        t.push(row(u, M::GET, "/api/v1/congresses/{id}/elections", path, None, read));
+        let body = Some(json!({"title": format!("Ban Chấp hành {u}"), "seats": 3}));
+        t.push(row(u, M::POST, "/api/v1/congresses/{id}/elections", path, body, created));
+        let path = "/api/v1/congresses/elections/{election}";
+        t.push(row(u, M::GET, "/api/v1/congresses/elections/{id}", path, None, read));
+        let body =
+            Some(json!({"candidates": [{"name": "An", "nomination": "list"}, {"name": "Bình", "nomination": "list"}]}));
+        let path = "/api/v1/congresses/elections/{election}/candidates";
+        t.push(row(u, M::PUT, "/api/v1/congresses/elections/{id}/candidates", path, body, write));
+    }
     for (u, read, write) in
         [("admin", 200, 200), ("org", 200, 200), ("insp", 200, 403), ("view", 200, 403), ("other", 404, 404)]
     {
@@ -670,6 +688,11 @@ async fn every_endpoint_checks_its_caller(backend: &str) {
         assert_eq!(s, StatusCode::CREATED, "{c}");
         congress_ids.push(c["id"].as_str().unwrap().to_string());
     }
+    let body = json!({"title": "Ban Chấp hành", "seats": 5});
+    let path = format!("/api/v1/congresses/{}/elections", congress_ids[0]);
+    let (s, e) = send(&app, &app.token, Method::POST, &path, Some(body)).await;
+    assert_eq!(s, StatusCode::CREATED, "{e}");
+    let election_id = e["id"].as_str().unwrap().to_string();
 
     // The table covers every operation of the API.
     let (_, doc) = send(&app, "", Method::GET, "/api/v1/openapi.json", None).await;
@@ -715,7 +738,8 @@ async fn every_endpoint_checks_its_caller(backend: &str) {
             .replace("{rec}", &rec_id)
             .replace("{case}", &case_id)
             .replace("{congress}", &congress_ids[0])
-            .replace("{congress2}", &congress_ids[1]);
+            .replace("{congress2}", &congress_ids[1])
+            .replace("{election}", &election_id);
         let body =
             r.body.clone().map(|b| serde_json::from_str(&b.to_string().replace("{member}", &member_id)).unwrap());
         let (s, b) = send(&app, &tokens[r.user], r.method.clone(), &path, body).await;

@@ -10,13 +10,13 @@ use crate::output;
 use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
 use clap::Subcommand;
-use orgwork_domain::CongressId;
 use orgwork_domain::congress::{
     Apportion, Apportionment, Base, CongressKind, Count, Method, Tally, TermCode, Votes, ballots_from_cells,
-    delegates_from_cells, tally_from_cells, units_from_cells,
+    candidates_from_cells, delegates_from_cells, tally_from_cells, units_from_cells,
 };
 use orgwork_domain::date::parse_written_date;
 use orgwork_domain::structure::UnitCode;
+use orgwork_domain::{CongressId, ElectionId};
 use orgwork_store::{Congress, CongressChange, NewCongress, Schedule};
 use std::path::{Path, PathBuf};
 
@@ -215,6 +215,43 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Open an election at a congress: what it elects (its committee, its delegates to the
+    /// congress above) and the seats.
+    Election {
+        congress: CongressId,
+        #[arg(long)]
+        title: String,
+        #[arg(long)]
+        seats: u64,
+        #[arg(long = "as")]
+        as_user: Option<String>,
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        json: bool,
+    },
+    /// An election's candidate list and its review (the ballot, the surplus rule, the floor
+    /// nominations that enter): with --input, replaced by a file's (columns name, and
+    /// optionally nomination = list|floor, support, withdrawn); without, shown.
+    Candidates {
+        election: ElectionId,
+        #[arg(long)]
+        input: Option<PathBuf>,
+        #[arg(long = "as")]
+        as_user: Option<String>,
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        json: bool,
+    },
+    /// A congress's elections with their lists reviewed.
+    Elections {
+        congress: CongressId,
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        json: bool,
+    },
     /// The terms, the latest first, with their congresses on the record.
     Terms {
         #[command(flatten)]
@@ -373,6 +410,34 @@ pub async fn run(c: Command) -> Result<()> {
             );
             Ok(())
         }
+        Command::Election { congress, title, seats, as_user, db, json } => {
+            let store = db.open().await?;
+            let by = who(store.as_ref(), as_user).await?;
+            let e = store.create_election(&by, congress, &title, seats).await?;
+            show_election(&e, json)
+        }
+        Command::Candidates { election, input, as_user, db, json } => {
+            let store = db.open().await?;
+            let e = match input {
+                Some(file) => {
+                    let by = who(store.as_ref(), as_user).await?;
+                    let list = candidates_from_cells(&read_cells(&file)?)?;
+                    store.set_candidates(&by, election, list).await?
+                }
+                None => store.election(election).await?,
+            };
+            show_election(&e, json)
+        }
+        Command::Elections { congress, db, json } => {
+            let list = db.open().await?.elections(congress).await?;
+            if json {
+                return output::json(&list);
+            }
+            for e in &list {
+                show_election(e, false)?;
+            }
+            Ok(())
+        }
         Command::Terms { db, json } => {
             let terms = db.open().await?.terms().await?;
             if json {
@@ -405,6 +470,44 @@ fn show(c: &Congress, json: bool) -> Result<()> {
         return output::json(c);
     }
     println!("{}", congress_line(c));
+    Ok(())
+}
+
+fn show_election(e: &orgwork_store::Election, json: bool) -> Result<()> {
+    if json {
+        return output::json(e);
+    }
+    let r = &e.review;
+    println!("Election {} — {}: {} seat(s); {} delegates present.", e.id, e.title, e.seats, r.present);
+    for (i, c) in r.candidates.iter().enumerate() {
+        let how = match (c.nomination, c.enters) {
+            (orgwork_domain::congress::Nomination::Floor, Some(true)) => {
+                format!("floor ({} supporting: enters)", c.support.unwrap_or(0))
+            }
+            (orgwork_domain::congress::Nomination::Floor, _) => {
+                format!("floor ({} supporting: does not enter)", c.support.unwrap_or(0))
+            }
+            _ => "list".into(),
+        };
+        let state = if c.withdrawn {
+            "withdrawn"
+        } else if c.stands {
+            "on the ballot"
+        } else {
+            ""
+        };
+        println!("{:>5}  {:<32} {how:<36} {state}", i + 1, c.name);
+    }
+    let k = &r.check;
+    println!(
+        "{} on the ballot; the rule allows {} to {} ({}); advised {} to {}.",
+        k.candidates,
+        k.least,
+        k.most,
+        if k.ok { "within it" } else { "outside it" },
+        k.advised_least,
+        k.advised_most
+    );
     Ok(())
 }
 

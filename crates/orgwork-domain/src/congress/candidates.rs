@@ -116,6 +116,45 @@ pub fn review_list(rules: &ElectionRules, seats: u64, present: u64, list: &[Cand
     ListReview { seats, present, candidates, ballot, check }
 }
 
+/// Reads a list from a table's cells: the column `name`, and optionally `nomination` (list,
+/// the default, or floor), `support`, `withdrawn` (1, yes or true); others are ignored.
+pub fn candidates_from_cells(cells: &[Vec<String>]) -> Result<Vec<Candidate>> {
+    let bad = |why: String| Error::invalid("invalid_candidate", why);
+    let head = cells.first().ok_or_else(|| bad("the file is empty".into()))?;
+    let col = |name: &str| head.iter().position(|h| h.trim().eq_ignore_ascii_case(name));
+    let name = col("name").ok_or_else(|| bad("the heading row needs the column name".into()))?;
+    let (nomination, support, withdrawn) = (col("nomination"), col("support"), col("withdrawn"));
+    if cells.len() - 1 > MAX_CANDIDATES {
+        return Err(bad(format!("candidates: at most {MAX_CANDIDATES}")));
+    }
+    let cell = |row: &Vec<String>, c: Option<usize>| {
+        c.and_then(|c| row.get(c)).map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+    };
+    let mut out = vec![];
+    for (i, row) in cells.iter().enumerate().skip(1) {
+        if row.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let n = i + 1;
+        let nomination = match cell(row, nomination).as_deref() {
+            None | Some("list") => Nomination::List,
+            Some("floor") => Nomination::Floor,
+            Some(x) => return Err(bad(format!("row {n}: nomination: '{x}' is not list or floor"))),
+        };
+        let support = match cell(row, support) {
+            None => None,
+            Some(x) => Some(x.parse().map_err(|_| bad(format!("row {n}: support: '{x}' is not a number")))?),
+        };
+        let withdrawn = match cell(row, withdrawn).map(|x| x.to_lowercase()).as_deref() {
+            None | Some("0") | Some("no") | Some("false") => false,
+            Some("1") | Some("yes") | Some("true") => true,
+            Some(x) => return Err(bad(format!("row {n}: withdrawn: '{x}' is not yes or no"))),
+        };
+        out.push(Candidate { name: cell(row, Some(name)).unwrap_or_default(), nomination, support, withdrawn });
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -142,6 +181,24 @@ mod tests {
         // 14 standing of 10 seats: more than 30 % more.
         let more: Vec<Candidate> = (1..=14).map(|i| c(&format!("C{i}"), List, None, false)).collect();
         assert!(!review_list(&rules, 10, 100, &more).check.ok);
+    }
+
+    #[test]
+    fn a_list_reads_from_cells() {
+        let cells: Vec<Vec<String>> = [
+            vec!["name", "nomination", "support", "withdrawn"],
+            vec!["An", "", "", ""],
+            vec!["Bình", "floor", "40", "no"],
+            vec!["Chi", "list", "", "yes"],
+        ]
+        .iter()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+        let list = candidates_from_cells(&cells).unwrap();
+        assert_eq!(list[1], c("Bình", Nomination::Floor, Some(40), false));
+        assert!(list[2].withdrawn && list[0].nomination == Nomination::List);
+        let bad: Vec<Vec<String>> = vec![vec!["name".into(), "nomination".into()], vec!["An".into(), "x".into()]];
+        assert!(candidates_from_cells(&bad).unwrap_err().message.contains("row 2"));
     }
 
     #[test]

@@ -15,15 +15,16 @@ use crate::extract::{ApiJson, ApiQuery, Id};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use orgwork_domain::CongressId;
 use orgwork_domain::access::Permission;
 use orgwork_domain::congress::{
-    Apportion, Apportionment, Base, CongressKind, Count, Delegate, ListCheck, Method, Tally, TermCode, Votes,
-    ballots_from_cells, check_list, delegates_from_cells, floor_nomination_enters, units_from_cells,
+    Apportion, Apportionment, Base, Candidate, CongressKind, Count, Delegate, ListCheck, Method, Tally, TermCode,
+    Votes, ballots_from_cells, candidates_from_cells, check_list, delegates_from_cells, floor_nomination_enters,
+    units_from_cells,
 };
 use orgwork_domain::date::parse_date;
 use orgwork_domain::structure::{Names, UnitCode};
-use orgwork_store::{Congress, CongressChange, DelegateList, NewCongress, Schedule, Store, Term};
+use orgwork_domain::{CongressId, ElectionId};
+use orgwork_store::{Congress, CongressChange, DelegateList, Election, NewCongress, Schedule, Store, Term};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -42,6 +43,9 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(hold))
         .routes(routes!(cancel))
         .routes(routes!(delegates, set_delegates))
+        .routes(routes!(elections, create_election))
+        .routes(routes!(election))
+        .routes(routes!(set_candidates))
 }
 
 /// The largest CSV text a body may carry.
@@ -535,4 +539,98 @@ async fn set_delegates(
     let store = s.store.as_ref();
     writable_congress(store, &caller, id).await?;
     Ok(Json(store.set_delegates(&caller.actor(), id, list).await?))
+}
+
+/// A congress's elections, each with its candidate list reviewed.
+#[utoipa::path(get, path = "/api/v1/congresses/{id}/elections", tag = "congresses", params(("id" = String, Path)),
+    responses((status = 200, body = List<Election>), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn elections(
+    State(s): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Id(id): Id<CongressId>,
+) -> Result<Json<List<Election>>, ApiError> {
+    readable_congress(s.store.as_ref(), &caller, id).await?;
+    Ok(Json(List { items: s.store.elections(id).await?, next: None }))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ElectionBody {
+    /// What is elected: the committee, the delegates to the congress above.
+    pub title: String,
+    pub seats: u64,
+}
+
+/// Opens an election at a congress (organizers of its unit).
+#[utoipa::path(post, path = "/api/v1/congresses/{id}/elections", tag = "congresses", params(("id" = String, Path)),
+    request_body = ElectionBody,
+    responses((status = 201, body = Election), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn create_election(
+    State(s): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Id(id): Id<CongressId>,
+    ApiJson(b): ApiJson<ElectionBody>,
+) -> Result<(StatusCode, Json<Election>), ApiError> {
+    let store = s.store.as_ref();
+    writable_congress(store, &caller, id).await?;
+    Ok((StatusCode::CREATED, Json(store.create_election(&caller.actor(), id, &b.title, b.seats).await?)))
+}
+
+/// An election the caller may see: its congress's.
+async fn readable_election(store: &dyn Store, caller: &Caller, id: ElectionId) -> Result<Election, ApiError> {
+    let hidden = || ApiError::from(ElectionId::not_found(id));
+    let e = store.election(id).await.map_err(|_| hidden())?;
+    readable_congress(store, caller, e.congress).await.map_err(|_| hidden())?;
+    Ok(e)
+}
+
+/// One election, its candidate list reviewed: those on the ballot, the surplus rule, the
+/// nominations from the floor that enter.
+#[utoipa::path(get, path = "/api/v1/congresses/elections/{id}", tag = "congresses", params(("id" = String, Path)),
+    responses((status = 200, body = Election), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn election(
+    State(s): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Id(id): Id<ElectionId>,
+) -> Result<Json<Election>, ApiError> {
+    Ok(Json(readable_election(s.store.as_ref(), &caller, id).await?))
+}
+
+/// A whole candidate list: as `candidates`, or as `csv` with the column name and optionally
+/// nomination (list, floor), support, withdrawn.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CandidatesBody {
+    pub candidates: Option<Vec<Candidate>>,
+    pub csv: Option<String>,
+}
+
+/// Replaces an election's candidate list (organizers of the congress's unit).
+#[utoipa::path(put, path = "/api/v1/congresses/elections/{id}/candidates", tag = "congresses", params(("id" = String, Path)),
+    request_body = CandidatesBody,
+    responses((status = 200, body = Election), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn set_candidates(
+    State(s): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Id(id): Id<ElectionId>,
+    ApiJson(b): ApiJson<CandidatesBody>,
+) -> Result<Json<Election>, ApiError> {
+    let list = match (b.candidates, b.csv) {
+        (Some(list), None) => list,
+        (None, Some(csv)) => {
+            if csv.len() > MAX_TEXT {
+                return Err(bad("invalid_candidate", format!("csv: at most {MAX_TEXT} bytes")));
+            }
+            let cells =
+                orgwork_tabular::read(csv.as_bytes()).map_err(|e| bad("invalid_candidate", format!("csv: {e}")))?;
+            candidates_from_cells(&cells)?
+        }
+        _ => return Err(bad("invalid_candidate", "give exactly one of candidates and csv")),
+    };
+    let store = s.store.as_ref();
+    let e = readable_election(store, &caller, id).await?;
+    writable_congress(store, &caller, e.congress).await?;
+    Ok(Json(store.set_candidates(&caller.actor(), id, list).await?))
 }
