@@ -1146,6 +1146,20 @@ async fn congress_schedule_page(backend: &str) {
     let (s, page, _) = b.get(&format!("/congresses/{kcq}"), &[]).await;
     assert_eq!(s, StatusCode::OK);
     assert!(page.contains("<dt>Convened</dt><dd>3</dd>") && page.contains("seated for delegate 2"), "{page}");
+    // An election opened from the page, its candidates pasted: Dũng from the floor with 1 of
+    // the 3 present enters (more than 30 %), Em with none does not.
+    let open = [("csrf", csrf.as_str()), ("title", "Ban Chấp hành Đảng bộ Khối"), ("seats", "2")];
+    assert_eq!(b.post(&format!("/congresses/{kcq}/elections"), &open, &[]).await.0, StatusCode::SEE_OTHER);
+    let (_, page, _) = b.get(&format!("/congresses/{kcq}"), &[]).await;
+    let at = page.find("id=\"election-").expect("the election's section");
+    let eid = page[at + 13..].split('"').next().unwrap().to_string();
+    let cands = "name,nomination,support,withdrawn\nAn,list,,\nBình,list,,yes\nDũng,floor,1,\nEm,floor,0,\n";
+    let form = [("csrf", csrf.as_str()), ("election", eid.as_str()), ("csv", cands)];
+    assert_eq!(b.post(&format!("/congresses/{kcq}/elections"), &form, &[]).await.0, StatusCode::SEE_OTHER);
+    let (_, page, _) = b.get(&format!("/congresses/{kcq}"), &[]).await;
+    assert!(page.contains("1 of 3 present support it, more than the share needed; it enters"), "{page}");
+    assert!(page.contains("0 of 3 present support it, not more than the share needed"), "{page}");
+    assert!(page.contains("2 seat(s); 2 on the ballot.") && page.contains("outside the surplus rule"), "{page}");
     let bad = "name,kind\nAn,guest\n";
     let (s, page, _) =
         b.post(&format!("/congresses/{kcq}/delegates"), &[("csrf", csrf.as_str()), ("csv", bad)], &[]).await;
@@ -1158,6 +1172,8 @@ async fn congress_schedule_page(backend: &str) {
     assert_eq!(s, StatusCode::FORBIDDEN);
     let oc = o.csrf();
     assert_eq!(o.get(&format!("/congresses/{kcq}"), &[]).await.0, StatusCode::NOT_FOUND);
+    let open = [("csrf", oc.as_str()), ("title", "Ban"), ("seats", "1")];
+    assert_eq!(o.post(&format!("/congresses/{kcq}/elections"), &open, &[]).await.0, StatusCode::NOT_FOUND);
     let rows = [("csrf", oc.as_str()), ("csv", "name,kind\nAn,elected\n")];
     assert_eq!(o.post(&format!("/congresses/{kcq}/delegates"), &rows, &[]).await.0, StatusCode::NOT_FOUND);
     let hold = [

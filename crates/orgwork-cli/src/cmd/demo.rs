@@ -541,6 +541,28 @@ pub async fn load_congresses(store: &dyn Store) -> Result<bool> {
     let bloc = store.schedule(term, &UnitCode::parse(BLOC.0)?, day("2025-07-08")).await?;
     if let Some(c) = bloc.congresses.iter().find(|c| c.unit.as_str() == BLOC.0) {
         store.set_delegates(&who, c.id, list).await?;
+        // The Bloc committee, 15 seats: the convening committee's 18 (one withdraws, so 17
+        // stand: 13 % more, within the advised 10-15 %), and a nomination from the floor that
+        // 30 of the 137 present support (not more than 30 %: it does not enter).
+        use orgwork_domain::congress::{Candidate, Nomination};
+        let e = store.create_election(&who, c.id, "Ban Chấp hành Đảng bộ Khối nhiệm kỳ 2025-2030", 15).await?;
+        let mut candidates: Vec<Candidate> = (0..18)
+            .map(|_| Candidate {
+                name: person(&mut rng, 0, 0).full_name,
+                nomination: Nomination::List,
+                support: None,
+                withdrawn: false,
+            })
+            .collect();
+        candidates[6].withdrawn = true;
+        candidates.dedup_by(|a, b| a.name == b.name);
+        candidates.push(Candidate {
+            name: person(&mut rng, 0, 0).full_name,
+            nomination: Nomination::Floor,
+            support: Some(30),
+            withdrawn: false,
+        });
+        store.set_candidates(&who, e.id, candidates).await?;
     }
     plan(ROOT.0, CongressKind::Delegates, Some(16), day("2025-09-28"), false, true).await?;
     Ok(true)

@@ -762,9 +762,29 @@ pub struct DelegateRow {
     seated_for: String,
 }
 
+/// An election's section of the congress page.
+pub struct ElectionView {
+    id: String,
+    title: String,
+    summary: String,
+    rows: Vec<CandidateRow>,
+    verdict: String,
+    ok: bool,
+}
+
+/// A candidate's row.
+pub struct CandidateRow {
+    number: String,
+    name: String,
+    how: String,
+    state: String,
+    stands: bool,
+}
+
 #[derive(Template)]
 #[template(path = "congress.html")]
 struct CongressPage {
+    elections: Vec<ElectionView>,
     tr: Tr,
     l: Layout,
     id: String,
@@ -873,9 +893,14 @@ async fn render_congress(
         urlencode(c.unit.as_str()),
         c.on()
     );
+    let elections = match store.elections(id).await {
+        Ok(list) => list.iter().map(|e| election_view(tr, e)).collect(),
+        Err(e) => return ctx.api_error_page(e.into()),
+    };
     let page = CongressPage {
         tr,
         l: ctx.layout("congress", today()),
+        elections,
         id: id.to_string(),
         title: format!("{} · {}", c.names.get(tr.lang), tr.t(&format!("congress-kind-{}", c.kind.as_str()))),
         facts,
@@ -912,6 +937,88 @@ pub async fn set_delegates(
         Err(e) => {
             let message = ctx.error_text(&e);
             render_congress(&s, &ctx, &caller, id, csv, Some(message), false, e.status).await
+        }
+    }
+}
+
+fn election_view(tr: Tr, e: &orgwork_store::Election) -> ElectionView {
+    use orgwork_domain::congress::Nomination;
+    let n = |x: u64| tr.number(x as i64);
+    let r = &e.review;
+    let rows = r
+        .candidates
+        .iter()
+        .enumerate()
+        .map(|(i, c)| CandidateRow {
+            number: n(i as u64 + 1),
+            name: c.name.clone(),
+            how: match c.nomination {
+                Nomination::List => tr.t("congress-nomination-list"),
+                Nomination::Floor => say(
+                    tr,
+                    if c.enters == Some(true) { "congress-floor-enters" } else { "congress-floor-stays-out" },
+                    &[("support", n(c.support.unwrap_or(0))), ("present", n(r.present))],
+                ),
+            },
+            state: if c.withdrawn {
+                tr.t("congress-withdrawn")
+            } else if c.stands {
+                tr.t("congress-on-ballot")
+            } else {
+                String::new()
+            },
+            stands: c.stands,
+        })
+        .collect();
+    let k = &r.check;
+    let verdict = say(
+        tr,
+        if k.ok { "congress-list-within" } else { "congress-list-outside" },
+        &[("least", n(k.least)), ("most", n(k.most)), ("candidates", n(k.candidates))],
+    );
+    ElectionView {
+        id: e.id.to_string(),
+        title: e.title.clone(),
+        summary: say(tr, "congress-election-summary", &[("seats", n(e.seats)), ("candidates", n(k.candidates))]),
+        rows,
+        verdict,
+        ok: k.ok,
+    }
+}
+
+/// Opens an election at a congress, or replaces an election's candidates, from the congress page.
+pub async fn election_action(
+    State(s): State<AppState>,
+    PageId(id): PageId<CongressId>,
+    Submitted { ctx, caller, form: f }: Submitted<FieldsForm>,
+) -> Response {
+    let v = f.fields;
+    let store = s.store.as_ref();
+    let result = async {
+        writable_congress(store, &caller, id).await?;
+        let election = get(&v, "election");
+        if election.is_empty() {
+            let seats = number_field(&v, "seats")?.unwrap_or(0);
+            store.create_election(&caller.actor(), id, &get(&v, "title"), seats).await?;
+        } else {
+            let eid: orgwork_domain::ElectionId = election.parse()?;
+            let e = store.election(eid).await?;
+            if e.congress != id {
+                return Err(ApiError::from(orgwork_domain::ElectionId::not_found(eid)));
+            }
+            let cells = orgwork_tabular::read(get(&v, "csv").as_bytes())
+                .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid_candidate", format!("csv: {e}")))?;
+            let list = orgwork_domain::congress::candidates_from_cells(&cells)?;
+            store.set_candidates(&caller.actor(), eid, list).await?;
+        }
+        Ok::<_, ApiError>(())
+    }
+    .await;
+    match result {
+        Ok(()) => redirect(&format!("/congresses/{id}?done=1#elections")),
+        Err(e) => {
+            let message = ctx.error_text(&e);
+            render_congress(&s, &ctx, &caller, id, String::new(), Some(message), false, e.status).await
         }
     }
 }

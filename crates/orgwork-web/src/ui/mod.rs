@@ -113,6 +113,7 @@ pub fn routes() -> Router<AppState> {
         .route("/congresses/schedule", get(congress::schedule_page).post(congress::plan_congress))
         .route("/congresses/{id}", get(congress::congress_page).post(congress::congress_action))
         .route("/congresses/{id}/delegates", post(congress::set_delegates))
+        .route("/congresses/{id}/elections", post(congress::election_action))
         .route("/congresses/apportion", get(congress::apportion_page).post(congress::apportion))
         .route("/congresses/count", get(congress::count_page).post(congress::count))
         .route("/restructurings", get(restructure::list).post(restructure::plan))
