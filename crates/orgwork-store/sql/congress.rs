@@ -445,8 +445,8 @@ impl CongressStore for Backend {
             live.iter().map(|(c, id)| (c.unit.to_string(), below.get(id).cloned().unwrap_or_default())).collect();
         let margin = self.profile.congress.schedule_margin_days;
         let breaches = rules::check_schedule(&slots, &below, margin);
-        let held: HashMap<i64, ()> = live.iter().map(|(_, id)| (*id, ())).collect();
-        let without = subtree.into_iter().filter(|(id, _)| !held.contains_key(id)).map(|(_, c)| c).collect();
+        let held: std::collections::HashSet<i64> = live.iter().map(|(_, id)| *id).collect();
+        let without = subtree.into_iter().filter(|(id, _)| !held.contains(id)).map(|(_, c)| c).collect();
         Ok(Schedule {
             term: code,
             unit: unit.clone(),
@@ -497,40 +497,28 @@ impl CongressStore for Backend {
             }
             units.insert(code.to_string(), uid);
         }
-        for chunk in list.chunks(500).enumerate() {
-            let (k, part) = chunk;
-            let mut q = String::from(
-                "INSERT INTO congress_delegate (congress_id, position, name, kind, unit_id, attendance, replaces) VALUES ",
-            );
-            for j in 0..part.len() {
-                let b = j * 7;
-                if j > 0 {
-                    q.push_str(", ");
-                }
-                q.push_str(&format!(
-                    "(${}, ${}, ${}, ${}, ${}, ${}, ${})",
-                    b + 1,
-                    b + 2,
-                    b + 3,
-                    b + 4,
-                    b + 5,
-                    b + 6,
-                    b + 7
-                ));
-            }
-            let mut query = sqlx::query(sqlx::AssertSqlSafe(q));
-            for (j, d) in part.iter().enumerate() {
-                query = query
-                    .bind(id.get())
-                    .bind((k * 500 + j + 1) as i64)
-                    .bind(d.name.trim().to_string())
-                    .bind(d.kind.as_str())
-                    .bind(d.unit.as_deref().and_then(|u| units.get(u)).copied())
-                    .bind(d.attendance.as_str())
-                    .bind(d.replaces.map(i64::from));
-            }
-            query.execute(&mut *tx).await.db()?;
-        }
+        // The rows as one JSON text a chunk (`json_rows`), as the project's bulk writes are.
+        let rows: Vec<serde_json::Value> = list
+            .iter()
+            .enumerate()
+            .map(|(k, d)| {
+                serde_json::json!([
+                    id.get(),
+                    k as i64 + 1,
+                    d.name.trim(),
+                    d.kind.as_str(),
+                    d.unit.as_deref().and_then(|u| units.get(u)).copied(),
+                    d.attendance.as_str(),
+                    d.replaces.map(i64::from)
+                ])
+            })
+            .collect();
+        use super::common::JsonCol::{Int, Text};
+        let sql = format!(
+            "INSERT INTO congress_delegate (congress_id, position, name, kind, unit_id, attendance, replaces) {}",
+            super::common::json_rows(&[Int, Int, Text, Text, Int, Text, Int])
+        );
+        super::members::write_json(&mut tx, &sql, &rows, &|_| {}).await?;
         let after = load_delegates(&mut tx, id).await?;
         let target = format!("congress:{id}");
         let entry = AuditChange {
