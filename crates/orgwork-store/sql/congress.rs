@@ -204,10 +204,13 @@ async fn load_delegates(conn: &mut Conn, id: CongressId) -> Result<DelegateList>
     Ok(DelegateList { congress: id, delegates, credentials })
 }
 
+/// An election with its list reviewed; `present` is the congress's delegates present when the
+/// caller has read them already (a congress's elections share them), else read here.
 async fn load_election(
     conn: &mut Conn,
     profile: &orgwork_domain::profile::Profile,
     id: ElectionId,
+    present: Option<u64>,
 ) -> Result<(Election, CongressId)> {
     let row = sqlx::query("SELECT congress_id, title, seats FROM congress_election WHERE id = $1")
         .bind(id.get())
@@ -234,7 +237,10 @@ async fn load_election(
             withdrawn: r.try_get("withdrawn").db()?,
         });
     }
-    let present = load_delegates(conn, congress).await?.credentials.present;
+    let present = match present {
+        Some(p) => p,
+        None => load_delegates(conn, congress).await?.credentials.present,
+    };
     let review = rules::review_list(&profile.congress, seats, present, &candidates);
     Ok((Election { id, congress, title: row.try_get("title").db()?, seats, candidates, review }, congress))
 }
@@ -566,7 +572,7 @@ impl CongressStore for Backend {
         .execute(&mut *tx)
         .await
         .db()?;
-        let (e, _) = load_election(&mut tx, &self.profile, id).await?;
+        let (e, _) = load_election(&mut tx, &self.profile, id, None).await?;
         let target = format!("election:{id}");
         let entry = AuditChange {
             action: "congress.election",
@@ -582,7 +588,7 @@ impl CongressStore for Backend {
 
     async fn set_candidates(&self, actor: &Actor, id: ElectionId, list: Vec<Candidate>) -> Result<Election> {
         let mut tx = self.begin_write().await?;
-        let (before, congress) = load_election(&mut tx, &self.profile, id).await?;
+        let (before, congress) = load_election(&mut tx, &self.profile, id, None).await?;
         let (c, unit_id) = load(&mut tx, congress).await?;
         if c.status == CongressStatus::Cancelled {
             return Err(Error::conflict("congress_not_planned", format!("congress {congress}: it is cancelled")).into());
@@ -616,7 +622,7 @@ impl CongressStore for Backend {
             }
             query.execute(&mut *tx).await.db()?;
         }
-        let (after, _) = load_election(&mut tx, &self.profile, id).await?;
+        let (after, _) = load_election(&mut tx, &self.profile, id, None).await?;
         let target = format!("election:{id}");
         let entry = AuditChange {
             action: "congress.candidates",
@@ -632,7 +638,7 @@ impl CongressStore for Backend {
 
     async fn election(&self, id: ElectionId) -> Result<Election> {
         let mut conn = self.reader().acquire().await.db()?;
-        Ok(load_election(&mut conn, &self.profile, id).await?.0)
+        Ok(load_election(&mut conn, &self.profile, id, None).await?.0)
     }
 
     async fn elections(&self, congress: CongressId) -> Result<Vec<Election>> {
@@ -643,9 +649,10 @@ impl CongressStore for Backend {
             .fetch_all(&mut *conn)
             .await
             .db()?;
+        let present = load_delegates(&mut conn, congress).await?.credentials.present;
         let mut out = vec![];
         for id in ids {
-            out.push(load_election(&mut conn, &self.profile, ElectionId::new(id)).await?.0);
+            out.push(load_election(&mut conn, &self.profile, ElectionId::new(id), Some(present)).await?.0);
         }
         Ok(out)
     }
