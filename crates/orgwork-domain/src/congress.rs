@@ -13,9 +13,11 @@ use std::cmp::Ordering;
 
 mod candidates;
 mod delegates;
+mod rounds;
 mod schedule;
 pub use candidates::*;
 pub use delegates::*;
+pub use rounds::*;
 pub use schedule::*;
 
 /// The most units one apportionment shares seats among, and the most seats.
@@ -509,7 +511,7 @@ pub enum Votes {
 }
 
 /// A candidate's result.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
 pub struct CandidateResult {
     pub name: String,
@@ -520,7 +522,7 @@ pub struct CandidateResult {
 }
 
 /// The next round: the seats still to fill and the candidates who may stand again.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
 pub struct NextRound {
     pub seats: u64,
@@ -528,7 +530,7 @@ pub struct NextRound {
 }
 
 /// A round's result: the minutes' figures.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
 pub struct Tally {
     pub seats: u64,

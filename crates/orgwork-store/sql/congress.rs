@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use orgwork_domain::Error;
 use orgwork_domain::congress::{
     self as rules, Attendance, Below, Candidate, CongressKind, CongressStatus, Delegate, DelegateKind, Nomination,
-    Slot, TermCode,
+    Round, RoundStatus, RoundTally, Slot, TermCode, VoteEntry,
 };
 use orgwork_domain::structure::{Names, UnitCode};
 use orgwork_store::{
@@ -212,12 +212,16 @@ async fn load_election(
     id: ElectionId,
     present: Option<u64>,
 ) -> Result<(Election, CongressId)> {
-    let row = sqlx::query("SELECT congress_id, title, seats FROM congress_election WHERE id = $1")
-        .bind(id.get())
-        .fetch_optional(&mut *conn)
-        .await
-        .db()?
-        .ok_or_else(|| StoreError::from(ElectionId::not_found(id)))?;
+    let row = sqlx::query(
+        "SELECT congress_id, title, seats, published_at, \
+         (SELECT COUNT(*) FROM congress_round r WHERE r.election_id = e.id) AS rounds \
+         FROM congress_election e WHERE id = $1",
+    )
+    .bind(id.get())
+    .fetch_optional(&mut *conn)
+    .await
+    .db()?
+    .ok_or_else(|| StoreError::from(ElectionId::not_found(id)))?;
     let congress = CongressId::new(row.try_get("congress_id").db()?);
     let seats = row.try_get::<i64, _>("seats").db()?.max(0) as u64;
     let rows = sqlx::query(
@@ -242,7 +246,194 @@ async fn load_election(
         None => load_delegates(conn, congress).await?.credentials.present,
     };
     let review = rules::review_list(&profile.congress, seats, present, &candidates);
-    Ok((Election { id, congress, title: row.try_get("title").db()?, seats, candidates, review }, congress))
+    let election = Election {
+        id,
+        congress,
+        title: row.try_get("title").db()?,
+        seats,
+        candidates,
+        review,
+        published_at: row.try_get("published_at").db()?,
+        rounds: row.try_get::<i64, _>("rounds").db()?.clamp(0, i64::from(u32::MAX)) as u32,
+    };
+    Ok((election, congress))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rounds
+
+const ROUND_SELECT: &str = "SELECT r.id, r.number, r.seats, r.candidates, r.status, r.entry, r.issued, \
+     r.cast_count, r.valid_count, r.votes, r.result, \
+     (SELECT COUNT(*) FROM congress_ballot b WHERE b.round_id = r.id) AS ballots FROM congress_round r";
+
+fn stored<T: serde::de::DeserializeOwned>(what: &str, text: &str) -> Result<T> {
+    serde_json::from_str(text).map_err(|e| StoreError::Backend(format!("congress_round {what}: {e}")))
+}
+
+fn whole(n: i64) -> u64 {
+    n.max(0) as u64
+}
+
+fn round_from_row(row: &super::DbRow) -> Result<(Round, i64)> {
+    let status: String = row.try_get("status").db()?;
+    let entry: String = row.try_get("entry").db()?;
+    let candidates: String = row.try_get("candidates").db()?;
+    let votes: Option<String> = row.try_get("votes").db()?;
+    let result: Option<String> = row.try_get("result").db()?;
+    let cast: Option<i64> = row.try_get("cast_count").db()?;
+    let valid: Option<i64> = row.try_get("valid_count").db()?;
+    let tally = match (cast, valid, votes) {
+        (Some(c), Some(v), Some(votes)) => {
+            Some(RoundTally { cast: whole(c), valid: whole(v), votes: stored("votes", &votes)? })
+        }
+        _ => None,
+    };
+    Ok((
+        Round {
+            number: row.try_get::<i64, _>("number").db()?.clamp(0, i64::from(u32::MAX)) as u32,
+            seats: whole(row.try_get("seats").db()?),
+            candidates: stored("candidates", &candidates)?,
+            status: RoundStatus::parse(&status)
+                .ok_or_else(|| StoreError::Backend(format!("round status '{status}'")))?,
+            issued: row.try_get::<Option<i64>, _>("issued").db()?.map(whole),
+            entry: VoteEntry::parse(&entry).ok_or_else(|| StoreError::Backend(format!("round entry '{entry}'")))?,
+            ballots: whole(row.try_get("ballots").db()?),
+            tally,
+            result: result.map(|r| stored("result", &r)).transpose()?,
+        },
+        row.try_get("id").db()?,
+    ))
+}
+
+async fn load_rounds(conn: &mut Conn, election: ElectionId) -> Result<Vec<(Round, i64)>> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!("{ROUND_SELECT} WHERE r.election_id = $1 ORDER BY r.number")))
+        .bind(election.get())
+        .fetch_all(&mut *conn)
+        .await
+        .db()?;
+    rows.iter().map(round_from_row).collect()
+}
+
+async fn load_ballots(conn: &mut Conn, round_id: i64) -> Result<Vec<Vec<bool>>> {
+    let marks: Vec<String> =
+        sqlx::query_scalar("SELECT marks FROM congress_ballot WHERE round_id = $1 ORDER BY number")
+            .bind(round_id)
+            .fetch_all(&mut *conn)
+            .await
+            .db()?;
+    Ok(marks.iter().map(|m| rules::decode_marks(m)).collect())
+}
+
+/// An election to change, with its congress (not cancelled) and the congress's unit.
+async fn election_to_change(
+    conn: &mut Conn,
+    profile: &orgwork_domain::profile::Profile,
+    id: ElectionId,
+) -> Result<(Election, Congress, i64)> {
+    let (e, congress) = load_election(conn, profile, id, None).await?;
+    let (c, unit_id) = load(conn, congress).await?;
+    if c.status == CongressStatus::Cancelled {
+        return Err(Error::conflict("congress_not_planned", format!("congress {congress}: it is cancelled")).into());
+    }
+    Ok((e, c, unit_id))
+}
+
+/// The open round numbered `number`: refused when there is none, or when it is counted.
+async fn open_round_of(conn: &mut Conn, election: ElectionId, number: u32) -> Result<(Round, i64)> {
+    let (round, id) =
+        load_rounds(conn, election).await?.into_iter().find(|(r, _)| r.number == number).ok_or_else(|| {
+            StoreError::from(Error::not_found(
+                "round_not_found",
+                format!("round: election {election} has no round {number}"),
+            ))
+        })?;
+    if round.status != RoundStatus::Open {
+        return Err(Error::conflict("round_closed", format!("round {number}: it is counted already")).into());
+    }
+    Ok((round, id))
+}
+
+/// The round's record after a write, audited.
+async fn audit_round(
+    conn: &mut Conn,
+    actor: &Actor,
+    action: &'static str,
+    election: ElectionId,
+    unit_id: i64,
+    before: Option<&Round>,
+    number: u32,
+) -> Result<Round> {
+    let (after, _) = load_rounds(conn, election)
+        .await?
+        .into_iter()
+        .find(|(r, _)| r.number == number)
+        .ok_or_else(|| StoreError::Backend(format!("round {number} of election {election} vanished")))?;
+    let target = format!("election:{election}:round:{number}");
+    let entry = AuditChange {
+        action,
+        target: &target,
+        unit_id: Some(unit_id),
+        before: before.and_then(|r| serde_json::to_value(r).ok()),
+        after: serde_json::to_value(&after).ok(),
+    };
+    append(conn, actor, entry).await?;
+    Ok(after)
+}
+
+async fn insert_round(
+    conn: &mut Conn,
+    id: i64,
+    election: ElectionId,
+    number: u32,
+    seats: u64,
+    names: &[String],
+) -> Result<()> {
+    let candidates = serde_json::to_string(names).map_err(|e| StoreError::Backend(e.to_string()))?;
+    sqlx::query(
+        "INSERT INTO congress_round (id, election_id, number, seats, candidates, status, entry) \
+         VALUES ($1, $2, $3, $4, $5, 'open', 'none')",
+    )
+    .bind(id)
+    .bind(election.get())
+    .bind(i64::from(number))
+    .bind(seats as i64)
+    .bind(candidates)
+    .execute(&mut *conn)
+    .await
+    .db()?;
+    Ok(())
+}
+
+async fn clear_votes(conn: &mut Conn, round_id: i64) -> Result<()> {
+    sqlx::query("DELETE FROM congress_ballot WHERE round_id = $1").bind(round_id).execute(&mut *conn).await.db()?;
+    sqlx::query(
+        "UPDATE congress_round SET entry = 'none', cast_count = NULL, valid_count = NULL, votes = NULL WHERE id = $1",
+    )
+    .bind(round_id)
+    .execute(&mut *conn)
+    .await
+    .db()?;
+    Ok(())
+}
+
+async fn write_ballots(conn: &mut Conn, round_id: i64, from: u64, ballots: &[Vec<bool>]) -> Result<()> {
+    let rows: Vec<serde_json::Value> = ballots
+        .iter()
+        .enumerate()
+        .map(|(k, b)| serde_json::json!([round_id, from as i64 + k as i64 + 1, rules::encode_marks(b)]))
+        .collect();
+    use super::common::JsonCol::{Int, Text};
+    let sql = format!(
+        "INSERT INTO congress_ballot (round_id, number, marks) {}",
+        super::common::json_rows(&[Int, Int, Text])
+    );
+    super::members::write_json(conn, &sql, &rows, &|_| {}).await?;
+    sqlx::query("UPDATE congress_round SET entry = 'ballots' WHERE id = $1")
+        .bind(round_id)
+        .execute(&mut *conn)
+        .await
+        .db()?;
+    Ok(())
 }
 
 /// A value an update binds after the congress's id (`$2`, `$3`, …).
@@ -593,6 +784,13 @@ impl CongressStore for Backend {
         if c.status == CongressStatus::Cancelled {
             return Err(Error::conflict("congress_not_planned", format!("congress {congress}: it is cancelled")).into());
         }
+        if before.rounds > 0 {
+            return Err(Error::conflict(
+                "election_voting",
+                format!("election {id}: its vote has begun; the candidate list is kept as it went to the ballot"),
+            )
+            .into());
+        }
         rules::check_candidates(&list, before.review.present)?;
         sqlx::query("DELETE FROM congress_candidate WHERE election_id = $1")
             .bind(id.get())
@@ -655,5 +853,179 @@ impl CongressStore for Backend {
             out.push(load_election(&mut conn, &self.profile, ElectionId::new(id), Some(present)).await?.0);
         }
         Ok(out)
+    }
+
+    async fn open_round(&self, actor: &Actor, election: ElectionId) -> Result<Round> {
+        let mut tx = self.begin_write().await?;
+        let (e, _, unit_id) = election_to_change(&mut tx, &self.profile, election).await?;
+        if e.rounds > 0 {
+            return Err(Error::conflict(
+                "election_voting",
+                format!("election {election}: its first round is open already"),
+            )
+            .into());
+        }
+        let (seats, names) = rules::first_round(&e.review)?;
+        insert_round(&mut tx, self.ids.next_id(), election, 1, seats, &names).await?;
+        let round = audit_round(&mut tx, actor, "congress.round", election, unit_id, None, 1).await?;
+        self.commit(tx).await?;
+        Ok(round)
+    }
+
+    async fn rounds(&self, election: ElectionId) -> Result<Vec<Round>> {
+        let mut conn = self.reader().acquire().await.db()?;
+        load_election(&mut conn, &self.profile, election, None).await?;
+        Ok(load_rounds(&mut conn, election).await?.into_iter().map(|(r, _)| r).collect())
+    }
+
+    async fn add_ballot(&self, actor: &Actor, election: ElectionId, round: u32, marks: Vec<bool>) -> Result<Round> {
+        let mut tx = self.begin_write().await?;
+        let (e, _, unit_id) = election_to_change(&mut tx, &self.profile, election).await?;
+        let (before, round_id) = open_round_of(&mut tx, election, round).await?;
+        if before.entry == VoteEntry::Tally {
+            return Err(Error::conflict(
+                "round_entry",
+                format!("round {round}: its votes are entered as tallies; replace them to enter ballots"),
+            )
+            .into());
+        }
+        if marks.len() != before.candidates.len() {
+            return Err(Error::invalid(
+                "invalid_ballot",
+                format!("ballot: {} marks for the {} names of round {round}", marks.len(), before.candidates.len()),
+            )
+            .into());
+        }
+        let present = load_delegates(&mut tx, e.congress).await?.credentials.present;
+        if before.ballots >= present.min(rules::MAX_BALLOTS as u64) {
+            return Err(Error::invalid(
+                "invalid_ballot",
+                format!(
+                    "ballot: round {round} has {} ballots already, one for each of the {present} delegates present",
+                    before.ballots
+                ),
+            )
+            .into());
+        }
+        write_ballots(&mut tx, round_id, before.ballots, &[marks]).await?;
+        let after = audit_round(&mut tx, actor, "congress.ballot", election, unit_id, Some(&before), round).await?;
+        self.commit(tx).await?;
+        Ok(after)
+    }
+
+    async fn set_ballots(
+        &self,
+        actor: &Actor,
+        election: ElectionId,
+        round: u32,
+        ballots: Vec<Vec<bool>>,
+    ) -> Result<Round> {
+        let mut tx = self.begin_write().await?;
+        let (e, _, unit_id) = election_to_change(&mut tx, &self.profile, election).await?;
+        let (before, round_id) = open_round_of(&mut tx, election, round).await?;
+        let credentials = load_delegates(&mut tx, e.congress).await?.credentials;
+        // Checked as the count will check them: marks per name, ballots per delegate.
+        let trial = Round { entry: VoteEntry::Ballots, ..before.clone() };
+        rules::count_round(&trial, ballots.clone(), self.profile.congress.base, &credentials)?;
+        clear_votes(&mut tx, round_id).await?;
+        write_ballots(&mut tx, round_id, 0, &ballots).await?;
+        let after = audit_round(&mut tx, actor, "congress.ballots", election, unit_id, Some(&before), round).await?;
+        self.commit(tx).await?;
+        Ok(after)
+    }
+
+    async fn set_tally(&self, actor: &Actor, election: ElectionId, round: u32, tally: RoundTally) -> Result<Round> {
+        let mut tx = self.begin_write().await?;
+        let (e, _, unit_id) = election_to_change(&mut tx, &self.profile, election).await?;
+        let (before, round_id) = open_round_of(&mut tx, election, round).await?;
+        let credentials = load_delegates(&mut tx, e.congress).await?.credentials;
+        let trial = Round { entry: VoteEntry::Tally, tally: Some(tally.clone()), ..before.clone() };
+        rules::count_round(&trial, vec![], self.profile.congress.base, &credentials)?;
+        clear_votes(&mut tx, round_id).await?;
+        let votes = serde_json::to_string(&tally.votes).map_err(|e| StoreError::Backend(e.to_string()))?;
+        sqlx::query(
+            "UPDATE congress_round SET entry = 'tally', cast_count = $2, valid_count = $3, votes = $4 WHERE id = $1",
+        )
+        .bind(round_id)
+        .bind(tally.cast as i64)
+        .bind(tally.valid as i64)
+        .bind(votes)
+        .execute(&mut *tx)
+        .await
+        .db()?;
+        let after = audit_round(&mut tx, actor, "congress.tally", election, unit_id, Some(&before), round).await?;
+        self.commit(tx).await?;
+        Ok(after)
+    }
+
+    async fn count_round(
+        &self,
+        actor: &Actor,
+        election: ElectionId,
+        round: u32,
+        issued: Option<u64>,
+    ) -> Result<Vec<Round>> {
+        let mut tx = self.begin_write().await?;
+        let (e, _, unit_id) = election_to_change(&mut tx, &self.profile, election).await?;
+        let (before, round_id) = open_round_of(&mut tx, election, round).await?;
+        let credentials = load_delegates(&mut tx, e.congress).await?.credentials;
+        let ballots = if before.entry == VoteEntry::Ballots { load_ballots(&mut tx, round_id).await? } else { vec![] };
+        let asked = Round { issued: issued.or(before.issued), ..before.clone() };
+        let tally = rules::count_round(&asked, ballots, self.profile.congress.base, &credentials)?;
+        let result = serde_json::to_string(&tally).map_err(|e| StoreError::Backend(e.to_string()))?;
+        sqlx::query(
+            "UPDATE congress_round SET status = 'counted', issued = $2, result = $3, counted_at = $4 WHERE id = $1",
+        )
+        .bind(round_id)
+        .bind(asked.issued.map(|i| i as i64))
+        .bind(result)
+        .bind(now_text())
+        .execute(&mut *tx)
+        .await
+        .db()?;
+        audit_round(&mut tx, actor, "congress.count", election, unit_id, Some(&before), round).await?;
+        if let Some(next) = &tally.next_round
+            && round < rules::MAX_ROUNDS
+        {
+            insert_round(&mut tx, self.ids.next_id(), election, round + 1, next.seats, &next.candidates).await?;
+            audit_round(&mut tx, actor, "congress.round", election, unit_id, None, round + 1).await?;
+        }
+        let rounds = load_rounds(&mut tx, election).await?.into_iter().map(|(r, _)| r).collect();
+        self.commit(tx).await?;
+        Ok(rounds)
+    }
+
+    async fn publish_results(&self, actor: &Actor, election: ElectionId) -> Result<Election> {
+        let mut tx = self.begin_write().await?;
+        let (before, _, unit_id) = election_to_change(&mut tx, &self.profile, election).await?;
+        let counted = load_rounds(&mut tx, election).await?.iter().any(|(r, _)| r.status == RoundStatus::Counted);
+        if !counted {
+            return Err(Error::conflict(
+                "nothing_to_publish",
+                format!("election {election}: no round is counted yet; count one before publishing"),
+            )
+            .into());
+        }
+        if before.published_at.is_some() {
+            return Ok(before);
+        }
+        sqlx::query("UPDATE congress_election SET published_at = $2 WHERE id = $1")
+            .bind(election.get())
+            .bind(now_text())
+            .execute(&mut *tx)
+            .await
+            .db()?;
+        let (after, _) = load_election(&mut tx, &self.profile, election, None).await?;
+        let target = format!("election:{election}");
+        let entry = AuditChange {
+            action: "congress.publish",
+            target: &target,
+            unit_id: Some(unit_id),
+            before: serde_json::to_value(&before).ok(),
+            after: serde_json::to_value(&after).ok(),
+        };
+        append(&mut tx, actor, entry).await?;
+        self.commit(tx).await?;
+        Ok(after)
     }
 }

@@ -4,7 +4,7 @@
 
 use super::*;
 use orgwork_domain::congress::{
-    Breach, Candidate, CongressKind, CongressStatus, Credentials, Delegate, ListReview, TermCode,
+    Breach, Candidate, CongressKind, CongressStatus, Credentials, Delegate, ListReview, Round, RoundTally, TermCode,
 };
 
 /// A term: from one year to another.
@@ -113,6 +113,11 @@ pub struct Election {
     pub seats: u64,
     pub candidates: Vec<Candidate>,
     pub review: ListReview,
+    /// When its results were published to every reader (until then only those who may
+    /// change the congress read its rounds).
+    pub published_at: Option<String>,
+    /// Its rounds on the record so far.
+    pub rounds: u32,
 }
 
 /// Terms and congresses.
@@ -148,6 +153,36 @@ pub trait CongressStore: Send + Sync {
     async fn election(&self, id: ElectionId) -> Result<Election>;
     /// A congress's elections, in the order created.
     async fn elections(&self, congress: CongressId) -> Result<Vec<Election>>;
+    /// Opens an election's first round from its list's ballot (`first_round`: the list must
+    /// keep the surplus rule); the list is frozen from then on.
+    async fn open_round(&self, actor: &Actor, election: ElectionId) -> Result<Round>;
+    /// An election's rounds, the first first.
+    async fn rounds(&self, election: ElectionId) -> Result<Vec<Round>>;
+    /// Enters one ballot (a mark per name, in the round's order) in an open round entered
+    /// ballot by ballot (or not entered yet); at most as many ballots as delegates present.
+    async fn add_ballot(&self, actor: &Actor, election: ElectionId, round: u32, marks: Vec<bool>) -> Result<Round>;
+    /// Replaces an open round's votes by these ballots (checked as the count checks them).
+    async fn set_ballots(
+        &self,
+        actor: &Actor,
+        election: ElectionId,
+        round: u32,
+        ballots: Vec<Vec<bool>>,
+    ) -> Result<Round>;
+    /// Replaces an open round's votes by tallies (checked as the count checks them).
+    async fn set_tally(&self, actor: &Actor, election: ElectionId, round: u32, tally: RoundTally) -> Result<Round>;
+    /// Counts an open round on the profile's base with the congress's credentials, keeps
+    /// the figures, and opens the next round when seats are unfilled and candidates remain
+    /// (up to `MAX_ROUNDS`). Returns every round.
+    async fn count_round(
+        &self,
+        actor: &Actor,
+        election: ElectionId,
+        round: u32,
+        issued: Option<u64>,
+    ) -> Result<Vec<Round>>;
+    /// Publishes an election's results (at least one round counted) to every reader.
+    async fn publish_results(&self, actor: &Actor, election: ElectionId) -> Result<Election>;
 }
 
 /// The units directly below `unit` on `as_of`, each with its members then (its subtree's

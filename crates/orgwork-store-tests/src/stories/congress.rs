@@ -3,7 +3,8 @@
 
 use super::*;
 use orgwork_domain::congress::{
-    Attendance, Breach, Candidate, CongressKind, CongressStatus, Delegate, DelegateKind, Nomination, TermCode,
+    Attendance, Breach, Candidate, CongressKind, CongressStatus, Delegate, DelegateKind, Nomination, RoundTally,
+    TermCode, VoteEntry,
 };
 use orgwork_store::{CongressChange, NewCongress};
 
@@ -160,7 +161,53 @@ pub async fn schedules_a_terms_congresses_bottom_up(store: Arc<dyn Store>) {
     assert_eq!(error_code(s.set_candidates(&actor(), e.id, over).await), "invalid_candidate");
     assert_eq!(s.election(e.id).await.unwrap(), e, "the refused list changed nothing");
     assert_eq!(error_code(s.create_election(&actor(), kcq.id, "x", 0).await), "invalid_election");
-    assert_eq!(s.elections(kcq.id).await.unwrap(), vec![e]);
+    assert_eq!(s.elections(kcq.id).await.unwrap(), vec![e.clone()]);
+
+    // The vote. Nothing is published before a round is counted; the first round opens from
+    // the list's ballot and freezes the list.
+    assert_eq!(error_code(s.publish_results(&actor(), e.id).await), "nothing_to_publish");
+    assert_eq!(error_code(s.add_ballot(&actor(), e.id, 1, vec![true; 3]).await), "round_not_found");
+    let r1 = s.open_round(&actor(), e.id).await.unwrap();
+    assert_eq!((r1.number, r1.seats, r1.candidates.clone()), (1, 2, e.review.ballot.clone()));
+    assert_eq!(error_code(s.open_round(&actor(), e.id).await), "election_voting");
+    assert_eq!(error_code(s.set_candidates(&actor(), e.id, list.clone()).await), "election_voting");
+    // Three ballots, one per delegate present: the third keeps three names for two seats.
+    s.add_ballot(&actor(), e.id, 1, vec![true, true, false]).await.unwrap();
+    s.add_ballot(&actor(), e.id, 1, vec![true, false, true]).await.unwrap();
+    let r1 = s.add_ballot(&actor(), e.id, 1, vec![true, true, true]).await.unwrap();
+    assert_eq!((r1.ballots, r1.entry), (3, VoteEntry::Ballots));
+    assert_eq!(error_code(s.add_ballot(&actor(), e.id, 1, vec![true, false, false]).await), "invalid_ballot");
+    assert_eq!(error_code(s.add_ballot(&actor(), e.id, 1, vec![true]).await), "invalid_ballot");
+    assert_eq!(
+        error_code(s.set_tally(&actor(), e.id, 2, RoundTally { cast: 1, valid: 1, votes: vec![1, 0, 0] }).await),
+        "round_not_found"
+    );
+    // Counted on the 3 convened: 2 votes pass. An is elected; one seat goes to round two,
+    // which opens with Cường and Em.
+    let rounds = s.count_round(&actor(), e.id, 1, Some(3)).await.unwrap();
+    let t = rounds[0].result.clone().unwrap();
+    assert_eq!((t.ballots, t.valid, t.invalid, t.base_count, t.threshold), (3, 2, 1, 3, 2));
+    assert_eq!((t.elected.clone(), t.unfilled, t.issued), (vec!["Nguyễn Văn An".to_string()], 1, Some(3)));
+    assert_eq!(rounds.len(), 2);
+    assert_eq!(
+        (rounds[1].seats, rounds[1].candidates.clone()),
+        (1, vec!["Lê Văn Cường".into(), "Hoàng Văn Em".into()])
+    );
+    assert_eq!(error_code(s.count_round(&actor(), e.id, 1, None).await), "round_closed");
+    assert_eq!(error_code(s.count_round(&actor(), e.id, 2, None).await), "round_empty");
+    // Round two by tallies: refused when a name has more votes than valid ballots.
+    let bad = RoundTally { cast: 3, valid: 2, votes: vec![3, 0] };
+    assert_eq!(error_code(s.set_tally(&actor(), e.id, 2, bad).await), "invalid_count");
+    let r2 = s.set_tally(&actor(), e.id, 2, RoundTally { cast: 3, valid: 3, votes: vec![2, 1] }).await.unwrap();
+    assert_eq!((r2.entry, r2.ballots), (VoteEntry::Tally, 0));
+    assert_eq!(error_code(s.add_ballot(&actor(), e.id, 2, vec![true, false]).await), "round_entry");
+    let rounds = s.count_round(&actor(), e.id, 2, None).await.unwrap();
+    assert_eq!(rounds.len(), 2, "both seats filled: no third round");
+    assert_eq!(rounds[1].result.as_ref().unwrap().elected, ["Lê Văn Cường"]);
+    assert_eq!(s.rounds(e.id).await.unwrap(), rounds);
+    let published = s.publish_results(&actor(), e.id).await.unwrap();
+    assert!(published.published_at.is_some() && published.rounds == 2);
+    assert_eq!(s.publish_results(&actor(), e.id).await.unwrap(), published, "publishing again changes nothing");
 
     // The province's congress: planned, then cancelled with its reason; a cancelled one
     // counts as none, and a reason is needed.
@@ -183,6 +230,11 @@ pub async fn schedules_a_terms_congresses_bottom_up(store: Arc<dyn Store>) {
         (count("congress.plan"), count("congress.change"), count("congress.hold"), count("congress.cancel")),
         (6, 2, 5, 1)
     );
+    assert_eq!(
+        (count("congress.round"), count("congress.ballot"), count("congress.tally"), count("congress.count")),
+        (2, 3, 1, 2)
+    );
+    assert_eq!(count("congress.publish"), 1);
     let cancel = log.iter().find(|e| e.action == "congress.cancel").unwrap();
     assert_eq!(cancel.before.as_ref().unwrap()["status"], "planned");
     assert_eq!(cancel.after.as_ref().unwrap()["status"], "cancelled");
