@@ -63,6 +63,28 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
     }
 }
 
+/// A typed id and a number from the path's two segments (`/elections/{id}/rounds/{number}`).
+pub struct IdNumber<T>(pub T, pub u32);
+
+impl<T, S> FromRequestParts<S> for IdNumber<T>
+where
+    T: std::str::FromStr<Err = orgwork_domain::Error> + Send,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let axum::extract::Path((id, number)) =
+            axum::extract::Path::<(String, String)>::from_request_parts(parts, state)
+                .await
+                .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid_path", e.body_text()))?;
+        let number = number.parse().map_err(|_| {
+            ApiError::new(StatusCode::BAD_REQUEST, "invalid_path", format!("'{number}' is not a number"))
+        })?;
+        Ok(IdNumber(id.parse()?, number))
+    }
+}
+
 /// A typed id from the path's one segment (`/members/{id}`): a malformed one is the 404 of
 /// its kind (`member_not_found`…), as an id that names no row is.
 pub struct Id<T>(pub T);

@@ -323,6 +323,38 @@ fn table() -> Vec<Row> {
         let path = "/api/v1/congresses/{congress2}/cancel";
         t.push(row(u, M::POST, "/api/v1/congresses/{id}/cancel", path, body, status));
     }
+    // An election's rounds ({election2}: the setup's 1 seat, An and Bình on the list; one
+    // delegate present by now): organizers of the unit open, enter, count and publish; other
+    // readers read the rounds once published (403 before), another subtree learns nothing.
+    let r = "/api/v1/congresses/elections/{election2}/rounds";
+    let rounds = "/api/v1/congresses/elections/{id}/rounds";
+    for (u, status) in [("admin", 200), ("org", 200), ("insp", 403), ("view", 403), ("other", 404)] {
+        t.push(row(u, M::GET, rounds, r, None, status));
+    }
+    for (u, status) in [("insp", 403), ("view", 403), ("other", 404), ("org", 201), ("admin", 409)] {
+        t.push(row(u, M::POST, rounds, r, None, status));
+    }
+    for (u, status) in [("insp", 403), ("view", 403), ("other", 404), ("org", 200)] {
+        let template = "/api/v1/congresses/elections/{id}/rounds/{number}/ballots";
+        let path = "/api/v1/congresses/elections/{election2}/rounds/1/ballots";
+        t.push(row(u, M::POST, template, path, Some(json!({"kept": ["An"]})), status));
+        t.push(row(u, M::PUT, template, path, Some(json!({"csv": "Bình,An\n0,1\n"})), status));
+        let body = json!({"cast": 1, "valid": 1, "votes": [{"candidate": "An", "votes": 1}, {"candidate": "Bình", "votes": 0}]});
+        let tally = "/api/v1/congresses/elections/{election2}/rounds/1/tally";
+        t.push(row(u, M::PUT, "/api/v1/congresses/elections/{id}/rounds/{number}/tally", tally, Some(body), status));
+    }
+    for (u, status) in [("insp", 403), ("view", 403), ("other", 404), ("org", 200), ("admin", 409)] {
+        let count = "/api/v1/congresses/elections/{election2}/rounds/1/count";
+        let template = "/api/v1/congresses/elections/{id}/rounds/{number}/count";
+        t.push(row(u, M::POST, template, count, Some(json!({"issued": 1})), status));
+    }
+    for (u, status) in [("insp", 403), ("view", 403), ("other", 404), ("org", 200)] {
+        let path = "/api/v1/congresses/elections/{election2}/publish";
+        t.push(row(u, M::POST, "/api/v1/congresses/elections/{id}/publish", path, None, status));
+    }
+    for (u, status) in [("insp", 200), ("plan", 200), ("view", 200), ("other", 404)] {
+        t.push(row(u, M::GET, rounds, r, None, status));
+    }
     // Inspection (IP is the setup's programme of KCQ for 2022; I its inspection of STC,
     // concluded with R, a recommendation to STC owned by plan; C a case against a member of
     // STC): inspectors plan, run and decide; organizers report follow-up; whoever sees a unit
@@ -693,6 +725,14 @@ async fn every_endpoint_checks_its_caller(backend: &str) {
     let (s, e) = send(&app, &app.token, Method::POST, &path, Some(body)).await;
     assert_eq!(s, StatusCode::CREATED, "{e}");
     let election_id = e["id"].as_str().unwrap().to_string();
+    let body = json!({"title": "Ủy ban Kiểm tra", "seats": 1});
+    let (s, e) = send(&app, &app.token, Method::POST, &path, Some(body)).await;
+    assert_eq!(s, StatusCode::CREATED, "{e}");
+    let election2_id = e["id"].as_str().unwrap().to_string();
+    let body = json!({"candidates": [{"name": "An", "nomination": "list"}, {"name": "Bình", "nomination": "list"}]});
+    let path = format!("/api/v1/congresses/elections/{election2_id}/candidates");
+    let (s, e) = send(&app, &app.token, Method::PUT, &path, Some(body)).await;
+    assert_eq!(s, StatusCode::OK, "{e}");
 
     // The table covers every operation of the API.
     let (_, doc) = send(&app, "", Method::GET, "/api/v1/openapi.json", None).await;
@@ -711,7 +751,7 @@ async fn every_endpoint_checks_its_caller(backend: &str) {
         }
         assert!(covered.contains(&(method.clone(), path.clone())), "{method} {path} has no row in the access table");
         // Without a token, and with a bad one: 401.
-        let concrete = path.replace("{code}", "STC").replace("{id}", &member_id);
+        let concrete = path.replace("{code}", "STC").replace("{id}", &member_id).replace("{number}", "1");
         let method = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
         let body = (method == Method::POST).then(|| json!({}));
         for token in ["", "ow_nope.not-a-token"] {
@@ -739,6 +779,7 @@ async fn every_endpoint_checks_its_caller(backend: &str) {
             .replace("{case}", &case_id)
             .replace("{congress}", &congress_ids[0])
             .replace("{congress2}", &congress_ids[1])
+            .replace("{election2}", &election2_id)
             .replace("{election}", &election_id);
         let body =
             r.body.clone().map(|b| serde_json::from_str(&b.to_string().replace("{member}", &member_id)).unwrap());
@@ -753,7 +794,8 @@ async fn every_endpoint_checks_its_caller(backend: &str) {
             r.user
         );
         if s == StatusCode::FORBIDDEN {
-            assert!(["out_of_scope", "forbidden"].contains(&b["error"]["code"].as_str().unwrap()), "{b}");
+            let code = b["error"]["code"].as_str().unwrap();
+            assert!(["out_of_scope", "forbidden", "results_not_published"].contains(&code), "{b}");
         }
         if s == StatusCode::NOT_FOUND && r.template.starts_with("/api/v1/members") {
             assert_eq!(b["error"]["code"], "member_not_found", "{b}");

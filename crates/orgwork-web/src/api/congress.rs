@@ -7,6 +7,8 @@
 //! counts of the units asked about, which need the right to read that unit's structure on
 //! that date. Any signed-in user may compute from figures they bring.
 
+pub mod rounds;
+
 use super::List;
 use crate::AppState;
 use crate::auth::{ApiCaller, Caller, today};
@@ -46,6 +48,11 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(elections, create_election))
         .routes(routes!(election))
         .routes(routes!(set_candidates))
+        .routes(routes!(rounds::rounds, rounds::open_round))
+        .routes(routes!(rounds::add_ballot, rounds::set_ballots))
+        .routes(routes!(rounds::set_tally))
+        .routes(routes!(rounds::count_round))
+        .routes(routes!(rounds::publish))
 }
 
 /// The largest CSV text a body may carry.
