@@ -1233,6 +1233,40 @@ async fn congresses_from_the_command_line(backend: &str) {
     assert_eq!(e["review"]["check"]["ok"], serde_json::json!(false), "2 for 2 seats is not more: {e}");
     let all = ok_json(&url, &["congress", "elections", &id(&kcq), "--json"]);
     assert_eq!(all.as_array().map(Vec::len), Some(1));
+    // A list outside the surplus rule does not go to the vote.
+    let out = orgwork(&url, &["congress", "open-round", &id(&e)]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("the rule asks for 3 to 3"), "{out:?}");
+    // The inspection committee, 1 seat, An and Bình. Round one by ballots: one each, and a
+    // ballot keeping both is invalid; on the 3 convened nobody passes, so round two opens.
+    let k = ok_json(&url, &["congress", "election", &id(&kcq), "--title", "Ủy ban Kiểm tra", "--seats", "1", "--json"]);
+    std::fs::write(&list, "name\nAn\nBình\n").unwrap();
+    ok_json(&url, &["congress", "candidates", &id(&k), "--input", list.to_str().unwrap(), "--json"]);
+    let r = ok_json(&url, &["congress", "open-round", &id(&k), "--json"]);
+    assert_eq!(r[0]["candidates"], serde_json::json!(["An", "Bình"]), "{r}");
+    std::fs::write(&three, "Bình,An\n1,0\n0,1\n1,1\n").unwrap();
+    let r = ok_json(&url, &["congress", "enter", &id(&k), "--ballots", f3, "--json"]);
+    assert_eq!(r[0]["ballots"].as_u64(), Some(3), "{r}");
+    let rounds = ok_json(&url, &["congress", "count-round", &id(&k), "--issued", "3", "--json"]);
+    let t = &rounds[0]["result"];
+    assert_eq!(
+        (t["valid"].as_u64(), t["invalid"].as_u64(), t["unfilled"].as_u64()),
+        (Some(2), Some(1), Some(1)),
+        "{t}"
+    );
+    assert_eq!(rounds[1]["candidates"], serde_json::json!(["An", "Bình"]), "{rounds}");
+    // Round two by tallies: An 2 of the 3 convened.
+    let tally = dir.path().join("tally.csv");
+    std::fs::write(&tally, "candidate,votes\nBình,1\nAn,2\n").unwrap();
+    let tf = tally.to_str().unwrap();
+    let out = orgwork(&url, &["congress", "enter", &id(&k), "--tally", tf]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--cast"), "{out:?}");
+    ok_json(&url, &["congress", "enter", &id(&k), "--tally", tf, "--cast", "3", "--valid", "3", "--json"]);
+    let rounds = ok_json(&url, &["congress", "count-round", &id(&k), "--json"]);
+    assert_eq!(rounds.as_array().map(Vec::len), Some(2), "{rounds}");
+    assert_eq!(rounds[1]["result"]["elected"], serde_json::json!(["An"]), "{rounds}");
+    assert_eq!(ok_json(&url, &["congress", "rounds", &id(&k), "--json"]), rounds);
+    let p = ok_json(&url, &["congress", "publish", &id(&k), "--json"]);
+    assert!(p["published_at"].is_string(), "{p}");
     std::fs::write(&delegates, "name,kind,unit\nAn,elected,DN\n").unwrap();
     let out = orgwork(&url, &["congress", "delegates", &id(&kcq), "--input", d]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("not under KCQ"), "{}", String::from_utf8_lossy(&out.stderr));

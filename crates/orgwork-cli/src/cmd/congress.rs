@@ -2,7 +2,8 @@
 //! (`apportion`, from a file or from the register as of a date) and the count of an
 //! election's round (`count`, from the ballots one by one or from tallies); the terms and each
 //! unit's congress in a term (`plan`, `change`, `hold`, `cancel`, `show`, `terms`) and the
-//! term's schedule with its check (`schedule`).
+//! term's schedule with its check (`schedule`); delegates, elections and candidate lists;
+//! an election's rounds (`open-round`, `enter`, `count-round`, `rounds`, `publish`).
 
 use crate::cmd::inspection::who;
 use crate::db::DbArgs;
@@ -11,8 +12,9 @@ use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
 use clap::Subcommand;
 use orgwork_domain::congress::{
-    Apportion, Apportionment, Base, CongressKind, Count, Method, Tally, TermCode, Votes, ballots_from_cells,
-    candidates_from_cells, delegates_from_cells, tally_from_cells, units_from_cells,
+    Apportion, Apportionment, Base, CongressKind, Count, Method, Round, RoundStatus, RoundTally, Tally, TermCode,
+    VoteEntry, Votes, ballots_from_cells, candidates_from_cells, delegates_from_cells, order_ballots, order_votes,
+    tally_from_cells, units_from_cells,
 };
 use orgwork_domain::date::parse_written_date;
 use orgwork_domain::structure::UnitCode;
@@ -252,6 +254,74 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Open an election's first round from its candidate list's ballot (the list must keep
+    /// the surplus rule; it is frozen from then on).
+    OpenRound {
+        election: ElectionId,
+        #[arg(long = "as")]
+        as_user: Option<String>,
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Enter an open round's votes, replacing any entered: --ballots FILE (the heading row
+    /// names the round's candidates, each further row is a ballot, 1 for a name kept, 0 or
+    /// empty for one crossed out), or --tally FILE (columns candidate,votes) with --cast and
+    /// --valid. The round is the open one unless --round names it.
+    Enter {
+        election: ElectionId,
+        #[arg(long)]
+        round: Option<u32>,
+        #[arg(long)]
+        ballots: Option<PathBuf>,
+        #[arg(long)]
+        tally: Option<PathBuf>,
+        #[arg(long)]
+        cast: Option<u64>,
+        #[arg(long)]
+        valid: Option<u64>,
+        #[arg(long = "as")]
+        as_user: Option<String>,
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Count an open round on the profile's base with the congress's credentials; when seats
+    /// are left and candidates remain, the next round opens with them.
+    CountRound {
+        election: ElectionId,
+        #[arg(long)]
+        round: Option<u32>,
+        /// The ballots handed out, for the minutes.
+        #[arg(long)]
+        issued: Option<u64>,
+        #[arg(long = "as")]
+        as_user: Option<String>,
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        json: bool,
+    },
+    /// An election's rounds: the names on each ballot, the votes entered, the counts.
+    Rounds {
+        election: ElectionId,
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Publish an election's results (a round counted) to every reader of its congress.
+    Publish {
+        election: ElectionId,
+        #[arg(long = "as")]
+        as_user: Option<String>,
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        json: bool,
+    },
     /// The terms, the latest first, with their congresses on the record.
     Terms {
         #[command(flatten)]
@@ -438,6 +508,52 @@ pub async fn run(c: Command) -> Result<()> {
             }
             Ok(())
         }
+        Command::OpenRound { election, as_user, db, json } => {
+            let store = db.open().await?;
+            let by = who(store.as_ref(), as_user).await?;
+            let r = store.open_round(&by, election).await?;
+            print_rounds(&[r], json)
+        }
+        Command::Enter { election, round, ballots, tally, cast, valid, as_user, db, json } => {
+            let store = db.open().await?;
+            let by = who(store.as_ref(), as_user).await?;
+            let open = open_round(store.as_ref(), election, round).await?;
+            let r = match (ballots, tally) {
+                (Some(file), None) => {
+                    let (heading, list) = ballots_from_cells(&read_cells(&file)?)?;
+                    let list = order_ballots(&open.candidates, &heading, list)?;
+                    store.set_ballots(&by, election, open.number, list).await?
+                }
+                (None, Some(file)) => {
+                    let (Some(cast), Some(valid)) = (cast, valid) else {
+                        bail!("a tally needs --cast and --valid: the ballots cast and the valid ones")
+                    };
+                    let (names, votes) = tally_from_cells(&read_cells(&file)?)?;
+                    let votes = order_votes(&open.candidates, &names, &votes)?;
+                    store.set_tally(&by, election, open.number, RoundTally { cast, valid, votes }).await?
+                }
+                _ => bail!("give --ballots FILE or --tally FILE"),
+            };
+            print_rounds(&[r], json)
+        }
+        Command::CountRound { election, round, issued, as_user, db, json } => {
+            let store = db.open().await?;
+            let by = who(store.as_ref(), as_user).await?;
+            let open = open_round(store.as_ref(), election, round).await?;
+            let rounds = store.count_round(&by, election, open.number, issued).await?;
+            print_rounds(&rounds, json)
+        }
+        Command::Rounds { election, db, json } => print_rounds(&db.open().await?.rounds(election).await?, json),
+        Command::Publish { election, as_user, db, json } => {
+            let store = db.open().await?;
+            let by = who(store.as_ref(), as_user).await?;
+            let e = store.publish_results(&by, election).await?;
+            if json {
+                return output::json(&e);
+            }
+            println!("{}: results published at {}", e.title, e.published_at.unwrap_or_default());
+            Ok(())
+        }
         Command::Terms { db, json } => {
             let terms = db.open().await?.terms().await?;
             if json {
@@ -463,6 +579,69 @@ pub async fn run(c: Command) -> Result<()> {
             Ok(())
         }
     }
+}
+
+/// The round asked for, or the open one.
+async fn open_round(store: &dyn orgwork_store::Store, election: ElectionId, number: Option<u32>) -> Result<Round> {
+    let rounds = store.rounds(election).await?;
+    let found = match number {
+        Some(n) => rounds.into_iter().find(|r| r.number == n),
+        None => rounds.into_iter().rev().find(|r| r.status == RoundStatus::Open),
+    };
+    match (found, number) {
+        (Some(r), _) => Ok(r),
+        (None, Some(n)) => bail!("election {election} has no round {n}"),
+        (None, None) => bail!("election {election} has no open round; open the first with `congress open-round`"),
+    }
+}
+
+fn print_rounds(rounds: &[Round], json: bool) -> Result<()> {
+    if json {
+        return output::json(&rounds);
+    }
+    for r in rounds {
+        println!(
+            "round {}: {} seat(s), {} on the ballot, {}",
+            r.number,
+            r.seats,
+            r.candidates.len(),
+            r.status.as_str()
+        );
+        match (&r.result, r.entry) {
+            (Some(t), _) => {
+                println!(
+                    "  ballots {} (valid {}, invalid {}); base {} {}, passing with {} votes",
+                    t.ballots,
+                    t.valid,
+                    t.invalid,
+                    t.base.as_str(),
+                    t.base_count,
+                    t.threshold
+                );
+                for c in &t.candidates {
+                    let mark = if c.elected {
+                        "elected"
+                    } else if c.passed {
+                        "passed"
+                    } else {
+                        ""
+                    };
+                    println!("  {:>6}  {}  {mark}", c.votes, c.name);
+                }
+                println!("  elected: {}", t.elected.join(", "));
+                if !t.tied.is_empty() {
+                    println!("  tied at the last seat: {}", t.tied.join(", "));
+                }
+                if t.unfilled > 0 {
+                    println!("  seats unfilled: {}", t.unfilled);
+                }
+            }
+            (None, VoteEntry::Ballots) => println!("  {} ballots entered", r.ballots),
+            (None, VoteEntry::Tally) => println!("  tallies entered"),
+            (None, VoteEntry::None) => println!("  no votes entered"),
+        }
+    }
+    Ok(())
 }
 
 fn show(c: &Congress, json: bool) -> Result<()> {
