@@ -1211,10 +1211,128 @@ async fn congress_schedule_page(backend: &str) {
     }
 }
 
+/// An election's rounds from its page: the first opened from the list, ballots entered one
+/// by one (one invalid), the count leaving the seat to a second round, tallies there, the
+/// minutes; a viewer reads them once published; another subtree learns nothing.
+async fn election_rounds_pages(backend: &str) {
+    let app = spawn_app(backend).await;
+    for (code, kind, parent) in
+        [("KCQ", "bloc_committee", "QN"), ("STC", "grassroots_committee", "KCQ"), ("DN", "bloc_committee", "QN")]
+    {
+        let unit = json!({"code": code, "kind": kind, "parent": parent, "valid_from": "2020-01-01",
+            "name": {"vi": format!("Đảng bộ {code}"), "en": format!("Unit {code}")}});
+        assert_eq!(send(&app, &app.token, Method::POST, "/api/v1/units", Some(unit)).await.0, StatusCode::CREATED);
+    }
+    app.user_with_token("org", Role::Organizer, "KCQ").await;
+    app.user_with_token("view", Role::Viewer, "KCQ").await;
+    app.user_with_token("other", Role::Organizer, "DN").await;
+    let body = json!({"term": "2025-2030", "unit": "KCQ", "planned_on": "2025-05-20"});
+    let (s, c) = send(&app, &app.token, Method::POST, "/api/v1/congresses", Some(body)).await;
+    assert_eq!(s, StatusCode::CREATED, "{c}");
+    let cid = c["id"].as_str().unwrap().to_string();
+    let delegates = json!({"csv": "name,kind,unit,attendance\nAn,elected,STC,present\nBình,elected,STC,present\nChi,ex_officio,,present\n"});
+    let path = format!("/api/v1/congresses/{cid}/delegates");
+    assert_eq!(send(&app, &app.token, Method::PUT, &path, Some(delegates)).await.0, StatusCode::OK);
+    let path = format!("/api/v1/congresses/{cid}/elections");
+    let (s, e) =
+        send(&app, &app.token, Method::POST, &path, Some(json!({"title": "Ủy ban Kiểm tra", "seats": 1}))).await;
+    assert_eq!(s, StatusCode::CREATED, "{e}");
+    let eid = e["id"].as_str().unwrap().to_string();
+    let list = json!({"csv": "name\nAn\nBình\n"});
+    let path = format!("/api/v1/congresses/elections/{eid}/candidates");
+    assert_eq!(send(&app, &app.token, Method::PUT, &path, Some(list)).await.0, StatusCode::OK);
+
+    let page = format!("/congresses/elections/{eid}");
+    let mut b = Browser::new(&app.base);
+    b.login("org").await;
+    let (s, html, _) = b.get(&format!("/congresses/{cid}"), &[]).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains(&format!("href=\"{page}\"")), "the congress page links the election: {html}");
+    let (_, html, _) = b.get(&page, &[]).await;
+    assert!(html.contains("id=\"open-round-form\"") && html.contains("No round is opened yet."), "{html}");
+    let csrf = b.csrf();
+    let post = |fields: Vec<(&'static str, &'static str)>| {
+        let mut f = vec![("csrf", csrf.clone())];
+        f.extend(fields.into_iter().map(|(k, v)| (k, v.to_string())));
+        f
+    };
+    let send_form = async |b: &mut Browser, f: Vec<(&str, String)>| {
+        let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        b.post(&page, &f, &[]).await
+    };
+    assert_eq!(send_form(&mut b, post(vec![("action", "open")])).await.0, StatusCode::SEE_OTHER);
+    // Three ballots, one per delegate present: An; Bình; both (invalid for one seat).
+    for keep in [vec![("keep0", "1")], vec![("keep1", "1")], vec![("keep0", "1"), ("keep1", "1")]] {
+        let mut f = vec![("action", "ballot"), ("round", "1")];
+        f.extend(keep);
+        assert_eq!(send_form(&mut b, post(f)).await.0, StatusCode::SEE_OTHER);
+    }
+    let (_, html, _) = b.get(&page, &[]).await;
+    assert!(html.contains("3 ballot(s) entered."), "{html}");
+    let (s, html, _) = send_form(&mut b, post(vec![("action", "ballot"), ("round", "1"), ("keep0", "1")])).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert!(html.contains("id=\"election-error\"") && html.contains("3 delegates present"), "{html}");
+    let (s, _, _) = send_form(&mut b, post(vec![("action", "count"), ("round", "1"), ("issued", "3")])).await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let (_, html, _) = b.get(&page, &[]).await;
+    assert!(html.contains("Round 1: 1 seat(s), 2 on the ballot; counted"), "{html}");
+    assert!(html.contains("1 seat(s) unfilled: a further round with An, Bình."), "{html}");
+    assert!(html.contains("id=\"tally-form-2\""), "round two opened: {html}");
+    // Round two by tallies: An 2 of the 3 convened.
+    let f = vec![("action", "tally"), ("round", "2"), ("cast", "3"), ("valid", "3"), ("votes0", "2"), ("votes1", "1")];
+    assert_eq!(send_form(&mut b, post(f)).await.0, StatusCode::SEE_OTHER);
+    assert_eq!(send_form(&mut b, post(vec![("action", "count"), ("round", "2")])).await.0, StatusCode::SEE_OTHER);
+    let (_, html, _) = b.get(&page, &[]).await;
+    let at = html.find("id=\"round-2\"").unwrap();
+    assert!(html[at..].contains("<dd class=\"round-elected\"><bdi>An</bdi></dd>"), "{html}");
+    assert!(html.contains("id=\"publish-form\""), "{html}");
+    let minutes = format!("/congresses/elections/{eid}/rounds/2");
+    let (s, doc, _) = b.get(&minutes, &[]).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(doc.contains("Minutes of the count, round 2") && doc.contains("id=\"minutes-elected\""), "{doc}");
+    assert!(doc.contains("<dt>Votes needed (more than half of the base)</dt><dd>2</dd>"), "{doc}");
+
+    // A viewer of the bloc: the list, not the rounds, until the results are published.
+    let mut v = Browser::new(&app.base);
+    v.login("view").await;
+    let (s, html, _) = v.get(&page, &[]).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("id=\"results-hidden\"") && !html.contains("id=\"round-1\""), "{html}");
+    assert!(!html.contains("id=\"open-round-form\""));
+    assert_eq!(v.get(&minutes, &[]).await.0, StatusCode::FORBIDDEN);
+    let vc = v.csrf();
+    let (s, _, _) = v.post(&page, &[("csrf", vc.as_str()), ("action", "publish")], &[]).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "a viewer does not publish");
+    assert_eq!(send_form(&mut b, post(vec![("action", "publish")])).await.0, StatusCode::SEE_OTHER);
+    let (_, html, _) = v.get(&page, &[]).await;
+    assert!(html.contains("id=\"round-2\"") && !html.contains("id=\"ballot-form"), "{html}");
+    assert_eq!(v.get(&minutes, &[]).await.0, StatusCode::OK);
+    // Another subtree's organizer: nothing.
+    let mut o = Browser::new(&app.base);
+    o.login("other").await;
+    assert_eq!(o.get(&page, &[]).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(o.get(&minutes, &[]).await.0, StatusCode::NOT_FOUND);
+    let oc = o.csrf();
+    assert_eq!(o.post(&page, &[("csrf", oc.as_str()), ("action", "publish")], &[]).await.0, StatusCode::NOT_FOUND);
+    for lang in ["vi", "ar"] {
+        let english = english_fragments(lang);
+        let c = b.csrf();
+        b.post("/language", &[("csrf", &c), ("lang", lang), ("next", "/")], &[]).await;
+        for path in [page.clone(), minutes.clone()] {
+            let (s, html, _) = b.get(&path, &[]).await;
+            assert_eq!(s, StatusCode::OK, "{lang} {path}");
+            let text = visible_text(&html);
+            let found: Vec<&String> = english.iter().filter(|f| text.contains(f.as_str())).collect();
+            assert!(found.is_empty(), "{lang} {path}: English {found:?} in {text}");
+        }
+    }
+}
+
 orgwork_store_tests::backends!(
     call crate;
     setup |backend| backend;
     congress_schedule_page,
+    election_rounds_pages,
     irreversible_actions_ask_first,
     the_member_list_counts_and_pages_both_ways,
     vietnamese_and_arabic_pages_carry_no_english,

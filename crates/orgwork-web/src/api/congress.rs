@@ -585,7 +585,7 @@ async fn create_election(
 }
 
 /// An election the caller may see: its congress's.
-async fn readable_election(store: &dyn Store, caller: &Caller, id: ElectionId) -> Result<Election, ApiError> {
+pub async fn readable_election(store: &dyn Store, caller: &Caller, id: ElectionId) -> Result<Election, ApiError> {
     let hidden = || ApiError::from(ElectionId::not_found(id));
     let e = store.election(id).await.map_err(|_| hidden())?;
     readable_congress(store, caller, e.congress).await.map_err(|_| hidden())?;

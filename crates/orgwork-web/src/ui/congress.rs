@@ -9,6 +9,8 @@
 //!
 //! The computations and their access are the API's (`api::congress`).
 
+pub mod election;
+
 use super::i18n::Tr;
 use super::{Ctx, FieldsForm, Layout, PageId, Submitted, field as get, redirect, urlencode};
 use crate::AppState;
@@ -307,6 +309,74 @@ pub async fn count(
     }
 }
 
+/// A round's minutes: the figures, each candidate's row, who is elected, who is tied, and the
+/// further round, in the reader's words.
+pub struct Minutes {
+    pub figures: Vec<(String, String)>,
+    pub rows: Vec<VoteRow>,
+    pub elected: String,
+    pub tied: String,
+    pub next_round: String,
+}
+
+pub fn minutes(tr: Tr, t: &Tally) -> Minutes {
+    let n = |x: u64| tr.number(x as i64);
+    let mut figures = vec![(tr.t("congress-seats"), n(t.seats))];
+    if let Some(c) = t.convened {
+        figures.push((tr.t("congress-base-convened"), n(c)));
+    }
+    if let Some(p) = t.present {
+        figures.push((tr.t("congress-base-present"), n(p)));
+    }
+    if let Some(i) = t.issued {
+        figures.push((tr.t("congress-issued"), n(i)));
+    }
+    figures.extend([
+        (tr.t("congress-returned"), n(t.ballots)),
+        (tr.t("congress-valid"), n(t.valid)),
+        (tr.t("congress-invalid"), n(t.invalid)),
+        (
+            tr.t("congress-base"),
+            format!("{}: {}", tr.t(&format!("congress-base-{}", t.base.as_str())), n(t.base_count)),
+        ),
+        (tr.t("congress-threshold"), n(t.threshold)),
+    ]);
+    let rows = t
+        .candidates
+        .iter()
+        .map(|c| VoteRow {
+            name: c.name.clone(),
+            votes: n(c.votes),
+            share: if t.base_count == 0 {
+                String::new()
+            } else {
+                format!("{} %", decimal(tr, 100.0 * c.votes as f64 / t.base_count as f64, 2))
+            },
+            passed: tr.t(if c.passed { "congress-yes" } else { "congress-no" }),
+            elected: c.elected,
+            elected_text: if c.elected {
+                tr.t("congress-elected-yes")
+            } else if t.tied.contains(&c.name) {
+                tr.t("congress-tied-yes")
+            } else {
+                String::new()
+            },
+        })
+        .collect();
+    let next_round = match &t.next_round {
+        Some(r) => tr.ta2("congress-next-round", "seats", &n(r.seats), "candidates", &r.candidates.join(", ")),
+        None if t.unfilled > 0 => tr.ta("congress-unfilled-left", "seats", &n(t.unfilled)),
+        None => String::new(),
+    };
+    Minutes {
+        figures,
+        rows,
+        elected: if t.elected.is_empty() { tr.t("congress-none") } else { t.elected.join(", ") },
+        tied: t.tied.join(", "),
+        next_round,
+    }
+}
+
 fn render_count(
     s: &AppState,
     ctx: &Ctx,
@@ -334,55 +404,9 @@ fn render_count(
     };
     if let Some(t) = t {
         page.shown = true;
-        let mut figures = vec![(tr.t("congress-seats"), n(t.seats))];
-        if let Some(c) = t.convened {
-            figures.push((tr.t("congress-base-convened"), n(c)));
-        }
-        if let Some(p) = t.present {
-            figures.push((tr.t("congress-base-present"), n(p)));
-        }
-        if let Some(i) = t.issued {
-            figures.push((tr.t("congress-issued"), n(i)));
-        }
-        figures.extend([
-            (tr.t("congress-returned"), n(t.ballots)),
-            (tr.t("congress-valid"), n(t.valid)),
-            (tr.t("congress-invalid"), n(t.invalid)),
-            (
-                tr.t("congress-base"),
-                format!("{}: {}", tr.t(&format!("congress-base-{}", t.base.as_str())), n(t.base_count)),
-            ),
-            (tr.t("congress-threshold"), n(t.threshold)),
-        ]);
-        page.figures = figures;
-        page.rows = t
-            .candidates
-            .iter()
-            .map(|c| VoteRow {
-                name: c.name.clone(),
-                votes: n(c.votes),
-                share: if t.base_count == 0 {
-                    String::new()
-                } else {
-                    format!("{} %", decimal(tr, 100.0 * c.votes as f64 / t.base_count as f64, 2))
-                },
-                passed: tr.t(if c.passed { "congress-yes" } else { "congress-no" }),
-                elected: c.elected,
-                elected_text: if c.elected {
-                    tr.t("congress-elected-yes")
-                } else if t.tied.contains(&c.name) {
-                    tr.t("congress-tied-yes")
-                } else {
-                    String::new()
-                },
-            })
-            .collect();
-        page.elected = if t.elected.is_empty() { tr.t("congress-none") } else { t.elected.join(", ") };
-        page.tied = t.tied.join(", ");
-        if let Some(r) = &t.next_round {
-            page.next_round =
-                tr.ta2("congress-next-round", "seats", &n(r.seats), "candidates", &r.candidates.join(", "));
-        }
+        let m = minutes(tr, &t);
+        (page.figures, page.rows, page.elected, page.tied, page.next_round) =
+            (m.figures, m.rows, m.elected, m.tied, m.next_round);
         let list = check_list(&s.store.profile().congress, t.seats, t.candidates.len() as u64);
         if !list.ok {
             page.list_check = tr.ta2("congress-list-outside", "least", &n(list.least), "most", &n(list.most));
@@ -770,6 +794,8 @@ pub struct ElectionView {
     rows: Vec<CandidateRow>,
     verdict: String,
     ok: bool,
+    /// Its rounds so far, in words (empty before the vote).
+    rounds: String,
 }
 
 /// A candidate's row.
@@ -983,6 +1009,11 @@ fn election_view(tr: Tr, e: &orgwork_store::Election) -> ElectionView {
         rows,
         verdict,
         ok: k.ok,
+        rounds: match (e.rounds, e.published_at.is_some()) {
+            (0, _) => String::new(),
+            (r, true) => tr.ta("congress-rounds-published", "rounds", &n(u64::from(r))),
+            (r, false) => tr.ta("congress-rounds-so-far", "rounds", &n(u64::from(r))),
+        },
     }
 }
 

@@ -114,6 +114,11 @@ pub fn routes() -> Router<AppState> {
         .route("/congresses/{id}", get(congress::congress_page).post(congress::congress_action))
         .route("/congresses/{id}/delegates", post(congress::set_delegates))
         .route("/congresses/{id}/elections", post(congress::election_action))
+        .route(
+            "/congresses/elections/{id}",
+            get(congress::election::election_page).post(congress::election::election_action),
+        )
+        .route("/congresses/elections/{id}/rounds/{number}", get(congress::election::minutes_page))
         .route("/congresses/apportion", get(congress::apportion_page).post(congress::apportion))
         .route("/congresses/count", get(congress::count_page).post(congress::count))
         .route("/restructurings", get(restructure::list).post(restructure::plan))
