@@ -692,6 +692,61 @@ test('congresses: the Bloc\'s delegates shared, a round counted into minutes, in
   await keep('congress-apportion-ar');
 });
 
+test('an election in two rounds: the Bloc committee, a ballot entered, the minutes, in two languages', async () => {
+  await login('organizer.kcq');
+  const language = async (lang) => {
+    await page.locator('#lang-select').selectOption(lang);
+    await page.locator('#lang-select').locator('xpath=following-sibling::button').click();
+    await page.waitForFunction((l) => document.documentElement.lang === l, lang);
+  };
+  await language('en');
+  await page.goto(`${base}/congresses/schedule`);
+  await page.locator('#congress-table a', { hasText: 'Party Committee of the Provincial Agencies Bloc' }).first().click();
+  await page.getByRole('heading', { name: 'Credentials' }).waitFor();
+  const congress = page.url();
+  // The demo's committee election: 15 seats; round one leaves one to a tie, round two fills it.
+  await page.getByRole('link', { name: /Ban Chấp hành Đảng bộ Khối/ }).click();
+  await page.getByRole('heading', { name: 'Rounds' }).waitFor();
+  assert.match(await page.locator('#round-1 h3').textContent(), /Round 1: 15 seat\(s\), 17 on the ballot; counted/);
+  assert.match(await page.locator('#round-1 .round-tied').textContent(), /,/);
+  assert.match(await page.locator('#round-1 .round-next').textContent(), /1 seat\(s\) unfilled: a further round with/);
+  assert.equal(await page.locator('#round-1 tr.elected').count(), 14);
+  assert.equal(await page.locator('#round-2 tr.elected').count(), 1);
+  assert.equal(await page.locator('#publish-form').count(), 0, 'published by the demo');
+  await keep('congress-election-en');
+  await page.locator('#round-2 a.minutes-link').click();
+  await page.getByRole('heading', { name: 'Minutes of the count, round 2' }).waitFor();
+  await page.emulateMedia({ media: 'print' });
+  assert.equal(await page.locator('a', { hasText: 'Back' }).isVisible(), false, 'the print shows the minutes only');
+  await keep('congress-round-minutes-print');
+  await page.emulateMedia({ media: 'screen' });
+  // A new election from the congress page, a ballot entered by unticking a name.
+  await page.goto(congress);
+  await page.getByLabel('What is elected').fill('Ủy ban Kiểm tra Đảng ủy Khối');
+  await page.locator('#el-seats').fill('1');
+  await page.getByRole('button', { name: 'Open the election' }).click();
+  const card = page.locator('.election', { hasText: 'Ủy ban Kiểm tra Đảng ủy Khối' });
+  await card.locator('textarea').fill('name\nLê Văn An\nTrần Thị Bình\n');
+  await card.getByRole('button', { name: 'Record the list' }).click();
+  await page.getByRole('link', { name: 'Ủy ban Kiểm tra Đảng ủy Khối' }).click();
+  await page.getByRole('button', { name: 'Open the first round' }).click();
+  await page.locator('#ballot-form-1').waitFor();
+  await page.locator('#ballot-form-1').getByLabel('Trần Thị Bình').uncheck();
+  await page.getByRole('button', { name: 'Record the ballot' }).click();
+  assert.match(await page.locator('#round-1 .round-entered').textContent(), /1 ballot\(s\) entered/);
+  await keep('congress-ballot-entry-en');
+  await page.getByRole('button', { name: 'Count the round' }).click();
+  // One vote of 137 convened passes nobody: round two opens with both.
+  await page.locator('#round-2').waitFor();
+  assert.match(await page.locator('#round-1 .round-next').textContent(), /Lê Văn An, Trần Thị Bình/);
+  await language('ar');
+  assert.equal(await page.locator('html').getAttribute('dir'), 'rtl');
+  await page.getByRole('heading', { name: 'الجولات' }).waitFor();
+  assert.match(await page.locator('#round-1 h3').textContent(), /الجولة 1/);
+  await keep('congress-election-ar');
+  await language('en');
+});
+
 test('wrong passwords are refused, then rate-limited', async () => {
   const context = await browser.newContext({ locale: 'en-GB' });
   page = await context.newPage();

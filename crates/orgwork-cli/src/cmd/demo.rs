@@ -562,7 +562,28 @@ pub async fn load_congresses(store: &dyn Store) -> Result<bool> {
             support: Some(30),
             withdrawn: false,
         });
-        store.set_candidates(&who, e.id, candidates).await?;
+        let e = store.set_candidates(&who, e.id, candidates).await?;
+        // The vote, by tallies. Round one: fourteen pass clearly, two tie at the fifteenth
+        // seat (neither is elected), one does not pass; round two fills the seat among the
+        // three, and the results are published.
+        use orgwork_domain::congress::RoundTally;
+        let present = store.delegates(c.id).await?.credentials.present;
+        let (cast, valid) = (present, present - 1);
+        store.open_round(&who, e.id).await?;
+        let standing = e.review.ballot.len() as u64;
+        let votes: Vec<u64> = (0..standing)
+            .map(|i| match i {
+                0..14 => valid - 2 - 3 * i,
+                14 | 15 => 80,
+                _ => 41,
+            })
+            .collect();
+        store.set_tally(&who, e.id, 1, RoundTally { cast, valid, votes }).await?;
+        store.count_round(&who, e.id, 1, Some(present)).await?;
+        let (cast, valid) = (present - 2, present - 4);
+        store.set_tally(&who, e.id, 2, RoundTally { cast, valid, votes: vec![78, 41, 7] }).await?;
+        store.count_round(&who, e.id, 2, Some(present - 2)).await?;
+        store.publish_results(&who, e.id).await?;
     }
     plan(ROOT.0, CongressKind::Delegates, Some(16), day("2025-09-28"), false, true).await?;
     Ok(true)
