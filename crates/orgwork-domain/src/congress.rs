@@ -12,10 +12,12 @@ use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 
 mod candidates;
+mod decisions;
 mod delegates;
 mod rounds;
 mod schedule;
 pub use candidates::*;
+pub use decisions::*;
 pub use delegates::*;
 pub use rounds::*;
 pub use schedule::*;
@@ -90,7 +92,7 @@ pub struct Apportion {
 }
 
 /// One unit's share.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
 pub struct Allocation {
     pub unit: String,
@@ -102,7 +104,7 @@ pub struct Allocation {
 }
 
 /// Seats the method cannot give: the units contending for them, equal in priority.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
 pub struct Tie {
     pub units: Vec<String>,
@@ -110,7 +112,7 @@ pub struct Tie {
 }
 
 /// An apportionment's result.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
 pub struct Apportionment {
     pub method: Method,

@@ -15,8 +15,8 @@ use orgwork_domain::congress::{
 };
 use orgwork_domain::structure::{Names, UnitCode};
 use orgwork_store::{
-    Actor, Congress, CongressChange, CongressId, CongressStore, DelegateList, Election, ElectionId, NewCongress,
-    Result, Schedule, StoreError, Term,
+    Actor, ApportionAsk, Congress, CongressApportionment, CongressChange, CongressId, CongressStore, Decided,
+    DelegateList, Election, ElectionId, MemberStore, NewCongress, Result, Schedule, StoreError, Term,
 };
 use sqlx::Row;
 use std::collections::{BTreeMap, HashMap};
@@ -434,6 +434,56 @@ async fn write_ballots(conn: &mut Conn, round_id: i64, from: u64, ballots: &[Vec
         .await
         .db()?;
     Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// A congress's apportionment
+
+async fn load_apportionment(conn: &mut Conn, congress: CongressId) -> Result<Option<CongressApportionment>> {
+    let Some(row) = sqlx::query("SELECT as_of, result, names FROM congress_apportionment WHERE congress_id = $1")
+        .bind(congress.get())
+        .fetch_optional(&mut *conn)
+        .await
+        .db()?
+    else {
+        return Ok(None);
+    };
+    let apportionment: rules::Apportionment = stored("result", &row.try_get::<String, _>("result").db()?)?;
+    let names: Vec<Names> = stored("names", &row.try_get::<String, _>("names").db()?)?;
+    let rows = sqlx::query(
+        "SELECT tie, units, reason, decided_by, decided_at FROM congress_tie_decision WHERE congress_id = $1 ORDER BY tie",
+    )
+    .bind(congress.get())
+    .fetch_all(&mut *conn)
+    .await
+    .db()?;
+    let mut decisions = vec![];
+    for r in &rows {
+        decisions.push(Decided {
+            decision: rules::TieDecision {
+                tie: r.try_get::<i64, _>("tie").db()?.clamp(0, i64::from(u32::MAX)) as u32,
+                units: stored("units", &r.try_get::<String, _>("units").db()?)?,
+                reason: r.try_get("reason").db()?,
+            },
+            by: r.try_get("decided_by").db()?,
+            at: r.try_get("decided_at").db()?,
+        });
+    }
+    let made: Vec<rules::TieDecision> = decisions.iter().map(|d| d.decision.clone()).collect();
+    let (shares, open_seats) = rules::decided_shares(&apportionment, &made);
+    Ok(Some(CongressApportionment {
+        congress,
+        as_of: row.try_get("as_of").db()?,
+        apportionment,
+        names,
+        decisions,
+        shares,
+        open_seats,
+    }))
+}
+
+fn to_text<T: serde::Serialize>(v: &T) -> Result<String> {
+    serde_json::to_string(v).map_err(|e| StoreError::Backend(e.to_string()))
 }
 
 /// A value an update binds after the congress's id (`$2`, `$3`, …).
@@ -1019,6 +1069,136 @@ impl CongressStore for Backend {
         let target = format!("election:{election}");
         let entry = AuditChange {
             action: "congress.publish",
+            target: &target,
+            unit_id: Some(unit_id),
+            before: serde_json::to_value(&before).ok(),
+            after: serde_json::to_value(&after).ok(),
+        };
+        append(&mut tx, actor, entry).await?;
+        self.commit(tx).await?;
+        Ok(after)
+    }
+
+    async fn apportion_congress(
+        &self,
+        actor: &Actor,
+        congress: CongressId,
+        ask: ApportionAsk,
+    ) -> Result<CongressApportionment> {
+        if ask.as_of > today() {
+            return Err(Error::invalid("invalid_apportionment", format!("as_of: {} is after today", ask.as_of)).into());
+        }
+        let c = self.congress(congress).await?;
+        if c.kind != CongressKind::Delegates {
+            return Err(Error::invalid(
+                "invalid_apportionment",
+                format!("congress {congress}: a congress of all the members has no delegates to share"),
+            )
+            .into());
+        }
+        if c.status == CongressStatus::Cancelled {
+            return Err(Error::conflict("congress_not_planned", format!("congress {congress}: it is cancelled")).into());
+        }
+        let below = self.totals_below(&c.unit, ask.as_of).await?;
+        if below.is_empty() {
+            return Err(Error::invalid(
+                "invalid_apportionment",
+                format!("unit: {} has no units below it on {}", c.unit, ask.as_of),
+            )
+            .into());
+        }
+        let result = rules::Apportion {
+            method: ask.method,
+            seats: ask.seats,
+            min: ask.min,
+            base: ask.base,
+            per: ask.per,
+            ex_officio: ask.ex_officio,
+            units: below.iter().map(|(u, m)| (u.code.to_string(), *m)).collect(),
+        }
+        .run()?;
+        let names: Vec<Names> = below.into_iter().map(|(u, _)| u.name).collect();
+        let mut tx = self.begin_write().await?;
+        let (_, unit_id) = load(&mut tx, congress).await?;
+        let before = load_apportionment(&mut tx, congress).await?;
+        for table in ["congress_tie_decision", "congress_apportionment"] {
+            sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {table} WHERE congress_id = $1")))
+                .bind(congress.get())
+                .execute(&mut *tx)
+                .await
+                .db()?;
+        }
+        sqlx::query(
+            "INSERT INTO congress_apportionment (congress_id, as_of, result, names, recorded_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(congress.get())
+        .bind(ask.as_of)
+        .bind(to_text(&result)?)
+        .bind(to_text(&names)?)
+        .bind(now_text())
+        .execute(&mut *tx)
+        .await
+        .db()?;
+        let after = load_apportionment(&mut tx, congress)
+            .await?
+            .ok_or_else(|| StoreError::Backend("the apportionment just written is not there".into()))?;
+        let target = format!("congress:{congress}");
+        let entry = AuditChange {
+            action: "congress.apportion",
+            target: &target,
+            unit_id: Some(unit_id),
+            before: before.and_then(|b| serde_json::to_value(b).ok()),
+            after: serde_json::to_value(&after).ok(),
+        };
+        append(&mut tx, actor, entry).await?;
+        self.commit(tx).await?;
+        Ok(after)
+    }
+
+    async fn congress_apportionment(&self, congress: CongressId) -> Result<Option<CongressApportionment>> {
+        let mut conn = self.reader().acquire().await.db()?;
+        load(&mut conn, congress).await?;
+        load_apportionment(&mut conn, congress).await
+    }
+
+    async fn decide_tie(
+        &self,
+        actor: &Actor,
+        congress: CongressId,
+        decision: rules::TieDecision,
+    ) -> Result<CongressApportionment> {
+        let mut tx = self.begin_write().await?;
+        let (c, unit_id) = load(&mut tx, congress).await?;
+        if c.status == CongressStatus::Cancelled {
+            return Err(Error::conflict("congress_not_planned", format!("congress {congress}: it is cancelled")).into());
+        }
+        let before = load_apportionment(&mut tx, congress).await?.ok_or_else(|| {
+            StoreError::from(Error::conflict(
+                "no_apportionment",
+                format!("congress {congress}: no apportionment is recorded to decide a tie of"),
+            ))
+        })?;
+        let made: Vec<rules::TieDecision> = before.decisions.iter().map(|d| d.decision.clone()).collect();
+        rules::check_decision(&before.apportionment, &made, &decision)?;
+        sqlx::query(
+            "INSERT INTO congress_tie_decision (congress_id, tie, units, reason, decided_by, decided_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(congress.get())
+        .bind(i64::from(decision.tie))
+        .bind(to_text(&decision.units)?)
+        .bind(decision.reason.trim())
+        .bind(&actor.name)
+        .bind(now_text())
+        .execute(&mut *tx)
+        .await
+        .db()?;
+        let after = load_apportionment(&mut tx, congress)
+            .await?
+            .ok_or_else(|| StoreError::Backend("the apportionment vanished".into()))?;
+        let target = format!("congress:{congress}");
+        let entry = AuditChange {
+            action: "congress.decide",
             target: &target,
             unit_id: Some(unit_id),
             before: serde_json::to_value(&before).ok(),

@@ -4,7 +4,8 @@
 
 use super::*;
 use orgwork_domain::congress::{
-    Breach, Candidate, CongressKind, CongressStatus, Credentials, Delegate, ListReview, Round, RoundTally, TermCode,
+    Allocation, Apportionment, Breach, Candidate, CongressKind, CongressStatus, Credentials, Delegate, ListReview,
+    Method, Round, RoundTally, TermCode, TieDecision,
 };
 
 /// A term: from one year to another.
@@ -120,6 +121,48 @@ pub struct Election {
     pub rounds: u32,
 }
 
+/// What a congress's apportionment is asked: the method and its figures, and the day the
+/// members of the units below are counted on.
+#[derive(Debug, Clone)]
+pub struct ApportionAsk {
+    pub method: Method,
+    pub seats: u64,
+    pub min: u64,
+    pub base: u64,
+    pub per: u64,
+    pub ex_officio: u64,
+    pub as_of: NaiveDate,
+}
+
+/// A tie decided: by whom, when, and the decision with its reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
+pub struct Decided {
+    #[serde(flatten)]
+    pub decision: TieDecision,
+    pub by: String,
+    pub at: String,
+}
+
+/// A congress's apportionment on the record: the method's result, the names of the units
+/// then, the ties decided, and the shares with those decisions.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schemas", derive(utoipa::ToSchema))]
+pub struct CongressApportionment {
+    #[cfg_attr(feature = "schemas", schema(value_type = String))]
+    pub congress: CongressId,
+    /// The day the members were counted on.
+    pub as_of: NaiveDate,
+    pub apportionment: Apportionment,
+    /// Each allocation's unit's names on `as_of`, in the allocations' order.
+    pub names: Vec<Names>,
+    pub decisions: Vec<Decided>,
+    /// Each unit's seats with the decisions applied.
+    pub shares: Vec<Allocation>,
+    /// Seats of ties not decided yet.
+    pub open_seats: u64,
+}
+
 /// Terms and congresses.
 #[async_trait]
 pub trait CongressStore: Send + Sync {
@@ -181,6 +224,24 @@ pub trait CongressStore: Send + Sync {
         round: u32,
         issued: Option<u64>,
     ) -> Result<Vec<Round>>;
+    /// Shares a congress of delegates' seats among the units directly below its unit, from
+    /// their members on `ask.as_of` (not after today), and records it, replacing any record
+    /// (and its decisions) before.
+    async fn apportion_congress(
+        &self,
+        actor: &Actor,
+        congress: CongressId,
+        ask: ApportionAsk,
+    ) -> Result<CongressApportionment>;
+    /// The congress's apportionment on the record, if any.
+    async fn congress_apportionment(&self, congress: CongressId) -> Result<Option<CongressApportionment>>;
+    /// Records a person's decision of one of the recorded apportionment's ties (`check_decision`).
+    async fn decide_tie(
+        &self,
+        actor: &Actor,
+        congress: CongressId,
+        decision: TieDecision,
+    ) -> Result<CongressApportionment>;
     /// Publishes an election's results (at least one round counted) to every reader.
     async fn publish_results(&self, actor: &Actor, election: ElectionId) -> Result<Election>;
 }

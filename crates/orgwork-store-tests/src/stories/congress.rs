@@ -209,6 +209,50 @@ pub async fn schedules_a_terms_congresses_bottom_up(store: Arc<dyn Store>) {
     assert!(published.published_at.is_some() && published.rounds == 2);
     assert_eq!(s.publish_results(&actor(), e.id).await.unwrap(), published, "publishing again changes nothing");
 
+    // The bloc's delegates apportioned among its two units, 2 members each: D'Hondt gives one
+    // seat each and leaves the third to a tie; a person decides it, with the reason.
+    for (unit, name) in
+        [("SO-TC-C1", "Lý Văn Hai"), ("SO-TC-C2", "Lý Thị Ba"), ("BAO", "Mai Văn Tư"), ("BAO", "Mai Thị Năm")]
+    {
+        admit(s, unit, record(name, "male", "1980-01-01", "2010-01-01")).await;
+    }
+    assert_eq!(s.congress_apportionment(kcq.id).await.unwrap(), None);
+    let ask = orgwork_store::ApportionAsk {
+        method: orgwork_domain::congress::Method::Dhondt,
+        seats: 3,
+        min: 0,
+        base: 0,
+        per: 0,
+        ex_officio: 2,
+        as_of: d("2025-04-01"),
+    };
+    assert_eq!(error_code(s.apportion_congress(&actor(), so.id, ask.clone()).await), "invalid_apportionment");
+    let late = orgwork_store::ApportionAsk { as_of: d("2099-01-01"), ..ask.clone() };
+    assert_eq!(error_code(s.apportion_congress(&actor(), kcq.id, late).await), "invalid_apportionment");
+    let a = s.apportion_congress(&actor(), kcq.id, ask).await.unwrap();
+    assert_eq!(
+        a.names.iter().map(|n| n.vi.as_str()).collect::<Vec<_>>(),
+        ["Chi bộ Báo Quảng Ninh", "Đảng bộ Sở Tài chính"]
+    );
+    assert_eq!(
+        a.shares.iter().map(|x| (x.unit.as_str(), x.members, x.seats)).collect::<Vec<_>>(),
+        [("BAO", 2, 1), ("SO-TC", 2, 1)]
+    );
+    assert_eq!((a.open_seats, a.apportionment.total), (1, 5));
+    assert_eq!(s.congress_apportionment(kcq.id).await.unwrap(), Some(a.clone()));
+    let decision = |units: &[&str], reason: &str| orgwork_domain::congress::TieDecision {
+        tie: 1,
+        units: units.iter().map(|u| u.to_string()).collect(),
+        reason: reason.into(),
+    };
+    assert_eq!(error_code(s.decide_tie(&actor(), kcq.id, decision(&["QN"], "x")).await), "invalid_decision");
+    assert_eq!(error_code(s.decide_tie(&actor(), kcq.id, decision(&["BAO"], "")).await), "invalid_decision");
+    assert_eq!(s.congress_apportionment(kcq.id).await.unwrap(), Some(a), "refused decisions changed nothing");
+    let a = s.decide_tie(&actor(), kcq.id, decision(&["BAO"], "Bốc thăm trước Ban Thường vụ")).await.unwrap();
+    assert_eq!(a.shares.iter().map(|x| x.seats).collect::<Vec<_>>(), [2, 1]);
+    assert_eq!((a.open_seats, a.decisions[0].by.as_str()), (0, actor().name.as_str()));
+    assert_eq!(error_code(s.decide_tie(&actor(), kcq.id, decision(&["SO-TC"], "x")).await), "tie_decided");
+
     // The province's congress: planned, then cancelled with its reason; a cancelled one
     // counts as none, and a reason is needed.
     let qn = s.plan_congress(&actor(), plan("QN", "2025-09-30", false)).await.unwrap();
@@ -234,7 +278,7 @@ pub async fn schedules_a_terms_congresses_bottom_up(store: Arc<dyn Store>) {
         (count("congress.round"), count("congress.ballot"), count("congress.tally"), count("congress.count")),
         (2, 3, 1, 2)
     );
-    assert_eq!(count("congress.publish"), 1);
+    assert_eq!((count("congress.publish"), count("congress.apportion"), count("congress.decide")), (1, 1, 1));
     let cancel = log.iter().find(|e| e.action == "congress.cancel").unwrap();
     assert_eq!(cancel.before.as_ref().unwrap()["status"], "planned");
     assert_eq!(cancel.after.as_ref().unwrap()["status"], "cancelled");
