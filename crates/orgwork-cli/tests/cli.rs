@@ -1180,6 +1180,18 @@ async fn congresses_from_the_command_line(backend: &str) {
     assert_eq!((held["status"].as_str(), held["held_on"].as_str()), (Some("held"), Some("2025-05-11")));
     let out = orgwork(&url, &["congress", "hold", &id(&kcq), "--on", "2025-05-12"]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("planned"), "{}", String::from_utf8_lossy(&out.stderr));
+    // The province's delegates on the record: the same tie, decided with its reason.
+    let rec = ["congress", "apportionment", &id(&qn), "--method", "dhondt", "--seats", "3", "--as-of", "2024-01-01"];
+    let a = ok_json(&url, &[&rec[..], &["--json"]].concat());
+    assert_eq!((a["open_seats"].as_u64(), a["apportionment"]["ties"][0]["seats"].as_u64()), (Some(1), Some(1)), "{a}");
+    let out = orgwork(&url, &["congress", "decide", &id(&qn), "--tie", "1", "--unit", "QN", "--reason", "x"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("does not contend"), "{out:?}");
+    let reason = "Bốc thăm trước Ban Thường vụ";
+    let a =
+        ok_json(&url, &["congress", "decide", &id(&qn), "--tie", "1", "--unit", "KCQ", "--reason", reason, "--json"]);
+    let shares: Vec<u64> = a["shares"].as_array().unwrap().iter().map(|x| x["seats"].as_u64().unwrap()).collect();
+    assert_eq!((shares, a["decisions"][0]["reason"].as_str()), (vec![1, 2], Some(reason)), "{a}");
+    assert_eq!(ok_json(&url, &["congress", "apportionment", &id(&qn), "--json"]), a);
     let cancelled = ok_json(&url, &["congress", "cancel", &id(&qn), "--reason", "Hợp nhất", "--json"]);
     assert_eq!(cancelled["status"].as_str(), Some("cancelled"));
     let delegates = dir.path().join("delegates.csv");

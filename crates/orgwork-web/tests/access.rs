@@ -316,6 +316,21 @@ fn table() -> Vec<Row> {
     let body = Some(json!({"term": "2025-2030", "unit": "QN", "planned_on": "2025-09-01", "kind": "delegates"}));
     t.push(row("org", M::POST, "/api/v1/congresses", "/api/v1/congresses", body.clone(), 403));
     t.push(row("admin", M::POST, "/api/v1/congresses", "/api/v1/congresses", body, 201));
+    // A congress's apportionment ({congress2}, the bloc's congress of delegates): organizers
+    // record it and decide its ties; every reader of the congress reads it.
+    let a = "/api/v1/congresses/{congress2}/apportionment";
+    let template = "/api/v1/congresses/{id}/apportionment";
+    for (u, status) in [("insp", 403), ("view", 403), ("other", 404), ("org", 200)] {
+        let body = Some(json!({"method": "dhondt", "seats": 5, "ex_officio": 1, "as_of": "2024-01-01"}));
+        t.push(row(u, M::PUT, template, a, body, status));
+        let body = Some(json!({"tie": 99, "units": ["STC"], "reason": "Bốc thăm"}));
+        let path = "/api/v1/congresses/{congress2}/apportionment/decisions";
+        let decided = if status == 200 { 400 } else { status };
+        t.push(row(u, M::POST, "/api/v1/congresses/{id}/apportionment/decisions", path, body, decided));
+    }
+    for (u, status) in [("admin", 200), ("org", 200), ("insp", 200), ("plan", 200), ("view", 200), ("other", 404)] {
+        t.push(row(u, M::GET, template, a, None, status));
+    }
     for (u, status) in [("view", 403), ("plan", 403), ("other", 404), ("org", 200)] {
         let body = Some(json!({"on": "2025-04-05"}));
         t.push(row(u, M::POST, "/api/v1/congresses/{id}/hold", "/api/v1/congresses/{congress}/hold", body, status));
@@ -714,8 +729,8 @@ async fn every_endpoint_checks_its_caller(backend: &str) {
     assert_eq!(s, StatusCode::CREATED, "{case}");
     let case_id = case["id"].as_str().unwrap().to_string();
     let mut congress_ids = vec![];
-    for (unit, day) in [("STC", "2025-04-01"), ("KCQ", "2025-06-01")] {
-        let body = json!({"term": "2025-2030", "unit": unit, "planned_on": day});
+    for (unit, day, kind) in [("STC", "2025-04-01", "members"), ("KCQ", "2025-06-01", "delegates")] {
+        let body = json!({"term": "2025-2030", "unit": unit, "planned_on": day, "kind": kind});
         let (s, c) = send(&app, &app.token, Method::POST, "/api/v1/congresses", Some(body)).await;
         assert_eq!(s, StatusCode::CREATED, "{c}");
         congress_ids.push(c["id"].as_str().unwrap().to_string());

@@ -254,6 +254,50 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// A congress's apportionment on the record: with --method, the congress's delegates are
+    /// shared among the units directly below its unit from their members on --as-of, and
+    /// recorded (replacing the record before); without, the record is shown.
+    Apportionment {
+        congress: CongressId,
+        #[arg(long, value_parser = method, requires = "as_of")]
+        method: Option<Method>,
+        #[arg(long)]
+        seats: Option<u64>,
+        #[arg(long, default_value_t = 0)]
+        min: u64,
+        #[arg(long, default_value_t = 0)]
+        base: u64,
+        #[arg(long)]
+        per: Option<u64>,
+        #[arg(long, default_value_t = 0)]
+        ex_officio: u64,
+        #[arg(long, value_parser = date)]
+        as_of: Option<NaiveDate>,
+        #[arg(long = "as")]
+        as_user: Option<String>,
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Decide a tie of a congress's recorded apportionment: the units (of those contending)
+    /// that take its seats, one each (--unit once per seat), and why.
+    Decide {
+        congress: CongressId,
+        /// The tie's number, from 1, as the apportionment lists them.
+        #[arg(long)]
+        tie: u32,
+        #[arg(long = "unit", required = true)]
+        units: Vec<String>,
+        #[arg(long)]
+        reason: String,
+        #[arg(long = "as")]
+        as_user: Option<String>,
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        json: bool,
+    },
     /// Open an election's first round from its candidate list's ballot (the list must keep
     /// the surplus rule; it is frozen from then on).
     OpenRound {
@@ -508,6 +552,38 @@ pub async fn run(c: Command) -> Result<()> {
             }
             Ok(())
         }
+        Command::Apportionment { congress, method, seats, min, base, per, ex_officio, as_of, as_user, db, json } => {
+            let store = db.open().await?;
+            let recorded = match (method, as_of) {
+                (Some(method), Some(as_of)) => {
+                    if method != Method::Ratio && seats.is_none() {
+                        bail!("give --seats, the seats to share");
+                    }
+                    let by = who(store.as_ref(), as_user).await?;
+                    let ask = orgwork_store::ApportionAsk {
+                        method,
+                        seats: seats.unwrap_or(0),
+                        min,
+                        base,
+                        per: per.unwrap_or(0),
+                        ex_officio,
+                        as_of,
+                    };
+                    store.apportion_congress(&by, congress, ask).await?
+                }
+                _ => match store.congress_apportionment(congress).await? {
+                    Some(a) => a,
+                    None => bail!("congress {congress} has no apportionment on the record"),
+                },
+            };
+            print_recorded(&recorded, json)
+        }
+        Command::Decide { congress, tie, units, reason, as_user, db, json } => {
+            let store = db.open().await?;
+            let by = who(store.as_ref(), as_user).await?;
+            let d = orgwork_domain::congress::TieDecision { tie, units, reason };
+            print_recorded(&store.decide_tie(&by, congress, d).await?, json)
+        }
         Command::OpenRound { election, as_user, db, json } => {
             let store = db.open().await?;
             let by = who(store.as_ref(), as_user).await?;
@@ -579,6 +655,32 @@ pub async fn run(c: Command) -> Result<()> {
             Ok(())
         }
     }
+}
+
+fn print_recorded(r: &orgwork_store::CongressApportionment, json: bool) -> Result<()> {
+    if json {
+        return output::json(r);
+    }
+    println!("Members counted on {}.", r.as_of);
+    let names: Vec<String> = r.names.iter().map(|n| n.vi.clone()).collect();
+    print_apportionment(&r.apportionment, &names);
+    for d in &r.decisions {
+        println!(
+            "Tie {} decided by {} ({}): {}. {}",
+            d.decision.tie,
+            d.by,
+            d.at,
+            d.decision.units.join(", "),
+            d.decision.reason
+        );
+    }
+    if r.open_seats > 0 {
+        println!("{} seat(s) wait for a decision.", r.open_seats);
+    } else {
+        let seats: Vec<String> = r.shares.iter().map(|s| format!("{} {}", s.unit, s.seats)).collect();
+        println!("Every seat is decided: {}.", seats.join(", "));
+    }
+    Ok(())
 }
 
 /// The round asked for, or the open one.

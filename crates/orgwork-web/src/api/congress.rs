@@ -7,6 +7,7 @@
 //! counts of the units asked about, which need the right to read that unit's structure on
 //! that date. Any signed-in user may compute from figures they bring.
 
+pub mod record;
 pub mod rounds;
 
 use super::List;
@@ -53,6 +54,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(rounds::set_tally))
         .routes(routes!(rounds::count_round))
         .routes(routes!(rounds::publish))
+        .routes(routes!(record::apportionment, record::record))
+        .routes(routes!(record::decide))
 }
 
 /// The largest CSV text a body may carry.
