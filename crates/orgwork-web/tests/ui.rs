@@ -1216,9 +1216,12 @@ async fn congress_schedule_page(backend: &str) {
 /// minutes; a viewer reads them once published; another subtree learns nothing.
 async fn election_rounds_pages(backend: &str) {
     let app = spawn_app(backend).await;
-    for (code, kind, parent) in
-        [("KCQ", "bloc_committee", "QN"), ("STC", "grassroots_committee", "KCQ"), ("DN", "bloc_committee", "QN")]
-    {
+    for (code, kind, parent) in [
+        ("KCQ", "bloc_committee", "QN"),
+        ("STC", "grassroots_committee", "KCQ"),
+        ("BAO", "grassroots_cell", "KCQ"),
+        ("DN", "bloc_committee", "QN"),
+    ] {
         let unit = json!({"code": code, "kind": kind, "parent": parent, "valid_from": "2020-01-01",
             "name": {"vi": format!("Đảng bộ {code}"), "en": format!("Unit {code}")}});
         assert_eq!(send(&app, &app.token, Method::POST, "/api/v1/units", Some(unit)).await.0, StatusCode::CREATED);
@@ -1226,7 +1229,12 @@ async fn election_rounds_pages(backend: &str) {
     app.user_with_token("org", Role::Organizer, "KCQ").await;
     app.user_with_token("view", Role::Viewer, "KCQ").await;
     app.user_with_token("other", Role::Organizer, "DN").await;
-    let body = json!({"term": "2025-2030", "unit": "KCQ", "planned_on": "2025-05-20"});
+    for (unit, name) in [("STC", "Trần Thị Hoa"), ("BAO", "Lê Văn Nam")] {
+        let member = json!({"unit": unit, "joined_on": "2020-01-01", "full_name": name, "sex": "female",
+            "birth_date": "1990-01-01", "admitted_on": "2015-01-01"});
+        assert_eq!(send(&app, &app.token, Method::POST, "/api/v1/members", Some(member)).await.0, StatusCode::CREATED);
+    }
+    let body = json!({"term": "2025-2030", "unit": "KCQ", "planned_on": "2025-05-20", "kind": "delegates"});
     let (s, c) = send(&app, &app.token, Method::POST, "/api/v1/congresses", Some(body)).await;
     assert_eq!(s, StatusCode::CREATED, "{c}");
     let cid = c["id"].as_str().unwrap().to_string();
@@ -1248,6 +1256,26 @@ async fn election_rounds_pages(backend: &str) {
     let (s, html, _) = b.get(&format!("/congresses/{cid}"), &[]).await;
     assert_eq!(s, StatusCode::OK);
     assert!(html.contains(&format!("href=\"{page}\"")), "the congress page links the election: {html}");
+    assert!(html.contains("id=\"no-apportionment\"") && html.contains("id=\"apportion-record-form\""), "{html}");
+    // The bloc's delegates shared on the record: one member each, three seats by D'Hondt; the
+    // third is tied, and the organizer decides it with the reason.
+    let csrf0 = b.csrf();
+    let congress = format!("/congresses/{cid}/apportionment");
+    let record =
+        [("csrf", csrf0.as_str()), ("action", "record"), ("method", "dhondt"), ("seats", "3"), ("as_of", "01/01/2024")];
+    let (s, html, _) = b.post(&congress, &record, &[]).await;
+    assert_eq!(s, StatusCode::SEE_OTHER, "{html}");
+    let (_, html, _) = b.get(&format!("/congresses/{cid}"), &[]).await;
+    assert!(html.contains("id=\"tie-1\"") && html.contains("1 seat(s) wait for a person&#39;s decision."), "{html}");
+    let decide =
+        [("csrf", csrf0.as_str()), ("action", "decide"), ("tie", "1"), ("unit:BAO", "1"), ("reason", "Bốc thăm")];
+    let (s, html, _) = b.post(&congress, &decide, &[]).await;
+    assert_eq!(s, StatusCode::SEE_OTHER, "{html}");
+    let (_, html, _) = b.get(&format!("/congresses/{cid}"), &[]).await;
+    assert!(html.contains("Decided by org: Unit BAO (BAO). Reason: Bốc thăm"), "{html}");
+    assert!(!html.contains("id=\"apportionment-open\""), "{html}");
+    let (s, html, _) = b.post(&congress, &decide, &[]).await;
+    assert_eq!(s, StatusCode::CONFLICT, "{html}");
     let (_, html, _) = b.get(&page, &[]).await;
     assert!(html.contains("id=\"open-round-form\"") && html.contains("No round is opened yet."), "{html}");
     let csrf = b.csrf();
@@ -1298,6 +1326,9 @@ async fn election_rounds_pages(backend: &str) {
     let (s, html, _) = v.get(&page, &[]).await;
     assert_eq!(s, StatusCode::OK);
     assert!(html.contains("id=\"results-hidden\"") && !html.contains("id=\"round-1\""), "{html}");
+    let (_, html, _) = v.get(&format!("/congresses/{cid}"), &[]).await;
+    assert!(html.contains("id=\"tie-1\"") && !html.contains("id=\"apportion-record-form\""), "{html}");
+    let (_, html, _) = v.get(&page, &[]).await;
     assert!(!html.contains("id=\"open-round-form\""));
     assert_eq!(v.get(&minutes, &[]).await.0, StatusCode::FORBIDDEN);
     let vc = v.csrf();
@@ -1314,11 +1345,13 @@ async fn election_rounds_pages(backend: &str) {
     assert_eq!(o.get(&minutes, &[]).await.0, StatusCode::NOT_FOUND);
     let oc = o.csrf();
     assert_eq!(o.post(&page, &[("csrf", oc.as_str()), ("action", "publish")], &[]).await.0, StatusCode::NOT_FOUND);
+    let decide = [("csrf", oc.as_str()), ("action", "decide"), ("tie", "1"), ("unit:STC", "1"), ("reason", "x")];
+    assert_eq!(o.post(&congress, &decide, &[]).await.0, StatusCode::NOT_FOUND);
     for lang in ["vi", "ar"] {
         let english = english_fragments(lang);
         let c = b.csrf();
         b.post("/language", &[("csrf", &c), ("lang", lang), ("next", "/")], &[]).await;
-        for path in [page.clone(), minutes.clone()] {
+        for path in [page.clone(), minutes.clone(), format!("/congresses/{cid}")] {
             let (s, html, _) = b.get(&path, &[]).await;
             assert_eq!(s, StatusCode::OK, "{lang} {path}");
             let text = visible_text(&html);

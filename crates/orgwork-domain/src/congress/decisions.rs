@@ -22,7 +22,7 @@ pub struct TieDecision {
 }
 
 fn bad(message: String) -> Error {
-    Error::invalid("invalid_decision", message)
+    Error::invalid("invalid_tie_decision", message)
 }
 
 /// Checks a decision against the apportionment and the decisions made: a tie not decided

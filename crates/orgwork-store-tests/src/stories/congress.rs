@@ -245,8 +245,8 @@ pub async fn schedules_a_terms_congresses_bottom_up(store: Arc<dyn Store>) {
         units: units.iter().map(|u| u.to_string()).collect(),
         reason: reason.into(),
     };
-    assert_eq!(error_code(s.decide_tie(&actor(), kcq.id, decision(&["QN"], "x")).await), "invalid_decision");
-    assert_eq!(error_code(s.decide_tie(&actor(), kcq.id, decision(&["BAO"], "")).await), "invalid_decision");
+    assert_eq!(error_code(s.decide_tie(&actor(), kcq.id, decision(&["QN"], "x")).await), "invalid_tie_decision");
+    assert_eq!(error_code(s.decide_tie(&actor(), kcq.id, decision(&["BAO"], "")).await), "invalid_tie_decision");
     assert_eq!(s.congress_apportionment(kcq.id).await.unwrap(), Some(a), "refused decisions changed nothing");
     let a = s.decide_tie(&actor(), kcq.id, decision(&["BAO"], "Bốc thăm trước Ban Thường vụ")).await.unwrap();
     assert_eq!(a.shares.iter().map(|x| x.seats).collect::<Vec<_>>(), [2, 1]);

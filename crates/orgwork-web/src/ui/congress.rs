@@ -10,6 +10,7 @@
 //! The computations and their access are the API's (`api::congress`).
 
 pub mod election;
+pub mod record;
 
 use super::i18n::Tr;
 use super::{Ctx, FieldsForm, Layout, PageId, Submitted, field as get, redirect, urlencode};
@@ -811,6 +812,11 @@ pub struct CandidateRow {
 #[template(path = "congress.html")]
 struct CongressPage {
     elections: Vec<ElectionView>,
+    /// A congress of delegates: its apportionment on the record, and the form's choices.
+    of_delegates: bool,
+    apportionment: Option<record::RecordView>,
+    methods: Vec<(String, String)>,
+    as_of: String,
     tr: Tr,
     l: Layout,
     id: String,
@@ -923,10 +929,23 @@ async fn render_congress(
         Ok(list) => list.iter().map(|e| election_view(tr, e)).collect(),
         Err(e) => return ctx.api_error_page(e.into()),
     };
+    let of_delegates = c.kind == CongressKind::Delegates;
+    let apportionment = if of_delegates {
+        match store.congress_apportionment(id).await {
+            Ok(a) => a.map(|a| record::record_view(tr, &a)),
+            Err(e) => return ctx.api_error_page(e.into()),
+        }
+    } else {
+        None
+    };
     let page = CongressPage {
         tr,
         l: ctx.layout("congress", today()),
         elections,
+        of_delegates,
+        apportionment,
+        methods: method_choices(tr),
+        as_of: tr.date_input(c.on().min(today()).to_string()),
         id: id.to_string(),
         title: format!("{} · {}", c.names.get(tr.lang), tr.t(&format!("congress-kind-{}", c.kind.as_str()))),
         facts,

@@ -114,6 +114,7 @@ pub fn routes() -> Router<AppState> {
         .route("/congresses/{id}", get(congress::congress_page).post(congress::congress_action))
         .route("/congresses/{id}/delegates", post(congress::set_delegates))
         .route("/congresses/{id}/elections", post(congress::election_action))
+        .route("/congresses/{id}/apportionment", post(congress::record::apportionment_action))
         .route(
             "/congresses/elections/{id}",
             get(congress::election::election_page).post(congress::election::election_action),
