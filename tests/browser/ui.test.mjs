@@ -704,6 +704,11 @@ test('an election in two rounds: the Bloc committee, a ballot entered, the minut
   await page.locator('#congress-table a', { hasText: 'Party Committee of the Provincial Agencies Bloc' }).first().click();
   await page.getByRole('heading', { name: 'Credentials' }).waitFor();
   const congress = page.url();
+  // Its delegates apportioned on the record among its grassroots organizations: 2 each, the
+  // rest by largest remainder, 123 in all with 15 ex officio on top.
+  assert.ok(await page.locator('#apportionment table.apportionment tbody tr').count() > 30);
+  assert.match(await page.locator('#apportionment').textContent(), /123 seats shared by Largest remainder/);
+  await page.locator('#apportionment').screenshot({ path: join(artifacts, 'congress-apportionment-record-en.png') });
   // The demo's committee election: 15 seats; round one leaves one to a tie, round two fills it.
   await page.getByRole('link', { name: /Ban Chấp hành Đảng bộ Khối/ }).click();
   await page.getByRole('heading', { name: 'Rounds' }).waitFor();

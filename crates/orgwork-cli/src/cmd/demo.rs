@@ -500,21 +500,42 @@ pub async fn load_congresses(store: &dyn Store) -> Result<bool> {
         plan(&code, CongressKind::Members, None, on, pilot, g.code != "BNCTU").await?;
     }
     plan(BLOC.0, CongressKind::Delegates, None, day("2025-07-08"), false, true).await?;
-    // The Bloc's delegates: three elected by each grassroots organization, the Bloc
-    // committee's fifteen ex officio, two substitutes; one elected delegate absent with a
-    // substitute seated, one absent alone.
+    // The Bloc's delegates, apportioned on the record among its grassroots organizations from
+    // their members on 31 March 2025: two each first, the rest by largest remainder (as many
+    // in all as three each); a tie for the last seats is decided with the reason. Each seat is
+    // an elected delegate; the Bloc committee's fifteen sit ex officio, two substitutes; one
+    // elected delegate absent with a substitute seated, one absent alone.
     use crate::demo_data::people::{Rng, person};
-    use orgwork_domain::congress::{Attendance, Delegate, DelegateKind};
+    use orgwork_domain::congress::{Attendance, Delegate, DelegateKind, Method, TieDecision};
+    let bloc = store.schedule(term, &UnitCode::parse(BLOC.0)?, day("2025-07-08")).await?;
+    let Some(bloc_congress) = bloc.congresses.iter().find(|c| c.unit.as_str() == BLOC.0) else {
+        anyhow::bail!("the Bloc's congress is not planned");
+    };
+    let below = store.totals_below(&UnitCode::parse(BLOC.0)?, day("2025-03-31")).await?.len() as u64;
+    let ask = orgwork_store::ApportionAsk {
+        method: Method::Hamilton,
+        seats: 3 * below,
+        min: 0,
+        base: 2,
+        per: 0,
+        ex_officio: 15,
+        as_of: day("2025-03-31"),
+    };
+    let mut shared = store.apportion_congress(&who, bloc_congress.id, ask).await?;
+    for (i, t) in shared.apportionment.ties.clone().iter().enumerate() {
+        let units = t.units.iter().take(t.seats as usize).cloned().collect();
+        let reason = "Bốc thăm tại Hội nghị Ban Thường vụ Đảng ủy Khối ngày 15/4/2025".to_string();
+        shared = store.decide_tie(&who, bloc_congress.id, TieDecision { tie: i as u32 + 1, units, reason }).await?;
+    }
     let mut rng = Rng::new(2025);
     let mut list = vec![];
-    for g in GRASSROOTS {
-        for _ in 0..3 {
-            let unit = Some(format!("{}-{}", BLOC.0, g.code));
+    for share in &shared.shares {
+        for _ in 0..share.seats {
             let name = person(&mut rng, 0, 0).full_name;
             list.push(Delegate {
                 name,
                 kind: DelegateKind::Elected,
-                unit,
+                unit: Some(share.unit.clone()),
                 attendance: Attendance::Present,
                 replaces: None,
             });
@@ -538,8 +559,8 @@ pub async fn load_congresses(store: &dyn Store) -> Result<bool> {
         let attendance = if replaces.is_some() { Attendance::Present } else { Attendance::Convened };
         list.push(Delegate { name, kind: DelegateKind::Substitute, unit, attendance, replaces });
     }
-    let bloc = store.schedule(term, &UnitCode::parse(BLOC.0)?, day("2025-07-08")).await?;
-    if let Some(c) = bloc.congresses.iter().find(|c| c.unit.as_str() == BLOC.0) {
+    {
+        let c = bloc_congress;
         store.set_delegates(&who, c.id, list).await?;
         // The Bloc committee, 15 seats: the convening committee's 18 (one withdraws, so 17
         // stand: 13 % more, within the advised 10-15 %), and a nomination from the floor that

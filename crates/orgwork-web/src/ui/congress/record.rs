@@ -104,6 +104,14 @@ pub fn record_view(tr: Tr, r: &CongressApportionment) -> RecordView {
         "method",
         &tr.t(&format!("congress-method-{}", a.method.as_str())),
     );
+    if a.min > 0 {
+        summary.push(' ');
+        summary.push_str(&tr.ta("congress-apportion-min", "min", &n(a.min)));
+    }
+    if a.base > 0 {
+        summary.push(' ');
+        summary.push_str(&tr.ta("congress-apportion-base", "base", &n(a.base)));
+    }
     summary.push(' ');
     summary.push_str(&tr.ta("congress-apportion-as-of", "date", &tr.date(r.as_of)));
     RecordView {
