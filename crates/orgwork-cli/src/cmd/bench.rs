@@ -75,6 +75,20 @@ pub enum Command {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// An election's round on the record: `--ballots` delegates present, `--candidates` on
+    /// the list, the ballots entered as a file and the round counted from the database,
+    /// beside the same ballots counted in memory. It writes a unit BENCH-ROUNDS, its
+    /// congress and one election a run: give it a scratch database.
+    Rounds {
+        #[arg(long, default_value_t = 1600)]
+        ballots: usize,
+        #[arg(long, default_value_t = 200)]
+        candidates: usize,
+        #[arg(long, default_value_t = 10)]
+        runs: usize,
+        #[command(flatten)]
+        db: DbArgs,
+    },
 }
 
 fn quantile(sorted: &[Duration], q: f64) -> Duration {
@@ -138,6 +152,7 @@ pub async fn run(command: Command) -> Result<()> {
         Command::Congress { unit, as_of, seats, ballots, candidates, runs, db } => {
             return congress(unit, as_of, seats, ballots, candidates, runs, db).await;
         }
+        Command::Rounds { ballots, candidates, runs, db } => return rounds(ballots, candidates, runs, db).await,
         Command::Members { unit, as_of, searches, search_only, db } => (unit, as_of, searches, search_only, db),
     };
     let store = db.open().await?;
@@ -327,5 +342,107 @@ async fn congress(
     println!("  baseline: reading the file                     median {}", ms(median(parse)));
     println!("  baseline: reading it and summing its columns   median {}", ms(median(sums)));
     println!("  orgwork congress count (read, check, count)    median {} ({elected} elected)", ms(median(counts)));
+    Ok(())
+}
+
+/// Ballots where each keeps about nine in ten names (some keep too many and are invalid).
+fn bench_ballots(ballots: usize, candidates: usize) -> Vec<Vec<bool>> {
+    let mut rng: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = || {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        rng
+    };
+    (0..ballots).map(|_| (0..candidates).map(|_| next() % 100 < 88).collect()).collect()
+}
+
+async fn rounds(ballots: usize, candidates: usize, runs: usize, db: DbArgs) -> Result<()> {
+    use orgwork_domain::congress::{
+        Attendance, Candidate, CongressKind, Count, Delegate, DelegateKind, Nomination, TermCode, Votes,
+    };
+    let store = db.open().await?;
+    let actor = orgwork_store::Actor::cli();
+    let code = UnitCode::parse("BENCH-ROUNDS")?;
+    let from = NaiveDate::from_ymd_opt(2020, 1, 1).unwrap_or_default();
+    let on = NaiveDate::from_ymd_opt(2025, 6, 1).unwrap_or_default();
+    if store.unit(&code, on).await.is_err() {
+        let names = orgwork_domain::structure::Names { vi: "Đơn vị đo kiểm phiếu".into(), en: None, ar: None };
+        let new = orgwork_store::NewUnit {
+            code: code.clone(),
+            names,
+            kind: "provincial_committee".into(),
+            parent: None,
+            valid_from: from,
+            decision: None,
+        };
+        store.create_unit(&actor, new).await?;
+    }
+    let term = TermCode::parse("2025-2030")?;
+    let schedule = store.schedule(term, &code, on).await?;
+    let congress = match schedule.congresses.iter().find(|c| c.unit == code) {
+        Some(c) => c.id,
+        None => {
+            let new = orgwork_store::NewCongress {
+                term,
+                unit: code.clone(),
+                kind: CongressKind::Delegates,
+                number: None,
+                planned_on: on,
+                pilot: false,
+            };
+            let c = store.plan_congress(&actor, new).await?;
+            let delegates = (0..ballots)
+                .map(|i| Delegate {
+                    name: format!("Đại biểu {i:05}"),
+                    kind: DelegateKind::ExOfficio,
+                    unit: None,
+                    attendance: Attendance::Present,
+                    replaces: None,
+                })
+                .collect();
+            store.set_delegates(&actor, c.id, delegates).await?;
+            c.id
+        }
+    };
+    let seats = candidates.saturating_sub(candidates / 10).max(1) as u64;
+    let names: Vec<String> = (0..candidates).map(|i| format!("Ứng cử viên {i:03}")).collect();
+    let list: Vec<Candidate> = names
+        .iter()
+        .map(|n| Candidate { name: n.clone(), nomination: Nomination::List, support: None, withdrawn: false })
+        .collect();
+    let votes = bench_ballots(ballots, candidates);
+    println!("{ballots} delegates present, {candidates} candidates for {seats} seats");
+    let (mut memory, mut entered, mut counted) = (vec![], vec![], vec![]);
+    let mut elected = 0;
+    for _ in 0..runs.max(1) {
+        let t = Instant::now();
+        let base = store.profile().congress.base;
+        let r = Count {
+            seats,
+            base,
+            convened: Some(ballots as u64),
+            present: Some(ballots as u64),
+            issued: None,
+            candidates: names.clone(),
+            votes: Votes::Ballots(votes.clone()),
+        }
+        .run()?;
+        std::hint::black_box(&r);
+        memory.push(t.elapsed());
+        let e = store.create_election(&actor, congress, "Ban Chấp hành", seats).await?;
+        store.set_candidates(&actor, e.id, list.clone()).await?;
+        store.open_round(&actor, e.id).await?;
+        let t = Instant::now();
+        store.set_ballots(&actor, e.id, 1, votes.clone()).await?;
+        entered.push(t.elapsed());
+        let t = Instant::now();
+        let rounds = store.count_round(&actor, e.id, 1, None).await?;
+        counted.push(t.elapsed());
+        elected = rounds[0].result.as_ref().map_or(0, |t| t.elected.len());
+    }
+    println!("  baseline: the ballots counted in memory         median {}", ms(median(memory)));
+    println!("  orgwork congress enter --ballots (the write)    median {}", ms(median(entered)));
+    println!("  orgwork congress count-round (from the record)  median {} ({elected} elected)", ms(median(counted)));
     Ok(())
 }
