@@ -254,3 +254,94 @@ proptest! {
         prop_assert_eq!(check_schedule(&slots, &below, margin), vec![]);
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Rounds and decided ties
+
+use orgwork_domain::congress::{
+    Credentials, Round, RoundStatus, RoundTally, TieDecision, VoteEntry, count_round, decided_shares,
+};
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// Rounds run as the system runs them (each next round the seats unfilled and the names
+    /// not elected): every round elects at most its seats, none of the tied, nobody twice;
+    /// the rounds end; in all they elect at most the election's seats.
+    #[test]
+    fn further_rounds_fill_what_is_left(
+        seats in 1u64..6,
+        names in 2usize..9,
+        present in 5u64..40,
+        // Each round's votes per name, as a share (0..=100 %) of the valid ballots.
+        shares in proptest::collection::vec(proptest::collection::vec(0u64..=100, 9), 1..8),
+    ) {
+        let credentials = Credentials { convened: present, present, ..Credentials::default() };
+        let mut round = Round {
+            number: 1,
+            seats,
+            candidates: (0..names).map(|i| format!("C{i}")).collect(),
+            status: RoundStatus::Open,
+            issued: None,
+            entry: VoteEntry::Tally,
+            ballots: 0,
+            tally: None,
+            result: None,
+        };
+        let mut elected: Vec<String> = vec![];
+        for share in &shares {
+            let valid = present;
+            // Votes a ballot of at most `seats` names could give: scaled down to fit.
+            let mut votes: Vec<u64> = round.candidates.iter().enumerate().map(|(i, _)| valid * share[i] / 100).collect();
+            let cap = valid * round.seats;
+            while votes.iter().sum::<u64>() > cap {
+                for v in votes.iter_mut() { *v /= 2; }
+            }
+            round.tally = Some(RoundTally { cast: present, valid, votes });
+            let t = count_round(&round, vec![], Base::Convened, &credentials).unwrap();
+            prop_assert!(t.elected.len() as u64 <= round.seats);
+            prop_assert!(t.elected.iter().all(|e| !t.tied.contains(e)));
+            prop_assert!(t.elected.iter().all(|e| !elected.contains(e)));
+            prop_assert_eq!(t.unfilled, round.seats - t.elected.len() as u64);
+            elected.extend(t.elected.iter().cloned());
+            match t.next_round {
+                None => { prop_assert!(t.unfilled == 0 || t.elected.len() == round.candidates.len()); break; }
+                Some(next) => {
+                    prop_assert_eq!(next.seats, t.unfilled);
+                    let left: Vec<String> = round.candidates.iter().filter(|c| !t.elected.contains(c)).cloned().collect();
+                    prop_assert_eq!(&next.candidates, &left);
+                    round = Round { number: round.number + 1, seats: next.seats, candidates: next.candidates, ..round };
+                }
+            }
+        }
+        prop_assert!(elected.len() as u64 <= seats);
+    }
+
+    /// Deciding every tie (the first units of each) gives every seat: the decided shares sum
+    /// to the seats, and no unit gains more than one seat per tie it is in.
+    #[test]
+    fn decided_ties_give_every_seat(m in members(), seats in 1u64..60, which in 0usize..4) {
+        let method = [Method::Hamilton, Method::Dhondt, Method::SainteLague, Method::HuntingtonHill][which];
+        let a = ask(method, seats, &m).run().unwrap();
+        let made: Vec<TieDecision> = a
+            .ties
+            .iter()
+            .enumerate()
+            .map(|(i, t)| TieDecision {
+                tie: i as u32 + 1,
+                units: t.units.iter().take(t.seats as usize).cloned().collect(),
+                reason: "bốc thăm".into(),
+            })
+            .collect();
+        for (k, d) in made.iter().enumerate() {
+            orgwork_domain::congress::check_decision(&a, &made[..k], d).unwrap();
+        }
+        let (shares, open) = decided_shares(&a, &made);
+        prop_assert_eq!(open, 0);
+        prop_assert_eq!(shares.iter().map(|s| s.seats).sum::<u64>(), seats);
+        for (s, x) in shares.iter().zip(&a.allocations) {
+            let ties_in = a.ties.iter().filter(|t| t.units.contains(&s.unit)).count() as u64;
+            prop_assert!(s.seats >= x.seats && s.seats <= x.seats + ties_in);
+        }
+    }
+}
