@@ -99,7 +99,8 @@ pub struct Allocation {
     pub members: u64,
     /// The seats decided for it (without any it contends for in a tie).
     pub seats: u64,
-    /// Its exact share of the seats (seats × members ÷ all members), for display only.
+    /// Its exact share of the seats, for display only: seats × members ÷ all members; with a
+    /// base of K each first, K + (seats − K × units) × members ÷ all members.
     pub quota: f64,
 }
 
@@ -211,7 +212,12 @@ impl Apportion {
                 (s, tie)
             }
         };
-        let shared: u64 = if self.method == Method::Ratio { seats.iter().sum() } else { self.seats };
+        // A unit's exact entitlement: its share of the seats shared in proportion; with a base
+        // (not the ratio rule's) the base first and its share of the rest.
+        let (first, shared): (u64, u64) = match self.method {
+            Method::Ratio => (0, seats.iter().sum()),
+            _ => (self.base, self.seats - self.base * n as u64),
+        };
         let allocations = self
             .units
             .iter()
@@ -220,7 +226,8 @@ impl Apportion {
                 unit: unit.clone(),
                 members: *m,
                 seats: *s,
-                quota: if total_members == 0 { 0.0 } else { shared as f64 * *m as f64 / total_members as f64 },
+                quota: first as f64
+                    + if total_members == 0 { 0.0 } else { shared as f64 * *m as f64 / total_members as f64 },
             })
             .collect();
         let ties: Vec<Tie> = tie
@@ -1012,6 +1019,13 @@ mod tests {
         let mut a = ask(Method::Hamilton, 2, &[1, 1, 1]);
         a.min = 1;
         assert_eq!(a.run().unwrap_err().code, "invalid_apportionment");
+        // With a base, a unit's quota is the base and its share of the rest: 8 seats, 2 each
+        // first, the other 4 shared 10 : 30.
+        let mut a = ask(Method::Hamilton, 8, &[10, 30]);
+        a.base = 2;
+        let r = a.run().unwrap();
+        assert_eq!(r.allocations.iter().map(|x| x.quota).collect::<Vec<_>>(), [3.0, 5.0]);
+        assert_eq!(seats(&r), [3, 5]);
     }
 
     #[test]
