@@ -259,6 +259,26 @@ async fn load_election(
     Ok((election, congress))
 }
 
+/// Appends a write's audit entry: the target, and what it was before and after.
+async fn audited<B: serde::Serialize, A: serde::Serialize>(
+    conn: &mut Conn,
+    actor: &Actor,
+    action: &'static str,
+    target: String,
+    unit_id: i64,
+    before: Option<&B>,
+    after: &A,
+) -> Result<()> {
+    let entry = AuditChange {
+        action,
+        target: &target,
+        unit_id: Some(unit_id),
+        before: before.and_then(|b| serde_json::to_value(b).ok()),
+        after: serde_json::to_value(after).ok(),
+    };
+    append(conn, actor, entry).await
+}
+
 // ---------------------------------------------------------------------------------------------
 // Rounds
 
@@ -767,15 +787,7 @@ impl CongressStore for Backend {
         );
         super::members::write_json(&mut tx, &sql, &rows, &|_| {}).await?;
         let after = load_delegates(&mut tx, id).await?;
-        let target = format!("congress:{id}");
-        let entry = AuditChange {
-            action: "congress.delegates",
-            target: &target,
-            unit_id: Some(unit_id),
-            before: serde_json::to_value(&before).ok(),
-            after: serde_json::to_value(&after).ok(),
-        };
-        append(&mut tx, actor, entry).await?;
+        audited(&mut tx, actor, "congress.delegates", format!("congress:{id}"), unit_id, Some(&before), &after).await?;
         self.commit(tx).await?;
         Ok(after)
     }
@@ -814,15 +826,7 @@ impl CongressStore for Backend {
         .await
         .db()?;
         let (e, _) = load_election(&mut tx, &self.profile, id, None).await?;
-        let target = format!("election:{id}");
-        let entry = AuditChange {
-            action: "congress.election",
-            target: &target,
-            unit_id: Some(unit_id),
-            before: None,
-            after: serde_json::to_value(&e).ok(),
-        };
-        append(&mut tx, actor, entry).await?;
+        audited(&mut tx, actor, "congress.election", format!("election:{id}"), unit_id, None::<&()>, &e).await?;
         self.commit(tx).await?;
         Ok(e)
     }
@@ -871,15 +875,8 @@ impl CongressStore for Backend {
             query.execute(&mut *tx).await.db()?;
         }
         let (after, _) = load_election(&mut tx, &self.profile, id, None).await?;
-        let target = format!("election:{id}");
-        let entry = AuditChange {
-            action: "congress.candidates",
-            target: &target,
-            unit_id: Some(unit_id),
-            before: serde_json::to_value(&before).ok(),
-            after: serde_json::to_value(&after).ok(),
-        };
-        append(&mut tx, actor, entry).await?;
+        audited(&mut tx, actor, "congress.candidates", format!("election:{id}"), unit_id, Some(&before), &after)
+            .await?;
         self.commit(tx).await?;
         Ok(after)
     }
@@ -1066,15 +1063,8 @@ impl CongressStore for Backend {
             .await
             .db()?;
         let (after, _) = load_election(&mut tx, &self.profile, election, None).await?;
-        let target = format!("election:{election}");
-        let entry = AuditChange {
-            action: "congress.publish",
-            target: &target,
-            unit_id: Some(unit_id),
-            before: serde_json::to_value(&before).ok(),
-            after: serde_json::to_value(&after).ok(),
-        };
-        append(&mut tx, actor, entry).await?;
+        audited(&mut tx, actor, "congress.publish", format!("election:{election}"), unit_id, Some(&before), &after)
+            .await?;
         self.commit(tx).await?;
         Ok(after)
     }
@@ -1142,15 +1132,8 @@ impl CongressStore for Backend {
         let after = load_apportionment(&mut tx, congress)
             .await?
             .ok_or_else(|| StoreError::Backend("the apportionment just written is not there".into()))?;
-        let target = format!("congress:{congress}");
-        let entry = AuditChange {
-            action: "congress.apportion",
-            target: &target,
-            unit_id: Some(unit_id),
-            before: before.and_then(|b| serde_json::to_value(b).ok()),
-            after: serde_json::to_value(&after).ok(),
-        };
-        append(&mut tx, actor, entry).await?;
+        audited(&mut tx, actor, "congress.apportion", format!("congress:{congress}"), unit_id, before.as_ref(), &after)
+            .await?;
         self.commit(tx).await?;
         Ok(after)
     }
@@ -1196,15 +1179,8 @@ impl CongressStore for Backend {
         let after = load_apportionment(&mut tx, congress)
             .await?
             .ok_or_else(|| StoreError::Backend("the apportionment vanished".into()))?;
-        let target = format!("congress:{congress}");
-        let entry = AuditChange {
-            action: "congress.decide",
-            target: &target,
-            unit_id: Some(unit_id),
-            before: serde_json::to_value(&before).ok(),
-            after: serde_json::to_value(&after).ok(),
-        };
-        append(&mut tx, actor, entry).await?;
+        audited(&mut tx, actor, "congress.decide", format!("congress:{congress}"), unit_id, Some(&before), &after)
+            .await?;
         self.commit(tx).await?;
         Ok(after)
     }

@@ -288,19 +288,12 @@ async fn congress(
             ms(median(times))
         );
     }
-    // The ballots: each keeps about nine in ten names; one in fifty keeps one name too many.
+    // The ballots: each keeps about nine in ten names (some keep too many and are invalid).
     let keep = candidates.saturating_sub(candidates / 10).max(1) as u64;
-    let mut rng: u64 = 0x9e37_79b9_7f4a_7c15;
-    let mut next = || {
-        rng ^= rng << 13;
-        rng ^= rng >> 7;
-        rng ^= rng << 17;
-        rng
-    };
     let mut csv = (0..candidates).map(|i| format!("Ứng cử viên {i:03}")).collect::<Vec<_>>().join(",");
     csv.push('\n');
-    for _ in 0..ballots {
-        let row: Vec<&str> = (0..candidates).map(|_| if next() % 100 < 88 { "1" } else { "0" }).collect();
+    for b in bench_ballots(ballots, candidates) {
+        let row: Vec<&str> = b.iter().map(|k| if *k { "1" } else { "0" }).collect();
         csv.push_str(&row.join(","));
         csv.push('\n');
     }

@@ -139,6 +139,27 @@ pub async fn apportion(
     }
 }
 
+/// What an apportionment shared, in words: the seats, the method, the floor or the base.
+fn apportion_summary(tr: Tr, r: &Apportionment) -> String {
+    let n = |x: u64| tr.number(x as i64);
+    let mut summary = tr.ta2(
+        "congress-apportion-summary",
+        "seats",
+        &n(r.seats),
+        "method",
+        &tr.t(&format!("congress-method-{}", r.method.as_str())),
+    );
+    if r.min > 0 {
+        summary.push(' ');
+        summary.push_str(&tr.ta("congress-apportion-min", "min", &n(r.min)));
+    }
+    if r.base > 0 {
+        summary.push(' ');
+        summary.push_str(&tr.ta("congress-apportion-base", "base", &n(r.base)));
+    }
+    summary
+}
+
 fn render_apportion(
     ctx: &Ctx,
     values: HashMap<String, String>,
@@ -186,21 +207,7 @@ fn render_apportion(
                     )
                 })
                 .collect();
-            let mut summary = tr.ta2(
-                "congress-apportion-summary",
-                "seats",
-                &n(r.seats),
-                "method",
-                &tr.t(&format!("congress-method-{}", r.method.as_str())),
-            );
-            if r.min > 0 {
-                summary.push(' ');
-                summary.push_str(&tr.ta("congress-apportion-min", "min", &n(r.min)));
-            }
-            if r.base > 0 {
-                summary.push(' ');
-                summary.push_str(&tr.ta("congress-apportion-base", "base", &n(r.base)));
-            }
+            let summary = apportion_summary(tr, r);
             let totals = vec![
                 (tr.t("congress-members"), n(r.members)),
                 (tr.t("congress-decided"), n(r.decided)),

@@ -2,7 +2,7 @@
 //! quota, the seats the method decided and those with the ties' decisions), each tie with
 //! the form a person decides it with, and the form that records it.
 
-use super::{decimal, number_field, say};
+use super::{apportion_summary, decimal, number_field, say};
 use crate::AppState;
 use crate::api::congress::record::{RecordBody, ask_of};
 use crate::api::congress::writable_congress;
@@ -97,21 +97,7 @@ pub fn record_view(tr: Tr, r: &CongressApportionment) -> RecordView {
             }
         })
         .collect();
-    let mut summary = tr.ta2(
-        "congress-apportion-summary",
-        "seats",
-        &n(a.seats),
-        "method",
-        &tr.t(&format!("congress-method-{}", a.method.as_str())),
-    );
-    if a.min > 0 {
-        summary.push(' ');
-        summary.push_str(&tr.ta("congress-apportion-min", "min", &n(a.min)));
-    }
-    if a.base > 0 {
-        summary.push(' ');
-        summary.push_str(&tr.ta("congress-apportion-base", "base", &n(a.base)));
-    }
+    let mut summary = apportion_summary(tr, a);
     summary.push(' ');
     summary.push_str(&tr.ta("congress-apportion-as-of", "date", &tr.date(r.as_of)));
     RecordView {
