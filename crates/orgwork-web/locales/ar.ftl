@@ -739,6 +739,7 @@ err-invalid_recommendation_status = التوصية ليست في الحالة ا
 err-invalid_subjects = اذكر جهة أو أكثر: وحدات أو أعضاء.
 err-invalid_team = الفريق كبير جدًا.
 err-invalid_text = نص ناقص أو طويل جدًا.
+err-nul_in_text = يحتوي نص على محرف NUL (U+0000)، ولا يحفظه أي سجل.
 err-invalid_window = يجب أن تقع الفترة المخططة ضمن سنة البرنامج.
 err-measure_annulled = أُلغي الإجراء: لم يبق ما يُتظلم منه.
 err-member_linked = سجل العضو هذا مرتبط بمستخدم آخر بالفعل.

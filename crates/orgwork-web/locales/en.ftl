@@ -701,6 +701,7 @@ err-invalid_recommendation_status = The recommendation is not where that step ne
 err-invalid_subjects = Give one or more subjects: units or members.
 err-invalid_team = The team is too large.
 err-invalid_text = A text is missing or too long.
+err-nul_in_text = A text holds a NUL character (U+0000), which no record keeps.
 err-invalid_window = The planned window must lie within the programme's year.
 err-measure_annulled = The measure was annulled: nothing is left to appeal.
 err-member_linked = That member record is linked to another user already.

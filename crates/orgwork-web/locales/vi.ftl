@@ -677,6 +677,7 @@ err-invalid_recommendation_status = Kiến nghị không ở trạng thái phù 
 err-invalid_subjects = Nêu một hoặc nhiều đối tượng: tổ chức đảng hoặc đảng viên.
 err-invalid_team = Đoàn kiểm tra quá đông.
 err-invalid_text = Thiếu nội dung hoặc nội dung quá dài.
+err-nul_in_text = Nội dung có ký tự NUL (U+0000); không bản ghi nào lưu ký tự này.
 err-invalid_window = Thời gian dự kiến phải nằm trong năm của chương trình.
 err-measure_annulled = Hình thức kỷ luật đã được xóa bỏ: không còn gì để khiếu nại.
 err-member_linked = Hồ sơ đảng viên này đã liên kết với người dùng khác.

@@ -72,6 +72,23 @@ async fn bad_input_is_refused_before_the_database(backend: &str) {
     .await;
     assert_eq!(s, StatusCode::OK, "a later change still goes through: {b}");
 
+    // A NUL character in any text of a body (PostgreSQL keeps none) is refused before a
+    // handler reads it, naming it; an escaped backslash before "u0000" is only text.
+    for body in [
+        json!({"effective": "2024-02-01", "name": {"vi": "Nul\u{0}"}}),
+        json!({"effective": "2024-02-01", "name": {"vi": "Gần", "en": "x\u{0}y"}}),
+    ] {
+        let (s, b) = send(&app, &app.token, Method::POST, "/api/v1/units/STC/rename", Some(body)).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{b}");
+        assert_eq!(b["error"]["code"], "nul_in_text", "{b}");
+    }
+    let body = json!({"effective": "2024-02-01", "name": {"vi": "Gần \\u0000"}});
+    let (s, b) = send(&app, &app.token, Method::POST, "/api/v1/units/STC/rename", Some(body)).await;
+    assert_eq!(s, StatusCode::OK, "a backslash and u0000 are text: {b}");
+    let topic = json!({"body": "KCQ", "year": 2024, "topic": "x\u{0}"});
+    let (s, b) = send(&app, &app.token, Method::POST, "/api/v1/inspections/programmes", Some(topic)).await;
+    assert_eq!((s, b["error"]["code"].as_str()), (StatusCode::BAD_REQUEST, Some("nul_in_text")), "{b}");
+
     // Searches of any length: bounded at 400 characters.
     let long = "a".repeat(60_000);
     for path in [format!("/api/v1/units?q={long}"), format!("/api/v1/members?unit=QN&q={long}")] {

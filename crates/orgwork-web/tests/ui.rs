@@ -1261,6 +1261,11 @@ async fn election_rounds_pages(backend: &str) {
     // third is tied, and the organizer decides it with the reason.
     let csrf0 = b.csrf();
     let congress = format!("/congresses/{cid}/apportionment");
+    // A NUL character in a form's text is refused before any handler reads it.
+    let nul = [("csrf", csrf0.as_str()), ("action", "decide"), ("tie", "1"), ("reason", "x\u{0}")];
+    let (s, html, _) = b.post(&congress, &nul, &[]).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert!(html.contains("NUL character"), "{html}");
     let record =
         [("csrf", csrf0.as_str()), ("action", "record"), ("method", "dhondt"), ("seats", "3"), ("as_of", "01/01/2024")];
     let (s, html, _) = b.post(&congress, &record, &[]).await;

@@ -446,6 +446,15 @@ where
         let (mut parts, body) = req.into_parts();
         let ctx = Ctx::from_request_parts(&mut parts, state).await?;
         let req = axum::extract::Request::from_parts(parts, body);
+        let (parts, body) = req.into_parts();
+        let read = axum::extract::Request::from_parts(parts.clone(), body);
+        // Read as axum's Form reads it (under the route's body limit), then handed to it.
+        let bytes = axum::body::Bytes::from_request(read, state).await.map_err(IntoResponse::into_response)?;
+        // A NUL character is %00 in a form (a typed "%00" is sent as %2500): no text keeps one.
+        if bytes.windows(3).any(|w| w.eq_ignore_ascii_case(b"%00")) {
+            return Err(ctx.api_error_page(crate::extract::nul_refused()));
+        }
+        let req = axum::extract::Request::from_parts(parts, axum::body::Body::from(bytes));
         let axum::Form(form) = axum::Form::<T>::from_request(req, state).await.map_err(IntoResponse::into_response)?;
         let caller = ctx.form_caller(form.csrf())?;
         Ok(Submitted { ctx, caller, form })
