@@ -773,11 +773,13 @@ pub enum Rule {
     InspectionsReassigned,
     /// Every open recommendation whose addressee ends has a unit to carry it out.
     RecommendationsReassigned,
+    /// No unit the draft ends has a congress still planned (held or cancelled first).
+    CongressesSettled,
 }
 
 impl Rule {
     /// Every rule, in the order the check runs them.
-    pub const ALL: [Rule; 12] = [
+    pub const ALL: [Rule; 13] = [
         Rule::Operation,
         Rule::DateOrder,
         Rule::OneLiveUnit,
@@ -790,6 +792,7 @@ impl Rule {
         Rule::PlanItemsReassigned,
         Rule::InspectionsReassigned,
         Rule::RecommendationsReassigned,
+        Rule::CongressesSettled,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -806,6 +809,7 @@ impl Rule {
             Rule::PlanItemsReassigned => "plan_items_reassigned",
             Rule::InspectionsReassigned => "inspections_reassigned",
             Rule::RecommendationsReassigned => "recommendations_reassigned",
+            Rule::CongressesSettled => "congresses_settled",
         }
     }
 }

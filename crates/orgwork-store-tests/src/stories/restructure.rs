@@ -202,8 +202,22 @@ pub async fn refuses_drafts_that_break_continuity(store: Arc<dyn Store>) {
     let an = admit(s, "SO-TC-C1", record("Nguyễn Văn An", "male", "1990-01-01", "2015-01-01")).await;
     let b = admit(s, "SO-TC-C2", record("Trần Thị Bích", "female", "1999-01-01", "2022-01-01")).await;
     s.issue_transfer(&actor(), b, Destination::Unit(code("BAO")), d("2025-01-20"), None).await.unwrap();
+    let congress = orgwork_store::NewCongress {
+        term: orgwork_domain::congress::TermCode::parse("2025-2030").unwrap(),
+        unit: code("SO-TC-C2"),
+        kind: orgwork_domain::congress::CongressKind::Members,
+        number: None,
+        planned_on: d("2025-04-01"),
+        pilot: false,
+    };
+    s.plan_congress(&actor(), congress).await.unwrap();
     let before = answers(s, &UNITS, &DAYS).await;
     let cases: Vec<(Vec<Operation>, Rule, &str)> = vec![
+        (
+            vec![Operation::Dissolve(DissolveOp { unit: code("SO-TC-C2"), into: None })],
+            Rule::CongressesSettled,
+            "still planned",
+        ),
         (
             vec![Operation::Dissolve(DissolveOp { unit: code("SO-TC-C1"), into: None })],
             Rule::NoMemberInDissolvedUnit,

@@ -29,7 +29,7 @@ struct SetRule {
 /// The rules checked by set queries, in the order they run (by the ids they look at: ended
 /// units, moved members, created units). Kind placement and cycles are judged after them in
 /// memory, over what the run wrote (`Run::placement_rules`).
-const SET_RULES: [SetRule; 5] = [
+const SET_RULES: [SetRule; 6] = [
     // Members left in a dissolved unit (including those recorded to join it later).
     SetRule {
         rule: Rule::NoMemberInDissolvedUnit,
@@ -81,6 +81,23 @@ const SET_RULES: [SetRule; 5] = [
                 "transfer {id} in progress names {code}, which is dissolved on {day}; give {code} a destination or settle the transfer first"
             );
             Ok((Some(code), Some(member), why))
+        },
+    },
+    // Congresses still planned of a unit the draft ends: held or cancelled first.
+    SetRule {
+        rule: Rule::CongressesSettled,
+        over: Over::Ended,
+        sql: "SELECT c.id, c.term, u.code FROM congress c JOIN unit u ON u.id = c.unit_id \
+              WHERE c.unit_id IN ({ids}) AND c.status = 'planned' ORDER BY u.code, c.term",
+        binds_day: false,
+        why: |r, day| {
+            let id: i64 = r.try_get("id").db()?;
+            let term: String = r.try_get("term").db()?;
+            let code = UnitCode::from_stored(r.try_get("code").db()?);
+            let why = format!(
+                "congress {id} of {code} (term {term}) is still planned, and {code} ends on {day}; record it held or cancel it first"
+            );
+            Ok((Some(code), None, why))
         },
     },
     // One live unit per member: among the members who moved.
