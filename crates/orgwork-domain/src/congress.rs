@@ -214,9 +214,10 @@ impl Apportion {
         };
         // A unit's exact entitlement: its share of the seats shared in proportion; with a base
         // (not the ratio rule's) the base first and its share of the rest.
-        let (first, shared): (u64, u64) = match self.method {
-            Method::Ratio => (0, seats.iter().sum()),
-            _ => (self.base, self.seats - self.base * n as u64),
+        let shared: u64 = if self.method == Method::Ratio { seats.iter().sum() } else { self.seats };
+        let (first, in_proportion) = match self.method {
+            Method::Ratio => (0, shared),
+            _ => (self.base, shared - self.base * n as u64),
         };
         let allocations = self
             .units
@@ -227,7 +228,7 @@ impl Apportion {
                 members: *m,
                 seats: *s,
                 quota: first as f64
-                    + if total_members == 0 { 0.0 } else { shared as f64 * *m as f64 / total_members as f64 },
+                    + if total_members == 0 { 0.0 } else { in_proportion as f64 * *m as f64 / total_members as f64 },
             })
             .collect();
         let ties: Vec<Tie> = tie
@@ -1025,7 +1026,7 @@ mod tests {
         a.base = 2;
         let r = a.run().unwrap();
         assert_eq!(r.allocations.iter().map(|x| x.quota).collect::<Vec<_>>(), [3.0, 5.0]);
-        assert_eq!(seats(&r), [3, 5]);
+        assert_eq!((seats(&r), r.seats, r.total), (vec![3, 5], 8, 8));
     }
 
     #[test]

@@ -120,6 +120,13 @@ proptest! {
         let tied: u64 = r.ties.iter().map(|t| t.seats).sum();
         prop_assert!(s.iter().all(|x| *x >= k));
         prop_assert_eq!(s.iter().sum::<u64>() + tied, seats);
+        prop_assert_eq!((r.seats, r.decided, r.total), (seats, seats - tied, seats));
+        // Each unit's quota is its floor or base and its share of the seats shared after it
+        // (with a floor, the whole seats in proportion): the quotas sum to the seats.
+        let q: f64 = r.allocations.iter().map(|x| x.quota).sum();
+        if r.members > 0 {
+            prop_assert!((q - seats as f64).abs() < 1e-6 * seats as f64, "quotas {q} for {seats} seats");
+        }
     }
 
     /// The ratio rule: K each plus members ÷ N rounded, a remainder of exactly N/2 down.
