@@ -81,6 +81,7 @@ pub fn json_value(col: JsonCol, k: usize) -> String {
         JsonCol::Date => format!("(value ->> {k})::date"),
         JsonCol::Hex => format!("decode(value ->> {k}, 'hex')"),
         JsonCol::Text => format!("value ->> {k}"),
+        JsonCol::Bool => format!("(value ->> {k})::boolean"),
     }
 }
 

@@ -50,7 +50,7 @@ pub const JSON_ROWS_FROM: &str = "jsonb_each($1)";
 pub fn json_value(col: JsonCol, k: usize) -> String {
     match col {
         JsonCol::Hex => format!("unhex(value ->> {k})"),
-        JsonCol::Int | JsonCol::Real | JsonCol::Date | JsonCol::Text => format!("value ->> {k}"),
+        JsonCol::Int | JsonCol::Real | JsonCol::Date | JsonCol::Text | JsonCol::Bool => format!("value ->> {k}"),
     }
 }
 

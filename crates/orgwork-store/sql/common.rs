@@ -154,6 +154,8 @@ pub enum JsonCol {
     Date,
     /// Bytes written as hexadecimal text.
     Hex,
+    /// A JSON `true` or `false` (SQLite keeps 1 or 0).
+    Bool,
 }
 
 /// `SELECT <columns> FROM <the rows of the JSON array bound as $1>`: each row a JSON array of

@@ -344,29 +344,60 @@ async fn load_ballots(conn: &mut Conn, round_id: i64) -> Result<Vec<Vec<bool>>> 
     Ok(marks.iter().map(|m| rules::decode_marks(m)).collect())
 }
 
-/// An election to change, with its congress (not cancelled) and the congress's unit.
-async fn election_to_change(
-    conn: &mut Conn,
-    profile: &orgwork_domain::profile::Profile,
-    id: ElectionId,
-) -> Result<(Election, Congress, i64)> {
-    let (e, congress) = load_election(conn, profile, id, None).await?;
-    let (c, unit_id) = load(conn, congress).await?;
+/// A congress that may still change: not cancelled.
+fn not_cancelled(c: &Congress) -> Result<()> {
     if c.status == CongressStatus::Cancelled {
-        return Err(Error::conflict("congress_not_planned", format!("congress {congress}: it is cancelled")).into());
+        return Err(Error::conflict("congress_not_planned", format!("congress {}: it is cancelled", c.id)).into());
     }
-    Ok((e, c, unit_id))
+    Ok(())
+}
+
+/// What a write of an election's rounds needs of it: its congress (not cancelled), that
+/// congress's unit, and its rounds so far (without the list and its review).
+async fn election_to_change(conn: &mut Conn, id: ElectionId) -> Result<(Congress, i64, u32)> {
+    let row = sqlx::query(
+        "SELECT congress_id, (SELECT COUNT(*) FROM congress_round r WHERE r.election_id = e.id) AS rounds \
+         FROM congress_election e WHERE id = $1",
+    )
+    .bind(id.get())
+    .fetch_optional(&mut *conn)
+    .await
+    .db()?
+    .ok_or_else(|| StoreError::from(ElectionId::not_found(id)))?;
+    let (c, unit_id) = load(conn, CongressId::new(row.try_get("congress_id").db()?)).await?;
+    not_cancelled(&c)?;
+    Ok((c, unit_id, row.try_get::<i64, _>("rounds").db()?.clamp(0, i64::from(u32::MAX)) as u32))
+}
+
+/// The congress an election is held at.
+async fn election_congress_of(conn: &mut Conn, id: ElectionId) -> Result<CongressId> {
+    let congress: Option<i64> = sqlx::query_scalar("SELECT congress_id FROM congress_election WHERE id = $1")
+        .bind(id.get())
+        .fetch_optional(&mut *conn)
+        .await
+        .db()?;
+    congress.map(CongressId::new).ok_or_else(|| ElectionId::not_found(id).into())
+}
+
+/// One round of an election, if it has that round.
+async fn load_round(conn: &mut Conn, election: ElectionId, number: u32) -> Result<Option<(Round, i64)>> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!("{ROUND_SELECT} WHERE r.election_id = $1 AND r.number = $2")))
+        .bind(election.get())
+        .bind(i64::from(number))
+        .fetch_optional(&mut *conn)
+        .await
+        .db()?;
+    row.as_ref().map(round_from_row).transpose()
 }
 
 /// The open round numbered `number`: refused when there is none, or when it is counted.
 async fn open_round_of(conn: &mut Conn, election: ElectionId, number: u32) -> Result<(Round, i64)> {
-    let (round, id) =
-        load_rounds(conn, election).await?.into_iter().find(|(r, _)| r.number == number).ok_or_else(|| {
-            StoreError::from(Error::not_found(
-                "round_not_found",
-                format!("round: election {election} has no round {number}"),
-            ))
-        })?;
+    let (round, id) = load_round(conn, election, number).await?.ok_or_else(|| {
+        StoreError::from(Error::not_found(
+            "round_not_found",
+            format!("round: election {election} has no round {number}"),
+        ))
+    })?;
     if round.status != RoundStatus::Open {
         return Err(Error::conflict("round_closed", format!("round {number}: it is counted already")).into());
     }
@@ -383,20 +414,10 @@ async fn audit_round(
     before: Option<&Round>,
     number: u32,
 ) -> Result<Round> {
-    let (after, _) = load_rounds(conn, election)
+    let (after, _) = load_round(conn, election, number)
         .await?
-        .into_iter()
-        .find(|(r, _)| r.number == number)
         .ok_or_else(|| StoreError::Backend(format!("round {number} of election {election} vanished")))?;
-    let target = format!("election:{election}:round:{number}");
-    let entry = AuditChange {
-        action,
-        target: &target,
-        unit_id: Some(unit_id),
-        before: before.and_then(|r| serde_json::to_value(r).ok()),
-        after: serde_json::to_value(&after).ok(),
-    };
-    append(conn, actor, entry).await?;
+    audited(conn, actor, action, format!("election:{election}:round:{number}"), unit_id, before, &after).await?;
     Ok(after)
 }
 
@@ -730,51 +751,57 @@ impl CongressStore for Backend {
         rules::check_delegates(&list)?;
         let mut tx = self.begin_write().await?;
         let (c, unit_id) = load(&mut tx, id).await?;
-        if c.status == CongressStatus::Cancelled {
-            return Err(Error::conflict("congress_not_planned", format!("congress {id}: it is cancelled")).into());
-        }
+        not_cancelled(&c)?;
         let before = load_delegates(&mut tx, id).await?;
         sqlx::query("DELETE FROM congress_delegate WHERE congress_id = $1")
             .bind(id.get())
             .execute(&mut *tx)
             .await
             .db()?;
-        // Each delegate's unit: live on the congress's day, in the congress's unit's subtree.
-        let mut units: HashMap<String, i64> = HashMap::new();
+        // Each delegate's unit: live on the congress's day, in the congress's unit's subtree
+        // (one read of the subtree on that day).
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{} SELECT sub.id, u.code FROM sub JOIN unit u ON u.id = sub.id",
+            super::members::SUBTREE
+        )))
+        .bind(unit_id)
+        .bind(c.on())
+        .fetch_all(&mut *tx)
+        .await
+        .db()?;
+        let mut units: HashMap<String, i64> = HashMap::with_capacity(rows.len());
+        for r in &rows {
+            units.insert(r.try_get("code").db()?, r.try_get("id").db()?);
+        }
+        let mut unit_ids: Vec<Option<i64>> = Vec::with_capacity(list.len());
         for (i, d) in list.iter().enumerate() {
-            let Some(code) = d.unit.as_deref() else { continue };
-            if units.contains_key(code) {
+            let Some(code) = d.unit.as_deref() else {
+                unit_ids.push(None);
                 continue;
-            }
-            let at = |e: StoreError| match e {
-                StoreError::Domain(e) => {
-                    StoreError::from(Error::invalid("invalid_delegate", format!("delegate {}: {}", i + 1, e.message)))
-                }
-                other => other,
             };
-            let parsed = UnitCode::parse(code).map_err(|e| at(e.into()))?;
-            let uid = super::structure::live_unit_id(&mut tx, &parsed, c.on()).await.map_err(at)?;
-            let path = super::members::path_on(&mut tx, uid, c.on()).await?;
-            if !path.contains(&unit_id) {
+            let parsed = UnitCode::parse(code)
+                .map_err(|e| Error::invalid("invalid_delegate", format!("delegate {}: {}", i + 1, e.message)))?;
+            let Some(uid) = units.get(parsed.as_str()) else {
                 return Err(Error::invalid(
                     "invalid_delegate",
                     format!("delegate {}: unit {code} is not under {} on {}", i + 1, c.unit, c.on()),
                 )
                 .into());
-            }
-            units.insert(code.to_string(), uid);
+            };
+            unit_ids.push(Some(*uid));
         }
         // The rows as one JSON text a chunk (`json_rows`), as the project's bulk writes are.
         let rows: Vec<serde_json::Value> = list
             .iter()
+            .zip(&unit_ids)
             .enumerate()
-            .map(|(k, d)| {
+            .map(|(k, (d, uid))| {
                 serde_json::json!([
                     id.get(),
                     k as i64 + 1,
                     d.name.trim(),
                     d.kind.as_str(),
-                    d.unit.as_deref().and_then(|u| units.get(u)).copied(),
+                    uid,
                     d.attendance.as_str(),
                     d.replaces.map(i64::from)
                 ])
@@ -810,9 +837,7 @@ impl CongressStore for Backend {
         }
         let mut tx = self.begin_write().await?;
         let (c, unit_id) = load(&mut tx, congress).await?;
-        if c.status == CongressStatus::Cancelled {
-            return Err(Error::conflict("congress_not_planned", format!("congress {congress}: it is cancelled")).into());
-        }
+        not_cancelled(&c)?;
         let id = ElectionId::new(self.ids.next_id());
         sqlx::query(
             "INSERT INTO congress_election (id, congress_id, title, seats, recorded_at) VALUES ($1, $2, $3, $4, $5)",
@@ -835,9 +860,7 @@ impl CongressStore for Backend {
         let mut tx = self.begin_write().await?;
         let (before, congress) = load_election(&mut tx, &self.profile, id, None).await?;
         let (c, unit_id) = load(&mut tx, congress).await?;
-        if c.status == CongressStatus::Cancelled {
-            return Err(Error::conflict("congress_not_planned", format!("congress {congress}: it is cancelled")).into());
-        }
+        not_cancelled(&c)?;
         if before.rounds > 0 {
             return Err(Error::conflict(
                 "election_voting",
@@ -851,29 +874,26 @@ impl CongressStore for Backend {
             .execute(&mut *tx)
             .await
             .db()?;
-        for (k, part) in list.chunks(500).enumerate() {
-            let mut q = String::from(
-                "INSERT INTO congress_candidate (election_id, position, name, nomination, support, withdrawn) VALUES ",
-            );
-            for j in 0..part.len() {
-                let b = j * 6;
-                if j > 0 {
-                    q.push_str(", ");
-                }
-                q.push_str(&format!("(${}, ${}, ${}, ${}, ${}, ${})", b + 1, b + 2, b + 3, b + 4, b + 5, b + 6));
-            }
-            let mut query = sqlx::query(sqlx::AssertSqlSafe(q));
-            for (j, cand) in part.iter().enumerate() {
-                query = query
-                    .bind(id.get())
-                    .bind((k * 500 + j + 1) as i64)
-                    .bind(cand.name.trim().to_string())
-                    .bind(if cand.nomination == Nomination::Floor { "floor" } else { "list" })
-                    .bind(cand.support.map(|s| s.min(i64::MAX as u64) as i64))
-                    .bind(cand.withdrawn);
-            }
-            query.execute(&mut *tx).await.db()?;
-        }
+        let rows: Vec<serde_json::Value> = list
+            .iter()
+            .enumerate()
+            .map(|(k, cand)| {
+                serde_json::json!([
+                    id.get(),
+                    k as i64 + 1,
+                    cand.name.trim(),
+                    if cand.nomination == Nomination::Floor { "floor" } else { "list" },
+                    cand.support.map(|s| s.min(i64::MAX as u64) as i64),
+                    cand.withdrawn
+                ])
+            })
+            .collect();
+        use super::common::JsonCol::{Bool, Int, Text};
+        let sql = format!(
+            "INSERT INTO congress_candidate (election_id, position, name, nomination, support, withdrawn) {}",
+            super::common::json_rows(&[Int, Int, Text, Text, Int, Bool])
+        );
+        super::members::write_json(&mut tx, &sql, &rows, &|_| {}).await?;
         let (after, _) = load_election(&mut tx, &self.profile, id, None).await?;
         audited(&mut tx, actor, "congress.candidates", format!("election:{id}"), unit_id, Some(&before), &after)
             .await?;
@@ -904,14 +924,15 @@ impl CongressStore for Backend {
 
     async fn open_round(&self, actor: &Actor, election: ElectionId) -> Result<Round> {
         let mut tx = self.begin_write().await?;
-        let (e, _, unit_id) = election_to_change(&mut tx, &self.profile, election).await?;
-        if e.rounds > 0 {
+        let (_, unit_id, rounds) = election_to_change(&mut tx, election).await?;
+        if rounds > 0 {
             return Err(Error::conflict(
                 "election_voting",
                 format!("election {election}: its first round is open already"),
             )
             .into());
         }
+        let (e, _) = load_election(&mut tx, &self.profile, election, None).await?;
         let (seats, names) = rules::first_round(&e.review)?;
         insert_round(&mut tx, self.ids.next_id(), election, 1, seats, &names).await?;
         let round = audit_round(&mut tx, actor, "congress.round", election, unit_id, None, 1).await?;
@@ -921,13 +942,13 @@ impl CongressStore for Backend {
 
     async fn rounds(&self, election: ElectionId) -> Result<Vec<Round>> {
         let mut conn = self.reader().acquire().await.db()?;
-        load_election(&mut conn, &self.profile, election, None).await?;
+        election_congress_of(&mut conn, election).await?;
         Ok(load_rounds(&mut conn, election).await?.into_iter().map(|(r, _)| r).collect())
     }
 
     async fn add_ballot(&self, actor: &Actor, election: ElectionId, round: u32, marks: Vec<bool>) -> Result<Round> {
         let mut tx = self.begin_write().await?;
-        let (e, _, unit_id) = election_to_change(&mut tx, &self.profile, election).await?;
+        let (c, unit_id, _) = election_to_change(&mut tx, election).await?;
         let (before, round_id) = open_round_of(&mut tx, election, round).await?;
         if before.entry == VoteEntry::Tally {
             return Err(Error::conflict(
@@ -943,7 +964,7 @@ impl CongressStore for Backend {
             )
             .into());
         }
-        let present = load_delegates(&mut tx, e.congress).await?.credentials.present;
+        let present = load_delegates(&mut tx, c.id).await?.credentials.present;
         if before.ballots >= present.min(rules::MAX_BALLOTS as u64) {
             return Err(Error::invalid(
                 "invalid_ballot",
@@ -968,9 +989,9 @@ impl CongressStore for Backend {
         ballots: Vec<Vec<bool>>,
     ) -> Result<Round> {
         let mut tx = self.begin_write().await?;
-        let (e, _, unit_id) = election_to_change(&mut tx, &self.profile, election).await?;
+        let (c, unit_id, _) = election_to_change(&mut tx, election).await?;
         let (before, round_id) = open_round_of(&mut tx, election, round).await?;
-        let credentials = load_delegates(&mut tx, e.congress).await?.credentials;
+        let credentials = load_delegates(&mut tx, c.id).await?.credentials;
         // Checked as the count will check them: marks per name, ballots per delegate.
         let trial = Round { entry: VoteEntry::Ballots, ..before.clone() };
         rules::count_round(&trial, ballots.clone(), self.profile.congress.base, &credentials)?;
@@ -983,9 +1004,9 @@ impl CongressStore for Backend {
 
     async fn set_tally(&self, actor: &Actor, election: ElectionId, round: u32, tally: RoundTally) -> Result<Round> {
         let mut tx = self.begin_write().await?;
-        let (e, _, unit_id) = election_to_change(&mut tx, &self.profile, election).await?;
+        let (c, unit_id, _) = election_to_change(&mut tx, election).await?;
         let (before, round_id) = open_round_of(&mut tx, election, round).await?;
-        let credentials = load_delegates(&mut tx, e.congress).await?.credentials;
+        let credentials = load_delegates(&mut tx, c.id).await?.credentials;
         let trial = Round { entry: VoteEntry::Tally, tally: Some(tally.clone()), ..before.clone() };
         rules::count_round(&trial, vec![], self.profile.congress.base, &credentials)?;
         clear_votes(&mut tx, round_id).await?;
@@ -1013,9 +1034,9 @@ impl CongressStore for Backend {
         issued: Option<u64>,
     ) -> Result<Vec<Round>> {
         let mut tx = self.begin_write().await?;
-        let (e, _, unit_id) = election_to_change(&mut tx, &self.profile, election).await?;
+        let (c, unit_id, _) = election_to_change(&mut tx, election).await?;
         let (before, round_id) = open_round_of(&mut tx, election, round).await?;
-        let credentials = load_delegates(&mut tx, e.congress).await?.credentials;
+        let credentials = load_delegates(&mut tx, c.id).await?.credentials;
         let ballots = if before.entry == VoteEntry::Ballots { load_ballots(&mut tx, round_id).await? } else { vec![] };
         let asked = Round { issued: issued.or(before.issued), ..before.clone() };
         let tally = rules::count_round(&asked, ballots, self.profile.congress.base, &credentials)?;
@@ -1044,7 +1065,7 @@ impl CongressStore for Backend {
 
     async fn publish_results(&self, actor: &Actor, election: ElectionId) -> Result<Election> {
         let mut tx = self.begin_write().await?;
-        let (before, _, unit_id) = election_to_change(&mut tx, &self.profile, election).await?;
+        let (_, unit_id, _) = election_to_change(&mut tx, election).await?;
         let counted = load_rounds(&mut tx, election).await?.iter().any(|(r, _)| r.status == RoundStatus::Counted);
         if !counted {
             return Err(Error::conflict(
@@ -1053,6 +1074,7 @@ impl CongressStore for Backend {
             )
             .into());
         }
+        let (before, _) = load_election(&mut tx, &self.profile, election, None).await?;
         if before.published_at.is_some() {
             return Ok(before);
         }
@@ -1086,9 +1108,7 @@ impl CongressStore for Backend {
             )
             .into());
         }
-        if c.status == CongressStatus::Cancelled {
-            return Err(Error::conflict("congress_not_planned", format!("congress {congress}: it is cancelled")).into());
-        }
+        not_cancelled(&c)?;
         let below = self.totals_below(&c.unit, ask.as_of).await?;
         if below.is_empty() {
             return Err(Error::invalid(
@@ -1152,9 +1172,7 @@ impl CongressStore for Backend {
     ) -> Result<CongressApportionment> {
         let mut tx = self.begin_write().await?;
         let (c, unit_id) = load(&mut tx, congress).await?;
-        if c.status == CongressStatus::Cancelled {
-            return Err(Error::conflict("congress_not_planned", format!("congress {congress}: it is cancelled")).into());
-        }
+        not_cancelled(&c)?;
         let before = load_apportionment(&mut tx, congress).await?.ok_or_else(|| {
             StoreError::from(Error::conflict(
                 "no_apportionment",
