@@ -137,6 +137,14 @@ fn bad(message: String) -> Error {
     Error::invalid("invalid_apportionment", message)
 }
 
+/// A text a person writes on the record (a reason, a title): trimmed, of 1 to `max`
+/// characters, without control characters (line breaks and tabs allowed when `lines`).
+pub fn written(text: &str, max: usize, lines: bool) -> Option<&str> {
+    let t = text.trim();
+    let control = t.chars().any(|c| c.is_control() && !(lines && matches!(c, '\n' | '\r' | '\t')));
+    (!t.is_empty() && t.chars().count() <= max && !control).then_some(t)
+}
+
 impl Apportion {
     /// Checks the request's bounds: units named once, seats enough for the floor or base.
     fn check(&self) -> Result<()> {

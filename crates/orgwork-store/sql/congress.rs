@@ -640,11 +640,9 @@ impl CongressStore for Backend {
     }
 
     async fn cancel_congress(&self, actor: &Actor, id: CongressId, reason: &str) -> Result<Congress> {
-        let reason = reason.trim().to_string();
-        let control = reason.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'));
-        if reason.is_empty() || reason.chars().count() > MAX_TEXT || control {
+        let Some(reason) = rules::written(reason, MAX_TEXT, true).map(str::to_string) else {
             return Err(Error::invalid("invalid_reason", format!("reason: from 1 to {MAX_TEXT} characters")).into());
-        }
+        };
         self.congress_write(actor, id, "congress.cancel", move |c| {
             check_planned(c, "cancelled")?;
             Ok(("status = 'cancelled', reason = $2".into(), vec![Bound::Text(reason)]))
@@ -826,10 +824,9 @@ impl CongressStore for Backend {
     }
 
     async fn create_election(&self, actor: &Actor, congress: CongressId, title: &str, seats: u64) -> Result<Election> {
-        let title = title.trim();
-        if title.is_empty() || title.chars().count() > MAX_TEXT || title.chars().any(char::is_control) {
+        let Some(title) = rules::written(title, MAX_TEXT, false) else {
             return Err(Error::invalid("invalid_election", format!("title: from 1 to {MAX_TEXT} characters")).into());
-        }
+        };
         if seats == 0 || seats > rules::MAX_ELECTION_SEATS {
             return Err(
                 Error::invalid("invalid_election", format!("seats: from 1 to {}", rules::MAX_ELECTION_SEATS)).into()
@@ -904,6 +901,10 @@ impl CongressStore for Backend {
     async fn election(&self, id: ElectionId) -> Result<Election> {
         let mut conn = self.reader().acquire().await.db()?;
         Ok(load_election(&mut conn, &self.profile, id, None).await?.0)
+    }
+
+    async fn election_congress(&self, id: ElectionId) -> Result<CongressId> {
+        election_congress_of(&mut *self.reader().acquire().await.db()?, id).await
     }
 
     async fn elections(&self, congress: CongressId) -> Result<Vec<Election>> {

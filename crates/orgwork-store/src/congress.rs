@@ -194,6 +194,8 @@ pub trait CongressStore: Send + Sync {
     /// delegates present on the record).
     async fn set_candidates(&self, actor: &Actor, id: ElectionId, list: Vec<Candidate>) -> Result<Election>;
     async fn election(&self, id: ElectionId) -> Result<Election>;
+    /// The congress an election is held at (without reading its list).
+    async fn election_congress(&self, id: ElectionId) -> Result<CongressId>;
     /// A congress's elections, in the order created.
     async fn elections(&self, congress: CongressId) -> Result<Vec<Election>>;
     /// Opens an election's first round from its list's ballot (`first_round`: the list must

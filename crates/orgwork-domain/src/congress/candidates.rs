@@ -72,11 +72,9 @@ pub fn check_candidates(list: &[Candidate], present: u64) -> Result<()> {
     let mut seen = std::collections::HashSet::new();
     for (i, c) in list.iter().enumerate() {
         let n = i + 1;
-        let name = c.name.trim();
-        let len = name.chars().count();
-        if len == 0 || len > super::MAX_NAME || name.chars().any(char::is_control) {
+        let Some(name) = super::written(&c.name, super::MAX_NAME, false) else {
             return Err(bad(n, format!("a name of 1 to {} characters, without control characters", super::MAX_NAME)));
-        }
+        };
         if !seen.insert(name.to_string()) {
             return Err(bad(n, format!("{name} is on the list already")));
         }

@@ -47,9 +47,7 @@ pub fn check_decision(a: &Apportionment, made: &[TieDecision], d: &TieDecision) 
     if d.units.len() as u64 != tie.seats {
         return Err(bad(format!("units: tie {} leaves {} seat(s); name that many of its units", d.tie, tie.seats)));
     }
-    let reason = d.reason.trim();
-    let control = reason.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'));
-    if reason.is_empty() || reason.chars().count() > MAX_REASON || control {
+    if super::written(&d.reason, MAX_REASON, true).is_none() {
         return Err(bad(format!("reason: say why, in 1 to {MAX_REASON} characters")));
     }
     Ok(())

@@ -126,8 +126,7 @@ pub fn check_delegates(list: &[Delegate]) -> Result<()> {
     let mut taken = std::collections::HashSet::new();
     for (i, d) in list.iter().enumerate() {
         let n = i + 1;
-        let len = d.name.trim().chars().count();
-        if len == 0 || len > MAX_NAME || d.name.chars().any(char::is_control) {
+        if super::written(&d.name, MAX_NAME, false).is_none() {
             return Err(bad(n, format!("a name of 1 to {MAX_NAME} characters, without control characters")));
         }
         if d.unit.as_deref().is_some_and(|u| u.chars().count() > 100) {

@@ -61,6 +61,15 @@ pub fn routes() -> OpenApiRouter<AppState> {
 /// The largest CSV text a body may carry.
 const MAX_TEXT: usize = 16 * 1024 * 1024;
 
+/// A CSV text a body or a form carries, read into cells (at most `MAX_TEXT` bytes); a fault
+/// is refused with the caller's code.
+pub fn csv_cells(code: &'static str, csv: &str) -> Result<Vec<Vec<String>>, ApiError> {
+    if csv.len() > MAX_TEXT {
+        return Err(bad(code, format!("csv: at most {MAX_TEXT} bytes")));
+    }
+    orgwork_tabular::read(csv.as_bytes()).map_err(|e| bad(code, format!("csv: {e}")))
+}
+
 fn bad(code: &'static str, message: impl Into<String>) -> ApiError {
     ApiError::new(StatusCode::BAD_REQUEST, code, message)
 }
@@ -119,11 +128,7 @@ pub async fn run_apportion(
             (units.into_iter().map(|u| (u.unit.trim().to_string(), u.members)).collect(), names)
         }
         (None, Some(csv), None) => {
-            if csv.len() > MAX_TEXT {
-                return Err(bad("invalid_apportionment", format!("csv: at most {MAX_TEXT} bytes")));
-            }
-            let cells =
-                orgwork_tabular::read(csv.as_bytes()).map_err(|e| bad("invalid_apportionment", format!("csv: {e}")))?;
+            let cells = csv_cells("invalid_apportionment", &csv)?;
             let units = units_from_cells(&cells)?;
             let names = vec![None; units.len()];
             (units, names)
@@ -240,10 +245,7 @@ pub fn run_count(profile: &orgwork_domain::profile::Profile, b: CountBody) -> Re
             if b.candidates.is_some() {
                 return Err(bad("invalid_count", "candidates: the csv's heading row names them"));
             }
-            if csv.len() > MAX_TEXT {
-                return Err(bad("invalid_count", format!("csv: at most {MAX_TEXT} bytes")));
-            }
-            let cells = orgwork_tabular::read(csv.as_bytes()).map_err(|e| bad("invalid_count", format!("csv: {e}")))?;
+            let cells = csv_cells("invalid_count", &csv)?;
             let (candidates, list) = ballots_from_cells(&cells)?;
             (candidates, Votes::Ballots(list))
         }
@@ -329,8 +331,14 @@ pub async fn readable_congress(store: &dyn Store, caller: &Caller, id: CongressI
 /// A congress the caller may also change: organizers of its unit from its day to today.
 pub async fn writable_congress(store: &dyn Store, caller: &Caller, id: CongressId) -> Result<Congress, ApiError> {
     let c = readable_congress(store, caller, id).await?;
-    caller.require_from(store, Permission::WriteCongresses, &c.unit, c.on()).await?;
+    may_change(store, caller, &c).await?;
     Ok(c)
+}
+
+/// Whether the caller may change a congress they read: `WriteCongresses` on its unit from its
+/// day to today.
+pub async fn may_change(store: &dyn Store, caller: &Caller, c: &Congress) -> Result<(), ApiError> {
+    caller.require_from(store, Permission::WriteCongresses, &c.unit, c.on()).await
 }
 
 /// The terms, the latest first, with their congresses on the record.
@@ -537,11 +545,7 @@ async fn set_delegates(
     let list = match (b.delegates, b.csv) {
         (Some(list), None) => list,
         (None, Some(csv)) => {
-            if csv.len() > MAX_TEXT {
-                return Err(bad("invalid_delegate", format!("csv: at most {MAX_TEXT} bytes")));
-            }
-            let cells =
-                orgwork_tabular::read(csv.as_bytes()).map_err(|e| bad("invalid_delegate", format!("csv: {e}")))?;
+            let cells = csv_cells("invalid_delegate", &csv)?;
             delegates_from_cells(&cells)?
         }
         _ => return Err(bad("invalid_delegate", "give exactly one of delegates and csv")),
@@ -588,11 +592,25 @@ async fn create_election(
 }
 
 /// An election the caller may see: its congress's.
-pub async fn readable_election(store: &dyn Store, caller: &Caller, id: ElectionId) -> Result<Election, ApiError> {
+pub async fn readable_election(
+    store: &dyn Store,
+    caller: &Caller,
+    id: ElectionId,
+) -> Result<(Election, Congress), ApiError> {
     let hidden = || ApiError::from(ElectionId::not_found(id));
     let e = store.election(id).await.map_err(|_| hidden())?;
-    readable_congress(store, caller, e.congress).await.map_err(|_| hidden())?;
-    Ok(e)
+    let c = readable_congress(store, caller, e.congress).await.map_err(|_| hidden())?;
+    Ok((e, c))
+}
+
+/// The congress of an election the caller may change (its list, its rounds), read once; an
+/// election outside what they read is not found.
+pub async fn changeable_election(store: &dyn Store, caller: &Caller, id: ElectionId) -> Result<Congress, ApiError> {
+    let hidden = || ApiError::from(ElectionId::not_found(id));
+    let congress = store.election_congress(id).await.map_err(|_| hidden())?;
+    let c = readable_congress(store, caller, congress).await.map_err(|_| hidden())?;
+    may_change(store, caller, &c).await?;
+    Ok(c)
 }
 
 /// One election, its candidate list reviewed: those on the ballot, the surplus rule, the
@@ -604,7 +622,7 @@ async fn election(
     ApiCaller(caller): ApiCaller,
     Id(id): Id<ElectionId>,
 ) -> Result<Json<Election>, ApiError> {
-    Ok(Json(readable_election(s.store.as_ref(), &caller, id).await?))
+    Ok(Json(readable_election(s.store.as_ref(), &caller, id).await?.0))
 }
 
 /// A whole candidate list: as `candidates`, or as `csv` with the column name and optionally
@@ -630,17 +648,12 @@ async fn set_candidates(
     let list = match (b.candidates, b.csv) {
         (Some(list), None) => list,
         (None, Some(csv)) => {
-            if csv.len() > MAX_TEXT {
-                return Err(bad("invalid_candidate", format!("csv: at most {MAX_TEXT} bytes")));
-            }
-            let cells =
-                orgwork_tabular::read(csv.as_bytes()).map_err(|e| bad("invalid_candidate", format!("csv: {e}")))?;
+            let cells = csv_cells("invalid_candidate", &csv)?;
             candidates_from_cells(&cells)?
         }
         _ => return Err(bad("invalid_candidate", "give exactly one of candidates and csv")),
     };
     let store = s.store.as_ref();
-    let e = readable_election(store, &caller, id).await?;
-    writable_congress(store, &caller, e.congress).await?;
+    changeable_election(store, &caller, id).await?;
     Ok(Json(store.set_candidates(&caller.actor(), id, list).await?))
 }

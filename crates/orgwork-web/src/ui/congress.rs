@@ -15,7 +15,9 @@ pub mod record;
 use super::i18n::Tr;
 use super::{Ctx, FieldsForm, Layout, PageId, Submitted, field as get, redirect, urlencode};
 use crate::AppState;
-use crate::api::congress::{ApportionBody, CandidateVotes, CountBody, run_apportion, run_count, writable_congress};
+use crate::api::congress::{
+    ApportionBody, CandidateVotes, CountBody, csv_cells, run_apportion, run_count, writable_congress,
+};
 use crate::auth::today;
 use crate::error::ApiError;
 use askama::Template;
@@ -977,8 +979,7 @@ pub async fn set_delegates(
     let store = s.store.as_ref();
     let result = async {
         writable_congress(store, &caller, id).await?;
-        let cells = orgwork_tabular::read(csv.as_bytes())
-            .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid_delegate", format!("csv: {e}")))?;
+        let cells = csv_cells("invalid_delegate", &csv)?;
         let list = orgwork_domain::congress::delegates_from_cells(&cells)?;
         store.set_delegates(&caller.actor(), id, list).await?;
         Ok::<_, ApiError>(())
@@ -1059,12 +1060,10 @@ pub async fn election_action(
             store.create_election(&caller.actor(), id, &get(&v, "title"), seats).await?;
         } else {
             let eid: orgwork_domain::ElectionId = election.parse()?;
-            let e = store.election(eid).await?;
-            if e.congress != id {
+            if store.election_congress(eid).await? != id {
                 return Err(ApiError::from(orgwork_domain::ElectionId::not_found(eid)));
             }
-            let cells = orgwork_tabular::read(get(&v, "csv").as_bytes())
-                .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid_candidate", format!("csv: {e}")))?;
+            let cells = csv_cells("invalid_candidate", &get(&v, "csv"))?;
             let list = orgwork_domain::congress::candidates_from_cells(&cells)?;
             store.set_candidates(&caller.actor(), eid, list).await?;
         }

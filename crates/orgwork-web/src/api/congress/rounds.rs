@@ -5,7 +5,7 @@
 //! Organizers of the congress's unit (from its day to today) enter and count; every reader of
 //! the congress reads the counted rounds once the results are published.
 
-use super::{CandidateVotes, MAX_TEXT, bad, readable_election, writable_congress};
+use super::{CandidateVotes, bad, changeable_election, csv_cells, may_change, readable_election};
 use crate::AppState;
 use crate::auth::{ApiCaller, Caller};
 use crate::error::{ApiError, ErrorBody};
@@ -14,11 +14,10 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use orgwork_domain::ElectionId;
-use orgwork_domain::access::Permission;
 use orgwork_domain::congress::{
     Round, RoundStatus, RoundTally, ballots_from_cells, marks_from_kept, order_ballots, order_votes, tally_from_cells,
 };
-use orgwork_store::{Election, Store};
+use orgwork_store::{Congress, Election, Store};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -35,34 +34,32 @@ pub struct Results {
     pub rounds: Vec<Round>,
 }
 
-/// Whether the caller may change the election's congress.
-pub async fn may_enter(store: &dyn Store, caller: &Caller, e: &Election) -> bool {
-    match store.congress(e.congress).await {
-        Ok(c) => caller.require_from(store, Permission::WriteCongresses, &c.unit, c.on()).await.is_ok(),
-        Err(_) => false,
-    }
-}
-
-/// The rounds the caller may read: every round for those who may enter; the counted rounds
-/// once published for every other reader; `None` when they are not published yet.
-pub async fn readable_results(store: &dyn Store, caller: &Caller, id: ElectionId) -> Result<Option<Results>, ApiError> {
-    let e = readable_election(store, caller, id).await?;
-    let can_enter = may_enter(store, caller, &e).await;
+/// An election as the caller reads it, with its congress, and its rounds as they may read
+/// them: every round for those who may enter; the counted rounds once published for every
+/// other reader; `None` when they are not published yet. Each is read once.
+pub async fn readable_results(
+    store: &dyn Store,
+    caller: &Caller,
+    id: ElectionId,
+) -> Result<(Election, Congress, Option<Results>), ApiError> {
+    let (e, c) = readable_election(store, caller, id).await?;
+    let can_enter = may_change(store, caller, &c).await.is_ok();
     if !can_enter && e.published_at.is_none() {
-        return Ok(None);
+        return Ok((e, c, None));
     }
     let mut rounds = store.rounds(id).await?;
     if !can_enter {
         rounds.retain(|r| r.status == RoundStatus::Counted);
     }
-    Ok(Some(Results { election: id, title: e.title, seats: e.seats, published_at: e.published_at, can_enter, rounds }))
-}
-
-/// An election whose rounds the caller may enter.
-async fn enterable(store: &dyn Store, caller: &Caller, id: ElectionId) -> Result<Election, ApiError> {
-    let e = readable_election(store, caller, id).await?;
-    writable_congress(store, caller, e.congress).await?;
-    Ok(e)
+    let results = Results {
+        election: id,
+        title: e.title.clone(),
+        seats: e.seats,
+        published_at: e.published_at.clone(),
+        can_enter,
+        rounds,
+    };
+    Ok((e, c, Some(results)))
 }
 
 /// The round's names, for putting a file's columns in the ballot's order.
@@ -83,7 +80,7 @@ pub async fn rounds(
     ApiCaller(caller): ApiCaller,
     Id(id): Id<ElectionId>,
 ) -> Result<Json<Results>, ApiError> {
-    readable_results(s.store.as_ref(), &caller, id).await?.map(Json).ok_or_else(|| {
+    readable_results(s.store.as_ref(), &caller, id).await?.2.map(Json).ok_or_else(|| {
         ApiError::new(
             StatusCode::FORBIDDEN,
             "results_not_published",
@@ -103,7 +100,7 @@ pub async fn open_round(
     Id(id): Id<ElectionId>,
 ) -> Result<(StatusCode, Json<Round>), ApiError> {
     let store = s.store.as_ref();
-    enterable(store, &caller, id).await?;
+    changeable_election(store, &caller, id).await?;
     Ok((StatusCode::CREATED, Json(store.open_round(&caller.actor(), id).await?)))
 }
 
@@ -126,7 +123,7 @@ pub async fn add_ballot(
     ApiJson(b): ApiJson<BallotBody>,
 ) -> Result<Json<Round>, ApiError> {
     let store = s.store.as_ref();
-    enterable(store, &caller, id).await?;
+    changeable_election(store, &caller, id).await?;
     let names = round_names(store, id, number).await?;
     if b.kept.len() > names.len() {
         return Err(bad("invalid_ballot", format!("kept: at most the {} names of the round", names.len())));
@@ -155,11 +152,8 @@ pub async fn set_ballots(
     IdNumber(id, number): IdNumber<ElectionId>,
     ApiJson(b): ApiJson<BallotsBody>,
 ) -> Result<Json<Round>, ApiError> {
-    if b.csv.len() > MAX_TEXT {
-        return Err(bad("invalid_ballot", format!("csv: at most {MAX_TEXT} bytes")));
-    }
     let store = s.store.as_ref();
-    enterable(store, &caller, id).await?;
+    changeable_election(store, &caller, id).await?;
     let names = round_names(store, id, number).await?;
     let ballots = parse_ballots(&names, &b.csv)?;
     Ok(Json(store.set_ballots(&caller.actor(), id, number, ballots).await?))
@@ -167,7 +161,7 @@ pub async fn set_ballots(
 
 /// Ballots from CSV text, in the round's order.
 pub fn parse_ballots(names: &[String], csv: &str) -> Result<Vec<Vec<bool>>, ApiError> {
-    let cells = orgwork_tabular::read(csv.as_bytes()).map_err(|e| bad("invalid_ballot", format!("csv: {e}")))?;
+    let cells = csv_cells("invalid_ballot", csv)?;
     let (heading, ballots) = ballots_from_cells(&cells)?;
     Ok(order_ballots(names, &heading, ballots)?)
 }
@@ -197,17 +191,13 @@ pub async fn set_tally(
     let (names, votes): (Vec<String>, Vec<u64>) = match (b.votes, b.csv) {
         (Some(v), None) => v.into_iter().map(|t| (t.candidate.trim().to_string(), t.votes)).unzip(),
         (None, Some(csv)) => {
-            if csv.len() > MAX_TEXT {
-                return Err(bad("invalid_ballot", format!("csv: at most {MAX_TEXT} bytes")));
-            }
-            let cells =
-                orgwork_tabular::read(csv.as_bytes()).map_err(|e| bad("invalid_ballot", format!("csv: {e}")))?;
+            let cells = csv_cells("invalid_ballot", &csv)?;
             tally_from_cells(&cells)?
         }
         _ => return Err(bad("invalid_ballot", "give exactly one of votes and csv")),
     };
     let store = s.store.as_ref();
-    enterable(store, &caller, id).await?;
+    changeable_election(store, &caller, id).await?;
     let round = round_names(store, id, number).await?;
     let votes = order_votes(&round, &names, &votes)?;
     let tally = RoundTally { cast: b.cast, valid: b.valid, votes };
@@ -234,7 +224,7 @@ pub async fn count_round(
     ApiJson(b): ApiJson<CountRoundBody>,
 ) -> Result<Json<Vec<Round>>, ApiError> {
     let store = s.store.as_ref();
-    enterable(store, &caller, id).await?;
+    changeable_election(store, &caller, id).await?;
     Ok(Json(store.count_round(&caller.actor(), id, number, b.issued).await?))
 }
 
@@ -248,6 +238,6 @@ pub async fn publish(
     Id(id): Id<ElectionId>,
 ) -> Result<Json<Election>, ApiError> {
     let store = s.store.as_ref();
-    enterable(store, &caller, id).await?;
+    changeable_election(store, &caller, id).await?;
     Ok(Json(store.publish_results(&caller.actor(), id).await?))
 }

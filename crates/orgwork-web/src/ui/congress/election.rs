@@ -5,10 +5,10 @@
 //! Who reads what is the API's (`api::congress::rounds`): organizers of the congress's unit
 //! read every round; other readers of the congress read the counted rounds once published.
 
-use super::{ElectionView, Minutes, VoteRow, election_view, minutes, say};
+use super::{DoneQuery, ElectionView, Minutes, VoteRow, election_view, minutes, say};
 use crate::AppState;
+use crate::api::congress::changeable_election;
 use crate::api::congress::rounds::{parse_ballots, readable_results};
-use crate::api::congress::{readable_congress, writable_congress};
 use crate::auth::{Caller, today};
 use crate::error::ApiError;
 use crate::ui::i18n::Tr;
@@ -54,11 +54,6 @@ struct ElectionPage {
     done: bool,
 }
 
-#[derive(Debug, Default, serde::Deserialize)]
-pub struct DoneQuery {
-    done: Option<u8>,
-}
-
 /// An election's page.
 pub async fn election_page(
     State(s): State<AppState>,
@@ -94,16 +89,8 @@ async fn render(
     let tr = ctx.tr;
     let store = s.store.as_ref();
     let n = |x: u64| tr.number(x as i64);
-    let results = match readable_results(store, caller, id).await {
+    let (e, c, results) = match readable_results(store, caller, id).await {
         Ok(r) => r,
-        Err(e) => return ctx.api_error_page(e),
-    };
-    let e = match store.election(id).await {
-        Ok(e) => e,
-        Err(e) => return ctx.api_error_page(e.into()),
-    };
-    let c = match readable_congress(store, caller, e.congress).await {
-        Ok(c) => c,
         Err(e) => return ctx.api_error_page(e),
     };
     let can_enter = results.as_ref().is_some_and(|r| r.can_enter);
@@ -177,8 +164,7 @@ pub async fn election_action(
     let v = f.fields;
     let store = s.store.as_ref();
     let result = async {
-        let e = crate::api::congress::readable_election(store, &caller, id).await?;
-        writable_congress(store, &caller, e.congress).await?;
+        changeable_election(store, &caller, id).await?;
         let actor = caller.actor();
         let action = get(&v, "action");
         if action == "open" {
@@ -274,13 +260,12 @@ pub async fn minutes_page(
     let found = async {
         let id: ElectionId = id.parse()?;
         let number: u32 = number.parse().map_err(|_| not_found())?;
-        let results = readable_results(store, &caller, id).await?.ok_or_else(|| {
+        let (e, c, results) = readable_results(store, &caller, id).await?;
+        let results = results.ok_or_else(|| {
             ApiError::new(StatusCode::FORBIDDEN, "results_not_published", "the results are not published yet")
         })?;
         let round = results.rounds.into_iter().find(|r| r.number == number).ok_or_else(not_found)?;
         let tally = round.result.clone().ok_or_else(not_found)?;
-        let e = store.election(id).await?;
-        let c = store.congress(e.congress).await?;
         Ok::<_, ApiError>((id, round, tally, e, c))
     }
     .await;
